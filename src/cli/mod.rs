@@ -1,0 +1,1 @@
+//! STUB: command line.

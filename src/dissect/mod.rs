@@ -1,0 +1,11 @@
+//! Dissection of whole connections: per-direction byte streams → trace events.
+//!
+//! Pure and incremental: bytes are fed as they are observed, events come out as soon as the
+//! bytes that complete them arrive. Never panics on any input; problems become
+//! `diagnostic` events naming the broken rule.
+
+mod browser_api;
+mod connection;
+
+pub use browser_api::BrowserApi;
+pub use connection::ConnectionDissector;

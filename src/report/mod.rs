@@ -1,0 +1,3 @@
+//! Text views of a trace: the annotated terminal timeline.
+
+pub mod terminal;

@@ -1,0 +1,167 @@
+//! The annotated timeline in a terminal: one line per event, an arrow per direction, the
+//! browser-API view indented under the event that caused it, ANSI colours when wanted.
+
+use std::io::{self, Write};
+
+use super::super::trace::describe::{note, summary};
+use crate::trace::{Connection, Dir, Event, EventKind, Severity, Trace};
+
+/// How to print.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TerminalStyle {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Print the side note under events that have one.
+    pub notes: bool,
+    /// Print `ws_frame` events (messages are always printed).
+    pub frames: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const CYAN: &str = "\x1b[36m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const RED: &str = "\x1b[31m";
+const BLUE: &str = "\x1b[34m";
+const MAGENTA: &str = "\x1b[35m";
+
+/// Prints the header line of a trace (source, server, how the wire was observed).
+pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) -> io::Result<()> {
+    let mut parts = vec!["wirelab".to_string()];
+    if let Some(s) = &trace.source.scenario {
+        parts.push(s.clone());
+    }
+    if let Some(f) = &trace.source.file {
+        parts.push(f.clone());
+    }
+    if let Some(s) = &trace.source.server {
+        parts.push(format!("server {s}"));
+    }
+    match trace.source.capture.as_deref() {
+        Some("socket") => parts.push("observed at the socket (no packets: TCP handshake shown from connect()/accept())".into()),
+        Some(other) => parts.push(format!("observed from {other}s")),
+        None => {}
+    }
+    parts.push(trace.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+    let line = parts.join(" · ");
+    if style.color {
+        writeln!(out, "{BOLD}{line}{RESET}")
+    } else {
+        writeln!(out, "{line}")
+    }
+}
+
+/// Prints the whole timeline of `trace`.
+pub fn write_timeline(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) -> io::Result<()> {
+    write_header(trace, out, style)?;
+    for event in &trace.events {
+        write_event(&trace.connections, event, out, style)?;
+    }
+    write_footer(trace, out, style)
+}
+
+/// Prints one event line (and its note), as a live source delivers it.
+pub fn write_event(
+    connections: &[Connection],
+    event: &Event,
+    out: &mut dyn Write,
+    style: TerminalStyle,
+) -> io::Result<()> {
+    if matches!(event.kind, EventKind::WsFrame { .. }) && !style.frames {
+        return Ok(());
+    }
+    let time = format_time(event.t_us);
+    let lane = lane_name(connections, event.conn);
+    let text = summary(event);
+    let (arrow, colour) = match (&event.kind, event.dir) {
+        (EventKind::Api { .. }, _) => ("   api ", BLUE),
+        (EventKind::Diagnostic { severity, .. }, _) => (
+            "   !!! ",
+            if *severity == Severity::Error { RED } else { YELLOW },
+        ),
+        (EventKind::Stage { .. }, _) => ("   ─── ", DIM),
+        (_, Some(Dir::C2s)) => ("  ───▶ ", CYAN),
+        (_, Some(Dir::S2c)) => ("  ◀─── ", GREEN),
+        (EventKind::TcpConnect { .. } | EventKind::TcpAccept { .. } | EventKind::TcpClose { .. }, None) => {
+            ("  ┄┄┄┄ ", MAGENTA)
+        }
+        _ => ("     • ", ""),
+    };
+    let size = match (event.span, &event.kind) {
+        (Some(span), EventKind::HttpRequest { .. } | EventKind::HttpResponse { .. } | EventKind::WsMessage { .. }) => {
+            format!("  [{} B on the wire]", span.len)
+        }
+        _ => String::new(),
+    };
+    if style.color {
+        writeln!(out, "{DIM}{time:>12}{RESET} {lane:<10}{colour}{arrow}{text}{RESET}{DIM}{size}{RESET}")?;
+    } else {
+        writeln!(out, "{time:>12} {lane:<10}{arrow}{text}{size}")?;
+    }
+    if style.notes
+        && let Some(n) = note(event)
+        && !matches!(event.kind, EventKind::Api { .. })
+    {
+        let pad = " ".repeat(12 + 1 + 10 + 7);
+        if style.color {
+            writeln!(out, "{pad}{DIM}{n}{RESET}")?;
+        } else {
+            writeln!(out, "{pad}{n}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints a closing summary: connections, events, diagnostics.
+pub fn write_footer(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) -> io::Result<()> {
+    let diagnostics = trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Diagnostic { .. }))
+        .count();
+    let line = format!(
+        "{} connection(s), {} event(s), {} diagnostic(s)",
+        trace.connections.len(),
+        trace.events.len(),
+        diagnostics
+    );
+    if style.color {
+        writeln!(out, "{DIM}{line}{RESET}")
+    } else {
+        writeln!(out, "{line}")
+    }
+}
+
+/// `t_us` as milliseconds with microsecond precision, e.g. `12.345 ms`.
+pub fn format_time(t_us: i64) -> String {
+    let sign = if t_us < 0 { "-" } else { "" };
+    let abs = t_us.unsigned_abs();
+    format!("{sign}{}.{:03} ms", abs / 1000, abs % 1000)
+}
+
+fn lane_name(connections: &[Connection], conn: Option<u32>) -> String {
+    let Some(id) = conn else {
+        return String::new();
+    };
+    match connections.iter().find(|c| c.id == id) {
+        Some(c) => match &c.label {
+            Some(label) => format!("#{id} {label}"),
+            None => format!("#{id}"),
+        },
+        None => format!("#{id}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(format_time(0), "0.000 ms");
+        assert_eq!(format_time(1_234_567), "1234.567 ms");
+        assert_eq!(format_time(-5), "-0.005 ms");
+    }
+}
