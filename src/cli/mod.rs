@@ -1,1 +1,317 @@
-//! STUB: command line.
+//! The command line (DESIGN.md §7): `wirelab [gui]`, `wirelab run`, `wirelab serve`.
+//! Errors are reported once, here at the edge, with `anyhow` context.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::lab::{self, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
+use crate::report::terminal::{self, TerminalStyle};
+use crate::trace::Trace;
+
+/// wirelab: makes the web's conversations visible.
+#[derive(Debug, Parser)]
+#[command(name = "wirelab", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without a command, the GUI opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the GUI on the built-in lab (the default).
+    Gui(GuiArgs),
+    /// Run a lab scenario on 127.0.0.1 and print its annotated timeline.
+    Run(RunArgs),
+    /// Run the lab server alone and print every conversation it sees, e.g. a real browser
+    /// opening the demo page.
+    Serve(ServeArgs),
+}
+
+/// Options of `wirelab gui`.
+#[derive(Debug, Args)]
+pub struct GuiArgs {
+    /// Show a saved trace (JSON written by `--json`) instead of an empty lab.
+    #[arg(long, value_name = "FILE")]
+    pub open: Option<PathBuf>,
+    /// Preselect this scenario.
+    #[arg(long, value_name = "SCENARIO")]
+    pub scenario: Option<String>,
+    /// Where the lab server listens (loopback unless you choose otherwise).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub bind: SocketAddr,
+}
+
+/// How the wire is observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaptureMode {
+    /// Packets when permitted, else the socket tap.
+    Auto,
+    /// The socket tap: bytes read and written, connect/accept/close; no privilege needed.
+    Socket,
+    /// libpcap packets (real SYN/FIN with seq/ack).
+    Packet,
+}
+
+/// Options of `wirelab run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario, e.g. ws-echo (see --list).
+    #[arg(value_name = "SCENARIO", required_unless_present = "list")]
+    pub scenario: Option<String>,
+    /// List the scenarios, one line each.
+    #[arg(long)]
+    pub list: bool,
+    /// Write the trace (JSON, format wirelab-trace 1) to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// How the wire is observed.
+    #[arg(long, value_enum, default_value_t = CaptureMode::Auto)]
+    pub capture: CaptureMode,
+    /// Run one stage per Enter key.
+    #[arg(long)]
+    pub step: bool,
+    /// Also print every WebSocket frame (messages are always printed).
+    #[arg(long)]
+    pub frames: bool,
+    /// Print a short explanation under the events that have one.
+    #[arg(long)]
+    pub notes: bool,
+    /// Never use colours (default: colours when stdout is a terminal and NO_COLOR is unset).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Where the lab server listens.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub bind: SocketAddr,
+}
+
+/// Options of `wirelab serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where the lab server listens. Loopback by default; another address exposes the lab to
+    /// your network, so choose it on purpose.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8088")]
+    pub bind: SocketAddr,
+    /// Also print every WebSocket frame.
+    #[arg(long)]
+    pub frames: bool,
+    /// Never use colours.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        None => gui(GuiArgs {
+            open: None,
+            scenario: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }),
+        Some(Command::Gui(args)) => gui(args),
+        Some(Command::Run(args)) => run(args),
+        Some(Command::Serve(args)) => serve(args),
+    }
+}
+
+fn gui(args: GuiArgs) -> anyhow::Result<()> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        bail!(
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set.\n\
+             For the terminal timeline run `wirelab run ws-echo`; for the GUI run wirelab on a desktop \
+             (or under Xvfb: `Xvfb :99 & DISPLAY=:99 wirelab`)."
+        );
+    }
+    open_gui(args)
+}
+
+fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
+    let _ = args;
+    bail!("the GUI is not built yet")
+}
+
+fn style(no_color: bool, frames: bool, notes: bool) -> TerminalStyle {
+    TerminalStyle {
+        color: !no_color && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        notes,
+        frames,
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<()> {
+    if args.list {
+        let scenarios = lab::scenarios();
+        let width = scenarios.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        for s in scenarios {
+            println!("{:<width$}  {}", s.name, s.summary);
+        }
+        return Ok(());
+    }
+    let Some(scenario) = args.scenario.as_deref() else {
+        bail!("name a scenario (see `wirelab run --list`)");
+    };
+    match args.capture {
+        CaptureMode::Packet => bail!(
+            "--capture packet: packet capture (libpcap) is not in this build yet; \
+             use --capture socket (what auto chooses now)"
+        ),
+        CaptureMode::Auto | CaptureMode::Socket => {}
+    }
+    let style = style(args.no_color, args.frames, args.notes);
+    let config = LabConfig {
+        bind: args.bind,
+        pace_ms: 0,
+    };
+    let trace = if args.step {
+        run_stepping(scenario, config, style)?
+    } else {
+        let trace = lab::run_scenario(scenario, config)?;
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        terminal::write_timeline(&trace, &mut out, style)?;
+        trace
+    };
+    if let Some(path) = &args.json {
+        std::fs::write(path, trace.to_json())
+            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        eprintln!("trace written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Waits for the next lab update, for at most `timeout`.
+fn next_update(lab: &Lab, timeout: Duration) -> Option<LabUpdate> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(update) = lab.try_recv() {
+            return Some(update);
+        }
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            return None;
+        }
+        // The lab unparks this thread when it sends an update.
+        std::thread::park_timeout((deadline - now).min(Duration::from_millis(200)));
+    }
+}
+
+fn start_lab(config: LabConfig) -> anyhow::Result<Lab> {
+    let main_thread = std::thread::current();
+    Lab::start(config, Some(Box::new(move || main_thread.unpark())))
+}
+
+fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyhow::Result<Trace> {
+    let lab = start_lab(config)?;
+    lab.send(LabCommand::Start {
+        scenario: scenario.to_string(),
+        mode: RunMode::Step,
+    });
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut stdin = io::stdin().lock();
+    let mut trace: Option<Trace> = None;
+    let mut printed = 0;
+    let mut interactive = true;
+    loop {
+        let Some(update) = next_update(&lab, Duration::from_secs(30)) else {
+            bail!("the lab stopped answering (30 s without an update)");
+        };
+        match update {
+            LabUpdate::RunStarted { trace: t, stages, .. } => {
+                terminal::write_header(&t, &mut out, style)?;
+                writeln!(out, "{} stages; press Enter for each (Ctrl-D runs the rest)", stages.len())?;
+                if let Some(first) = stages.first() {
+                    ask(&mut out, first)?;
+                    interactive = wait_enter(&mut stdin, interactive);
+                    lab.send(LabCommand::Step);
+                }
+                trace = Some(t);
+            }
+            LabUpdate::Trace(u) => {
+                if let Some(t) = trace.as_mut() {
+                    t.apply(u);
+                    while let Some(e) = t.events.get(printed) {
+                        terminal::write_event(&t.connections, e, &mut out, style)?;
+                        printed += 1;
+                    }
+                }
+            }
+            LabUpdate::StageStarted { .. } => {}
+            LabUpdate::StageDone { next, .. } => {
+                if let Some(next) = next {
+                    ask(&mut out, &next)?;
+                    interactive = wait_enter(&mut stdin, interactive);
+                    lab.send(LabCommand::Step);
+                }
+            }
+            LabUpdate::Finished => break,
+            LabUpdate::Failed(message) => bail!("the run failed: {message}"),
+        }
+    }
+    let trace = trace.context("the lab finished without starting a run")?;
+    terminal::write_footer(&trace, &mut out, style)?;
+    Ok(trace)
+}
+
+fn ask(out: &mut dyn Write, next: &str) -> io::Result<()> {
+    write!(out, "  ⏎ next: {next} ")?;
+    out.flush()
+}
+
+/// Waits for Enter; after end of input, never waits again.
+fn wait_enter(stdin: &mut impl BufRead, interactive: bool) -> bool {
+    if !interactive {
+        return false;
+    }
+    let mut line = String::new();
+    matches!(stdin.read_line(&mut line), Ok(n) if n > 0)
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let lab = start_lab(LabConfig {
+        bind: args.bind,
+        pace_ms: 0,
+    })?;
+    let addr = lab.server_addr();
+    if !addr.ip().is_loopback() {
+        eprintln!("warning: the lab listens on {addr}, reachable from other machines");
+    }
+    println!("wirelab lab server on http://{addr}/ — open it in a browser; Ctrl-C stops");
+    let style = style(args.no_color, args.frames, false);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut trace: Option<Trace> = None;
+    let mut printed = 0;
+    loop {
+        let Some(update) = next_update(&lab, Duration::from_secs(3600)) else {
+            continue;
+        };
+        match update {
+            LabUpdate::RunStarted { trace: t, .. } => {
+                printed = 0;
+                trace = Some(t);
+            }
+            LabUpdate::Trace(u) => {
+                if let Some(t) = trace.as_mut() {
+                    t.apply(u);
+                    while let Some(e) = t.events.get(printed) {
+                        terminal::write_event(&t.connections, e, &mut out, style)?;
+                        printed += 1;
+                    }
+                }
+            }
+            LabUpdate::Failed(message) => eprintln!("lab: {message}"),
+            _ => {}
+        }
+    }
+}
