@@ -1,0 +1,39 @@
+# wirelab: two commands do everything on a fresh Debian/Ubuntu machine.
+#   make run    install what is missing, build, open the GUI on the lab
+#               (no display: print the terminal timeline of `wirelab run ws-echo`)
+#   make test   install what is missing, build, run every test
+
+CARGO ?= cargo
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BIN := $(TARGET_DIR)/debug/wirelab
+
+.PHONY: run test build deps deps-test lint fmt
+
+run: deps build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		exec $(BIN) gui; \
+	else \
+		echo "No display (DISPLAY and WAYLAND_DISPLAY are unset): printing the terminal timeline of 'wirelab run ws-echo'."; \
+		echo "For the GUI run 'make run' on a desktop, or under Xvfb: Xvfb :99 & DISPLAY=:99 make run"; \
+		echo; \
+		$(BIN) run ws-echo --notes; \
+	fi
+
+test: deps-test
+	$(CARGO) test --locked
+
+build:
+	$(CARGO) build --locked
+
+deps:
+	@scripts/install-deps.sh run
+
+deps-test:
+	@scripts/install-deps.sh test
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt
