@@ -8,6 +8,7 @@ pub mod cli;
 pub mod dissect;
 pub mod lab;
 pub mod proto;
+pub mod reassembly;
 pub mod report;
 pub mod trace;
 pub mod ui;

@@ -227,9 +227,15 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
             bail!("the lab stopped answering (30 s without an update)");
         };
         match update {
-            LabUpdate::RunStarted { trace: t, stages, .. } => {
+            LabUpdate::RunStarted {
+                trace: t, stages, ..
+            } => {
                 terminal::write_header(&t, &mut out, style)?;
-                writeln!(out, "{} stages; press Enter for each (Ctrl-D runs the rest)", stages.len())?;
+                writeln!(
+                    out,
+                    "{} stages; press Enter for each (Ctrl-D runs the rest)",
+                    stages.len()
+                )?;
                 if let Some(first) = stages.first() {
                     ask(&mut out, first)?;
                     interactive = wait_enter(&mut stdin, interactive);

@@ -40,7 +40,10 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         parts.push(format!("server {s}"));
     }
     match trace.source.capture.as_deref() {
-        Some("socket") => parts.push("observed at the socket (no packets: TCP handshake shown from connect()/accept())".into()),
+        Some("socket") => parts.push(
+            "observed at the socket (no packets: TCP handshake shown from connect()/accept())"
+                .into(),
+        ),
         Some(other) => parts.push(format!("observed from {other}s")),
         None => {}
     }
@@ -79,24 +82,37 @@ pub fn write_event(
         (EventKind::Api { .. }, _) => ("   api ", BLUE),
         (EventKind::Diagnostic { severity, .. }, _) => (
             "   !!! ",
-            if *severity == Severity::Error { RED } else { YELLOW },
+            if *severity == Severity::Error {
+                RED
+            } else {
+                YELLOW
+            },
         ),
         (EventKind::Stage { .. }, _) => ("   ─── ", DIM),
         (_, Some(Dir::C2s)) => ("  ───▶ ", CYAN),
         (_, Some(Dir::S2c)) => ("  ◀─── ", GREEN),
-        (EventKind::TcpConnect { .. } | EventKind::TcpAccept { .. } | EventKind::TcpClose { .. }, None) => {
-            ("  ┄┄┄┄ ", MAGENTA)
-        }
+        (
+            EventKind::TcpConnect { .. } | EventKind::TcpAccept { .. } | EventKind::TcpClose { .. },
+            None,
+        ) => ("  ┄┄┄┄ ", MAGENTA),
         _ => ("     • ", ""),
     };
     let size = match (event.span, &event.kind) {
-        (Some(span), EventKind::HttpRequest { .. } | EventKind::HttpResponse { .. } | EventKind::WsMessage { .. }) => {
+        (
+            Some(span),
+            EventKind::HttpRequest { .. }
+            | EventKind::HttpResponse { .. }
+            | EventKind::WsMessage { .. },
+        ) => {
             format!("  [{} B on the wire]", span.len)
         }
         _ => String::new(),
     };
     if style.color {
-        writeln!(out, "{DIM}{time:>12}{RESET} {lane:<10}{colour}{arrow}{text}{RESET}{DIM}{size}{RESET}")?;
+        writeln!(
+            out,
+            "{DIM}{time:>12}{RESET} {lane:<10}{colour}{arrow}{text}{RESET}{DIM}{size}{RESET}"
+        )?;
     } else {
         writeln!(out, "{time:>12} {lane:<10}{arrow}{text}{size}")?;
     }

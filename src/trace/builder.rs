@@ -62,7 +62,12 @@ impl TraceBuilder {
     }
 
     /// Adds a connection and returns its id.
-    pub fn open_connection(&mut self, client: String, server: String, label: Option<String>) -> u32 {
+    pub fn open_connection(
+        &mut self,
+        client: String,
+        server: String,
+        label: Option<String>,
+    ) -> u32 {
         let id = u32::try_from(self.trace.connections.len()).unwrap_or(u32::MAX);
         let connection = Connection {
             id,
