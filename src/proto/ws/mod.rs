@@ -4,3 +4,14 @@ pub mod close;
 pub mod frame;
 pub mod handshake;
 pub mod message;
+
+pub use close::{CloseCode, ClosePayload, parse_close_payload};
+pub use frame::{
+    Field, FrameError, FrameHeader, LengthForm, OpCode, Violation, check_header, parse_header,
+    unmask,
+};
+pub use handshake::{
+    AcceptDerivation, GUID, UpgradeCheck, check_upgrade, derive_accept, header, header_has_token,
+    is_upgrade_request,
+};
+pub use message::{Message, MessageAssembler, validate_text};

@@ -1,0 +1,285 @@
+//! Close frames: status codes (RFC 6455 §7.4, IANA "WebSocket Close Code Number" registry)
+//! and the close payload (§5.5.1).
+
+use super::frame::Violation;
+
+/// A close status code. Total: every `u16` maps to a variant and back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloseCode {
+    /// 1000
+    Normal,
+    /// 1001
+    GoingAway,
+    /// 1002
+    Protocol,
+    /// 1003
+    Unsupported,
+    /// 1004, reserved.
+    Reserved,
+    /// 1005, never sent: "no status code was present".
+    NoStatus,
+    /// 1006, never sent: closed without a close frame.
+    Abnormal,
+    /// 1007
+    Invalid,
+    /// 1008
+    Policy,
+    /// 1009
+    TooBig,
+    /// 1010
+    Extension,
+    /// 1011
+    Internal,
+    /// 1012 (IANA registry)
+    ServiceRestart,
+    /// 1013 (IANA registry)
+    TryAgain,
+    /// 1014 (IANA registry)
+    BadGateway,
+    /// 1015, never sent: TLS handshake failure.
+    Tls,
+    /// 3000–3999: registered with IANA by libraries, frameworks and applications.
+    Iana(u16),
+    /// 4000–4999: private use, by agreement between the endpoints.
+    Private(u16),
+    /// Everything else (0–999, 1016–2999, 5000 and up).
+    Unassigned(u16),
+}
+
+impl CloseCode {
+    /// Decodes a status code.
+    pub fn from_u16(v: u16) -> Self {
+        match v {
+            1000 => CloseCode::Normal,
+            1001 => CloseCode::GoingAway,
+            1002 => CloseCode::Protocol,
+            1003 => CloseCode::Unsupported,
+            1004 => CloseCode::Reserved,
+            1005 => CloseCode::NoStatus,
+            1006 => CloseCode::Abnormal,
+            1007 => CloseCode::Invalid,
+            1008 => CloseCode::Policy,
+            1009 => CloseCode::TooBig,
+            1010 => CloseCode::Extension,
+            1011 => CloseCode::Internal,
+            1012 => CloseCode::ServiceRestart,
+            1013 => CloseCode::TryAgain,
+            1014 => CloseCode::BadGateway,
+            1015 => CloseCode::Tls,
+            3000..=3999 => CloseCode::Iana(v),
+            4000..=4999 => CloseCode::Private(v),
+            _ => CloseCode::Unassigned(v),
+        }
+    }
+
+    /// The numeric code.
+    pub fn as_u16(self) -> u16 {
+        match self {
+            CloseCode::Normal => 1000,
+            CloseCode::GoingAway => 1001,
+            CloseCode::Protocol => 1002,
+            CloseCode::Unsupported => 1003,
+            CloseCode::Reserved => 1004,
+            CloseCode::NoStatus => 1005,
+            CloseCode::Abnormal => 1006,
+            CloseCode::Invalid => 1007,
+            CloseCode::Policy => 1008,
+            CloseCode::TooBig => 1009,
+            CloseCode::Extension => 1010,
+            CloseCode::Internal => 1011,
+            CloseCode::ServiceRestart => 1012,
+            CloseCode::TryAgain => 1013,
+            CloseCode::BadGateway => 1014,
+            CloseCode::Tls => 1015,
+            CloseCode::Iana(v) | CloseCode::Private(v) | CloseCode::Unassigned(v) => v,
+        }
+    }
+
+    /// The registered name, e.g. "Normal Closure".
+    pub fn name(self) -> &'static str {
+        match self {
+            CloseCode::Normal => "Normal Closure",
+            CloseCode::GoingAway => "Going Away",
+            CloseCode::Protocol => "Protocol Error",
+            CloseCode::Unsupported => "Unsupported Data",
+            CloseCode::Reserved => "Reserved",
+            CloseCode::NoStatus => "No Status Received",
+            CloseCode::Abnormal => "Abnormal Closure",
+            CloseCode::Invalid => "Invalid Frame Payload Data",
+            CloseCode::Policy => "Policy Violation",
+            CloseCode::TooBig => "Message Too Big",
+            CloseCode::Extension => "Mandatory Extension",
+            CloseCode::Internal => "Internal Error",
+            CloseCode::ServiceRestart => "Service Restart",
+            CloseCode::TryAgain => "Try Again Later",
+            CloseCode::BadGateway => "Bad Gateway",
+            CloseCode::Tls => "TLS Handshake",
+            CloseCode::Iana(_) => "Registered (IANA)",
+            CloseCode::Private(_) => "Private Use",
+            CloseCode::Unassigned(_) => "Unassigned",
+        }
+    }
+
+    /// One line on what the code means (RFC 6455 §7.4.1, §7.4.2; IANA registry for 1012–1014).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            CloseCode::Normal => {
+                "the purpose for which the connection was established has been fulfilled"
+            }
+            CloseCode::GoingAway => {
+                "the endpoint is going away, e.g. a server going down or a browser leaving the page"
+            }
+            CloseCode::Protocol => "the endpoint is closing because of a protocol error",
+            CloseCode::Unsupported => {
+                "the endpoint received a type of data it cannot accept (e.g. binary when it only understands text)"
+            }
+            CloseCode::Reserved => "reserved; a meaning might be defined in the future",
+            CloseCode::NoStatus => {
+                "reported locally when a close frame carried no status code; never sent in a close frame"
+            }
+            CloseCode::Abnormal => {
+                "reported locally when the connection closed without a close frame; never sent in a close frame"
+            }
+            CloseCode::Invalid => {
+                "the endpoint received data inconsistent with the message type (e.g. non-UTF-8 text)"
+            }
+            CloseCode::Policy => {
+                "the endpoint received a message that violates its policy (generic code when no other fits)"
+            }
+            CloseCode::TooBig => "the endpoint received a message too big for it to process",
+            CloseCode::Extension => {
+                "the client expected the server to negotiate extensions it did not; the reason lists them"
+            }
+            CloseCode::Internal => {
+                "the endpoint met an unexpected condition that prevented it from fulfilling the request"
+            }
+            CloseCode::ServiceRestart => {
+                "the service is restarting; the client may reconnect later"
+            }
+            CloseCode::TryAgain => {
+                "a temporary condition, e.g. overload; the client may try again later"
+            }
+            CloseCode::BadGateway => {
+                "a gateway or proxy received an invalid response from the upstream server"
+            }
+            CloseCode::Tls => {
+                "reported locally when the TLS handshake failed; never sent in a close frame"
+            }
+            CloseCode::Iana(_) => {
+                "3000–3999: for libraries, frameworks and applications, registered with IANA"
+            }
+            CloseCode::Private(_) => {
+                "4000–4999: private use, meaning agreed between the application's endpoints"
+            }
+            CloseCode::Unassigned(_) => {
+                "not a code an endpoint may send (0–999 unused, 1016–2999 reserved for RFC 6455 revisions, 5000+ undefined)"
+            }
+        }
+    }
+
+    /// Whether the code may appear in a close frame. 1005, 1006 and 1015 are for local
+    /// reporting only (§7.4.1); 0–999, 1016–2999 and 5000+ are not assigned (§7.4.2); 1004 is
+    /// reserved with no meaning yet, so receivers (tungstenite, Autobahn test suite) reject it too.
+    pub fn may_be_sent(self) -> bool {
+        !matches!(
+            self,
+            CloseCode::Reserved
+                | CloseCode::NoStatus
+                | CloseCode::Abnormal
+                | CloseCode::Tls
+                | CloseCode::Unassigned(_)
+        )
+    }
+}
+
+impl std::fmt::Display for CloseCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.as_u16(), self.name())
+    }
+}
+
+/// The body of a close frame.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClosePayload {
+    /// The status code, if the body had one.
+    pub code: Option<u16>,
+    /// The reason (lossy when it was not UTF-8).
+    pub reason: String,
+}
+
+impl ClosePayload {
+    /// The status code as a [`CloseCode`].
+    pub fn close_code(&self) -> Option<CloseCode> {
+        self.code.map(CloseCode::from_u16)
+    }
+}
+
+/// Parses a close frame's (unmasked) payload.
+///
+/// Empty payload → no code; 1 byte → violation (§5.5.1); code not allowed → violation (§7.4);
+/// reason not UTF-8 → violation (§5.5.1, the receiver fails with 1007) and lossy text.
+pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
+    let mut violations = Vec::new();
+    let (code_bytes, reason_bytes) = match payload {
+        [] => return (ClosePayload::default(), violations),
+        [_] => {
+            violations.push(Violation::new(
+                "RFC 6455 §5.5.1",
+                "close payload is 1 byte; a close body, if present, starts with a 2-byte status code",
+            ));
+            return (ClosePayload::default(), violations);
+        }
+        [a, b, rest @ ..] => ([*a, *b], rest),
+    };
+    let code = u16::from_be_bytes(code_bytes);
+    let cc = CloseCode::from_u16(code);
+    if !cc.may_be_sent() {
+        violations.push(Violation::new(
+            "RFC 6455 §7.4",
+            format!(
+                "close code {code} ({}) MUST NOT be sent in a close frame; the receiver fails the connection with 1002",
+                cc.name()
+            ),
+        ));
+    }
+    let reason = match std::str::from_utf8(reason_bytes) {
+        Ok(s) => s.to_owned(),
+        Err(e) => {
+            violations.push(Violation::new(
+                "RFC 6455 §5.5.1",
+                format!(
+                    "close reason is not valid UTF-8 (bad byte at offset {} of the reason); the receiver fails the connection with 1007",
+                    e.valid_up_to()
+                ),
+            ));
+            String::from_utf8_lossy(reason_bytes).into_owned()
+        }
+    };
+    (
+        ClosePayload {
+            code: Some(code),
+            reason,
+        },
+        violations,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for v in 0..=u16::MAX {
+            assert_eq!(CloseCode::from_u16(v).as_u16(), v);
+        }
+    }
+
+    #[test]
+    fn parses_normal_close() {
+        let (p, v) = parse_close_payload(&[0x03, 0xE8, b'b', b'y', b'e']);
+        assert_eq!(p.code, Some(1000));
+        assert_eq!(p.reason, "bye");
+        assert!(v.is_empty());
+    }
+}

@@ -1,0 +1,626 @@
+//! WebSocket frame headers (RFC 6455 §5.2): parsing, field layout for the bit/hex view,
+//! unmasking (§5.3) and the rules that can be checked from a header alone.
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-------+-+-------------+-------------------------------+
+//! |F|R|R|R| opcode|M| Payload len |    Extended payload length    |
+//! |I|S|S|S|  (4)  |A|     (7)     |             (16/64)           |
+//! |N|V|V|V|       |S|             |   (if payload len==126/127)   |
+//! | |1|2|3|       |K|             |                               |
+//! +-+-+-+-+-------+-+-------------+ - - - - - - - - - - - - - - - +
+//! |     Extended payload length continued, if payload len == 127  |
+//! + - - - - - - - - - - - - - - - +-------------------------------+
+//! |                               |Masking-key, if MASK set to 1  |
+//! +-------------------------------+-------------------------------+
+//! | Masking-key (continued)       |          Payload Data         |
+//! +-------------------------------- - - - - - - - - - - - - - - - +
+//! ```
+
+use std::ops::Range;
+
+/// The 4-bit opcode of a frame (RFC 6455 §5.2, §11.8). Total: unknown values are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpCode {
+    /// 0x0: continues a fragmented message.
+    Continuation,
+    /// 0x1: first (or only) frame of a UTF-8 text message.
+    Text,
+    /// 0x2: first (or only) frame of a binary message.
+    Binary,
+    /// 0x8: connection close.
+    Close,
+    /// 0x9: ping.
+    Ping,
+    /// 0xA: pong.
+    Pong,
+    /// 0x3–0x7: reserved for future non-control frames.
+    ReservedData(u8),
+    /// 0xB–0xF: reserved for future control frames.
+    ReservedControl(u8),
+}
+
+impl OpCode {
+    /// Decodes an opcode. Only the low 4 bits are used, since the field is 4 bits wide.
+    pub fn from_u8(v: u8) -> OpCode {
+        match v & 0x0F {
+            0x0 => OpCode::Continuation,
+            0x1 => OpCode::Text,
+            0x2 => OpCode::Binary,
+            0x8 => OpCode::Close,
+            0x9 => OpCode::Ping,
+            0xA => OpCode::Pong,
+            v @ 0x3..=0x7 => OpCode::ReservedData(v),
+            v => OpCode::ReservedControl(v),
+        }
+    }
+
+    /// The 4-bit wire value.
+    pub fn as_u8(self) -> u8 {
+        match self {
+            OpCode::Continuation => 0x0,
+            OpCode::Text => 0x1,
+            OpCode::Binary => 0x2,
+            OpCode::Close => 0x8,
+            OpCode::Ping => 0x9,
+            OpCode::Pong => 0xA,
+            OpCode::ReservedData(v) | OpCode::ReservedControl(v) => v & 0x0F,
+        }
+    }
+
+    /// Control frames have the most significant opcode bit set (0x8–0xF, §5.5).
+    pub fn is_control(self) -> bool {
+        self.as_u8() & 0x08 != 0
+    }
+
+    /// Opcodes RFC 6455 reserves for future use (0x3–0x7, 0xB–0xF).
+    pub fn is_reserved(self) -> bool {
+        matches!(self, OpCode::ReservedData(_) | OpCode::ReservedControl(_))
+    }
+
+    /// Short lowercase name: "continuation", "text", "binary", "close", "ping", "pong" or "reserved".
+    pub fn name(self) -> &'static str {
+        match self {
+            OpCode::Continuation => "continuation",
+            OpCode::Text => "text",
+            OpCode::Binary => "binary",
+            OpCode::Close => "close",
+            OpCode::Ping => "ping",
+            OpCode::Pong => "pong",
+            OpCode::ReservedData(_) | OpCode::ReservedControl(_) => "reserved",
+        }
+    }
+
+    /// One-line explanation of what a frame with this opcode is for.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            OpCode::Continuation => {
+                "continues the fragmented message started by a text/binary frame"
+            }
+            OpCode::Text => "data frame: a text message (UTF-8), or its first fragment",
+            OpCode::Binary => "data frame: a binary message, or its first fragment",
+            OpCode::Close => "control frame: starts or answers the closing handshake",
+            OpCode::Ping => {
+                "control frame: the peer must answer with a pong carrying the same payload"
+            }
+            OpCode::Pong => "control frame: answers a ping (or is an unsolicited heartbeat)",
+            OpCode::ReservedData(_) => {
+                "reserved for future non-control frames; the receiver must fail the connection"
+            }
+            OpCode::ReservedControl(_) => {
+                "reserved for future control frames; the receiver must fail the connection"
+            }
+        }
+    }
+}
+
+/// How the payload length is encoded (RFC 6455 §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LengthForm {
+    /// The 7-bit field holds the length itself (0–125).
+    Short,
+    /// The 7-bit field is 126; a 16-bit big-endian length follows.
+    Extended16,
+    /// The 7-bit field is 127; a 64-bit big-endian length follows (most significant bit 0).
+    Extended64,
+}
+
+impl LengthForm {
+    /// Number of extended-length bytes after the first two header bytes: 0, 2 or 8.
+    pub fn extra_bytes(self) -> usize {
+        match self {
+            LengthForm::Short => 0,
+            LengthForm::Extended16 => 2,
+            LengthForm::Extended64 => 8,
+        }
+    }
+
+    /// Total bits used for the length: 7, 7+16 or 7+64.
+    pub fn label(self) -> &'static str {
+        match self {
+            LengthForm::Short => "7-bit",
+            LengthForm::Extended16 => "7+16-bit",
+            LengthForm::Extended64 => "7+64-bit",
+        }
+    }
+
+    /// The form an encoder following the minimal-encoding rule (§5.2) uses for `len`.
+    pub fn minimal_for(len: u64) -> LengthForm {
+        match len {
+            0..=125 => LengthForm::Short,
+            126..=65535 => LengthForm::Extended16,
+            _ => LengthForm::Extended64,
+        }
+    }
+}
+
+/// A parsed frame header: everything before the payload (2 to 14 bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameHeader {
+    /// FIN: this is the final frame of its message.
+    pub fin: bool,
+    /// RSV1 (permessage-deflate marks compressed messages with it).
+    pub rsv1: bool,
+    /// RSV2.
+    pub rsv2: bool,
+    /// RSV3.
+    pub rsv3: bool,
+    /// The opcode.
+    pub opcode: OpCode,
+    /// MASK bit.
+    pub masked: bool,
+    /// The masking key, present exactly when `masked`.
+    pub mask_key: Option<[u8; 4]>,
+    /// Payload length in bytes, as stated on the wire.
+    pub payload_len: u64,
+    /// Which length encoding the frame used.
+    pub length_form: LengthForm,
+    /// Header length in bytes (2..=14).
+    pub header_len: usize,
+}
+
+impl FrameHeader {
+    /// Header plus payload length in bytes (saturating).
+    pub fn frame_len(&self) -> u64 {
+        (self.header_len as u64).saturating_add(self.payload_len)
+    }
+
+    /// The value of the 7-bit "payload length" field as it appeared on the wire.
+    pub fn length_field7(&self) -> u8 {
+        match self.length_form {
+            // Short form: payload_len <= 125 by construction when parsed.
+            LengthForm::Short => u8::try_from(self.payload_len).unwrap_or(125).min(125),
+            LengthForm::Extended16 => 126,
+            LengthForm::Extended64 => 127,
+        }
+    }
+
+    /// Every field of the frame, in wire order, for the bit-layout and hex views.
+    pub fn fields(&self) -> Vec<Field> {
+        let bit = |b: bool| if b { "1" } else { "0" }.to_string();
+        let mut out = vec![
+            Field {
+                name: "FIN",
+                bytes: 0..1,
+                bits: Some((0, 1)),
+                value: bit(self.fin),
+                meaning: if self.fin {
+                    "final frame of its message".into()
+                } else {
+                    "more frames of this message follow".into()
+                },
+            },
+            Field {
+                name: "RSV1",
+                bytes: 0..1,
+                bits: Some((1, 1)),
+                value: bit(self.rsv1),
+                meaning: if self.rsv1 {
+                    "extension bit set: with permessage-deflate, a compressed message".into()
+                } else {
+                    "extension bit; 0 unless a negotiated extension uses it".into()
+                },
+            },
+            Field {
+                name: "RSV2",
+                bytes: 0..1,
+                bits: Some((2, 1)),
+                value: bit(self.rsv2),
+                meaning: "extension bit; 0 unless a negotiated extension uses it".into(),
+            },
+            Field {
+                name: "RSV3",
+                bytes: 0..1,
+                bits: Some((3, 1)),
+                value: bit(self.rsv3),
+                meaning: "extension bit; 0 unless a negotiated extension uses it".into(),
+            },
+            Field {
+                name: "opcode",
+                bytes: 0..1,
+                bits: Some((4, 4)),
+                value: format!("0x{:X} ({})", self.opcode.as_u8(), self.opcode.name()),
+                meaning: self.opcode.meaning().into(),
+            },
+            Field {
+                name: "MASK",
+                bytes: 1..2,
+                bits: Some((0, 1)),
+                value: bit(self.masked),
+                meaning: if self.masked {
+                    "payload is masked with the 4-byte key (clients must mask)".into()
+                } else {
+                    "payload is not masked (servers must not mask)".into()
+                },
+            },
+            Field {
+                name: "payload length",
+                bytes: 1..2,
+                bits: Some((1, 7)),
+                value: self.length_field7().to_string(),
+                meaning: match self.length_form {
+                    LengthForm::Short => "0–125: this is the payload length itself".into(),
+                    LengthForm::Extended16 => {
+                        "126: the length follows as a 16-bit unsigned integer".into()
+                    }
+                    LengthForm::Extended64 => {
+                        "127: the length follows as a 64-bit unsigned integer".into()
+                    }
+                },
+            },
+        ];
+        let extra = self.length_form.extra_bytes();
+        if extra > 0 {
+            out.push(Field {
+                name: "extended payload length",
+                bytes: 2..2 + extra,
+                bits: None,
+                value: self.payload_len.to_string(),
+                meaning: match self.length_form {
+                    LengthForm::Extended64 => {
+                        "payload length, 64-bit big-endian (most significant bit must be 0)".into()
+                    }
+                    _ => "payload length, 16-bit big-endian".into(),
+                },
+            });
+        }
+        if let Some(key) = self.mask_key {
+            let start = 2 + extra;
+            out.push(Field {
+                name: "masking key",
+                bytes: start..start + 4,
+                bits: None,
+                value: hex(&key),
+                meaning: "payload byte i is XORed with key byte i mod 4; a fresh key per frame"
+                    .into(),
+            });
+        }
+        let payload_end = self
+            .header_len
+            .saturating_add(usize::try_from(self.payload_len).unwrap_or(usize::MAX));
+        out.push(Field {
+            name: "payload",
+            bytes: self.header_len..payload_end,
+            bits: None,
+            value: format!("{} bytes", self.payload_len),
+            meaning: match (self.opcode, self.masked) {
+                (OpCode::Close, _) => {
+                    "close body: optional 2-byte status code, then a UTF-8 reason".into()
+                }
+                (_, true) => "application data, masked (unmask to read it)".into(),
+                (_, false) => "application data".into(),
+            },
+        });
+        out
+    }
+}
+
+/// Lowercase hex with a space between bytes, e.g. `37 fa 21 3d`.
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// A header that can never be valid, whatever bytes follow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    /// The 64-bit extended payload length has its most significant bit set.
+    #[error(
+        "64-bit payload length 0x{0:016x} has its most significant bit set; RFC 6455 §5.2 requires it to be 0"
+    )]
+    LengthHighBitSet(u64),
+}
+
+/// Parses a frame header from the start of `buf`.
+///
+/// `Ok(None)` = need more bytes. Parses the header only (2..=14 bytes); never needs the payload.
+/// Reserved opcodes, RSV bits and non-minimal lengths are *not* errors here (the header is
+/// still well-formed); [`check_header`] reports them.
+pub fn parse_header(buf: &[u8]) -> Result<Option<FrameHeader>, FrameError> {
+    let (Some(&b0), Some(&b1)) = (buf.first(), buf.get(1)) else {
+        return Ok(None);
+    };
+    let len7 = b1 & 0x7F;
+    let masked = b1 & 0x80 != 0;
+    let length_form = match len7 {
+        126 => LengthForm::Extended16,
+        127 => LengthForm::Extended64,
+        _ => LengthForm::Short,
+    };
+    let extra = length_form.extra_bytes();
+    let payload_len = match length_form {
+        LengthForm::Short => u64::from(len7),
+        LengthForm::Extended16 => match buf.get(2..4) {
+            Some(&[a, b]) => u64::from(u16::from_be_bytes([a, b])),
+            _ => return Ok(None),
+        },
+        LengthForm::Extended64 => {
+            let Some(bytes) = buf.get(2..10).and_then(|s| <[u8; 8]>::try_from(s).ok()) else {
+                return Ok(None);
+            };
+            let len = u64::from_be_bytes(bytes);
+            if len >> 63 != 0 {
+                return Err(FrameError::LengthHighBitSet(len));
+            }
+            len
+        }
+    };
+    let mask_start = 2 + extra;
+    let mask_key = if masked {
+        match buf
+            .get(mask_start..mask_start + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+        {
+            Some(k) => Some(k),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    Ok(Some(FrameHeader {
+        fin: b0 & 0x80 != 0,
+        rsv1: b0 & 0x40 != 0,
+        rsv2: b0 & 0x20 != 0,
+        rsv3: b0 & 0x10 != 0,
+        opcode: OpCode::from_u8(b0),
+        masked,
+        mask_key,
+        payload_len,
+        length_form,
+        header_len: mask_start + if masked { 4 } else { 0 },
+    }))
+}
+
+/// XORs `data` with `key`, where `data[0]` is payload byte number `payload_offset`
+/// (so a payload can be unmasked in pieces). Masking and unmasking are the same operation (§5.3).
+pub fn unmask(data: &mut [u8], key: [u8; 4], payload_offset: u64) {
+    let mut key = key;
+    // Align the key with the piece: byte j of the payload uses key[j mod 4].
+    key.rotate_left((payload_offset % 4) as usize);
+    for (b, k) in data.iter_mut().zip(key.iter().cycle()) {
+        *b ^= k;
+    }
+}
+
+/// One field of the frame for the bit-layout/hex view: byte range within the frame,
+/// bit range within those bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Field name as in RFC 6455 §5.2, e.g. "FIN", "payload length".
+    pub name: &'static str,
+    /// Byte range within the frame.
+    pub bytes: Range<usize>,
+    /// (first bit counted from the MSB of `bytes.start`, bit count) for sub-byte fields.
+    pub bits: Option<(u8, u8)>,
+    /// The value, formatted for display.
+    pub value: String,
+    /// What the value means, in one short line.
+    pub meaning: String,
+}
+
+/// A broken protocol rule, with its reference, e.g. rule: "RFC 6455 §5.5",
+/// message: "control frame payload is 300 bytes; control frames carry at most 125".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Where the rule is written, e.g. "RFC 6455 §5.5".
+    pub rule: &'static str,
+    /// What happened and what the rule requires.
+    pub message: String,
+}
+
+impl Violation {
+    /// Builds a violation.
+    pub fn new(rule: &'static str, message: impl Into<String>) -> Self {
+        Violation {
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.rule, self.message)
+    }
+}
+
+/// Rules checkable from the header alone: client frames MUST be masked / server frames MUST
+/// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; `rsv1_allowed` =
+/// permessage-deflate negotiated, which allows RSV1 on the first frame of a data message
+/// only, RFC 7692 §6.1); reserved opcodes (§5.2); control frames: payload <= 125 and FIN
+/// set (§5.5); non-minimal length encoding (§5.2).
+pub fn check_header(h: &FrameHeader, from_client: bool, rsv1_allowed: bool) -> Vec<Violation> {
+    let mut v = Vec::new();
+    if from_client && !h.masked {
+        v.push(Violation::new(
+            "RFC 6455 §5.1",
+            "client frame is not masked; a client MUST mask every frame it sends (the server closes with 1002)",
+        ));
+    }
+    if !from_client && h.masked {
+        v.push(Violation::new(
+            "RFC 6455 §5.1",
+            "server frame is masked; a server MUST NOT mask frames it sends (the client fails the connection)",
+        ));
+    }
+    if h.rsv1 {
+        if !rsv1_allowed {
+            v.push(Violation::new(
+                "RFC 6455 §5.2",
+                "RSV1 is set but no extension that defines it (e.g. permessage-deflate) was negotiated",
+            ));
+        } else if h.opcode.is_control() || h.opcode == OpCode::Continuation {
+            v.push(Violation::new(
+                "RFC 7692 §6.1",
+                format!(
+                    "RSV1 is set on a {} frame; permessage-deflate sets it only on the first frame of a data message",
+                    h.opcode.name()
+                ),
+            ));
+        }
+    }
+    if h.rsv2 {
+        v.push(Violation::new(
+            "RFC 6455 §5.2",
+            "RSV2 is set but no negotiated extension defines it",
+        ));
+    }
+    if h.rsv3 {
+        v.push(Violation::new(
+            "RFC 6455 §5.2",
+            "RSV3 is set but no negotiated extension defines it",
+        ));
+    }
+    match h.opcode {
+        OpCode::ReservedData(x) => v.push(Violation::new(
+            "RFC 6455 §5.2",
+            format!(
+                "opcode 0x{x:X} is reserved for future non-control frames; the receiver MUST fail the connection"
+            ),
+        )),
+        OpCode::ReservedControl(x) => v.push(Violation::new(
+            "RFC 6455 §5.2",
+            format!(
+                "opcode 0x{x:X} is reserved for future control frames; the receiver MUST fail the connection"
+            ),
+        )),
+        _ => {}
+    }
+    if h.opcode.is_control() {
+        if h.payload_len > 125 {
+            v.push(Violation::new(
+                "RFC 6455 §5.5",
+                format!(
+                    "{} frame payload is {} bytes; control frames carry at most 125",
+                    h.opcode.name(),
+                    h.payload_len
+                ),
+            ));
+        }
+        if !h.fin {
+            v.push(Violation::new(
+                "RFC 6455 §5.5",
+                format!(
+                    "{} frame has FIN=0; control frames MUST NOT be fragmented",
+                    h.opcode.name()
+                ),
+            ));
+        }
+    }
+    let minimal = LengthForm::minimal_for(h.payload_len);
+    if h.length_form != minimal {
+        v.push(Violation::new(
+            "RFC 6455 §5.2",
+            format!(
+                "payload length {} is encoded in the {} form; the minimal number of bytes MUST be used ({} here)",
+                h.payload_len,
+                h.length_form.label(),
+                minimal.label()
+            ),
+        ));
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opcode_round_trip() {
+        for v in 0u8..16 {
+            assert_eq!(OpCode::from_u8(v).as_u8(), v);
+            assert_eq!(OpCode::from_u8(v).is_control(), v >= 8);
+        }
+        assert_eq!(OpCode::from_u8(0x3), OpCode::ReservedData(3));
+        assert_eq!(OpCode::from_u8(0xB), OpCode::ReservedControl(0xB));
+    }
+
+    #[test]
+    fn parses_short_masked_header() {
+        let h = parse_header(&[0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d])
+            .unwrap()
+            .unwrap();
+        assert!(h.fin && h.masked);
+        assert_eq!(h.mask_key, Some([0x37, 0xfa, 0x21, 0x3d]));
+        assert_eq!(h.header_len, 6);
+        assert_eq!(h.frame_len(), 11);
+        assert_eq!(parse_header(&[0x81, 0x85, 0x37]), Ok(None));
+    }
+
+    #[test]
+    fn rejects_64bit_high_bit() {
+        let buf = [0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 1];
+        assert!(matches!(
+            parse_header(&buf),
+            Err(FrameError::LengthHighBitSet(_))
+        ));
+    }
+
+    #[test]
+    fn unmask_in_pieces_matches_whole() {
+        let key = [1, 2, 3, 4];
+        let mut whole: Vec<u8> = (0u8..23).collect();
+        let mut pieces = whole.clone();
+        unmask(&mut whole, key, 0);
+        let (a, b) = pieces.split_at_mut(7);
+        unmask(a, key, 0);
+        unmask(b, key, 7);
+        assert_eq!(whole, pieces);
+    }
+
+    #[test]
+    fn fields_cover_header_bytes() {
+        let h = parse_header(&[0x82, 0xFE, 0x01, 0x00, 9, 8, 7, 6])
+            .unwrap()
+            .unwrap();
+        let f = h.fields();
+        let names: Vec<_> = f.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "FIN",
+                "RSV1",
+                "RSV2",
+                "RSV3",
+                "opcode",
+                "MASK",
+                "payload length",
+                "extended payload length",
+                "masking key",
+                "payload"
+            ]
+        );
+        assert_eq!(f[7].bytes, 2..4);
+        assert_eq!(f[8].bytes, 4..8);
+        assert_eq!(f[8].value, "09 08 07 06");
+        assert_eq!(f[9].bytes, 8..264);
+    }
+}
