@@ -4,6 +4,7 @@
 //! → per-connection byte streams → dissection ([`proto`], [`dissect`]) → [`trace`] → views
 //! ([`ui`], [`report`]). [`proto`], [`dissect`] and [`trace`] are pure: no tokio, egui or pcap.
 
+pub mod capture;
 pub mod cli;
 pub mod dissect;
 pub mod lab;

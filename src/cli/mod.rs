@@ -32,6 +32,28 @@ pub enum Command {
     /// Run the lab server alone and print every conversation it sees, e.g. a real browser
     /// opening the demo page.
     Serve(ServeArgs),
+    /// Dissect a capture file (.pcap or .pcapng) and print every connection's timeline.
+    Inspect(InspectArgs),
+}
+
+/// Options of `wirelab inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The capture file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the trace (JSON, format wirelab-trace 1) to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Print only counts.
+    #[arg(long)]
+    pub summary: bool,
+    /// Also print every WebSocket frame.
+    #[arg(long)]
+    pub frames: bool,
+    /// Never use colours.
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// Options of `wirelab gui`.
@@ -118,6 +140,7 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Gui(args)) => gui(args),
         Some(Command::Run(args)) => run(args),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Inspect(args)) => inspect(args),
     }
 }
 
@@ -320,4 +343,43 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             _ => {}
         }
     }
+}
+
+fn inspect(args: InspectArgs) -> anyhow::Result<()> {
+    let (trace, stats) = crate::capture::file::read_file(&args.file, args.json.is_some())?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.summary {
+        let count = |name: &str| {
+            trace
+                .events
+                .iter()
+                .filter(|e| e.kind.name() == name)
+                .count()
+        };
+        writeln!(
+            out,
+            "{}: {} packets ({} TCP, {} undecodable), {} connections, {} HTTP requests, {} HTTP responses, \
+             {} WebSocket frames, {} WebSocket messages, {} SSE events, {} diagnostics",
+            args.file.display(),
+            stats.packets,
+            stats.tcp_packets,
+            stats.undecodable,
+            trace.connections.len(),
+            count("http_request"),
+            count("http_response"),
+            count("ws_frame"),
+            count("ws_message"),
+            count("sse_event"),
+            count("diagnostic"),
+        )?;
+    } else {
+        terminal::write_timeline(&trace, &mut out, style(args.no_color, args.frames, false))?;
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, trace.to_json())
+            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        eprintln!("trace written to {}", path.display());
+    }
+    Ok(())
 }
