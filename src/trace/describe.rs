@@ -1,15 +1,259 @@
-//! One-line summaries of events (temporary: the full version lands with proto::ws).
-use super::Event;
+//! One-line summaries and short side notes for events: the text on the timeline's arrows, in
+//! the terminal and in accessibility labels. Pure.
 
-/// The one-line summary of an event.
+use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
+use crate::proto::ws::close::CloseCode;
+use crate::proto::ws::frame::OpCode;
+
+/// Longest quoted payload preview in a summary, in characters.
+const PREVIEW_CHARS: usize = 40;
+
+/// The one-line summary of an event, e.g. `GET /echo HTTP/1.1 (Upgrade: websocket)`,
+/// `HTTP/1.1 101 Switching Protocols`, `text "Hello" (5 B)`, `close 1000 Normal Closure "bye"`.
 pub fn summary(event: &Event) -> String {
-    event.kind.name().to_string()
+    match &event.kind {
+        EventKind::TcpConnect { observed } => {
+            format!(
+                "connect() returned: TCP connection open{}",
+                observed_suffix(*observed)
+            )
+        }
+        EventKind::TcpAccept { observed } => {
+            format!("accept() returned{}", observed_suffix(*observed))
+        }
+        EventKind::TcpClose {
+            observed,
+            initiator,
+        } => {
+            let by = match initiator {
+                Some(Side::Client) => " by the client",
+                Some(Side::Server) => " by the server",
+                None => "",
+            };
+            format!("TCP connection closed{by}{}", observed_suffix(*observed))
+        }
+        EventKind::TcpSyn(s) => tcp_line("SYN", s),
+        EventKind::TcpSynAck(s) => tcp_line("SYN, ACK", s),
+        EventKind::TcpAck(s) => tcp_line("ACK", s),
+        EventKind::TcpFin(s) => tcp_line("FIN, ACK", s),
+        EventKind::TcpRst(s) => tcp_line("RST", s),
+        EventKind::HttpRequest {
+            method,
+            target,
+            version,
+            headers,
+            body_len,
+            ..
+        } => {
+            let mut line = format!("{method} {target} {version}");
+            if let Some(upgrade) = header(headers, "upgrade") {
+                line.push_str(&format!(" (Upgrade: {upgrade})"));
+            }
+            if *body_len > 0 {
+                line.push_str(&format!(" + {body_len} B body"));
+            }
+            line
+        }
+        EventKind::HttpResponse {
+            status,
+            reason,
+            version,
+            body_len,
+            ..
+        } => {
+            let mut line = format!("{version} {status} {reason}");
+            if *body_len > 0 {
+                line.push_str(&format!(" + {body_len} B body"));
+            }
+            line
+        }
+        EventKind::WsUpgradeCheck {
+            valid,
+            accept,
+            protocol,
+            ..
+        } => {
+            let mut line = match (valid, accept) {
+                (true, _) => "Sec-WebSocket-Accept matches ✓ WebSocket open".to_string(),
+                (false, None) => "upgrade failed ✗ (no Sec-WebSocket-Accept)".to_string(),
+                (false, Some(_)) => "upgrade failed ✗".to_string(),
+            };
+            if let Some(p) = protocol {
+                line.push_str(&format!(", subprotocol {p}"));
+            }
+            line
+        }
+        EventKind::WsExtensions {
+            offered,
+            negotiated,
+        } => {
+            let offered = if offered.is_empty() {
+                "none".to_string()
+            } else {
+                offered.join(", ")
+            };
+            let negotiated = if negotiated.is_empty() {
+                "none".to_string()
+            } else {
+                negotiated.join(", ")
+            };
+            format!("extensions offered: {offered}; accepted: {negotiated}")
+        }
+        EventKind::WsFrame {
+            fin,
+            rsv1,
+            opcode,
+            masked,
+            payload_len,
+            header_len,
+            ..
+        } => {
+            let mut flags = Vec::new();
+            flags.push(if *fin { "FIN" } else { "not FIN" });
+            if *rsv1 {
+                flags.push("RSV1");
+            }
+            flags.push(if *masked { "masked" } else { "unmasked" });
+            format!(
+                "frame {} {} {payload_len} B (header {header_len} B)",
+                OpCode::from_u8(*opcode).name(),
+                flags.join(" ")
+            )
+        }
+        EventKind::WsMessage {
+            opcode,
+            fragments,
+            compressed,
+            payload_len,
+            text,
+            data_b64,
+            close_code,
+            close_reason,
+        } => {
+            let op = OpCode::from_u8(*opcode);
+            let mut line = match op {
+                OpCode::Text => match text {
+                    Some(t) => format!("text {} ({payload_len} B)", quote(t)),
+                    None => format!("text, not valid UTF-8 ({payload_len} B)"),
+                },
+                OpCode::Close => match close_code {
+                    Some(code) => {
+                        let mut l = format!("close {code} {}", CloseCode::from_u16(*code).name());
+                        if let Some(r) = close_reason.as_deref().filter(|r| !r.is_empty()) {
+                            l.push(' ');
+                            l.push_str(&quote(r));
+                        }
+                        l
+                    }
+                    None => "close (no status code)".to_string(),
+                },
+                OpCode::Ping | OpCode::Pong => match data_b64.as_deref().and_then(decode_b64) {
+                    Some(bytes) if !bytes.is_empty() => match std::str::from_utf8(&bytes) {
+                        Ok(t) => format!("{} {}", op.name(), quote(t)),
+                        Err(_) => format!("{} ({payload_len} B)", op.name()),
+                    },
+                    _ => op.name().to_string(),
+                },
+                _ => format!("{} ({payload_len} B)", op.name()),
+            };
+            if *fragments > 1 {
+                line.push_str(&format!(" in {fragments} fragments"));
+            }
+            if *compressed {
+                line.push_str(", compressed");
+            }
+            line
+        }
+        EventKind::SseEvent { id, event, data } => {
+            let mut line = "SSE".to_string();
+            if let Some(e) = event {
+                line.push_str(&format!(" event {e}"));
+            }
+            if let Some(i) = id {
+                line.push_str(&format!(" id {i}"));
+            }
+            line.push_str(&format!(" data {}", quote(data)));
+            line
+        }
+        EventKind::Api {
+            ready_state,
+            fires,
+            code,
+            reason,
+            was_clean,
+            data,
+            ..
+        } => {
+            let state = format!(
+                "readyState {ready_state} {}",
+                ready_state_name(*ready_state)
+            );
+            match fires.as_deref() {
+                Some("close") => format!(
+                    "onclose(code {}, reason {}, wasClean {}) · {state}",
+                    code.map_or("-".to_string(), |c| c.to_string()),
+                    quote(reason.as_deref().unwrap_or("")),
+                    was_clean.map_or("-".to_string(), |c| c.to_string()),
+                ),
+                Some("message") => match data {
+                    Some(d) => format!("onmessage: {d}"),
+                    None => "onmessage".to_string(),
+                },
+                Some(other) => format!("on{other} · {state}"),
+                None => state,
+            }
+        }
+        EventKind::Stage { index, label } => format!("stage {}: {label}", index + 1),
+        EventKind::Diagnostic {
+            severity, message, ..
+        } => format!("{severity:?}: {message}"),
+    }
 }
 
-/// A short explanation of what the event means.
+/// A short explanation of what the event means, for side notes; `None` when the summary says it all.
 pub fn note(event: &Event) -> Option<String> {
-    let _ = event;
-    None
+    let text = match &event.kind {
+        EventKind::TcpConnect {
+            observed: Observed::Socket,
+        } => {
+            "The client's connect() returned: the TCP three-way handshake (SYN, SYN-ACK, ACK) is done. \
+             The socket tap sees system calls, not packets."
+        }
+        EventKind::TcpAccept {
+            observed: Observed::Socket,
+        } => "The server's accept() returned this connection from its listen queue.",
+        EventKind::TcpClose { .. } => {
+            "The connection is closed. On the wire each side sends a FIN that the other acknowledges."
+        }
+        EventKind::HttpRequest { headers, .. } if header(headers, "upgrade").is_some() => {
+            "An ordinary HTTP/1.1 GET that asks to switch this connection to WebSocket \
+             (RFC 6455 §4.1): Upgrade and Connection headers, a random 16-byte key in base64, version 13."
+        }
+        EventKind::HttpResponse { status: 101, .. } => {
+            "101 Switching Protocols: from the next byte on, this TCP connection speaks WebSocket \
+             in both directions (RFC 6455 §4.2.2)."
+        }
+        EventKind::WsUpgradeCheck { .. } => {
+            "The client checks Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)). \
+             It proves the server understood the handshake; it is not a security feature."
+        }
+        EventKind::WsFrame { masked: true, .. } if event.dir == Some(Dir::C2s) => {
+            "Client-to-server frames are masked with a fresh 4-byte key (RFC 6455 §5.3), \
+             so that proxies cannot be tricked by attacker-chosen bytes."
+        }
+        EventKind::WsMessage { opcode: 0x9, .. } => {
+            "A ping; the other side must answer with a pong carrying the same data (RFC 6455 §5.5.2)."
+        }
+        EventKind::WsMessage { opcode: 0x8, .. } => {
+            "A close frame starts or answers the closing handshake (RFC 6455 §5.5.1); \
+             after both sides sent one, the server closes the TCP connection first."
+        }
+        EventKind::Api { .. } => {
+            "What a browser's WebSocket object would report, inferred from the wire (WHATWG WebSockets)."
+        }
+        _ => return None,
+    };
+    Some(text.to_string())
 }
 
 /// The name of a `readyState` value.
@@ -20,5 +264,109 @@ pub fn ready_state_name(state: u8) -> &'static str {
         2 => "CLOSING",
         3 => "CLOSED",
         _ => "?",
+    }
+}
+
+fn observed_suffix(observed: Observed) -> &'static str {
+    match observed {
+        Observed::Socket => " (observed at the socket)",
+        Observed::Packet => "",
+    }
+}
+
+fn tcp_line(flags: &str, s: &TcpSegment) -> String {
+    let mut line = format!("{flags} seq={} ack={}", s.seq, s.ack);
+    if s.len > 0 {
+        line.push_str(&format!(" len={}", s.len));
+    }
+    line
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn decode_b64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+/// Quotes and shortens text for a one-line summary; control characters are escaped.
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in text.chars().enumerate() {
+        if i == PREVIEW_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, dir: Option<Dir>) -> Event {
+        Event {
+            t_us: 0,
+            conn: Some(0),
+            dir,
+            span: None,
+            kind,
+        }
+    }
+
+    #[test]
+    fn response_summary_names_status() {
+        let e = event(
+            EventKind::HttpResponse {
+                status: 101,
+                reason: "Switching Protocols".into(),
+                version: "HTTP/1.1".into(),
+                headers: vec![],
+                head_len: 100,
+                body_len: 0,
+            },
+            Some(Dir::S2c),
+        );
+        assert_eq!(summary(&e), "HTTP/1.1 101 Switching Protocols");
+    }
+
+    #[test]
+    fn close_summary_has_code_name_and_reason() {
+        let e = event(
+            EventKind::WsMessage {
+                opcode: 8,
+                fragments: 1,
+                compressed: false,
+                payload_len: 5,
+                text: None,
+                data_b64: None,
+                close_code: Some(1000),
+                close_reason: Some("bye".into()),
+            },
+            Some(Dir::C2s),
+        );
+        assert_eq!(summary(&e), "close 1000 Normal Closure \"bye\"");
+    }
+
+    #[test]
+    fn long_text_is_shortened_and_escaped() {
+        let q = quote(&format!("a\nb{}", "x".repeat(100)));
+        assert!(q.starts_with("\"a\\nb"));
+        assert!(q.ends_with("…\""));
     }
 }
