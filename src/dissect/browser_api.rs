@@ -1,0 +1,217 @@
+//! What the browser's `WebSocket` object would report for one connection, inferred from the
+//! wire (WHATWG WebSockets standard; RFC 6455 §7).
+//!
+//! The model is the client's view: `new WebSocket(url)` ran when the upgrade request went
+//! out (`readyState` 0, CONNECTING); a valid 101 answer opens it (1, `open`); a refused or
+//! invalid answer fails it (`error`, then `close` with 1006); messages from the server fire
+//! `message` while it is OPEN; the first close frame either way starts the closing handshake
+//! (2, CLOSING); the end of the TCP connection closes it (3, `close` with the code the server
+//! sent, 1005 if its close frame had none, 1006 if none came; `wasClean` when close frames
+//! went both ways).
+
+use crate::proto::ws::handshake;
+use crate::trace::{Dir, Event, EventKind};
+
+/// `readyState` CONNECTING.
+const CONNECTING: u8 = 0;
+/// `readyState` OPEN.
+const OPEN: u8 = 1;
+/// `readyState` CLOSING.
+const CLOSING: u8 = 2;
+/// `readyState` CLOSED.
+const CLOSED: u8 = 3;
+
+/// How many characters of a text message the `message` preview shows.
+const PREVIEW_CHARS: usize = 40;
+
+/// Infers the browser API's view (`readyState`, `onopen`/`onmessage`/`onclose`) of one connection.
+pub struct BrowserApi {
+    conn: u32,
+    /// Whether the connection made a WebSocket upgrade request (only those get api events).
+    active: bool,
+    ready_state: u8,
+    close_sent: bool,
+    /// The server's close frame: its code and reason.
+    close_received: Option<(Option<u16>, Option<String>)>,
+}
+
+/// The fields of one `api` event.
+#[derive(Default)]
+struct Api {
+    fires: Option<&'static str>,
+    code: Option<u16>,
+    reason: Option<String>,
+    was_clean: Option<bool>,
+    data: Option<String>,
+}
+
+impl BrowserApi {
+    /// A model for connection `conn`, seen from its client.
+    pub fn new(conn: u32) -> Self {
+        BrowserApi {
+            conn,
+            active: false,
+            ready_state: CONNECTING,
+            close_sent: false,
+            close_received: None,
+        }
+    }
+
+    /// Observes the trace event at `index`; pushes the `api` events it causes onto `out`.
+    pub fn observe(&mut self, index: u64, event: &Event, out: &mut Vec<Event>) {
+        if event.conn != Some(self.conn) {
+            return;
+        }
+        let conn = self.conn;
+        let mut emit = |ready_state: u8, api: Api| {
+            out.push(Event {
+                t_us: event.t_us,
+                conn: Some(conn),
+                dir: None,
+                span: None,
+                kind: EventKind::Api {
+                    ready_state,
+                    fires: api.fires.map(str::to_string),
+                    code: api.code,
+                    reason: api.reason,
+                    was_clean: api.was_clean,
+                    data: api.data,
+                    cause: Some(index),
+                },
+            });
+        };
+        if !self.active {
+            if let EventKind::HttpRequest {
+                method, headers, ..
+            } = &event.kind
+                && event.dir == Some(Dir::C2s)
+                && handshake::is_upgrade_request(method, headers)
+            {
+                // The constructor ran and the request went out.
+                self.active = true;
+                self.ready_state = CONNECTING;
+                emit(CONNECTING, Api::default());
+            }
+            return;
+        }
+        if self.ready_state == CLOSED {
+            return;
+        }
+        match &event.kind {
+            EventKind::WsUpgradeCheck { valid, .. } if self.ready_state == CONNECTING => {
+                if *valid {
+                    self.ready_state = OPEN;
+                    emit(
+                        OPEN,
+                        Api {
+                            fires: Some("open"),
+                            ..Api::default()
+                        },
+                    );
+                } else {
+                    // "Fail the WebSocket connection": error, then close with 1006.
+                    self.ready_state = CLOSED;
+                    fail(&mut emit);
+                }
+            }
+            EventKind::WsMessage {
+                opcode,
+                compressed,
+                payload_len,
+                text,
+                close_code,
+                close_reason,
+                ..
+            } => match (event.dir, *opcode) {
+                (Some(Dir::S2c), 1 | 2) if self.ready_state == OPEN => {
+                    let data = match (text, *opcode, *compressed) {
+                        (Some(t), 1, false) => preview(t),
+                        (_, 1, _) => format!("(compressed text, {payload_len} bytes on the wire)"),
+                        _ => format!("ArrayBuffer/Blob ({payload_len} bytes)"),
+                    };
+                    emit(
+                        OPEN,
+                        Api {
+                            fires: Some("message"),
+                            data: Some(data),
+                            ..Api::default()
+                        },
+                    );
+                }
+                (Some(Dir::C2s), 8) if !self.close_sent => {
+                    // close() was called: the client sent its close frame.
+                    self.close_sent = true;
+                    self.start_closing(&mut emit);
+                }
+                (Some(Dir::S2c), 8) if self.close_received.is_none() => {
+                    self.close_received = Some((*close_code, close_reason.clone()));
+                    self.start_closing(&mut emit);
+                }
+                _ => {}
+            },
+            EventKind::TcpClose { .. } | EventKind::TcpRst(_) => {
+                let was_connecting = self.ready_state == CONNECTING;
+                self.ready_state = CLOSED;
+                if was_connecting {
+                    fail(&mut emit);
+                    return;
+                }
+                let (code, reason) = match &self.close_received {
+                    Some((Some(code), reason)) => (*code, reason.clone().unwrap_or_default()),
+                    Some((None, _)) => (1005, String::new()),
+                    None => (1006, String::new()),
+                };
+                emit(
+                    CLOSED,
+                    Api {
+                        fires: Some("close"),
+                        code: Some(code),
+                        reason: Some(reason),
+                        was_clean: Some(self.close_sent && self.close_received.is_some()),
+                        data: None,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn start_closing(&mut self, emit: &mut impl FnMut(u8, Api)) {
+        if self.ready_state == OPEN {
+            self.ready_state = CLOSING;
+            emit(CLOSING, Api::default());
+        }
+    }
+}
+
+/// The connection failed before or while opening: `error`, then `close` 1006, not clean.
+fn fail(emit: &mut impl FnMut(u8, Api)) {
+    emit(
+        CLOSED,
+        Api {
+            fires: Some("error"),
+            ..Api::default()
+        },
+    );
+    emit(
+        CLOSED,
+        Api {
+            fires: Some("close"),
+            code: Some(1006),
+            reason: Some(String::new()),
+            was_clean: Some(false),
+            data: None,
+        },
+    );
+}
+
+/// The first [`PREVIEW_CHARS`] characters of a text message, with an ellipsis if cut.
+fn preview(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(PREVIEW_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}

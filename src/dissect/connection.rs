@@ -1,0 +1,1160 @@
+//! Dissection of one TCP connection: HTTP/1.x (keep-alive, chunked, SSE) → the WebSocket
+//! upgrade → WebSocket frames and messages, both directions, incrementally.
+//!
+//! Each direction keeps only the bytes it has not consumed yet; bodies and frame payloads
+//! are consumed as they arrive (a frame's payload is kept once, unmasked, until the frame is
+//! complete). Every event carries the [`StreamSpan`] of its bytes. Problems become
+//! `diagnostic` events that name the broken rule; nothing here panics on any input.
+
+mod sse;
+
+use std::collections::VecDeque;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use crate::proto::http::{self, BodyFraming, ChunkedDecoder, HttpError, RequestHead, ResponseHead};
+use crate::proto::ws::close::parse_close_payload;
+use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode, Violation};
+use crate::proto::ws::handshake::{self, UpgradeCheck};
+use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssembler};
+use crate::trace::{Dir, Event, EventKind, Severity, StreamSpan};
+use sse::{SseOut, SseParser};
+
+/// The rule an unfinished WebSocket connection breaks when its TCP connection ends.
+const RULE_ABNORMAL: &str = "RFC 6455 §7.1.5";
+/// Incomplete HTTP messages at connection close.
+const RULE_HTTP_INCOMPLETE: &str = "RFC 9112 §8";
+/// Uncompacted input kept before the consumed prefix is dropped.
+const COMPACT_AT: usize = 64 * 1024;
+
+/// Dissects one TCP connection, both directions.
+pub struct ConnectionDissector {
+    conn: u32,
+    c2s: DirState,
+    s2c: DirState,
+    /// Requests not answered yet, oldest first (HTTP/1.1 answers in order).
+    pending: VecDeque<Pending>,
+}
+
+/// What a response needs to know about the request it answers.
+struct Pending {
+    method: String,
+    /// The request's headers, when it asked for a WebSocket upgrade.
+    upgrade_headers: Option<Vec<(String, String)>>,
+}
+
+/// How a direction's bytes are interpreted now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// HTTP/1.x messages.
+    Http,
+    /// After a WebSocket upgrade request: held until the response decides the protocol.
+    Held,
+    /// WebSocket frames.
+    WebSocket,
+    /// Not dissected any more (after an error); bytes are only counted.
+    Opaque,
+}
+
+/// One direction's state.
+struct DirState {
+    dir: Dir,
+    /// Unconsumed input is `buf[pos..]`; `buf[0]` is at stream offset `base`.
+    buf: Vec<u8>,
+    pos: usize,
+    base: u64,
+    mode: Mode,
+    ended: bool,
+    /// Bytes of `buf[pos..]` already searched for the end of a head.
+    head_scanned: usize,
+    /// The HTTP message whose head was parsed and whose body is not complete.
+    http: Option<HttpMsg>,
+    ws: WsDir,
+    /// Bytes never dissected (opaque mode).
+    opaque_bytes: u64,
+    /// Why the direction became opaque (for the summary at the end).
+    opaque_reason: Option<String>,
+}
+
+/// An HTTP message in progress (head parsed, body not complete).
+struct HttpMsg {
+    start: u64,
+    head_len: u64,
+    /// The event to emit, `body_len` still 0.
+    kind: EventKind,
+    body: Body,
+    /// Already emitted at head time (event streams, which may never end).
+    emitted: bool,
+    sse: Option<SseParser>,
+    /// For responses to WebSocket upgrade requests: the check, emitted after the response.
+    check: Option<(UpgradeCheck, u16)>,
+}
+
+/// A body being read.
+enum Body {
+    Empty,
+    Length { total: u64, got: u64 },
+    Chunked(ChunkedDecoder),
+    UntilClose { got: u64 },
+}
+
+impl Body {
+    fn from_framing(framing: BodyFraming) -> Body {
+        match framing {
+            BodyFraming::None | BodyFraming::ContentLength(0) => Body::Empty,
+            BodyFraming::ContentLength(n) => Body::Length { total: n, got: 0 },
+            BodyFraming::Chunked => Body::Chunked(ChunkedDecoder::new()),
+            BodyFraming::UntilClose => Body::UntilClose { got: 0 },
+        }
+    }
+
+    /// Body bytes on the wire so far (including chunk framing).
+    fn wire_len(&self) -> u64 {
+        match self {
+            Body::Empty => 0,
+            Body::Length { got, .. } | Body::UntilClose { got } => *got,
+            Body::Chunked(d) => d.consumed_bytes(),
+        }
+    }
+
+    fn is_complete(&self) -> bool {
+        match self {
+            Body::Empty => true,
+            Body::Length { total, got } => got >= total,
+            Body::Chunked(d) => d.is_done(),
+            Body::UntilClose { .. } => false,
+        }
+    }
+}
+
+/// One direction's WebSocket state.
+struct WsDir {
+    rsv1_allowed: bool,
+    frame: Option<FrameProgress>,
+    assembler: MessageAssembler,
+    /// Stream offset of the first frame of the data message in progress.
+    msg_start: Option<u64>,
+    close_seen: bool,
+    after_close_reported: bool,
+    deflate_reported: bool,
+}
+
+impl WsDir {
+    fn new() -> WsDir {
+        WsDir {
+            rsv1_allowed: false,
+            frame: None,
+            assembler: MessageAssembler::new(),
+            msg_start: None,
+            close_seen: false,
+            after_close_reported: false,
+            deflate_reported: false,
+        }
+    }
+}
+
+/// A frame whose header was parsed and whose payload is still arriving.
+struct FrameProgress {
+    header: FrameHeader,
+    start: u64,
+    /// The unmasked payload so far (at most [`DEFAULT_MAX_MESSAGE`] bytes are kept).
+    payload: Vec<u8>,
+    received: u64,
+}
+
+/// Where events go, and the time and connection they carry.
+struct Sink<'a> {
+    conn: u32,
+    t_us: i64,
+    out: &'a mut Vec<Event>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, dir: Dir, span: Option<StreamSpan>, kind: EventKind) {
+        self.out.push(Event {
+            t_us: self.t_us,
+            conn: Some(self.conn),
+            dir: Some(dir),
+            span,
+            kind,
+        });
+    }
+
+    fn diag(
+        &mut self,
+        dir: Dir,
+        span: Option<StreamSpan>,
+        severity: Severity,
+        message: String,
+        rule: Option<&str>,
+    ) {
+        self.push(
+            dir,
+            span,
+            EventKind::Diagnostic {
+                severity,
+                message,
+                rule: rule.map(str::to_string),
+            },
+        );
+    }
+
+    fn violation(&mut self, dir: Dir, span: Option<StreamSpan>, severity: Severity, v: &Violation) {
+        self.diag(dir, span, severity, v.message.clone(), Some(v.rule));
+    }
+}
+
+/// What the response side decided for the request side.
+enum Decision {
+    /// Nothing changes.
+    Nothing,
+    /// The upgrade was refused: parse the held bytes as HTTP again.
+    ResumeHttp,
+    /// Both directions speak WebSocket now.
+    WebSocket { rsv1_allowed: bool },
+    /// An unknown protocol follows: stop dissecting the request side.
+    Opaque(String),
+}
+
+fn span(offset: u64, len: u64) -> Option<StreamSpan> {
+    Some(StreamSpan { offset, len })
+}
+
+impl DirState {
+    fn new(dir: Dir) -> DirState {
+        DirState {
+            dir,
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
+            mode: Mode::Http,
+            ended: false,
+            head_scanned: 0,
+            http: None,
+            ws: WsDir::new(),
+            opaque_bytes: 0,
+            opaque_reason: None,
+        }
+    }
+
+    fn avail(&self) -> &[u8] {
+        self.buf.get(self.pos..).unwrap_or_default()
+    }
+
+    /// Stream offset of the first unconsumed byte.
+    fn offset(&self) -> u64 {
+        self.base.saturating_add(self.pos as u64)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.buf.len());
+        self.head_scanned = 0;
+    }
+
+    fn compact(&mut self) {
+        if self.pos >= self.buf.len() {
+            self.base = self.base.saturating_add(self.buf.len() as u64);
+            self.buf.clear();
+            self.pos = 0;
+        } else if self.pos >= COMPACT_AT {
+            self.base = self.base.saturating_add(self.pos as u64);
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+    }
+
+    /// Stops dissecting this direction; what is left is counted.
+    fn go_opaque(&mut self, reason: String) {
+        self.mode = Mode::Opaque;
+        self.opaque_bytes = self.opaque_bytes.saturating_add(self.avail().len() as u64);
+        self.opaque_reason = Some(reason);
+        self.pos = self.buf.len();
+        self.http = None;
+        self.ws.frame = None;
+        self.compact();
+    }
+
+    /// Searches the unconsumed bytes for the empty line ending a head; true when a parse is
+    /// worth trying (found, or the head is already too large to ever be valid).
+    fn head_may_be_complete(&mut self) -> bool {
+        let avail = self.avail();
+        let from = self.head_scanned.saturating_sub(2);
+        let window = avail.get(from..).unwrap_or_default();
+        // A head ends with an empty line: CRLF CRLF, or bare LFs (RFC 9112 §2.2).
+        let found = window
+            .windows(3)
+            .any(|w| w == b"\n\r\n" || w.starts_with(b"\n\n"))
+            || window.ends_with(b"\n\n");
+        let too_large = avail.len() > http::MAX_HEAD_LEN;
+        self.head_scanned = avail.len();
+        found || too_large
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    /// Reads body bytes of the message in progress; true when the body is complete.
+    fn advance_body(&mut self, sink: &mut Sink<'_>) -> Result<bool, HttpError> {
+        let base = self.offset();
+        let dir = self.dir;
+        let DirState { buf, pos, http, .. } = self;
+        let Some(msg) = http.as_mut() else {
+            return Ok(true);
+        };
+        let avail = buf.get(*pos..).unwrap_or_default();
+        let mut sse_out: Vec<SseOut> = Vec::new();
+        let used = match &mut msg.body {
+            Body::Empty => 0,
+            Body::Length { total, got } => {
+                let want = total.saturating_sub(*got);
+                let n = usize::try_from(want).unwrap_or(usize::MAX).min(avail.len());
+                if let Some(p) = msg.sse.as_mut() {
+                    p.feed(avail.get(..n).unwrap_or_default(), base, &mut sse_out);
+                }
+                *got = got.saturating_add(n as u64);
+                n
+            }
+            Body::UntilClose { got } => {
+                if let Some(p) = msg.sse.as_mut() {
+                    p.feed(avail, base, &mut sse_out);
+                }
+                *got = got.saturating_add(avail.len() as u64);
+                avail.len()
+            }
+            Body::Chunked(decoder) => {
+                let parser = &mut msg.sse;
+                let result = decoder.feed_with(avail, &mut |data, at| {
+                    if let Some(p) = parser.as_mut() {
+                        p.feed(data, base.saturating_add(at as u64), &mut sse_out);
+                    }
+                });
+                match result {
+                    Ok(n) => n,
+                    Err(e) => {
+                        emit_sse(sink, dir, sse_out);
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        let complete = msg.body.is_complete();
+        *pos = pos.saturating_add(used).min(buf.len());
+        self.head_scanned = 0;
+        emit_sse(sink, dir, sse_out);
+        Ok(complete)
+    }
+
+    /// Emits the message in progress (if not emitted yet) with its body length so far.
+    fn finish_http(&mut self, sink: &mut Sink<'_>) {
+        let Some(msg) = self.http.take() else {
+            return;
+        };
+        let body_len = msg.body.wire_len();
+        let msg_span = span(msg.start, msg.head_len.saturating_add(body_len));
+        if !msg.emitted {
+            let mut kind = msg.kind;
+            if let EventKind::HttpRequest { body_len: b, .. }
+            | EventKind::HttpResponse { body_len: b, .. } = &mut kind
+            {
+                *b = body_len;
+            }
+            sink.push(self.dir, msg_span, kind);
+        } else if let Some(p) = &msg.sse {
+            sink.diag(
+                self.dir,
+                msg_span,
+                Severity::Info,
+                format!(
+                    "the event stream ended: {} events in {body_len} body bytes{}",
+                    p.events,
+                    if p.has_pending() {
+                        "; the last event had no blank line after it, so it was never dispatched"
+                    } else {
+                        ""
+                    }
+                ),
+                Some("WHATWG HTML §9.2"),
+            );
+        }
+        if let Some((check, status)) = msg.check {
+            emit_upgrade_check(
+                sink,
+                self.dir,
+                span(msg.start, msg.head_len),
+                &check,
+                status,
+            );
+        }
+    }
+
+    /// Parses requests (client to server) until more bytes are needed or the mode changes.
+    fn process_requests(&mut self, pending: &mut VecDeque<Pending>, sink: &mut Sink<'_>) {
+        while self.mode == Mode::Http {
+            if self.http.is_some() {
+                match self.advance_body(sink) {
+                    Ok(true) => {
+                        let upgrade = matches!(
+                            &self.http,
+                            Some(HttpMsg { kind: EventKind::HttpRequest { method, headers, .. }, .. })
+                                if handshake::is_upgrade_request(method, headers)
+                        );
+                        self.finish_http(sink);
+                        if upgrade {
+                            // The bytes after an upgrade request belong to whichever protocol
+                            // the response picks.
+                            self.mode = Mode::Held;
+                        }
+                        continue;
+                    }
+                    Ok(false) => break,
+                    Err(e) => {
+                        self.body_error(e, sink);
+                        break;
+                    }
+                }
+            }
+            if self.avail().is_empty() || !self.head_may_be_complete() {
+                break;
+            }
+            match http::parse_request_head(self.avail()) {
+                Ok(None) => break,
+                Err(e) => {
+                    self.head_error("request", e, sink);
+                    break;
+                }
+                Ok(Some(head)) => {
+                    let start = self.offset();
+                    self.consume(head.head_len);
+                    let framing = match http::request_body_framing(&head) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            self.emit_head_only_request(start, head, sink);
+                            self.body_error(e, sink);
+                            break;
+                        }
+                    };
+                    let upgrade = handshake::is_upgrade_request(&head.method, &head.headers);
+                    pending.push_back(Pending {
+                        method: head.method.clone(),
+                        upgrade_headers: upgrade.then(|| head.headers.clone()),
+                    });
+                    self.http = Some(HttpMsg {
+                        start,
+                        head_len: head.head_len as u64,
+                        kind: request_kind(head),
+                        body: Body::from_framing(framing),
+                        emitted: false,
+                        sse: None,
+                        check: None,
+                    });
+                }
+            }
+        }
+        self.compact();
+    }
+
+    fn emit_head_only_request(&mut self, start: u64, head: RequestHead, sink: &mut Sink<'_>) {
+        let head_len = head.head_len as u64;
+        sink.push(self.dir, span(start, head_len), request_kind(head));
+    }
+
+    /// Parses responses (server to client) until more bytes are needed or the mode changes.
+    /// Returns what the request side must do.
+    fn process_responses(
+        &mut self,
+        pending: &mut VecDeque<Pending>,
+        sink: &mut Sink<'_>,
+    ) -> Decision {
+        let mut decision = Decision::Nothing;
+        while self.mode == Mode::Http {
+            if self.http.is_some() {
+                match self.advance_body(sink) {
+                    Ok(true) => {
+                        self.finish_http(sink);
+                        continue;
+                    }
+                    Ok(false) => break,
+                    Err(e) => {
+                        self.body_error(e, sink);
+                        break;
+                    }
+                }
+            }
+            if self.avail().is_empty() || !self.head_may_be_complete() {
+                break;
+            }
+            let head = match http::parse_response_head(self.avail()) {
+                Ok(None) => break,
+                Err(e) => {
+                    self.head_error("response", e, sink);
+                    break;
+                }
+                Ok(Some(head)) => head,
+            };
+            let start = self.offset();
+            self.consume(head.head_len);
+            let interim = (100..200).contains(&head.status) && head.status != 101;
+            // An interim (1xx) response is followed by the final one for the same request.
+            let request = if interim { None } else { pending.pop_front() };
+            let method = if interim {
+                pending.front().map(|p| p.method.clone())
+            } else {
+                request.as_ref().map(|p| p.method.clone())
+            };
+            let framing = match http::response_body_framing(method.as_deref(), &head) {
+                Ok(f) => f,
+                Err(e) => {
+                    let head_len = head.head_len as u64;
+                    sink.push(self.dir, span(start, head_len), response_kind(head));
+                    self.body_error(e, sink);
+                    break;
+                }
+            };
+            let upgrade_headers = request.and_then(|r| r.upgrade_headers);
+            let check = upgrade_headers.as_ref().map(|req| {
+                (
+                    handshake::check_upgrade(req, head.status, &head.headers),
+                    head.status,
+                )
+            });
+            let is_event_stream = handshake::header(&head.headers, "Content-Type")
+                .is_some_and(|ct| http::is_media_type(ct, "text/event-stream"))
+                && framing != BodyFraming::None;
+            let status = head.status;
+            let head_len = head.head_len as u64;
+            let kind = response_kind(head);
+            if is_event_stream {
+                // An event stream may never end: show the response now, its events as they come.
+                sink.push(self.dir, span(start, head_len), kind.clone());
+            }
+            let rsv1_allowed = check.as_ref().is_some_and(|(c, _)| c.deflate_negotiated());
+            self.http = Some(HttpMsg {
+                start,
+                head_len,
+                kind,
+                body: Body::from_framing(framing),
+                emitted: is_event_stream,
+                sse: is_event_stream.then(SseParser::new),
+                check,
+            });
+            if status == 101 {
+                self.finish_http(sink);
+                if upgrade_headers.is_some() {
+                    self.mode = Mode::WebSocket;
+                    self.ws.rsv1_allowed = rsv1_allowed;
+                    decision = Decision::WebSocket { rsv1_allowed };
+                } else {
+                    let reason = "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected".to_string();
+                    sink.diag(
+                        self.dir,
+                        span(start, head_len),
+                        Severity::Warning,
+                        reason.clone(),
+                        Some("RFC 9110 §15.2.2"),
+                    );
+                    self.go_opaque(reason.clone());
+                    decision = Decision::Opaque(reason);
+                }
+                break;
+            } else if upgrade_headers.is_some() && !interim {
+                decision = Decision::ResumeHttp;
+            }
+        }
+        self.compact();
+        decision
+    }
+
+    fn head_error(&mut self, what: &str, e: HttpError, sink: &mut Sink<'_>) {
+        let at = self.offset();
+        let len = self.avail().len() as u64;
+        let message = format!("malformed HTTP {what} head: {e}");
+        sink.diag(
+            self.dir,
+            span(at, len),
+            Severity::Error,
+            message.clone(),
+            Some(rule_of(&e)),
+        );
+        self.go_opaque(message);
+    }
+
+    fn body_error(&mut self, e: HttpError, sink: &mut Sink<'_>) {
+        // The head was fine: show the message with the body bytes read so far, then the error.
+        self.finish_http(sink);
+        let at = self.offset();
+        let len = self.avail().len() as u64;
+        let message = format!("malformed HTTP body: {e}");
+        sink.diag(
+            self.dir,
+            span(at, len),
+            Severity::Error,
+            message.clone(),
+            Some(rule_of(&e)),
+        );
+        self.go_opaque(message);
+    }
+
+    // ---------------------------------------------------------------- WebSocket
+
+    /// Parses frames until more bytes are needed.
+    fn process_frames(&mut self, sink: &mut Sink<'_>) {
+        while self.mode == Mode::WebSocket {
+            if self.ws.frame.is_some() {
+                if !self.advance_payload() {
+                    break;
+                }
+                if let Some(f) = self.ws.frame.take() {
+                    self.complete_frame(f, sink);
+                }
+                continue;
+            }
+            if self.avail().is_empty() {
+                break;
+            }
+            match frame::parse_header(self.avail()) {
+                Ok(None) => break,
+                Err(e) => {
+                    let at = self.offset();
+                    let len = self.avail().len() as u64;
+                    let message = format!("malformed WebSocket frame header: {e}");
+                    sink.diag(
+                        self.dir,
+                        span(at, len),
+                        Severity::Error,
+                        message.clone(),
+                        Some("RFC 6455 §5.2"),
+                    );
+                    self.go_opaque(message);
+                    break;
+                }
+                Ok(Some(header)) => {
+                    let start = self.offset();
+                    self.consume(header.header_len);
+                    let keep = header.payload_len.min(DEFAULT_MAX_MESSAGE as u64);
+                    let capacity = usize::try_from(keep.min(1 << 20)).unwrap_or(0);
+                    self.ws.frame = Some(FrameProgress {
+                        header,
+                        start,
+                        payload: Vec::with_capacity(capacity),
+                        received: 0,
+                    });
+                }
+            }
+        }
+        self.compact();
+    }
+
+    /// Moves available payload bytes into the frame in progress (unmasked); true when the
+    /// frame is complete.
+    fn advance_payload(&mut self) -> bool {
+        let DirState { buf, pos, ws, .. } = self;
+        let Some(f) = ws.frame.as_mut() else {
+            return false;
+        };
+        let avail = buf.get(*pos..).unwrap_or_default();
+        let missing = f.header.payload_len.saturating_sub(f.received);
+        let n = usize::try_from(missing)
+            .unwrap_or(usize::MAX)
+            .min(avail.len());
+        let room = DEFAULT_MAX_MESSAGE.saturating_sub(f.payload.len()).min(n);
+        if let Some(piece) = avail.get(..room) {
+            let at = f.payload.len();
+            f.payload.extend_from_slice(piece);
+            if let (Some(key), Some(dst)) = (f.header.mask_key, f.payload.get_mut(at..)) {
+                frame::unmask(dst, key, f.received);
+            }
+        }
+        f.received = f.received.saturating_add(n as u64);
+        *pos = pos.saturating_add(n).min(buf.len());
+        f.received >= f.header.payload_len
+    }
+
+    fn complete_frame(&mut self, f: FrameProgress, sink: &mut Sink<'_>) {
+        let dir = self.dir;
+        let h = &f.header;
+        let frame_len = h.frame_len();
+        let frame_span = span(f.start, frame_len);
+        sink.push(
+            dir,
+            frame_span,
+            EventKind::WsFrame {
+                fin: h.fin,
+                rsv1: h.rsv1,
+                rsv2: h.rsv2,
+                rsv3: h.rsv3,
+                opcode: h.opcode.as_u8(),
+                masked: h.masked,
+                mask_key: h
+                    .mask_key
+                    .map(|k| k.iter().map(|b| format!("{b:02x}")).collect()),
+                payload_len: h.payload_len,
+                header_len: u8::try_from(h.header_len).unwrap_or(u8::MAX),
+            },
+        );
+        if self.ws.close_seen && !self.ws.after_close_reported {
+            self.ws.after_close_reported = true;
+            sink.diag(
+                dir,
+                frame_span,
+                Severity::Error,
+                format!(
+                    "{} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send further data",
+                    h.opcode.name()
+                ),
+                Some("RFC 6455 §5.5.1"),
+            );
+        }
+        let from_client = dir == Dir::C2s;
+        for v in frame::check_header(h, from_client, self.ws.rsv1_allowed) {
+            sink.violation(dir, frame_span, Severity::Error, &v);
+        }
+        if h.rsv1 && self.ws.rsv1_allowed && !self.ws.deflate_reported {
+            self.ws.deflate_reported = true;
+            sink.diag(
+                dir,
+                frame_span,
+                Severity::Info,
+                "RSV1 marks a permessage-deflate compressed message; its payload is shown as sent (compressed): inflation is not done yet".to_string(),
+                Some("RFC 7692 §6"),
+            );
+        }
+        if (h.payload_len as u128) > DEFAULT_MAX_MESSAGE as u128 {
+            sink.diag(
+                dir,
+                frame_span,
+                Severity::Warning,
+                format!(
+                    "frame payload of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit; only the first bytes are kept",
+                    h.payload_len
+                ),
+                Some("RFC 6455 §10.4"),
+            );
+        }
+        let is_data_start = matches!(h.opcode, OpCode::Text | OpCode::Binary);
+        if is_data_start {
+            self.ws.msg_start = Some(f.start);
+        }
+        let mut violations = Vec::new();
+        let message = self.ws.assembler.push(h, &f.payload, &mut violations);
+        for v in &violations {
+            sink.violation(dir, frame_span, Severity::Error, v);
+        }
+        let Some(m) = message else {
+            return;
+        };
+        let frame_end = f.start.saturating_add(frame_len);
+        let msg_start = if m.opcode.is_control() {
+            f.start
+        } else {
+            self.ws.msg_start.take().unwrap_or(f.start)
+        };
+        let msg_span = span(msg_start, frame_end.saturating_sub(msg_start));
+        if m.opcode == OpCode::Close {
+            self.ws.close_seen = true;
+        }
+        self.emit_message(m, msg_span, sink);
+    }
+
+    fn emit_message(&mut self, m: Message, msg_span: Option<StreamSpan>, sink: &mut Sink<'_>) {
+        let dir = self.dir;
+        let mut text = None;
+        let mut data_b64 = None;
+        let mut close_code = None;
+        let mut close_reason = None;
+        match m.opcode {
+            OpCode::Text if !m.compressed => match message::validate_text(&m.payload) {
+                Ok(s) => text = Some(s.to_string()),
+                Err(v) => {
+                    sink.violation(dir, msg_span, Severity::Error, &v);
+                    data_b64 = Some(BASE64.encode(&m.payload));
+                }
+            },
+            OpCode::Close => {
+                let (close, violations) = parse_close_payload(&m.payload);
+                for v in &violations {
+                    sink.violation(dir, msg_span, Severity::Error, v);
+                }
+                close_code = close.code;
+                close_reason = close.code.map(|_| close.reason);
+            }
+            _ => data_b64 = Some(BASE64.encode(&m.payload)),
+        }
+        sink.push(
+            dir,
+            msg_span,
+            EventKind::WsMessage {
+                opcode: m.opcode.as_u8(),
+                fragments: m.fragments,
+                compressed: m.compressed,
+                payload_len: m.total_len,
+                text,
+                data_b64,
+                close_code,
+                close_reason,
+            },
+        );
+    }
+
+    // ---------------------------------------------------------------- end
+
+    fn end(&mut self, other_mode: Mode, sink: &mut Sink<'_>) {
+        if self.ended {
+            return;
+        }
+        self.ended = true;
+        let dir = self.dir;
+        let at = self.offset();
+        let left = self.avail().len() as u64;
+        match self.mode {
+            Mode::Http => self.end_http(sink),
+            Mode::Held => {
+                if left > 0 {
+                    sink.diag(
+                        dir,
+                        span(at, left),
+                        Severity::Warning,
+                        format!(
+                            "{left} bytes sent after the WebSocket upgrade request were not dissected: no response decided the protocol"
+                        ),
+                        Some("RFC 6455 §4.1"),
+                    );
+                }
+            }
+            Mode::WebSocket => self.end_ws(other_mode, sink),
+            Mode::Opaque => {
+                if self.opaque_bytes > 0 {
+                    let why = self.opaque_reason.clone().unwrap_or_default();
+                    sink.diag(
+                        dir,
+                        None,
+                        Severity::Info,
+                        format!(
+                            "{} bytes of {} were not dissected after: {why}",
+                            self.opaque_bytes,
+                            dir.as_str()
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
+        self.pos = self.buf.len();
+        self.compact();
+    }
+
+    fn end_http(&mut self, sink: &mut Sink<'_>) {
+        let dir = self.dir;
+        let at = self.offset();
+        let left = self.avail().len() as u64;
+        if let Some(msg) = &self.http {
+            let start = msg.start;
+            let got = msg.body.wire_len();
+            let problem = match &msg.body {
+                Body::UntilClose { .. } | Body::Empty => None,
+                Body::Length { total, got } => Some(format!(
+                    "connection closed in the middle of an HTTP body: {got} of {total} bytes"
+                )),
+                // An event stream is normally ended by closing the connection.
+                Body::Chunked(_) if msg.sse.is_some() => None,
+                Body::Chunked(d) => Some(format!(
+                    "connection closed in the middle of a chunked HTTP body ({}) after {} bytes; the last chunk never came",
+                    d.describe_position(),
+                    d.consumed_bytes()
+                )),
+            };
+            self.finish_http(sink);
+            if let Some(message) = problem {
+                sink.diag(
+                    dir,
+                    span(start, got),
+                    Severity::Error,
+                    message,
+                    Some(RULE_HTTP_INCOMPLETE),
+                );
+            }
+        } else if left > 0 {
+            let what = if dir == Dir::C2s {
+                "request"
+            } else {
+                "response"
+            };
+            sink.diag(
+                dir,
+                span(at, left),
+                Severity::Warning,
+                format!("connection closed in the middle of an HTTP {what} head: {left} bytes"),
+                Some(RULE_HTTP_INCOMPLETE),
+            );
+        }
+    }
+
+    fn end_ws(&mut self, other_mode: Mode, sink: &mut Sink<'_>) {
+        let dir = self.dir;
+        let at = self.offset();
+        let left = self.avail().len();
+        if let Some(f) = &self.ws.frame {
+            sink.diag(
+                dir,
+                span(f.start, at.saturating_sub(f.start)),
+                Severity::Error,
+                format!(
+                    "connection closed in the middle of a frame: {} of {} payload bytes (the WebSocket connection is closed abnormally, 1006)",
+                    f.received, f.header.payload_len
+                ),
+                Some(RULE_ABNORMAL),
+            );
+        } else if left > 0 {
+            let needed = header_len_needed(self.avail());
+            sink.diag(
+                dir,
+                span(at, left as u64),
+                Severity::Error,
+                format!(
+                    "connection closed in the middle of a frame: {left} of {needed} header bytes (the WebSocket connection is closed abnormally, 1006)"
+                ),
+                Some(RULE_ABNORMAL),
+            );
+        }
+        if self.ws.assembler.in_progress() {
+            sink.diag(
+                dir,
+                None,
+                Severity::Error,
+                "connection closed in the middle of a fragmented message: its last fragment never came".to_string(),
+                Some(RULE_ABNORMAL),
+            );
+        }
+        if !self.ws.close_seen && other_mode != Mode::Opaque {
+            let who = if dir == Dir::C2s { "client" } else { "server" };
+            sink.diag(
+                dir,
+                None,
+                Severity::Warning,
+                format!(
+                    "the {who} stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)"
+                ),
+                Some(RULE_ABNORMAL),
+            );
+        }
+    }
+}
+
+/// How many header bytes a frame whose first bytes are `buf` needs (2 to 14).
+fn header_len_needed(buf: &[u8]) -> usize {
+    let Some(&b1) = buf.get(1) else {
+        return 2;
+    };
+    let form = match b1 & 0x7F {
+        126 => LengthForm::Extended16,
+        127 => LengthForm::Extended64,
+        _ => LengthForm::Short,
+    };
+    2 + form.extra_bytes() + if b1 & 0x80 != 0 { 4 } else { 0 }
+}
+
+fn emit_sse(sink: &mut Sink<'_>, dir: Dir, events: Vec<SseOut>) {
+    for e in events {
+        sink.push(
+            dir,
+            span(e.start, e.end.saturating_sub(e.start)),
+            EventKind::SseEvent {
+                id: e.id,
+                event: e.event,
+                data: e.data,
+            },
+        );
+    }
+}
+
+fn emit_upgrade_check(
+    sink: &mut Sink<'_>,
+    dir: Dir,
+    head_span: Option<StreamSpan>,
+    check: &UpgradeCheck,
+    status: u16,
+) {
+    sink.push(
+        dir,
+        head_span,
+        EventKind::WsUpgradeCheck {
+            key: check.key.clone().unwrap_or_default(),
+            expected_accept: check
+                .derivation
+                .as_ref()
+                .map(|d| d.accept.clone())
+                .unwrap_or_default(),
+            accept: check.accept.clone(),
+            valid: check.valid,
+            protocol: check.protocol.clone(),
+        },
+    );
+    if !check.extensions_offered.is_empty() || !check.extensions_negotiated.is_empty() {
+        sink.push(
+            dir,
+            head_span,
+            EventKind::WsExtensions {
+                offered: check.extensions_offered.clone(),
+                negotiated: check.extensions_negotiated.clone(),
+            },
+        );
+    }
+    // A refused upgrade (not 101) is a normal answer, not a broken rule on the wire.
+    let severity = if status == 101 {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    for v in &check.problems {
+        sink.violation(dir, head_span, severity, v);
+    }
+}
+
+fn request_kind(head: RequestHead) -> EventKind {
+    EventKind::HttpRequest {
+        method: head.method,
+        target: head.target,
+        version: head.version,
+        headers: head.headers,
+        head_len: head.head_len as u64,
+        body_len: 0,
+    }
+}
+
+fn response_kind(head: ResponseHead) -> EventKind {
+    EventKind::HttpResponse {
+        status: head.status,
+        reason: head.reason,
+        version: head.version,
+        headers: head.headers,
+        head_len: head.head_len as u64,
+        body_len: 0,
+    }
+}
+
+/// The rule an HTTP error breaks, for the diagnostic's `rule` field.
+fn rule_of(e: &HttpError) -> &'static str {
+    match e {
+        HttpError::HeaderName => "RFC 9110 §5.1",
+        HttpError::HeaderValue => "RFC 9110 §5.5",
+        HttpError::NewLine | HttpError::HeadTooLarge => "RFC 9112 §2.2",
+        HttpError::Status => "RFC 9112 §4",
+        HttpError::Token => "RFC 9112 §3",
+        HttpError::TooManyHeaders => "RFC 9112 §5",
+        HttpError::Version => "RFC 9112 §2.3",
+        HttpError::ContentLength(_) => "RFC 9110 §8.6",
+        HttpError::RequestTransferEncoding(_) => "RFC 9112 §6.3",
+        HttpError::ChunkSize
+        | HttpError::ChunkSizeOverflow
+        | HttpError::ChunkDataEnd
+        | HttpError::ChunkLineTooLong => "RFC 9112 §7.1",
+    }
+}
+
+impl ConnectionDissector {
+    /// A dissector for connection `conn`.
+    pub fn new(conn: u32) -> Self {
+        ConnectionDissector {
+            conn,
+            c2s: DirState::new(Dir::C2s),
+            s2c: DirState::new(Dir::S2c),
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// Feeds bytes seen in `dir` at `t_us`; pushes the events they complete onto `out`.
+    pub fn feed(&mut self, dir: Dir, t_us: i64, bytes: &[u8], out: &mut Vec<Event>) {
+        if bytes.is_empty() {
+            return;
+        }
+        let mut sink = Sink {
+            conn: self.conn,
+            t_us,
+            out,
+        };
+        let state = match dir {
+            Dir::C2s => &mut self.c2s,
+            Dir::S2c => &mut self.s2c,
+        };
+        if state.mode == Mode::Opaque || state.ended {
+            state.opaque_bytes = state.opaque_bytes.saturating_add(bytes.len() as u64);
+            state.base = state.base.saturating_add(bytes.len() as u64);
+            return;
+        }
+        state.buf.extend_from_slice(bytes);
+        match dir {
+            Dir::C2s => self.process_c2s(&mut sink),
+            Dir::S2c => self.process_s2c(&mut sink),
+        }
+    }
+
+    fn process_c2s(&mut self, sink: &mut Sink<'_>) {
+        match self.c2s.mode {
+            Mode::Http => self.c2s.process_requests(&mut self.pending, sink),
+            Mode::WebSocket => self.c2s.process_frames(sink),
+            Mode::Held | Mode::Opaque => {}
+        }
+    }
+
+    fn process_s2c(&mut self, sink: &mut Sink<'_>) {
+        loop {
+            match self.s2c.mode {
+                Mode::Http => {
+                    let decision = self.s2c.process_responses(&mut self.pending, sink);
+                    match decision {
+                        Decision::Nothing => {}
+                        Decision::ResumeHttp => {
+                            if self.c2s.mode == Mode::Held {
+                                self.c2s.mode = Mode::Http;
+                                self.process_c2s(sink);
+                            }
+                        }
+                        Decision::WebSocket { rsv1_allowed } => {
+                            if matches!(self.c2s.mode, Mode::Held | Mode::Http) {
+                                self.c2s.mode = Mode::WebSocket;
+                                self.c2s.http = None;
+                                self.c2s.ws.rsv1_allowed = rsv1_allowed;
+                                // Frames the client sent before the 101 arrived: dissect them
+                                // after the server's first frames of this feed.
+                            }
+                        }
+                        Decision::Opaque(reason) => {
+                            if self.c2s.mode != Mode::Opaque {
+                                self.c2s.go_opaque(reason);
+                            }
+                        }
+                    }
+                    if self.s2c.mode == Mode::Http {
+                        break;
+                    }
+                }
+                Mode::WebSocket => {
+                    self.s2c.process_frames(sink);
+                    break;
+                }
+                Mode::Held | Mode::Opaque => break,
+            }
+        }
+        if self.c2s.mode == Mode::WebSocket && !self.c2s.avail().is_empty() {
+            self.c2s.process_frames(sink);
+        }
+    }
+
+    /// The direction `dir` ended: reports anything left incomplete.
+    pub fn end(&mut self, dir: Dir, t_us: i64, out: &mut Vec<Event>) {
+        let mut sink = Sink {
+            conn: self.conn,
+            t_us,
+            out,
+        };
+        match dir {
+            Dir::C2s => {
+                let other = self.s2c.mode;
+                self.c2s.end(other, &mut sink);
+            }
+            Dir::S2c => {
+                let other = self.c2s.mode;
+                self.s2c.end(other, &mut sink);
+            }
+        }
+    }
+}
