@@ -2,12 +2,38 @@
 //! tap. Runs on its own tokio runtime thread; views talk to it through [`Lab`] (commands in,
 //! [`LabUpdate`]s out) and never block.
 //!
-//! INTERFACE STUB: the implementation lives in the submodules (server, tap, client, scenario,
-//! runner, collector); the types below are the contract used by the GUI, the CLI and tests.
+//! The types below are the contract used by the GUI, the CLI and tests; the submodules hold
+//! the parts: [`server`] (axum router + our accept loop), [`tap`] (the socket tap),
+//! [`collector`] (tap records → trace), [`client`] (scripted clients), [`scenario`] (the
+//! catalogue as data), [`runner`] (stages and their expectations), [`gate`] (step mode).
+//!
+//! External clients (a browser on the demo page, `curl`) are traced too: into the current
+//! run's trace, or, when no run is active, into a fresh trace (a `RunStarted` with scenario
+//! `"external"` and an empty stage list) — so `Lab::start` alone is the `wirelab serve` server.
+
+pub mod client;
+pub mod collector;
+pub mod gate;
+pub mod runner;
+pub mod scenario;
+pub mod server;
+pub mod tap;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::oneshot;
 
 use crate::trace::{Trace, TraceUpdate};
+use client::AbortOnDrop;
+use collector::Collector;
+use gate::Gates;
+use runner::RunContext;
 
 /// How the lab is set up.
 #[derive(Clone, Debug)]
@@ -102,20 +128,99 @@ pub struct ScenarioInfo {
 
 /// Every scenario, in display order.
 pub fn scenarios() -> Vec<ScenarioInfo> {
-    Vec::new()
+    scenario::CATALOGUE.to_vec()
 }
 
-/// A running lab: server + runtime thread.
+/// The error for a scenario name that does not exist.
+fn unknown_scenario(name: &str) -> String {
+    format!("unknown scenario \"{name}\"; valid: {}", scenario::names())
+}
+
+/// A running lab: server + runtime thread. Dropping it stops both.
 pub struct Lab {
     server_addr: SocketAddr,
+    commands: UnboundedSender<LabCommand>,
+    updates: Receiver<LabUpdate>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Lab {
     /// Starts the runtime thread and the server. `repaint` is called whenever updates are
     /// waiting (the GUI passes `ctx.request_repaint`).
-    pub fn start(config: LabConfig, repaint: Option<Box<dyn Fn() + Send + Sync>>) -> anyhow::Result<Lab> {
-        let _ = repaint;
-        anyhow::bail!("lab not implemented yet (bind {})", config.bind)
+    pub fn start(
+        config: LabConfig,
+        repaint: Option<Box<dyn Fn() + Send + Sync>>,
+    ) -> anyhow::Result<Lab> {
+        let listener = std::net::TcpListener::bind(config.bind)
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        listener.set_nonblocking(true)?;
+        let server_addr = listener.local_addr()?;
+        let (commands, command_rx) = unbounded_channel();
+        let (update_tx, updates) = std::sync::mpsc::channel();
+        let (stop, stop_rx) = oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<anyhow::Result<()>>(1);
+        let thread = std::thread::Builder::new()
+            .name("wirelab-lab".to_string())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("wirelab-lab-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(err) => {
+                        let _ = ready_tx.send(Err(err.into()));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(err) => {
+                            let _ = ready_tx.send(Err(err.into()));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    let collector = Arc::new(Collector::new(server_addr, update_tx, repaint));
+                    let gates = Arc::new(Gates::default());
+                    let (tap_tx, mut tap_rx) = unbounded_channel();
+                    let router = server::router(Arc::new(server::ServerState::new(gates.clone())));
+                    let _server =
+                        AbortOnDrop(tokio::spawn(server::accept_loop(listener, router, tap_tx)));
+                    let sink = collector.clone();
+                    let _collect = AbortOnDrop(tokio::spawn(async move {
+                        while let Some(record) = tap_rx.recv().await {
+                            sink.record(record);
+                        }
+                    }));
+                    let ctx = Arc::new(RunContext {
+                        collector,
+                        gates,
+                        server: server_addr,
+                        pace_ms: config.pace_ms,
+                    });
+                    let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx)));
+                    // Serve until the Lab is dropped (or its sender is).
+                    let _ = stop_rx.await;
+                });
+                runtime.shutdown_timeout(Duration::from_secs(2));
+            })
+            .context("cannot start the lab thread")?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => return Err(err.context("cannot start the lab runtime")),
+            Err(_) => anyhow::bail!("the lab thread ended while starting"),
+        }
+        Ok(Lab {
+            server_addr,
+            commands,
+            updates,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
 
     /// The server's address (the real ephemeral port).
@@ -125,17 +230,106 @@ impl Lab {
 
     /// Sends a command; never blocks.
     pub fn send(&self, cmd: LabCommand) {
-        let _ = cmd;
+        // The runtime only stops when the Lab is dropped, so this cannot fail while `self` lives.
+        let _ = self.commands.send(cmd);
     }
 
     /// The next waiting update, if any; never blocks.
     pub fn try_recv(&self) -> Option<LabUpdate> {
-        None
+        self.updates.try_recv().ok()
+    }
+
+    /// The next update, waiting at most `timeout` (for the CLI and tests, never the GUI).
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<LabUpdate> {
+        match self.updates.recv_timeout(timeout) {
+            Ok(update) => Some(update),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Applies commands: one run at a time; a new Start or a Reset aborts the current run.
+async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContext>) {
+    let mut current: Option<(AbortOnDrop, UnboundedSender<()>)> = None;
+    while let Some(command) = commands.recv().await {
+        match command {
+            LabCommand::Start {
+                scenario: name,
+                mode,
+            } => {
+                // Abort first (its clients go away), then let its server handlers finish.
+                current = None;
+                ctx.gates.open_all();
+                let Some(scenario) = scenario::scenario(&name) else {
+                    ctx.collector
+                        .finish(LabUpdate::Failed(unknown_scenario(&name)));
+                    continue;
+                };
+                let labels = scenario.stages.iter().map(|s| s.label.clone()).collect();
+                ctx.collector.start_run(Some(&name), mode, labels);
+                let (steps, step_rx) = unbounded_channel();
+                let task = tokio::spawn(runner::run(scenario, mode, ctx.clone(), step_rx));
+                current = Some((AbortOnDrop(task), steps));
+            }
+            LabCommand::Step => {
+                if let Some((_, steps)) = &current {
+                    let _ = steps.send(());
+                }
+            }
+            LabCommand::Reset => {
+                current = None;
+                ctx.gates.open_all();
+                ctx.collector.clear_run();
+            }
+        }
     }
 }
 
 /// Runs `scenario` to completion on a fresh lab and returns its trace (CLI and tests).
 /// An unknown name is an error listing the valid ones.
 pub fn run_scenario(scenario: &str, config: LabConfig) -> anyhow::Result<Trace> {
-    anyhow::bail!("lab not implemented yet: {scenario} on {}", config.bind)
+    if scenario::scenario(scenario).is_none() {
+        anyhow::bail!("{}", unknown_scenario(scenario));
+    }
+    let lab = Lab::start(config, None)?;
+    lab.send(LabCommand::Start {
+        scenario: scenario.to_string(),
+        mode: RunMode::Run,
+    });
+    let mut trace: Option<Trace> = None;
+    // Each stage is bounded by its own timeout; this only guards against a silent lab.
+    let quiet = runner::STAGE_TIMEOUT + Duration::from_secs(10);
+    let mut last = Instant::now();
+    loop {
+        let Some(update) = lab.recv_timeout(Duration::from_millis(500)) else {
+            if last.elapsed() > quiet {
+                anyhow::bail!("the lab stopped answering while running {scenario}");
+            }
+            continue;
+        };
+        last = Instant::now();
+        match update {
+            LabUpdate::RunStarted { trace: t, .. } => trace = Some(t),
+            LabUpdate::Trace(u) => {
+                if let Some(t) = trace.as_mut() {
+                    t.apply(u);
+                }
+            }
+            LabUpdate::Finished => break,
+            LabUpdate::Failed(message) => anyhow::bail!("{scenario} failed: {message}"),
+            LabUpdate::StageStarted { .. } | LabUpdate::StageDone { .. } => {}
+        }
+    }
+    trace.context("the lab finished without starting a run")
 }

@@ -1,0 +1,58 @@
+//! Per-connection gates: in step mode the server's handlers wait on their connection's gate
+//! before each thing they say (the 101, an echo, a relay, a tick, the pong and close reply
+//! tungstenite queued, the TCP close), and each server stage releases one permit.
+//!
+//! Connections without a gate (external clients, every client in run mode) pass at once.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Semaphore;
+
+/// The gates of the lab's own clients, keyed by the client's address as the server sees it.
+#[derive(Default)]
+pub struct Gates {
+    gates: Mutex<HashMap<SocketAddr, Arc<Semaphore>>>,
+}
+
+impl Gates {
+    /// Closes the gate of `peer`: its handler waits for [`Gates::release`].
+    pub fn install(&self, peer: SocketAddr) {
+        if let Ok(mut gates) = self.gates.lock() {
+            gates.insert(peer, Arc::new(Semaphore::new(0)));
+        }
+    }
+
+    /// Lets the handler of `peer` take one more step.
+    pub fn release(&self, peer: SocketAddr) {
+        if let Some(gate) = self.get(peer) {
+            gate.add_permits(1);
+        }
+    }
+
+    /// Opens every gate for good (a run was aborted: its handlers must not hang) and forgets them.
+    pub fn open_all(&self) {
+        if let Ok(mut gates) = self.gates.lock() {
+            for gate in gates.values() {
+                // A closed semaphore makes every waiter (present and future) pass.
+                gate.close();
+            }
+            gates.clear();
+        }
+    }
+
+    /// Waits until `peer` may take its next step. Cancel-safe: a dropped wait takes no permit.
+    pub async fn wait(&self, peer: SocketAddr) {
+        let Some(gate) = self.get(peer) else {
+            return;
+        };
+        if let Ok(permit) = gate.acquire().await {
+            permit.forget();
+        }
+    }
+
+    fn get(&self, peer: SocketAddr) -> Option<Arc<Semaphore>> {
+        self.gates.lock().ok()?.get(&peer).cloned()
+    }
+}

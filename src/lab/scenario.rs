@@ -1,0 +1,459 @@
+//! The scenario catalogue, as data: each scenario is a list of stages; each stage names an
+//! actor, an action, a label and the trace events that must appear for it to be done.
+//!
+//! The runner ([`super::runner`]) interprets it; lessons and the compare view can reuse it.
+
+use tungstenite::Message;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::protocol::frame::Frame;
+use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+
+use super::ScenarioInfo;
+use crate::trace::Dir;
+
+/// Opcode numbers (RFC 6455 §5.2), as the trace records them.
+pub mod opcode {
+    /// Continuation frame.
+    pub const CONTINUATION: u8 = 0x0;
+    /// Text.
+    pub const TEXT: u8 = 0x1;
+    /// Binary.
+    pub const BINARY: u8 = 0x2;
+    /// Close.
+    pub const CLOSE: u8 = 0x8;
+    /// Ping.
+    pub const PING: u8 = 0x9;
+    /// Pong.
+    pub const PONG: u8 = 0xA;
+}
+
+/// Who acts in a stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// The scenario's client number `i` (index into [`Scenario::clients`]).
+    Client(usize),
+    /// The lab server.
+    Server,
+}
+
+/// What a stage does.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Client: open the TCP connection.
+    Connect,
+    /// Client: send the WebSocket upgrade request (done, for the client, when the 101 arrives).
+    Upgrade {
+        /// Path and query, e.g. `/chat?name=alice`.
+        path: String,
+        /// `Sec-WebSocket-Protocol` offers.
+        protocols: Vec<String>,
+    },
+    /// Client: `GET path` over HTTP/1.1.
+    HttpGet {
+        /// e.g. `/hello`.
+        path: String,
+    },
+    /// Client: send a message or a raw frame.
+    Send(Message),
+    /// Client: close the TCP connection.
+    CloseTcp,
+    /// Server: let each listed client's connection handler take its next step.
+    Release(Vec<usize>),
+}
+
+/// An event that must appear in the trace for a stage to be done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Expect {
+    /// On the connection of this client.
+    pub client: usize,
+    /// The event kind's JSON name.
+    pub kind: &'static str,
+    /// The direction, or any.
+    pub dir: Option<Dir>,
+    /// For WebSocket events: the opcode, or any.
+    pub opcode: Option<u8>,
+}
+
+/// One stage.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// Who acts.
+    pub actor: Actor,
+    /// What it does.
+    pub action: Action,
+    /// What the GUI shows, e.g. `send text "Hello, WebSocket!" (17 B)`.
+    pub label: String,
+    /// What must appear in the trace (all of it).
+    pub expect: Vec<Expect>,
+}
+
+/// A scenario: clients and stages.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Name and summary.
+    pub info: ScenarioInfo,
+    /// The clients' lane labels.
+    pub clients: Vec<&'static str>,
+    /// The stages, in order.
+    pub stages: Vec<Stage>,
+}
+
+/// Every scenario, in display order.
+pub const CATALOGUE: [ScenarioInfo; 5] = [
+    ScenarioInfo {
+        name: "http-get",
+        summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
+    },
+    ScenarioInfo {
+        name: "ws-echo",
+        summary: "WebSocket echo: upgrade, text/binary/empty/125/126/70000-byte and fragmented messages, ping, close",
+    },
+    ScenarioInfo {
+        name: "ws-chat",
+        summary: "three clients (alice, bob, carol) in a chat room: every message is relayed to all",
+    },
+    ScenarioInfo {
+        name: "ws-push",
+        summary: "server push: the server sends a tick every 200 ms, the client closes after five",
+    },
+    ScenarioInfo {
+        name: "ws-subprotocol",
+        summary: "subprotocol negotiation: the client offers superchat and chat, the server picks one",
+    },
+];
+
+/// The valid names, for error messages.
+pub fn names() -> String {
+    CATALOGUE
+        .iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The scenario called `name`.
+pub fn scenario(name: &str) -> Option<Scenario> {
+    let info = *CATALOGUE.iter().find(|s| s.name == name)?;
+    let (clients, stages) = match name {
+        "http-get" => (vec!["client"], http_get()),
+        "ws-echo" => (vec!["client"], ws_echo()),
+        "ws-chat" => (vec!["alice", "bob", "carol"], ws_chat()),
+        "ws-push" => (vec!["client"], ws_push()),
+        "ws-subprotocol" => (vec!["client"], ws_subprotocol()),
+        _ => return None,
+    };
+    Some(Scenario {
+        info,
+        clients,
+        stages,
+    })
+}
+
+/// `n` bytes of readable ASCII text (`abc…xyz0…9` repeated).
+pub fn filler_text(n: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n)
+        .map(|i| char::from(ALPHABET[i % ALPHABET.len()]))
+        .collect()
+}
+
+/// `n` bytes counting up (mod 251, a prime, so the pattern does not align with lengths).
+pub fn filler_binary(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i % 251) as u8).collect()
+}
+
+/// The three frames of the fragmented message in `ws-echo`, and the whole text.
+pub const FRAGMENTS: [&str; 3] = ["Hello, ", "fragmented ", "world!"];
+
+fn client(i: usize, action: Action, label: impl Into<String>, expect: Vec<Expect>) -> Stage {
+    Stage {
+        actor: Actor::Client(i),
+        action,
+        label: label.into(),
+        expect,
+    }
+}
+
+fn server(clients: Vec<usize>, label: impl Into<String>, expect: Vec<Expect>) -> Stage {
+    Stage {
+        actor: Actor::Server,
+        action: Action::Release(clients),
+        label: label.into(),
+        expect,
+    }
+}
+
+fn expect(client: usize, kind: &'static str, dir: Option<Dir>) -> Expect {
+    Expect {
+        client,
+        kind,
+        dir,
+        opcode: None,
+    }
+}
+
+fn ws(client: usize, dir: Dir, opcode: u8) -> Expect {
+    Expect {
+        client,
+        kind: "ws_message",
+        dir: Some(dir),
+        opcode: Some(opcode),
+    }
+}
+
+fn connect(i: usize, who: &str) -> Stage {
+    client(
+        i,
+        Action::Connect,
+        format!("{who}: TCP connect"),
+        vec![expect(i, "tcp_accept", None)],
+    )
+}
+
+/// Connect, upgrade request, 101.
+fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
+    let offer = if protocols.is_empty() {
+        String::new()
+    } else {
+        format!(", Sec-WebSocket-Protocol: {}", protocols.join(", "))
+    };
+    vec![
+        connect(i, who),
+        client(
+            i,
+            Action::Upgrade {
+                path: path.to_string(),
+                protocols: protocols.iter().map(|p| p.to_string()).collect(),
+            },
+            format!("{who}: upgrade request GET {path} (Upgrade: websocket{offer})"),
+            vec![expect(i, "http_request", Some(Dir::C2s))],
+        ),
+        server(
+            vec![i],
+            "server answers 101 Switching Protocols",
+            vec![expect(i, "http_response", Some(Dir::S2c))],
+        ),
+    ]
+}
+
+/// Client close 1000 `reason`, the server's close reply, the server's TCP close.
+fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
+    let frame = CloseFrame {
+        code: CloseCode::Normal,
+        reason: reason.to_string().into(),
+    };
+    vec![
+        client(
+            i,
+            Action::Send(Message::Close(Some(frame))),
+            format!("{who}: send close 1000 \"{reason}\""),
+            vec![ws(i, Dir::C2s, opcode::CLOSE)],
+        ),
+        server(
+            vec![i],
+            "server replies with close 1000",
+            vec![ws(i, Dir::S2c, opcode::CLOSE)],
+        ),
+        server(
+            vec![i],
+            "server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+            vec![expect(i, "tcp_close", None)],
+        ),
+    ]
+}
+
+/// A client message and the server's echo of it.
+fn echo_pair(message: Message, opcode: u8, label: String) -> [Stage; 2] {
+    [
+        client(
+            0,
+            Action::Send(message),
+            label,
+            vec![ws(0, Dir::C2s, opcode)],
+        ),
+        server(vec![0], "server echoes it", vec![ws(0, Dir::S2c, opcode)]),
+    ]
+}
+
+fn http_get() -> Vec<Stage> {
+    vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::HttpGet {
+                path: "/hello".to_string(),
+            },
+            "client: request GET /hello",
+            vec![expect(0, "http_request", Some(Dir::C2s))],
+        ),
+        server(
+            vec![0],
+            "server answers 200 OK with a short text",
+            vec![expect(0, "http_response", Some(Dir::S2c))],
+        ),
+        client(
+            0,
+            Action::CloseTcp,
+            "client closes the TCP connection",
+            vec![expect(0, "tcp_close", None)],
+        ),
+    ]
+}
+
+fn ws_echo() -> Vec<Stage> {
+    let mut stages = open_ws(0, "client", "/echo", &[]);
+    let hello = "Hello, WebSocket!";
+    stages.extend(echo_pair(
+        Message::text(hello),
+        opcode::TEXT,
+        format!("send text \"{hello}\" ({} B)", hello.len()),
+    ));
+    stages.extend(echo_pair(
+        Message::binary(filler_binary(16)),
+        opcode::BINARY,
+        "send binary (16 B)".to_string(),
+    ));
+    stages.extend(echo_pair(
+        Message::text(""),
+        opcode::TEXT,
+        "send empty text (0 B)".to_string(),
+    ));
+    stages.extend(echo_pair(
+        Message::text(filler_text(125)),
+        opcode::TEXT,
+        "send text (125 B: the largest 7-bit length)".to_string(),
+    ));
+    stages.extend(echo_pair(
+        Message::text(filler_text(126)),
+        opcode::TEXT,
+        "send text (126 B: 16-bit extended length)".to_string(),
+    ));
+    stages.extend(echo_pair(
+        Message::binary(filler_binary(70_000)),
+        opcode::BINARY,
+        "send binary (70000 B: 64-bit extended length)".to_string(),
+    ));
+    // A fragmented message: raw frames, sent back to back; tungstenite masks each one.
+    let [a, b, c] = FRAGMENTS;
+    let whole = FRAGMENTS.concat();
+    stages.push(client(
+        0,
+        Action::Send(Message::Frame(Frame::message(
+            a,
+            OpCode::Data(Data::Text),
+            false,
+        ))),
+        format!("send text \"{whole}\" in 3 fragments: frame 1 (text, FIN=0) \"{a}\""),
+        vec![Expect {
+            client: 0,
+            kind: "ws_frame",
+            dir: Some(Dir::C2s),
+            opcode: Some(opcode::TEXT),
+        }],
+    ));
+    stages.push(client(
+        0,
+        Action::Send(Message::Frame(Frame::message(
+            b,
+            OpCode::Data(Data::Continue),
+            false,
+        ))),
+        format!("frame 2 (continuation, FIN=0) \"{b}\""),
+        vec![Expect {
+            client: 0,
+            kind: "ws_frame",
+            dir: Some(Dir::C2s),
+            opcode: Some(opcode::CONTINUATION),
+        }],
+    ));
+    stages.push(client(
+        0,
+        Action::Send(Message::Frame(Frame::message(
+            c,
+            OpCode::Data(Data::Continue),
+            true,
+        ))),
+        format!("frame 3 (continuation, FIN=1) \"{c}\": the message is complete"),
+        vec![ws(0, Dir::C2s, opcode::TEXT)],
+    ));
+    stages.push(server(
+        vec![0],
+        "server echoes the whole message in one frame",
+        vec![ws(0, Dir::S2c, opcode::TEXT)],
+    ));
+    let ping = "are you there?";
+    stages.push(client(
+        0,
+        Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
+        format!("send ping \"{ping}\""),
+        vec![ws(0, Dir::C2s, opcode::PING)],
+    ));
+    stages.push(server(
+        vec![0],
+        "server answers pong (same payload)",
+        vec![ws(0, Dir::S2c, opcode::PONG)],
+    ));
+    stages.extend(close_ws(0, "client", "bye"));
+    stages
+}
+
+fn ws_chat() -> Vec<Stage> {
+    let names = ["alice", "bob", "carol"];
+    let mut stages = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        stages.extend(open_ws(i, name, &format!("/chat?name={name}"), &[]));
+    }
+    let everyone = vec![0, 1, 2];
+    let to_all = |kind_dir: Dir| {
+        (0..3)
+            .map(|i| ws(i, kind_dir, opcode::TEXT))
+            .collect::<Vec<_>>()
+    };
+    for (i, text) in [(0, "hi everyone, alice here"), (1, "hello alice, bob here")] {
+        let who = names[i];
+        stages.push(client(
+            i,
+            Action::Send(Message::text(text)),
+            format!("{who}: send text \"{text}\""),
+            vec![ws(i, Dir::C2s, opcode::TEXT)],
+        ));
+        stages.push(server(
+            everyone.clone(),
+            format!("server relays \"{who}: {text}\" to alice, bob and carol"),
+            to_all(Dir::S2c),
+        ));
+    }
+    for (i, name) in names.iter().enumerate() {
+        stages.extend(close_ws(i, name, "bye"));
+    }
+    stages
+}
+
+fn ws_push() -> Vec<Stage> {
+    let mut stages = open_ws(0, "client", "/push?interval_ms=200&count=5", &[]);
+    for i in 1..=5 {
+        stages.push(server(
+            vec![0],
+            format!("server pushes \"tick {i}\""),
+            vec![ws(0, Dir::S2c, opcode::TEXT)],
+        ));
+    }
+    stages.extend(close_ws(0, "client", "enough"));
+    stages
+}
+
+fn ws_subprotocol() -> Vec<Stage> {
+    let mut stages = open_ws(0, "client", "/subprotocol", &["superchat", "chat"]);
+    stages.push(server(
+        vec![0],
+        "server says which subprotocol it chose",
+        vec![ws(0, Dir::S2c, opcode::TEXT)],
+    ));
+    stages.extend(echo_pair(
+        Message::text("hello in superchat"),
+        opcode::TEXT,
+        "send text \"hello in superchat\"".to_string(),
+    ));
+    stages.extend(close_ws(0, "client", "bye"));
+    stages
+}

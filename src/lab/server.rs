@@ -1,0 +1,565 @@
+//! The lab server: an axum router served by our own accept loop, so that every accepted
+//! socket is wrapped in the [`TapStream`] before hyper sees it. WebSocket endpoints do the
+//! RFC 6455 §4.2 handshake in the handler and run tokio-tungstenite on the hyper upgrade.
+//!
+//! Whatever a client sends, handlers log errors (`tracing`) and end only their own
+//! connection; the accept loop never stops for a client's sake.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use futures_util::{SinkExt as _, StreamExt as _};
+use hyper::body::Incoming;
+use hyper::service::Service as _;
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio_tungstenite::WebSocketStream;
+use tungstenite::Message;
+use tungstenite::error::{Error as WsError, ProtocolError};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::{CloseFrame, Role};
+
+use super::gate::Gates;
+use super::tap::{TapRecord, TapStream};
+
+/// The demo page: the classic browser example.
+const DEMO_PAGE: &str = include_str!("../../assets/demo/index.html");
+
+/// The subprotocols `/subprotocol` speaks, in no particular order of preference: the server
+/// takes the first one the *client* listed that it supports.
+pub const SUBPROTOCOLS: [&str; 2] = ["chat", "superchat"];
+
+type Ws = WebSocketStream<TokioIo<Upgraded>>;
+
+/// What the handlers share.
+pub struct ServerState {
+    gates: Arc<Gates>,
+    chat: Mutex<HashMap<u64, UnboundedSender<String>>>,
+    next_chat_id: AtomicU64,
+}
+
+impl ServerState {
+    /// Handlers wait on `gates` (see [`Gates`]).
+    pub fn new(gates: Arc<Gates>) -> Self {
+        ServerState {
+            gates,
+            chat: Mutex::new(HashMap::new()),
+            next_chat_id: AtomicU64::new(0),
+        }
+    }
+
+    fn join_chat(&self, tx: UnboundedSender<String>) -> u64 {
+        let id = self.next_chat_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut members) = self.chat.lock() {
+            members.insert(id, tx);
+        }
+        id
+    }
+
+    fn leave_chat(&self, id: u64) {
+        if let Ok(mut members) = self.chat.lock() {
+            members.remove(&id);
+        }
+    }
+
+    fn broadcast(&self, line: &str) {
+        if let Ok(members) = self.chat.lock() {
+            for tx in members.values() {
+                // A member that is leaving has dropped its receiver; it needs nothing more.
+                let _ = tx.send(line.to_string());
+            }
+        }
+    }
+}
+
+/// The router with every endpoint.
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/hello", get(hello))
+        .route("/echo", get(echo))
+        .route("/chat", get(chat))
+        .route("/push", get(push))
+        .route("/subprotocol", get(subprotocol))
+        .with_state(state)
+}
+
+/// Accepts connections until the task is dropped; each one is tapped and served by hyper.
+pub async fn accept_loop(listener: TcpListener, router: Router, tap: UnboundedSender<TapRecord>) {
+    let listen_addr = listener.local_addr().ok();
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                // E.g. out of file descriptors: wait a little instead of spinning.
+                tracing::warn!("accept failed: {err}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Some(local) = stream.local_addr().ok().or(listen_addr) else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let tapped = TapStream::accept(stream, peer, local, tap.clone());
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                service.call(req)
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tapped), service)
+                .with_upgrades();
+            if let Err(err) = conn.await {
+                tracing::debug!("HTTP connection from {peer} ended with an error: {err}");
+            }
+        });
+    }
+}
+
+async fn index() -> Html<&'static str> {
+    Html(DEMO_PAGE)
+}
+
+async fn hello(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    state.gates.wait(peer).await;
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Hello from the wirelab lab server.\n",
+    )
+        .into_response()
+}
+
+async fn echo(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let gates = state.gates.clone();
+    upgrade(&state, peer, req, None, move |mut ws| async move {
+        echo_loop(&mut ws, &gates, peer).await;
+        close_tcp(ws, &gates, peer).await;
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct ChatParams {
+    name: Option<String>,
+}
+
+async fn chat(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(params): Query<ChatParams>,
+    req: Request,
+) -> Response {
+    let name: String = params
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "anonymous".to_string())
+        .chars()
+        .take(32)
+        .collect();
+    let shared = state.clone();
+    upgrade(&state, peer, req, None, move |ws| {
+        chat_session(ws, shared, peer, name)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct PushParams {
+    interval_ms: Option<u64>,
+    count: Option<u32>,
+}
+
+async fn push(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(params): Query<PushParams>,
+    req: Request,
+) -> Response {
+    // At least 10 ms so a typo cannot make the server flood a client.
+    let interval = Duration::from_millis(params.interval_ms.unwrap_or(1000).clamp(10, 3_600_000));
+    let gates = state.gates.clone();
+    upgrade(&state, peer, req, None, move |ws| {
+        push_session(ws, gates, peer, interval, params.count)
+    })
+    .await
+}
+
+async fn subprotocol(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let offered = offered_protocols(req.headers());
+    let chosen = offered.iter().find_map(|p| {
+        SUBPROTOCOLS
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(p))
+            .copied()
+    });
+    let gates = state.gates.clone();
+    upgrade(&state, peer, req, chosen, move |mut ws| async move {
+        gates.wait(peer).await;
+        let hello = match chosen {
+            Some(p) => format!(
+                "server chose subprotocol \"{p}\" (you offered: {})",
+                offered.join(", ")
+            ),
+            None => format!(
+                "no subprotocol in common: you offered [{}], this server speaks {}",
+                offered.join(", "),
+                SUBPROTOCOLS.join(" and ")
+            ),
+        };
+        if let Err(err) = ws.send(Message::text(hello)).await {
+            tracing::debug!("subprotocol greeting to {peer} failed: {err}");
+        } else {
+            echo_loop(&mut ws, &gates, peer).await;
+        }
+        close_tcp(ws, &gates, peer).await;
+    })
+    .await
+}
+
+/// Every protocol the client listed in its `Sec-WebSocket-Protocol` headers, in order.
+fn offered_protocols(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Whether a comma-separated header (e.g. `Connection: keep-alive, Upgrade`) has `token`.
+fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().eq_ignore_ascii_case(token))
+}
+
+fn plain(
+    status: StatusCode,
+    extra: &[(header::HeaderName, &'static str)],
+    text: String,
+) -> Response {
+    let mut response = (status, text).into_response();
+    for (name, value) in extra {
+        response
+            .headers_mut()
+            .insert(name.clone(), HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Checks the client's opening handshake (RFC 6455 §4.2.1); returns the
+/// `Sec-WebSocket-Accept` value or the error response to send instead.
+fn check_handshake(req: &Request) -> Result<String, Response> {
+    let headers = req.headers();
+    if !headers.contains_key(header::UPGRADE) {
+        return Err(plain(
+            StatusCode::UPGRADE_REQUIRED,
+            &[
+                (header::UPGRADE, "websocket"),
+                (header::CONNECTION, "Upgrade"),
+            ],
+            "This is a WebSocket endpoint: send a GET with Upgrade: websocket (RFC 6455 §4.1).\n"
+                .into(),
+        ));
+    }
+    let bad = |why: &str| {
+        plain(
+            StatusCode::BAD_REQUEST,
+            &[],
+            format!("Bad WebSocket upgrade: {why}\n"),
+        )
+    };
+    if req.version() < Version::HTTP_11 {
+        return Err(bad("the request must be HTTP/1.1 or later (RFC 6455 §4.1)"));
+    }
+    if !has_token(headers, header::UPGRADE, "websocket") {
+        return Err(bad(
+            "the Upgrade header must include \"websocket\" (RFC 6455 §4.2.1 item 3)",
+        ));
+    }
+    if !has_token(headers, header::CONNECTION, "upgrade") {
+        return Err(bad(
+            "the Connection header must include \"Upgrade\" (RFC 6455 §4.2.1 item 4)",
+        ));
+    }
+    let Some(key) = headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .and_then(|k| k.to_str().ok())
+    else {
+        return Err(bad("Sec-WebSocket-Key is missing (RFC 6455 §4.2.1 item 5)"));
+    };
+    let key = key.trim();
+    use base64::Engine as _;
+    let decoded_len = base64::engine::general_purpose::STANDARD
+        .decode(key)
+        .map(|k| k.len());
+    if decoded_len != Ok(16) {
+        return Err(bad(
+            "Sec-WebSocket-Key must be a base64-encoded 16-byte value (RFC 6455 §4.2.1 item 5)",
+        ));
+    }
+    match headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .and_then(|v| v.to_str().ok())
+    {
+        None => {
+            return Err(bad(
+                "Sec-WebSocket-Version is missing (RFC 6455 §4.2.1 item 6)",
+            ));
+        }
+        Some(v) if v.trim() != "13" => {
+            return Err(plain(
+                StatusCode::UPGRADE_REQUIRED,
+                &[(header::SEC_WEBSOCKET_VERSION, "13")],
+                format!(
+                    "Sec-WebSocket-Version {v} is not supported; this server speaks 13 (RFC 6455 §4.4)\n"
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
+    Ok(tungstenite::handshake::derive_accept_key(key.as_bytes()))
+}
+
+/// Answers a valid upgrade with `101 Switching Protocols` (after the gate) and runs `session`
+/// on the upgraded connection. Extension offers (permessage-deflate) are ignored: tungstenite
+/// cannot compress, and an unanswered offer means "no extension" (RFC 6455 §9.1).
+async fn upgrade<F, Fut>(
+    state: &ServerState,
+    peer: SocketAddr,
+    mut req: Request,
+    protocol: Option<&'static str>,
+    session: F,
+) -> Response
+where
+    F: FnOnce(Ws) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let accept = match check_handshake(&req) {
+        Ok(accept) => accept,
+        Err(response) => return response,
+    };
+    let Ok(accept) = HeaderValue::from_str(&accept) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let on_upgrade = hyper::upgrade::on(&mut req);
+    state.gates.wait(peer).await;
+    tokio::spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let ws =
+                    WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None)
+                        .await;
+                session(ws).await;
+            }
+            Err(err) => tracing::debug!("upgrade of {peer} failed: {err}"),
+        }
+    });
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = response.headers_mut();
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    if let Some(p) = protocol {
+        headers.insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(p));
+    }
+    response
+}
+
+/// What to do with a received message besides the endpoint's own business.
+enum Received {
+    /// A data message for the endpoint.
+    Data(Message),
+    /// Handled here (ping answered, pong ignored); read on.
+    Handled,
+    /// The connection is over (close handshake done, error, or EOF).
+    Over,
+}
+
+/// Handles control messages and errors the same way for every endpoint: after a ping the
+/// gate is awaited before flushing the pong tungstenite queued; after a close, before
+/// flushing the queued close reply (`closing_by_us`: the close answers ours, nothing to send).
+async fn common(
+    ws: &mut Ws,
+    gates: &Gates,
+    peer: SocketAddr,
+    next: Option<Result<Message, WsError>>,
+    closing_by_us: bool,
+) -> Received {
+    match next {
+        Some(Ok(Message::Ping(_))) => {
+            gates.wait(peer).await;
+            match ws.flush().await {
+                Ok(()) => Received::Handled,
+                Err(err) => {
+                    tracing::debug!("pong to {peer} failed: {err}");
+                    Received::Over
+                }
+            }
+        }
+        Some(Ok(Message::Pong(_) | Message::Frame(_))) => Received::Handled,
+        Some(Ok(Message::Close(_))) => {
+            if !closing_by_us {
+                gates.wait(peer).await;
+            }
+            // Sends the queued close reply; tungstenite then reports ConnectionClosed (server role).
+            match ws.flush().await {
+                Ok(()) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {}
+                Err(err) => tracing::debug!("close reply to {peer} failed: {err}"),
+            }
+            Received::Over
+        }
+        Some(Ok(message)) => Received::Data(message),
+        Some(Err(err)) => {
+            fail_connection(ws, peer, err).await;
+            Received::Over
+        }
+        None => Received::Over,
+    }
+}
+
+/// A peer broke a rule: tell it why with the matching close code (RFC 6455 §7.4.1), then give up.
+async fn fail_connection(ws: &mut Ws, peer: SocketAddr, err: WsError) {
+    tracing::info!("WebSocket client {peer}: {err}");
+    let code = match &err {
+        WsError::Utf8(_) => CloseCode::Invalid,
+        WsError::Capacity(_) => CloseCode::Size,
+        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => return,
+        WsError::Protocol(_) => CloseCode::Protocol,
+        _ => return,
+    };
+    let mut reason = err.to_string();
+    // A close reason is at most 123 bytes (RFC 6455 §5.5: control payloads ≤ 125 bytes).
+    while reason.len() > 123 {
+        reason.pop();
+    }
+    let _ = ws
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+/// The server closes the TCP connection first after the closing handshake (RFC 6455 §7.1.1).
+async fn close_tcp(ws: Ws, gates: &Gates, peer: SocketAddr) {
+    gates.wait(peer).await;
+    drop(ws);
+}
+
+/// `/echo`: every text or binary message goes back as it came.
+async fn echo_loop(ws: &mut Ws, gates: &Gates, peer: SocketAddr) {
+    loop {
+        let next = ws.next().await;
+        match common(ws, gates, peer, next, false).await {
+            Received::Data(message) => {
+                gates.wait(peer).await;
+                if let Err(err) = ws.send(message).await {
+                    tracing::debug!("echo to {peer} failed: {err}");
+                    return;
+                }
+            }
+            Received::Handled => {}
+            Received::Over => return,
+        }
+    }
+}
+
+/// `/chat`: each text message is relayed to every member, the sender included.
+async fn chat_session(mut ws: Ws, state: Arc<ServerState>, peer: SocketAddr, name: String) {
+    let gates = state.gates.clone();
+    let (tx, mut rx) = unbounded_channel::<String>();
+    let id = state.join_chat(tx);
+    loop {
+        tokio::select! {
+            next = ws.next() => match common(&mut ws, &gates, peer, next, false).await {
+                Received::Data(Message::Text(text)) => state.broadcast(&format!("{name}: {}", text.as_str())),
+                Received::Data(_) | Received::Handled => {}
+                Received::Over => break,
+            },
+            Some(line) = rx.recv() => {
+                gates.wait(peer).await;
+                if let Err(err) = ws.send(Message::text(line)).await {
+                    tracing::debug!("chat relay to {peer} failed: {err}");
+                    break;
+                }
+            }
+        }
+    }
+    state.leave_chat(id);
+    close_tcp(ws, &gates, peer).await;
+}
+
+/// `/push`: "tick i" every `interval`; after `count` ticks (if given) the server closes with
+/// 1000 "done"; the client may close first at any time.
+async fn push_session(
+    mut ws: Ws,
+    gates: Arc<Gates>,
+    peer: SocketAddr,
+    interval: Duration,
+    count: Option<u32>,
+) {
+    let mut sent: u32 = 0;
+    let mut closing = false;
+    let mut due = tokio::time::Instant::now() + interval;
+    loop {
+        let may_act = !closing;
+        tokio::select! {
+            next = ws.next() => match common(&mut ws, &gates, peer, next, closing).await {
+                Received::Data(_) | Received::Handled => {}
+                Received::Over => break,
+            },
+            // Cancel-safe: if a message arrives first, this wait is dropped without taking a permit.
+            () = async { tokio::time::sleep_until(due).await; gates.wait(peer).await }, if may_act => {
+                if count == Some(sent) {
+                    closing = true;
+                    let done = CloseFrame { code: CloseCode::Normal, reason: "done".into() };
+                    if let Err(err) = ws.send(Message::Close(Some(done))).await {
+                        tracing::debug!("push close to {peer} failed: {err}");
+                        break;
+                    }
+                } else {
+                    sent = sent.saturating_add(1);
+                    if let Err(err) = ws.send(Message::text(format!("tick {sent}"))).await {
+                        tracing::debug!("tick to {peer} failed: {err}");
+                        break;
+                    }
+                    due = tokio::time::Instant::now() + interval;
+                }
+            }
+        }
+    }
+    close_tcp(ws, &gates, peer).await;
+}

@@ -1,0 +1,195 @@
+//! The socket tap: wraps the server side of every accepted connection and records each byte
+//! the server reads (client → server) and writes (server → client), with a monotonic
+//! timestamp, plus the accept, the client's EOF and the server's shutdown/close.
+//!
+//! No privilege is needed and nothing is inferred: the tap sees system calls, not packets.
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::trace::Dir;
+
+/// One observation of the tap. Connections are keyed by the client's address (`peer`).
+#[derive(Debug)]
+pub enum TapRecord {
+    /// The server's `accept()` returned a connection from `peer` on `local`.
+    Accept {
+        /// The client's address.
+        peer: SocketAddr,
+        /// The server's address.
+        local: SocketAddr,
+        /// When `accept()` returned.
+        at: Instant,
+    },
+    /// Bytes read (`C2s`) or written (`S2c`) by the server.
+    Data {
+        /// The client's address.
+        peer: SocketAddr,
+        /// Which way the bytes went.
+        dir: Dir,
+        /// When the read or write returned.
+        at: Instant,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+    /// A read returned end of stream: the client closed its sending side.
+    Eof {
+        /// The client's address.
+        peer: SocketAddr,
+        /// When the read returned 0.
+        at: Instant,
+    },
+    /// The server shut down its sending side or dropped the socket.
+    Closed {
+        /// The client's address.
+        peer: SocketAddr,
+        /// When it happened.
+        at: Instant,
+    },
+}
+
+/// A stream that records what passes through it (see the module docs).
+pub struct TapStream<S> {
+    inner: S,
+    peer: SocketAddr,
+    tx: UnboundedSender<TapRecord>,
+    eof: bool,
+    closed: bool,
+}
+
+impl<S> TapStream<S> {
+    /// Wraps the accepted stream `inner` from `peer`, recording the accept itself.
+    pub fn accept(
+        inner: S,
+        peer: SocketAddr,
+        local: SocketAddr,
+        tx: UnboundedSender<TapRecord>,
+    ) -> Self {
+        // A send error means the lab is shutting down; the connection is simply not traced.
+        let _ = tx.send(TapRecord::Accept {
+            peer,
+            local,
+            at: Instant::now(),
+        });
+        TapStream {
+            inner,
+            peer,
+            tx,
+            eof: false,
+            closed: false,
+        }
+    }
+
+    fn record(&self, dir: Dir, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let _ = self.tx.send(TapRecord::Data {
+            peer: self.peer,
+            dir,
+            at: Instant::now(),
+            bytes: bytes.to_vec(),
+        });
+    }
+
+    fn record_closed(&mut self) {
+        if !self.closed {
+            self.closed = true;
+            let _ = self.tx.send(TapRecord::Closed {
+                peer: self.peer,
+                at: Instant::now(),
+            });
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for TapStream<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let asked = buf.remaining();
+        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = result {
+            let new = buf.filled().get(before..).unwrap_or_default();
+            if new.is_empty() {
+                // A zero-length read into a non-empty buffer is end of stream.
+                if asked > 0 && !self.eof {
+                    self.eof = true;
+                    let _ = self.tx.send(TapRecord::Eof {
+                        peer: self.peer,
+                        at: Instant::now(),
+                    });
+                }
+            } else {
+                self.record(Dir::C2s, new);
+            }
+        }
+        result
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for TapStream<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let Poll::Ready(Ok(n)) = result {
+            self.record(Dir::S2c, buf.get(..n).unwrap_or(buf));
+        }
+        result
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(n)) = result {
+            // Only the first `n` bytes across the slices were written.
+            let mut written = Vec::with_capacity(n);
+            for slice in bufs {
+                let want = n.saturating_sub(written.len());
+                if want == 0 {
+                    break;
+                }
+                written.extend_from_slice(slice.get(..want.min(slice.len())).unwrap_or_default());
+            }
+            self.record(Dir::S2c, &written);
+        }
+        result
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let result = Pin::new(&mut self.inner).poll_shutdown(cx);
+        if result.is_ready() {
+            self.record_closed();
+        }
+        result
+    }
+}
+
+impl<S> Drop for TapStream<S> {
+    fn drop(&mut self) {
+        self.record_closed();
+    }
+}
