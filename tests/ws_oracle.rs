@@ -3,6 +3,8 @@
 //!
 //! The generator is a small deterministic xorshift PRNG so failures reproduce exactly.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+
 use std::io::Cursor;
 
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode as TOpCode};

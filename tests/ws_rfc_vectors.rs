@@ -1,6 +1,8 @@
 //! RFC 6455 test vectors: the §1.3 handshake example, every §5.7 example frame, close
 //! payloads and codes, the header rules, message reassembly and UTF-8 validation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+
 use wirelab::proto::ws::close::{CloseCode, parse_close_payload};
 use wirelab::proto::ws::frame::{
     FrameError, FrameHeader, LengthForm, OpCode, Violation, check_header, parse_header, unmask,

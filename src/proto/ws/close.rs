@@ -265,6 +265,7 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

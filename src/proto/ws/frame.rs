@@ -550,6 +550,7 @@ pub fn check_header(h: &FrameHeader, from_client: bool, rsv1_allowed: bool) -> V
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -237,6 +237,7 @@ pub fn check_upgrade(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

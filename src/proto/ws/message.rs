@@ -208,6 +208,7 @@ pub fn validate_text(payload: &[u8]) -> Result<&str, Violation> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::proto::ws::frame::parse_header;
