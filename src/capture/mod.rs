@@ -2,4 +2,5 @@
 //! (`packet`, pure) and reassembled into a trace through the same pipeline as the lab.
 
 pub mod file;
+pub mod live;
 pub mod packet;

@@ -34,6 +34,47 @@ pub enum Command {
     Serve(ServeArgs),
     /// Dissect a capture file (.pcap or .pcapng) and print every connection's timeline.
     Inspect(InspectArgs),
+    /// Capture live with libpcap and print the conversations as they happen.
+    Capture(CaptureArgs),
+}
+
+/// Options of `wirelab capture`.
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// The interface (see --list-interfaces).
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "IFACE",
+        default_value = "lo"
+    )]
+    pub interface: String,
+    /// A BPF capture filter, e.g. 'tcp port 8088'.
+    #[arg(
+        short = 'f',
+        long = "filter",
+        value_name = "BPF",
+        default_value = "tcp"
+    )]
+    pub filter: String,
+    /// Stream the packets to this pcapng file as they arrive.
+    #[arg(long, value_name = "OUT.pcapng")]
+    pub write: Option<PathBuf>,
+    /// Stop after this many seconds (default: until Ctrl-C; the pcapng file is complete either way).
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<f64>,
+    /// Write the trace (JSON) when the capture stops (needs --duration).
+    #[arg(long, value_name = "OUT", requires = "duration")]
+    pub json: Option<PathBuf>,
+    /// List the interfaces and exit.
+    #[arg(long)]
+    pub list_interfaces: bool,
+    /// Also print every WebSocket frame.
+    #[arg(long)]
+    pub frames: bool,
+    /// Never use colours.
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// Options of `wirelab inspect`.
@@ -141,6 +182,7 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Run(args)) => run(args),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Inspect(args)) => inspect(args),
+        Some(Command::Capture(args)) => capture(args),
     }
 }
 
@@ -378,6 +420,84 @@ fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.json {
         std::fs::write(path, trace.to_json())
+            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        eprintln!("trace written to {}", path.display());
+    }
+    Ok(())
+}
+
+fn capture(args: CaptureArgs) -> anyhow::Result<()> {
+    use crate::capture::live::{self, LiveCapture, LiveOptions, LiveUpdate};
+    if args.list_interfaces {
+        for (name, description) in live::devices().map_err(anyhow::Error::msg)? {
+            println!("{name:<16} {description}");
+        }
+        return Ok(());
+    }
+    let main_thread = std::thread::current();
+    let capture = LiveCapture::start(
+        LiveOptions {
+            device: args.interface.clone(),
+            filter: args.filter.clone(),
+            write: args.write.clone(),
+        },
+        Some(Box::new(move || main_thread.unpark())),
+    )?;
+    eprintln!(
+        "capturing on {} with filter {:?}{}",
+        args.interface,
+        args.filter,
+        args.write
+            .as_ref()
+            .map(|p| format!(", writing {}", p.display()))
+            .unwrap_or_default()
+    );
+    let deadline = args
+        .duration
+        .map(|s| std::time::Instant::now() + Duration::from_secs_f64(s.max(0.0)));
+    let style = style(args.no_color, args.frames, false);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut trace: Option<Trace> = None;
+    let mut printed = 0;
+    let mut stop_sent = false;
+    loop {
+        if !stop_sent && deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            capture.stop();
+            stop_sent = true;
+        }
+        let Some(update) = capture.recv_timeout(Duration::from_millis(100)) else {
+            continue;
+        };
+        match update {
+            LiveUpdate::Started(t) => {
+                terminal::write_header(&t, &mut out, style)?;
+                trace = Some(t);
+            }
+            LiveUpdate::Trace(u) => {
+                if let Some(t) = trace.as_mut() {
+                    t.apply(u);
+                    while let Some(e) = t.events.get(printed) {
+                        terminal::write_event(&t.connections, e, &mut out, style)?;
+                        printed += 1;
+                    }
+                }
+            }
+            LiveUpdate::Stats(_) => {}
+            LiveUpdate::Stopped { stats, error } => {
+                eprintln!(
+                    "{} packets processed; libpcap: {} received, {} dropped, {} dropped by the interface",
+                    stats.processed, stats.received, stats.dropped, stats.if_dropped
+                );
+                if let Some(e) = error {
+                    bail!("the capture stopped: {e}");
+                }
+                break;
+            }
+        }
+    }
+    if let (Some(path), Some(t)) = (&args.json, &trace) {
+        std::fs::write(path, t.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
         eprintln!("trace written to {}", path.display());
     }
