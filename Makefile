@@ -7,7 +7,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN := $(TARGET_DIR)/debug/wirelab
 
-.PHONY: run test build deps deps-test lint fmt
+.PHONY: run test build deps deps-test lint fmt setcap
 
 run: deps build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -37,3 +37,10 @@ lint:
 
 fmt:
 	$(CARGO) fmt
+
+# Lets the built binary capture packets without running as root (Linux). Linking drops the
+# capability, so run this again after every build.
+setcap: build
+	@if [ "$$(id -u)" -eq 0 ]; then setcap cap_net_raw,cap_net_admin=eip $(BIN); \
+	else sudo setcap cap_net_raw,cap_net_admin=eip $(BIN); fi
+	@echo "$(BIN) may now capture packets: getcap says $$(getcap $(BIN))"
