@@ -1,0 +1,14 @@
+//! Opens the wirelab window, optionally showing the hand-built sample trace
+//! (`cargo run --example gui_preview -- --sample`) — for looking at the GUI under Xvfb.
+
+fn main() -> anyhow::Result<()> {
+    let sample = std::env::args().any(|a| a == "--sample");
+    let mut options = wirelab::ui::GuiOptions::default();
+    options.lab.pace_ms = 150;
+    if sample {
+        let path = std::env::temp_dir().join(format!("wirelab-sample-{}.json", std::process::id()));
+        std::fs::write(&path, wirelab::ui::sample::demo_trace().to_json())?;
+        options.open = Some(path);
+    }
+    wirelab::ui::run_gui(options)
+}

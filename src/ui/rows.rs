@@ -1,0 +1,351 @@
+//! Which trace events become rows of the sequence diagram: pure, no egui.
+//!
+//! - A `ws_message` and the `ws_frame`s that carried it share one row unless "show frames" is
+//!   on (then each frame gets its own row too); the frames stay reachable from the message.
+//! - `api` events are drawn in the browser-API lane on the row of the wire event that caused
+//!   them (or on their own row when the cause is unknown).
+
+use std::collections::HashMap;
+
+use crate::trace::{Dir, Event, EventKind, Trace};
+
+/// How a row is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// An arrow between a client lane and the server lane.
+    Arrow {
+        /// The connection (its client lane).
+        conn: u32,
+        /// Which way.
+        dir: Dir,
+    },
+    /// `tcp_connect` / `tcp_accept` / `tcp_close` as seen by the socket tap.
+    Socket {
+        /// The connection.
+        conn: u32,
+    },
+    /// A note on a connection without a direction (upgrade check, extensions, ...).
+    Note {
+        /// The connection, if any.
+        conn: Option<u32>,
+    },
+    /// A lab stage finished: a thin separator across all lanes.
+    Stage,
+    /// A diagnostic: a warning marker.
+    Diagnostic {
+        /// The connection, if any.
+        conn: Option<u32>,
+    },
+    /// A browser-API event whose cause is unknown.
+    Api {
+        /// The connection.
+        conn: Option<u32>,
+    },
+}
+
+/// One row of the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Index of the main event in [`Trace::events`].
+    pub event: usize,
+    /// Its time.
+    pub t_us: i64,
+    /// How it is drawn.
+    pub kind: RowKind,
+    /// `api` events caused by this row's event (indices into the trace).
+    pub api: Vec<usize>,
+    /// For a message: the frames that carried it (indices into the trace).
+    pub frames: Vec<usize>,
+    /// Whether this row is a frame shown on its own ("show frames" on).
+    pub is_frame: bool,
+}
+
+/// The rows of a trace plus lookups the view needs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    /// Rows in time order.
+    pub rows: Vec<Row>,
+    /// Trace event index → the row that shows it (directly, as a frame or as an api marker).
+    pub row_of_event: HashMap<usize, usize>,
+    /// Client-lane order: connection ids in order of first appearance.
+    pub lanes: Vec<u32>,
+    /// Connections that have browser-API events, in order of first appearance.
+    pub api_conns: Vec<u32>,
+}
+
+/// Builds the rows of `trace`.
+pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
+    let events = &trace.events;
+    // Pass 1: which message carried which frames. Frames precede their message on the same
+    // connection and direction; a message with `fragments = n` takes the last n pending
+    // frames (control frames interleaved in a fragmented message are taken by their own
+    // one-frame message first).
+    let mut pending: HashMap<(u32, Dir), Vec<usize>> = HashMap::new();
+    let mut frames_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut owner_of_frame: HashMap<usize, usize> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        let (Some(conn), Some(dir)) = (e.conn, e.dir) else {
+            continue;
+        };
+        match &e.kind {
+            EventKind::WsFrame { .. } => pending.entry((conn, dir)).or_default().push(i),
+            EventKind::WsMessage { fragments, .. } => {
+                let list = pending.entry((conn, dir)).or_default();
+                let n = usize::try_from(*fragments)
+                    .unwrap_or(usize::MAX)
+                    .min(list.len());
+                let taken: Vec<usize> = list.split_off(list.len() - n);
+                for &f in &taken {
+                    owner_of_frame.insert(f, i);
+                }
+                frames_of.insert(i, taken);
+            }
+            _ => {}
+        }
+    }
+
+    let mut out = Rows::default();
+    let mut seen_lane = std::collections::HashSet::new();
+    for c in &trace.connections {
+        if seen_lane.insert(c.id) {
+            out.lanes.push(c.id);
+        }
+    }
+    // Pass 2: rows.
+    let mut deferred_api: Vec<usize> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Some(conn) = e.conn
+            && seen_lane.insert(conn)
+        {
+            out.lanes.push(conn);
+        }
+        let kind = match &e.kind {
+            EventKind::Api { cause, .. } => {
+                if let Some(conn) = e.conn
+                    && !out.api_conns.contains(&conn)
+                {
+                    out.api_conns.push(conn);
+                }
+                if let Some(c) = cause.and_then(|c| usize::try_from(c).ok()) {
+                    if let Some(&row) = out.row_of_event.get(&c) {
+                        if let Some(r) = out.rows.get_mut(row) {
+                            r.api.push(i);
+                            out.row_of_event.insert(i, row);
+                            continue;
+                        }
+                    } else if let Some(owner) = owner_of_frame.get(&c)
+                        && *owner > i
+                    {
+                        // Caused by a frame whose message row comes later.
+                        deferred_api.push(i);
+                        continue;
+                    }
+                }
+                RowKind::Api { conn: e.conn }
+            }
+            EventKind::WsFrame { .. } if !show_frames && owner_of_frame.contains_key(&i) => {
+                continue;
+            }
+            EventKind::TcpConnect { .. }
+            | EventKind::TcpAccept { .. }
+            | EventKind::TcpClose { .. } => match e.conn {
+                Some(conn) => RowKind::Socket { conn },
+                None => RowKind::Note { conn: None },
+            },
+            EventKind::Stage { .. } => RowKind::Stage,
+            EventKind::Diagnostic { .. } => RowKind::Diagnostic { conn: e.conn },
+            _ => match (e.conn, e.dir) {
+                (Some(conn), Some(dir)) => RowKind::Arrow { conn, dir },
+                (conn, _) => RowKind::Note { conn },
+            },
+        };
+        let row = out.rows.len();
+        let frames = frames_of.remove(&i).unwrap_or_default();
+        for &f in &frames {
+            // Hidden frames map to their message's row; shown frames already have their own.
+            out.row_of_event.entry(f).or_insert(row);
+        }
+        out.row_of_event.insert(i, row);
+        let is_frame = matches!(e.kind, EventKind::WsFrame { .. });
+        let mut api = Vec::new();
+        // Api events caused by this message's frames, seen before the message itself.
+        deferred_api.retain(|&a| {
+            let cause = match events.get(a).map(|x| &x.kind) {
+                Some(EventKind::Api { cause: Some(c), .. }) => usize::try_from(*c).ok(),
+                _ => None,
+            };
+            if cause.is_some_and(|c| owner_of_frame.get(&c) == Some(&i)) {
+                api.push(a);
+                false
+            } else {
+                true
+            }
+        });
+        for &a in &api {
+            out.row_of_event.insert(a, row);
+        }
+        out.rows.push(Row {
+            event: i,
+            t_us: e.t_us,
+            kind,
+            api,
+            frames,
+            is_frame,
+        });
+    }
+    out
+}
+
+/// The index of the `ws_upgrade_check` that belongs to the response `response` (same
+/// connection, after it), if any.
+pub fn upgrade_check_for(trace: &Trace, response: usize) -> Option<usize> {
+    let conn = trace.events.get(response)?.conn?;
+    trace
+        .events
+        .iter()
+        .enumerate()
+        .skip(response + 1)
+        .take(16)
+        .find(|(_, e)| e.conn == Some(conn) && matches!(e.kind, EventKind::WsUpgradeCheck { .. }))
+        .map(|(i, _)| i)
+}
+
+/// Whether an event carries a WebSocket frame or message.
+pub fn is_ws(event: &Event) -> bool {
+    matches!(
+        event.kind,
+        EventKind::WsFrame { .. } | EventKind::WsMessage { .. }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Connection, Observed, Source};
+
+    fn ev(t_us: i64, conn: Option<u32>, dir: Option<Dir>, kind: EventKind) -> Event {
+        Event {
+            t_us,
+            conn,
+            dir,
+            span: None,
+            kind,
+        }
+    }
+
+    fn frame(opcode: u8, fin: bool) -> EventKind {
+        EventKind::WsFrame {
+            fin,
+            rsv1: false,
+            rsv2: false,
+            rsv3: false,
+            opcode,
+            masked: true,
+            mask_key: Some("01020304".into()),
+            payload_len: 3,
+            header_len: 6,
+        }
+    }
+
+    fn message(opcode: u8, fragments: u32) -> EventKind {
+        EventKind::WsMessage {
+            opcode,
+            fragments,
+            compressed: false,
+            payload_len: 3,
+            text: Some("abc".into()),
+            data_b64: None,
+            close_code: None,
+            close_reason: None,
+        }
+    }
+
+    fn api(cause: Option<u64>) -> EventKind {
+        EventKind::Api {
+            ready_state: 1,
+            fires: Some("message".into()),
+            code: None,
+            reason: None,
+            was_clean: None,
+            data: None,
+            cause,
+        }
+    }
+
+    fn trace(events: Vec<Event>) -> Trace {
+        let mut t = Trace::new(Source::default(), chrono::Utc::now());
+        t.connections.push(Connection {
+            id: 0,
+            client: "127.0.0.1:1".into(),
+            server: "127.0.0.1:2".into(),
+            label: None,
+        });
+        t.events = events;
+        t
+    }
+
+    #[test]
+    fn frames_fold_into_their_message_even_with_interleaved_control_frames() {
+        let c = Some(Dir::C2s);
+        let t = trace(vec![
+            ev(
+                0,
+                Some(0),
+                None,
+                EventKind::TcpConnect {
+                    observed: Observed::Socket,
+                },
+            ),
+            ev(1, Some(0), c, frame(1, false)), // 1
+            ev(2, Some(0), c, frame(9, true)),  // 2 ping in the middle
+            ev(2, Some(0), c, message(9, 1)),   // 3
+            ev(3, Some(0), c, frame(0, true)),  // 4
+            ev(3, Some(0), c, message(1, 2)),   // 5
+            ev(4, Some(0), c, api(Some(4))),    // 6, caused by the last frame
+        ]);
+        let r = build_rows(&t, false);
+        let kinds: Vec<usize> = r.rows.iter().map(|r| r.event).collect();
+        assert_eq!(kinds, vec![0, 3, 5]);
+        assert_eq!(r.rows[1].frames, vec![2]);
+        assert_eq!(r.rows[2].frames, vec![1, 4]);
+        assert_eq!(r.rows[2].api, vec![6]);
+        assert_eq!(r.row_of_event[&1], 2);
+        assert_eq!(r.row_of_event[&6], 2);
+        assert_eq!(r.lanes, vec![0]);
+        assert_eq!(r.api_conns, vec![0]);
+
+        let r = build_rows(&t, true);
+        let kinds: Vec<usize> = r.rows.iter().map(|r| r.event).collect();
+        assert_eq!(kinds, vec![0, 1, 2, 3, 4, 5]);
+        assert!(r.rows[1].is_frame);
+        assert_eq!(r.rows[4].api, vec![6]); // the frame row that caused it
+    }
+
+    #[test]
+    fn api_without_known_cause_gets_its_own_row_and_kinds_are_mapped() {
+        let t = trace(vec![
+            ev(0, Some(0), None, api(None)),
+            ev(
+                1,
+                None,
+                None,
+                EventKind::Stage {
+                    index: 0,
+                    label: "x".into(),
+                },
+            ),
+            ev(2, Some(0), Some(Dir::S2c), message(1, 1)), // no frames: still a row
+        ]);
+        let r = build_rows(&t, false);
+        assert_eq!(r.rows[0].kind, RowKind::Api { conn: Some(0) });
+        assert_eq!(r.rows[1].kind, RowKind::Stage);
+        assert_eq!(
+            r.rows[2].kind,
+            RowKind::Arrow {
+                conn: 0,
+                dir: Dir::S2c
+            }
+        );
+        assert!(r.rows[2].frames.is_empty());
+    }
+}

@@ -1,0 +1,334 @@
+//! Time → y for the sequence diagram: pure layout math, no egui types, unit-tested.
+//!
+//! Rows are placed top to bottom in time order. The distance between two rows is proportional
+//! to the time between them (`px_per_ms`), but never less than the earlier row's height, so
+//! labels never overlap. Idle gaps longer than a threshold can be collapsed to a fixed height
+//! and reported as [`IdleGap`]s so the view can draw a "… 1.2 s idle" marker.
+
+use std::ops::Range;
+
+/// Layout parameters (the view's zoom and options).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutParams {
+    /// Zoom: pixels per millisecond of trace time.
+    pub px_per_ms: f32,
+    /// Collapse idle gaps longer than `gap_threshold_us`.
+    pub collapse_gaps: bool,
+    /// Gaps at least this long (µs) are collapsed when `collapse_gaps` is on.
+    pub gap_threshold_us: i64,
+    /// The height a collapsed gap takes (px), room for its marker.
+    pub collapsed_gap_px: f32,
+}
+
+impl Default for LayoutParams {
+    fn default() -> Self {
+        LayoutParams {
+            px_per_ms: 2.0,
+            collapse_gaps: true,
+            gap_threshold_us: 500_000,
+            collapsed_gap_px: 28.0,
+        }
+    }
+}
+
+/// The smallest and largest zoom the view allows (px per ms).
+pub const ZOOM_RANGE: (f32, f32) = (0.001, 1000.0);
+
+impl LayoutParams {
+    /// Multiplies the zoom by `factor`, clamped to [`ZOOM_RANGE`].
+    pub fn zoom_by(&mut self, factor: f32) {
+        if factor.is_finite() && factor > 0.0 {
+            self.px_per_ms = (self.px_per_ms * factor).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
+        }
+    }
+}
+
+/// One input row: its time and the height its content needs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowSpec {
+    /// Microseconds since the trace start.
+    pub t_us: i64,
+    /// Minimum height (px) so this row's labels don't overlap the next row's.
+    pub min_height: f32,
+}
+
+/// An idle gap that was collapsed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IdleGap {
+    /// Top of the gap (px), just below the row before it.
+    pub y_top: f32,
+    /// Bottom of the gap (px), the top of the row after it.
+    pub y_bottom: f32,
+    /// How long nothing happened (µs).
+    pub idle_us: i64,
+}
+
+/// The result: each row's top y, collapsed gaps and the total height.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineLayout {
+    /// Top y (px) of each row, non-decreasing, same order as the input.
+    pub row_y: Vec<f32>,
+    /// Each row's height (its `min_height`).
+    pub row_h: Vec<f32>,
+    /// The gaps that were collapsed, in order.
+    pub gaps: Vec<IdleGap>,
+    /// Total height (px): the bottom of the last row.
+    pub height: f32,
+}
+
+/// Lays out rows given in time order (a row earlier than its predecessor is treated as
+/// simultaneous with it).
+pub fn layout(rows: &[RowSpec], params: &LayoutParams) -> TimelineLayout {
+    let mut out = TimelineLayout {
+        row_y: Vec::with_capacity(rows.len()),
+        row_h: Vec::with_capacity(rows.len()),
+        gaps: Vec::new(),
+        height: 0.0,
+    };
+    let px_per_us = params.px_per_ms.max(0.0) / 1000.0;
+    let mut prev: Option<(i64, f32, f32)> = None; // (t_us, y, height)
+    for row in rows {
+        let h = row.min_height.max(0.0);
+        let y = match prev {
+            None => 0.0,
+            Some((prev_t, prev_y, prev_h)) => {
+                let dt_us = row.t_us.saturating_sub(prev_t).max(0);
+                let proportional = dt_us as f32 * px_per_us;
+                if params.collapse_gaps
+                    && dt_us >= params.gap_threshold_us
+                    && proportional > params.collapsed_gap_px + prev_h
+                {
+                    let y_top = prev_y + prev_h;
+                    let y_bottom = y_top + params.collapsed_gap_px;
+                    out.gaps.push(IdleGap {
+                        y_top,
+                        y_bottom,
+                        idle_us: dt_us,
+                    });
+                    y_bottom
+                } else {
+                    prev_y + proportional.max(prev_h)
+                }
+            }
+        };
+        out.row_y.push(y);
+        out.row_h.push(h);
+        out.height = y + h;
+        // Keep the later time even if rows arrive slightly out of order.
+        let t = prev.map_or(row.t_us, |(pt, _, _)| pt.max(row.t_us));
+        prev = Some((t, y, h));
+    }
+    out
+}
+
+impl TimelineLayout {
+    /// The rows that intersect `[y_min, y_max)` (in layout coordinates): only these are drawn.
+    pub fn visible_rows(&self, y_min: f32, y_max: f32) -> Range<usize> {
+        // Rows don't overlap, so bottoms are sorted like tops: the first visible row is the
+        // last one starting at or above y_min if it reaches below y_min, else the next one.
+        let after = self.row_y.partition_point(|y| *y <= y_min);
+        let start = match after.checked_sub(1) {
+            Some(i)
+                if self
+                    .row_y
+                    .get(i)
+                    .zip(self.row_h.get(i))
+                    .is_some_and(|(y, h)| y + h > y_min) =>
+            {
+                i
+            }
+            _ => after,
+        };
+        let end = self.row_y.partition_point(|y| *y < y_max);
+        start..end.max(start)
+    }
+
+    /// The row whose band contains `y`, if any.
+    pub fn row_at(&self, y: f32) -> Option<usize> {
+        let i = self.row_y.partition_point(|top| *top <= y);
+        let i = i.checked_sub(1)?;
+        let top = *self.row_y.get(i)?;
+        let h = *self.row_h.get(i)?;
+        (y < top + h).then_some(i)
+    }
+
+    /// The collapsed gaps that intersect `[y_min, y_max)`.
+    pub fn visible_gaps(&self, y_min: f32, y_max: f32) -> &[IdleGap] {
+        let start = self.gaps.partition_point(|g| g.y_bottom <= y_min);
+        let end = self.gaps.partition_point(|g| g.y_top < y_max).max(start);
+        self.gaps.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// Formats an idle duration for a gap marker, e.g. `"1.2 s"` or `"850 ms"`.
+pub fn format_duration_us(us: i64) -> String {
+    let us = us.max(0);
+    if us >= 60_000_000 {
+        format!("{:.1} min", us as f64 / 60_000_000.0)
+    } else if us >= 1_000_000 {
+        format!("{:.1} s", us as f64 / 1_000_000.0)
+    } else if us >= 1_000 {
+        format!("{} ms", us / 1_000)
+    } else {
+        format!("{us} µs")
+    }
+}
+
+/// The scroll offset that keeps `[y_top, y_top + h)` inside a viewport of `view_h` pixels
+/// currently scrolled to `scroll`.
+pub fn scroll_to_show(scroll: f32, view_h: f32, y_top: f32, h: f32) -> f32 {
+    if y_top < scroll {
+        y_top
+    } else if y_top + h > scroll + view_h {
+        (y_top + h - view_h).max(0.0)
+    } else {
+        scroll
+    }
+}
+
+/// Clamps a scroll offset to the content: `0 ..= height - view_h` (0 when it all fits).
+pub fn clamp_scroll(scroll: f32, content_h: f32, view_h: f32) -> f32 {
+    let max = (content_h - view_h).max(0.0);
+    if scroll.is_finite() {
+        scroll.clamp(0.0, max)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(ts: &[i64], h: f32) -> Vec<RowSpec> {
+        ts.iter()
+            .map(|&t_us| RowSpec {
+                t_us,
+                min_height: h,
+            })
+            .collect()
+    }
+
+    fn params(px_per_ms: f32, collapse: bool) -> LayoutParams {
+        LayoutParams {
+            px_per_ms,
+            collapse_gaps: collapse,
+            gap_threshold_us: 500_000,
+            collapsed_gap_px: 30.0,
+        }
+    }
+
+    #[test]
+    fn proportional_to_time_when_spacing_allows() {
+        // 10 ms apart at 10 px/ms = 100 px, more than the 20 px row height.
+        let l = layout(&rows(&[0, 10_000, 30_000], 20.0), &params(10.0, true));
+        assert_eq!(l.row_y, vec![0.0, 100.0, 300.0]);
+        assert_eq!(l.height, 320.0);
+        assert!(l.gaps.is_empty());
+    }
+
+    #[test]
+    fn zoom_scales_distances() {
+        let r = rows(&[0, 10_000], 1.0);
+        let mut p = params(1.0, false);
+        let a = layout(&r, &p);
+        p.zoom_by(4.0);
+        let b = layout(&r, &p);
+        assert_eq!(a.row_y[1], 10.0);
+        assert_eq!(b.row_y[1], 40.0);
+        p.zoom_by(1e9);
+        assert_eq!(p.px_per_ms, ZOOM_RANGE.1);
+        p.zoom_by(0.0); // ignored
+        assert_eq!(p.px_per_ms, ZOOM_RANGE.1);
+    }
+
+    #[test]
+    fn minimum_spacing_prevents_overlap() {
+        // All at the same microsecond: stacked by height.
+        let l = layout(&rows(&[5, 5, 6, 7], 24.0), &params(2.0, true));
+        assert_eq!(l.row_y, vec![0.0, 24.0, 48.0, 72.0]);
+        for w in l.row_y.windows(2) {
+            assert!(w[1] - w[0] >= 24.0);
+        }
+    }
+
+    #[test]
+    fn taller_rows_push_the_next_row_down() {
+        let r = vec![
+            RowSpec {
+                t_us: 0,
+                min_height: 60.0,
+            },
+            RowSpec {
+                t_us: 1,
+                min_height: 20.0,
+            },
+        ];
+        let l = layout(&r, &params(1.0, true));
+        assert_eq!(l.row_y, vec![0.0, 60.0]);
+    }
+
+    #[test]
+    fn long_idle_gaps_collapse_with_a_marker() {
+        // 3 s idle at 2 px/ms would be 6000 px; collapsed it is 30 px.
+        let r = rows(&[0, 1_000, 3_001_000, 3_002_000], 20.0);
+        let l = layout(&r, &params(2.0, true));
+        assert_eq!(l.gaps.len(), 1);
+        let gap = l.gaps[0];
+        assert_eq!(gap.idle_us, 3_000_000);
+        assert_eq!(gap.y_top, l.row_y[1] + 20.0);
+        assert_eq!(gap.y_bottom, gap.y_top + 30.0);
+        assert_eq!(l.row_y[2], gap.y_bottom);
+        assert_eq!(format_duration_us(gap.idle_us), "3.0 s");
+
+        // Off: proportional.
+        let l = layout(&r, &params(2.0, false));
+        assert!(l.gaps.is_empty());
+        assert_eq!(l.row_y[2], l.row_y[1] + 6000.0);
+    }
+
+    #[test]
+    fn short_gaps_are_not_collapsed_even_above_threshold_when_they_fit() {
+        // 600 ms at 0.01 px/ms = 6 px: smaller than a collapsed gap, so drawn as is.
+        let l = layout(&rows(&[0, 600_000], 10.0), &params(0.01, true));
+        assert!(l.gaps.is_empty());
+        assert_eq!(l.row_y[1], 10.0);
+    }
+
+    #[test]
+    fn out_of_order_rows_never_move_up() {
+        let l = layout(&rows(&[100, 50, 200], 10.0), &params(1.0, true));
+        assert!(l.row_y.windows(2).all(|w| w[1] >= w[0] + 10.0));
+    }
+
+    #[test]
+    fn visible_range_culls_rows() {
+        let ts: Vec<i64> = (0..100_000).map(|i| i * 1_000).collect();
+        let l = layout(&rows(&ts, 20.0), &params(20.0, true)); // 20 px per row
+        let v = l.visible_rows(1_000.0, 1_400.0);
+        assert_eq!(v, 50..70);
+        assert_eq!(l.visible_rows(-100.0, 10.0), 0..1);
+        assert_eq!(l.visible_rows(1e9, 2e9), 100_000..100_000);
+        assert_eq!(l.row_at(1_005.0), Some(50));
+        assert_eq!(l.row_at(-1.0), None);
+        assert_eq!(
+            layout(&[], &params(1.0, true)).visible_rows(0.0, 100.0),
+            0..0
+        );
+    }
+
+    #[test]
+    fn visible_gaps_and_scroll_helpers() {
+        let r = rows(&[0, 2_000_000, 4_000_000], 20.0);
+        let l = layout(&r, &params(2.0, true));
+        assert_eq!(l.gaps.len(), 2);
+        assert_eq!(l.visible_gaps(0.0, 30.0).len(), 1);
+        assert_eq!(l.visible_gaps(0.0, 1_000.0).len(), 2);
+        assert_eq!(scroll_to_show(0.0, 100.0, 150.0, 20.0), 70.0);
+        assert_eq!(scroll_to_show(200.0, 100.0, 150.0, 20.0), 150.0);
+        assert_eq!(scroll_to_show(100.0, 100.0, 150.0, 20.0), 100.0);
+        assert_eq!(clamp_scroll(500.0, 300.0, 100.0), 200.0);
+        assert_eq!(clamp_scroll(-5.0, 300.0, 100.0), 0.0);
+        assert_eq!(clamp_scroll(50.0, 80.0, 100.0), 0.0);
+    }
+}

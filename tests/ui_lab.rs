@@ -1,0 +1,139 @@
+//! The GUI, driven headless through its accessibility tree (egui_kittest).
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use wirelab::ui::{GuiOptions, WirelabApp};
+
+fn harness(options: GuiOptions) -> Harness<'static, WirelabApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options))
+}
+
+#[test]
+fn hand_built_trace_shows_arrows_and_details() {
+    let mut h = harness(GuiOptions::default());
+    h.state_mut().set_trace(wirelab::ui::sample::demo_trace());
+    h.run();
+    // The upgrade response is an arrow; clicking it shows the accept derivation.
+    h.get_by_label_contains("101 Switching Protocols").click();
+    h.run();
+    assert!(h.state().selected().is_some());
+    h.get_by_label_contains("258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    h.get_by_label_contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    // The close handshake is visible; a frame shows its fields.
+    assert!(h.query_all_by_label_contains("1000").next().is_some());
+    let hello = h
+        .get_all_by_label_contains("Hello")
+        .next()
+        .map(|n| n.rect());
+    let rect = hello.expect("a Hello arrow");
+    h.hover_at(rect.center());
+    h.event(egui::Event::PointerButton {
+        pos: rect.center(),
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: rect.center(),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    h.get_by_label("FIN");
+    h.get_by_label_contains("masking key");
+    // Keyboard: down moves the selection to the next row.
+    let before = h.state().selected();
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    assert_ne!(h.state().selected(), before);
+}
+
+#[test]
+fn lab_errors_are_shown_not_panicked() {
+    // A bind address that cannot work must end in a message, not a panic.
+    let mut options = GuiOptions::default();
+    options.lab.bind = "192.0.2.1:1".parse().unwrap();
+    let mut h = harness(options);
+    h.run();
+    assert!(h.state().error().is_some());
+}
+
+/// Steps the harness until `done` holds, with short real waits: the lab runs on real sockets
+/// in another thread.
+fn step_until(
+    h: &mut Harness<'static, WirelabApp>,
+    what: &str,
+    done: impl Fn(&WirelabApp) -> bool,
+) {
+    for _ in 0..2_000 {
+        h.step();
+        if done(h.state()) {
+            h.run();
+            return;
+        }
+        if let Some(e) = h.state().error() {
+            panic!("while waiting for {what}: {e}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn run_ws_echo_then_step_three_stages() {
+    let mut h = harness(GuiOptions {
+        scenario: Some("ws-echo".into()),
+        ..GuiOptions::default()
+    });
+    h.run();
+    if let Some(e) = h.state().error() {
+        panic!("the lab did not start: {e}");
+    }
+    h.get_by_label("Run").click();
+    step_until(&mut h, "the run to finish", WirelabApp::is_finished);
+    // Follow keeps the end in view: the close handshake.
+    assert!(
+        h.query_all_by_label_contains("close 1000").next().is_some(),
+        "no close 1000 arrow"
+    );
+    h.key_press(egui::Key::Home);
+    h.run();
+    h.get_by_label_contains("101 Switching Protocols").click();
+    h.run();
+    h.get_by_label_contains("258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+
+    h.get_by_label("Reset").click();
+    h.run();
+    assert!(h.state().trace().events.is_empty());
+    for n in 1..=3 {
+        let step = h.get_by(|node| {
+            node.role() == egui::accesskit::Role::Button
+                && node.label().is_some_and(|l| l.starts_with("Step"))
+        });
+        step.click();
+        step_until(&mut h, &format!("stage {n}"), move |app| {
+            app.completed_stages() == n && !app.is_busy()
+        });
+    }
+    let app = h.state();
+    assert_eq!(app.completed_stages(), 3);
+    let trace = app.trace();
+    let stages = trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, wirelab::trace::EventKind::Stage { .. }))
+        .count();
+    assert_eq!(stages, 3, "exactly three stage events");
+    assert!(
+        !trace
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, wirelab::trace::EventKind::WsFrame { .. })),
+        "no WebSocket frame after three steps"
+    );
+    assert!(app.step_label().starts_with("Step: "));
+}
