@@ -1,0 +1,589 @@
+//! Lab round trips on 127.0.0.1 port 0: every scenario in run mode, and step mode.
+//! Real server, real clients, real sockets; waiting is always on a condition with a deadline.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use wirelab::lab::scenario::{FRAGMENTS, filler_binary, filler_text};
+use wirelab::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario, scenarios};
+use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
+
+fn kinds(trace: &Trace) -> Vec<&'static str> {
+    trace.events.iter().map(|e| e.kind.name()).collect()
+}
+
+/// Asserts that `wanted` appear in this order (not necessarily adjacent).
+fn assert_in_order(trace: &Trace, wanted: &[&str]) {
+    let all = kinds(trace);
+    let mut at = 0;
+    for want in wanted {
+        match all.iter().skip(at).position(|k| k == want) {
+            Some(p) => at += p + 1,
+            None => panic!("{want} missing (in order {wanted:?}) in {all:?}"),
+        }
+    }
+}
+
+/// A decoded WebSocket message: (conn, dir, opcode, payload bytes, close code, close reason).
+#[derive(Debug, Clone, PartialEq)]
+struct Msg {
+    conn: u32,
+    dir: Dir,
+    opcode: u8,
+    payload: Vec<u8>,
+    close_code: Option<u16>,
+    close_reason: Option<String>,
+    fragments: u32,
+}
+
+fn messages(trace: &Trace) -> Vec<Msg> {
+    trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::WsMessage {
+                opcode,
+                text,
+                data_b64,
+                close_code,
+                close_reason,
+                fragments,
+                ..
+            } => Some(Msg {
+                conn: e.conn.unwrap(),
+                dir: e.dir.unwrap(),
+                opcode: *opcode,
+                payload: match (text, data_b64) {
+                    (Some(t), _) => t.as_bytes().to_vec(),
+                    (None, Some(b)) => BASE64.decode(b).unwrap(),
+                    (None, None) => Vec::new(),
+                },
+                close_code: *close_code,
+                close_reason: close_reason.clone(),
+                fragments: *fragments,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn diagnostics(trace: &Trace) -> Vec<&Event> {
+    trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Diagnostic { .. }))
+        .collect()
+}
+
+fn check_lab_source(trace: &Trace, scenario: &str) {
+    assert_eq!(trace.source.kind, "lab");
+    assert_eq!(trace.source.scenario.as_deref(), Some(scenario));
+    assert_eq!(trace.source.capture.as_deref(), Some("socket"));
+    let server = trace.source.server.as_deref().unwrap();
+    assert!(server.starts_with("127.0.0.1:"), "{server}");
+    assert!(
+        !server.ends_with(":0"),
+        "the real port is recorded: {server}"
+    );
+    assert!(
+        trace
+            .source
+            .tool
+            .as_deref()
+            .unwrap()
+            .starts_with("wirelab ")
+    );
+    // Events are in time order.
+    assert!(trace.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+}
+
+/// The upgrade request, 101 and a valid accept check on `conn`.
+fn check_upgrade(trace: &Trace, conn: u32, path: &str) {
+    let request = trace
+        .events
+        .iter()
+        .find(|e| e.conn == Some(conn) && e.kind.name() == "http_request")
+        .unwrap();
+    let EventKind::HttpRequest {
+        method,
+        target,
+        headers,
+        ..
+    } = &request.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(method, "GET");
+    assert_eq!(target, path);
+    assert_eq!(
+        header(headers, "upgrade")
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("websocket")
+    );
+    assert_eq!(request.dir, Some(Dir::C2s));
+    let response = trace
+        .events
+        .iter()
+        .find(|e| e.conn == Some(conn) && e.kind.name() == "http_response")
+        .unwrap();
+    let EventKind::HttpResponse { status, .. } = &response.kind else {
+        unreachable!()
+    };
+    assert_eq!(*status, 101);
+    let check = trace
+        .events
+        .iter()
+        .find(|e| e.conn == Some(conn) && e.kind.name() == "ws_upgrade_check")
+        .unwrap();
+    let EventKind::WsUpgradeCheck {
+        valid,
+        accept,
+        expected_accept,
+        ..
+    } = &check.kind
+    else {
+        unreachable!()
+    };
+    assert!(*valid);
+    assert_eq!(accept.as_deref(), Some(expected_accept.as_str()));
+}
+
+/// Client close 1000 `reason`, the server's close 1000 reply, then the server closes TCP.
+fn check_close(trace: &Trace, conn: u32, reason: &str) {
+    let closes: Vec<Msg> = messages(trace)
+        .into_iter()
+        .filter(|m| m.conn == conn && m.opcode == 8)
+        .collect();
+    assert_eq!(closes.len(), 2, "{closes:?}");
+    assert_eq!(closes[0].dir, Dir::C2s);
+    assert_eq!(closes[0].close_code, Some(1000));
+    assert_eq!(closes[0].close_reason.as_deref(), Some(reason));
+    assert_eq!(closes[1].dir, Dir::S2c);
+    assert_eq!(closes[1].close_code, Some(1000));
+    let tcp_close: Vec<&Event> = trace
+        .events
+        .iter()
+        .filter(|e| e.conn == Some(conn) && e.kind.name() == "tcp_close")
+        .collect();
+    assert_eq!(tcp_close.len(), 1);
+    assert!(matches!(
+        tcp_close[0].kind,
+        EventKind::TcpClose {
+            initiator: Some(Side::Server),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_catalogue_lists_every_scenario() {
+    let names: Vec<&str> = scenarios().iter().map(|s| s.name).collect();
+    for name in [
+        "http-get",
+        "ws-echo",
+        "ws-chat",
+        "ws-push",
+        "ws-subprotocol",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert!(scenarios().iter().all(|s| !s.summary.is_empty()));
+}
+
+#[test]
+fn an_unknown_scenario_names_the_valid_ones() {
+    let err = run_scenario("ws-nope", LabConfig::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown scenario \"ws-nope\""), "{err}");
+    assert!(
+        err.contains("http-get") && err.contains("ws-echo") && err.contains("ws-chat"),
+        "{err}"
+    );
+}
+
+#[test]
+fn http_get_round_trip() {
+    let trace = run_scenario("http-get", LabConfig::default()).unwrap();
+    check_lab_source(&trace, "http-get");
+    assert_eq!(trace.connections.len(), 1);
+    assert_eq!(trace.connections[0].label.as_deref(), Some("client"));
+    assert_in_order(
+        &trace,
+        &[
+            "tcp_connect",
+            "tcp_accept",
+            "http_request",
+            "http_response",
+            "tcp_close",
+        ],
+    );
+    let request = trace
+        .events
+        .iter()
+        .find(|e| e.kind.name() == "http_request")
+        .unwrap();
+    assert!(
+        matches!(&request.kind, EventKind::HttpRequest { method, target, .. } if method == "GET" && target == "/hello")
+    );
+    let response = trace
+        .events
+        .iter()
+        .find(|e| e.kind.name() == "http_response")
+        .unwrap();
+    assert!(
+        matches!(&response.kind, EventKind::HttpResponse { status: 200, body_len, .. } if *body_len > 0)
+    );
+    // The client closed first: the server saw EOF before it closed.
+    let close = trace
+        .events
+        .iter()
+        .find(|e| e.kind.name() == "tcp_close")
+        .unwrap();
+    assert!(matches!(
+        close.kind,
+        EventKind::TcpClose {
+            initiator: Some(Side::Client),
+            ..
+        }
+    ));
+    assert!(diagnostics(&trace).is_empty(), "{:?}", diagnostics(&trace));
+    let stages = trace
+        .events
+        .iter()
+        .filter(|e| e.kind.name() == "stage")
+        .count();
+    assert_eq!(stages, 4);
+}
+
+/// What ws-echo sends, in order: (opcode, payload).
+fn echo_payloads() -> Vec<(u8, Vec<u8>)> {
+    vec![
+        (1, b"Hello, WebSocket!".to_vec()),
+        (2, filler_binary(16)),
+        (1, Vec::new()),
+        (1, filler_text(125).into_bytes()),
+        (1, filler_text(126).into_bytes()),
+        (2, filler_binary(70_000)),
+        (1, FRAGMENTS.concat().into_bytes()),
+    ]
+}
+
+fn check_ws_echo(trace: &Trace) {
+    assert_in_order(
+        trace,
+        &[
+            "tcp_connect",
+            "tcp_accept",
+            "http_request",
+            "http_response",
+            "ws_upgrade_check",
+            "ws_frame",
+            "ws_message",
+            "tcp_close",
+        ],
+    );
+    check_upgrade(trace, 0, "/echo");
+    let all = messages(trace);
+    let data = |dir: Dir| -> Vec<(u8, Vec<u8>)> {
+        all.iter()
+            .filter(|m| m.dir == dir && m.opcode < 8)
+            .map(|m| (m.opcode, m.payload.clone()))
+            .collect()
+    };
+    let sent = echo_payloads();
+    assert_eq!(data(Dir::C2s), sent, "client → server, byte for byte");
+    assert_eq!(data(Dir::S2c), sent, "the echo, byte for byte");
+    let fragmented = all
+        .iter()
+        .find(|m| m.dir == Dir::C2s && m.fragments == 3)
+        .unwrap();
+    assert_eq!(fragmented.payload, FRAGMENTS.concat().as_bytes());
+    // Ping → pong with the same payload.
+    let ping = all.iter().position(|m| m.opcode == 9).unwrap();
+    let pong = all.iter().position(|m| m.opcode == 10).unwrap();
+    assert!(ping < pong);
+    assert_eq!(all[ping].dir, Dir::C2s);
+    assert_eq!(all[pong].dir, Dir::S2c);
+    assert_eq!(all[ping].payload, b"are you there?");
+    assert_eq!(all[pong].payload, b"are you there?");
+    check_close(trace, 0, "bye");
+    // Every client frame is masked, no server frame is (RFC 6455 §5.1); all three length forms occur.
+    let mut header_lens = std::collections::BTreeSet::new();
+    for e in &trace.events {
+        if let EventKind::WsFrame {
+            masked, header_len, ..
+        } = &e.kind
+        {
+            assert_eq!(*masked, e.dir == Some(Dir::C2s));
+            header_lens.insert(*header_len - if *masked { 4 } else { 0 });
+        }
+    }
+    assert_eq!(header_lens.into_iter().collect::<Vec<_>>(), vec![2, 4, 10]);
+    assert!(diagnostics(trace).is_empty(), "{:?}", diagnostics(trace));
+}
+
+#[test]
+fn ws_echo_round_trip() {
+    let trace = run_scenario("ws-echo", LabConfig::default()).unwrap();
+    check_lab_source(&trace, "ws-echo");
+    check_ws_echo(&trace);
+    // The trace survives its own format.
+    assert_eq!(Trace::from_json(&trace.to_json()).unwrap(), trace);
+}
+
+#[test]
+fn ws_chat_round_trip() {
+    let trace = run_scenario("ws-chat", LabConfig::default()).unwrap();
+    check_lab_source(&trace, "ws-chat");
+    let labels: Vec<Option<&str>> = trace
+        .connections
+        .iter()
+        .map(|c| c.label.as_deref())
+        .collect();
+    assert_eq!(labels, vec![Some("alice"), Some("bob"), Some("carol")]);
+    let all = messages(&trace);
+    for (conn, name) in ["alice", "bob", "carol"].iter().enumerate() {
+        let conn = conn as u32;
+        check_upgrade(&trace, conn, &format!("/chat?name={name}"));
+        let received: Vec<String> = all
+            .iter()
+            .filter(|m| m.conn == conn && m.dir == Dir::S2c && m.opcode == 1)
+            .map(|m| String::from_utf8(m.payload.clone()).unwrap())
+            .collect();
+        assert_eq!(
+            received,
+            vec![
+                "alice: hi everyone, alice here",
+                "bob: hello alice, bob here"
+            ],
+            "{name} gets every relay, its own included"
+        );
+        check_close(&trace, conn, "bye");
+    }
+    assert!(diagnostics(&trace).is_empty(), "{:?}", diagnostics(&trace));
+}
+
+#[test]
+fn ws_push_round_trip() {
+    let trace = run_scenario("ws-push", LabConfig::default()).unwrap();
+    check_lab_source(&trace, "ws-push");
+    check_upgrade(&trace, 0, "/push?interval_ms=200&count=5");
+    let ticks: Vec<String> = messages(&trace)
+        .iter()
+        .filter(|m| m.dir == Dir::S2c && m.opcode == 1)
+        .map(|m| String::from_utf8(m.payload.clone()).unwrap())
+        .collect();
+    assert_eq!(
+        ticks,
+        vec!["tick 1", "tick 2", "tick 3", "tick 4", "tick 5"]
+    );
+    check_close(&trace, 0, "enough");
+}
+
+#[test]
+fn ws_subprotocol_round_trip() {
+    let trace = run_scenario("ws-subprotocol", LabConfig::default()).unwrap();
+    check_lab_source(&trace, "ws-subprotocol");
+    check_upgrade(&trace, 0, "/subprotocol");
+    let request = trace
+        .events
+        .iter()
+        .find(|e| e.kind.name() == "http_request")
+        .unwrap();
+    let EventKind::HttpRequest { headers, .. } = &request.kind else {
+        unreachable!()
+    };
+    assert_eq!(
+        header(headers, "sec-websocket-protocol"),
+        Some("superchat, chat")
+    );
+    let response = trace
+        .events
+        .iter()
+        .find(|e| e.kind.name() == "http_response")
+        .unwrap();
+    let EventKind::HttpResponse { headers, .. } = &response.kind else {
+        unreachable!()
+    };
+    assert_eq!(header(headers, "sec-websocket-protocol"), Some("superchat"));
+    let all = messages(&trace);
+    let first = all.iter().find(|m| m.dir == Dir::S2c).unwrap();
+    let said = String::from_utf8(first.payload.clone()).unwrap();
+    assert!(said.contains("\"superchat\""), "{said}");
+    assert!(
+        all.iter()
+            .any(|m| m.dir == Dir::C2s && m.payload == b"hello in superchat")
+    );
+    check_close(&trace, 0, "bye");
+}
+
+/// Applies updates to `trace` until `done` says so; panics after `limit`.
+fn pump(
+    lab: &Lab,
+    trace: &mut Option<Trace>,
+    limit: Duration,
+    mut done: impl FnMut(&LabUpdate, &Trace) -> bool,
+) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "timed out waiting for the lab");
+        let Some(update) = lab.recv_timeout(left.min(Duration::from_millis(200))) else {
+            continue;
+        };
+        match &update {
+            LabUpdate::RunStarted { trace: t, .. } => *trace = Some(t.clone()),
+            LabUpdate::Trace(u) => trace.as_mut().unwrap().apply(u.clone()),
+            LabUpdate::Failed(message) => panic!("the run failed: {message}"),
+            _ => {}
+        }
+        if let Some(t) = trace.as_ref()
+            && done(&update, t)
+        {
+            return;
+        }
+    }
+}
+
+#[test]
+fn step_mode_advances_one_stage_per_step() {
+    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    lab.send(LabCommand::Start {
+        scenario: "ws-echo".to_string(),
+        mode: RunMode::Step,
+    });
+    let mut trace = None;
+    let mut stage_count = 0;
+    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
+        if let LabUpdate::RunStarted { stages, mode, .. } = u {
+            assert_eq!(*mode, RunMode::Step);
+            stage_count = stages.len();
+            true
+        } else {
+            false
+        }
+    });
+    assert!(stage_count > 20);
+    let mut nexts = Vec::new();
+    for step in 0..3 {
+        lab.send(LabCommand::Step);
+        pump(&lab, &mut trace, Duration::from_secs(20), |u, _| match u {
+            LabUpdate::StageDone { index, next, .. } => {
+                assert_eq!(*index, step);
+                nexts.push(next.clone());
+                true
+            }
+            _ => false,
+        });
+    }
+    let t = trace.as_ref().unwrap();
+    let stages: Vec<&Event> = t
+        .events
+        .iter()
+        .filter(|e| e.kind.name() == "stage")
+        .collect();
+    assert_eq!(stages.len(), 3, "exactly three stages after three steps");
+    assert!(
+        !kinds(t).contains(&"ws_frame"),
+        "no frame before the fourth step: {:?}",
+        kinds(t)
+    );
+    assert_in_order(
+        t,
+        &[
+            "tcp_connect",
+            "tcp_accept",
+            "stage",
+            "http_request",
+            "stage",
+            "http_response",
+            "stage",
+        ],
+    );
+    assert_eq!(
+        nexts.last().cloned().flatten().as_deref(),
+        Some("send text \"Hello, WebSocket!\" (17 B)")
+    );
+    // The rest, one step at a time.
+    let mut finished = false;
+    for _ in 3..stage_count {
+        lab.send(LabCommand::Step);
+        pump(&lab, &mut trace, Duration::from_secs(20), |u, _| match u {
+            LabUpdate::StageDone { next, .. } => {
+                if next.is_none() {
+                    finished = true;
+                }
+                true
+            }
+            _ => false,
+        });
+    }
+    assert!(finished);
+    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
+        *u == LabUpdate::Finished
+    });
+    let t = trace.unwrap();
+    check_ws_echo(&t);
+    assert_eq!(
+        t.events.iter().filter(|e| e.kind.name() == "stage").count(),
+        stage_count
+    );
+}
+
+#[test]
+fn step_mode_holds_the_server_until_its_stage() {
+    // After connect + upgrade request, the 101 must not have been sent: the server waits.
+    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    lab.send(LabCommand::Start {
+        scenario: "ws-push".to_string(),
+        mode: RunMode::Step,
+    });
+    let mut trace = None;
+    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
+        matches!(u, LabUpdate::RunStarted { .. })
+    });
+    for _ in 0..2 {
+        lab.send(LabCommand::Step);
+        pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
+            matches!(u, LabUpdate::StageDone { .. })
+        });
+    }
+    // A whole round trip of another client on the same lab completes meanwhile; the lab
+    // client's 101 still waits for its stage.
+    let mut other = std::net::TcpStream::connect(lab.server_addr()).unwrap();
+    use std::io::{Read, Write};
+    other
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    other.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    // Everything the external request caused is in the trace once its connection closed.
+    pump(&lab, &mut trace, Duration::from_secs(10), |_, t| {
+        t.events
+            .iter()
+            .any(|e| e.conn == Some(1) && e.kind.name() == "tcp_close")
+    });
+    let t = trace.unwrap();
+    let responses_on_client = t
+        .events
+        .iter()
+        .filter(|e| e.conn == Some(0) && e.kind.name() == "http_response")
+        .count();
+    assert_eq!(responses_on_client, 0, "the 101 waits for its stage");
+    assert!(
+        t.connections
+            .iter()
+            .any(|c| c.label.as_deref() == Some("external"))
+    );
+}
