@@ -71,8 +71,10 @@ struct DirState {
     /// The HTTP message whose head was parsed and whose body is not complete.
     http: Option<HttpMsg>,
     ws: WsDir,
-    /// Bytes never dissected (opaque mode).
-    opaque_bytes: u64,
+    /// Bytes this direction carried so far.
+    seen: u64,
+    /// Stream offset from which nothing was dissected (opaque mode).
+    opaque_from: u64,
     /// Why the direction became opaque (for the summary at the end).
     opaque_reason: Option<String>,
 }
@@ -89,6 +91,8 @@ struct HttpMsg {
     sse: Option<SseParser>,
     /// For responses to WebSocket upgrade requests: the check, emitted after the response.
     check: Option<(UpgradeCheck, u16)>,
+    /// What the other direction must do once this message is complete.
+    on_finish: Decision,
 }
 
 /// A body being read.
@@ -97,6 +101,21 @@ enum Body {
     Length { total: u64, got: u64 },
     Chunked(ChunkedDecoder),
     UntilClose { got: u64 },
+}
+
+impl HttpMsg {
+    fn new(start: u64, head_len: u64, kind: EventKind) -> HttpMsg {
+        HttpMsg {
+            start,
+            head_len,
+            kind,
+            body: Body::Empty,
+            emitted: false,
+            sse: None,
+            check: None,
+            on_finish: Decision::Nothing,
+        }
+    }
 }
 
 impl Body {
@@ -233,7 +252,8 @@ impl DirState {
             head_scanned: 0,
             http: None,
             ws: WsDir::new(),
-            opaque_bytes: 0,
+            seen: 0,
+            opaque_from: 0,
             opaque_reason: None,
         }
     }
@@ -264,10 +284,10 @@ impl DirState {
         }
     }
 
-    /// Stops dissecting this direction; what is left is counted.
-    fn go_opaque(&mut self, reason: String) {
+    /// Stops dissecting this direction from stream offset `at`; later bytes are only counted.
+    fn go_opaque(&mut self, at: u64, reason: String) {
         self.mode = Mode::Opaque;
-        self.opaque_bytes = self.opaque_bytes.saturating_add(self.avail().len() as u64);
+        self.opaque_from = at;
         self.opaque_reason = Some(reason);
         self.pos = self.buf.len();
         self.http = None;
@@ -275,20 +295,26 @@ impl DirState {
         self.compact();
     }
 
-    /// Searches the unconsumed bytes for the empty line ending a head; true when a parse is
-    /// worth trying (found, or the head is already too large to ever be valid).
-    fn head_may_be_complete(&mut self) -> bool {
-        let avail = self.avail();
-        let from = self.head_scanned.saturating_sub(2);
-        let window = avail.get(from..).unwrap_or_default();
-        // A head ends with an empty line: CRLF CRLF, or bare LFs (RFC 9112 §2.2).
-        let found = window
-            .windows(3)
-            .any(|w| w == b"\n\r\n" || w.starts_with(b"\n\n"))
-            || window.ends_with(b"\n\n");
-        let too_large = avail.len() > http::MAX_HEAD_LEN;
-        self.head_scanned = avail.len();
-        found || too_large
+    /// How many unconsumed bytes a head parse should look at, if a parse is worth trying:
+    /// up to the last complete line when a new line ended, or everything once the head is too
+    /// large to be valid. Parsing whole lines only makes the outcome independent of how the
+    /// stream was split into feeds.
+    fn head_parse_len(&mut self) -> Option<usize> {
+        let from = self.head_scanned;
+        let avail = self.buf.get(self.pos..).unwrap_or_default();
+        let len = avail.len();
+        let result = if len > http::MAX_HEAD_LEN {
+            Some(len)
+        } else {
+            avail
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map(|i| from.saturating_add(i).saturating_add(1))
+        };
+        self.head_scanned = len;
+        result
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -344,10 +370,11 @@ impl DirState {
         Ok(complete)
     }
 
-    /// Emits the message in progress (if not emitted yet) with its body length so far.
-    fn finish_http(&mut self, sink: &mut Sink<'_>) {
+    /// Emits the message in progress (if not emitted yet) with its body length so far;
+    /// returns what the other direction must do now.
+    fn finish_http(&mut self, sink: &mut Sink<'_>) -> Decision {
         let Some(msg) = self.http.take() else {
-            return;
+            return Decision::Nothing;
         };
         let body_len = msg.body.wire_len();
         let msg_span = span(msg.start, msg.head_len.saturating_add(body_len));
@@ -385,6 +412,7 @@ impl DirState {
                 status,
             );
         }
+        msg.on_finish
     }
 
     /// Parses requests (client to server) until more bytes are needed or the mode changes.
@@ -413,13 +441,14 @@ impl DirState {
                     }
                 }
             }
-            if self.avail().is_empty() || !self.head_may_be_complete() {
+            let Some(parse_len) = self.head_parse_len() else {
                 break;
-            }
-            match http::parse_request_head(self.avail()) {
+            };
+            let candidate = self.avail().get(..parse_len).unwrap_or_default();
+            match http::parse_request_head(candidate) {
                 Ok(None) => break,
                 Err(e) => {
-                    self.head_error("request", e, sink);
+                    self.head_error("request", e, parse_len, sink);
                     break;
                 }
                 Ok(Some(head)) => {
@@ -428,7 +457,8 @@ impl DirState {
                     let framing = match http::request_body_framing(&head) {
                         Ok(f) => f,
                         Err(e) => {
-                            self.emit_head_only_request(start, head, sink);
+                            let head_len = head.head_len as u64;
+                            self.http = Some(HttpMsg::new(start, head_len, request_kind(head)));
                             self.body_error(e, sink);
                             break;
                         }
@@ -438,56 +468,54 @@ impl DirState {
                         method: head.method.clone(),
                         upgrade_headers: upgrade.then(|| head.headers.clone()),
                     });
-                    self.http = Some(HttpMsg {
-                        start,
-                        head_len: head.head_len as u64,
-                        kind: request_kind(head),
-                        body: Body::from_framing(framing),
-                        emitted: false,
-                        sse: None,
-                        check: None,
-                    });
+                    let head_len = head.head_len as u64;
+                    let mut msg = HttpMsg::new(start, head_len, request_kind(head));
+                    msg.body = Body::from_framing(framing);
+                    self.http = Some(msg);
                 }
             }
         }
         self.compact();
     }
 
-    fn emit_head_only_request(&mut self, start: u64, head: RequestHead, sink: &mut Sink<'_>) {
-        let head_len = head.head_len as u64;
-        sink.push(self.dir, span(start, head_len), request_kind(head));
-    }
-
-    /// Parses responses (server to client) until more bytes are needed or the mode changes.
-    /// Returns what the request side must do.
+    /// Parses responses (server to client) until more bytes are needed, the mode changes, or
+    /// a complete response decides something for the request side (returned at once, so that
+    /// the request side acts at the same point of the stream however it was split).
     fn process_responses(
         &mut self,
         pending: &mut VecDeque<Pending>,
         sink: &mut Sink<'_>,
     ) -> Decision {
-        let mut decision = Decision::Nothing;
+        let decision = self.parse_responses(pending, sink);
+        self.compact();
+        decision
+    }
+
+    fn parse_responses(
+        &mut self,
+        pending: &mut VecDeque<Pending>,
+        sink: &mut Sink<'_>,
+    ) -> Decision {
         while self.mode == Mode::Http {
             if self.http.is_some() {
                 match self.advance_body(sink) {
-                    Ok(true) => {
-                        self.finish_http(sink);
-                        continue;
-                    }
-                    Ok(false) => break,
-                    Err(e) => {
-                        self.body_error(e, sink);
-                        break;
-                    }
+                    Ok(true) => match self.finish_http(sink) {
+                        Decision::Nothing => continue,
+                        decision => return decision,
+                    },
+                    Ok(false) => return Decision::Nothing,
+                    Err(e) => return self.body_error(e, sink),
                 }
             }
-            if self.avail().is_empty() || !self.head_may_be_complete() {
-                break;
-            }
-            let head = match http::parse_response_head(self.avail()) {
-                Ok(None) => break,
+            let Some(parse_len) = self.head_parse_len() else {
+                return Decision::Nothing;
+            };
+            let candidate = self.avail().get(..parse_len).unwrap_or_default();
+            let head = match http::parse_response_head(candidate) {
+                Ok(None) => return Decision::Nothing,
                 Err(e) => {
-                    self.head_error("response", e, sink);
-                    break;
+                    self.head_error("response", e, parse_len, sink);
+                    return Decision::Nothing;
                 }
                 Ok(Some(head)) => head,
             };
@@ -501,97 +529,113 @@ impl DirState {
             } else {
                 request.as_ref().map(|p| p.method.clone())
             };
+            let head_len = head.head_len as u64;
             let framing = match http::response_body_framing(method.as_deref(), &head) {
                 Ok(f) => f,
                 Err(e) => {
-                    let head_len = head.head_len as u64;
-                    sink.push(self.dir, span(start, head_len), response_kind(head));
-                    self.body_error(e, sink);
-                    break;
+                    self.http = Some(HttpMsg::new(start, head_len, response_kind(head)));
+                    return self.body_error(e, sink);
                 }
             };
             let upgrade_headers = request.and_then(|r| r.upgrade_headers);
-            let check = upgrade_headers.as_ref().map(|req| {
-                (
-                    handshake::check_upgrade(req, head.status, &head.headers),
-                    head.status,
-                )
-            });
+            let status = head.status;
+            let check = upgrade_headers
+                .as_ref()
+                .map(|req| (handshake::check_upgrade(req, status, &head.headers), status));
             let is_event_stream = handshake::header(&head.headers, "Content-Type")
                 .is_some_and(|ct| http::is_media_type(ct, "text/event-stream"))
                 && framing != BodyFraming::None;
-            let status = head.status;
-            let head_len = head.head_len as u64;
-            let kind = response_kind(head);
+            let rsv1_allowed = check.as_ref().is_some_and(|(c, _)| c.deflate_negotiated());
+            let mut msg = HttpMsg::new(start, head_len, response_kind(head));
             if is_event_stream {
                 // An event stream may never end: show the response now, its events as they come.
-                sink.push(self.dir, span(start, head_len), kind.clone());
+                sink.push(self.dir, span(start, head_len), msg.kind.clone());
+                msg.emitted = true;
+                msg.sse = Some(SseParser::new());
             }
-            let rsv1_allowed = check.as_ref().is_some_and(|(c, _)| c.deflate_negotiated());
-            self.http = Some(HttpMsg {
-                start,
-                head_len,
-                kind,
-                body: Body::from_framing(framing),
-                emitted: is_event_stream,
-                sse: is_event_stream.then(SseParser::new),
-                check,
-            });
+            msg.body = Body::from_framing(framing);
+            msg.check = check;
             if status == 101 {
+                self.http = Some(msg);
                 self.finish_http(sink);
                 if upgrade_headers.is_some() {
                     self.mode = Mode::WebSocket;
                     self.ws.rsv1_allowed = rsv1_allowed;
-                    decision = Decision::WebSocket { rsv1_allowed };
-                } else {
-                    let reason = "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected".to_string();
-                    sink.diag(
-                        self.dir,
-                        span(start, head_len),
-                        Severity::Warning,
-                        reason.clone(),
-                        Some("RFC 9110 §15.2.2"),
-                    );
-                    self.go_opaque(reason.clone());
-                    decision = Decision::Opaque(reason);
+                    return Decision::WebSocket { rsv1_allowed };
                 }
-                break;
-            } else if upgrade_headers.is_some() && !interim {
-                decision = Decision::ResumeHttp;
+                let reason = "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected".to_string();
+                sink.diag(
+                    self.dir,
+                    span(start, head_len),
+                    Severity::Warning,
+                    reason.clone(),
+                    Some("RFC 9110 §15.2.2"),
+                );
+                let at = self.offset();
+                self.go_opaque(at, reason.clone());
+                return Decision::Opaque(reason);
             }
+            if upgrade_headers.is_some() && !interim {
+                // The upgrade was refused; once this response is complete the client's held
+                // bytes are HTTP again.
+                msg.on_finish = Decision::ResumeHttp;
+            }
+            self.http = Some(msg);
         }
-        self.compact();
-        decision
+        Decision::Nothing
     }
 
-    fn head_error(&mut self, what: &str, e: HttpError, sink: &mut Sink<'_>) {
+    /// A malformed head: one diagnostic spanning the head up to the line where parsing failed,
+    /// then this direction is opaque.
+    fn head_error(&mut self, what: &str, e: HttpError, parse_len: usize, sink: &mut Sink<'_>) {
         let at = self.offset();
-        let len = self.avail().len() as u64;
+        let candidate = self.avail().get(..parse_len).unwrap_or_default();
+        // The first whole-line prefix that fails locates the bad line.
+        let mut bad_end = candidate.len();
+        for (i, &b) in candidate.iter().enumerate() {
+            if b == b'\n' {
+                let line_end = i.saturating_add(1);
+                let prefix = candidate.get(..line_end).unwrap_or_default();
+                let failed = if what == "request" {
+                    http::parse_request_head(prefix).is_err()
+                } else {
+                    http::parse_response_head(prefix).is_err()
+                };
+                if failed {
+                    bad_end = line_end;
+                    break;
+                }
+            }
+        }
         let message = format!("malformed HTTP {what} head: {e}");
         sink.diag(
             self.dir,
-            span(at, len),
+            span(at, bad_end as u64),
             Severity::Error,
             message.clone(),
             Some(rule_of(&e)),
         );
-        self.go_opaque(message);
+        self.go_opaque(at, message);
     }
 
-    fn body_error(&mut self, e: HttpError, sink: &mut Sink<'_>) {
-        // The head was fine: show the message with the body bytes read so far, then the error.
-        self.finish_http(sink);
-        let at = self.offset();
-        let len = self.avail().len() as u64;
+    /// A malformed body: the message is shown with the body bytes read so far, then one
+    /// diagnostic, then this direction is opaque.
+    fn body_error(&mut self, e: HttpError, sink: &mut Sink<'_>) -> Decision {
+        let (start, len) = match &self.http {
+            Some(m) => (m.start, m.head_len.saturating_add(m.body.wire_len())),
+            None => (self.offset(), 0),
+        };
+        let decision = self.finish_http(sink);
         let message = format!("malformed HTTP body: {e}");
         sink.diag(
             self.dir,
-            span(at, len),
+            span(start, len),
             Severity::Error,
             message.clone(),
             Some(rule_of(&e)),
         );
-        self.go_opaque(message);
+        self.go_opaque(start.saturating_add(len), message);
+        decision
     }
 
     // ---------------------------------------------------------------- WebSocket
@@ -615,7 +659,7 @@ impl DirState {
                 Ok(None) => break,
                 Err(e) => {
                     let at = self.offset();
-                    let len = self.avail().len() as u64;
+                    let len = header_len_needed(self.avail()).min(self.avail().len()) as u64;
                     let message = format!("malformed WebSocket frame header: {e}");
                     sink.diag(
                         self.dir,
@@ -624,7 +668,7 @@ impl DirState {
                         message.clone(),
                         Some("RFC 6455 §5.2"),
                     );
-                    self.go_opaque(message);
+                    self.go_opaque(at, message);
                     break;
                 }
                 Ok(Some(header)) => {
@@ -797,16 +841,19 @@ impl DirState {
 
     // ---------------------------------------------------------------- end
 
-    fn end(&mut self, other_mode: Mode, sink: &mut Sink<'_>) {
+    /// The direction ended; returns what the other direction must do (a response that ran
+    /// until the close may have refused an upgrade).
+    fn end(&mut self, other_mode: Mode, sink: &mut Sink<'_>) -> Decision {
         if self.ended {
-            return;
+            return Decision::Nothing;
         }
         self.ended = true;
         let dir = self.dir;
         let at = self.offset();
         let left = self.avail().len() as u64;
+        let mut decision = Decision::Nothing;
         match self.mode {
-            Mode::Http => self.end_http(sink),
+            Mode::Http => decision = self.end_http(sink),
             Mode::Held => {
                 if left > 0 {
                     sink.diag(
@@ -822,15 +869,15 @@ impl DirState {
             }
             Mode::WebSocket => self.end_ws(other_mode, sink),
             Mode::Opaque => {
-                if self.opaque_bytes > 0 {
+                let skipped = self.seen.saturating_sub(self.opaque_from);
+                if skipped > 0 {
                     let why = self.opaque_reason.clone().unwrap_or_default();
                     sink.diag(
                         dir,
-                        None,
+                        span(self.opaque_from, skipped),
                         Severity::Info,
                         format!(
-                            "{} bytes of {} were not dissected after: {why}",
-                            self.opaque_bytes,
+                            "{skipped} bytes of {} were not dissected after: {why}",
                             dir.as_str()
                         ),
                         None,
@@ -840,15 +887,16 @@ impl DirState {
         }
         self.pos = self.buf.len();
         self.compact();
+        decision
     }
 
-    fn end_http(&mut self, sink: &mut Sink<'_>) {
+    fn end_http(&mut self, sink: &mut Sink<'_>) -> Decision {
         let dir = self.dir;
         let at = self.offset();
         let left = self.avail().len() as u64;
         if let Some(msg) = &self.http {
             let start = msg.start;
-            let got = msg.body.wire_len();
+            let got = msg.head_len.saturating_add(msg.body.wire_len());
             let problem = match &msg.body {
                 Body::UntilClose { .. } | Body::Empty => None,
                 Body::Length { total, got } => Some(format!(
@@ -862,7 +910,7 @@ impl DirState {
                     d.consumed_bytes()
                 )),
             };
-            self.finish_http(sink);
+            let decision = self.finish_http(sink);
             if let Some(message) = problem {
                 sink.diag(
                     dir,
@@ -872,7 +920,9 @@ impl DirState {
                     Some(RULE_HTTP_INCOMPLETE),
                 );
             }
-        } else if left > 0 {
+            return decision;
+        }
+        if left > 0 {
             let what = if dir == Dir::C2s {
                 "request"
             } else {
@@ -886,6 +936,7 @@ impl DirState {
                 Some(RULE_HTTP_INCOMPLETE),
             );
         }
+        Decision::Nothing
     }
 
     fn end_ws(&mut self, other_mode: Mode, sink: &mut Sink<'_>) {
@@ -1075,8 +1126,8 @@ impl ConnectionDissector {
             Dir::C2s => &mut self.c2s,
             Dir::S2c => &mut self.s2c,
         };
+        state.seen = state.seen.saturating_add(bytes.len() as u64);
         if state.mode == Mode::Opaque || state.ended {
-            state.opaque_bytes = state.opaque_bytes.saturating_add(bytes.len() as u64);
             state.base = state.base.saturating_add(bytes.len() as u64);
             return;
         }
@@ -1098,35 +1149,10 @@ impl ConnectionDissector {
     fn process_s2c(&mut self, sink: &mut Sink<'_>) {
         loop {
             match self.s2c.mode {
-                Mode::Http => {
-                    let decision = self.s2c.process_responses(&mut self.pending, sink);
-                    match decision {
-                        Decision::Nothing => {}
-                        Decision::ResumeHttp => {
-                            if self.c2s.mode == Mode::Held {
-                                self.c2s.mode = Mode::Http;
-                                self.process_c2s(sink);
-                            }
-                        }
-                        Decision::WebSocket { rsv1_allowed } => {
-                            if matches!(self.c2s.mode, Mode::Held | Mode::Http) {
-                                self.c2s.mode = Mode::WebSocket;
-                                self.c2s.http = None;
-                                self.c2s.ws.rsv1_allowed = rsv1_allowed;
-                                // Frames the client sent before the 101 arrived: dissect them
-                                // after the server's first frames of this feed.
-                            }
-                        }
-                        Decision::Opaque(reason) => {
-                            if self.c2s.mode != Mode::Opaque {
-                                self.c2s.go_opaque(reason);
-                            }
-                        }
-                    }
-                    if self.s2c.mode == Mode::Http {
-                        break;
-                    }
-                }
+                Mode::Http => match self.s2c.process_responses(&mut self.pending, sink) {
+                    Decision::Nothing => break,
+                    decision => self.apply(decision, sink),
+                },
                 Mode::WebSocket => {
                     self.s2c.process_frames(sink);
                     break;
@@ -1134,8 +1160,33 @@ impl ConnectionDissector {
                 Mode::Held | Mode::Opaque => break,
             }
         }
-        if self.c2s.mode == Mode::WebSocket && !self.c2s.avail().is_empty() {
-            self.c2s.process_frames(sink);
+    }
+
+    /// Applies what a response decided to the request side, and dissects what it held.
+    fn apply(&mut self, decision: Decision, sink: &mut Sink<'_>) {
+        match decision {
+            Decision::Nothing => {}
+            Decision::ResumeHttp => {
+                if self.c2s.mode == Mode::Held {
+                    self.c2s.mode = Mode::Http;
+                    self.process_c2s(sink);
+                }
+            }
+            Decision::WebSocket { rsv1_allowed } => {
+                if matches!(self.c2s.mode, Mode::Held | Mode::Http) {
+                    self.c2s.mode = Mode::WebSocket;
+                    self.c2s.http = None;
+                    self.c2s.ws.rsv1_allowed = rsv1_allowed;
+                    // Frames the client sent before the 101 was seen.
+                    self.process_c2s(sink);
+                }
+            }
+            Decision::Opaque(reason) => {
+                if self.c2s.mode != Mode::Opaque {
+                    let at = self.c2s.offset();
+                    self.c2s.go_opaque(at, reason);
+                }
+            }
         }
     }
 
@@ -1153,7 +1204,8 @@ impl ConnectionDissector {
             }
             Dir::S2c => {
                 let other = self.c2s.mode;
-                self.s2c.end(other, &mut sink);
+                let decision = self.s2c.end(other, &mut sink);
+                self.apply(decision, &mut sink);
             }
         }
     }

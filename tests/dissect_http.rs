@@ -1,0 +1,514 @@
+//! HTTP/1.x through the connection dissector: Content-Length and chunked bodies (framing
+//! bytes counted), keep-alive sequences, HEAD, 1xx/204/304, bodies until close, SSE.
+//! Every input is also fed one byte at a time and in uneven pieces; the events must not change.
+
+use wirelab::dissect::ConnectionDissector;
+use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};
+
+/// Feeds `script` (step index = `t_us`) whole, one byte at a time, and in pieces of 1..=7
+/// bytes; asserts all three give identical events and returns them.
+fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
+    let whole = run(script, usize::MAX);
+    let bytewise = run(script, 1);
+    assert_eq!(
+        whole, bytewise,
+        "one byte at a time differs from all at once"
+    );
+    for piece in 2..=7 {
+        assert_eq!(whole, run(script, piece), "pieces of {piece} differ");
+    }
+    whole
+}
+
+fn run(script: &[(Dir, &[u8])], piece: usize) -> Vec<Event> {
+    let mut d = ConnectionDissector::new(7);
+    let mut out = Vec::new();
+    for (i, (dir, bytes)) in script.iter().enumerate() {
+        for chunk in bytes.chunks(piece.max(1)) {
+            d.feed(*dir, i as i64, chunk, &mut out);
+        }
+    }
+    let t = script.len() as i64;
+    d.end(Dir::C2s, t, &mut out);
+    d.end(Dir::S2c, t, &mut out);
+    for e in &out {
+        assert_eq!(e.conn, Some(7));
+        assert!(e.dir.is_some());
+    }
+    out
+}
+
+fn kinds(events: &[Event]) -> Vec<&'static str> {
+    events.iter().map(|e| e.kind.name()).collect()
+}
+
+/// (method or status, head_len, body_len, span)
+fn http_summary(e: &Event) -> (String, u64, u64, StreamSpan) {
+    let span = e.span.expect("http events have spans");
+    match &e.kind {
+        EventKind::HttpRequest {
+            method,
+            head_len,
+            body_len,
+            ..
+        } => (method.clone(), *head_len, *body_len, span),
+        EventKind::HttpResponse {
+            status,
+            head_len,
+            body_len,
+            ..
+        } => (status.to_string(), *head_len, *body_len, span),
+        other => panic!("not http: {other:?}"),
+    }
+}
+
+fn diagnostics(events: &[Event]) -> Vec<(Severity, String, Option<String>)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Diagnostic {
+                severity,
+                message,
+                rule,
+            } => Some((*severity, message.clone(), rule.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One chunk of the chunked transfer coding.
+fn chunk(data: &[u8]) -> Vec<u8> {
+    let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+const REQ1: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+const RESP1: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello";
+
+#[test]
+fn content_length_request_and_response() {
+    let events = dissect(&[(Dir::C2s, REQ1), (Dir::S2c, RESP1)]);
+    assert_eq!(kinds(&events), ["http_request", "http_response"]);
+    let req_head = REQ1.len() as u64;
+    assert_eq!(
+        http_summary(&events[0]),
+        (
+            "GET".into(),
+            req_head,
+            0,
+            StreamSpan {
+                offset: 0,
+                len: req_head
+            }
+        )
+    );
+    let resp_head = RESP1.len() as u64 - 5;
+    assert_eq!(
+        http_summary(&events[1]),
+        (
+            "200".into(),
+            resp_head,
+            5,
+            StreamSpan {
+                offset: 0,
+                len: resp_head + 5
+            }
+        )
+    );
+    assert_eq!(events[0].t_us, 0);
+    assert_eq!(events[1].t_us, 1);
+    match &events[0].kind {
+        EventKind::HttpRequest {
+            target,
+            version,
+            headers,
+            ..
+        } => {
+            assert_eq!(target, "/a");
+            assert_eq!(version, "HTTP/1.1");
+            assert_eq!(headers, &vec![("Host".to_string(), "x".to_string())]);
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn keep_alive_post_chunked_head_204_304_and_until_close() {
+    let post = b"POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello=world";
+    let chunked_resp =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\n\r\n";
+    let chunked_req =
+        b"PUT /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n";
+    let head = b"HEAD /big HTTP/1.1\r\nHost: x\r\n\r\n";
+    let head_resp = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
+    let get204 = b"GET /none HTTP/1.1\r\nHost: x\r\n\r\n";
+    let resp204 = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n";
+    let get304 = b"GET /cached HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"e\"\r\n\r\n";
+    let resp304 = b"HTTP/1.1 304 Not Modified\r\nETag: \"e\"\r\nContent-Length: 42\r\n\r\n";
+    let last = b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n";
+    let resp_close = b"HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nbody until close";
+
+    // Requests pipelined in one flight, responses in one flight.
+    let mut c2s = Vec::new();
+    for r in [&post[..], chunked_req, head, get204, get304, last] {
+        c2s.extend_from_slice(r);
+    }
+    let mut s2c = Vec::new();
+    for r in [
+        RESP1,
+        &chunked_resp[..],
+        head_resp,
+        resp204,
+        resp304,
+        resp_close,
+    ] {
+        s2c.extend_from_slice(r);
+    }
+    let events = dissect(&[(Dir::C2s, &c2s), (Dir::S2c, &s2c)]);
+    let reqs: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind.name() == "http_request")
+        .map(http_summary)
+        .collect();
+    let resps: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind.name() == "http_response")
+        .map(http_summary)
+        .collect();
+    assert!(
+        diagnostics(&events).is_empty(),
+        "{:?}",
+        diagnostics(&events)
+    );
+    assert_eq!(reqs.len(), 6);
+    assert_eq!(resps.len(), 6);
+    // Body lengths on the wire include chunk framing.
+    assert_eq!((reqs[0].1, reqs[0].2), (post.len() as u64 - 11, 11));
+    let chunked_req_body = b"3\r\nabc\r\n0\r\nT: 1\r\n\r\n".len() as u64;
+    assert_eq!(reqs[1].2, chunked_req_body);
+    assert_eq!(reqs[1].1 + reqs[1].2, chunked_req.len() as u64);
+    // Spans tile the c2s stream without gaps.
+    let mut offset = 0;
+    for r in &reqs {
+        assert_eq!(r.3.offset, offset);
+        assert_eq!(r.3.len, r.1 + r.2);
+        offset = r.3.end();
+    }
+    assert_eq!(offset, c2s.len() as u64);
+    assert_eq!(
+        resps.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        ["200", "200", "200", "204", "304", "200"]
+    );
+    let chunked_body = b"4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\n\r\n".len() as u64;
+    assert_eq!(resps[1].2, chunked_body);
+    // HEAD: Content-Length describes the resource, no body follows.
+    assert_eq!(resps[2].2, 0);
+    assert_eq!(resps[3].2, 0);
+    assert_eq!(resps[4].2, 0);
+    // HTTP/1.0 body without length: until the connection closes.
+    assert_eq!(resps[5].2, b"body until close".len() as u64);
+    let mut offset = 0;
+    for r in &resps {
+        assert_eq!(r.3.offset, offset);
+        offset = r.3.end();
+    }
+    assert_eq!(offset, s2c.len() as u64);
+    // The until-close response completes only at the end.
+    assert_eq!(events.last().map(|e| e.t_us), Some(2));
+}
+
+#[test]
+fn interleaved_keep_alive_and_interim_100_continue() {
+    let put = b"PUT /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n";
+    let events = dissect(&[
+        (Dir::C2s, REQ1),
+        (Dir::S2c, RESP1),
+        (Dir::C2s, put),
+        (Dir::S2c, b"HTTP/1.1 100 Continue\r\n\r\n"),
+        (Dir::C2s, b"abc"),
+        (
+            Dir::S2c,
+            b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+        ),
+    ]);
+    assert_eq!(
+        kinds(&events),
+        [
+            "http_request",
+            "http_response",
+            "http_response",
+            "http_request",
+            "http_response"
+        ]
+    );
+    assert_eq!(events[3].t_us, 4, "the request completes with its body");
+    assert_eq!(http_summary(&events[3]).2, 3);
+    assert_eq!(http_summary(&events[4]).0, "201");
+}
+
+#[test]
+fn response_to_head_then_next_response_parses() {
+    let events = dissect(&[
+        (Dir::C2s, b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+        (
+            Dir::S2c,
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        ),
+    ]);
+    let resps: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind.name() == "http_response")
+        .map(http_summary)
+        .collect();
+    assert_eq!(resps.len(), 2);
+    assert_eq!((resps[0].2, resps[1].2), (0, 5));
+    assert!(diagnostics(&events).is_empty());
+}
+
+#[test]
+fn event_stream_emits_response_then_events() {
+    let resp = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let chunk1 = chunk(b"id: 1\ndata: a\n\n");
+    let chunk2 = chunk(b": hi\nevent: tick\ndata: b\nda");
+    let mut chunk3 = chunk(b"ta: c\r\n\r\n");
+    chunk3.extend_from_slice(b"0\r\n\r\n");
+    let events = dissect(&[
+        (
+            Dir::C2s,
+            b"GET /sse HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
+        ),
+        (Dir::S2c, resp),
+        (Dir::S2c, &chunk1),
+        (Dir::S2c, &chunk2),
+        (Dir::S2c, &chunk3),
+    ]);
+    assert_eq!(
+        kinds(&events),
+        [
+            "http_request",
+            "http_response",
+            "sse_event",
+            "sse_event",
+            "diagnostic"
+        ]
+    );
+    assert_eq!(events[1].t_us, 1, "the response shows before its events");
+    match (&events[2].kind, &events[3].kind) {
+        (
+            EventKind::SseEvent { id, event, data },
+            EventKind::SseEvent {
+                id: id2,
+                event: event2,
+                data: data2,
+            },
+        ) => {
+            assert_eq!(
+                (id.as_deref(), event.as_deref(), data.as_str()),
+                (Some("1"), None, "a")
+            );
+            assert_eq!(
+                (id2.as_deref(), event2.as_deref(), data2.as_str()),
+                (Some("1"), Some("tick"), "b\nc")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The first event's span starts after the chunk-size line and ends after its blank line.
+    let first = events[2].span.unwrap();
+    assert_eq!(first.offset, resp.len() as u64 + 3);
+    assert_eq!(first.len, 15);
+    assert_eq!(events[2].t_us, 2);
+    assert_eq!(events[3].t_us, 4);
+    // The end of the stream is only an info note.
+    let diags = diagnostics(&events);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].0, Severity::Info);
+    assert!(diags[0].1.contains("2 events"), "{}", diags[0].1);
+}
+
+#[test]
+fn event_stream_with_content_length() {
+    let body = b"data: x\r\n\r\ndata: y\r\n\r\n";
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut resp = head.into_bytes();
+    resp.extend_from_slice(body);
+    let events = dissect(&[(Dir::C2s, REQ1), (Dir::S2c, &resp)]);
+    assert_eq!(
+        kinds(&events),
+        [
+            "http_request",
+            "http_response",
+            "sse_event",
+            "sse_event",
+            "diagnostic"
+        ]
+    );
+}
+
+#[test]
+fn truncated_body_and_head_at_close() {
+    let events = dissect(&[
+        (
+            Dir::C2s,
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHo",
+        ),
+        (
+            Dir::S2c,
+            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+        ),
+    ]);
+    assert_eq!(
+        kinds(&events),
+        ["http_request", "diagnostic", "http_response", "diagnostic"]
+    );
+    let diags = diagnostics(&events);
+    assert!(
+        diags[0].1.contains("middle of an HTTP request head"),
+        "{}",
+        diags[0].1
+    );
+    assert!(diags[1].1.contains("3 of 10 bytes"), "{}", diags[1].1);
+    assert_eq!(diags[1].2.as_deref(), Some("RFC 9112 §8"));
+    assert_eq!(http_summary(&events[2]).2, 3);
+}
+
+#[test]
+fn refused_upgrade_resumes_http() {
+    let upgrade = b"GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    let refusal =
+        b"HTTP/1.1 426 Upgrade Required\r\nUpgrade: websocket\r\nContent-Length: 4\r\n\r\nnope";
+    let mut c2s = upgrade.to_vec();
+    c2s.extend_from_slice(REQ1);
+    let events = dissect(&[(Dir::C2s, &c2s), (Dir::S2c, refusal), (Dir::S2c, RESP1)]);
+    let names = kinds(&events);
+    assert_eq!(names[0], "http_request");
+    // The held request is parsed once the refusal decided the protocol.
+    assert_eq!(names.iter().filter(|n| **n == "http_request").count(), 2);
+    assert_eq!(names.iter().filter(|n| **n == "http_response").count(), 2);
+    let check = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::WsUpgradeCheck {
+                valid,
+                key,
+                expected_accept,
+                ..
+            } => Some((*valid, key.clone(), expected_accept.clone())),
+            _ => None,
+        })
+        .expect("an upgrade check");
+    assert_eq!(
+        check,
+        (
+            false,
+            "dGhlIHNhbXBsZSBub25jZQ==".to_string(),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".to_string()
+        )
+    );
+    assert!(
+        diagnostics(&events)
+            .iter()
+            .any(|d| d.0 == Severity::Warning && d.1.contains("426"))
+    );
+}
+
+// ------------------------------------------------------------------ real capture
+
+/// The TCP payloads of a classic pcap (Ethernet + IPv4 + TCP), per direction in file order;
+/// the client is the side that sent the first SYN.
+fn pcap_payloads(path: &str) -> Vec<(Dir, Vec<u8>)> {
+    let data = std::fs::read(path).unwrap();
+    assert_eq!(
+        &data[..4],
+        &[0xd4, 0xc3, 0xb2, 0xa1],
+        "little-endian microsecond pcap"
+    );
+    let mut pos = 24;
+    let mut client_port = None;
+    let mut out = Vec::new();
+    while pos + 16 <= data.len() {
+        let incl = u32::from_le_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
+        let pkt = &data[pos + 16..pos + 16 + incl];
+        pos += 16 + incl;
+        let ip = &pkt[14..];
+        let ihl = (ip[0] & 0x0f) as usize * 4;
+        let total = u16::from_be_bytes([ip[2], ip[3]]) as usize;
+        let tcp = &ip[ihl..total];
+        let src = u16::from_be_bytes([tcp[0], tcp[1]]);
+        let flags = tcp[13];
+        let doff = (tcp[12] >> 4) as usize * 4;
+        if flags & 0x02 != 0 && flags & 0x10 == 0 {
+            client_port = Some(src);
+        }
+        let payload = &tcp[doff..];
+        if !payload.is_empty() {
+            let dir = if Some(src) == client_port {
+                Dir::C2s
+            } else {
+                Dir::S2c
+            };
+            out.push((dir, payload.to_vec()));
+        }
+    }
+    out
+}
+
+#[test]
+fn real_capture_short_polling_keep_alive() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/http_short_poll.pcap"
+    );
+    if !std::path::Path::new(path).exists() {
+        eprintln!("skipped: {path} not present");
+        return;
+    }
+    let segments = pcap_payloads(path);
+    let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+    let events = dissect(&script);
+    assert!(
+        diagnostics(&events).is_empty(),
+        "{:?}",
+        diagnostics(&events)
+    );
+    let reqs = events
+        .iter()
+        .filter(|e| e.kind.name() == "http_request")
+        .count();
+    let resps = events
+        .iter()
+        .filter(|e| e.kind.name() == "http_response")
+        .count();
+    assert_eq!((reqs, resps), (16, 16));
+}
+
+#[test]
+fn real_capture_sse() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/http_sse.pcap"
+    );
+    if !std::path::Path::new(path).exists() {
+        eprintln!("skipped: {path} not present");
+        return;
+    }
+    let segments = pcap_payloads(path);
+    let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+    let events = dissect(&script);
+    let sse: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SseEvent { id, data, .. } => Some((id.clone(), data.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sse.len(), 6, "{events:#?}");
+    assert!(sse[0].1.starts_with('{'), "{:?}", sse[0]);
+    assert!(diagnostics(&events).iter().all(|d| d.0 == Severity::Info));
+}
