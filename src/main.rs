@@ -9,6 +9,14 @@ fn main() -> std::process::ExitCode {
         .init();
     match wirelab::cli::main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // A reader that went away (`wirelab inspect f.pcap | head`) is not an error.
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("wirelab: {error:#}");
             std::process::ExitCode::FAILURE

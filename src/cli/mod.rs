@@ -89,12 +89,25 @@ pub struct InspectArgs {
     /// Print only counts.
     #[arg(long)]
     pub summary: bool,
-    /// Also print every WebSocket frame.
+    /// `text`: the annotated timeline; `tsv`: one tab-separated row per event
+    /// (t_us, conn, dir, kind, summary).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Also print every WebSocket frame (text format; tsv has every event).
     #[arg(long)]
     pub frames: bool,
     /// Never use colours.
     #[arg(long)]
     pub no_color: bool,
+}
+
+/// How `inspect` prints events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The annotated timeline.
+    Text,
+    /// One tab-separated row per event.
+    Tsv,
 }
 
 /// Options of `wirelab gui`.
@@ -415,6 +428,8 @@ fn inspect(args: InspectArgs) -> anyhow::Result<()> {
             count("sse_event"),
             count("diagnostic"),
         )?;
+    } else if args.format == OutputFormat::Tsv {
+        terminal::write_tsv(&trace, &mut out)?;
     } else {
         terminal::write_timeline(&trace, &mut out, style(args.no_color, args.frames, false))?;
     }

@@ -150,6 +150,19 @@ pub fn write_footer(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
     }
 }
 
+/// Prints one tab-separated row per event: `t_us`, `conn`, `dir`, `kind`, summary (tabs and
+/// newlines in the summary are replaced by spaces).
+pub fn write_tsv(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "t_us\tconn\tdir\tkind\tsummary")?;
+    for e in &trace.events {
+        let conn = e.conn.map_or(String::new(), |c| c.to_string());
+        let dir = e.dir.map_or("", Dir::as_str);
+        let text = summary(e).replace(['\t', '\n', '\r'], " ");
+        writeln!(out, "{}\t{conn}\t{dir}\t{}\t{text}", e.t_us, e.kind.name())?;
+    }
+    Ok(())
+}
+
 /// `t_us` as milliseconds with microsecond precision, e.g. `12.345 ms`.
 pub fn format_time(t_us: i64) -> String {
     let sign = if t_us < 0 { "-" } else { "" };
