@@ -427,8 +427,9 @@ impl WirelabApp {
                 self.timeline.params.zoom_by(1.25);
             }
             ui.separator();
-            ui.label("trace file");
-            ui.add(egui::TextEdit::singleline(&mut self.file_path).desired_width(220.0));
+            let label = ui.label("trace file");
+            ui.add(egui::TextEdit::singleline(&mut self.file_path).desired_width(220.0))
+                .labelled_by(label.id);
             if ui.button("Open trace…").clicked() {
                 self.open_file();
             }

@@ -85,7 +85,7 @@ pub fn layout(rows: &[RowSpec], params: &LayoutParams) -> TimelineLayout {
         gaps: Vec::new(),
         height: 0.0,
     };
-    let px_per_us = params.px_per_ms.max(0.0) / 1000.0;
+    let px_per_ms = f64::from(params.px_per_ms.max(0.0));
     let mut prev: Option<(i64, f32, f32)> = None; // (t_us, y, height)
     for row in rows {
         let h = row.min_height.max(0.0);
@@ -93,7 +93,7 @@ pub fn layout(rows: &[RowSpec], params: &LayoutParams) -> TimelineLayout {
             None => 0.0,
             Some((prev_t, prev_y, prev_h)) => {
                 let dt_us = row.t_us.saturating_sub(prev_t).max(0);
-                let proportional = dt_us as f32 * px_per_us;
+                let proportional = (dt_us as f64 * px_per_ms / 1000.0) as f32;
                 if params.collapse_gaps
                     && dt_us >= params.gap_threshold_us
                     && proportional > params.collapsed_gap_px + prev_h
@@ -189,10 +189,11 @@ pub fn scroll_to_show(scroll: f32, view_h: f32, y_top: f32, h: f32) -> f32 {
 /// Clamps a scroll offset to the content: `0 ..= height - view_h` (0 when it all fits).
 pub fn clamp_scroll(scroll: f32, content_h: f32, view_h: f32) -> f32 {
     let max = (content_h - view_h).max(0.0);
-    if scroll.is_finite() {
-        scroll.clamp(0.0, max)
-    } else {
+    if scroll.is_nan() {
         0.0
+    } else {
+        // +inf means "to the end" (follow, End key).
+        scroll.clamp(0.0, max)
     }
 }
 
@@ -330,5 +331,7 @@ mod tests {
         assert_eq!(clamp_scroll(500.0, 300.0, 100.0), 200.0);
         assert_eq!(clamp_scroll(-5.0, 300.0, 100.0), 0.0);
         assert_eq!(clamp_scroll(50.0, 80.0, 100.0), 0.0);
+        assert_eq!(clamp_scroll(f32::INFINITY, 300.0, 100.0), 200.0);
+        assert_eq!(clamp_scroll(f32::NAN, 300.0, 100.0), 0.0);
     }
 }
