@@ -214,8 +214,15 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
 }
 
 fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
-    let _ = args;
-    bail!("the GUI is not built yet")
+    crate::ui::run_gui(crate::ui::GuiOptions {
+        lab: LabConfig {
+            bind: args.bind,
+            // A person watches the diagram fill in.
+            pace_ms: 120,
+        },
+        open: args.open,
+        scenario: args.scenario,
+    })
 }
 
 fn style(no_color: bool, frames: bool, notes: bool) -> TerminalStyle {
