@@ -323,3 +323,156 @@ fn byte_soup_never_panics_and_agrees_with_tungstenite() {
     }
     assert!(!violations.is_empty(), "soup should break some rules");
 }
+
+// ---------------------------------------------------------------- real captures
+
+fn data_file(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/ws")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The reference rows (`ws_message` / `ws_control`) of one direction, in order of completion.
+fn reference_messages(capture: &str, dir: &str) -> Vec<serde_json::Value> {
+    let text = String::from_utf8(data_file(&format!("{capture}.messages.jsonl"))).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| {
+            matches!(r["kind"].as_str(), Some("ws_message" | "ws_control"))
+                && r["dir"].as_str() == Some(dir)
+        })
+        .collect()
+}
+
+/// One frame as the reference decoder writes it in `wire`.
+fn wire_entry(h: &FrameHeader) -> serde_json::Value {
+    let rsv = u8::from(h.rsv1) << 2 | u8::from(h.rsv2) << 1 | u8::from(h.rsv3);
+    serde_json::json!({
+        "fin": u8::from(h.fin),
+        "rsv": rsv,
+        "opcode": h.opcode.as_u8(),
+        "mask": h.mask_key.map(|k| k.iter().map(|b| format!("{b:02x}")).collect::<String>()),
+        "len": h.payload_len,
+        "hdr_len": h.header_len,
+    })
+}
+
+/// Walks a captured byte stream frame by frame with our parser, reassembles messages, and
+/// checks every frame and message against the independent decoding. `skip_over` drops
+/// reference messages longer than that (frames cut out of the stored stream).
+fn check_capture(capture: &str, dir: &str, skip_over: u64) -> usize {
+    use sha2::{Digest, Sha256};
+    let from_client = dir == "c2s";
+    let stream = data_file(&format!("{capture}.{dir}.bin"));
+    let mut expected = reference_messages(capture, dir)
+        .into_iter()
+        .filter(|r| r["payload_len"].as_u64().unwrap() <= skip_over);
+    let mut asm = MessageAssembler::new();
+    let mut data_wire = Vec::new();
+    let mut pos = 0usize;
+    let mut count = 0;
+    while pos < stream.len() {
+        let h = parse_header(&stream[pos..])
+            .unwrap()
+            .unwrap_or_else(|| panic!("{capture} {dir}: truncated frame at byte {pos}"));
+        let what = format!("{capture} {dir} frame at byte {pos}");
+        assert!(
+            check_header(&h, from_client, false).is_empty(),
+            "{what}: {:?}",
+            check_header(&h, from_client, false)
+        );
+        let end = pos + usize::try_from(h.frame_len()).unwrap();
+        let mut payload = stream[pos + h.header_len..end].to_vec();
+        if let Some(k) = h.mask_key {
+            unmask(&mut payload, k, 0);
+        }
+        let wire = if h.opcode.is_control() {
+            vec![wire_entry(&h)]
+        } else {
+            data_wire.push(wire_entry(&h));
+            Vec::new()
+        };
+        let mut violations = Vec::new();
+        let done = asm.push(&h, &payload, &mut violations);
+        assert!(violations.is_empty(), "{what}: {violations:?}");
+        if let Some(m) = done {
+            let wire = if h.opcode.is_control() {
+                wire
+            } else {
+                std::mem::take(&mut data_wire)
+            };
+            let r = expected
+                .next()
+                .unwrap_or_else(|| panic!("{what}: message the reference does not have"));
+            assert_eq!(u64::from(m.opcode.as_u8()), r["opcode"], "{what}");
+            assert_eq!(m.opcode.name(), r["type"], "{what}");
+            assert_eq!(u64::from(m.fragments), r["n_fragments"], "{what}");
+            assert_eq!(m.compressed, r["compressed"], "{what}");
+            assert_eq!(serde_json::Value::from(wire), r["wire"], "{what}");
+            assert_eq!(m.total_len, r["payload_len"], "{what}");
+            let digest: String = Sha256::digest(&m.payload)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(digest, r["sha256"], "{what}");
+            if let Some(text) = r["text"].as_str() {
+                let ours = validate_text(&m.payload).unwrap_or_else(|v| panic!("{what}: {v}"));
+                // The reference cuts long texts to 200 chars + "...[+N chars]" (the digest
+                // above covers the whole payload).
+                match text.rsplit_once("...[+") {
+                    Some((prefix, _)) => assert!(ours.starts_with(prefix), "{what}"),
+                    None => assert_eq!(ours, text, "{what}"),
+                }
+            }
+            if m.opcode == OpCode::Close {
+                let (close, v) = parse_close_payload(&m.payload);
+                assert!(v.is_empty(), "{what}: {v:?}");
+                assert_eq!(
+                    close.code.map(u64::from),
+                    r["close_code"].as_u64(),
+                    "{what}"
+                );
+                assert_eq!(close.reason, r["close_reason"], "{what}");
+            }
+            count += 1;
+        }
+        pos = end;
+    }
+    assert!(!asm.in_progress(), "{capture} {dir}: unfinished message");
+    assert!(
+        expected.next().is_none(),
+        "{capture} {dir}: missing messages"
+    );
+    count
+}
+
+#[test]
+fn real_capture_fragmented_messages_and_interleaved_pings() {
+    // websockets 17.4: text and binary in 4-5 fragments (some empty), pings between fragments.
+    assert_eq!(check_capture("ws_fragmented", "c2s", u64::MAX), 7);
+    assert_eq!(check_capture("ws_fragmented", "s2c", u64::MAX), 7);
+}
+
+#[test]
+fn real_capture_python_echo() {
+    // Every message but the 70000-byte binary, whose frames are not stored (see README.md).
+    assert_eq!(check_capture("ws_python_echo", "c2s", 65535), 10);
+    assert_eq!(check_capture("ws_python_echo", "s2c", 65535), 10);
+    for (dir, header_len) in [("c2s", 14), ("s2c", 10)] {
+        let bytes = data_file(&format!("ws_python_echo.big_headers.{dir}.bin"));
+        let h = parse_header(&bytes).unwrap().unwrap();
+        assert_eq!(h.header_len, header_len);
+        assert_eq!(h.length_form, LengthForm::Extended64);
+        assert_eq!(h.payload_len, 70000);
+        assert!(check_header(&h, dir == "c2s", false).is_empty());
+        let r = reference_messages("ws_python_echo", dir)
+            .into_iter()
+            .find(|r| r["payload_len"] == 70000)
+            .unwrap();
+        assert_eq!(serde_json::Value::from(vec![wire_entry(&h)]), r["wire"]);
+        // Our parse agrees with tungstenite's on real bytes too.
+        compare(&bytes, "real 64-bit header");
+    }
+}
