@@ -3,6 +3,8 @@
 //! waits for the echo and closes with 1000 "done". The lab's trace must show all of it as
 //! Chromium really sent it (its User-Agent, Origin, extension offer, masked frames).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

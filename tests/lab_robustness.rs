@@ -2,6 +2,8 @@
 //! server answers as RFC 6455 says (close 1002/1007, 400/426), and the lab keeps serving:
 //! a normal ws-echo run on the same lab works afterwards.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};

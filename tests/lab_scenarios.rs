@@ -1,6 +1,8 @@
 //! Lab round trips on 127.0.0.1 port 0: every scenario in run mode, and step mode.
 //! Real server, real clients, real sockets; waiting is always on a condition with a deadline.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;

@@ -21,7 +21,7 @@ pub mod tap;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -241,10 +241,7 @@ impl Lab {
 
     /// The next update, waiting at most `timeout` (for the CLI and tests, never the GUI).
     pub fn recv_timeout(&self, timeout: Duration) -> Option<LabUpdate> {
-        match self.updates.recv_timeout(timeout) {
-            Ok(update) => Some(update),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.updates.recv_timeout(timeout).ok()
     }
 }
 

@@ -268,19 +268,19 @@ fn plain(
     status: StatusCode,
     extra: &[(header::HeaderName, &'static str)],
     text: String,
-) -> Response {
+) -> Box<Response> {
     let mut response = (status, text).into_response();
     for (name, value) in extra {
         response
             .headers_mut()
             .insert(name.clone(), HeaderValue::from_static(value));
     }
-    response
+    Box::new(response)
 }
 
 /// Checks the client's opening handshake (RFC 6455 §4.2.1); returns the
 /// `Sec-WebSocket-Accept` value or the error response to send instead.
-fn check_handshake(req: &Request) -> Result<String, Response> {
+fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
     let headers = req.headers();
     if !headers.contains_key(header::UPGRADE) {
         return Err(plain(
@@ -368,7 +368,7 @@ where
 {
     let accept = match check_handshake(&req) {
         Ok(accept) => accept,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Ok(accept) = HeaderValue::from_str(&accept) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
