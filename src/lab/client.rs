@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::WebSocketStream;
 use tungstenite::Message;
 use tungstenite::client::IntoClientRequest as _;
-use tungstenite::error::Error as WsError;
+use tungstenite::error::{Error as WsError, ProtocolError};
 
 use super::collector::Collector;
 
@@ -197,10 +197,23 @@ async fn run(
                     Err(err) => fail(format!("GET {path} failed: {err}")),
                 }
             }
-            (ClientAction::Send(message), Conn::Ws(mut ws)) => match ws.send(message).await {
-                Ok(()) => conn = Conn::Ws(ws),
-                Err(err) => fail(format!("sending failed: {err}")),
-            },
+            (ClientAction::Send(message), Conn::Ws(mut ws)) => {
+                let closing = matches!(message, Message::Close(_));
+                match ws.send(message).await {
+                    Ok(()) => conn = Conn::Ws(ws),
+                    // The server closed first (e.g. /push after its last tick): tungstenite has
+                    // already answered its close, which is what this close would have done.
+                    Err(
+                        WsError::ConnectionClosed
+                        | WsError::AlreadyClosed
+                        | WsError::Protocol(ProtocolError::SendAfterClosing),
+                    ) if closing => {
+                        tracing::debug!("client {label}: the server closed first");
+                        conn = Conn::Ws(ws);
+                    }
+                    Err(err) => fail(format!("sending failed: {err}")),
+                }
+            }
             (ClientAction::CloseTcp, Conn::Http { sender, task }) => {
                 // With no sender left, hyper's connection task ends and drops the socket (FIN).
                 drop(sender);
