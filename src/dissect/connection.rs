@@ -591,7 +591,9 @@ impl DirState {
         let at = self.offset();
         let candidate = self.avail().get(..parse_len).unwrap_or_default();
         // The first whole-line prefix that fails locates the bad line.
-        let mut bad_end = candidate.len();
+        // Without a failing line (a head too large), the first 64 KiB: the same however
+        // the stream was split.
+        let mut bad_end = candidate.len().min(http::MAX_HEAD_LEN);
         for (i, &b) in candidate.iter().enumerate() {
             if b == b'\n' {
                 let line_end = i.saturating_add(1);
