@@ -56,3 +56,55 @@ impl Gates {
         self.gates.lock().ok()?.get(&peer).cloned()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    #[tokio::test]
+    async fn unknown_connections_pass_and_gated_ones_wait_for_a_permit() {
+        let gates = Arc::new(Gates::default());
+        gates.wait(addr(1)).await;
+        gates.install(addr(2));
+        let waiting = tokio::spawn({
+            let gates = gates.clone();
+            async move { gates.wait(addr(2)).await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        gates.release(addr(2));
+        waiting.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_dropped_wait_takes_no_permit() {
+        let gates = Gates::default();
+        gates.install(addr(3));
+        {
+            let wait = gates.wait(addr(3));
+            tokio::pin!(wait);
+            assert!(futures_util::poll!(wait.as_mut()).is_pending());
+        }
+        gates.release(addr(3));
+        // The one permit is still there for the next wait.
+        gates.wait(addr(3)).await;
+    }
+
+    #[tokio::test]
+    async fn open_all_lets_every_waiter_go() {
+        let gates = Arc::new(Gates::default());
+        gates.install(addr(4));
+        let waiting = tokio::spawn({
+            let gates = gates.clone();
+            async move { gates.wait(addr(4)).await }
+        });
+        tokio::task::yield_now().await;
+        gates.open_all();
+        waiting.await.unwrap();
+    }
+}

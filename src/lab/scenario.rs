@@ -457,3 +457,55 @@ fn ws_subprotocol() -> Vec<Stage> {
     stages.extend(close_ws(0, "client", "bye"));
     stages
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalogue_entry_is_well_formed() {
+        for info in CATALOGUE {
+            let scenario = scenario(info.name).unwrap();
+            assert!(!scenario.stages.is_empty());
+            for stage in &scenario.stages {
+                assert!(!stage.label.is_empty());
+                assert!(!stage.expect.is_empty(), "{}: {}", info.name, stage.label);
+                for e in &stage.expect {
+                    assert!(e.client < scenario.clients.len());
+                }
+                match (&stage.actor, &stage.action) {
+                    (Actor::Server, Action::Release(clients)) => {
+                        assert!(clients.iter().all(|&c| c < scenario.clients.len()));
+                    }
+                    (Actor::Server, _) | (Actor::Client(_), Action::Release(_)) => {
+                        panic!("{}: {} mixes up actors", info.name, stage.label)
+                    }
+                    (Actor::Client(c), _) => assert!(*c < scenario.clients.len()),
+                }
+            }
+            // Each client connects before anything else it does.
+            for (c, _) in scenario.clients.iter().enumerate() {
+                let first = scenario
+                    .stages
+                    .iter()
+                    .find(|s| s.actor == Actor::Client(c))
+                    .unwrap();
+                assert!(matches!(first.action, Action::Connect));
+            }
+        }
+        assert!(scenario("nope").is_none());
+        assert_eq!(
+            names(),
+            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol"
+        );
+    }
+
+    #[test]
+    fn fillers_have_the_asked_length() {
+        for n in [0, 1, 125, 126, 70_000] {
+            assert_eq!(filler_text(n).len(), n);
+            assert_eq!(filler_binary(n).len(), n);
+        }
+    }
+}

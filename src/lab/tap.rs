@@ -193,3 +193,45 @@ impl<S> Drop for TapStream<S> {
         self.record_closed();
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio::sync::mpsc::unbounded_channel;
+
+    #[tokio::test]
+    async fn records_accept_bytes_both_ways_eof_and_close_once() {
+        let (server_side, mut client_side) = tokio::io::duplex(64);
+        let (tx, mut rx) = unbounded_channel();
+        let peer = SocketAddr::from(([127, 0, 0, 1], 5000));
+        let local = SocketAddr::from(([127, 0, 0, 1], 80));
+        let mut tap = TapStream::accept(server_side, peer, local, tx);
+        client_side.write_all(b"ping").await.unwrap();
+        let mut buf = [0u8; 16];
+        let n = tap.read(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"ping");
+        let slices = [io::IoSlice::new(b"po"), io::IoSlice::new(b"ng")];
+        let written = tap.write_vectored(&slices).await.unwrap();
+        client_side.shutdown().await.unwrap();
+        assert_eq!(tap.read(&mut buf).await.unwrap(), 0);
+        tap.shutdown().await.unwrap();
+        drop(tap);
+        let mut records = Vec::new();
+        while let Ok(r) = rx.try_recv() {
+            records.push(r);
+        }
+        assert!(matches!(records[0], TapRecord::Accept { peer: p, .. } if p == peer));
+        assert!(
+            matches!(&records[1], TapRecord::Data { dir: Dir::C2s, bytes, .. } if bytes == b"ping")
+        );
+        let expected: &[u8] = &b"pong"[..written];
+        assert!(
+            matches!(&records[2], TapRecord::Data { dir: Dir::S2c, bytes, .. } if bytes == expected)
+        );
+        assert!(matches!(records[3], TapRecord::Eof { .. }));
+        assert!(matches!(records[4], TapRecord::Closed { .. }));
+        assert_eq!(records.len(), 5, "shutdown then drop is one close");
+    }
+}
