@@ -589,3 +589,66 @@ fn step_mode_holds_the_server_until_its_stage() {
             .any(|c| c.label.as_deref() == Some("external"))
     );
 }
+
+#[test]
+fn reset_mid_step_then_a_fresh_run_works() {
+    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    lab.send(LabCommand::Start {
+        scenario: "ws-echo".to_string(),
+        mode: RunMode::Step,
+    });
+    let mut trace = None;
+    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
+        matches!(u, LabUpdate::RunStarted { .. })
+    });
+    for _ in 0..2 {
+        lab.send(LabCommand::Step);
+        pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
+            matches!(u, LabUpdate::StageDone { .. })
+        });
+    }
+    // The server is now holding its 101 for the next stage; Reset must not leave it hanging.
+    lab.send(LabCommand::Reset);
+    lab.send(LabCommand::Start {
+        scenario: "ws-echo".to_string(),
+        mode: RunMode::Run,
+    });
+    let mut fresh = None;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the fresh run did not finish");
+        match lab.recv_timeout(Duration::from_millis(200)) {
+            Some(LabUpdate::RunStarted { trace, mode, .. }) => {
+                assert_eq!(mode, RunMode::Run);
+                fresh = Some(trace);
+            }
+            Some(LabUpdate::Trace(u)) => {
+                if let Some(t) = fresh.as_mut() {
+                    t.apply(u);
+                }
+            }
+            Some(LabUpdate::Failed(message)) => panic!("{message}"),
+            Some(LabUpdate::Finished) if fresh.is_some() => break,
+            _ => {}
+        }
+    }
+    let t = fresh.unwrap();
+    assert_eq!(t.connections.len(), 1, "only the fresh run's connection");
+    check_ws_echo(&t);
+}
+
+#[test]
+fn starting_an_unknown_scenario_fails_with_the_valid_names() {
+    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    lab.send(LabCommand::Start {
+        scenario: "nope".to_string(),
+        mode: RunMode::Run,
+    });
+    match lab.recv_timeout(Duration::from_secs(10)) {
+        Some(LabUpdate::Failed(message)) => {
+            assert!(message.contains("unknown scenario \"nope\""), "{message}");
+            assert!(message.contains("ws-subprotocol"), "{message}");
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}

@@ -77,6 +77,8 @@ pub async fn run(
         match outcome {
             Ok(found) => taken.extend(found),
             Err(message) => {
+                // Handlers still waiting for this run's server stages must not hang forever.
+                ctx.gates.open_all();
                 ctx.collector.finish(LabUpdate::Failed(format!(
                     "stage {} \"{}\": {message}",
                     index + 1,
