@@ -3,6 +3,7 @@
 //! tungstenite, fragments with an interleaved ping, all three length forms, the closing
 //! handshake; an abrupt close; and a real capture (Python `websockets`) checked against its
 //! independent decoding.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use chrono::Utc;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
@@ -827,4 +828,209 @@ fn real_capture_fragmented_with_interleaved_pings() {
         .map(|m| (m.0, m.1, m.2, m.3))
         .collect();
     assert_eq!(got, expected);
+}
+
+// ------------------------------------------------------------------ every fixture vs its reference
+
+/// Each TCP stream's payloads (per direction, in file order), streams in order of their SYN;
+/// the client is the side that sent the SYN.
+fn pcap_streams(path: &str) -> Vec<Vec<(Dir, Vec<u8>)>> {
+    let data = std::fs::read(path).unwrap();
+    let mut pos = 24;
+    let mut clients: Vec<u16> = Vec::new();
+    let mut streams: Vec<Vec<(Dir, Vec<u8>)>> = Vec::new();
+    while pos + 16 <= data.len() {
+        let incl = u32::from_le_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
+        let pkt = &data[pos + 16..pos + 16 + incl];
+        pos += 16 + incl;
+        let ip = &pkt[14..];
+        let ihl = (ip[0] & 0x0f) as usize * 4;
+        let total = u16::from_be_bytes([ip[2], ip[3]]) as usize;
+        let tcp = &ip[ihl..total];
+        let src = u16::from_be_bytes([tcp[0], tcp[1]]);
+        let dst = u16::from_be_bytes([tcp[2], tcp[3]]);
+        let flags = tcp[13];
+        if flags & 0x02 != 0 && flags & 0x10 == 0 && !clients.contains(&src) {
+            clients.push(src);
+            streams.push(Vec::new());
+        }
+        let (index, dir) = match (
+            clients.iter().position(|c| *c == src),
+            clients.iter().position(|c| *c == dst),
+        ) {
+            (Some(i), _) => (i, Dir::C2s),
+            (None, Some(i)) => (i, Dir::S2c),
+            (None, None) => continue,
+        };
+        let payload = &tcp[(tcp[12] >> 4) as usize * 4..];
+        if !payload.is_empty() {
+            streams[index].push((dir, payload.to_vec()));
+        }
+    }
+    streams
+}
+
+/// One comparable line per HTTP message, SSE event and WebSocket message.
+fn reference_lines(rows: &[serde_json::Value], stream: usize) -> Vec<String> {
+    rows.iter()
+        .filter(|v| v["stream"].as_u64() == Some(stream as u64))
+        .filter_map(|v| {
+            let kind = v["kind"].as_str().unwrap();
+            match kind {
+                "http_request" | "http_response" => Some(format!(
+                    "{kind} {} head {} body {}",
+                    v["start_line"].as_str().unwrap(),
+                    v["head_len"],
+                    if v["complete"] == false {
+                        "-".to_string()
+                    } else {
+                        v["body_len"].to_string()
+                    }
+                )),
+                "sse_event" => Some(format!(
+                    "sse {} {} {}",
+                    v["id"].as_str().unwrap_or("-"),
+                    v["event"].as_str().unwrap_or("message"),
+                    v["data"].as_str().unwrap()
+                )),
+                "ws_message" | "ws_control" => {
+                    let compressed = v["compressed"] == true;
+                    Some(format!(
+                        "ws {} op {} frags {} compressed {compressed} {}",
+                        v["dir"].as_str().unwrap(),
+                        v["opcode"],
+                        v["n_fragments"],
+                        if compressed {
+                            "-".to_string()
+                        } else {
+                            format!(
+                                "len {} text {:?} close {:?} {:?}",
+                                v["payload_len"],
+                                v["text"].as_str(),
+                                v["close_code"].as_u64(),
+                                v["close_reason"].as_str()
+                            )
+                        }
+                    ))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn cut_text(t: &str) -> String {
+    let n = t.chars().count();
+    if n > 200 {
+        let head: String = t.chars().take(200).collect();
+        format!("{head}...[+{} chars]", n - 200)
+    } else {
+        t.to_string()
+    }
+}
+
+fn our_lines(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::HttpRequest {
+                method,
+                target,
+                version,
+                head_len,
+                body_len,
+                ..
+            } => Some(format!(
+                "http_request {method} {target} {version} head {head_len} body {body_len}"
+            )),
+            EventKind::HttpResponse {
+                status,
+                reason,
+                version,
+                head_len,
+                body_len,
+                headers,
+            } => {
+                let streaming = headers.iter().any(|(n, v)| {
+                    n.eq_ignore_ascii_case("content-type") && v.starts_with("text/event-stream")
+                });
+                Some(format!(
+                    "http_response {version} {status} {reason} head {head_len} body {}",
+                    if streaming {
+                        "-".to_string()
+                    } else {
+                        body_len.to_string()
+                    }
+                ))
+            }
+            EventKind::SseEvent { id, event, data } => Some(format!(
+                "sse {} {} {data}",
+                id.as_deref().unwrap_or("-"),
+                event.as_deref().unwrap_or("message")
+            )),
+            EventKind::WsMessage {
+                opcode,
+                fragments,
+                compressed,
+                payload_len,
+                text,
+                close_code,
+                close_reason,
+                ..
+            } => Some(format!(
+                "ws {} op {opcode} frags {fragments} compressed {compressed} {}",
+                e.dir.unwrap().as_str(),
+                if *compressed {
+                    "-".to_string()
+                } else {
+                    format!(
+                        "len {payload_len} text {:?} close {:?} {:?}",
+                        text.as_deref().map(cut_text).as_deref(),
+                        close_code.map(u64::from),
+                        close_reason.as_deref()
+                    )
+                }
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_fixture_agrees_with_its_independent_decoding() {
+    let dir = format!("{}/../shared/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: {dir} not present");
+        return;
+    };
+    let mut checked = 0;
+    let mut names: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .collect();
+    names.sort();
+    for pcap in names {
+        let jsonl = pcap.with_extension("messages.jsonl");
+        let Ok(text) = std::fs::read_to_string(&jsonl) else {
+            continue;
+        };
+        let rows: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        for (i, stream) in pcap_streams(pcap.to_str().unwrap()).iter().enumerate() {
+            let script: Vec<(Dir, &[u8])> =
+                stream.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+            let events = run(&script, usize::MAX);
+            assert_eq!(
+                our_lines(&events),
+                reference_lines(&rows, i),
+                "{} stream {i}",
+                pcap.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} streams checked");
 }

@@ -89,8 +89,9 @@ struct HttpMsg {
     /// Already emitted at head time (event streams, which may never end).
     emitted: bool,
     sse: Option<SseParser>,
-    /// For responses to WebSocket upgrade requests: the check, emitted after the response.
-    check: Option<(UpgradeCheck, u16)>,
+    /// For responses to WebSocket upgrade requests: the check and the diagnostics it gives,
+    /// emitted after the response.
+    check: Option<(UpgradeCheck, Vec<(Severity, Violation)>)>,
     /// What the other direction must do once this message is complete.
     on_finish: Decision,
 }
@@ -403,13 +404,13 @@ impl DirState {
                 Some("WHATWG HTML §9.2"),
             );
         }
-        if let Some((check, status)) = msg.check {
+        if let Some((check, problems)) = msg.check {
             emit_upgrade_check(
                 sink,
                 self.dir,
                 span(msg.start, msg.head_len),
                 &check,
-                status,
+                &problems,
             );
         }
         msg.on_finish
@@ -539,9 +540,11 @@ impl DirState {
             };
             let upgrade_headers = request.and_then(|r| r.upgrade_headers);
             let status = head.status;
-            let check = upgrade_headers
-                .as_ref()
-                .map(|req| (handshake::check_upgrade(req, status, &head.headers), status));
+            let check = upgrade_headers.as_ref().map(|req| {
+                let check = handshake::check_upgrade(req, status, &head.headers);
+                let problems = upgrade_problems(req, status, &head.reason, &check);
+                (check, problems)
+            });
             let is_event_stream = handshake::header(&head.headers, "Content-Type")
                 .is_some_and(|ct| http::is_media_type(ct, "text/event-stream"))
                 && framing != BodyFraming::None;
@@ -1024,7 +1027,7 @@ fn emit_upgrade_check(
     dir: Dir,
     head_span: Option<StreamSpan>,
     check: &UpgradeCheck,
-    status: u16,
+    problems: &[(Severity, Violation)],
 ) {
     sink.push(
         dir,
@@ -1051,15 +1054,54 @@ fn emit_upgrade_check(
             },
         );
     }
-    // A refused upgrade (not 101) is a normal answer, not a broken rule on the wire.
-    let severity = if status == 101 {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    for v in &check.problems {
-        sink.violation(dir, head_span, severity, v);
+    for (severity, v) in problems {
+        sink.violation(dir, head_span, *severity, v);
     }
+}
+
+/// The diagnostics of an upgrade check. After a 101 every problem is an error. Any other
+/// status is a refusal, a normal HTTP answer: one warning says so, and only the request's own
+/// problems (found by checking it against a well-formed 101) are errors — the missing
+/// `Upgrade`/`Accept` headers of a refusal are its consequence, not separate faults.
+fn upgrade_problems(
+    request_headers: &[(String, String)],
+    status: u16,
+    reason: &str,
+    check: &UpgradeCheck,
+) -> Vec<(Severity, Violation)> {
+    if status == 101 {
+        return check
+            .problems
+            .iter()
+            .map(|v| (Severity::Error, v.clone()))
+            .collect();
+    }
+    let accept = check
+        .derivation
+        .as_ref()
+        .map(|d| d.accept.clone())
+        .unwrap_or_default();
+    let well_formed = [
+        ("Upgrade".to_string(), "websocket".to_string()),
+        ("Connection".to_string(), "Upgrade".to_string()),
+        ("Sec-WebSocket-Accept".to_string(), accept),
+    ];
+    let mut problems: Vec<(Severity, Violation)> =
+        handshake::check_upgrade(request_headers, 101, &well_formed)
+            .problems
+            .into_iter()
+            .map(|v| (Severity::Error, v))
+            .collect();
+    problems.push((
+        Severity::Warning,
+        Violation::new(
+            "RFC 6455 §4.1",
+            format!(
+                "the server answered {status} {reason} instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP"
+            ),
+        ),
+    ));
+    problems
 }
 
 fn request_kind(head: RequestHead) -> EventKind {
