@@ -1034,3 +1034,33 @@ fn every_fixture_agrees_with_its_independent_decoding() {
     }
     assert!(checked >= 10, "only {checked} streams checked");
 }
+
+#[test]
+fn packet_fins_both_ways_close_the_api() {
+    use wirelab::trace::TcpSegment;
+    let mut b = TraceBuilder::new(Source::default(), Utc::now());
+    let conn = b.open_connection("127.0.0.1:50000".into(), "127.0.0.1:8088".into(), None);
+    b.data(conn, Dir::C2s, 1, UPGRADE);
+    b.data(conn, Dir::S2c, 2, SWITCH);
+    let fin = |dir, t_us| Event {
+        t_us,
+        conn: Some(conn),
+        dir: Some(dir),
+        span: None,
+        kind: EventKind::TcpFin(TcpSegment {
+            seq: 1,
+            ack: 1,
+            window: None,
+            len: 0,
+        }),
+    };
+    b.push_event(fin(Dir::S2c, 3));
+    let half = api(&b.trace().events.clone());
+    assert_eq!(half.len(), 2, "one FIN: still open (half-closed)");
+    b.push_event(fin(Dir::C2s, 4));
+    let rows = api(&b.into_trace().events);
+    assert_eq!(
+        rows.last().unwrap(),
+        &(3, s("close"), Some(1006), s(""), Some(false), None)
+    );
+}

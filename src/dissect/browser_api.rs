@@ -33,6 +33,9 @@ pub struct BrowserApi {
     close_sent: bool,
     /// The server's close frame: its code and reason.
     close_received: Option<(Option<u16>, Option<String>)>,
+    /// FIN packets seen, client to server and server to client (packet captures).
+    fin_c2s: bool,
+    fin_s2c: bool,
 }
 
 /// The fields of one `api` event.
@@ -54,6 +57,8 @@ impl BrowserApi {
             ready_state: CONNECTING,
             close_sent: false,
             close_received: None,
+            fin_c2s: false,
+            fin_s2c: false,
         }
     }
 
@@ -149,31 +154,48 @@ impl BrowserApi {
                 }
                 _ => {}
             },
-            EventKind::TcpClose { .. } | EventKind::TcpRst(_) => {
-                let was_connecting = self.ready_state == CONNECTING;
-                self.ready_state = CLOSED;
-                if was_connecting {
-                    fail(&mut emit);
-                    return;
+            EventKind::TcpFin(_) => {
+                match event.dir {
+                    Some(Dir::C2s) => self.fin_c2s = true,
+                    Some(Dir::S2c) => self.fin_s2c = true,
+                    None => {}
                 }
-                let (code, reason) = match &self.close_received {
-                    Some((Some(code), reason)) => (*code, reason.clone().unwrap_or_default()),
-                    Some((None, _)) => (1005, String::new()),
-                    None => (1006, String::new()),
-                };
-                emit(
-                    CLOSED,
-                    Api {
-                        fires: Some("close"),
-                        code: Some(code),
-                        reason: Some(reason),
-                        was_clean: Some(self.close_sent && self.close_received.is_some()),
-                        data: None,
-                    },
-                );
+                // The TCP connection is closed once both directions have ended.
+                if self.fin_c2s && self.fin_s2c {
+                    self.tcp_closed(&mut emit);
+                }
             }
+            EventKind::TcpClose { .. } | EventKind::TcpRst(_) => self.tcp_closed(&mut emit),
             _ => {}
         }
+    }
+
+    /// The TCP connection closed: `close` fires (after `error` if it never opened).
+    fn tcp_closed(&mut self, emit: &mut impl FnMut(u8, Api)) {
+        let was_connecting = self.ready_state == CONNECTING;
+        self.ready_state = CLOSED;
+        if was_connecting {
+            fail(emit);
+            return;
+        }
+        // CloseEvent.code: the server's close code; 1005 when its close frame had none;
+        // 1006 when no close frame came (RFC 6455 §7.1.5, §7.4.1).
+        let (code, reason) = match &self.close_received {
+            Some((Some(code), reason)) => (*code, reason.clone().unwrap_or_default()),
+            Some((None, _)) => (1005, String::new()),
+            None => (1006, String::new()),
+        };
+        emit(
+            CLOSED,
+            Api {
+                fires: Some("close"),
+                code: Some(code),
+                reason: Some(reason),
+                // Clean: the closing handshake completed (close frames both ways).
+                was_clean: Some(self.close_sent && self.close_received.is_some()),
+                data: None,
+            },
+        );
     }
 
     fn start_closing(&mut self, emit: &mut impl FnMut(u8, Api)) {
