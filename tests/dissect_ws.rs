@@ -1064,3 +1064,26 @@ fn packet_fins_both_ways_close_the_api() {
         &(3, s("close"), Some(1006), s(""), Some(false), None)
     );
 }
+
+#[test]
+fn server_protocol_error_fails_the_connection() {
+    let script: Vec<(Dir, &[u8])> = vec![
+        (Dir::C2s, UPGRADE),
+        (Dir::S2c, SWITCH),
+        (Dir::S2c, &[0x81, 0x02, 0xc3, 0x28]),
+        (Dir::S2c, HELLO_UNMASKED),
+        (Dir::C2s, &[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xef]),
+        (Dir::S2c, &[0x88, 0x02, 0x03, 0xef]),
+    ];
+    let rows = api(&build(&script, true));
+    assert_eq!(
+        rows,
+        vec![
+            (0, None, None, None, None, None),
+            (1, s("open"), None, None, None, None),
+            (2, None, None, None, None, None),
+            (3, s("error"), None, None, None, None),
+            (3, s("close"), Some(1006), s(""), Some(false), None),
+        ]
+    );
+}

@@ -7,10 +7,11 @@
 //! `message` while it is OPEN; the first close frame either way starts the closing handshake
 //! (2, CLOSING); the end of the TCP connection closes it (3, `close` with the code the server
 //! sent, 1005 if its close frame had none, 1006 if none came; `wasClean` when close frames
-//! went both ways).
+//! went both ways). A server message that breaks a framing rule makes the browser fail the
+//! connection: CLOSING at once, then `error` and `close` 1006 when TCP closes.
 
 use crate::proto::ws::handshake;
-use crate::trace::{Dir, Event, EventKind};
+use crate::trace::{Dir, Event, EventKind, Severity};
 
 /// `readyState` CONNECTING.
 const CONNECTING: u8 = 0;
@@ -36,6 +37,8 @@ pub struct BrowserApi {
     /// FIN packets seen, client to server and server to client (packet captures).
     fin_c2s: bool,
     fin_s2c: bool,
+    /// The server broke a framing rule: the browser failed the connection (RFC 6455 §7.1.7).
+    failed: bool,
 }
 
 /// The fields of one `api` event.
@@ -59,6 +62,7 @@ impl BrowserApi {
             close_received: None,
             fin_c2s: false,
             fin_s2c: false,
+            failed: false,
         }
     }
 
@@ -119,6 +123,21 @@ impl BrowserApi {
                     fail(&mut emit);
                 }
             }
+            EventKind::Diagnostic {
+                severity: Severity::Error,
+                rule: Some(rule),
+                ..
+            } if event.dir == Some(Dir::S2c)
+                && matches!(self.ready_state, OPEN | CLOSING)
+                && !self.failed
+                && fails_connection(rule) =>
+            {
+                // The browser fails the connection: it sends a close frame (the closing
+                // handshake starts) and ignores whatever the server sends afterwards.
+                self.failed = true;
+                self.start_closing(&mut emit);
+            }
+            EventKind::WsMessage { .. } if self.failed => {}
             EventKind::WsMessage {
                 opcode,
                 compressed,
@@ -174,7 +193,7 @@ impl BrowserApi {
     fn tcp_closed(&mut self, emit: &mut impl FnMut(u8, Api)) {
         let was_connecting = self.ready_state == CONNECTING;
         self.ready_state = CLOSED;
-        if was_connecting {
+        if was_connecting || self.failed {
             fail(emit);
             return;
         }
@@ -206,7 +225,22 @@ impl BrowserApi {
     }
 }
 
-/// The connection failed before or while opening: `error`, then `close` 1006, not clean.
+/// Whether breaking `rule` in a server message makes a browser fail the WebSocket connection:
+/// framing (§5), UTF-8 (§8.1), close codes (§7.4), extensions (RFC 7692), size limits (§10.4).
+fn fails_connection(rule: &str) -> bool {
+    [
+        "RFC 6455 §5",
+        "RFC 6455 §8.1",
+        "RFC 6455 §7.4",
+        "RFC 6455 §10.4",
+        "RFC 7692",
+    ]
+    .iter()
+    .any(|prefix| rule.starts_with(prefix))
+}
+
+/// The connection failed (never opened, or a protocol error): `error`, then `close` 1006,
+/// not clean (a failed connection's close frames are not processed, RFC 6455 §7.1.7).
 fn fail(emit: &mut impl FnMut(u8, Api)) {
     emit(
         CLOSED,
