@@ -220,6 +220,10 @@ async fn run(
                 let _ = task.await;
             }
             (ClientAction::CloseTcp, _) => {}
+            (ClientAction::Send(Message::Close(_)), Conn::Done) => {
+                // The server closed first and tungstenite answered its close: nothing left to do.
+                tracing::debug!("client {label}: already closed by the server");
+            }
             (_, previous) => {
                 fail("an action does not fit the connection's state".to_string());
                 conn = previous;
