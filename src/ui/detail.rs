@@ -53,7 +53,9 @@ impl DetailView {
         }
         self.next_hover = None;
         let mut jump = None;
-        ScrollArea::vertical()
+        // Both directions: wide content (hex dumps, long keys) scrolls instead of widening
+        // the panel.
+        ScrollArea::both()
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 let Some((index, event)) =
@@ -411,18 +413,18 @@ impl DetailView {
                     };
                     let r1 = ui.label(name);
                     let bits = match f.bits {
-                        Some((first, count)) => format!(
-                            "{}..{} bits {}..{}",
-                            f.bytes.start,
-                            f.bytes.end,
-                            first,
-                            first + count
-                        ),
-                        None => format!("{}..{}", f.bytes.start, f.bytes.end),
+                        Some((first, 1)) => format!("byte {}, bit {first}", f.bytes.start),
+                        Some((first, count)) => {
+                            format!("byte {}, bits {first}-{}", f.bytes.start, first + count - 1)
+                        }
+                        None if f.bytes.len() == 1 => format!("byte {}", f.bytes.start),
+                        None => {
+                            format!("bytes {}-{}", f.bytes.start, f.bytes.end.saturating_sub(1))
+                        }
                     };
                     let r2 = ui.monospace(bits);
                     let r3 = ui.monospace(&f.value);
-                    let r4 = ui.label(&f.meaning);
+                    let r4 = ui.add(egui::Label::new(&f.meaning).wrap());
                     if r1.hovered() || r2.hovered() || r3.hovered() || r4.hovered() {
                         self.next_hover = Some(Hover::Field(i));
                     }
@@ -490,10 +492,12 @@ impl DetailView {
     fn bit_layout_ui(&mut self, ui: &mut Ui, layout: &FrameLayout, highlighted: &BTreeSet<usize>) {
         let width = ui.available_width().clamp(320.0, 720.0);
         let cell_w = width / 32.0;
-        let ruler_h = 14.0;
+        let ruler_h = 24.0;
         let row_h = 34.0;
         let header_bits = layout.header_len * 8;
-        let n_rows = header_bits.div_ceil(32).max(1) + 1; // + a payload row
+        // The payload fills the rest of the last header row (or one row of its own).
+        let payload_end = (header_bits / 32 + 1) * 32;
+        let n_rows = payload_end / 32;
         let (rect, resp) = ui.allocate_exact_size(
             Vec2::new(width, ruler_h + row_h * n_rows as f32),
             Sense::hover(),
@@ -502,13 +506,26 @@ impl DetailView {
         let weak = ui.visuals().weak_text_color();
         let text = ui.visuals().text_color();
         let line = Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color);
+        // The RFC's ruler: tens above units.
         for b in 0..32 {
             let x = rect.left() + cell_w * (b as f32 + 0.5);
+            let font = FontId::monospace(9.0);
+            if b % 10 == 0 {
+                let tens = (b / 10).to_string();
+                painter.text(
+                    Pos2::new(x, rect.top()),
+                    Align2::CENTER_TOP,
+                    tens,
+                    font.clone(),
+                    weak,
+                );
+            }
+            let units = (b % 10).to_string();
             painter.text(
-                Pos2::new(x, rect.top()),
+                Pos2::new(x, rect.top() + 11.0),
                 Align2::CENTER_TOP,
-                (b % 10).to_string(),
-                FontId::monospace(9.0),
+                units,
+                font,
                 weak,
             );
         }
@@ -516,7 +533,7 @@ impl DetailView {
         for (i, field) in layout.fields.iter().enumerate() {
             let is_payload = i + 1 == layout.fields.len();
             let range = if is_payload {
-                header_bits..header_bits + 32 - header_bits % 32
+                header_bits..payload_end
             } else {
                 field.bit_range()
             };
@@ -581,15 +598,23 @@ impl DetailView {
         let font = FontId::monospace(12.0);
         let char_w = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
         let line_h = 16.0;
-        let lines = shown.div_ceil(16).max(1);
-        let width = char_w * (6.0 + 16.0 * 3.0 + 1.0 + 16.0) + 8.0;
+        // 16 bytes a line when the pane is wide enough, else 8.
+        let width_for = |n: f32| char_w * (6.0 + n * 3.0 + 1.0 + n) + 8.0;
+        let per_line: usize = if ui.available_width() >= width_for(16.0) {
+            16
+        } else {
+            8
+        };
+        let lines = shown.div_ceil(per_line).max(1);
+        let width = width_for(per_line as f32);
         let (rect, resp) =
             ui.allocate_exact_size(Vec2::new(width, line_h * lines as f32), Sense::hover());
         let painter = ui.painter_at(rect);
         let text = ui.visuals().text_color();
         let weak = ui.visuals().weak_text_color();
         let byte_x = |col: usize| rect.left() + char_w * (6.0 + 3.0 * col as f32);
-        let ascii_x = |col: usize| rect.left() + char_w * (6.0 + 48.0 + 1.0 + col as f32);
+        let ascii_x =
+            |col: usize| rect.left() + char_w * (6.0 + 3.0 * per_line as f32 + 1.0 + col as f32);
         let hover_pos = resp.hover_pos();
         let visible = ui.clip_rect();
         for line in 0..lines {
@@ -600,14 +625,14 @@ impl DetailView {
             painter.text(
                 Pos2::new(rect.left(), y),
                 Align2::LEFT_TOP,
-                format!("{:04x}", line * 16),
+                format!("{:04x}", line * per_line),
                 font.clone(),
                 weak,
             );
             let mut hexline = String::with_capacity(48);
-            let mut ascii = String::with_capacity(16);
-            for col in 0..16 {
-                let i = line * 16 + col;
+            let mut ascii = String::with_capacity(per_line);
+            for col in 0..per_line {
+                let i = line * per_line + col;
                 let Some(b) = bytes.get(i).filter(|_| i < shown) else {
                     break;
                 };
@@ -665,7 +690,7 @@ fn short_name(name: &str) -> String {
         "RSV2" => "R2".into(),
         "RSV3" => "R3".into(),
         "MASK" => "M".into(),
-        "FIN" => "FIN".into(),
+        "FIN" => "F".into(),
         other => other.chars().take(3).collect(),
     }
 }
@@ -793,9 +818,9 @@ fn message_ui(ui: &mut Ui, kind: &EventKind) {
         match base64::engine::general_purpose::STANDARD.decode(b64) {
             Ok(data) if *opcode != 0x8 => {
                 ui.label("data:");
-                ui.monospace(hex_preview(&data, PAYLOAD_LIMIT.min(256)));
-                if data.len() > 256 {
-                    ui.weak(format!("… {} more bytes", data.len() - 256));
+                ui.monospace(hex_preview(&data, 64));
+                if data.len() > 64 {
+                    ui.weak(format!("… {} more bytes", data.len() - 64));
                 }
             }
             Ok(_) => {}
@@ -828,21 +853,19 @@ fn http_ui(
         ui.label(m);
     }
     ui.add_space(4.0);
-    Grid::new("headers")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            ui.strong("header");
-            ui.strong("value");
-            ui.strong("what it means");
-            ui.end_row();
-            for (name, value) in headers {
-                ui.monospace(name);
-                ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
-                ui.add(egui::Label::new(explain::explain_header(name).unwrap_or("")).wrap());
-                ui.end_row();
-            }
+    // One block per header: `Name: value`, then what it means, so it reads in a narrow pane.
+    for (name, value) in headers {
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 0.0;
+            ui.label(RichText::new(format!("{name}: ")).monospace().strong());
+            ui.label(RichText::new(value).monospace());
         });
+        if let Some(text) = explain::explain_header(name) {
+            ui.indent(name, |ui| {
+                ui.weak(text);
+            });
+        }
+    }
     ui.add_space(4.0);
     ui.label(format!(
         "head {head_len} bytes (including the final CRLF CRLF), body {body_len} bytes"

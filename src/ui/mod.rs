@@ -436,7 +436,8 @@ impl WirelabApp {
             if ui.button("Save trace").clicked() {
                 self.save_file();
             }
-            ui.separator();
+        });
+        ui.horizontal(|ui| {
             let stages = if self.run.stages.is_empty() {
                 String::new()
             } else {
@@ -446,6 +447,10 @@ impl WirelabApp {
                 RichText::new(format!("run failed: {e}")).color(Color32::from_rgb(230, 70, 60))
             } else if self.run.finished {
                 RichText::new(format!("finished · {stages}"))
+            } else if self.run.active && self.run.mode == Some(RunMode::Step) && !self.run.busy {
+                RichText::new(format!(
+                    "stepping · {stages} · press Step for the next stage"
+                ))
             } else if self.run.active {
                 RichText::new(format!("running · {stages}"))
             } else {
@@ -476,10 +481,11 @@ impl eframe::App for WirelabApp {
             ui.add_space(2.0);
         });
         let mut jump = None;
+        let max_detail = (ui.available_width() * 0.6).max(300.0);
         egui::Panel::right("detail")
             .resizable(true)
-            .default_size(480.0)
-            .min_size(260.0)
+            .default_size(540.0)
+            .size_range(260.0..=max_detail)
             .show(ui, |ui| {
                 jump = self.detail.ui(
                     ui,

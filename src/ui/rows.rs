@@ -153,6 +153,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 None => RowKind::Note { conn: None },
             },
             EventKind::Stage { .. } => RowKind::Stage,
+            // Conclusions drawn from the wire, not bytes on it: a note, even with a direction.
+            EventKind::WsUpgradeCheck { .. } | EventKind::WsExtensions { .. } => {
+                RowKind::Note { conn: e.conn }
+            }
             EventKind::Diagnostic { .. } => RowKind::Diagnostic { conn: e.conn },
             _ => match (e.conn, e.dir) {
                 (Some(conn), Some(dir)) => RowKind::Arrow { conn, dir },

@@ -17,8 +17,8 @@ use super::timeline_layout::{
 use crate::trace::{Dir, EventKind, Severity, Trace, describe};
 
 const HEADER_H: f32 = 44.0;
-const TIME_W: f32 = 78.0;
-const API_W: f32 = 250.0;
+const TIME_W: f32 = 74.0;
+const API_W: f32 = 236.0;
 const ROW_H: f32 = 30.0;
 const FRAME_ROW_H: f32 = 22.0;
 const STAGE_ROW_H: f32 = 22.0;
@@ -39,6 +39,8 @@ pub struct TimelineView {
     /// The selected event (index into the trace).
     pub selected: Option<usize>,
     rows: Rows,
+    /// Per connection of `rows.api_conns`: (row, readyState) wherever the state changes.
+    api_states: Vec<Vec<(usize, u8)>>,
     layout: TimelineLayout,
     built_for: Option<(u64, usize, usize, bool)>,
     laid_out_for: Option<(u64, usize, LayoutParamsKey)>,
@@ -58,6 +60,7 @@ impl Default for TimelineView {
             scroll_y: 0.0,
             selected: None,
             rows: Rows::default(),
+            api_states: Vec::new(),
             layout: TimelineLayout::default(),
             built_for: None,
             laid_out_for: None,
@@ -162,6 +165,7 @@ impl TimelineView {
         );
         if self.built_for != Some(key) {
             self.rows = build_rows(trace, self.show_frames);
+            self.api_states = api_state_changes(&self.rows, trace);
             self.built_for = Some(key);
             self.laid_out_for = None;
         }
@@ -362,7 +366,7 @@ impl TimelineView {
         }
 
         // The browser-API state bands.
-        self.paint_api_bands(&body_painter, &lanes, y0, trace);
+        self.paint_api_bands(&body_painter, &lanes, y0);
 
         let selected_row = self.selected_row();
         let mut clicked: Option<usize> = None;
@@ -517,7 +521,7 @@ impl TimelineView {
         let n = conns.len().max(1) as f32;
         // Clients share the left part; the server keeps room for arrow labels between them.
         let first = api.1 + 70.0;
-        let span = ((server_x - first) * 0.45).max(0.0);
+        let span = ((server_x - first) * 0.55).max(0.0);
         let step = if n > 1.0 { span / (n - 1.0) } else { 0.0 };
         let clients = conns
             .iter()
@@ -632,45 +636,17 @@ impl TimelineView {
         );
     }
 
-    fn paint_api_bands(&self, painter: &egui::Painter, lanes: &Lanes, y0: f32, trace: &Trace) {
-        for (k, conn) in self.rows.api_conns.iter().enumerate() {
+    fn paint_api_bands(&self, painter: &egui::Painter, lanes: &Lanes, y0: f32) {
+        for (k, changes) in self.api_states.iter().enumerate() {
             let x = lanes.api.0 + 3.0 + k as f32 * 7.0;
-            let mut current: Option<(f32, u8)> = None;
-            // States change a handful of times per connection: scanning api rows is cheap
-            // compared with painting, but bound it to the rows that carry api events.
-            for (r, row) in self.rows.rows.iter().enumerate() {
-                for &a in &row.api {
-                    let Some(e) = trace.events.get(a) else {
-                        continue;
-                    };
-                    if e.conn != Some(*conn) {
-                        continue;
-                    }
-                    if let EventKind::Api { ready_state, .. } = e.kind {
-                        let y = self.layout.row_y.get(r).copied().unwrap_or(0.0) + 8.0;
-                        if let Some((start, s)) = current
-                            && s != ready_state
-                        {
-                            painter.rect_filled(
-                                Rect::from_min_max(
-                                    Pos2::new(x, y0 + start),
-                                    Pos2::new(x + 5.0, y0 + y),
-                                ),
-                                1.0,
-                                state_color(s),
-                            );
-                            current = Some((y, ready_state));
-                        } else if current.is_none() {
-                            current = Some((y, ready_state));
-                        }
-                    }
-                }
-            }
-            if let Some((start, s)) = current {
-                let end = if s == 3 {
-                    start + 12.0
-                } else {
-                    self.layout.height
+            let y_of = |row: usize| self.layout.row_y.get(row).copied().unwrap_or(0.0) + 8.0;
+            for (n, &(row, state)) in changes.iter().enumerate() {
+                let start = y_of(row);
+                let end = match changes.get(n + 1) {
+                    Some(&(next, _)) => y_of(next),
+                    // CLOSED is final: a short stub; other states last until the newest row.
+                    None if state == 3 => start + 12.0,
+                    None => self.layout.height,
                 };
                 painter.rect_filled(
                     Rect::from_min_max(
@@ -678,7 +654,7 @@ impl TimelineView {
                         Pos2::new(x + 5.0, y0 + end.max(start + 4.0)),
                     ),
                     1.0,
-                    state_color(s),
+                    state_color(state),
                 );
             }
         }
@@ -735,7 +711,8 @@ impl TimelineView {
         let line_y = top + if row.is_frame { 16.0 } else { 21.0 };
         let label_between = |x1: f32, x2: f32, text: &str, color: Color32| {
             let (l, r) = if x1 < x2 { (x1, x2) } else { (x2, x1) };
-            let width = (r - l - 12.0).max(40.0);
+            // Labels may reach a little past the arrow's ends: lanes are thin lines.
+            let width = (r - l + 90.0).max(40.0);
             let mut job =
                 egui::text::LayoutJob::simple_singleline(text.to_string(), font.clone(), color);
             job.wrap = egui::text::TextWrapping::truncate_at_width(width);
@@ -787,7 +764,7 @@ impl TimelineView {
                     }
                 }
                 let mut text = summary.to_string();
-                if row.frames.len() > 1 {
+                if row.frames.len() > 1 && !text.contains("fragment") {
                     text.push_str(&format!("  [{} frames]", row.frames.len()));
                 }
                 label_between(
@@ -891,12 +868,7 @@ impl TimelineView {
                     }
                     _ => weak,
                 };
-                let prefix = match trace.events.get(row.event).map(|e| &e.kind) {
-                    Some(EventKind::WsUpgradeCheck { valid: true, .. }) => "OK: ",
-                    Some(EventKind::WsUpgradeCheck { valid: false, .. }) => "FAILED: ",
-                    _ => "",
-                };
-                let text = format!("{prefix}{summary}");
+                let text = summary.to_string();
                 let mut job = egui::text::LayoutJob::simple_singleline(text, font.clone(), color);
                 job.wrap = egui::text::TextWrapping::truncate_at_width(
                     (lanes.server_x - cx - 20.0).max(60.0),
@@ -915,6 +887,36 @@ impl TimelineView {
             }
         }
     }
+}
+
+/// Where each connection's `readyState` changes, by row, for the state bands.
+fn api_state_changes(rows: &Rows, trace: &Trace) -> Vec<Vec<(usize, u8)>> {
+    let mut out: Vec<Vec<(usize, u8)>> = vec![Vec::new(); rows.api_conns.len()];
+    for (r, row) in rows.rows.iter().enumerate() {
+        let api = row.api.iter().copied();
+        // An api event without a known cause is a row of its own.
+        let own = matches!(row.kind, RowKind::Api { .. }).then_some(row.event);
+        for a in api.chain(own) {
+            let Some(e) = trace.events.get(a) else {
+                continue;
+            };
+            let EventKind::Api { ready_state, .. } = e.kind else {
+                continue;
+            };
+            let Some(k) = e
+                .conn
+                .and_then(|c| rows.api_conns.iter().position(|x| *x == c))
+            else {
+                continue;
+            };
+            if let Some(list) = out.get_mut(k)
+                && list.last().is_none_or(|(_, s)| *s != ready_state)
+            {
+                list.push((r, ready_state));
+            }
+        }
+    }
+    out
 }
 
 /// The text of a browser-API marker.

@@ -25,7 +25,9 @@ impl Default for LayoutParams {
         LayoutParams {
             px_per_ms: 2.0,
             collapse_gaps: true,
-            gap_threshold_us: 500_000,
+            // Loopback conversations take microseconds; anything this long is a pause (the
+            // lab's pacing, a person stepping) and is better shown as a marker.
+            gap_threshold_us: 100_000,
             collapsed_gap_px: 28.0,
         }
     }
