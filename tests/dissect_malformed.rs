@@ -1,5 +1,6 @@
 //! Malformed input: each broken rule becomes a diagnostic that names it, the events before it
 //! stay intact, and nothing panics — also for random byte soup fed in random pieces.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use wirelab::dissect::ConnectionDissector;
 use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};
@@ -423,4 +424,16 @@ fn rng_piece(rng: &mut Rng) -> usize {
         1 => 1 + rng.below(8),
         _ => 1 + rng.below(700),
     }
+}
+
+#[test]
+fn empty_lines_before_a_request_are_ignored() {
+    // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line.
+    let mut c2s = b"\r\n".repeat(20_000);
+    let skipped = c2s.len() as u64;
+    c2s.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    let events = dissect(&[(Dir::C2s, &c2s)]);
+    assert_eq!(count(&events, "http_request"), 1);
+    assert_eq!(events[0].span.map(|s| s.offset), Some(skipped));
+    assert!(diags(&events).is_empty());
 }

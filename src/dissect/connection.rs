@@ -296,6 +296,19 @@ impl DirState {
         self.compact();
     }
 
+    /// Drops CR/LF bytes before a head: RFC 9112 §2.2 lets a recipient ignore empty lines
+    /// before the start line (and doing it here keeps head parsing linear).
+    fn skip_blank_lines(&mut self) {
+        let blank = self
+            .avail()
+            .iter()
+            .take_while(|b| **b == b'\r' || **b == b'\n')
+            .count();
+        if blank > 0 {
+            self.consume(blank);
+        }
+    }
+
     /// How many unconsumed bytes a head parse should look at, if a parse is worth trying:
     /// up to the last complete line when a new line ended, or everything once the head is too
     /// large to be valid. Parsing whole lines only makes the outcome independent of how the
@@ -442,6 +455,7 @@ impl DirState {
                     }
                 }
             }
+            self.skip_blank_lines();
             let Some(parse_len) = self.head_parse_len() else {
                 break;
             };
@@ -508,6 +522,7 @@ impl DirState {
                     Err(e) => return self.body_error(e, sink),
                 }
             }
+            self.skip_blank_lines();
             let Some(parse_len) = self.head_parse_len() else {
                 return Decision::Nothing;
             };
@@ -597,20 +612,24 @@ impl DirState {
         // Without a failing line (a head too large), the first 64 KiB: the same however
         // the stream was split.
         let mut bad_end = candidate.len().min(http::MAX_HEAD_LEN);
-        for (i, &b) in candidate.iter().enumerate() {
-            if b == b'\n' {
-                let line_end = i.saturating_add(1);
-                let prefix = candidate.get(..line_end).unwrap_or_default();
-                let failed = if what == "request" {
-                    http::parse_request_head(prefix).is_err()
-                } else {
-                    http::parse_response_head(prefix).is_err()
-                };
-                if failed {
-                    bad_end = line_end;
-                    break;
-                }
+        let line_ends: Vec<usize> = candidate
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i.saturating_add(1))
+            .collect();
+        let fails = |end: usize| {
+            let prefix = candidate.get(..end).unwrap_or_default();
+            if what == "request" {
+                http::parse_request_head(prefix).is_err()
+            } else {
+                http::parse_response_head(prefix).is_err()
             }
+        };
+        // Once a prefix fails every longer one does: binary search keeps this O(log lines).
+        let first_failing = line_ends.partition_point(|end| !fails(*end));
+        if let Some(end) = line_ends.get(first_failing) {
+            bad_end = *end;
         }
         let message = format!("malformed HTTP {what} head: {e}");
         sink.diag(
