@@ -29,6 +29,15 @@ const RULE_HTTP_INCOMPLETE: &str = "RFC 9112 §8";
 const COMPACT_AT: usize = 64 * 1024;
 
 /// Dissects one TCP connection, both directions.
+///
+/// Contract: the events (kinds, fields, spans, and the `t_us` of the feed that completed
+/// them) depend only on the bytes of each direction and the order of the feeds, never on how
+/// the bytes were split into feeds. An HTTP message is emitted when its head and body are
+/// complete — except a `text/event-stream` response, emitted at its head (with `body_len` 0)
+/// so that its `sse_event`s follow it; an info diagnostic reports its body length when it ends.
+/// After a WebSocket upgrade request the client's bytes are held until the response decides:
+/// 101 → both directions are WebSocket frames (also when the check found problems, best
+/// effort); any other answer → HTTP again.
 pub struct ConnectionDissector {
     conn: u32,
     c2s: DirState,
