@@ -1,6 +1,7 @@
 //! HTTP/1.x through the connection dissector: Content-Length and chunked bodies (framing
 //! bytes counted), keep-alive sequences, HEAD, 1xx/204/304, bodies until close, SSE.
 //! Every input is also fed one byte at a time and in uneven pieces; the events must not change.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use wirelab::dissect::ConnectionDissector;
 use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};

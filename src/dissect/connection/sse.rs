@@ -91,11 +91,9 @@ impl SseParser {
         };
         match field {
             "event" => self.event_type = value.to_string(),
-            "data" => {
-                if self.data.len() < MAX_BUFFER {
-                    self.data.push_str(value);
-                    self.data.push('\n');
-                }
+            "data" if self.data.len() < MAX_BUFFER => {
+                self.data.push_str(value);
+                self.data.push('\n');
             }
             "id" if !value.contains('\0') => self.last_id = value.to_string(),
             // `retry` sets the reconnection time and other fields are ignored; neither
