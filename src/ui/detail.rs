@@ -535,7 +535,7 @@ impl DetailView {
             let range = if is_payload {
                 header_bits..payload_end
             } else {
-                field.bit_range()
+                explain::bit_range(field)
             };
             // Split the field into per-row segments.
             let mut bit = range.start;

@@ -183,6 +183,11 @@ impl WirelabApp {
         self.timeline.select(event);
     }
 
+    /// The diagram's zoom, in pixels per millisecond.
+    pub fn px_per_ms(&self) -> f32 {
+        self.timeline.params.px_per_ms
+    }
+
     /// The Step button's text: it names the stage the next press runs.
     pub fn step_label(&self) -> String {
         if self.run.active && self.run.mode == Some(RunMode::Step) {
