@@ -1,6 +1,7 @@
 //! Runs a scenario's stages: performs each stage's action, then waits (on the collector's
 //! notifications, bounded by a timeout) until the events the stage expects are in the trace.
-//! In step mode each stage waits for one Step; server stages release one gate permit.
+//! In step mode each stage waits for one Step. In both modes server stages release one gate
+//! permit, so the server answers only when its stage runs.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -48,7 +49,6 @@ pub async fn run(
             .collect(),
         addrs: vec![None; scenario.clients.len()],
         ctx: ctx.clone(),
-        mode,
     };
     let mut floor = 0;
     let mut taken = HashSet::new();
@@ -98,7 +98,6 @@ struct Runner {
     /// Each client's address once it is bound (the key of its connection and gate).
     addrs: Vec<Option<SocketAddr>>,
     ctx: Arc<RunContext>,
-    mode: RunMode,
 }
 
 impl Runner {
@@ -135,9 +134,10 @@ impl Runner {
                     .map_err(|e| format!("{label}: cannot make a socket: {e}"))?;
                 // Announced before connect(): the server may accept before connect() returns.
                 self.ctx.collector.expect_client(local, &label);
-                if self.mode == RunMode::Step {
-                    self.ctx.gates.install(local);
-                }
+                // Gated in both modes: a server stage answers only when its stage runs, so
+                // the trace reads in causal order (a stage's marker before the next stage's
+                // events) and Run is exactly Step pressed automatically.
+                self.ctx.gates.install(local);
                 if let Some(slot) = self.addrs.get_mut(i) {
                     *slot = Some(local);
                 }
