@@ -1,19 +1,27 @@
-//! Opens the wirelab window, optionally showing the hand-built sample trace
-//! (`cargo run --example gui_preview -- [--sample] [--scenario NAME]`) — for looking at the GUI under Xvfb.
+//! Opens the wirelab window, optionally showing the hand-built sample trace or preselecting a
+//! scenario (`cargo run --example gui_preview -- [--sample] [--scenario NAME]`) — for looking
+//! at the GUI under Xvfb.
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let sample = args.iter().any(|a| a == "--sample");
-    let mut options = wirelab::ui::GuiOptions::default();
-    options.scenario = args
+    let open = if args.iter().any(|a| a == "--sample") {
+        let path = std::env::temp_dir().join(format!("wirelab-sample-{}.json", std::process::id()));
+        std::fs::write(&path, wirelab::ui::sample::demo_trace().to_json())?;
+        Some(path)
+    } else {
+        None
+    };
+    let scenario = args
         .iter()
         .position(|a| a == "--scenario")
         .and_then(|i| args.get(i + 1).cloned());
-    options.lab.pace_ms = 150;
-    if sample {
-        let path = std::env::temp_dir().join(format!("wirelab-sample-{}.json", std::process::id()));
-        std::fs::write(&path, wirelab::ui::sample::demo_trace().to_json())?;
-        options.open = Some(path);
-    }
-    wirelab::ui::run_gui(options)
+    wirelab::ui::run_gui(wirelab::ui::GuiOptions {
+        // Paced so a person can watch the diagram fill in.
+        lab: wirelab::lab::LabConfig {
+            pace_ms: 150,
+            ..wirelab::lab::LabConfig::default()
+        },
+        open,
+        scenario,
+    })
 }

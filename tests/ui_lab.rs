@@ -1,4 +1,5 @@
 //! The GUI, driven headless through its accessibility tree (egui_kittest).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
