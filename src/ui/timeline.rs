@@ -14,7 +14,7 @@ use super::rows::{Row, RowKind, Rows, build_rows};
 use super::timeline_layout::{
     LayoutParams, RowSpec, TimelineLayout, clamp_scroll, format_duration_us, layout, scroll_to_show,
 };
-use crate::trace::{Dir, EventKind, Severity, Trace, describe};
+use crate::trace::{Dir, EventKind, Severity, Trace};
 
 const HEADER_H: f32 = 44.0;
 const TIME_W: f32 = 74.0;
@@ -803,11 +803,14 @@ impl TimelineView {
                     mid,
                     Stroke::new(1.0, lane_color(ui)),
                 );
-                let galley = painter.layout_no_wrap(
+                let mut job = egui::text::LayoutJob::simple_singleline(
                     summary.to_string(),
                     FontId::proportional(SMALL_FONT),
                     weak,
                 );
+                let width = (lanes.right - lanes.api.1 - 30.0).max(40.0);
+                job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+                let galley = painter.layout_job(job);
                 let pos = Pos2::new(lanes.api.1 + 10.0, mid - galley.size().y / 2.0);
                 painter.rect_filled(
                     Rect::from_min_size(pos, galley.size()).expand(2.0),
@@ -944,14 +947,8 @@ fn api_marker_text(event: &crate::trace::Event, trace: &Trace) -> String {
                 *was_clean,
                 data.as_deref(),
             );
-            if fires.is_some() {
-                format!(
-                    "{who}{what}  [{}]",
-                    describe::ready_state_name(*ready_state)
-                )
-            } else {
-                format!("{who}{what}")
-            }
+            // The state itself is the band's colour; the marker names the event.
+            format!("{who}{what}")
         }
         _ => explain::summary(event),
     }
