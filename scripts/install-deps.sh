@@ -11,8 +11,14 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 packages=(pkg-config libpcap-dev)
-if [ "$mode" = test ]; then
-  packages+=(chromium)
+if [ "$mode" = test ] && ! command -v chromium >/dev/null 2>&1 \
+    && ! command -v chromium-browser >/dev/null 2>&1; then
+  # Debian calls the browser `chromium`, Ubuntu `chromium-browser`.
+  if apt-cache show chromium >/dev/null 2>&1 || ! apt-cache show chromium-browser >/dev/null 2>&1; then
+    packages+=(chromium)
+  else
+    packages+=(chromium-browser)
+  fi
 fi
 
 missing=()

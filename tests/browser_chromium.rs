@@ -12,7 +12,17 @@ use std::time::{Duration, Instant};
 use wirelab::lab::{Lab, LabConfig, LabUpdate};
 use wirelab::trace::{Dir, Event, EventKind, Trace};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+/// Where Debian (`chromium`) and Ubuntu (`chromium-browser`) put the browser; `CHROMIUM`
+/// in the environment overrides.
+fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Some(p.into());
+    }
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
 
 /// Kills and reaps Chromium and removes its profile, even when the test fails.
 struct Browser {
@@ -58,11 +68,12 @@ fn browser_close(trace: &Trace) -> Option<&Event> {
 
 #[test]
 fn headless_chromium_opens_the_demo_page() {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: run `make test` (it installs the Debian package `chromium`), \
-         or `apt-get install --no-install-recommends chromium`"
-    );
+    let Some(chromium) = chromium() else {
+        panic!(
+            "Chromium is missing: run `make test` (it installs the Debian package `chromium`), \
+             or `apt-get install --no-install-recommends chromium`, or set CHROMIUM=/path/to/chrome"
+        );
+    };
     let lab = Lab::start(LabConfig::default(), None).unwrap();
     let url = format!("http://{}/?auto=1", lab.server_addr());
     let profile = std::env::temp_dir().join(format!(
@@ -74,7 +85,7 @@ fn headless_chromium_opens_the_demo_page() {
             .as_nanos()
     ));
     std::fs::create_dir_all(&profile).unwrap();
-    let child = Command::new(CHROMIUM)
+    let child = Command::new(&chromium)
         .args([
             "--headless",
             "--no-sandbox",
