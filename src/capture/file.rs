@@ -1,7 +1,20 @@
-//! Capture files: pcap and pcapng read with libpcap, every TCP connection reassembled and
-//! dissected into one trace. Damaged files yield what they hold plus a diagnostic; a file that
-//! cannot be read at all is one clear error.
+//! Capture files: pcap and pcapng, every TCP connection reassembled and dissected into one
+//! trace. Damaged files yield what they hold plus a diagnostic; a file that cannot be read at
+//! all is one clear error.
+//!
+//! Classic pcap files (the common case, and what `tcpdump -w` writes) are walked record by
+//! record straight from large buffered reads, which costs a fraction of libpcap's per-packet
+//! path; pcapng and anything unusual (other magics, versions, FCS bits, unknown link types) go
+//! through libpcap, which also words the errors.
+//!
+//! [`summarize_file`] does the same work as [`read_file`] but only counts events, on several
+//! threads: connections are independent, so each thread reads the file, decodes every packet
+//! and reassembles and dissects only the connections assigned to it.
 
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::net::SocketAddr;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -46,59 +59,193 @@ pub struct FileStats {
     pub undecodable: u64,
 }
 
+/// The counts of a whole file, as [`summarize_file`] computes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    /// What the file held.
+    pub stats: FileStats,
+    /// TCP connections found.
+    pub connections: u64,
+    /// Events by kind name ([`EventKind::name`]), sorted by name; the same counts as the
+    /// events of [`read_file`]'s trace.
+    pub events: Vec<(&'static str, u64)>,
+}
+
+impl FileSummary {
+    /// How many events of kind `name` (e.g. `"ws_frame"`) there were.
+    pub fn count(&self, name: &str) -> u64 {
+        self.events
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| *c)
+    }
+}
+
 /// Reads a capture file into a trace (raw streams are kept when `keep_streams`).
 pub fn read_file(path: &Path, keep_streams: bool) -> Result<(Trace, FileStats), FileError> {
-    let display = path.display().to_string();
-    let mut cap = pcap::Capture::from_file(path).map_err(|e| FileError::Open {
-        path: display.clone(),
-        reason: e.to_string(),
-    })?;
-    let linktype = cap.get_datalink();
-    let Some(link) = LinkType::from_linktype(linktype.0) else {
-        return Err(FileError::LinkType {
-            path: display,
-            linktype: linktype.0,
-            name: linktype.get_name().unwrap_or_else(|_| "unknown".into()),
-        });
-    };
-    let source = Source {
+    let mut packets = Packets::open(path)?;
+    let mut work = Work::new(source(path), Mode::Trace { keep_streams }, None);
+    let read_error = work.run(&mut packets);
+    let b = work.finish(read_error);
+    Ok((b.builder.into_trace(), b.stats))
+}
+
+/// Does all the work of [`read_file`] (every packet decoded, every connection reassembled,
+/// every frame parsed and unmasked, every message assembled) but keeps only counts, using
+/// `threads` threads (at least one): each reads the file and handles its share of the
+/// connections.
+pub fn summarize_file(path: &Path, threads: usize) -> Result<FileSummary, FileError> {
+    let threads = threads.max(1);
+    // Open every reader first, so that a file that cannot be read fails once, here.
+    let mut readers = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        readers.push(Packets::open(path)?);
+    }
+    let source = source(path);
+    let results: Vec<Finished> = std::thread::scope(|scope| {
+        let handles: Vec<_> = readers
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut packets)| {
+                let source = source.clone();
+                scope.spawn(move || {
+                    let shard = Shard {
+                        index,
+                        count: threads,
+                        flows: HashMap::new(),
+                    };
+                    let mut work = Work::new(source, Mode::Count, Some(shard));
+                    let read_error = work.run(&mut packets);
+                    // Only the first shard reports the file-level notes (every shard saw
+                    // the same packets, so they would all report the same).
+                    work.finish(if index == 0 { read_error } else { None })
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let mut summary = FileSummary::default();
+    let mut events: HashMap<&'static str, u64> = HashMap::new();
+    for (index, finished) in results.into_iter().enumerate() {
+        if index == 0 {
+            summary.stats = finished.stats.clone();
+        }
+        summary.connections += finished.builder.trace().connections.len() as u64;
+        for (name, count) in finished.builder.event_counts() {
+            *events.entry(name).or_default() += count;
+        }
+    }
+    summary.events = events.into_iter().collect();
+    summary.events.sort_unstable();
+    Ok(summary)
+}
+
+fn source(path: &Path) -> Source {
+    Source {
         kind: "file".into(),
         scenario: None,
         capture: Some("packet".into()),
         server: None,
-        file: Some(display),
+        file: Some(path.display().to_string()),
         tool: Some(format!("wirelab {}", env!("CARGO_PKG_VERSION"))),
-    };
-    let mut builder: Option<TraceBuilder> = None;
-    let mut reassembler = Reassembler::new();
-    let mut stats = FileStats::default();
-    let mut first_us: Option<i64> = None;
-    let mut last_t = 0;
-    let mut first_error: Option<(u64, DecodeError)> = None;
-    let read_error = loop {
-        let packet = match cap.next_packet() {
-            Ok(p) => p,
-            Err(pcap::Error::NoMorePackets) => break None,
-            Err(e) => break Some(e.to_string()),
-        };
-        stats.packets += 1;
-        let ts_us = packet
-            .header
-            .ts
-            .tv_sec
-            .saturating_mul(1_000_000)
-            .saturating_add(packet.header.ts.tv_usec);
-        let start = *first_us.get_or_insert(ts_us);
-        let b = builder.get_or_insert_with(|| {
+    }
+}
+
+/// What a [`Work`] keeps.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// The whole trace.
+    Trace { keep_streams: bool },
+    /// Event counts only.
+    Count,
+}
+
+/// Which connections one thread of [`summarize_file`] handles.
+struct Shard {
+    index: usize,
+    count: usize,
+    /// Every connection seen (by every shard alike) → the shard that handles it.
+    flows: HashMap<(SocketAddr, SocketAddr), usize>,
+}
+
+impl Shard {
+    /// Whether this shard handles the connection between `a` and `b`. Connections are dealt
+    /// out in the order they first appear; every shard sees the same packets, so every shard
+    /// deals them out the same way.
+    fn owns(&mut self, a: SocketAddr, b: SocketAddr) -> bool {
+        let key = if a <= b { (a, b) } else { (b, a) };
+        let next = self.flows.len() % self.count;
+        *self.flows.entry(key).or_insert(next) == self.index
+    }
+}
+
+/// The packets of one file, and what was made of them so far.
+struct Work {
+    source: Source,
+    mode: Mode,
+    shard: Option<Shard>,
+    builder: Option<TraceBuilder>,
+    reassembler: Reassembler,
+    stats: FileStats,
+    first_us: Option<i64>,
+    last_t: i64,
+    first_error: Option<(u64, DecodeError)>,
+}
+
+/// A finished [`Work`].
+struct Finished {
+    builder: TraceBuilder,
+    stats: FileStats,
+}
+
+impl Work {
+    fn new(source: Source, mode: Mode, shard: Option<Shard>) -> Work {
+        Work {
+            source,
+            mode,
+            shard,
+            builder: None,
+            reassembler: Reassembler::new(),
+            stats: FileStats::default(),
+            first_us: None,
+            last_t: 0,
+            first_error: None,
+        }
+    }
+
+    /// Processes every packet; returns why reading stopped early, if it did.
+    fn run(&mut self, packets: &mut Packets) -> Option<String> {
+        let link = packets.link;
+        loop {
+            match packets.next_packet() {
+                Ok(Some((ts_us, data))) => self.packet(ts_us, data, link),
+                Ok(None) => return None,
+                Err(e) => return Some(e),
+            }
+        }
+    }
+
+    fn packet(&mut self, ts_us: i64, data: &[u8], link: LinkType) {
+        self.stats.packets += 1;
+        let start = *self.first_us.get_or_insert(ts_us);
+        if self.builder.is_none() {
             let started = DateTime::<Utc>::from_timestamp_micros(start).unwrap_or_default();
-            TraceBuilder::new(source.clone(), started).keep_streams(keep_streams)
-        });
-        let t_us = ts_us - start;
-        last_t = last_t.max(t_us);
-        match decode(link, packet.data) {
+            self.builder = Some(new_builder(&self.source, self.mode, started));
+        }
+        let t_us = ts_us.saturating_sub(start);
+        self.last_t = self.last_t.max(t_us);
+        match decode(link, data) {
             Ok(Decoded::Tcp(tcp)) => {
-                stats.tcp_packets += 1;
-                reassembler.push(
+                self.stats.tcp_packets += 1;
+                if let Some(shard) = self.shard.as_mut()
+                    && !shard.owns(tcp.src, tcp.dst)
+                {
+                    return;
+                }
+                let Some(b) = self.builder.as_mut() else {
+                    return;
+                };
+                self.reassembler.push(
                     &Segment {
                         t_us,
                         src: tcp.src,
@@ -115,44 +262,421 @@ pub fn read_file(path: &Path, keep_streams: bool) -> Result<(Trace, FileStats), 
             }
             Ok(Decoded::NotTcp) => {}
             Err(e) => {
-                stats.undecodable += 1;
-                first_error.get_or_insert((stats.packets, e));
+                self.stats.undecodable += 1;
+                self.first_error.get_or_insert((self.stats.packets, e));
             }
         }
-    };
-    let mut b =
-        builder.unwrap_or_else(|| TraceBuilder::new(source.clone(), DateTime::<Utc>::UNIX_EPOCH));
-    reassembler.finish(last_t, &mut b);
-    let mut note = |message: String, severity| {
-        b.push_event(Event {
-            t_us: last_t,
-            conn: None,
-            dir: None,
-            span: None,
-            kind: EventKind::Diagnostic {
-                severity,
-                message,
-                rule: None,
-            },
+    }
+
+    /// Ends every connection and adds the file-level notes.
+    fn finish(self, read_error: Option<String>) -> Finished {
+        let Work {
+            source,
+            mode,
+            builder,
+            mut reassembler,
+            stats,
+            last_t,
+            first_error,
+            ..
+        } = self;
+        let mut b =
+            builder.unwrap_or_else(|| new_builder(&source, mode, DateTime::<Utc>::UNIX_EPOCH));
+        reassembler.finish(last_t, &mut b);
+        let mut note = |message: String, severity| {
+            b.push_event(Event {
+                t_us: last_t,
+                conn: None,
+                dir: None,
+                span: None,
+                kind: EventKind::Diagnostic {
+                    severity,
+                    message,
+                    rule: None,
+                },
+            })
+        };
+        if let Some((number, e)) = first_error {
+            note(
+                format!(
+                    "{} packet(s) could not be decoded; the first is packet {number}: {e}",
+                    stats.undecodable
+                ),
+                Severity::Warning,
+            );
+        }
+        if let Some(reason) = read_error {
+            note(
+                format!(
+                    "the file ends early after {} packets: {reason}; everything before is shown",
+                    stats.packets
+                ),
+                Severity::Error,
+            );
+        }
+        Finished { builder: b, stats }
+    }
+}
+
+/// A builder for a file's trace: nobody takes its updates.
+fn new_builder(source: &Source, mode: Mode, started: DateTime<Utc>) -> TraceBuilder {
+    let b = TraceBuilder::new(source.clone(), started).record_updates(false);
+    match mode {
+        Mode::Trace { keep_streams } => b.keep_streams(keep_streams),
+        Mode::Count => b.count_only(true),
+    }
+}
+
+/// Where packets come from.
+struct Packets {
+    link: LinkType,
+    reader: Reader,
+}
+
+enum Reader {
+    Libpcap(pcap::Capture<pcap::Offline>),
+    Classic(Classic),
+}
+
+impl Packets {
+    /// Opens `path`: classic pcap with the record walker, anything else with libpcap.
+    fn open(path: &Path) -> Result<Packets, FileError> {
+        if let Some((classic, link)) = Classic::open(path) {
+            return Ok(Packets {
+                link,
+                reader: Reader::Classic(classic),
+            });
+        }
+        let display = path.display().to_string();
+        let cap = pcap::Capture::from_file(path).map_err(|e| FileError::Open {
+            path: display.clone(),
+            reason: e.to_string(),
+        })?;
+        let linktype = cap.get_datalink();
+        let Some(link) = LinkType::from_linktype(linktype.0) else {
+            return Err(FileError::LinkType {
+                path: display,
+                linktype: linktype.0,
+                name: linktype.get_name().unwrap_or_else(|_| "unknown".into()),
+            });
+        };
+        Ok(Packets {
+            link,
+            reader: Reader::Libpcap(cap),
         })
-    };
-    if let Some((number, e)) = first_error {
-        note(
-            format!(
-                "{} packet(s) could not be decoded; the first is packet {number}: {e}",
-                stats.undecodable
-            ),
-            Severity::Warning,
+    }
+
+    /// The next packet (timestamp in µs, captured bytes), `None` at the end, or why the
+    /// file cannot be read further.
+    fn next_packet(&mut self) -> Result<Option<(i64, &[u8])>, String> {
+        match &mut self.reader {
+            Reader::Libpcap(cap) => match cap.next_packet() {
+                Ok(p) => {
+                    let ts = p.header.ts;
+                    let ts_us = ts
+                        .tv_sec
+                        .saturating_mul(1_000_000)
+                        .saturating_add(ts.tv_usec);
+                    Ok(Some((ts_us, p.data)))
+                }
+                Err(pcap::Error::NoMorePackets) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            },
+            Reader::Classic(c) => c.next_packet(),
+        }
+    }
+}
+
+/// libpcap's largest capture length for the link types wirelab reads.
+const MAX_SNAPLEN: u32 = 262_144;
+/// Bytes per read: large reads keep system calls rare; small enough to stay in cache.
+const READ_CHUNK: usize = 1 << 20;
+
+/// A classic pcap file (version 2.4, any byte order, µs or ns timestamps), read the way
+/// libpcap reads it: records longer than the snap length are cut to it, a record longer than
+/// libpcap's maximum or cut off by the end of the file is an error.
+struct Classic {
+    file: File,
+    buf: Vec<u8>,
+    /// Unread bytes are `buf[pos..len]`.
+    pos: usize,
+    len: usize,
+    eof: bool,
+    swapped: bool,
+    nanos: bool,
+    snapshot: u32,
+}
+
+impl Classic {
+    /// Opens `path` if it is a classic pcap file this reader handles exactly like libpcap
+    /// (else `None`: libpcap reads it, or says why it cannot).
+    fn open(path: &Path) -> Option<(Classic, LinkType)> {
+        let mut file = File::open(path).ok()?;
+        let mut header = [0u8; 24];
+        file.read_exact(&mut header).ok()?;
+        let magic = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
+        let (swapped, nanos) = match magic {
+            0xa1b2_c3d4 => (false, false),
+            0xd4c3_b2a1 => (true, false),
+            0xa1b2_3c4d => (false, true),
+            0x4d3c_b2a1 => (true, true),
+            _ => return None,
+        };
+        let u16_at = |i: usize| {
+            let v = u16::from_le_bytes([header[i], header[i + 1]]);
+            if swapped { v.swap_bytes() } else { v }
+        };
+        let u32_at = |i: usize| {
+            let v = u32::from_le_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+            if swapped { v.swap_bytes() } else { v }
+        };
+        if (u16_at(4), u16_at(6)) != (2, 4) {
+            return None;
+        }
+        let snaplen = u32_at(16);
+        let linktype = u32_at(20);
+        // Upper bits carry FCS lengths and such: libpcap knows what to do with them.
+        let link = LinkType::from_linktype(i32::try_from(linktype).ok()?)?;
+        let snapshot = if snaplen == 0 || snaplen > MAX_SNAPLEN {
+            MAX_SNAPLEN
+        } else {
+            snaplen
+        };
+        let classic = Classic {
+            file,
+            buf: vec![0; READ_CHUNK],
+            pos: 0,
+            len: 0,
+            eof: false,
+            swapped,
+            nanos,
+            snapshot,
+        };
+        Some((classic, link))
+    }
+
+    fn u32_at(&self, i: usize) -> u32 {
+        let v = self
+            .buf
+            .get(i..i + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_le_bytes);
+        if self.swapped { v.swap_bytes() } else { v }
+    }
+
+    /// Makes at least `want` unread bytes available, unless the file ends first; returns how
+    /// many are available.
+    fn fill(&mut self, want: usize) -> Result<usize, String> {
+        if self.len - self.pos >= want || self.eof {
+            return Ok(self.len - self.pos);
+        }
+        self.buf.copy_within(self.pos..self.len, 0);
+        self.len -= self.pos;
+        self.pos = 0;
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
+        }
+        while self.len < want {
+            let Some(room) = self.buf.get_mut(self.len..) else {
+                break;
+            };
+            match self.file.read(room) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("error reading dump file: {e}")),
+            }
+        }
+        Ok(self.len - self.pos)
+    }
+
+    fn next_packet(&mut self) -> Result<Option<(i64, &[u8])>, String> {
+        const HEADER: usize = 16;
+        let got = self.fill(HEADER)?;
+        if got == 0 {
+            return Ok(None);
+        }
+        if got < HEADER {
+            return Err(format!(
+                "truncated dump file; tried to read {HEADER} header bytes, only got {got}"
+            ));
+        }
+        // libpcap reads both timestamp fields as signed 32-bit numbers.
+        let sec = i64::from(self.u32_at(self.pos) as i32);
+        let frac = i64::from(self.u32_at(self.pos + 4) as i32);
+        let caplen = self.u32_at(self.pos + 8);
+        if caplen > MAX_SNAPLEN {
+            return Err(format!(
+                "invalid packet capture length {caplen}, bigger than maximum of {MAX_SNAPLEN}"
+            ));
+        }
+        let caplen = caplen as usize;
+        let got = self.fill(HEADER + caplen)?;
+        if got < HEADER + caplen {
+            return Err(format!(
+                "truncated dump file; tried to read {caplen} captured bytes, only got {}",
+                got - HEADER
+            ));
+        }
+        let usec = if self.nanos { frac / 1000 } else { frac };
+        let ts_us = sec.saturating_mul(1_000_000).saturating_add(usec);
+        let data_at = self.pos + HEADER;
+        self.pos = data_at + caplen;
+        // Like libpcap: bytes beyond the file's snap length are skipped.
+        let kept = caplen.min(self.snapshot as usize);
+        let data = self.buf.get(data_at..data_at + kept).unwrap_or_default();
+        Ok(Some((ts_us, data)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn fixtures() -> Vec<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("fixtures directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        files
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("wirelab-file-{}-{name}", std::process::id()))
+    }
+
+    /// Every packet, as one reader sees it, and how reading ended.
+    fn all_packets(mut p: Packets) -> (Vec<(i64, Vec<u8>)>, Option<String>) {
+        let mut out = Vec::new();
+        loop {
+            match p.next_packet() {
+                Ok(Some((ts, data))) => out.push((ts, data.to_vec())),
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+    }
+
+    fn libpcap(path: &Path) -> Packets {
+        let cap = pcap::Capture::from_file(path).expect("libpcap opens it");
+        let link = LinkType::from_linktype(cap.get_datalink().0).expect("link type");
+        Packets {
+            link,
+            reader: Reader::Libpcap(cap),
+        }
+    }
+
+    fn classic(path: &Path) -> Packets {
+        let (c, link) = Classic::open(path).expect("a classic pcap file");
+        Packets {
+            link,
+            reader: Reader::Classic(c),
+        }
+    }
+
+    /// The same file in the other byte order with nanosecond timestamps.
+    fn swapped_nanos(bytes: &[u8]) -> Vec<u8> {
+        let word = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4"));
+        let mut out = Vec::new();
+        out.extend_from_slice(&0xa1b2_3c4du32.to_be_bytes());
+        out.extend_from_slice(&2u16.to_be_bytes());
+        out.extend_from_slice(&4u16.to_be_bytes());
+        for i in [8, 12, 16, 20] {
+            out.extend_from_slice(&word(bytes, i).to_be_bytes());
+        }
+        let mut at = 24;
+        while at + 16 <= bytes.len() {
+            let caplen = word(bytes, at + 8) as usize;
+            out.extend_from_slice(&word(bytes, at).to_be_bytes());
+            out.extend_from_slice(&(word(bytes, at + 4) * 1000 + 999).to_be_bytes());
+            out.extend_from_slice(&word(bytes, at + 8).to_be_bytes());
+            out.extend_from_slice(&word(bytes, at + 12).to_be_bytes());
+            out.extend_from_slice(&bytes[at + 16..at + 16 + caplen]);
+            at += 16 + caplen;
+        }
+        out
+    }
+
+    #[test]
+    fn the_record_walker_reads_what_libpcap_reads() {
+        for path in fixtures() {
+            let bytes = std::fs::read(&path).expect("fixture");
+            let (ours, end) = all_packets(classic(&path));
+            let (theirs, their_end) = all_packets(libpcap(&path));
+            assert_eq!(ours, theirs, "{}", path.display());
+            assert_eq!((end, their_end), (None, None));
+            // Big-endian, nanosecond timestamps.
+            let other = temp(&format!("swapped-{}", path.display().to_string().len()));
+            std::fs::write(&other, swapped_nanos(&bytes)).expect("temp file");
+            let (ours, _) = all_packets(classic(&other));
+            let (theirs, _) = all_packets(libpcap(&other));
+            assert_eq!(ours, theirs, "{} swapped", path.display());
+            // Cut in the middle of a record and in the middle of a record header.
+            for cut in [bytes.len() - 5, bytes.len() / 2] {
+                std::fs::write(&other, &bytes[..cut]).expect("temp file");
+                let (ours, end) = all_packets(classic(&other));
+                let (theirs, their_end) = all_packets(libpcap(&other));
+                assert_eq!(ours, theirs, "{} cut at {cut}", path.display());
+                assert_eq!(end.is_some(), their_end.is_some(), "{end:?} {their_end:?}");
+            }
+            std::fs::remove_file(&other).ok();
+        }
+    }
+
+    #[test]
+    fn a_cut_file_shows_what_it_holds_and_says_where_it_ends() {
+        let path = &fixtures()[0];
+        let bytes = std::fs::read(path).expect("fixture");
+        let cut = temp("cut.pcap");
+        std::fs::write(&cut, &bytes[..bytes.len() - 3]).expect("temp file");
+        let (trace, stats) = read_file(&cut, false).expect("readable in part");
+        std::fs::remove_file(&cut).ok();
+        assert!(stats.packets > 0);
+        let last = trace.events.last().expect("events");
+        assert!(
+            matches!(&last.kind, EventKind::Diagnostic { message, .. }
+                if message.contains("ends early") && message.contains("truncated dump file")),
+            "{last:?}"
         );
     }
-    if let Some(reason) = read_error {
-        note(
-            format!(
-                "the file ends early after {} packets: {reason}; everything before is shown",
-                stats.packets
-            ),
-            Severity::Error,
-        );
+
+    #[test]
+    fn summaries_count_what_the_trace_holds_on_any_number_of_threads() {
+        for path in fixtures() {
+            let (trace, stats) = read_file(&path, false).expect("fixture readable");
+            let mut expected: HashMap<&'static str, u64> = HashMap::new();
+            for e in &trace.events {
+                *expected.entry(e.kind.name()).or_default() += 1;
+            }
+            let mut expected: Vec<(&'static str, u64)> = expected.into_iter().collect();
+            expected.sort_unstable();
+            for threads in [1, 2, 3] {
+                let summary = summarize_file(&path, threads).expect("fixture readable");
+                assert_eq!(summary.events, expected, "{} {threads}", path.display());
+                assert_eq!(summary.stats, stats);
+                assert_eq!(summary.connections, trace.connections.len() as u64);
+            }
+        }
     }
-    Ok((b.into_trace(), stats))
+
+    #[test]
+    fn unreadable_files_are_one_error() {
+        let missing = temp("missing.pcap");
+        assert!(matches!(
+            read_file(&missing, false),
+            Err(FileError::Open { .. })
+        ));
+        assert!(matches!(
+            summarize_file(&missing, 2),
+            Err(FileError::Open { .. })
+        ));
+    }
 }

@@ -2,6 +2,10 @@
 //! in each direction, streams ending. Each connection's bytes go through its
 //! [`ConnectionDissector`]; every event then goes through the connection's [`BrowserApi`]
 //! model. Updates since the last [`TraceBuilder::take_updates`] can be sent to a live view.
+//!
+//! Batch sources that nobody watches (reading a file) can turn updates off
+//! ([`TraceBuilder::record_updates`]); a summary that needs only counts can count events by
+//! kind instead of storing them ([`TraceBuilder::count_only`]): the dissection work is the same.
 
 use std::collections::HashMap;
 
@@ -40,7 +44,14 @@ pub struct TraceBuilder {
     conns: HashMap<u32, ConnState>,
     updates: Vec<TraceUpdate>,
     keep_streams: bool,
+    record_updates: bool,
+    count_only: bool,
+    /// Events appended so far (stored or only counted).
+    appended: u64,
+    /// Appended events by kind name, in order of first appearance.
+    counts: Vec<(&'static str, u64)>,
     scratch: Vec<Event>,
+    api_scratch: Vec<Event>,
 }
 
 impl TraceBuilder {
@@ -51,8 +62,45 @@ impl TraceBuilder {
             conns: HashMap::new(),
             updates: Vec::new(),
             keep_streams: true,
+            record_updates: true,
+            count_only: false,
+            appended: 0,
+            counts: Vec::new(),
             scratch: Vec::new(),
+            api_scratch: Vec::new(),
         }
+    }
+
+    /// Whether [`TraceUpdate`]s are recorded for [`TraceBuilder::take_updates`] (default:
+    /// yes). A source that never takes them (a file read in one go) turns this off, so that
+    /// every event and byte is not held twice.
+    pub fn record_updates(mut self, record: bool) -> TraceBuilder {
+        self.record_updates = record;
+        self
+    }
+
+    /// Count events by kind instead of storing them (default: no). Everything is dissected
+    /// as usual; the trace keeps its connections but no events and no streams, and
+    /// [`TraceBuilder::event_counts`] says how many of each kind there were. No updates are
+    /// recorded.
+    pub fn count_only(mut self, count: bool) -> TraceBuilder {
+        self.count_only = count;
+        if count {
+            self.keep_streams = false;
+            self.record_updates = false;
+        }
+        self
+    }
+
+    /// How many events of each kind were appended so far (`(EventKind::name, count)`, in
+    /// order of first appearance), whether they were stored or only counted.
+    pub fn event_counts(&self) -> &[(&'static str, u64)] {
+        &self.counts
+    }
+
+    /// How many events were appended so far, whether they were stored or only counted.
+    pub fn event_total(&self) -> u64 {
+        self.appended
     }
 
     /// Whether raw stream bytes are kept in the trace (default: yes).
@@ -75,8 +123,11 @@ impl TraceBuilder {
             server,
             label,
         };
-        self.trace.connections.push(connection.clone());
-        self.updates.push(TraceUpdate::Connection(connection));
+        if self.record_updates {
+            self.updates
+                .push(TraceUpdate::Connection(connection.clone()));
+        }
+        self.trace.connections.push(connection);
         self.conns.insert(
             id,
             ConnState {
@@ -91,7 +142,9 @@ impl TraceBuilder {
     pub fn set_label(&mut self, conn: u32, label: String) {
         if let Some(c) = self.trace.connections.iter_mut().find(|c| c.id == conn) {
             c.label = Some(label);
-            self.updates.push(TraceUpdate::Connection(c.clone()));
+            if self.record_updates {
+                self.updates.push(TraceUpdate::Connection(c.clone()));
+            }
         }
     }
 
@@ -111,11 +164,13 @@ impl TraceBuilder {
                 dir,
                 data: bytes.to_vec(),
             });
-            self.updates.push(TraceUpdate::Bytes {
-                conn,
-                dir,
-                data: bytes.to_vec(),
-            });
+            if self.record_updates {
+                self.updates.push(TraceUpdate::Bytes {
+                    conn,
+                    dir,
+                    data: bytes.to_vec(),
+                });
+            }
         }
         let mut out = std::mem::take(&mut self.scratch);
         if let Some(state) = self.conns.get_mut(&conn) {
@@ -155,19 +210,40 @@ impl TraceBuilder {
     }
 
     fn append(&mut self, event: Event) {
-        let index = self.trace.events.len() as u64;
-        let mut api_events = Vec::new();
+        let index = self.appended;
+        let mut api_events = std::mem::take(&mut self.api_scratch);
         if let Some(conn) = event.conn
             && let Some(state) = self.conns.get_mut(&conn)
             && !matches!(event.kind, EventKind::Api { .. })
         {
             state.api.observe(index, &event, &mut api_events);
         }
-        self.updates.push(TraceUpdate::Event(event.clone()));
-        self.trace.events.push(event);
-        for api in api_events {
-            self.updates.push(TraceUpdate::Event(api.clone()));
-            self.trace.events.push(api);
+        self.store(event);
+        for api in api_events.drain(..) {
+            self.store(api);
         }
+        self.api_scratch = api_events;
+    }
+
+    /// Counts one event and, unless counting only, stores it (and records its update).
+    fn store(&mut self, event: Event) {
+        self.appended += 1;
+        let name = event.kind.name();
+        // A handful of kinds: a linear scan beats hashing, and names are static.
+        match self
+            .counts
+            .iter_mut()
+            .find(|(n, _)| std::ptr::eq(*n, name) || *n == name)
+        {
+            Some((_, count)) => *count += 1,
+            None => self.counts.push((name, 1)),
+        }
+        if self.count_only {
+            return;
+        }
+        if self.record_updates {
+            self.updates.push(TraceUpdate::Event(event.clone()));
+        }
+        self.trace.events.push(event);
     }
 }
