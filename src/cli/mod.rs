@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::lab::{self, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
 use crate::report::terminal::{self, TerminalStyle};
-use crate::trace::Trace;
+use crate::trace::{Trace, TraceUpdate};
 
 /// wirelab: makes the web's conversations visible.
 #[derive(Debug, Parser)]
@@ -225,6 +225,39 @@ fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
     })
 }
 
+/// A trace arriving in pieces from a live source, printed event by event as it grows.
+#[derive(Default)]
+struct LiveTimeline {
+    trace: Option<Trace>,
+    printed: usize,
+}
+
+impl LiveTimeline {
+    /// A new trace starts (a run, a capture, an external connection).
+    fn start(&mut self, trace: Trace) {
+        self.trace = Some(trace);
+        self.printed = 0;
+    }
+
+    /// Applies an update and prints the events it completed.
+    fn apply(
+        &mut self,
+        update: TraceUpdate,
+        out: &mut dyn Write,
+        style: TerminalStyle,
+    ) -> io::Result<()> {
+        let Some(t) = self.trace.as_mut() else {
+            return Ok(());
+        };
+        t.apply(update);
+        while let Some(e) = t.events.get(self.printed) {
+            terminal::write_event(&t.connections, e, out, style)?;
+            self.printed += 1;
+        }
+        Ok(())
+    }
+}
+
 fn style(no_color: bool, frames: bool, notes: bool) -> TerminalStyle {
     TerminalStyle {
         color: !no_color && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -304,8 +337,7 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut stdin = io::stdin().lock();
-    let mut trace: Option<Trace> = None;
-    let mut printed = 0;
+    let mut live = LiveTimeline::default();
     let mut interactive = true;
     loop {
         let Some(update) = next_update(&lab, Duration::from_secs(30)) else {
@@ -326,17 +358,9 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
                     interactive = wait_enter(&mut stdin, interactive);
                     lab.send(LabCommand::Step);
                 }
-                trace = Some(t);
+                live.start(t);
             }
-            LabUpdate::Trace(u) => {
-                if let Some(t) = trace.as_mut() {
-                    t.apply(u);
-                    while let Some(e) = t.events.get(printed) {
-                        terminal::write_event(&t.connections, e, &mut out, style)?;
-                        printed += 1;
-                    }
-                }
-            }
+            LabUpdate::Trace(u) => live.apply(u, &mut out, style)?,
             LabUpdate::StageStarted { .. } => {}
             LabUpdate::StageDone { next, .. } => {
                 if let Some(next) = next {
@@ -349,7 +373,9 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
             LabUpdate::Failed(message) => bail!("the run failed: {message}"),
         }
     }
-    let trace = trace.context("the lab finished without starting a run")?;
+    let trace = live
+        .trace
+        .context("the lab finished without starting a run")?;
     terminal::write_footer(&trace, &mut out, style)?;
     Ok(trace)
 }
@@ -385,26 +411,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let style = style(args.no_color, args.frames, false);
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let mut trace: Option<Trace> = None;
-    let mut printed = 0;
+    let mut live = LiveTimeline::default();
     loop {
         let Some(update) = next_update(&lab, Duration::from_secs(3600)) else {
             continue;
         };
         match update {
-            LabUpdate::RunStarted { trace: t, .. } => {
-                printed = 0;
-                trace = Some(t);
-            }
-            LabUpdate::Trace(u) => {
-                if let Some(t) = trace.as_mut() {
-                    t.apply(u);
-                    while let Some(e) = t.events.get(printed) {
-                        terminal::write_event(&t.connections, e, &mut out, style)?;
-                        printed += 1;
-                    }
-                }
-            }
+            LabUpdate::RunStarted { trace: t, .. } => live.start(t),
+            LabUpdate::Trace(u) => live.apply(u, &mut out, style)?,
             LabUpdate::Failed(message) => eprintln!("lab: {message}"),
             _ => {}
         }
@@ -521,8 +535,7 @@ fn capture(args: CaptureArgs) -> anyhow::Result<()> {
     let style = style(args.no_color, args.frames, false);
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let mut trace: Option<Trace> = None;
-    let mut printed = 0;
+    let mut live = LiveTimeline::default();
     let mut stop_sent = false;
     loop {
         if !stop_sent && deadline.is_some_and(|d| std::time::Instant::now() >= d) {
@@ -535,17 +548,9 @@ fn capture(args: CaptureArgs) -> anyhow::Result<()> {
         match update {
             LiveUpdate::Started(t) => {
                 terminal::write_header(&t, &mut out, style)?;
-                trace = Some(t);
+                live.start(t);
             }
-            LiveUpdate::Trace(u) => {
-                if let Some(t) = trace.as_mut() {
-                    t.apply(u);
-                    while let Some(e) = t.events.get(printed) {
-                        terminal::write_event(&t.connections, e, &mut out, style)?;
-                        printed += 1;
-                    }
-                }
-            }
+            LiveUpdate::Trace(u) => live.apply(u, &mut out, style)?,
             LiveUpdate::Stats(_) => {}
             LiveUpdate::Stopped { stats, error } => {
                 eprintln!(
@@ -559,7 +564,7 @@ fn capture(args: CaptureArgs) -> anyhow::Result<()> {
             }
         }
     }
-    if let (Some(path), Some(t)) = (&args.json, &trace) {
+    if let (Some(path), Some(t)) = (&args.json, &live.trace) {
         std::fs::write(path, t.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
         eprintln!("trace written to {}", path.display());
