@@ -7,7 +7,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN := $(TARGET_DIR)/debug/wirelab
 
-.PHONY: run test build deps deps-test lint fmt setcap
+.PHONY: run test build deps deps-test lint fmt setcap bench
 
 run: deps build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -24,6 +24,14 @@ test: deps-test
 
 build:
 	$(CARGO) build --locked
+
+# Criterion benchmarks (dissector, reassembly, timeline layout), then `inspect --summary` on
+# the big capture next to tshark when it exists (see README "Performance").
+bench:
+	$(CARGO) bench --locked --benches
+	@f=$${XDG_CACHE_HOME:-$$HOME/.cache}/wirelab-bench/big.pcap; \
+	if [ -f "$$f" ]; then scripts/bench-inspect.sh "$$f"; \
+	else echo "no big capture at $$f (make it with ../shared/bench/make_big.sh) - skipping inspect"; fi
 
 deps:
 	@scripts/install-deps.sh run
