@@ -209,16 +209,45 @@ fn keep_alive_post_chunked_head_204_304_and_until_close() {
     assert_eq!(resps[2].2, 0);
     assert_eq!(resps[3].2, 0);
     assert_eq!(resps[4].2, 0);
-    // HTTP/1.0 body without length: until the connection closes.
-    assert_eq!(resps[5].2, b"body until close".len() as u64);
+    // Chunk framing: size lines, CRLFs after data, the last chunk and the empty trailer.
+    let overheads: Vec<Option<u64>> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::HttpResponse {
+                chunked_overhead, ..
+            } => Some(chunked_overhead),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        overheads,
+        [None, Some(chunked_body - 9), None, None, None, None]
+    );
+    assert!(matches!(
+        events.iter().find(|e| e.kind.name() == "http_request" && http_summary(e).2 > 11).map(|e| &e.kind),
+        Some(EventKind::HttpRequest { chunked_overhead: Some(o), .. }) if *o == chunked_req_body - 3
+    ));
+    // HTTP/1.0 body without length: until the connection closes. Its response is shown at
+    // its head; the body's length comes with `http_body_end` when the connection closes.
+    assert_eq!(resps[5].2, 0);
+    let end = events.last().unwrap();
+    assert_eq!(end.t_us, 2, "the body ends at the close");
+    assert_eq!(
+        end.kind,
+        EventKind::HttpBodyEnd {
+            body_len: b"body until close".len() as u64,
+            complete: true,
+            chunked_overhead: None,
+        }
+    );
     let mut offset = 0;
     for r in &resps {
         assert_eq!(r.3.offset, offset);
         offset = r.3.end();
     }
-    assert_eq!(offset, s2c.len() as u64);
-    // The until-close response completes only at the end.
-    assert_eq!(events.last().map(|e| e.t_us), Some(2));
+    let body = end.span.unwrap();
+    assert_eq!(body.offset, offset);
+    assert_eq!(body.end(), s2c.len() as u64);
 }
 
 #[test]
@@ -293,7 +322,7 @@ fn event_stream_emits_response_then_events() {
             "http_response",
             "sse_event",
             "sse_event",
-            "diagnostic"
+            "http_body_end"
         ]
     );
     assert_eq!(events[1].t_us, 1, "the response shows before its events");
@@ -323,11 +352,60 @@ fn event_stream_emits_response_then_events() {
     assert_eq!(first.len, 15);
     assert_eq!(events[2].t_us, 2);
     assert_eq!(events[3].t_us, 4);
-    // The end of the stream is only an info note.
+    // The last chunk ends the body: its length and framing, and no diagnostic.
+    assert!(diagnostics(&events).is_empty());
+    let body_len = (chunk1.len() + chunk2.len() + chunk3.len()) as u64;
+    assert_eq!(
+        events[4].kind,
+        EventKind::HttpBodyEnd {
+            body_len,
+            complete: true,
+            chunked_overhead: Some(5 + 6 + 5 + 5),
+        }
+    );
+    assert_eq!(
+        events[4].span,
+        Some(StreamSpan {
+            offset: resp.len() as u64,
+            len: body_len
+        })
+    );
+    assert_eq!(events[4].t_us, 4);
+}
+
+#[test]
+fn event_stream_cut_by_the_close() {
+    let resp =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let c1 = chunk(b"data: a\n\n");
+    let c2 = chunk(b"data: half");
+    let events = dissect(&[
+        (Dir::C2s, REQ1),
+        (Dir::S2c, resp),
+        (Dir::S2c, &c1),
+        (Dir::S2c, &c2),
+    ]);
+    assert_eq!(
+        kinds(&events),
+        [
+            "http_request",
+            "http_response",
+            "sse_event",
+            "http_body_end",
+            "diagnostic"
+        ]
+    );
+    assert_eq!(
+        events[3].kind,
+        EventKind::HttpBodyEnd {
+            body_len: (c1.len() + c2.len()) as u64,
+            complete: false,
+            chunked_overhead: Some(2 * 5),
+        }
+    );
     let diags = diagnostics(&events);
-    assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].0, Severity::Info);
-    assert!(diags[0].1.contains("2 events"), "{}", diags[0].1);
+    assert!(diags[0].1.contains("never dispatched"), "{}", diags[0].1);
 }
 
 #[test]
@@ -347,9 +425,13 @@ fn event_stream_with_content_length() {
             "http_response",
             "sse_event",
             "sse_event",
-            "diagnostic"
+            "http_body_end"
         ]
     );
+    assert!(matches!(
+        events[4].kind,
+        EventKind::HttpBodyEnd { complete: true, chunked_overhead: None, body_len } if body_len == body.len() as u64
+    ));
 }
 
 #[test]

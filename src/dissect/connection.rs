@@ -15,6 +15,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::proto::http::{self, BodyFraming, ChunkedDecoder, HttpError, RequestHead, ResponseHead};
 use crate::proto::ws::close::parse_close_payload;
+use crate::proto::ws::deflate::{self, DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
 use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode, Violation};
 use crate::proto::ws::handshake::{self, UpgradeCheck};
 use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssembler};
@@ -68,7 +69,11 @@ enum Mode {
 
 /// One direction's state.
 struct DirState {
+    /// The direction of the bytes (the events' `dir`).
     dir: Dir,
+    /// Whether these bytes are the client's (requests, masked frames). Normally
+    /// `dir == C2s`; after a capture guessed the roles wrong, the other way round.
+    client: bool,
     /// Unconsumed input is `buf[pos..]`; `buf[0]` is at stream offset `base`.
     buf: Vec<u8>,
     pos: usize,
@@ -166,7 +171,30 @@ struct WsDir {
     msg_start: Option<u64>,
     close_seen: bool,
     after_close_reported: bool,
-    deflate_reported: bool,
+    /// permessage-deflate: this sender's parameters, when it was negotiated.
+    deflate: Option<DeflateSide>,
+}
+
+/// One sender's permessage-deflate state (RFC 7692 §7.2.2).
+struct DeflateSide {
+    inflater: Inflater,
+    /// The sender resets its LZ77 window after each message.
+    no_context_takeover: bool,
+}
+
+impl DeflateSide {
+    fn new(params: &DeflateParams, from_client: bool) -> DeflateSide {
+        let no_context_takeover = params.no_context_takeover(from_client);
+        DeflateSide {
+            inflater: Inflater::new(no_context_takeover, DEFAULT_MAX_INFLATED),
+            no_context_takeover,
+        }
+    }
+
+    /// Forgets the shared window (it is unknown after a message that could not be inflated).
+    fn reset(&mut self) {
+        self.inflater = Inflater::new(self.no_context_takeover, DEFAULT_MAX_INFLATED);
+    }
 }
 
 impl WsDir {
@@ -178,8 +206,14 @@ impl WsDir {
             msg_start: None,
             close_seen: false,
             after_close_reported: false,
-            deflate_reported: false,
+            deflate: None,
         }
+    }
+
+    /// Enters WebSocket mode with the negotiated permessage-deflate parameters, if any.
+    fn start(&mut self, deflate: Option<&DeflateParams>, from_client: bool) {
+        self.rsv1_allowed = deflate.is_some();
+        self.deflate = deflate.map(|p| DeflateSide::new(p, from_client));
     }
 }
 
@@ -241,7 +275,7 @@ enum Decision {
     /// The upgrade was refused: parse the held bytes as HTTP again.
     ResumeHttp,
     /// Both directions speak WebSocket now.
-    WebSocket { rsv1_allowed: bool },
+    WebSocket { deflate: Option<DeflateParams> },
     /// An unknown protocol follows: stop dissecting the request side.
     Opaque(String),
 }
@@ -254,6 +288,7 @@ impl DirState {
     fn new(dir: Dir) -> DirState {
         DirState {
             dir,
+            client: dir == Dir::C2s,
             buf: Vec::new(),
             pos: 0,
             base: 0,
@@ -401,30 +436,52 @@ impl DirState {
         };
         let body_len = msg.body.wire_len();
         let msg_span = span(msg.start, msg.head_len.saturating_add(body_len));
+        let overhead = match &msg.body {
+            Body::Chunked(d) => Some(d.framing_bytes()),
+            _ => None,
+        };
         if !msg.emitted {
             let mut kind = msg.kind;
-            if let EventKind::HttpRequest { body_len: b, .. }
-            | EventKind::HttpResponse { body_len: b, .. } = &mut kind
+            if let EventKind::HttpRequest {
+                body_len: b,
+                chunked_overhead: o,
+                ..
+            }
+            | EventKind::HttpResponse {
+                body_len: b,
+                chunked_overhead: o,
+                ..
+            } = &mut kind
             {
                 *b = body_len;
+                *o = overhead;
             }
             sink.push(self.dir, msg_span, kind);
-        } else if let Some(p) = &msg.sse {
-            sink.diag(
+        } else {
+            // A body delimited by the close is complete when the direction ended.
+            let complete = msg.body.is_complete()
+                || (self.ended && matches!(msg.body, Body::UntilClose { .. }));
+            sink.push(
                 self.dir,
-                msg_span,
-                Severity::Info,
-                format!(
-                    "the event stream ended: {} events in {body_len} body bytes{}",
-                    p.events,
-                    if p.has_pending() {
-                        "; the last event had no blank line after it, so it was never dispatched"
-                    } else {
-                        ""
-                    }
-                ),
-                Some("WHATWG HTML §9.2"),
+                span(msg.start.saturating_add(msg.head_len), body_len),
+                EventKind::HttpBodyEnd {
+                    body_len,
+                    complete,
+                    chunked_overhead: overhead,
+                },
             );
+            if let Some(p) = msg.sse.as_ref().filter(|p| p.has_pending()) {
+                sink.diag(
+                    self.dir,
+                    msg_span,
+                    Severity::Info,
+                    format!(
+                        "the event stream ended after {} events; the last event had no blank line after it, so it was never dispatched",
+                        p.events
+                    ),
+                    Some("WHATWG HTML §9.2.6"),
+                );
+            }
         }
         if let Some((check, problems)) = msg.check {
             emit_upgrade_check(
@@ -572,12 +629,27 @@ impl DirState {
             let is_event_stream = handshake::header(&head.headers, "Content-Type")
                 .is_some_and(|ct| http::is_media_type(ct, "text/event-stream"))
                 && framing != BodyFraming::None;
-            let rsv1_allowed = check.as_ref().is_some_and(|(c, _)| c.deflate_negotiated());
+            // permessage-deflate parameters from the 101's answer (RFC 7692 §7.1); a bad
+            // parameter is reported and inflation still tried with the defaults (a kept
+            // window inflates a sender that resets it, too).
+            let (deflate, deflate_problem) = match &check {
+                Some((c, _)) if c.deflate_negotiated() => {
+                    match deflate::negotiated(&c.extensions_negotiated) {
+                        Ok(p) => (Some(p.unwrap_or_default()), None),
+                        Err(v) => (Some(DeflateParams::default()), Some(v)),
+                    }
+                }
+                _ => (None, None),
+            };
+            let until_close = framing == BodyFraming::UntilClose;
             let mut msg = HttpMsg::new(start, head_len, response_kind(head));
-            if is_event_stream {
-                // An event stream may never end: show the response now, its events as they come.
+            if is_event_stream || until_close {
+                // An event stream, or a body that runs until the close, may never end: show
+                // the response now (its events as they come); `http_body_end` follows.
                 sink.push(self.dir, span(start, head_len), msg.kind.clone());
                 msg.emitted = true;
+            }
+            if is_event_stream {
                 msg.sse = Some(SseParser::new());
             }
             msg.body = Body::from_framing(framing);
@@ -586,9 +658,12 @@ impl DirState {
                 self.http = Some(msg);
                 self.finish_http(sink);
                 if upgrade_headers.is_some() {
+                    if let Some(v) = &deflate_problem {
+                        sink.violation(self.dir, span(start, head_len), Severity::Error, v);
+                    }
                     self.mode = Mode::WebSocket;
-                    self.ws.rsv1_allowed = rsv1_allowed;
-                    return Decision::WebSocket { rsv1_allowed };
+                    self.ws.start(deflate.as_ref(), self.client);
+                    return Decision::WebSocket { deflate };
                 }
                 let reason = "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected".to_string();
                 sink.diag(
@@ -781,19 +856,8 @@ impl DirState {
                 Some("RFC 6455 §5.5.1"),
             );
         }
-        let from_client = dir == Dir::C2s;
-        for v in frame::check_header(h, from_client, self.ws.rsv1_allowed) {
+        for v in frame::check_header(h, self.client, self.ws.rsv1_allowed) {
             sink.violation(dir, frame_span, Severity::Error, &v);
-        }
-        if h.rsv1 && self.ws.rsv1_allowed && !self.ws.deflate_reported {
-            self.ws.deflate_reported = true;
-            sink.diag(
-                dir,
-                frame_span,
-                Severity::Info,
-                "RSV1 marks a permessage-deflate compressed message; its payload is shown as sent (compressed): inflation is not done yet".to_string(),
-                Some("RFC 7692 §6"),
-            );
         }
         if (h.payload_len as u128) > DEFAULT_MAX_MESSAGE as u128 {
             sink.diag(
@@ -832,18 +896,81 @@ impl DirState {
         self.emit_message(m, msg_span, sink);
     }
 
+    /// Inflates a compressed data message (RFC 7692 §7.2.2): the concatenated payloads of
+    /// all its frames, with this sender's shared window. `None` (after a diagnostic) when it
+    /// cannot be inflated; the message is then shown as sent.
+    fn inflate(
+        &mut self,
+        m: &Message,
+        msg_span: Option<StreamSpan>,
+        sink: &mut Sink<'_>,
+    ) -> Option<Vec<u8>> {
+        let dir = self.dir;
+        let side = self.ws.deflate.as_mut()?;
+        if m.truncated() {
+            side.reset();
+            sink.diag(
+                dir,
+                msg_span,
+                Severity::Warning,
+                format!(
+                    "compressed message of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit: not inflated, and later messages that refer back to it cannot be inflated either",
+                    m.total_len
+                ),
+                Some("RFC 7692 §7.2.2"),
+            );
+            return None;
+        }
+        match side.inflater.inflate(&m.payload) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                // The inflater started afresh; later messages are still tried.
+                let takeover = if side.no_context_takeover {
+                    ""
+                } else {
+                    " (with context takeover, later messages that refer back to this one cannot be inflated either)"
+                };
+                sink.diag(
+                    dir,
+                    msg_span,
+                    Severity::Error,
+                    format!(
+                        "compressed message could not be inflated: {e}; it is shown as sent{takeover}"
+                    ),
+                    Some("RFC 7692 §7.2.2"),
+                );
+                None
+            }
+        }
+    }
+
     fn emit_message(&mut self, m: Message, msg_span: Option<StreamSpan>, sink: &mut Sink<'_>) {
         let dir = self.dir;
         let mut text = None;
         let mut data_b64 = None;
         let mut close_code = None;
         let mut close_reason = None;
+        // Control frames are never compressed (RFC 7692 §6.1; a set RSV1 is reported by the
+        // header check), and without a negotiated extension RSV1 means nothing known.
+        let is_data = matches!(m.opcode, OpCode::Text | OpCode::Binary);
+        let mut wire_payload_len = None;
+        let mut payload_len = m.total_len;
+        let mut inflated = None;
+        if m.compressed && is_data && self.ws.deflate.is_some() {
+            wire_payload_len = Some(m.total_len);
+            inflated = self.inflate(&m, msg_span, sink);
+            if let Some(bytes) = &inflated {
+                payload_len = bytes.len() as u64;
+            }
+        }
+        let readable = !m.compressed || inflated.is_some();
+        let payload: &[u8] = inflated.as_deref().unwrap_or(&m.payload);
         match m.opcode {
-            OpCode::Text if !m.compressed => match message::validate_text(&m.payload) {
+            OpCode::Text if readable => match message::validate_text(payload) {
                 Ok(s) => text = Some(s.to_string()),
                 Err(v) => {
                     sink.violation(dir, msg_span, Severity::Error, &v);
-                    data_b64 = Some(BASE64.encode(&m.payload));
+                    data_b64 = Some(BASE64.encode(payload));
                 }
             },
             OpCode::Close => {
@@ -854,7 +981,7 @@ impl DirState {
                 close_code = close.code;
                 close_reason = close.code.map(|_| close.reason);
             }
-            _ => data_b64 = Some(BASE64.encode(&m.payload)),
+            _ => data_b64 = Some(BASE64.encode(payload)),
         }
         sink.push(
             dir,
@@ -863,7 +990,8 @@ impl DirState {
                 opcode: m.opcode.as_u8(),
                 fragments: m.fragments,
                 compressed: m.compressed,
-                payload_len: m.total_len,
+                payload_len,
+                wire_payload_len,
                 text,
                 data_b64,
                 close_code,
@@ -956,11 +1084,7 @@ impl DirState {
             return decision;
         }
         if left > 0 {
-            let what = if dir == Dir::C2s {
-                "request"
-            } else {
-                "response"
-            };
+            let what = if self.client { "request" } else { "response" };
             sink.diag(
                 dir,
                 span(at, left),
@@ -1009,7 +1133,7 @@ impl DirState {
             );
         }
         if !self.ws.close_seen && other_mode != Mode::Opaque {
-            let who = if dir == Dir::C2s { "client" } else { "server" };
+            let who = if self.client { "client" } else { "server" };
             sink.diag(
                 dir,
                 None,
@@ -1140,6 +1264,7 @@ fn request_kind(head: RequestHead) -> EventKind {
         headers: head.headers,
         head_len: head.head_len as u64,
         body_len: 0,
+        chunked_overhead: None,
     }
 }
 
@@ -1151,6 +1276,7 @@ fn response_kind(head: ResponseHead) -> EventKind {
         headers: head.headers,
         head_len: head.head_len as u64,
         body_len: 0,
+        chunked_overhead: None,
     }
 }
 
@@ -1244,11 +1370,12 @@ impl ConnectionDissector {
                     self.process_c2s(sink);
                 }
             }
-            Decision::WebSocket { rsv1_allowed } => {
+            Decision::WebSocket { deflate } => {
                 if matches!(self.c2s.mode, Mode::Held | Mode::Http) {
                     self.c2s.mode = Mode::WebSocket;
                     self.c2s.http = None;
-                    self.c2s.ws.rsv1_allowed = rsv1_allowed;
+                    let client = self.c2s.client;
+                    self.c2s.ws.start(deflate.as_ref(), client);
                     // Frames the client sent before the 101 was seen.
                     self.process_c2s(sink);
                 }

@@ -125,6 +125,7 @@ pub fn summary(event: &Event) -> String {
             fragments,
             compressed,
             payload_len,
+            wire_payload_len,
             text,
             data_b64,
             close_code,
@@ -160,7 +161,25 @@ pub fn summary(event: &Event) -> String {
                 line.push_str(&format!(" in {fragments} fragments"));
             }
             if *compressed {
-                line.push_str(", compressed");
+                match wire_payload_len {
+                    Some(wire) => line.push_str(&format!(", compressed ({wire} B on the wire)")),
+                    None => line.push_str(", compressed"),
+                }
+            }
+            line
+        }
+        EventKind::HttpBodyEnd {
+            body_len,
+            complete,
+            chunked_overhead,
+        } => {
+            let mut line = if *complete {
+                format!("body complete: {body_len} B")
+            } else {
+                format!("body cut short by the close: {body_len} B")
+            };
+            if let Some(overhead) = chunked_overhead {
+                line.push_str(&format!(" ({overhead} B of chunk framing)"));
             }
             line
         }
@@ -247,6 +266,10 @@ pub fn note(event: &Event) -> Option<String> {
         EventKind::WsMessage { opcode: 0x8, .. } => {
             "A close frame starts or answers the closing handshake (RFC 6455 §5.5.1); \
              after both sides sent one, the server closes the TCP connection first."
+        }
+        EventKind::HttpBodyEnd { .. } => {
+            "The end of a body whose message was shown as soon as its head arrived (an event \
+             stream, or a body that runs until the connection closes)."
         }
         EventKind::Api { .. } => {
             "What a browser's WebSocket object would report, inferred from the wire (WHATWG WebSockets)."
@@ -339,6 +362,7 @@ mod tests {
                 headers: vec![],
                 head_len: 100,
                 body_len: 0,
+                chunked_overhead: None,
             },
             Some(Dir::S2c),
         );
@@ -353,6 +377,7 @@ mod tests {
                 fragments: 1,
                 compressed: false,
                 payload_len: 5,
+                wire_payload_len: None,
                 text: None,
                 data_b64: None,
                 close_code: Some(1000),

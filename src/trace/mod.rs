@@ -219,6 +219,10 @@ pub enum EventKind {
         head_len: u64,
         /// Bytes of the body on the wire (including chunk framing).
         body_len: u64,
+        /// For a chunked body: the bytes of its framing (chunk-size lines, CRLFs after chunk
+        /// data, the last chunk and the trailer section), included in `body_len`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chunked_overhead: Option<u64>,
     },
     /// An HTTP/1.x response head (and its body's length).
     HttpResponse {
@@ -232,8 +236,27 @@ pub enum EventKind {
         headers: Vec<Header>,
         /// Bytes of the head including the final CRLF CRLF.
         head_len: u64,
+        /// Bytes of the body on the wire (including chunk framing). 0 for a response
+        /// announced at its head (an event stream, a body that runs until the close): its
+        /// length comes in the [`EventKind::HttpBodyEnd`] that follows.
+        body_len: u64,
+        /// For a chunked body: the bytes of its framing (chunk-size lines, CRLFs after chunk
+        /// data, the last chunk and the trailer section), included in `body_len`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chunked_overhead: Option<u64>,
+    },
+    /// The end of a body whose message was shown at its head (an event stream, a body that
+    /// runs until the connection closes). Its span covers the body.
+    HttpBodyEnd {
         /// Bytes of the body on the wire (including chunk framing).
         body_len: u64,
+        /// Whether the body ended as its framing says (the last chunk, the full
+        /// `Content-Length`, or the close for a body delimited by the close); false when the
+        /// connection ended first.
+        complete: bool,
+        /// For a chunked body: the bytes of its framing, included in `body_len`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chunked_overhead: Option<u64>,
     },
     /// The `Sec-WebSocket-Accept` check of a `101` response (RFC 6455 §4.2.2).
     WsUpgradeCheck {
@@ -285,8 +308,11 @@ pub enum EventKind {
         fragments: u32,
         /// Whether it was compressed (permessage-deflate).
         compressed: bool,
-        /// Decoded payload length.
+        /// Decoded payload length (after inflation, for compressed messages).
         payload_len: u64,
+        /// For compressed messages: the payload length on the wire, before inflation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wire_payload_len: Option<u64>,
         /// The text, for text messages.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
@@ -380,6 +406,7 @@ impl EventKind {
             EventKind::TcpRst(_) => "tcp_rst",
             EventKind::HttpRequest { .. } => "http_request",
             EventKind::HttpResponse { .. } => "http_response",
+            EventKind::HttpBodyEnd { .. } => "http_body_end",
             EventKind::WsUpgradeCheck { .. } => "ws_upgrade_check",
             EventKind::WsExtensions { .. } => "ws_extensions",
             EventKind::WsFrame { .. } => "ws_frame",
