@@ -143,6 +143,11 @@ impl Reassembler {
     pub fn push(&mut self, seg: &Segment<'_>, out: &mut TraceBuilder) {
         let key = FlowKey::of(seg.src, seg.dst);
         let starts_new = seg.flags.syn && !seg.flags.ack;
+        // Almost every segment belongs to a connection already known: one lookup.
+        if !starts_new && let Some(flow) = self.flows.get_mut(&key) {
+            flow_push(flow, seg, out);
+            return;
+        }
         let reuse = starts_new
             && self
                 .flows

@@ -7,8 +7,6 @@
 //! ([`TraceBuilder::record_updates`]); a summary that needs only counts can count events by
 //! kind instead of storing them ([`TraceBuilder::count_only`]): the dissection work is the same.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
 use super::{Connection, Dir, Event, EventKind, Source, Trace};
@@ -41,7 +39,8 @@ struct ConnState {
 /// Builds a trace from observations; pure (no I/O, no clock: callers pass `t_us`).
 pub struct TraceBuilder {
     trace: Trace,
-    conns: HashMap<u32, ConnState>,
+    /// Indexed by connection id (ids are dense: the index in `trace.connections`).
+    conns: Vec<ConnState>,
     updates: Vec<TraceUpdate>,
     keep_streams: bool,
     record_updates: bool,
@@ -59,7 +58,7 @@ impl TraceBuilder {
     pub fn new(source: Source, started_at: DateTime<Utc>) -> TraceBuilder {
         TraceBuilder {
             trace: Trace::new(source, started_at),
-            conns: HashMap::new(),
+            conns: Vec::new(),
             updates: Vec::new(),
             keep_streams: true,
             record_updates: true,
@@ -128,13 +127,10 @@ impl TraceBuilder {
                 .push(TraceUpdate::Connection(connection.clone()));
         }
         self.trace.connections.push(connection);
-        self.conns.insert(
-            id,
-            ConnState {
-                dissector: ConnectionDissector::new(id),
-                api: BrowserApi::new(id),
-            },
-        );
+        self.conns.push(ConnState {
+            dissector: ConnectionDissector::new(id),
+            api: BrowserApi::new(id),
+        });
         id
     }
 
@@ -173,7 +169,7 @@ impl TraceBuilder {
             }
         }
         let mut out = std::mem::take(&mut self.scratch);
-        if let Some(state) = self.conns.get_mut(&conn) {
+        if let Some(state) = self.conns.get_mut(conn as usize) {
             state.dissector.feed(dir, t_us, bytes, &mut out);
         }
         for event in out.drain(..) {
@@ -185,7 +181,7 @@ impl TraceBuilder {
     /// The direction `dir` of `conn` ended (EOF): anything left unparsed is reported.
     pub fn end(&mut self, conn: u32, dir: Dir, t_us: i64) {
         let mut out = std::mem::take(&mut self.scratch);
-        if let Some(state) = self.conns.get_mut(&conn) {
+        if let Some(state) = self.conns.get_mut(conn as usize) {
             state.dissector.end(dir, t_us, &mut out);
         }
         for event in out.drain(..) {
@@ -213,7 +209,7 @@ impl TraceBuilder {
         let index = self.appended;
         let mut api_events = std::mem::take(&mut self.api_scratch);
         if let Some(conn) = event.conn
-            && let Some(state) = self.conns.get_mut(&conn)
+            && let Some(state) = self.conns.get_mut(conn as usize)
             && !matches!(event.kind, EventKind::Api { .. })
         {
             state.api.observe(index, &event, &mut api_events);
