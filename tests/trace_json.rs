@@ -1,8 +1,11 @@
 //! The trace JSON format: export → import → export is identical, and bad files get clear errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
 use chrono::{TimeZone, Utc};
 use wirelab::trace::{
-    Dir, Event, EventKind, Observed, Severity, Side, Source, StreamSpan, TcpSegment, Trace, TraceBuilder,
+    Dir, Event, EventKind, Observed, Severity, Side, Source, StreamSpan, TcpSegment, Trace,
+    TraceBuilder,
 };
 
 fn sample() -> Trace {
@@ -14,9 +17,16 @@ fn sample() -> Trace {
         file: None,
         tool: Some("wirelab test".into()),
     };
-    let started = Utc.with_ymd_and_hms(2026, 11, 21, 13, 0, 0).single().unwrap_or_default();
+    let started = Utc
+        .with_ymd_and_hms(2026, 11, 21, 13, 0, 0)
+        .single()
+        .unwrap_or_default();
     let mut b = TraceBuilder::new(source, started);
-    let conn = b.open_connection("127.0.0.1:50000".into(), "127.0.0.1:40000".into(), Some("client".into()));
+    let conn = b.open_connection(
+        "127.0.0.1:50000".into(),
+        "127.0.0.1:40000".into(),
+        Some("client".into()),
+    );
     let ev = |t_us, dir, kind| Event {
         t_us,
         conn: Some(conn),
@@ -24,8 +34,20 @@ fn sample() -> Trace {
         span: None,
         kind,
     };
-    b.push_event(ev(1, None, EventKind::TcpConnect { observed: Observed::Socket }));
-    b.push_event(ev(2, None, EventKind::TcpAccept { observed: Observed::Socket }));
+    b.push_event(ev(
+        1,
+        None,
+        EventKind::TcpConnect {
+            observed: Observed::Socket,
+        },
+    ));
+    b.push_event(ev(
+        2,
+        None,
+        EventKind::TcpAccept {
+            observed: Observed::Socket,
+        },
+    ));
     // Real bytes: an upgrade request and response (RFC 6455 §1.3 key), then frames from §5.7.
     b.data(
         conn,
@@ -41,22 +63,57 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
     );
-    b.data(conn, Dir::C2s, 30, &[0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
-    b.data(conn, Dir::S2c, 40, &[0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+    b.data(
+        conn,
+        Dir::C2s,
+        30,
+        &[
+            0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
+        ],
+    );
+    b.data(
+        conn,
+        Dir::S2c,
+        40,
+        &[0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f],
+    );
     b.end(conn, Dir::C2s, 50);
     b.end(conn, Dir::S2c, 50);
     // Every kind that has no bytes behind it, so the format covers them all.
-    b.push_event(ev(60, None, EventKind::TcpClose { observed: Observed::Socket, initiator: Some(Side::Server) }));
-    let seg = TcpSegment { seq: 1, ack: 1, window: Some(65535), len: 0 };
+    b.push_event(ev(
+        60,
+        None,
+        EventKind::TcpClose {
+            observed: Observed::Socket,
+            initiator: Some(Side::Server),
+        },
+    ));
+    let seg = TcpSegment {
+        seq: 1,
+        ack: 1,
+        window: Some(65535),
+        len: 0,
+    };
     for kind in [
         EventKind::TcpSyn(seg.clone()),
         EventKind::TcpSynAck(seg.clone()),
         EventKind::TcpAck(seg.clone()),
         EventKind::TcpFin(seg.clone()),
         EventKind::TcpRst(seg.clone()),
-        EventKind::SseEvent { id: Some("1".into()), event: None, data: "x\ny".into() },
-        EventKind::Stage { index: 0, label: "connect".into() },
-        EventKind::Diagnostic { severity: Severity::Warning, message: "m".into(), rule: Some("RFC 6455 §5.5".into()) },
+        EventKind::SseEvent {
+            id: Some("1".into()),
+            event: None,
+            data: "x\ny".into(),
+        },
+        EventKind::Stage {
+            index: 0,
+            label: "connect".into(),
+        },
+        EventKind::Diagnostic {
+            severity: Severity::Warning,
+            message: "m".into(),
+            rule: Some("RFC 6455 §5.5".into()),
+        },
     ] {
         b.push_event(ev(70, Some(Dir::S2c), kind));
     }
@@ -66,7 +123,11 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
         conn: None,
         dir: None,
         span: Some(StreamSpan { offset: 3, len: 4 }),
-        kind: EventKind::Diagnostic { severity: Severity::Info, message: "ünïcödé ✓ 日本語".into(), rule: None },
+        kind: EventKind::Diagnostic {
+            severity: Severity::Info,
+            message: "ünïcödé ✓ 日本語".into(),
+            rule: None,
+        },
     });
     trace
 }
@@ -86,14 +147,26 @@ fn json_has_the_documented_shape() {
     let value: serde_json::Value = serde_json::from_str(&sample().to_json()).expect("valid JSON");
     assert_eq!(value["format"], "wirelab-trace");
     assert_eq!(value["version"], 1);
-    assert!(value["started_at"].as_str().is_some_and(|s| s.starts_with("2026-11-21T13:00:00")));
+    assert!(
+        value["started_at"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("2026-11-21T13:00:00"))
+    );
     assert_eq!(value["connections"][0]["client"], "127.0.0.1:50000");
     let events = value["events"].as_array().expect("events array");
     assert_eq!(events[0]["kind"], "tcp_connect");
     assert_eq!(events[0]["observed"], "socket");
     assert_eq!(events[0]["conn"], 0);
-    assert!(events.iter().any(|e| e["kind"] == "diagnostic" && e["severity"] == "warning"));
-    assert!(events.iter().any(|e| e["kind"] == "tcp_syn" && e["seq"] == 1));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "diagnostic" && e["severity"] == "warning")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "tcp_syn" && e["seq"] == 1)
+    );
     assert_eq!(value["streams"][0]["dir"], "c2s");
 }
 
