@@ -140,7 +140,6 @@ impl BrowserApi {
             EventKind::WsMessage { .. } if self.failed => {}
             EventKind::WsMessage {
                 opcode,
-                compressed,
                 payload_len,
                 text,
                 close_code,
@@ -148,9 +147,13 @@ impl BrowserApi {
                 ..
             } => match (event.dir, *opcode) {
                 (Some(Dir::S2c), 1 | 2) if self.ready_state == OPEN => {
-                    let data = match (text, *opcode, *compressed) {
-                        (Some(t), 1, false) => preview(t),
-                        (_, 1, _) => format!("(compressed text, {payload_len} bytes on the wire)"),
+                    // Compressed messages arrive inflated; text that could not be decoded
+                    // (not inflatable, not UTF-8) has no `text`.
+                    let data = match (text, *opcode) {
+                        (Some(t), 1) => preview(t),
+                        (None, 1) => {
+                            format!("(text that could not be decoded, {payload_len} bytes)")
+                        }
                         _ => format!("ArrayBuffer/Blob ({payload_len} bytes)"),
                     };
                     emit(

@@ -1,0 +1,287 @@
+//! More real captures (`tests/data/pcap/`, see its README): compressed fragmented messages
+//! from Python `websockets` (the case tshark 4.0.17 inflates wrongly) and headless Chromium
+//! with permessage-deflate. Our dissection must agree with `F.expected.jsonl`: the messages
+//! the generator scripts sent (length, SHA-256 of the inflated payload, close code and
+//! reason), each message's fragment count and compressed flag, every frame's fields as tshark
+//! reads them, and the HTTP start lines and body lengths.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use wirelab::capture::file::read_file;
+use wirelab::trace::{Dir, EventKind, Severity, Trace};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap")
+}
+
+/// Comparable lines per (stream, category); order matters within a category.
+type Facts = BTreeMap<(u64, String), Vec<String>>;
+
+fn push(facts: &mut Facts, stream: u64, category: &str, line: String) {
+    facts
+        .entry((stream, category.to_string()))
+        .or_default()
+        .push(line);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn expected(name: &str) -> Facts {
+    let text = std::fs::read_to_string(data_dir().join(format!("{name}.expected.jsonl"))).unwrap();
+    let mut facts = Facts::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: Value = serde_json::from_str(line).unwrap();
+        let stream = row["stream"].as_u64().unwrap();
+        let dir = row["dir"].as_str().unwrap_or("-");
+        match row["kind"].as_str().unwrap() {
+            "http_request" => push(
+                &mut facts,
+                stream,
+                "http c2s",
+                row["start_line"].as_str().unwrap().to_string(),
+            ),
+            "http_response" => push(
+                &mut facts,
+                stream,
+                "http s2c",
+                format!(
+                    "{} {} body {}",
+                    row["version"].as_str().unwrap(),
+                    row["status"],
+                    row["body_len"].as_u64().unwrap_or(0)
+                ),
+            ),
+            "ws_frame" => push(
+                &mut facts,
+                stream,
+                &format!("frames {dir}"),
+                format!(
+                    "fin {} rsv {} op {} mask {} len {}",
+                    row["fin"],
+                    row["rsv"],
+                    row["opcode"],
+                    row["mask"].as_str().unwrap_or("-"),
+                    row["len"]
+                ),
+            ),
+            "ws_message" => push(
+                &mut facts,
+                stream,
+                &format!("data {dir}"),
+                format!(
+                    "op {} frags {} compressed {} len {} sha {}",
+                    row["opcode"],
+                    row["n_fragments"],
+                    row["compressed"],
+                    row["payload_len"],
+                    row["sha256"].as_str().unwrap()
+                ),
+            ),
+            "ws_control" => {
+                let mut line = format!(
+                    "op {} len {} sha {}",
+                    row["opcode"],
+                    row["payload_len"],
+                    row["sha256"].as_str().unwrap()
+                );
+                if let Some(code) = row["close_code"].as_u64() {
+                    line.push_str(&format!(
+                        " code {code} reason {:?}",
+                        row["close_reason"].as_str().unwrap()
+                    ));
+                }
+                push(&mut facts, stream, &format!("control {dir}"), line);
+            }
+            other => panic!("unknown row kind {other}"),
+        }
+    }
+    facts
+}
+
+fn ours(trace: &Trace) -> Facts {
+    let mut facts = Facts::new();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for e in &trace.events {
+        let Some(stream) = e.conn.map(u64::from) else {
+            continue;
+        };
+        let dir = e.dir.map_or("-", Dir::as_str);
+        match &e.kind {
+            EventKind::HttpRequest {
+                method,
+                target,
+                version,
+                ..
+            } => push(
+                &mut facts,
+                stream,
+                "http c2s",
+                format!("{method} {target} {version}"),
+            ),
+            EventKind::HttpResponse {
+                status,
+                version,
+                body_len,
+                ..
+            } => push(
+                &mut facts,
+                stream,
+                "http s2c",
+                format!("{version} {status} body {body_len}"),
+            ),
+            EventKind::HttpBodyEnd { body_len, .. } => {
+                let line = facts
+                    .get_mut(&(stream, "http s2c".to_string()))
+                    .and_then(|l| l.last_mut())
+                    .expect("a body end follows its response");
+                let head = line.split(" body ").next().unwrap().to_string();
+                *line = format!("{head} body {body_len}");
+            }
+            EventKind::WsFrame {
+                fin,
+                rsv1,
+                rsv2,
+                rsv3,
+                opcode,
+                mask_key,
+                payload_len,
+                ..
+            } => {
+                let rsv = u8::from(*rsv1) << 2 | u8::from(*rsv2) << 1 | u8::from(*rsv3);
+                push(
+                    &mut facts,
+                    stream,
+                    &format!("frames {dir}"),
+                    format!(
+                        "fin {} rsv {rsv} op {opcode} mask {} len {payload_len}",
+                        u8::from(*fin),
+                        mask_key.as_deref().unwrap_or("-")
+                    ),
+                );
+            }
+            EventKind::WsMessage {
+                opcode,
+                fragments,
+                compressed,
+                payload_len,
+                text,
+                data_b64,
+                close_code,
+                close_reason,
+                ..
+            } => {
+                let payload: Vec<u8> = match (text, data_b64) {
+                    (Some(t), _) => t.as_bytes().to_vec(),
+                    (None, Some(d)) => b64.decode(d).unwrap(),
+                    (None, None) => {
+                        let mut p = Vec::new();
+                        if let Some(c) = close_code {
+                            p.extend_from_slice(&c.to_be_bytes());
+                        }
+                        p.extend_from_slice(close_reason.as_deref().unwrap_or("").as_bytes());
+                        p
+                    }
+                };
+                assert_eq!(payload.len() as u64, *payload_len, "decoded length");
+                let sha = hex(&Sha256::digest(&payload));
+                if *opcode >= 8 {
+                    let mut line = format!("op {opcode} len {payload_len} sha {sha}");
+                    if let Some(code) = close_code {
+                        line.push_str(&format!(
+                            " code {code} reason {:?}",
+                            close_reason.as_deref().unwrap_or("")
+                        ));
+                    }
+                    push(&mut facts, stream, &format!("control {dir}"), line);
+                } else {
+                    push(
+                        &mut facts,
+                        stream,
+                        &format!("data {dir}"),
+                        format!(
+                            "op {opcode} frags {fragments} compressed {compressed} len {payload_len} sha {sha}"
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    facts
+}
+
+fn check(name: &str) -> Trace {
+    let (trace, stats) = read_file(&data_dir().join(format!("{name}.pcap")), false).unwrap();
+    assert_eq!(stats.undecodable, 0, "{name}: every packet decodes");
+    let (want, got) = (expected(name), ours(&trace));
+    let mut problems = Vec::new();
+    for key in want
+        .keys()
+        .chain(got.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let (e, a) = (want.get(key), got.get(key));
+        if e != a {
+            problems.push(format!(
+                "stream {} {}:\n  expected {:#?}\n  ours     {:#?}",
+                key.0,
+                key.1,
+                e.cloned().unwrap_or_default(),
+                a.cloned().unwrap_or_default()
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{name} differs from what was sent:\n{}",
+        problems.join("\n")
+    );
+    // Nothing here is wrong on the wire: no warnings or errors.
+    let bad: Vec<_> = trace
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(&e.kind, EventKind::Diagnostic { severity, .. } if *severity >= Severity::Warning)
+        })
+        .collect();
+    assert!(bad.is_empty(), "{name}: {bad:#?}");
+    trace
+}
+
+#[test]
+fn ws_fragmented_deflate() {
+    let trace = check("ws_fragmented_deflate");
+    // The continuation frames carry RSV1 = 0 and the message is still compressed as a whole.
+    let sizes: Vec<(u64, Option<u64>)> = trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::WsMessage {
+                opcode: 1,
+                payload_len,
+                wire_payload_len,
+                ..
+            } if e.dir == Some(Dir::C2s) => Some((*payload_len, *wire_payload_len)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sizes.len(), 3);
+    assert_eq!(sizes[0].0, 24);
+    assert!(sizes.iter().all(|(_, wire)| wire.is_some()));
+    assert!(
+        sizes[1].1.unwrap() < 900 / 10,
+        "900 repeated bytes compress well"
+    );
+}
+
+#[test]
+fn ws_chromium() {
+    check("ws_chromium");
+}
