@@ -85,8 +85,26 @@ impl FileSummary {
 pub fn read_file(path: &Path, keep_streams: bool) -> Result<(Trace, FileStats), FileError> {
     let mut packets = Packets::open(path)?;
     let mut work = Work::new(source(path), Mode::Trace { keep_streams }, None);
-    let read_error = work.run(&mut packets);
+    let read_error = work.run(&mut packets, None);
     let b = work.finish(read_error);
+    Ok((b.builder.into_trace(), b.stats))
+}
+
+/// [`read_file`], calling `progress(bytes_done, bytes_total)` every few thousand packets (for
+/// a progress bar). `bytes_done` is estimated from the packets read (captured bytes plus a
+/// record header each), capped at the file's size, and equals it at the end.
+pub fn read_file_with_progress(
+    path: &Path,
+    keep_streams: bool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Trace, FileStats), FileError> {
+    let total = std::fs::metadata(path).map_or(0, |m| m.len());
+    let mut packets = Packets::open(path)?;
+    let mut work = Work::new(source(path), Mode::Trace { keep_streams }, None);
+    let mut report = |done: u64| progress(done.min(total), total);
+    let read_error = work.run(&mut packets, Some(&mut report));
+    let b = work.finish(read_error);
+    progress(total, total);
     Ok((b.builder.into_trace(), b.stats))
 }
 
@@ -115,7 +133,7 @@ pub fn summarize_file(path: &Path, threads: usize) -> Result<FileSummary, FileEr
                         flows: HashMap::new(),
                     };
                     let mut work = Work::new(source, Mode::Count, Some(shard));
-                    let read_error = work.run(&mut packets);
+                    let read_error = work.run(&mut packets, None);
                     // Only the first shard reports the file-level notes (every shard saw
                     // the same packets, so they would all report the same).
                     work.finish(if index == 0 { read_error } else { None })
@@ -213,12 +231,28 @@ impl Work {
         }
     }
 
-    /// Processes every packet; returns why reading stopped early, if it did.
-    fn run(&mut self, packets: &mut Packets) -> Option<String> {
+    /// Processes every packet; returns why reading stopped early, if it did. `progress`
+    /// gets an estimate of the bytes read so far, every 4096 packets.
+    fn run(
+        &mut self,
+        packets: &mut Packets,
+        mut progress: Option<&mut dyn FnMut(u64)>,
+    ) -> Option<String> {
         let link = packets.link;
+        // File header, then per packet its captured bytes and a record header (16 bytes in
+        // pcap, about 32 in pcapng).
+        let mut bytes: u64 = 24;
         loop {
             match packets.next_packet() {
-                Ok(Some((ts_us, data))) => self.packet(ts_us, data, link),
+                Ok(Some((ts_us, data))) => {
+                    if let Some(report) = progress.as_mut() {
+                        bytes = bytes.saturating_add(data.len() as u64 + 24);
+                        if self.stats.packets % 4096 == 0 {
+                            report(bytes);
+                        }
+                    }
+                    self.packet(ts_us, data, link)
+                }
                 Ok(None) => return None,
                 Err(e) => return Some(e),
             }
