@@ -8,8 +8,19 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use wirelab::lab::scenario::{FRAGMENTS, filler_binary, filler_text};
-use wirelab::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario, scenarios};
+use wirelab::lab::{
+    CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario, scenarios,
+};
 use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
+
+/// The socket tap alone: these tests pin down the socket-level trace (packet mode, which
+/// adds TCP packet events, is tested in `lab_packet.rs`).
+fn socket_lab() -> LabConfig {
+    LabConfig {
+        capture: CaptureMode::Socket,
+        ..LabConfig::default()
+    }
+}
 
 fn kinds(trace: &Trace) -> Vec<&'static str> {
     trace.events.iter().map(|e| e.kind.name()).collect()
@@ -203,7 +214,7 @@ fn the_catalogue_lists_every_scenario() {
 
 #[test]
 fn an_unknown_scenario_names_the_valid_ones() {
-    let err = run_scenario("ws-nope", LabConfig::default())
+    let err = run_scenario("ws-nope", socket_lab())
         .unwrap_err()
         .to_string();
     assert!(err.contains("unknown scenario \"ws-nope\""), "{err}");
@@ -215,7 +226,7 @@ fn an_unknown_scenario_names_the_valid_ones() {
 
 #[test]
 fn http_get_round_trip() {
-    let trace = run_scenario("http-get", LabConfig::default()).unwrap();
+    let trace = run_scenario("http-get", socket_lab()).unwrap();
     check_lab_source(&trace, "http-get");
     assert_eq!(trace.connections.len(), 1);
     assert_eq!(trace.connections[0].label.as_deref(), Some("client"));
@@ -336,7 +347,7 @@ fn check_ws_echo(trace: &Trace) {
 
 #[test]
 fn ws_echo_round_trip() {
-    let trace = run_scenario("ws-echo", LabConfig::default()).unwrap();
+    let trace = run_scenario("ws-echo", socket_lab()).unwrap();
     check_lab_source(&trace, "ws-echo");
     check_ws_echo(&trace);
     // The trace survives its own format.
@@ -345,7 +356,7 @@ fn ws_echo_round_trip() {
 
 #[test]
 fn ws_chat_round_trip() {
-    let trace = run_scenario("ws-chat", LabConfig::default()).unwrap();
+    let trace = run_scenario("ws-chat", socket_lab()).unwrap();
     check_lab_source(&trace, "ws-chat");
     let labels: Vec<Option<&str>> = trace
         .connections
@@ -377,7 +388,7 @@ fn ws_chat_round_trip() {
 
 #[test]
 fn ws_push_round_trip() {
-    let trace = run_scenario("ws-push", LabConfig::default()).unwrap();
+    let trace = run_scenario("ws-push", socket_lab()).unwrap();
     check_lab_source(&trace, "ws-push");
     check_upgrade(&trace, 0, "/push?interval_ms=200");
     let ticks: Vec<String> = messages(&trace)
@@ -395,7 +406,7 @@ fn ws_push_round_trip() {
 
 #[test]
 fn ws_subprotocol_round_trip() {
-    let trace = run_scenario("ws-subprotocol", LabConfig::default()).unwrap();
+    let trace = run_scenario("ws-subprotocol", socket_lab()).unwrap();
     check_lab_source(&trace, "ws-subprotocol");
     check_upgrade(&trace, 0, "/subprotocol");
     let request = trace
@@ -460,7 +471,7 @@ fn pump(
 
 #[test]
 fn step_mode_advances_one_stage_per_step() {
-    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    let lab = Lab::start(socket_lab(), None).unwrap();
     lab.send(LabCommand::Start {
         scenario: "ws-echo".to_string(),
         mode: RunMode::Step,
@@ -546,7 +557,7 @@ fn step_mode_advances_one_stage_per_step() {
 #[test]
 fn step_mode_holds_the_server_until_its_stage() {
     // After connect + upgrade request, the 101 must not have been sent: the server waits.
-    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    let lab = Lab::start(socket_lab(), None).unwrap();
     lab.send(LabCommand::Start {
         scenario: "ws-push".to_string(),
         mode: RunMode::Step,
@@ -593,7 +604,7 @@ fn step_mode_holds_the_server_until_its_stage() {
 
 #[test]
 fn reset_mid_step_then_a_fresh_run_works() {
-    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    let lab = Lab::start(socket_lab(), None).unwrap();
     lab.send(LabCommand::Start {
         scenario: "ws-echo".to_string(),
         mode: RunMode::Step,
@@ -640,11 +651,19 @@ fn reset_mid_step_then_a_fresh_run_works() {
 
 #[test]
 fn starting_an_unknown_scenario_fails_with_the_valid_names() {
-    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    let lab = Lab::start(socket_lab(), None).unwrap();
     lab.send(LabCommand::Start {
         scenario: "nope".to_string(),
         mode: RunMode::Run,
     });
+    assert_eq!(
+        lab.recv_timeout(Duration::from_secs(10)),
+        Some(LabUpdate::CaptureMode {
+            packets: false,
+            reason: None
+        }),
+        "the lab says first that it uses the socket tap alone, as asked"
+    );
     match lab.recv_timeout(Duration::from_secs(10)) {
         Some(LabUpdate::Failed(message)) => {
             assert!(message.contains("unknown scenario \"nope\""), "{message}");
@@ -657,7 +676,7 @@ fn starting_an_unknown_scenario_fails_with_the_valid_names() {
 #[test]
 fn push_with_a_count_closes_with_done_and_subprotocol_without_overlap_says_so() {
     use tungstenite::Message;
-    let lab = Lab::start(LabConfig::default(), None).unwrap();
+    let lab = Lab::start(socket_lab(), None).unwrap();
     let addr = lab.server_addr();
     let stream = std::net::TcpStream::connect(addr).unwrap();
     stream

@@ -3,9 +3,16 @@
 //! so killing the program loses nothing already captured). Stopped promptly with
 //! `pcap_breakloop` (in immediate mode libpcap does not return on its read timeout while the
 //! link is idle).
+//!
+//! Two modes ([`LiveMode`]): a full trace (reassembly and dissection, for the Capture view and
+//! `wirelab capture`), or only the TCP packet events (`tcp_syn` … `tcp_rst` with relative
+//! seq/ack), which the lab merges with what its socket tap saw — the tap already has the
+//! bytes, so payloads are neither reassembled nor dissected twice.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
@@ -19,9 +26,28 @@ use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
 
-use super::packet::{Decoded, LinkType, decode};
+use super::packet::{Decoded, LinkType, TcpPacket, decode};
 use crate::reassembly::{Reassembler, Segment};
-use crate::trace::{Source, Trace, TraceBuilder, TraceUpdate};
+use crate::trace::{
+    Connection, Dir, Event, EventKind, Source, TcpSegment, Trace, TraceBuilder, TraceUpdate,
+};
+
+/// What a live capture produces.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LiveMode {
+    /// A full trace: every connection reassembled and dissected.
+    #[default]
+    Trace,
+    /// Only connections and TCP packet events (`tcp_syn`, `tcp_syn_ack`, the handshake's
+    /// `tcp_ack`, `tcp_fin`, the `tcp_ack` of each FIN, `tcp_rst`) with relative seq/ack, for
+    /// connections whose SYN was seen. Payloads are not kept (a header-sized snap length
+    /// when nothing is written to a file).
+    TcpEvents,
+}
+
+/// Snap length in [`LiveMode::TcpEvents`] without a file: the largest link + IPv6 + TCP
+/// header with options (14 + 40 + 60) fits.
+const HEADERS_SNAPLEN: i32 = 256;
 
 /// What to capture.
 #[derive(Clone, Debug)]
@@ -170,6 +196,16 @@ impl LiveCapture {
         options: LiveOptions,
         notify: Option<Box<dyn Fn() + Send + Sync>>,
     ) -> Result<LiveCapture, LiveError> {
+        Self::start_with(options, LiveMode::Trace, notify)
+    }
+
+    /// [`LiveCapture::start`] in the given mode.
+    pub fn start_with(
+        options: LiveOptions,
+        mode: LiveMode,
+        notify: Option<Box<dyn Fn() + Send + Sync>>,
+    ) -> Result<LiveCapture, LiveError> {
+        let headers_only = mode == LiveMode::TcpEvents && options.write.is_none();
         let device = options.device.clone();
         let open_error = |e: pcap::Error| {
             let detail = e.to_string();
@@ -191,9 +227,14 @@ impl LiveCapture {
         let mut cap = pcap::Capture::from_device(options.device.as_str())
             .map_err(open_error)?
             .promisc(false)
-            .snaplen(262_144)
+            .snaplen(if headers_only {
+                HEADERS_SNAPLEN
+            } else {
+                262_144
+            })
             .immediate_mode(true)
-            .buffer_size(64 * 1024 * 1024)
+            // Headers only need far less kernel buffer than whole packets.
+            .buffer_size(if headers_only { 4 } else { 64 } * 1024 * 1024)
             .timeout(200)
             .open()
             .map_err(open_error)?;
@@ -225,6 +266,7 @@ impl LiveCapture {
                     link,
                     writer,
                     options,
+                    mode,
                     &tx,
                     notify.as_deref(),
                     &thread_stop,
@@ -299,6 +341,7 @@ fn capture_loop(
     link: LinkType,
     mut writer: Option<PcapNgFile>,
     options: LiveOptions,
+    mode: LiveMode,
     tx: &Sender<LiveUpdate>,
     notify: Option<&(dyn Fn() + Send + Sync)>,
     stop: &std::sync::atomic::AtomicBool,
@@ -322,6 +365,7 @@ fn capture_loop(
     send(LiveUpdate::Started(builder.trace().clone()));
     let start_us = started.timestamp_micros();
     let mut reassembler = Reassembler::new();
+    let mut tcp_events = TcpEventTracker::default();
     let mut stats = LiveStats::default();
     let mut last_stats = Instant::now();
     let mut error = None;
@@ -356,20 +400,26 @@ fn capture_loop(
                 let t_us = ts_us - start_us;
                 last_t = last_t.max(t_us);
                 if let Ok(Decoded::Tcp(tcp)) = decode(link, packet.data) {
-                    reassembler.push(
-                        &Segment {
-                            t_us,
-                            src: tcp.src,
-                            dst: tcp.dst,
-                            seq: tcp.seq,
-                            ack: tcp.ack,
-                            flags: tcp.flags,
-                            window: tcp.window,
-                            payload: tcp.payload,
-                            wire_len: tcp.wire_len,
-                        },
-                        &mut builder,
-                    );
+                    if mode == LiveMode::TcpEvents {
+                        for u in tcp_events.push(t_us, &tcp) {
+                            let _ = tx.send(LiveUpdate::Trace(u));
+                        }
+                    } else {
+                        reassembler.push(
+                            &Segment {
+                                t_us,
+                                src: tcp.src,
+                                dst: tcp.dst,
+                                seq: tcp.seq,
+                                ack: tcp.ack,
+                                flags: tcp.flags,
+                                window: tcp.window,
+                                payload: tcp.payload,
+                                wire_len: tcp.wire_len,
+                            },
+                            &mut builder,
+                        );
+                    }
                 }
                 for u in builder.take_updates() {
                     let _ = tx.send(LiveUpdate::Trace(u));
@@ -399,10 +449,273 @@ fn capture_loop(
     send(LiveUpdate::Stopped { stats, error });
 }
 
+/// A 4-tuple in a canonical order, so both directions map to one key.
+fn flow_key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// One connection's state in [`TcpEventTracker`].
+#[derive(Debug)]
+struct TcpFlow {
+    conn: u32,
+    client: SocketAddr,
+    /// Initial sequence numbers, client's then server's.
+    isn: [Option<u32>; 2],
+    /// The client's first segment after the SYN-ACK was seen.
+    handshake_acked: bool,
+    /// Per direction: the sequence number just past the FIN, once sent.
+    fin_end: [Option<u32>; 2],
+    /// Per direction: that FIN was acknowledged.
+    fin_acked: [bool; 2],
+}
+
+fn side(dir: Dir) -> usize {
+    match dir {
+        Dir::C2s => 0,
+        Dir::S2c => 1,
+    }
+}
+
+/// Turns TCP headers into packet events without touching payloads ([`LiveMode::TcpEvents`]).
+/// Sequence numbers are relative to each direction's ISN, as tshark shows them (and as
+/// [`Reassembler`] numbers them); only connections whose SYN was seen are tracked.
+#[derive(Debug, Default)]
+struct TcpEventTracker {
+    flows: HashMap<(SocketAddr, SocketAddr), TcpFlow>,
+    next_conn: u32,
+}
+
+impl TcpEventTracker {
+    /// The updates one packet causes: a new connection, then its event (if any).
+    fn push(&mut self, t_us: i64, tcp: &TcpPacket<'_>) -> Vec<TraceUpdate> {
+        let mut out = Vec::new();
+        let key = flow_key(tcp.src, tcp.dst);
+        let flags = tcp.flags;
+        let opens = flags.syn && !flags.ack;
+        // A SYN with a new ISN on a known 4-tuple is a new connection reusing it.
+        if opens
+            && self
+                .flows
+                .get(&key)
+                .is_some_and(|f| f.isn[0] != Some(tcp.seq))
+        {
+            self.flows.remove(&key);
+        }
+        if opens && !self.flows.contains_key(&key) {
+            let conn = self.next_conn;
+            self.next_conn = self.next_conn.wrapping_add(1);
+            out.push(TraceUpdate::Connection(Connection {
+                id: conn,
+                client: tcp.src.to_string(),
+                server: tcp.dst.to_string(),
+                label: None,
+            }));
+            self.flows.insert(
+                key,
+                TcpFlow {
+                    conn,
+                    client: tcp.src,
+                    isn: [None, None],
+                    handshake_acked: false,
+                    fin_end: [None, None],
+                    fin_acked: [false, false],
+                },
+            );
+        }
+        let Some(flow) = self.flows.get_mut(&key) else {
+            // Started before the capture: nothing to number it by.
+            return out;
+        };
+        let dir = if tcp.src == flow.client {
+            Dir::C2s
+        } else {
+            Dir::S2c
+        };
+        let (this, other) = (side(dir), side(dir.reverse()));
+        if flags.syn {
+            if let Some(isn) = flow.isn.get_mut(this) {
+                isn.get_or_insert(tcp.seq);
+            }
+        }
+        let isn = match flow.isn.get(this).copied().flatten() {
+            Some(isn) => isn,
+            // A reset answering a SYN (nothing listens): its sequence number starts nothing.
+            None if flags.rst => tcp.seq,
+            // A segment before this direction's SYN (e.g. a stray retransmission): skip it.
+            None => return out,
+        };
+        let other_isn = flow.isn.get(other).copied().flatten();
+        let segment = TcpSegment {
+            seq: tcp.seq.wrapping_sub(isn),
+            ack: match (flags.ack, other_isn) {
+                (true, Some(o)) => tcp.ack.wrapping_sub(o),
+                (true, None) => tcp.ack,
+                (false, _) => 0,
+            },
+            window: Some(u32::from(tcp.window)),
+            len: tcp.wire_len,
+        };
+        // Whether this segment acknowledges the other direction's FIN for the first time.
+        let acks_fin = flags.ack
+            && !flow.fin_acked.get(other).copied().unwrap_or(true)
+            && flow
+                .fin_end
+                .get(other)
+                .copied()
+                .flatten()
+                // Serial-number comparison (RFC 1982): ack at or past the FIN's end.
+                .is_some_and(|end| tcp.ack.wrapping_sub(end) < 1 << 31);
+        if acks_fin && let Some(acked) = flow.fin_acked.get_mut(other) {
+            *acked = true;
+        }
+        let kind = if flags.rst {
+            Some(EventKind::TcpRst(segment))
+        } else if flags.syn && flags.ack {
+            Some(EventKind::TcpSynAck(segment))
+        } else if flags.syn {
+            Some(EventKind::TcpSyn(segment))
+        } else if flags.fin {
+            if let Some(end) = flow.fin_end.get_mut(this) {
+                // The FIN takes one sequence number after the segment's data.
+                end.get_or_insert(tcp.seq.wrapping_add(tcp.wire_len).wrapping_add(1));
+            }
+            Some(EventKind::TcpFin(segment))
+        } else if dir == Dir::C2s && !flow.handshake_acked && other_isn.is_some() {
+            // The third segment of the handshake (it may already carry data).
+            Some(EventKind::TcpAck(segment))
+        } else if acks_fin {
+            Some(EventKind::TcpAck(segment))
+        } else {
+            None
+        };
+        if !flags.syn && dir == Dir::C2s {
+            flow.handshake_acked = true;
+        }
+        let conn = flow.conn;
+        let done = flags.rst || flow.fin_acked.iter().all(|a| *a);
+        if done {
+            // Fully closed: forget it, so the tracker does not grow with every connection.
+            self.flows.remove(&key);
+        }
+        if let Some(kind) = kind {
+            out.push(TraceUpdate::Event(Event {
+                t_us,
+                conn: Some(conn),
+                dir: Some(dir),
+                span: None,
+                kind,
+            }));
+        }
+        out
+    }
+}
+
 fn read_stats(cap: &mut pcap::Capture<pcap::Active>, stats: &mut LiveStats) {
     if let Ok(s) = cap.stats() {
         stats.received = s.received;
         stats.dropped = s.dropped;
         stats.if_dropped = s.if_dropped;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::reassembly::TcpFlags;
+
+    const C: &str = "127.0.0.1:50000";
+    const S: &str = "127.0.0.1:8088";
+
+    fn packet(dir: Dir, seq: u32, ack: u32, flags: &str, len: u32) -> TcpPacket<'static> {
+        let (c, s) = (C.parse().unwrap(), S.parse().unwrap());
+        let (src, dst) = match dir {
+            Dir::C2s => (c, s),
+            Dir::S2c => (s, c),
+        };
+        TcpPacket {
+            src,
+            dst,
+            seq,
+            ack,
+            flags: TcpFlags {
+                syn: flags.contains('S'),
+                ack: flags.contains('A'),
+                fin: flags.contains('F'),
+                rst: flags.contains('R'),
+            },
+            window: 100,
+            payload: b"",
+            wire_len: len,
+        }
+    }
+
+    fn events(updates: Vec<TraceUpdate>) -> Vec<(String, Option<Dir>, u32, u32, u32)> {
+        updates
+            .into_iter()
+            .filter_map(|u| match u {
+                TraceUpdate::Event(e) => {
+                    let (seq, ack, len) = match &e.kind {
+                        EventKind::TcpSyn(s)
+                        | EventKind::TcpSynAck(s)
+                        | EventKind::TcpAck(s)
+                        | EventKind::TcpFin(s)
+                        | EventKind::TcpRst(s) => (s.seq, s.ack, s.len),
+                        _ => (0, 0, 0),
+                    };
+                    Some((e.kind.name().to_string(), e.dir, seq, ack, len))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn handshake_data_and_teardown_with_relative_numbers() {
+        let mut t = TcpEventTracker::default();
+        let (ci, si) = (1000u32, u32::MAX - 5); // the server's numbers wrap around
+        let mut all = Vec::new();
+        let mut push = |p: TcpPacket<'static>| all.extend(t.push(0, &p));
+        push(packet(Dir::C2s, ci, 0, "S", 0));
+        push(packet(Dir::S2c, si, ci + 1, "SA", 0));
+        push(packet(Dir::C2s, ci + 1, si.wrapping_add(1), "A", 0));
+        push(packet(Dir::C2s, ci + 1, si.wrapping_add(1), "A", 10)); // data: no event
+        push(packet(Dir::S2c, si.wrapping_add(1), ci + 11, "A", 20)); // data: no event
+        push(packet(Dir::S2c, si.wrapping_add(21), ci + 11, "FA", 0)); // server closes first
+        push(packet(Dir::C2s, ci + 11, si.wrapping_add(22), "A", 0));
+        push(packet(Dir::C2s, ci + 11, si.wrapping_add(22), "FA", 0));
+        push(packet(Dir::S2c, si.wrapping_add(22), ci + 12, "A", 0));
+        assert!(matches!(&all[0], TraceUpdate::Connection(c) if c.client == C && c.server == S));
+        let got = events(all);
+        let want = [
+            ("tcp_syn", Dir::C2s, 0, 0, 0),
+            ("tcp_syn_ack", Dir::S2c, 0, 1, 0),
+            ("tcp_ack", Dir::C2s, 1, 1, 0),
+            ("tcp_fin", Dir::S2c, 21, 11, 0),
+            ("tcp_ack", Dir::C2s, 11, 22, 0),
+            ("tcp_fin", Dir::C2s, 11, 22, 0),
+            ("tcp_ack", Dir::S2c, 22, 12, 0),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, d, s, a, l)| (k.to_string(), Some(*d), *s, *a, *l))
+            .collect();
+        assert_eq!(got, want);
+        assert!(t.flows.is_empty(), "a closed connection is forgotten");
+    }
+
+    #[test]
+    fn unknown_connections_are_skipped_and_reused_tuples_start_afresh() {
+        let mut t = TcpEventTracker::default();
+        // Mid-connection traffic (no SYN seen): nothing.
+        assert!(t.push(0, &packet(Dir::C2s, 5, 5, "A", 10)).is_empty());
+        assert!(t.push(0, &packet(Dir::S2c, 5, 5, "FA", 0)).is_empty());
+        let first = t.push(1, &packet(Dir::C2s, 100, 0, "S", 0));
+        assert!(matches!(&first[0], TraceUpdate::Connection(c) if c.id == 0));
+        // A RST ends it; a new SYN on the same 4-tuple is connection 1.
+        let rst = events(t.push(2, &packet(Dir::S2c, 0, 101, "RA", 0)));
+        assert_eq!(rst[0].0, "tcp_rst");
+        let second = t.push(3, &packet(Dir::C2s, 900, 0, "S", 0));
+        assert!(matches!(&second[0], TraceUpdate::Connection(c) if c.id == 1));
     }
 }

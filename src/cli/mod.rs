@@ -219,6 +219,7 @@ fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
             bind: args.bind,
             // A person watches the diagram fill in.
             pace_ms: 120,
+            ..LabConfig::default()
         },
         open: args.open,
         scenario: args.scenario,
@@ -278,22 +279,21 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let Some(scenario) = args.scenario.as_deref() else {
         bail!("name a scenario (see `wirelab run --list`)");
     };
-    match args.capture {
-        CaptureMode::Packet => bail!(
-            "--capture packet: packet capture (libpcap) is not in this build yet; \
-             use --capture socket (what auto chooses now)"
-        ),
-        CaptureMode::Auto | CaptureMode::Socket => {}
-    }
+    let capture = match args.capture {
+        CaptureMode::Auto => lab::CaptureMode::Auto,
+        CaptureMode::Socket => lab::CaptureMode::Socket,
+        CaptureMode::Packet => lab::CaptureMode::Packet,
+    };
     let style = style(args.no_color, args.frames, args.notes);
     let config = LabConfig {
         bind: args.bind,
         pace_ms: 0,
+        capture,
     };
     let trace = if args.step {
         run_stepping(scenario, config, style)?
     } else {
-        let trace = lab::run_scenario(scenario, config)?;
+        let trace = lab::run_scenario_observed(scenario, config, say_capture_mode)?;
         let stdout = io::stdout();
         let mut out = stdout.lock();
         terminal::write_timeline(&trace, &mut out, style)?;
@@ -305,6 +305,17 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         eprintln!("trace written to {}", path.display());
     }
     Ok(())
+}
+
+/// One line on stderr when `--capture auto` goes on without packets, saying why.
+fn say_capture_mode(update: &LabUpdate) {
+    if let LabUpdate::CaptureMode {
+        packets: false,
+        reason: Some(reason),
+    } = update
+    {
+        eprintln!("wirelab: socket tap only, no packets: {reason}");
+    }
 }
 
 /// Waits for the next lab update, for at most `timeout`.
@@ -369,6 +380,7 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
                     lab.send(LabCommand::Step);
                 }
             }
+            update @ LabUpdate::CaptureMode { .. } => say_capture_mode(&update),
             LabUpdate::Finished => break,
             LabUpdate::Failed(message) => bail!("the run failed: {message}"),
         }
@@ -402,6 +414,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let lab = start_lab(LabConfig {
         bind: args.bind,
         pace_ms: 0,
+        ..LabConfig::default()
     })?;
     let addr = lab.server_addr();
     if !addr.ip().is_loopback() {

@@ -4,19 +4,39 @@
 //!
 //! Every update leaves through [`Collector`] while its lock is held, so a view sees them in
 //! the order they happened (`RunStarted` first, then trace changes and stage updates).
+//!
+//! In packet mode the live capture's TCP packet events (SYN, SYN-ACK, ACK, FIN, RST with
+//! relative seq/ack) are merged into the same connections, matched by the client's address.
+//! Events are append-only (api events point at earlier indices), so time order is kept by
+//! holding back the socket observations a packet must precede: a connection opens (connect,
+//! accept) once its handshake's ACK was captured, a client EOF waits for the client's FIN,
+//! the server's close for the server's FIN — each for at most [`WITNESS_TIMEOUT`]. Held items
+//! of a connection are merged by time. Packet timestamps are wall clock; the run's `t_us`
+//! clock is an `Instant`, and both are taken at the same moment when the run starts.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tokio::sync::Notify;
 
 use super::tap::TapRecord;
 use super::{LabUpdate, RunMode};
-use crate::trace::{Dir, Event, EventKind, Observed, Side, Source, Trace, TraceBuilder};
+use crate::capture::live::LiveUpdate;
+use crate::trace::{
+    Dir, Event, EventKind, Observed, Side, Source, Trace, TraceBuilder, TraceUpdate,
+};
+
+/// How long a socket observation is held back waiting for the packet that precedes it
+/// (see the module docs). Only a capture that lost packets or lags this far behind makes
+/// the merge fall back to arrival order.
+pub const WITNESS_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long a connection seen only in packets (a SYN whose accept never came) is kept.
+const STRAY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The label of connections the lab did not make (a browser, `curl`, a test's raw socket).
 pub const EXTERNAL_LABEL: &str = "external";
@@ -53,38 +73,161 @@ impl EventMatch {
     }
 }
 
-/// A lab client announced before its `connect()`, so that the server's accept of it is paired
-/// with the client's own connect time and label.
+/// A connection not yet in the trace: a lab client announced before its `connect()` (so the
+/// server's accept of it is paired with the client's own connect time and label), or, in
+/// packet mode, any connection whose handshake packets are still awaited.
 struct Pending {
     label: String,
+    /// Announced by [`Collector::expect_client`]: wait for its connect as well.
+    lab_client: bool,
     connected: Option<Instant>,
     accepted: Option<(Instant, SocketAddr)>,
-    /// Records that arrived after the accept but before the client reported its connect.
+    /// Records that arrived before the connection could open.
     held: Vec<TapRecord>,
+    /// Packet events so far, with their wall-clock time in microseconds.
+    packets: Vec<(i64, Event)>,
+    created: Instant,
+    /// When only the handshake packets were still missing.
+    waiting_since: Option<Instant>,
+}
+
+impl Pending {
+    fn new(label: &str, lab_client: bool) -> Pending {
+        Pending {
+            label: label.to_string(),
+            lab_client,
+            connected: None,
+            accepted: None,
+            held: Vec::new(),
+            packets: Vec::new(),
+            created: Instant::now(),
+            waiting_since: None,
+        }
+    }
+
+    /// The socket side is complete: accepted, and connected if it is a lab client.
+    fn socket_ready(&self) -> bool {
+        self.accepted.is_some() && (!self.lab_client || self.connected.is_some())
+    }
+
+    /// The handshake's last segment (or a reset) was captured.
+    fn handshake_seen(&self) -> bool {
+        self.packets.iter().any(|(_, e)| {
+            matches!(e.kind, EventKind::TcpRst(_))
+                || (matches!(e.kind, EventKind::TcpAck(_)) && e.dir == Some(Dir::C2s))
+        })
+    }
+}
+
+/// Something to add to an open connection, merged by time while items are held back.
+enum Item {
+    /// A tap record.
+    Record(TapRecord),
+    /// A socket-level event (the client's connect, the server's accept) at an instant.
+    Socket(Instant, EventKind),
+    /// A packet event, its `t_us` on the run's clock (not yet clamped).
+    Packet(Event),
+}
+
+fn record_at(record: &TapRecord) -> Instant {
+    match record {
+        TapRecord::Accept { at, .. }
+        | TapRecord::Data { at, .. }
+        | TapRecord::Eof { at, .. }
+        | TapRecord::Closed { at, .. } => *at,
+    }
 }
 
 struct ConnState {
     id: u32,
     eof: bool,
     closed: bool,
+    /// Items waiting to be applied (packet mode only holds; otherwise at most one).
+    queue: Vec<Item>,
+    /// Since when the first queued item has been waiting for its packet.
+    held_since: Option<Instant>,
+    /// FIN captured, client→server and server→client.
+    fin: [bool; 2],
+    /// RST captured.
+    rst: bool,
+    /// An ACK was captured after both FINs: the teardown is complete on the wire.
+    acked_after_fins: bool,
+}
+
+impl ConnState {
+    fn new(id: u32) -> ConnState {
+        ConnState {
+            id,
+            eof: false,
+            closed: false,
+            queue: Vec::new(),
+            held_since: None,
+            fin: [false, false],
+            rst: false,
+            acked_after_fins: false,
+        }
+    }
+
+    /// Notes what a packet event tells about the teardown.
+    fn saw_packet(&mut self, event: &Event) {
+        match (&event.kind, event.dir) {
+            (EventKind::TcpFin(_), Some(Dir::C2s)) => self.fin[0] = true,
+            (EventKind::TcpFin(_), Some(Dir::S2c)) => self.fin[1] = true,
+            (EventKind::TcpRst(_), _) => self.rst = true,
+            (EventKind::TcpAck(_), _) if self.fin == [true, true] => self.acked_after_fins = true,
+            _ => {}
+        }
+    }
+
+    /// Whether `item` must wait for a packet not captured yet: the client's EOF follows its
+    /// FIN, the server's close its own FIN (or a RST either way).
+    fn waits_for_packet(&self, item: &Item) -> bool {
+        match item {
+            Item::Record(TapRecord::Eof { .. }) => !self.fin[0] && !self.rst,
+            Item::Record(TapRecord::Closed { .. }) => !self.fin[1] && !self.rst,
+            _ => false,
+        }
+    }
 }
 
 struct Run {
     builder: TraceBuilder,
     t0: Instant,
+    /// Wall-clock microseconds of `t_us == 0` (taken together with `t0`).
+    started_us: i64,
     last_t_us: i64,
     conns: HashMap<SocketAddr, ConnState>,
+    /// Packet events are merged (packet mode).
+    packets: bool,
+    /// Packets captured before this wall-clock time belong to an earlier run.
+    packets_from_us: Option<i64>,
 }
 
 impl Run {
-    /// Microseconds since the run's start. Records from different tasks can reach the
-    /// collector slightly out of time order; clamping keeps the trace's events in time order
-    /// (the order they were observed in).
-    fn t_us(&mut self, at: Instant) -> i64 {
-        let t =
-            i64::try_from(at.saturating_duration_since(self.t0).as_micros()).unwrap_or(i64::MAX);
+    /// Microseconds since the run's start, as measured (may go backwards across tasks).
+    fn raw_t(&self, at: Instant) -> i64 {
+        i64::try_from(at.saturating_duration_since(self.t0).as_micros()).unwrap_or(i64::MAX)
+    }
+
+    /// Records from different tasks can reach the collector slightly out of time order;
+    /// clamping keeps the trace's events in time order (the order they were observed in).
+    fn clamp(&mut self, t: i64) -> i64 {
         self.last_t_us = self.last_t_us.max(t);
         self.last_t_us
+    }
+
+    /// Microseconds since the run's start, clamped (see [`Run::clamp`]).
+    fn t_us(&mut self, at: Instant) -> i64 {
+        let t = self.raw_t(at);
+        self.clamp(t)
+    }
+
+    fn item_t(&self, item: &Item) -> i64 {
+        match item {
+            Item::Record(record) => self.raw_t(record_at(record)),
+            Item::Socket(at, _) => self.raw_t(*at),
+            Item::Packet(event) => event.t_us,
+        }
     }
 
     fn event(&mut self, at: Instant, conn: Option<u32>, kind: EventKind) {
@@ -97,12 +240,84 @@ impl Run {
             kind,
         });
     }
+
+    /// Queues `item` on the connection of `peer` and applies what no longer waits.
+    fn push(&mut self, peer: SocketAddr, item: Item, now: Instant) {
+        self.enqueue(peer, item);
+        self.drain(peer, now, false);
+    }
+
+    fn enqueue(&mut self, peer: SocketAddr, item: Item) {
+        if let Some(conn) = self.conns.get_mut(&peer) {
+            if let Item::Packet(event) = &item {
+                conn.saw_packet(event);
+            }
+            conn.queue.push(item);
+        }
+    }
+
+    /// Applies the queued items of `peer` in time order, up to the first one that still
+    /// waits for its packet (all of them when `force`, or once the wait timed out).
+    fn drain(&mut self, peer: SocketAddr, now: Instant, force: bool) {
+        loop {
+            let Some(mut queue) = self
+                .conns
+                .get_mut(&peer)
+                .map(|c| std::mem::take(&mut c.queue))
+            else {
+                return;
+            };
+            // Stable: the items of one direction keep their order.
+            queue.sort_by_key(|item| self.item_t(item));
+            let Some(conn) = self.conns.get_mut(&peer) else {
+                return;
+            };
+            conn.queue = queue;
+            let Some(first) = conn.queue.first() else {
+                conn.held_since = None;
+                return;
+            };
+            if self.packets && !force && conn.waits_for_packet(first) {
+                let since = *conn.held_since.get_or_insert(now);
+                if now.saturating_duration_since(since) < WITNESS_TIMEOUT {
+                    return;
+                }
+                tracing::debug!(
+                    "lab: a packet to precede a socket event did not come; merging as observed"
+                );
+            }
+            conn.held_since = None;
+            let item = conn.queue.remove(0);
+            self.apply_item(peer, item);
+        }
+    }
+
+    fn apply_item(&mut self, peer: SocketAddr, item: Item) {
+        let Some(id) = self.conns.get(&peer).map(|c| c.id) else {
+            return;
+        };
+        match item {
+            Item::Record(record) => apply(self, peer, record),
+            Item::Socket(at, kind) => self.event(at, Some(id), kind),
+            Item::Packet(mut event) => {
+                event.t_us = self.clamp(event.t_us);
+                event.conn = Some(id);
+                self.builder.push_event(event);
+            }
+        }
+    }
 }
 
 #[derive(Default)]
 struct State {
     run: Option<Run>,
     expected: HashMap<SocketAddr, Pending>,
+    /// Packet events are merged into runs started from now on.
+    packets: bool,
+    /// Wall-clock microseconds of the capture's `t_us == 0`.
+    capture_started_us: Option<i64>,
+    /// The capture's connection ids → the client's address.
+    capture_conns: HashMap<u32, SocketAddr>,
 }
 
 /// Shared between the server's tap records, the runner and the control task.
@@ -138,22 +353,61 @@ impl Collector {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The source every lab trace carries.
+    /// The source every lab trace carries (`capture`: `"socket"`, or `"packet+socket"` when
+    /// packet events are merged).
     pub fn source(&self, scenario: Option<&str>) -> Source {
+        let packets = self.lock().packets;
+        self.source_for(scenario, packets)
+    }
+
+    fn source_for(&self, scenario: Option<&str>, packets: bool) -> Source {
         Source {
             kind: "lab".to_string(),
             scenario: scenario.map(str::to_string),
-            capture: Some("socket".to_string()),
+            capture: Some(if packets { "packet+socket" } else { "socket" }.to_string()),
             server: Some(self.server.to_string()),
             file: None,
             tool: Some(concat!("wirelab ", env!("CARGO_PKG_VERSION")).to_string()),
         }
     }
 
+    /// Switches packet merging on or off (from the next run on; off also releases whatever
+    /// waits for packets now) and tells the view, with the reason when packets are not used.
+    pub fn set_capture(&self, packets: bool, reason: Option<String>) {
+        let mut state = self.lock();
+        state.packets = packets;
+        if !packets {
+            let now = Instant::now();
+            if let Some(run) = state.run.as_mut() {
+                run.packets = false;
+                let peers: Vec<SocketAddr> = run.conns.keys().copied().collect();
+                for peer in peers {
+                    run.drain(peer, now, true);
+                }
+            }
+            let ready: Vec<SocketAddr> = state
+                .expected
+                .iter()
+                .filter(|(_, p)| p.socket_ready())
+                .map(|(a, _)| *a)
+                .collect();
+            for peer in ready {
+                self.try_open(&mut state, peer, now);
+            }
+        }
+        self.send(LabUpdate::CaptureMode { packets, reason });
+        self.flush(&mut state);
+    }
+
     /// Starts a fresh trace for `scenario` (None: external clients only) and announces it.
     pub fn start_run(&self, scenario: Option<&str>, mode: RunMode, stages: Vec<String>) {
         let mut state = self.lock();
+        // Connections of an aborted run are not this run's.
+        state.expected.clear();
         self.start_run_locked(&mut state, scenario, mode, stages);
+        if let Some(run) = state.run.as_mut() {
+            run.packets_from_us = Some(run.started_us);
+        }
         self.flush(&mut state);
     }
 
@@ -164,15 +418,20 @@ impl Collector {
         mode: RunMode,
         stages: Vec<String>,
     ) {
-        let builder = TraceBuilder::new(self.source(scenario), Utc::now());
+        // The two clocks of the run, read together: packet timestamps are wall clock, the
+        // tap's are monotonic.
+        let (started_at, t0) = (Utc::now(), Instant::now());
+        let builder = TraceBuilder::new(self.source_for(scenario, state.packets), started_at);
         let trace = builder.trace().clone();
         state.run = Some(Run {
             builder,
-            t0: Instant::now(),
+            t0,
+            started_us: started_at.timestamp_micros(),
             last_t_us: 0,
             conns: HashMap::new(),
+            packets: state.packets,
+            packets_from_us: None,
         });
-        state.expected.clear();
         self.send(LabUpdate::RunStarted {
             scenario: scenario.unwrap_or(EXTERNAL_LABEL).to_string(),
             mode,
@@ -190,30 +449,17 @@ impl Collector {
 
     /// A lab client bound to `addr` is about to connect; its lane is called `label`.
     pub fn expect_client(&self, addr: SocketAddr, label: &str) {
-        self.lock().expected.insert(
-            addr,
-            Pending {
-                label: label.to_string(),
-                connected: None,
-                accepted: None,
-                held: Vec::new(),
-            },
-        );
+        self.lock().expected.insert(addr, Pending::new(label, true));
     }
 
     /// The lab client at `addr` saw its `connect()` return at `at`.
     pub fn client_connected(&self, addr: SocketAddr, at: Instant) {
         let mut state = self.lock();
-        let accepted = match state.expected.get_mut(&addr) {
-            Some(pending) => {
-                pending.connected = Some(at);
-                pending.accepted
-            }
+        match state.expected.get_mut(&addr) {
+            Some(pending) => pending.connected = Some(at),
             None => return,
-        };
-        if let Some((accept_at, local)) = accepted {
-            self.open_expected(&mut state, addr, local, accept_at);
         }
+        self.try_open(&mut state, addr, Instant::now());
         self.flush(&mut state);
     }
 
@@ -236,61 +482,172 @@ impl Collector {
             | TapRecord::Eof { peer, .. }
             | TapRecord::Closed { peer, .. } => *peer,
         };
-        if let Some(pending) = state.expected.get_mut(&peer) {
-            match record {
-                TapRecord::Accept { local, at, .. } => {
-                    pending.accepted = Some((at, local));
-                    if pending.connected.is_some() {
-                        self.open_expected(state, peer, local, at);
-                    }
-                }
-                other => pending.held.push(other),
-            }
+        let now = Instant::now();
+        if let TapRecord::Accept { local, at, .. } = &record {
+            // Not announced (a browser, curl): opens at once, or after its handshake packets.
+            let pending = state
+                .expected
+                .entry(peer)
+                .or_insert_with(|| Pending::new(EXTERNAL_LABEL, false));
+            pending.accepted = Some((*at, *local));
+            self.try_open(state, peer, now);
             return;
         }
-        match record {
-            TapRecord::Accept { local, at, .. } => {
-                if state.run.is_none() {
-                    self.start_run_locked(state, None, RunMode::Run, Vec::new());
-                }
-                if let Some(run) = state.run.as_mut() {
-                    open(run, peer, local, EXTERNAL_LABEL, None, at);
-                }
-            }
-            other => {
-                if let Some(run) = state.run.as_mut() {
-                    apply(run, peer, other);
-                }
-            }
+        if let Some(pending) = state.expected.get_mut(&peer) {
+            pending.held.push(record);
+            return;
+        }
+        if let Some(run) = state.run.as_mut() {
+            run.push(peer, Item::Record(record), now);
         }
     }
 
-    fn open_expected(
-        &self,
-        state: &mut State,
-        peer: SocketAddr,
-        local: SocketAddr,
-        accept_at: Instant,
-    ) {
+    /// Opens the pending connection of `peer` if nothing it waits for is missing (or the
+    /// handshake packets were awaited for [`WITNESS_TIMEOUT`]).
+    fn try_open(&self, state: &mut State, peer: SocketAddr, now: Instant) {
+        let packets = state.packets;
+        let Some(pending) = state.expected.get_mut(&peer) else {
+            return;
+        };
+        if !pending.socket_ready() {
+            return;
+        }
+        if packets && !pending.handshake_seen() {
+            let since = *pending.waiting_since.get_or_insert(now);
+            if now.saturating_duration_since(since) < WITNESS_TIMEOUT {
+                return;
+            }
+            tracing::debug!("lab: no handshake packets captured for {peer}; opening without them");
+        }
         let Some(pending) = state.expected.remove(&peer) else {
+            return;
+        };
+        let Some((accept_at, local)) = pending.accepted else {
             return;
         };
         if state.run.is_none() {
             self.start_run_locked(state, None, RunMode::Run, Vec::new());
         }
         if let Some(run) = state.run.as_mut() {
-            open(
-                run,
-                peer,
-                local,
-                &pending.label,
-                pending.connected,
-                accept_at,
-            );
-            for held in pending.held {
-                apply(run, peer, held);
+            open(run, peer, local, pending, accept_at, now);
+        }
+    }
+
+    /// Takes one update of the lab's live capture (packet mode).
+    pub fn capture_update(&self, update: LiveUpdate) {
+        let mut state = self.lock();
+        match update {
+            LiveUpdate::Started(trace) => {
+                state.capture_started_us = Some(trace.started_at.timestamp_micros());
+            }
+            LiveUpdate::Trace(TraceUpdate::Connection(c)) => {
+                if let Ok(client) = c.client.parse::<SocketAddr>() {
+                    state.capture_conns.insert(c.id, client);
+                }
+            }
+            LiveUpdate::Trace(TraceUpdate::Event(event)) => {
+                self.packet_locked(&mut state, event);
+                self.flush(&mut state);
+            }
+            LiveUpdate::Trace(TraceUpdate::Bytes { .. }) | LiveUpdate::Stats(_) => {}
+            LiveUpdate::Stopped { error, .. } => {
+                drop(state);
+                let reason = error.map_or_else(
+                    || "the packet capture stopped".to_string(),
+                    |e| format!("the packet capture stopped: {e}"),
+                );
+                self.set_capture(false, Some(reason));
             }
         }
+    }
+
+    fn packet_locked(&self, state: &mut State, mut event: Event) {
+        if !state.packets {
+            return;
+        }
+        let Some(client) = event
+            .conn
+            .and_then(|c| state.capture_conns.get(&c).copied())
+        else {
+            return;
+        };
+        if matches!(event.kind, EventKind::TcpRst(_)) {
+            // The capture forgets a reset connection; so can the map.
+            if let Some(c) = event.conn {
+                state.capture_conns.remove(&c);
+            }
+        }
+        let Some(wall_us) = state
+            .capture_started_us
+            .and_then(|s| s.checked_add(event.t_us))
+        else {
+            return;
+        };
+        let now = Instant::now();
+        if let Some(pending) = state.expected.get_mut(&client) {
+            pending.packets.push((wall_us, event));
+            self.try_open(state, client, now);
+            return;
+        }
+        if let Some(run) = state.run.as_mut()
+            && run.conns.contains_key(&client)
+        {
+            if run.packets_from_us.is_some_and(|from| wall_us < from) {
+                return;
+            }
+            event.t_us = wall_us.saturating_sub(run.started_us);
+            run.push(client, Item::Packet(event), now);
+            return;
+        }
+        if matches!(event.kind, EventKind::TcpSyn(_)) {
+            // A connection whose accept has not been recorded yet (an external client).
+            let mut pending = Pending::new(EXTERNAL_LABEL, false);
+            pending.packets.push((wall_us, event));
+            state.expected.insert(client, pending);
+        }
+        // Anything else belongs to a connection of an earlier run: not this trace's.
+    }
+
+    /// Releases what waited too long for packets and forgets stray connections; called
+    /// periodically in packet mode.
+    pub fn tick(&self, now: Instant) {
+        let mut state = self.lock();
+        state.expected.retain(|_, p| {
+            p.lab_client
+                || p.accepted.is_some()
+                || now.saturating_duration_since(p.created) < STRAY_TIMEOUT
+        });
+        let waiting: Vec<SocketAddr> = state
+            .expected
+            .iter()
+            .filter(|(_, p)| p.waiting_since.is_some())
+            .map(|(a, _)| *a)
+            .collect();
+        for peer in waiting {
+            self.try_open(&mut state, peer, now);
+        }
+        if let Some(run) = state.run.as_mut() {
+            let held: Vec<SocketAddr> = run
+                .conns
+                .iter()
+                .filter(|(_, c)| c.held_since.is_some())
+                .map(|(a, _)| *a)
+                .collect();
+            for peer in held {
+                run.drain(peer, now, false);
+            }
+        }
+        self.flush(&mut state);
+    }
+
+    /// Whether every connection of the current run has been torn down on the wire (both
+    /// FINs and the last ACK, or a RST, captured). Always true without packets.
+    pub fn teardown_captured(&self) -> bool {
+        let state = self.lock();
+        let Some(run) = state.run.as_ref() else {
+            return true;
+        };
+        !run.packets || run.conns.values().all(|c| c.rst || c.acked_after_fins)
     }
 
     /// The connection id of the client at `addr` in the current run.
@@ -392,46 +749,52 @@ impl Collector {
     }
 }
 
-/// Adds a connection to the run: the client's connect (if it is a lab client) and the accept.
+/// Adds a connection to the run: the handshake packets (packet mode), the client's connect
+/// (if it is a lab client), the accept, and whatever arrived meanwhile, merged by time.
 fn open(
     run: &mut Run,
     peer: SocketAddr,
     local: SocketAddr,
-    label: &str,
-    connected: Option<Instant>,
+    pending: Pending,
     accept_at: Instant,
+    now: Instant,
 ) {
-    let id =
-        run.builder
-            .open_connection(peer.to_string(), local.to_string(), Some(label.to_string()));
-    run.conns.insert(
-        peer,
-        ConnState {
-            id,
-            eof: false,
-            closed: false,
-        },
+    let id = run.builder.open_connection(
+        peer.to_string(),
+        local.to_string(),
+        Some(pending.label.clone()),
     );
+    run.conns.insert(peer, ConnState::new(id));
+    let mut items = Vec::new();
+    for (wall_us, mut event) in pending.packets {
+        if run.packets && !run.packets_from_us.is_some_and(|from| wall_us < from) {
+            event.t_us = wall_us.saturating_sub(run.started_us);
+            items.push(Item::Packet(event));
+        }
+    }
     let mut accept_at = accept_at;
-    if let Some(connect_at) = connected {
-        run.event(
+    if let Some(connect_at) = pending.connected {
+        items.push(Item::Socket(
             connect_at,
-            Some(id),
             EventKind::TcpConnect {
                 observed: Observed::Socket,
             },
-        );
+        ));
         // connect() and accept() return on different tasks; when the accept's record was
         // stamped first, it is shown at the connect's time so the diagram reads connect → accept.
         accept_at = accept_at.max(connect_at);
     }
-    run.event(
+    items.push(Item::Socket(
         accept_at,
-        Some(id),
         EventKind::TcpAccept {
             observed: Observed::Socket,
         },
-    );
+    ));
+    items.extend(pending.held.into_iter().map(Item::Record));
+    for item in items {
+        run.enqueue(peer, item);
+    }
+    run.drain(peer, now, false);
 }
 
 /// Applies a data/EOF/close record of a known connection.

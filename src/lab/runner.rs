@@ -20,6 +20,10 @@ use super::{LabUpdate, RunMode};
 /// How long a stage may take before the run fails (generous: a loaded 2-core machine).
 pub const STAGE_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// In packet mode, how long the end of a run waits for the last teardown packets (FIN, ACK)
+/// to be captured, so the finished trace has them.
+pub const TEARDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// What a run needs from the lab.
 pub struct RunContext {
     /// Where trace events appear.
@@ -90,7 +94,28 @@ pub async fn run(
         let next = scenario.stages.get(index + 1).map(|s| s.label.clone());
         ctx.collector.stage_done(index, &stage.label, next);
     }
+    await_teardown(&ctx.collector).await;
     ctx.collector.finish(LabUpdate::Finished);
+}
+
+/// Waits (at most [`TEARDOWN_TIMEOUT`]) until the capture saw every connection's teardown.
+async fn await_teardown(collector: &Collector) {
+    let deadline = tokio::time::Instant::now() + TEARDOWN_TIMEOUT;
+    loop {
+        let changed = collector.changed();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        if collector.teardown_captured() {
+            return;
+        }
+        tokio::select! {
+            () = &mut changed => {}
+            () = tokio::time::sleep_until(deadline) => {
+                tracing::debug!("lab: not every teardown was captured");
+                return;
+            }
+        }
+    }
 }
 
 struct Runner {

@@ -25,7 +25,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use serde::Deserialize;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_tungstenite::WebSocketStream;
 use tungstenite::Message;
 use tungstenite::error::{Error as WsError, ProtocolError};
@@ -178,11 +178,29 @@ async fn chat(
         .chars()
         .take(32)
         .collect();
-    let shared = state.clone();
+    // Joined before the 101 goes out, so a message relayed as soon as the client has seen its
+    // 101 reaches it too; leaves again if the upgrade never completes.
+    let (tx, rx) = unbounded_channel::<String>();
+    let member = Member {
+        id: state.join_chat(tx),
+        state: state.clone(),
+    };
     upgrade(&state, peer, req, None, move |ws| {
-        chat_session(ws, shared, peer, name)
+        chat_session(ws, member, rx, peer, name)
     })
     .await
+}
+
+/// A member of the chat room; leaves it when dropped.
+struct Member {
+    state: Arc<ServerState>,
+    id: u64,
+}
+
+impl Drop for Member {
+    fn drop(&mut self) {
+        self.state.leave_chat(self.id);
+    }
 }
 
 #[derive(Deserialize)]
@@ -498,10 +516,15 @@ async fn echo_loop(ws: &mut Ws, gates: &Gates, peer: SocketAddr) {
 }
 
 /// `/chat`: each text message is relayed to every member, the sender included.
-async fn chat_session(mut ws: Ws, state: Arc<ServerState>, peer: SocketAddr, name: String) {
+async fn chat_session(
+    mut ws: Ws,
+    member: Member,
+    mut rx: UnboundedReceiver<String>,
+    peer: SocketAddr,
+    name: String,
+) {
+    let state = member.state.clone();
     let gates = state.gates.clone();
-    let (tx, mut rx) = unbounded_channel::<String>();
-    let id = state.join_chat(tx);
     loop {
         tokio::select! {
             next = ws.next() => match common(&mut ws, &gates, peer, next, false).await {
@@ -518,7 +541,7 @@ async fn chat_session(mut ws: Ws, state: Arc<ServerState>, peer: SocketAddr, nam
             }
         }
     }
-    state.leave_chat(id);
+    drop(member);
     close_tcp(ws, &gates, peer).await;
 }
 

@@ -319,6 +319,8 @@ impl WirelabApp {
                 self.run.failed = Some(e);
                 self.run.busy = false;
             }
+            // Packet or socket capture: shown by the GUI once it reads this (see lab docs).
+            LabUpdate::CaptureMode { .. } => {}
         }
     }
 
