@@ -128,22 +128,31 @@ pub fn decode(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeError> 
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
             let p = v4.payload();
+            let claimed = u32::from(h.total_len()).saturating_sub(u32::from(h.ihl()) * 4);
             (
                 IpAddr::V4(h.source_addr()),
                 IpAddr::V4(h.destination_addr()),
-                ip_payload_wire_len(p),
+                ip_payload_wire_len(p, claimed),
             )
         }
         Some(LaxNetSlice::Ipv6(v6)) => {
             let h = v6.header();
             let p = v6.payload();
+            let claimed = u32::from(h.payload_length());
             (
                 IpAddr::V6(h.source_addr()),
                 IpAddr::V6(h.destination_addr()),
-                ip_payload_wire_len(p),
+                ip_payload_wire_len(p, claimed),
             )
         }
-        _ => return Ok(Decoded::NotTcp),
+        _ => {
+            // No IP layer: either something else (ARP, ...) or an IP header etherparse
+            // refused, which is a malformed packet, not "not TCP".
+            return match &sliced.stop_err {
+                Some((err, _)) => Err(DecodeError::Malformed(err.to_string())),
+                None => Ok(Decoded::NotTcp),
+            };
+        }
     };
     let tcp = match &sliced.transport {
         Some(TransportSlice::Tcp(tcp)) => tcp,
@@ -158,8 +167,7 @@ pub fn decode(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeError> 
     let header_len = u32::from(tcp.data_offset()) * 4;
     let payload = tcp.payload();
     let wire_len = ip_payload_len
-        .map(|l| l.saturating_sub(header_len))
-        .unwrap_or(payload.len() as u32)
+        .saturating_sub(header_len)
         .max(payload.len() as u32);
     Ok(Decoded::Tcp(TcpPacket {
         src: SocketAddr::new(src_ip, tcp.source_port()),
@@ -182,13 +190,14 @@ fn from_ip(ip: &[u8]) -> Result<LaxSlicedPacket<'_>, DecodeError> {
     LaxSlicedPacket::from_ip(ip).map_err(|e| DecodeError::Malformed(e.to_string()))
 }
 
-/// The IP payload's length according to the IP header (the captured slice may be shorter).
-fn ip_payload_wire_len(p: &etherparse::LaxIpPayloadSlice<'_>) -> Option<u32> {
+/// The IP payload's length on the wire: what was captured, or, when the capture cut the
+/// packet short, what the IP header claims (`claimed`, for IPv6 including any extension
+/// headers — close enough for a "cut by the snap length" report).
+fn ip_payload_wire_len(p: &etherparse::LaxIpPayloadSlice<'_>, claimed: u32) -> u32 {
     if p.incomplete {
-        // Only the header knows the real length; etherparse reports what was captured.
-        None
+        claimed
     } else {
-        Some(p.payload.len() as u32)
+        p.payload.len() as u32
     }
 }
 
