@@ -5,6 +5,8 @@
 //! reasons, SSE events, and the FIN/RST sequence. Bodies announced at their head (event
 //! streams) take their length, chunk framing and completeness from `http_body_end`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -41,8 +41,16 @@ const COMPACT_AT: usize = 64 * 1024;
 /// effort); any other answer → HTTP again.
 pub struct ConnectionDissector {
     conn: u32,
+    /// The client's bytes (requests, masked frames): normally the `c2s` direction, the
+    /// `s2c` one after [`ConnectionDissector::swapped`].
     c2s: DirState,
+    /// The server's bytes.
     s2c: DirState,
+    /// The capture guessed client and server wrong (it started mid-connection): the bytes of
+    /// `dir` are dissected as the other role's.
+    swapped: bool,
+    /// Whether the roles can no longer be found swapped (a message was parsed).
+    roles_settled: bool,
     /// Requests not answered yet, oldest first (HTTP/1.1 answers in order).
     pending: VecDeque<Pending>,
 }
@@ -65,6 +73,10 @@ enum Mode {
     WebSocket,
     /// Not dissected any more (after an error); bytes are only counted.
     Opaque,
+    /// After bytes missing from the capture: looking for the next request or response line.
+    ResyncHttp,
+    /// After bytes missing from the capture: looking for the next plausible frame header.
+    ResyncWs,
 }
 
 /// One direction's state.
@@ -91,6 +103,10 @@ struct DirState {
     opaque_from: u64,
     /// Why the direction became opaque (for the summary at the end).
     opaque_reason: Option<String>,
+    /// HTTP heads parsed so far (once there is one, the roles are settled).
+    heads: u64,
+    /// Bytes skipped so far while resynchronising after a gap.
+    resync_skipped: u64,
 }
 
 /// An HTTP message in progress (head parsed, body not complete).
@@ -108,6 +124,8 @@ struct HttpMsg {
     check: Option<(UpgradeCheck, Vec<(Severity, Violation)>)>,
     /// What the other direction must do once this message is complete.
     on_finish: Decision,
+    /// Body bytes missing from the capture (counted in the body, absent from the stream).
+    lost: u64,
 }
 
 /// A body being read.
@@ -129,6 +147,7 @@ impl HttpMsg {
             sse: None,
             check: None,
             on_finish: Decision::Nothing,
+            lost: 0,
         }
     }
 }
@@ -173,6 +192,8 @@ struct WsDir {
     after_close_reported: bool,
     /// permessage-deflate: this sender's parameters, when it was negotiated.
     deflate: Option<DeflateSide>,
+    /// Bytes of the data message in progress are missing from the capture.
+    damaged: bool,
 }
 
 /// One sender's permessage-deflate state (RFC 7692 §7.2.2).
@@ -207,6 +228,7 @@ impl WsDir {
             close_seen: false,
             after_close_reported: false,
             deflate: None,
+            damaged: false,
         }
     }
 
@@ -224,6 +246,8 @@ struct FrameProgress {
     /// The unmasked payload so far (at most [`DEFAULT_MAX_MESSAGE`] bytes are kept).
     payload: Vec<u8>,
     received: u64,
+    /// Payload bytes missing from the capture (counted in `received`, absent from the stream).
+    lost: u64,
 }
 
 /// Where events go, and the time and connection they carry.
@@ -300,6 +324,8 @@ impl DirState {
             seen: 0,
             opaque_from: 0,
             opaque_reason: None,
+            heads: 0,
+            resync_skipped: 0,
         }
     }
 
@@ -435,7 +461,9 @@ impl DirState {
             return Decision::Nothing;
         };
         let body_len = msg.body.wire_len();
-        let msg_span = span(msg.start, msg.head_len.saturating_add(body_len));
+        // Spans are in the recorded stream, which lacks the bytes missing from the capture.
+        let recorded_body = body_len.saturating_sub(msg.lost);
+        let msg_span = span(msg.start, msg.head_len.saturating_add(recorded_body));
         let overhead = match &msg.body {
             Body::Chunked(d) => Some(d.framing_bytes()),
             _ => None,
@@ -463,7 +491,7 @@ impl DirState {
                 || (self.ended && matches!(msg.body, Body::UntilClose { .. }));
             sink.push(
                 self.dir,
-                span(msg.start.saturating_add(msg.head_len), body_len),
+                span(msg.start.saturating_add(msg.head_len), recorded_body),
                 EventKind::HttpBodyEnd {
                     body_len,
                     complete,
@@ -533,6 +561,7 @@ impl DirState {
                     break;
                 }
                 Ok(Some(head)) => {
+                    self.heads = self.heads.saturating_add(1);
                     let start = self.offset();
                     self.consume(head.head_len);
                     let framing = match http::request_body_framing(&head) {
@@ -601,6 +630,7 @@ impl DirState {
                 }
                 Ok(Some(head)) => head,
             };
+            self.heads = self.heads.saturating_add(1);
             let start = self.offset();
             self.consume(head.head_len);
             let interim = (100..200).contains(&head.status) && head.status != 101;
@@ -730,7 +760,12 @@ impl DirState {
     /// diagnostic, then this direction is opaque.
     fn body_error(&mut self, e: HttpError, sink: &mut Sink<'_>) -> Decision {
         let (start, len) = match &self.http {
-            Some(m) => (m.start, m.head_len.saturating_add(m.body.wire_len())),
+            Some(m) => (
+                m.start,
+                m.head_len
+                    .saturating_add(m.body.wire_len())
+                    .saturating_sub(m.lost),
+            ),
             None => (self.offset(), 0),
         };
         let decision = self.finish_http(sink);
@@ -789,6 +824,7 @@ impl DirState {
                         start,
                         payload: Vec::with_capacity(capacity),
                         received: 0,
+                        lost: 0,
                     });
                 }
             }
@@ -824,8 +860,13 @@ impl DirState {
     fn complete_frame(&mut self, f: FrameProgress, sink: &mut Sink<'_>) {
         let dir = self.dir;
         let h = &f.header;
-        let frame_len = h.frame_len();
+        // In the recorded stream, which lacks the bytes missing from the capture.
+        let frame_len = h.frame_len().saturating_sub(f.lost);
         let frame_span = span(f.start, frame_len);
+        let frame_damaged = f.lost > 0;
+        if frame_damaged && !h.opcode.is_control() {
+            self.ws.damaged = true;
+        }
         sink.push(
             dir,
             frame_span,
@@ -893,7 +934,12 @@ impl DirState {
         if m.opcode == OpCode::Close {
             self.ws.close_seen = true;
         }
-        self.emit_message(m, msg_span, sink);
+        let damaged = if m.opcode.is_control() {
+            frame_damaged
+        } else {
+            std::mem::take(&mut self.ws.damaged)
+        };
+        self.emit_message(m, msg_span, damaged, sink);
     }
 
     /// Inflates a compressed data message (RFC 7692 §7.2.2): the concatenated payloads of
@@ -944,7 +990,15 @@ impl DirState {
         }
     }
 
-    fn emit_message(&mut self, m: Message, msg_span: Option<StreamSpan>, sink: &mut Sink<'_>) {
+    /// Emits a complete message. A `damaged` one (bytes missing from the capture) is shown as
+    /// recorded: not inflated, not decoded.
+    fn emit_message(
+        &mut self,
+        m: Message,
+        msg_span: Option<StreamSpan>,
+        damaged: bool,
+        sink: &mut Sink<'_>,
+    ) {
         let dir = self.dir;
         let mut text = None;
         let mut data_b64 = None;
@@ -958,14 +1012,21 @@ impl DirState {
         let mut inflated = None;
         if m.compressed && is_data && self.ws.deflate.is_some() {
             wire_payload_len = Some(m.total_len);
-            inflated = self.inflate(&m, msg_span, sink);
+            if damaged {
+                if let Some(side) = self.ws.deflate.as_mut() {
+                    side.reset();
+                }
+            } else {
+                inflated = self.inflate(&m, msg_span, sink);
+            }
             if let Some(bytes) = &inflated {
                 payload_len = bytes.len() as u64;
             }
         }
-        let readable = !m.compressed || inflated.is_some();
+        let readable = !damaged && (!m.compressed || inflated.is_some());
         let payload: &[u8] = inflated.as_deref().unwrap_or(&m.payload);
         match m.opcode {
+            _ if damaged => data_b64 = Some(BASE64.encode(payload)),
             OpCode::Text if readable => match message::validate_text(payload) {
                 Ok(s) => text = Some(s.to_string()),
                 Err(v) => {
@@ -1009,12 +1070,37 @@ impl DirState {
             return Decision::Nothing;
         }
         self.ended = true;
+        // A frame that ends exactly where the stream ends is a plausible restart point now.
+        if self.mode == Mode::ResyncWs && self.resync_ws(sink) {
+            self.process_frames(sink);
+        }
         let dir = self.dir;
         let at = self.offset();
         let left = self.avail().len() as u64;
         let mut decision = Decision::Nothing;
         match self.mode {
             Mode::Http => decision = self.end_http(sink),
+            Mode::ResyncHttp | Mode::ResyncWs => {
+                let skipped = self.resync_skipped.saturating_add(left);
+                if skipped > 0 {
+                    let what = if self.mode == Mode::ResyncWs {
+                        "frame header"
+                    } else if self.client {
+                        "request line"
+                    } else {
+                        "status line"
+                    };
+                    sink.diag(
+                        dir,
+                        span(at, left),
+                        Severity::Warning,
+                        format!(
+                            "{skipped} bytes after the bytes missing from the capture were not dissected: no plausible {what} followed"
+                        ),
+                        RULE_GAP,
+                    );
+                }
+            }
             Mode::Held => {
                 if left > 0 {
                     sink.diag(
@@ -1057,7 +1143,10 @@ impl DirState {
         let left = self.avail().len() as u64;
         if let Some(msg) = &self.http {
             let start = msg.start;
-            let got = msg.head_len.saturating_add(msg.body.wire_len());
+            let got = msg
+                .head_len
+                .saturating_add(msg.body.wire_len())
+                .saturating_sub(msg.lost);
             let problem = match &msg.body {
                 Body::UntilClose { .. } | Body::Empty => None,
                 Body::Length { total, got } => Some(format!(
@@ -1144,6 +1233,373 @@ impl DirState {
                 Some(RULE_ABNORMAL),
             );
         }
+    }
+}
+
+/// How far a resynchronisation looks before it gives up on a direction.
+const RESYNC_LIMIT: u64 = 4 * 1024 * 1024;
+/// The longest frame a resynchronisation waits for to see what follows it.
+const RESYNC_MAX_FRAME: u64 = 1024 * 1024;
+/// Missing bytes are not a rule of any protocol; the diagnostics name where they were lost.
+const RULE_GAP: Option<&str> = None;
+
+/// Whether `line` (ending with LF) is an HTTP/1.x request line: `METHOD SP target SP
+/// HTTP/1.x` (RFC 9112 §3).
+fn is_request_line(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut parts = line.split(|b| *b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    // tchar (RFC 9110 §5.6.2); real methods are short.
+    let tchar = |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b);
+    !method.is_empty()
+        && method.len() <= 32
+        && method.iter().all(tchar)
+        && !target.is_empty()
+        && target.iter().all(|b| b.is_ascii_graphic())
+        && is_version(version)
+}
+
+/// Whether `line` is an HTTP/1.x status line: `HTTP/1.x SP 3DIGIT` (RFC 9112 §4).
+fn is_status_line(line: &[u8]) -> bool {
+    let (Some(version), Some(rest)) = (line.get(..8), line.get(8..)) else {
+        return false;
+    };
+    is_version(version)
+        && rest.first() == Some(&b' ')
+        && rest
+            .get(1..4)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        && matches!(rest.get(4), Some(b' ' | b'\r' | b'\n'))
+}
+
+fn is_version(v: &[u8]) -> bool {
+    v.len() == 8 && v.starts_with(b"HTTP/1.") && v.get(7).is_some_and(u8::is_ascii_digit)
+}
+
+/// The first complete line of `buf` after any empty lines, if one has arrived.
+fn first_line(buf: &[u8]) -> Option<&[u8]> {
+    let start = buf.iter().position(|b| *b != b'\r' && *b != b'\n')?;
+    let rest = buf.get(start..)?;
+    let end = rest.iter().position(|b| *b == b'\n')?;
+    rest.get(..=end)
+}
+
+/// What a resynchronisation can say about a frame header at some offset.
+enum Candidate {
+    /// A plausible frame starts here.
+    Yes,
+    /// Not a plausible frame.
+    No,
+    /// More bytes are needed to decide.
+    NeedMore,
+}
+
+/// Whether a plausible frame starts at `buf[0]`: its header breaks no rule for this sender,
+/// it starts a message or is a control frame, and it is followed by another plausible header
+/// (or ends exactly where the direction ended).
+fn frame_candidate(buf: &[u8], from_client: bool, rsv1_allowed: bool, ended: bool) -> Candidate {
+    let header = match frame::parse_header(buf) {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            return if ended {
+                Candidate::No
+            } else {
+                Candidate::NeedMore
+            };
+        }
+        Err(_) => return Candidate::No,
+    };
+    let plausible = |h: &FrameHeader| {
+        !h.opcode.is_reserved() && frame::check_header(h, from_client, rsv1_allowed).is_empty()
+    };
+    if header.opcode == OpCode::Continuation
+        || !plausible(&header)
+        || header.payload_len > RESYNC_MAX_FRAME
+    {
+        return Candidate::No;
+    }
+    let Some(after) = usize::try_from(header.frame_len())
+        .ok()
+        .and_then(|end| buf.get(end..))
+    else {
+        return if ended {
+            Candidate::No
+        } else {
+            Candidate::NeedMore
+        };
+    };
+    if after.is_empty() {
+        return if ended {
+            Candidate::Yes
+        } else {
+            Candidate::NeedMore
+        };
+    }
+    match frame::parse_header(after) {
+        Ok(Some(next)) if plausible(&next) => Candidate::Yes,
+        Ok(None) if !ended => Candidate::NeedMore,
+        _ => Candidate::No,
+    }
+}
+
+impl DirState {
+    /// `missing` bytes of this direction are missing from the capture right after what was
+    /// fed so far. A body or frame payload of known length just counts them (its framing
+    /// still says where it ends); anything else loses its place: what is in progress is
+    /// reported, and the direction looks for the next message start (resynchronises).
+    fn gap(&mut self, missing: u64, sink: &mut Sink<'_>) -> Decision {
+        let dir = self.dir;
+        let at = self.base.saturating_add(self.buf.len() as u64);
+        let idle = self.avail().is_empty();
+        match self.mode {
+            Mode::Opaque => Decision::Nothing,
+            Mode::ResyncHttp | Mode::ResyncWs => {
+                // Still looking: the bytes before the gap cannot hold the start any more
+                // (the line or header they begin is cut).
+                self.resync_skipped = self
+                    .resync_skipped
+                    .saturating_add(self.avail().len() as u64);
+                self.pos = self.buf.len();
+                self.compact();
+                Decision::Nothing
+            }
+            Mode::Held => {
+                let reason = format!(
+                    "{missing} bytes are missing from the capture after the WebSocket upgrade request; what follows is not dissected"
+                );
+                sink.diag(dir, None, Severity::Error, reason.clone(), RULE_GAP);
+                self.go_opaque(at, reason);
+                Decision::Nothing
+            }
+            Mode::Http => {
+                if idle && let Some(msg) = self.http.as_mut() {
+                    let fits = match &mut msg.body {
+                        Body::Length { total, got } => {
+                            let fits = total.saturating_sub(*got) >= missing;
+                            if fits {
+                                *got = got.saturating_add(missing);
+                            }
+                            fits
+                        }
+                        Body::UntilClose { got } => {
+                            *got = got.saturating_add(missing);
+                            true
+                        }
+                        Body::Empty | Body::Chunked(_) => false,
+                    };
+                    if fits {
+                        msg.lost = msg.lost.saturating_add(missing);
+                        if let Some(p) = msg.sse.as_mut() {
+                            p.lose_partial();
+                        }
+                        sink.diag(
+                            dir,
+                            None,
+                            Severity::Warning,
+                            format!(
+                                "{missing} bytes of this HTTP body are missing from the capture; its length is known, so dissection goes on after them"
+                            ),
+                            RULE_GAP,
+                        );
+                        let complete = msg.body.is_complete();
+                        if complete {
+                            return self.finish_http(sink);
+                        }
+                        return Decision::Nothing;
+                    }
+                }
+                let what = if self.client { "request" } else { "response" };
+                let mut decision = Decision::Nothing;
+                if self.http.is_some() {
+                    decision = self.finish_http(sink);
+                    sink.diag(
+                        dir,
+                        None,
+                        Severity::Error,
+                        format!(
+                            "{missing} bytes are missing from the capture in the middle of this HTTP message; looking for the next {what} line"
+                        ),
+                        RULE_GAP,
+                    );
+                } else {
+                    sink.diag(
+                        dir,
+                        None,
+                        Severity::Error,
+                        format!(
+                            "{missing} bytes are missing from the capture between HTTP messages; looking for the next {what} line"
+                        ),
+                        RULE_GAP,
+                    );
+                }
+                self.start_resync(Mode::ResyncHttp);
+                decision
+            }
+            Mode::WebSocket => {
+                if idle && let Some(f) = self.ws.frame.as_mut() {
+                    let left = f.header.payload_len.saturating_sub(f.received);
+                    if left >= missing {
+                        f.received = f.received.saturating_add(missing);
+                        f.lost = f.lost.saturating_add(missing);
+                        sink.diag(
+                            dir,
+                            None,
+                            Severity::Warning,
+                            format!(
+                                "{missing} payload bytes of this frame are missing from the capture; its length is known, so dissection goes on after them, but the message's content is incomplete"
+                            ),
+                            RULE_GAP,
+                        );
+                        if f.received >= f.header.payload_len
+                            && let Some(f) = self.ws.frame.take()
+                        {
+                            self.complete_frame(f, sink);
+                        }
+                        return Decision::Nothing;
+                    }
+                }
+                sink.diag(
+                    dir,
+                    None,
+                    Severity::Error,
+                    format!(
+                        "{missing} bytes are missing from the capture between or inside WebSocket frames; looking for the next plausible frame header"
+                    ),
+                    RULE_GAP,
+                );
+                self.ws.frame = None;
+                self.ws.assembler = MessageAssembler::new();
+                self.ws.msg_start = None;
+                self.ws.damaged = false;
+                if let Some(side) = self.ws.deflate.as_mut() {
+                    // The sender's shared window is unknown now.
+                    side.reset();
+                }
+                self.start_resync(Mode::ResyncWs);
+                Decision::Nothing
+            }
+        }
+    }
+
+    /// Drops the unconsumed bytes (they are cut by the gap) and starts looking.
+    fn start_resync(&mut self, mode: Mode) {
+        self.resync_skipped = self.avail().len() as u64;
+        self.http = None;
+        self.pos = self.buf.len();
+        self.compact();
+        self.mode = mode;
+    }
+
+    /// Gives up after [`RESYNC_LIMIT`] bytes without a message start.
+    fn resync_give_up(&mut self, sink: &mut Sink<'_>) -> bool {
+        if self.resync_skipped <= RESYNC_LIMIT {
+            return false;
+        }
+        let at = self.offset();
+        let what = if self.mode == Mode::ResyncWs {
+            "WebSocket frame"
+        } else {
+            "HTTP message"
+        };
+        let reason = format!(
+            "no {what} start was found in {} bytes after the bytes missing from the capture",
+            self.resync_skipped
+        );
+        sink.diag(self.dir, None, Severity::Warning, reason.clone(), RULE_GAP);
+        self.go_opaque(at, reason);
+        true
+    }
+
+    fn resync_found(&mut self, skip: usize, mode: Mode, what: &str, sink: &mut Sink<'_>) {
+        self.consume(skip);
+        let skipped = self.resync_skipped.saturating_add(skip as u64);
+        self.resync_skipped = 0;
+        self.mode = mode;
+        sink.diag(
+            self.dir,
+            span(self.offset(), 0),
+            Severity::Info,
+            format!("resynchronised after the missing bytes: {skipped} bytes skipped, dissection goes on at this {what}"),
+            RULE_GAP,
+        );
+    }
+
+    /// Looks for the next request (client) or status (server) line at a line start; true
+    /// when found (the mode is HTTP again).
+    fn resync_http(&mut self, sink: &mut Sink<'_>) -> bool {
+        let client = self.client;
+        let avail = self.avail();
+        let mut start = 0usize;
+        let mut found = None;
+        while let Some(nl) = avail
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        {
+            let end = start.saturating_add(nl).saturating_add(1);
+            let line = avail.get(start..end).unwrap_or_default();
+            if (client && is_request_line(line)) || (!client && is_status_line(line)) {
+                found = Some(start);
+                break;
+            }
+            start = end;
+        }
+        if let Some(at) = found {
+            let what = if client {
+                "request line"
+            } else {
+                "status line"
+            };
+            self.resync_found(at, Mode::Http, what, sink);
+            return true;
+        }
+        // Keep the unfinished last line unless it is too long to be a start line.
+        let partial = avail.len().saturating_sub(start);
+        let drop = if partial > http::MAX_HEAD_LEN {
+            avail.len()
+        } else {
+            start
+        };
+        self.resync_skipped = self.resync_skipped.saturating_add(drop as u64);
+        self.consume(drop);
+        self.compact();
+        self.resync_give_up(sink);
+        false
+    }
+
+    /// Looks for the next plausible frame header; true when found (the mode is WebSocket
+    /// again).
+    fn resync_ws(&mut self, sink: &mut Sink<'_>) -> bool {
+        let avail = self.avail();
+        let mut decided = avail.len();
+        let mut found = None;
+        for i in 0..avail.len() {
+            let rest = avail.get(i..).unwrap_or_default();
+            match frame_candidate(rest, self.client, self.ws.rsv1_allowed, self.ended) {
+                Candidate::Yes => {
+                    found = Some(i);
+                    break;
+                }
+                Candidate::No => {}
+                Candidate::NeedMore => {
+                    decided = i;
+                    break;
+                }
+            }
+        }
+        if let Some(at) = found {
+            self.resync_found(at, Mode::WebSocket, "frame header", sink);
+            return true;
+        }
+        self.resync_skipped = self.resync_skipped.saturating_add(decided as u64);
+        self.consume(decided);
+        self.compact();
+        self.resync_give_up(sink);
+        false
     }
 }
 
@@ -1306,8 +1762,63 @@ impl ConnectionDissector {
             conn,
             c2s: DirState::new(Dir::C2s),
             s2c: DirState::new(Dir::S2c),
+            swapped: false,
+            roles_settled: false,
             pending: VecDeque::new(),
         }
+    }
+
+    /// The role whose state dissects the bytes of `dir`.
+    fn role_of(&self, dir: Dir) -> Dir {
+        if self.swapped { dir.reverse() } else { dir }
+    }
+
+    /// Before the first message is parsed: a status line from the side called the client,
+    /// or a request line from the side called the server, means the capture (which started
+    /// mid-connection and guessed from the ports) has the roles the wrong way round. The two
+    /// states swap roles; events keep the directions as captured. True when they swapped.
+    fn settle_roles(&mut self, sink: &mut Sink<'_>) -> bool {
+        if self.c2s.heads > 0
+            || self.s2c.heads > 0
+            || self.c2s.mode != Mode::Http
+            || self.s2c.mode != Mode::Http
+        {
+            self.roles_settled = true;
+            return false;
+        }
+        let client_line = first_line(self.c2s.avail());
+        let server_line = first_line(self.s2c.avail());
+        if client_line.is_some_and(is_request_line) || server_line.is_some_and(is_status_line) {
+            self.roles_settled = true;
+            return false;
+        }
+        let (revealing_dir, what) = if client_line.is_some_and(is_status_line) {
+            (self.c2s.dir, "sends HTTP responses")
+        } else if server_line.is_some_and(is_request_line) {
+            (self.s2c.dir, "sends HTTP requests")
+        } else {
+            return false;
+        };
+        std::mem::swap(&mut self.c2s, &mut self.s2c);
+        self.c2s.client = true;
+        self.s2c.client = false;
+        self.swapped = true;
+        self.roles_settled = true;
+        let side = if revealing_dir == Dir::C2s {
+            "client"
+        } else {
+            "server"
+        };
+        sink.diag(
+            revealing_dir,
+            None,
+            Severity::Warning,
+            format!(
+                "the side this capture calls the {side} {what}: the capture started in the middle of the connection and guessed client and server wrong, so the roles are swapped for dissection (directions are shown as captured)"
+            ),
+            None,
+        );
+        true
     }
 
     /// Feeds bytes seen in `dir` at `t_us`; pushes the events they complete onto `out`.
@@ -1320,7 +1831,8 @@ impl ConnectionDissector {
             t_us,
             out,
         };
-        let state = match dir {
+        let role = self.role_of(dir);
+        let state = match role {
             Dir::C2s => &mut self.c2s,
             Dir::S2c => &mut self.s2c,
         };
@@ -1330,17 +1842,73 @@ impl ConnectionDissector {
             return;
         }
         state.buf.extend_from_slice(bytes);
-        match dir {
+        // Only a new line can reveal the roles (and looking only then keeps this linear).
+        if !self.roles_settled && bytes.contains(&b'\n') && self.settle_roles(&mut sink) {
+            // Both directions' bytes so far are read again in their new roles.
+            self.process_c2s(&mut sink);
+            self.process_s2c(&mut sink);
+            return;
+        }
+        match role {
             Dir::C2s => self.process_c2s(&mut sink),
             Dir::S2c => self.process_s2c(&mut sink),
         }
     }
 
+    /// `missing` bytes of `dir` are missing from the capture (lost packets, a snap length):
+    /// the next bytes fed follow a hole. A body or payload of known length goes on after it;
+    /// otherwise HTTP looks for the next request or status line and WebSocket for the next
+    /// plausible frame header (or gives up, leaving the direction undissected). Spans stay in
+    /// the recorded stream, which lacks the missing bytes.
+    pub fn gap(&mut self, dir: Dir, t_us: i64, missing: u64, out: &mut Vec<Event>) {
+        if missing == 0 {
+            return;
+        }
+        let mut sink = Sink {
+            conn: self.conn,
+            t_us,
+            out,
+        };
+        // Whatever the roles turn out to be, a hole before the first message settles them.
+        self.roles_settled = true;
+        match self.role_of(dir) {
+            Dir::C2s => {
+                if !self.c2s.ended {
+                    self.c2s.gap(missing, &mut sink);
+                }
+            }
+            Dir::S2c => {
+                if !self.s2c.ended {
+                    let decision = self.s2c.gap(missing, &mut sink);
+                    self.apply(decision, &mut sink);
+                }
+            }
+        }
+    }
+
     fn process_c2s(&mut self, sink: &mut Sink<'_>) {
-        match self.c2s.mode {
-            Mode::Http => self.c2s.process_requests(&mut self.pending, sink),
-            Mode::WebSocket => self.c2s.process_frames(sink),
-            Mode::Held | Mode::Opaque => {}
+        loop {
+            match self.c2s.mode {
+                Mode::Http => {
+                    self.c2s.process_requests(&mut self.pending, sink);
+                    break;
+                }
+                Mode::WebSocket => {
+                    self.c2s.process_frames(sink);
+                    break;
+                }
+                Mode::ResyncHttp => {
+                    if !self.c2s.resync_http(sink) {
+                        break;
+                    }
+                }
+                Mode::ResyncWs => {
+                    if !self.c2s.resync_ws(sink) {
+                        break;
+                    }
+                }
+                Mode::Held | Mode::Opaque => break,
+            }
         }
     }
 
@@ -1354,6 +1922,16 @@ impl ConnectionDissector {
                 Mode::WebSocket => {
                     self.s2c.process_frames(sink);
                     break;
+                }
+                Mode::ResyncHttp => {
+                    if !self.s2c.resync_http(sink) {
+                        break;
+                    }
+                }
+                Mode::ResyncWs => {
+                    if !self.s2c.resync_ws(sink) {
+                        break;
+                    }
                 }
                 Mode::Held | Mode::Opaque => break,
             }
@@ -1396,7 +1974,7 @@ impl ConnectionDissector {
             t_us,
             out,
         };
-        match dir {
+        match self.role_of(dir) {
             Dir::C2s => {
                 let other = self.s2c.mode;
                 self.c2s.end(other, &mut sink);

@@ -422,6 +422,7 @@ fn report_gap(conn: u32, dir: Dir, from: u64, to: u64, t_us: i64, out: &mut Trac
             rule: None,
         },
     });
+    out.gap(conn, dir, t_us, to - from);
 }
 
 #[cfg(test)]

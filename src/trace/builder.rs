@@ -190,6 +190,19 @@ impl TraceBuilder {
         self.scratch = out;
     }
 
+    /// `missing` bytes of `dir` on `conn` are missing from the observation (lost packets):
+    /// the next bytes fed follow a hole, and the dissector resynchronises.
+    pub fn gap(&mut self, conn: u32, dir: Dir, t_us: i64, missing: u64) {
+        let mut out = std::mem::take(&mut self.scratch);
+        if let Some(state) = self.conns.get_mut(conn as usize) {
+            state.dissector.gap(dir, t_us, missing, &mut out);
+        }
+        for event in out.drain(..) {
+            self.append(event);
+        }
+        self.scratch = out;
+    }
+
     /// The trace so far.
     pub fn trace(&self) -> &Trace {
         &self.trace

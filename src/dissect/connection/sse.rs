@@ -122,6 +122,16 @@ impl SseParser {
         });
     }
 
+    /// Bytes are missing from the capture here: the line and event in progress are dropped
+    /// (joining the pieces around the hole would invent an event).
+    pub fn lose_partial(&mut self) {
+        self.line.clear();
+        self.data.clear();
+        self.event_type.clear();
+        self.after_cr = false;
+        self.event_start = None;
+    }
+
     /// Whether bytes of an undispatched event are pending (the stream ended mid-event).
     pub fn has_pending(&self) -> bool {
         !self.line.is_empty() || !self.data.is_empty()
