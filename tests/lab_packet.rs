@@ -187,7 +187,14 @@ fn every_connection_has_its_handshake_and_teardown_from_packets() {
     if !may_capture() {
         return;
     }
-    for (scenario, connections) in [("http-get", 1), ("ws-echo", 1), ("ws-chat", 3)] {
+    for (scenario, connections) in [
+        ("http-get", 1),
+        ("ws-echo", 1),
+        ("ws-chat", 3),
+        ("ws-push", 1),
+        ("ws-subprotocol", 1),
+        ("ws-deflate", 1),
+    ] {
         let trace = run_scenario(scenario, packet_config()).unwrap();
         check_trace(&trace, scenario, connections);
     }

@@ -206,6 +206,7 @@ fn the_catalogue_lists_every_scenario() {
         "ws-chat",
         "ws-push",
         "ws-subprotocol",
+        "ws-deflate",
     ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
@@ -402,6 +403,109 @@ fn ws_push_round_trip() {
         assert_eq!(tick, &format!("tick {}", i + 1));
     }
     check_close(&trace, 0, "enough");
+}
+
+#[test]
+fn ws_deflate_negotiates_compresses_and_inflates_what_was_sent() {
+    use wirelab::lab::scenario::deflate_messages;
+    let trace = run_scenario("ws-deflate", socket_lab()).unwrap();
+    check_lab_source(&trace, "ws-deflate");
+    check_upgrade(&trace, 0, "/deflate");
+    let extensions = trace
+        .events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::WsExtensions {
+                offered,
+                negotiated,
+            } => Some((offered, negotiated)),
+            _ => None,
+        })
+        .expect("a ws_extensions event");
+    assert!(
+        extensions
+            .0
+            .iter()
+            .any(|o| o.starts_with("permessage-deflate")),
+        "{extensions:?}"
+    );
+    assert!(
+        extensions
+            .1
+            .iter()
+            .any(|n| n.starts_with("permessage-deflate")),
+        "{extensions:?}"
+    );
+    // Every data frame is compressed (RSV1), both ways; control frames never are.
+    let frames: Vec<(Dir, u8, bool)> = trace
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::WsFrame { opcode, rsv1, .. } => Some((e.dir.unwrap(), opcode, rsv1)),
+            _ => None,
+        })
+        .collect();
+    let data: Vec<_> = frames.iter().filter(|f| f.1 == 1 || f.1 == 2).collect();
+    assert_eq!(data.len(), 8, "four messages and their echoes: {frames:?}");
+    assert!(
+        data.iter().all(|f| f.2),
+        "RSV1 on every data frame: {frames:?}"
+    );
+    assert!(frames.iter().filter(|f| f.1 >= 8).all(|f| !f.2));
+    // Inflated, the messages are what the client sent, and the echoes the same.
+    let sent: Vec<(u8, Vec<u8>)> = deflate_messages()
+        .into_iter()
+        .map(|m| {
+            let opcode = if m.is_binary() { 2 } else { 1 };
+            (opcode, m.into_data().to_vec())
+        })
+        .collect();
+    for dir in [Dir::C2s, Dir::S2c] {
+        let got: Vec<(u8, Vec<u8>)> = messages(&trace)
+            .into_iter()
+            .filter(|m| m.dir == dir && (m.opcode == 1 || m.opcode == 2))
+            .map(|m| (m.opcode, m.payload))
+            .collect();
+        assert_eq!(got.len(), sent.len(), "{dir:?}");
+        for (g, w) in got.iter().zip(&sent) {
+            assert_eq!(g.0, w.0, "{dir:?}: opcode");
+            assert!(
+                g.1 == w.1,
+                "{dir:?}: inflated payload differs ({} vs {} B)",
+                g.1.len(),
+                w.1.len()
+            );
+        }
+    }
+    let compressed: Vec<bool> = trace
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::WsMessage {
+                opcode: 1 | 2,
+                compressed,
+                ..
+            } => Some(compressed),
+            _ => None,
+        })
+        .collect();
+    assert!(compressed.iter().all(|c| *c), "{compressed:?}");
+    // Context takeover: the repeated text takes far fewer bytes on the wire the second time.
+    let wire: Vec<u64> = trace
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::WsFrame {
+                opcode: 1,
+                payload_len,
+                ..
+            } if e.dir == Some(Dir::C2s) => Some(payload_len),
+            _ => None,
+        })
+        .collect();
+    assert!(wire[1] * 2 < wire[0], "{wire:?}");
+    assert!(wire[2] < 70_000 / 10, "{wire:?}");
+    check_close(&trace, 0, "bye");
 }
 
 #[test]
@@ -728,4 +832,60 @@ fn push_with_a_count_closes_with_done_and_subprotocol_without_overlap_says_so() 
     raw.read_exact(&mut text).unwrap();
     let text = String::from_utf8(text).unwrap();
     assert!(text.starts_with("no subprotocol in common"), "{text}");
+}
+
+#[test]
+fn ws_deflate_steps_and_the_server_answers_only_in_its_own_stages() {
+    use wirelab::lab::scenario::{Actor, scenario};
+    let stages = scenario("ws-deflate").unwrap().stages;
+    let lab = Lab::start(socket_lab(), None).unwrap();
+    lab.send(LabCommand::Start {
+        scenario: "ws-deflate".to_string(),
+        mode: RunMode::Step,
+    });
+    let mut trace = None;
+    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
+        matches!(u, LabUpdate::RunStarted { .. })
+    });
+    // What the server says: its 101, its frames and messages.
+    let said = |t: &Trace| {
+        t.events
+            .iter()
+            .filter(|e| {
+                e.dir == Some(Dir::S2c)
+                    && matches!(
+                        e.kind,
+                        EventKind::HttpResponse { .. }
+                            | EventKind::WsFrame { .. }
+                            | EventKind::WsMessage { .. }
+                    )
+            })
+            .count()
+    };
+    for (i, stage) in stages.iter().enumerate() {
+        let before = trace.as_ref().map_or(0, &said);
+        lab.send(LabCommand::Step);
+        pump(
+            &lab,
+            &mut trace,
+            Duration::from_secs(20),
+            |u, _| matches!(u, LabUpdate::StageDone { index, .. } if *index == i),
+        );
+        let after = said(trace.as_ref().unwrap());
+        match stage.actor {
+            Actor::Client(_) => {
+                assert_eq!(after, before, "stage {i} {}: the server waits", stage.label)
+            }
+            Actor::Server => {}
+        }
+    }
+    pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
+        *u == LabUpdate::Finished
+    });
+    let t = trace.unwrap();
+    assert_eq!(
+        messages(&t).iter().filter(|m| m.dir == Dir::S2c).count(),
+        6,
+        "four echoes, the pong and the close"
+    );
 }

@@ -1,5 +1,5 @@
-//! The lab's scripted clients: real tokio sockets, tokio-tungstenite for WebSocket, hyper for
-//! plain HTTP. Each client runs on its own task fed by a channel, so a stage can start an
+//! The lab's scripted clients: real tokio sockets, tokio-tungstenite for WebSocket (yawc when
+//! permessage-deflate is offered: tungstenite has no compression), hyper for plain HTTP. Each client runs on its own task fed by a channel, so a stage can start an
 //! action (e.g. the upgrade request) whose completion waits for a later server stage.
 //!
 //! Clients are not tapped: the server's tap records every connection once. A client only
@@ -37,6 +37,8 @@ pub enum ClientAction {
         path: String,
         /// `Sec-WebSocket-Protocol` offers, in order of preference.
         protocols: Vec<String>,
+        /// Offer permessage-deflate (RFC 7692) and use it if the server agrees.
+        deflate: bool,
     },
     /// Send `GET path` over HTTP/1.1 and read the whole response.
     HttpGet {
@@ -88,6 +90,10 @@ enum Conn {
     Idle,
     Tcp(TcpStream),
     Ws(Box<WebSocketStream<TcpStream>>),
+    Deflate(Box<DeflateConn>),
+    /// The closing handshake is complete: waiting for the server to close TCP first. yawc is
+    /// not polled any more (it would answer the server's close with a second one).
+    DeflateClosed(Box<DeflateConn>),
     Http {
         sender: hyper::client::conn::http1::SendRequest<Body>,
         task: JoinHandle<()>,
@@ -95,9 +101,20 @@ enum Conn {
     Done,
 }
 
+/// A permessage-deflate connection (yawc) and a second handle on its socket, to see the
+/// server's FIN without yawc.
+struct DeflateConn {
+    ws: yawc::WebSocket<TcpStream>,
+    watch: TcpStream,
+    sent_close: bool,
+}
+
 enum Wake {
     Action(Option<ClientAction>),
     Ws(Option<Result<Message, WsError>>),
+    Deflate(Option<yawc::Frame>),
+    /// The watched socket is readable (the server's FIN).
+    Readable,
 }
 
 async fn run(
@@ -118,6 +135,14 @@ async fn run(
                 action = rx.recv() => Wake::Action(action),
                 message = ws.next() => Wake::Ws(message),
             },
+            Conn::Deflate(d) => tokio::select! {
+                action = rx.recv() => Wake::Action(action),
+                frame = d.ws.next() => Wake::Deflate(frame),
+            },
+            Conn::DeflateClosed(d) => tokio::select! {
+                action = rx.recv() => Wake::Action(action),
+                _ = d.watch.readable() => Wake::Readable,
+            },
             _ => Wake::Action(rx.recv().await),
         };
         let action = match wake {
@@ -132,9 +157,38 @@ async fn run(
                 conn = Conn::Done;
                 continue;
             }
-            Wake::Ws(None) => {
+            Wake::Ws(None) | Wake::Deflate(None) => {
                 // The server closed the TCP connection after the closing handshake.
                 conn = Conn::Done;
+                continue;
+            }
+            Wake::Deflate(Some(frame)) => {
+                tracing::debug!(
+                    "client {label} received {:?} ({} B)",
+                    frame.opcode(),
+                    frame.payload().len()
+                );
+                if let Conn::Deflate(d) = std::mem::replace(&mut conn, Conn::Done) {
+                    conn = if frame.opcode() == yawc::OpCode::Close && d.sent_close {
+                        Conn::DeflateClosed(d)
+                    } else {
+                        Conn::Deflate(d)
+                    };
+                }
+                continue;
+            }
+            Wake::Readable => {
+                if let Conn::DeflateClosed(d) = &conn {
+                    let mut byte = [0u8; 1];
+                    match d.watch.try_read(&mut byte) {
+                        // Readiness can be spurious.
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                        // Nothing is expected after the close frame; skip it.
+                        Ok(n) if n > 0 => {}
+                        // EOF: the server closed TCP first, as it should; close too.
+                        Ok(_) | Err(_) => conn = Conn::Done,
+                    }
+                }
                 continue;
             }
         };
@@ -159,7 +213,48 @@ async fn run(
                     }
                 }
             }
-            (ClientAction::Upgrade { path, protocols }, Conn::Tcp(stream)) => {
+            (
+                ClientAction::Upgrade {
+                    path,
+                    deflate: true,
+                    ..
+                },
+                Conn::Tcp(stream),
+            ) => {
+                let Some(server) = server else { continue };
+                let url = match format!("ws://{server}{path}").parse() {
+                    Ok(url) => url,
+                    Err(err) => {
+                        fail(format!("bad request for {path}: {err}"));
+                        continue;
+                    }
+                };
+                let (stream, watch) = match watched(stream) {
+                    Ok(pair) => pair,
+                    Err(err) => {
+                        fail(format!("cannot watch the connection: {err}"));
+                        continue;
+                    }
+                };
+                match yawc::WebSocket::handshake(url, stream, super::server::deflate_options())
+                    .await
+                {
+                    Ok(ws) => {
+                        conn = Conn::Deflate(Box::new(DeflateConn {
+                            ws,
+                            watch,
+                            sent_close: false,
+                        }));
+                    }
+                    Err(err) => fail(format!("the upgrade to {path} failed: {err}")),
+                }
+            }
+            (
+                ClientAction::Upgrade {
+                    path, protocols, ..
+                },
+                Conn::Tcp(stream),
+            ) => {
                 let Some(server) = server else { continue };
                 let mut request = match format!("ws://{server}{path}").into_client_request() {
                     Ok(request) => request,
@@ -214,6 +309,21 @@ async fn run(
                     Err(err) => fail(format!("sending failed: {err}")),
                 }
             }
+            (ClientAction::Send(message), Conn::Deflate(mut d)) => {
+                let closing = matches!(message, Message::Close(_));
+                let Some(frame) = yawc_frame(message) else {
+                    fail("a raw frame cannot be sent on a permessage-deflate connection".into());
+                    conn = Conn::Deflate(d);
+                    continue;
+                };
+                match d.ws.send(frame).await {
+                    Ok(()) => {
+                        d.sent_close |= closing;
+                        conn = Conn::Deflate(d);
+                    }
+                    Err(err) => fail(format!("sending failed: {err}")),
+                }
+            }
             (ClientAction::CloseTcp, Conn::Http { sender, task }) => {
                 // With no sender left, hyper's connection task ends and drops the socket (FIN).
                 drop(sender);
@@ -230,6 +340,33 @@ async fn run(
             }
         }
     }
+}
+
+/// The stream for yawc and a second handle on the same socket.
+fn watched(stream: TcpStream) -> std::io::Result<(TcpStream, TcpStream)> {
+    let stream = stream.into_std()?;
+    let watch = stream.try_clone()?;
+    Ok((TcpStream::from_std(stream)?, TcpStream::from_std(watch)?))
+}
+
+/// The yawc frame for a scenario's message (yawc compresses data frames itself).
+fn yawc_frame(message: Message) -> Option<yawc::Frame> {
+    Some(match message {
+        Message::Text(text) => yawc::Frame::text(text.as_str().to_owned()),
+        Message::Binary(data) => yawc::Frame::binary(data),
+        Message::Ping(data) => yawc::Frame::ping(data),
+        Message::Pong(data) => yawc::Frame::pong(data),
+        Message::Close(Some(close)) => {
+            yawc::Frame::close(u16::from(close.code).into(), close.reason.as_str())
+        }
+        Message::Close(None) => {
+            // A close frame without a code: an empty payload (RFC 6455 §5.5.1).
+            let mut frame = yawc::Frame::close(yawc::close::CloseCode::Normal, "");
+            *frame.payload_mut() = Default::default();
+            frame
+        }
+        Message::Frame(_) => return None,
+    })
 }
 
 type HttpSender = hyper::client::conn::http1::SendRequest<Body>;

@@ -168,11 +168,19 @@ impl Runner {
                 }
                 self.send(i, ClientAction::Connect { socket, server })
             }
-            (Actor::Client(i), Action::Upgrade { path, protocols }) => self.send(
+            (
+                Actor::Client(i),
+                Action::Upgrade {
+                    path,
+                    protocols,
+                    deflate,
+                },
+            ) => self.send(
                 *i,
                 ClientAction::Upgrade {
                     path: path.clone(),
                     protocols: protocols.clone(),
+                    deflate: *deflate,
                 },
             ),
             (Actor::Client(i), Action::HttpGet { path }) => {

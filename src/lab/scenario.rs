@@ -47,6 +47,8 @@ pub enum Action {
         path: String,
         /// `Sec-WebSocket-Protocol` offers.
         protocols: Vec<String>,
+        /// Offer permessage-deflate (RFC 7692).
+        deflate: bool,
     },
     /// Client: `GET path` over HTTP/1.1.
     HttpGet {
@@ -99,7 +101,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 5] = [
+pub const CATALOGUE: [ScenarioInfo; 6] = [
     ScenarioInfo {
         name: "http-get",
         summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
@@ -119,6 +121,10 @@ pub const CATALOGUE: [ScenarioInfo; 5] = [
     ScenarioInfo {
         name: "ws-subprotocol",
         summary: "subprotocol negotiation: the client offers superchat and chat, the server picks one",
+    },
+    ScenarioInfo {
+        name: "ws-deflate",
+        summary: "permessage-deflate (RFC 7692): compressed text (twice: context takeover), 70000 B, incompressible binary, ping, close",
     },
 ];
 
@@ -140,6 +146,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "ws-chat" => (vec!["alice", "bob", "carol"], ws_chat()),
         "ws-push" => (vec!["client"], ws_push()),
         "ws-subprotocol" => (vec!["client"], ws_subprotocol()),
+        "ws-deflate" => (vec!["client"], ws_deflate()),
         _ => return None,
     };
     Some(Scenario {
@@ -224,6 +231,7 @@ fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
             Action::Upgrade {
                 path: path.to_string(),
                 protocols: protocols.iter().map(|p| p.to_string()).collect(),
+                deflate: false,
             },
             format!("{who}: upgrade request GET {path} (Upgrade: websocket{offer})"),
             vec![expect(i, "http_request", Some(Dir::C2s))],
@@ -460,6 +468,94 @@ fn ws_subprotocol() -> Vec<Stage> {
     stages
 }
 
+/// Text that compresses well (`ws-deflate` sends it twice: the second time, with context
+/// takeover, it compresses to a back-reference of a few bytes).
+pub const DEFLATE_TEXT: &str = "permessage-deflate squeezes repetitive text: the quick brown fox \
+jumps over the lazy dog, the quick brown fox jumps over the lazy dog, the quick brown fox jumps \
+over the lazy dog.";
+
+/// `n` bytes that do not compress (xorshift32 noise, the same every run).
+pub fn noise_binary(n: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9E37_79B9;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+/// The data messages of `ws-deflate`, in the order the client sends them.
+pub fn deflate_messages() -> Vec<Message> {
+    vec![
+        Message::text(DEFLATE_TEXT),
+        Message::text(DEFLATE_TEXT),
+        Message::text(filler_text(70_000)),
+        Message::binary(noise_binary(256)),
+    ]
+}
+
+fn ws_deflate() -> Vec<Stage> {
+    let path = "/deflate";
+    let mut stages = vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::Upgrade {
+                path: path.to_string(),
+                protocols: Vec::new(),
+                deflate: true,
+            },
+            format!(
+                "client: upgrade request GET {path} (Upgrade: websocket, \
+                 Sec-WebSocket-Extensions: permessage-deflate)"
+            ),
+            vec![expect(0, "http_request", Some(Dir::C2s))],
+        ),
+        server(
+            vec![0],
+            "server answers 101 and accepts permessage-deflate",
+            vec![
+                expect(0, "http_response", Some(Dir::S2c)),
+                expect(0, "ws_extensions", None),
+            ],
+        ),
+    ];
+    let labels = [
+        format!(
+            "send text ({} B, compresses well; RSV1 = compressed)",
+            DEFLATE_TEXT.len()
+        ),
+        "send the same text again (context takeover: a few bytes on the wire)".to_string(),
+        "send text (70000 B of repeating text)".to_string(),
+        "send binary (256 B of noise: compressing cannot shrink it)".to_string(),
+    ];
+    for (message, label) in deflate_messages().into_iter().zip(labels) {
+        let opcode = if message.is_binary() {
+            opcode::BINARY
+        } else {
+            opcode::TEXT
+        };
+        stages.extend(echo_pair(message, opcode, label));
+    }
+    let ping = "still there?";
+    stages.push(client(
+        0,
+        Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
+        format!("send ping \"{ping}\" (control frames are never compressed)"),
+        vec![ws(0, Dir::C2s, opcode::PING)],
+    ));
+    stages.push(server(
+        vec![0],
+        "server answers pong (same payload)",
+        vec![ws(0, Dir::S2c, opcode::PONG)],
+    ));
+    stages.extend(close_ws(0, "client", "bye"));
+    stages
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -499,7 +595,7 @@ mod tests {
         assert!(scenario("nope").is_none());
         assert_eq!(
             names(),
-            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol"
+            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate"
         );
     }
 

@@ -1,6 +1,7 @@
 //! The lab server: an axum router served by our own accept loop, so that every accepted
 //! socket is wrapped in the [`TapStream`] before hyper sees it. WebSocket endpoints do the
-//! RFC 6455 §4.2 handshake in the handler and run tokio-tungstenite on the hyper upgrade.
+//! RFC 6455 §4.2 handshake in the handler and run tokio-tungstenite on the hyper upgrade;
+//! `/deflate` runs yawc instead, which speaks permessage-deflate (RFC 7692).
 //!
 //! Whatever a client sends, handlers log errors (`tracing`) and end only their own
 //! connection; the accept loop never stops for a client's sake.
@@ -94,6 +95,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/chat", get(chat))
         .route("/push", get(push))
         .route("/subprotocol", get(subprotocol))
+        .route("/deflate", get(deflate))
         .with_state(state)
 }
 
@@ -258,6 +260,99 @@ async fn subprotocol(
         close_tcp(ws, &gates, peer).await;
     })
     .await
+}
+
+/// The permessage-deflate settings of both lab ends (`ws-deflate`): default level, context
+/// takeover both ways, every data message compressed (no size threshold), UTF-8 checked.
+pub fn deflate_options() -> yawc::Options {
+    yawc::Options::default()
+        .with_compression_level(yawc::CompressionLevel::default())
+        .with_utf8()
+}
+
+/// `/deflate`: an echo endpoint that negotiates permessage-deflate (RFC 7692) when the client
+/// offers it. yawc answers the extension offer and compresses; the gates hold the 101, each
+/// echo, the pong and close reply it queues, and the TCP close, as on `/echo`.
+async fn deflate(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut req: Request,
+) -> Response {
+    if let Err(response) = check_handshake(&req) {
+        return *response;
+    }
+    let (response, upgraded) =
+        match yawc::WebSocket::upgrade_with_options(&mut req, deflate_options()) {
+            Ok(answer) => answer,
+            Err(err) => {
+                return *plain(
+                    StatusCode::BAD_REQUEST,
+                    &[],
+                    format!("Bad WebSocket upgrade: {err}\n"),
+                );
+            }
+        };
+    state.gates.wait(peer).await;
+    let gates = state.gates.clone();
+    tokio::spawn(async move {
+        match upgraded.await {
+            Ok(mut ws) => {
+                deflate_echo(&mut ws, &gates, peer).await;
+                gates.wait(peer).await;
+                drop(ws);
+            }
+            Err(err) => tracing::debug!("upgrade of {peer} failed: {err}"),
+        }
+    });
+    response.map(Body::new)
+}
+
+type DeflateWs = yawc::WebSocket<yawc::HttpStream>;
+
+/// Sends what yawc queued by itself (the pong to a ping, the reply to a close).
+async fn flush_queued(ws: &mut DeflateWs) -> Result<(), yawc::WebSocketError> {
+    std::future::poll_fn(|cx| futures_util::SinkExt::poll_ready_unpin(ws, cx)).await?;
+    futures_util::SinkExt::flush(ws).await
+}
+
+/// Echoes every data message (yawc inflates what arrives and deflates what goes out).
+async fn deflate_echo(ws: &mut DeflateWs, gates: &Gates, peer: SocketAddr) {
+    use yawc::OpCode;
+    loop {
+        // yawc ends the stream on a protocol error, after queueing the matching close.
+        let Some(frame) = ws.next().await else {
+            let _ = flush_queued(ws).await;
+            return;
+        };
+        match frame.opcode() {
+            OpCode::Text | OpCode::Binary => {
+                gates.wait(peer).await;
+                let payload = frame.payload().clone();
+                let echo = if frame.opcode() == OpCode::Text {
+                    yawc::Frame::text(payload)
+                } else {
+                    yawc::Frame::binary(payload)
+                };
+                if let Err(err) = ws.send(echo).await {
+                    tracing::debug!("deflate echo to {peer} failed: {err}");
+                    return;
+                }
+            }
+            OpCode::Ping | OpCode::Close => {
+                let closing = frame.opcode() == OpCode::Close;
+                gates.wait(peer).await;
+                match flush_queued(ws).await {
+                    Ok(()) if !closing => {}
+                    Ok(()) => return,
+                    Err(err) => {
+                        tracing::debug!("answer to {peer} failed: {err}");
+                        return;
+                    }
+                }
+            }
+            OpCode::Pong | OpCode::Continuation => {}
+        }
+    }
 }
 
 /// Every protocol the client listed in its `Sec-WebSocket-Protocol` headers, in order.
