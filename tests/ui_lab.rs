@@ -194,6 +194,7 @@ fn huge_traces_only_build_widgets_for_visible_rows() {
                 fragments: 1,
                 compressed: false,
                 payload_len: 4,
+                wire_payload_len: None,
                 text: Some(format!("n{i}")),
                 data_b64: None,
                 close_code: None,

@@ -147,6 +147,7 @@ impl DetailView {
                 headers,
                 head_len,
                 body_len,
+                ..
             } => {
                 http_ui(
                     ui,
@@ -164,6 +165,7 @@ impl DetailView {
                 headers,
                 head_len,
                 body_len,
+                ..
             } => {
                 http_ui(
                     ui,
@@ -250,6 +252,9 @@ impl DetailView {
                         self.frame_ui(ui, trace, frame);
                     }
                 }
+            }
+            EventKind::HttpBodyEnd { .. } => {
+                ui.label(describe::summary(event));
             }
             EventKind::SseEvent {
                 id,
@@ -779,6 +784,7 @@ fn message_ui(ui: &mut Ui, kind: &EventKind) {
         data_b64,
         close_code,
         close_reason,
+        ..
     } = kind
     else {
         return;

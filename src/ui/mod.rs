@@ -1,24 +1,38 @@
-//! The GUI (eframe/egui): the Lab view — a top bar (scenario, Run, Step, Reset), the sequence
-//! diagram ([`timeline`]) and the detail pane ([`detail`]).
+//! The GUI (eframe/egui), three views sharing one sequence diagram ([`timeline`]) and one
+//! detail pane ([`detail`]):
+//! - **Lab** (default): a top bar (scenario, Run, Step, Reset) driving the lab.
+//! - **Capture**: live capture on an interface ([`capture_view`]).
+//! - **File**: a capture file (pcap, pcapng) or a saved trace, opened with File ▸ Open…, by
+//!   dropping it on the window or with `--open`, read on a background thread ([`loader`]).
 //!
-//! The app never blocks: the lab runs on its own thread and sends [`LabUpdate`]s over a
-//! channel; each frame drains them within a small time budget and asks for another frame when
-//! more are waiting.
+//! Capture and File list their TCP connections ([`connections`], [`trace_pane`]); picking one
+//! shows its diagram. The app never blocks: the lab, a capture and a file being read run on
+//! their own threads; each frame drains their updates within a small time budget and asks for
+//! another frame when more are waiting.
 
+pub mod capture_view;
+pub mod connections;
 mod detail;
 pub mod explain;
+mod file_dialog;
+pub mod loader;
 pub mod rows;
 pub mod sample;
 mod timeline;
 pub mod timeline_layout;
+pub mod trace_pane;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use egui::{Color32, RichText};
 
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
 use crate::trace::{Source, Trace};
+use capture_view::{CaptureView, SaveRequest, one_line, repaint_notifier, save_json};
+use file_dialog::{DialogMode, FileDialog};
+use loader::{FileKind, Loader};
+use trace_pane::TracePane;
 
 /// How long a frame may spend applying lab updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -28,7 +42,8 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 pub struct GuiOptions {
     /// How the lab is set up (bind address, pace).
     pub lab: LabConfig,
-    /// A trace JSON file to show instead of an empty diagram.
+    /// A file to open at start in the File view: a capture (pcap, pcapng) or a trace JSON,
+    /// recognised by its content.
     pub open: Option<PathBuf>,
     /// The scenario to preselect.
     pub scenario: Option<String>,
@@ -51,10 +66,38 @@ pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }
 
-/// Which view the top bar shows.
+/// Which view the window shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum View {
+pub enum View {
+    /// The lab: scenarios run on 127.0.0.1.
     Lab,
+    /// Live capture.
+    Capture,
+    /// A capture file or saved trace.
+    File,
+}
+
+/// What the file dialog is open for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Open,
+    Save(SaveRequest),
+}
+
+/// The File view's state.
+struct FileView {
+    pane: TracePane,
+    loader: Option<Loader>,
+    /// What is shown: the file, its kind, its packet counts, whether payloads were kept.
+    loaded: Option<(
+        PathBuf,
+        FileKind,
+        Option<crate::capture::file::FileStats>,
+        bool,
+    )>,
+    /// Why the last file could not be opened, in one line.
+    error: Option<String>,
+    status: Option<(String, bool)>,
 }
 
 /// The state of the current lab run, as reported by the lab.
@@ -88,8 +131,15 @@ pub struct WirelabApp {
     run: RunState,
     timeline: timeline::TimelineView,
     detail: detail::DetailView,
-    file_path: String,
     status: Option<(String, bool)>,
+    file: FileView,
+    capture: CaptureView,
+    dialog: Option<(Purpose, FileDialog)>,
+    last_dir: Option<PathBuf>,
+    /// Whether the lab captures packets, and why not (from [`LabUpdate::CaptureMode`]).
+    lab_capture: Option<(bool, Option<String>)>,
+    /// Asks for a repaint from the reader threads.
+    notify: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
 
 impl WirelabApp {
@@ -123,14 +173,194 @@ impl WirelabApp {
             run: RunState::default(),
             timeline: timeline::TimelineView::default(),
             detail: detail::DetailView::default(),
-            file_path: "trace.json".to_string(),
             status: None,
+            file: FileView {
+                pane: TracePane::new("file"),
+                loader: None,
+                loaded: None,
+                error: None,
+                status: None,
+            },
+            capture: CaptureView::default(),
+            dialog: None,
+            last_dir: None,
+            lab_capture: None,
+            notify: repaint_notifier(ctx),
         };
         if let Some(path) = &options.open {
-            app.file_path = path.display().to_string();
-            app.open_file();
+            app.open_path(path);
         }
         app
+    }
+
+    /// The lab server's address, when the lab runs.
+    pub fn lab_server(&self) -> Option<std::net::SocketAddr> {
+        self.lab.as_ref().ok().map(Lab::server_addr)
+    }
+
+    /// The view shown.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// Shows another view.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+    }
+
+    /// Opens a capture file (pcap, pcapng) or a trace JSON in the File view, on a background
+    /// thread: what File ▸ Open…, dropping a file and `--open` do.
+    pub fn open_path(&mut self, path: &Path) {
+        self.view = View::File;
+        self.file.error = None;
+        self.file.status = None;
+        if let Some(dir) = path.parent() {
+            self.last_dir = Some(dir.to_path_buf());
+        }
+        self.file.loader = Some(Loader::start(path.to_path_buf(), self.notify.clone()));
+    }
+
+    /// Whether a file is being read.
+    pub fn is_loading(&self) -> bool {
+        self.file.loader.is_some()
+    }
+
+    /// Why the last file could not be opened (one line).
+    pub fn file_error(&self) -> Option<&str> {
+        self.file.error.as_deref()
+    }
+
+    /// The File view's trace, list and diagram.
+    pub fn file_pane(&self) -> &TracePane {
+        &self.file.pane
+    }
+
+    /// The File view's trace, list and diagram, to change.
+    pub fn file_pane_mut(&mut self) -> &mut TracePane {
+        &mut self.file.pane
+    }
+
+    /// The Capture view.
+    pub fn capture(&self) -> &CaptureView {
+        &self.capture
+    }
+
+    /// The Capture view, to change.
+    pub fn capture_mut(&mut self) -> &mut CaptureView {
+        &mut self.capture
+    }
+
+    /// What the lab said about packet capture: `(packets used, why not)`.
+    pub fn lab_capture_mode(&self) -> Option<(bool, Option<&str>)> {
+        self.lab_capture
+            .as_ref()
+            .map(|(p, why)| (*p, why.as_deref()))
+    }
+
+    /// Takes the result of the file being read, if it is ready.
+    fn poll_loader(&mut self) {
+        let Some(result) = self.file.loader.as_ref().and_then(Loader::poll) else {
+            return;
+        };
+        self.file.loader = None;
+        match result {
+            Ok(loaded) => {
+                self.file.pane.set_trace(loaded.trace);
+                self.file.loaded =
+                    Some((loaded.path, loaded.kind, loaded.stats, loaded.streams_kept));
+                self.file.error = None;
+            }
+            Err(e) => self.file.error = Some(one_line(&e)),
+        }
+    }
+
+    fn open_dialog(&mut self, purpose: Purpose) {
+        let (mode, title, exts, name): (_, _, &[&'static str], String) = match purpose {
+            Purpose::Open => (
+                DialogMode::Open,
+                "Open a capture file or trace",
+                &["pcap", "pcapng", "cap", "json"],
+                String::new(),
+            ),
+            Purpose::Save(SaveRequest::CapturePcapng) => (
+                DialogMode::Save,
+                "Save the capture (pcapng)",
+                &["pcapng"],
+                self.capture
+                    .captured_file()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "capture.pcapng".into()),
+            ),
+            Purpose::Save(_) => (
+                DialogMode::Save,
+                "Save the trace (JSON)",
+                &["json"],
+                "trace.json".to_string(),
+            ),
+        };
+        let mut dialog = FileDialog::new(mode, title, exts);
+        let dir = self
+            .last_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok());
+        dialog.open(dir.as_deref(), &name);
+        self.dialog = Some((purpose, dialog));
+    }
+
+    fn dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some((purpose, dialog)) = &mut self.dialog else {
+            return;
+        };
+        let purpose = *purpose;
+        let picked = dialog.show(ctx);
+        let closed = !dialog.is_open();
+        if closed {
+            self.dialog = None;
+        }
+        let Some(path) = picked else { return };
+        if let Some(dir) = path.parent() {
+            self.last_dir = Some(dir.to_path_buf());
+        }
+        match purpose {
+            Purpose::Open => self.open_path(&path),
+            Purpose::Save(SaveRequest::LabJson) => {
+                self.status = Some(save_json(&self.trace, &path));
+            }
+            Purpose::Save(SaveRequest::FileJson) => {
+                self.file.status = Some(save_json(self.file.pane.trace(), &path));
+            }
+            Purpose::Save(SaveRequest::CaptureJson) => self.capture.save_json(&path),
+            Purpose::Save(SaveRequest::CapturePcapng) => self.capture.save_pcapng(&path),
+        }
+    }
+
+    /// Files dropped on the window are opened; while one hovers, say what will happen.
+    fn dropped_files(&mut self, ui: &mut egui::Ui) {
+        let (dropped, hovering) = ui.ctx().input(|i| {
+            (
+                i.raw.dropped_files.first().map(|f| f.path().to_path_buf()),
+                !i.raw.hovered_files.is_empty(),
+            )
+        });
+        if let Some(path) = dropped {
+            self.open_path(&path);
+        }
+        if hovering {
+            let rect = ui.ctx().content_rect();
+            let painter = ui.ctx().layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("wirelab-drop"),
+            ));
+            painter.rect_filled(rect, 0.0, Color32::from_black_alpha(170));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop a .pcap, .pcapng or trace .json file to open it",
+                egui::FontId::proportional(22.0),
+                Color32::WHITE,
+            );
+        }
     }
 
     /// The trace shown.
@@ -297,6 +527,9 @@ impl WirelabApp {
                     self.send(LabCommand::Step);
                 }
             }
+            LabUpdate::CaptureMode { packets, reason } => {
+                self.lab_capture = Some((packets, reason));
+            }
             _ if self.run.awaiting_start || !self.run.active => {}
             LabUpdate::Trace(u) => self.trace.apply(u),
             LabUpdate::StageStarted { .. } => {
@@ -319,131 +552,147 @@ impl WirelabApp {
                 self.run.failed = Some(e);
                 self.run.busy = false;
             }
-            // Packet or socket capture: shown by the GUI once it reads this (see lab docs).
-            LabUpdate::CaptureMode { .. } => {}
         }
     }
 
-    fn open_file(&mut self) {
-        let path = self.file_path.trim().to_string();
-        match std::fs::read_to_string(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| Trace::from_json(&text).map_err(|e| e.to_string()))
-        {
-            Ok(mut trace) => {
-                if trace.source.file.is_none() {
-                    trace.source.file = Some(path.clone());
-                }
-                if self.run.active {
-                    self.send(LabCommand::Reset);
-                }
-                self.set_trace(trace);
-                self.status = Some((format!("opened {path}"), false));
-            }
-            Err(e) => self.status = Some((format!("could not open {path}: {e}"), true)),
-        }
-    }
-
-    fn save_file(&mut self) {
-        let path = self.file_path.trim().to_string();
-        self.status = Some(match std::fs::write(&path, self.trace.to_json()) {
-            Ok(()) => (
-                format!("saved {} events to {path}", self.trace.events.len()),
-                false,
-            ),
-            Err(e) => (format!("could not save {path}: {e}"), true),
-        });
-    }
-
-    fn top_bar(&mut self, ui: &mut egui::Ui) {
+    /// The first row: the view tabs and File ▸ Open…, then the current view's own controls.
+    fn top_bar(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
         ui.horizontal_wrapped(|ui| {
             ui.strong("wirelab");
             ui.separator();
             ui.selectable_value(&mut self.view, View::Lab, "Lab");
+            ui.selectable_value(&mut self.view, View::Capture, "Capture")
+                .on_hover_text("Live capture on an interface");
+            ui.selectable_value(&mut self.view, View::File, "File")
+                .on_hover_text("A capture file or a saved trace");
             ui.separator();
-            let summary = self
-                .scenarios
-                .iter()
-                .find(|s| s.name == self.scenario)
-                .map(|s| s.summary)
-                .unwrap_or("");
-            let busy = self.is_busy();
-            ui.add_enabled_ui(!busy, |ui| {
-                egui::ComboBox::from_id_salt("scenario")
-                    .selected_text(self.scenario.clone())
-                    .width(150.0)
-                    .show_ui(ui, |ui| {
-                        for s in &self.scenarios {
-                            ui.selectable_value(&mut self.scenario, s.name.to_string(), s.name)
-                                .on_hover_text(s.summary);
-                        }
-                    })
-                    .response
-                    .on_hover_text(summary);
-            });
-            let lab_ok = self.lab.is_ok();
             if ui
-                .add_enabled(lab_ok && !busy, egui::Button::new("Run"))
-                .on_hover_text("Run every stage")
+                .button("Open…")
+                .on_hover_text(
+                    "Open a capture (.pcap, .pcapng) or a saved trace (.json); you can also drop a file on the window",
+                )
                 .clicked()
             {
-                self.press_run();
-            }
-            let step_enabled =
-                lab_ok && !busy && !(self.run.finished && self.run.mode == Some(RunMode::Step));
-            let step_label = self.step_label();
-            if ui
-                .add_enabled(step_enabled, egui::Button::new(&step_label))
-                .on_hover_text("Run exactly one stage")
-                .clicked()
-            {
-                self.press_step();
-            }
-            if ui.add_enabled(lab_ok, egui::Button::new("Reset")).clicked() {
-                self.press_reset();
+                self.open_dialog(Purpose::Open);
             }
             ui.separator();
-            match &self.lab {
-                Ok(lab) => {
-                    let addr = lab.server_addr();
-                    ui.label(format!("server {addr}"));
-                    ui.hyperlink_to("demo page", format!("http://{addr}/"))
-                        .on_hover_text("Open it in a browser: its WebSocket is traced too");
-                }
-                Err(e) => {
-                    ui.colored_label(
-                        Color32::from_rgb(230, 70, 60),
-                        format!("lab unavailable: {e}"),
+            match self.view {
+                View::Lab => self.lab_bar(ui),
+                View::File => self.file_bar(ui, save),
+                View::Capture => {}
+            }
+        });
+        match self.view {
+            View::Lab => {
+                ui.horizontal_wrapped(|ui| {
+                    diagram_options(ui, &mut self.timeline);
+                    ui.separator();
+                    if ui
+                        .add_enabled(
+                            !self.trace.events.is_empty(),
+                            egui::Button::new("Save trace JSON…"),
+                        )
+                        .clicked()
+                    {
+                        *save = Some(SaveRequest::LabJson);
+                    }
+                });
+                self.lab_status(ui);
+            }
+            View::File => {
+                self.file_status(ui);
+                ui.horizontal_wrapped(|ui| diagram_options(ui, &mut self.file.pane.timeline));
+            }
+            View::Capture => {
+                self.capture.controls_ui(ui, save);
+                ui.horizontal_wrapped(|ui| diagram_options(ui, &mut self.capture.pane.timeline));
+                self.capture.banner_ui(ui);
+            }
+        }
+    }
+
+    fn lab_bar(&mut self, ui: &mut egui::Ui) {
+        let summary = self
+            .scenarios
+            .iter()
+            .find(|s| s.name == self.scenario)
+            .map(|s| s.summary)
+            .unwrap_or("");
+        let busy = self.is_busy();
+        ui.add_enabled_ui(!busy, |ui| {
+            egui::ComboBox::from_id_salt("scenario")
+                .selected_text(self.scenario.clone())
+                .width(150.0)
+                .show_ui(ui, |ui| {
+                    for s in &self.scenarios {
+                        ui.selectable_value(&mut self.scenario, s.name.to_string(), s.name)
+                            .on_hover_text(s.summary);
+                    }
+                })
+                .response
+                .on_hover_text(summary);
+        });
+        let lab_ok = self.lab.is_ok();
+        if ui
+            .add_enabled(lab_ok && !busy, egui::Button::new("Run"))
+            .on_hover_text("Run every stage")
+            .clicked()
+        {
+            self.press_run();
+        }
+        let step_enabled =
+            lab_ok && !busy && !(self.run.finished && self.run.mode == Some(RunMode::Step));
+        let step_label = self.step_label();
+        if ui
+            .add_enabled(step_enabled, egui::Button::new(&step_label))
+            .on_hover_text("Run exactly one stage")
+            .clicked()
+        {
+            self.press_step();
+        }
+        if ui.add_enabled(lab_ok, egui::Button::new("Reset")).clicked() {
+            self.press_reset();
+        }
+        ui.separator();
+        match &self.lab {
+            Ok(lab) => {
+                let addr = lab.server_addr();
+                ui.label(format!("server {addr}"));
+                ui.hyperlink_to("demo page", format!("http://{addr}/"))
+                    .on_hover_text("Open it in a browser: its WebSocket is traced too");
+            }
+            Err(e) => {
+                ui.colored_label(
+                    Color32::from_rgb(230, 70, 60),
+                    format!("lab unavailable: {e}"),
+                );
+            }
+        }
+        ui.separator();
+        match &self.lab_capture {
+            Some((true, _)) => {
+                ui.label(RichText::new("packets + socket").color(Color32::from_rgb(60, 170, 80)))
+                    .on_hover_text(
+                        "TCP packets on the loopback (SYN, SYN-ACK, ACK, FIN with seq/ack) merged with \
+                         what the lab's socket tap saw",
                     );
-                }
             }
-            ui.separator();
-            ui.weak("observed at the socket");
-        });
-        ui.horizontal_wrapped(|ui| {
-            ui.checkbox(
-                &mut self.timeline.params.collapse_gaps,
-                "collapse idle gaps",
-            );
-            ui.checkbox(&mut self.timeline.show_frames, "show frames");
-            ui.checkbox(&mut self.timeline.follow, "follow");
-            if ui.small_button("-").on_hover_text("zoom out (-)").clicked() {
-                self.timeline.params.zoom_by(0.8);
+            Some((false, reason)) => {
+                ui.weak("observed at the socket").on_hover_text(
+                    reason
+                        .clone()
+                        .unwrap_or_else(|| "the socket tap alone was asked for".into()),
+                );
             }
-            if ui.small_button("+").on_hover_text("zoom in (+)").clicked() {
-                self.timeline.params.zoom_by(1.25);
+            None => {
+                ui.weak("observed at the socket").on_hover_text(
+                    "The lab's socket tap records connect/accept, every byte read and written, and the close",
+                );
             }
-            ui.separator();
-            let label = ui.label("trace file");
-            ui.add(egui::TextEdit::singleline(&mut self.file_path).desired_width(220.0))
-                .labelled_by(label.id);
-            if ui.button("Open trace…").clicked() {
-                self.open_file();
-            }
-            if ui.button("Save trace").clicked() {
-                self.save_file();
-            }
-        });
+        }
+    }
+
+    fn lab_status(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let stages = if self.run.stages.is_empty() {
                 String::new()
@@ -474,19 +723,166 @@ impl WirelabApp {
             }
         });
     }
+
+    fn file_bar(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
+        match &self.file.loaded {
+            Some((path, kind, _, _)) => {
+                ui.label(RichText::new(path.display().to_string()).monospace())
+                    .on_hover_text(format!("read as {}", kind.name()));
+            }
+            None if self.file.loader.is_none() => {
+                ui.weak("no file open — Open… or drop a .pcap/.pcapng/.json file here");
+            }
+            None => {}
+        }
+        if ui
+            .add_enabled(
+                !self.file.pane.trace().events.is_empty(),
+                egui::Button::new("Save trace JSON…"),
+            )
+            .clicked()
+        {
+            *save = Some(SaveRequest::FileJson);
+        }
+    }
+
+    fn file_status(&mut self, ui: &mut egui::Ui) {
+        let red = Color32::from_rgb(230, 70, 60);
+        if let Some(loader) = &self.file.loader {
+            ui.horizontal(|ui| {
+                let (done, total) = loader.bytes();
+                ui.label(format!("reading {}", loader.path.display()));
+                let bar = egui::ProgressBar::new(loader.fraction().unwrap_or(0.0))
+                    .desired_width(300.0)
+                    .text(format!(
+                        "{} of {}",
+                        connections::format_bytes(done),
+                        connections::format_bytes(total)
+                    ))
+                    .animate(true);
+                ui.add(bar);
+            });
+        }
+        if let Some(e) = &self.file.error {
+            ui.colored_label(red, e);
+        }
+        let other = self.file.pane.other_diagnostics();
+        ui.horizontal_wrapped(|ui| {
+            if let Some((_, kind, stats, kept)) = &self.file.loaded {
+                let trace = self.file.pane.trace();
+                let mut line = match stats {
+                    Some(s) => format!(
+                        "{}: {} packets, {} TCP, {} undecodable · ",
+                        kind.name(),
+                        s.packets,
+                        s.tcp_packets,
+                        s.undecodable
+                    ),
+                    None => format!("{}: ", kind.name()),
+                };
+                line.push_str(&format!(
+                    "{} connections · {} events",
+                    trace.connections.len(),
+                    trace.events.len()
+                ));
+                ui.label(line);
+                if !kept {
+                    ui.weak("(large file: payload bytes not kept, no hex dumps)");
+                }
+            }
+            if other > 0 {
+                ui.colored_label(
+                    Color32::from_rgb(230, 160, 30),
+                    format!("⚠ {other} note(s) about the file:"),
+                );
+                let notes: Vec<String> = self
+                    .file
+                    .pane
+                    .trace()
+                    .events
+                    .iter()
+                    .filter(|e| e.conn.is_none())
+                    .filter_map(|e| match &e.kind {
+                        crate::trace::EventKind::Diagnostic { message, .. } => {
+                            Some(message.clone())
+                        }
+                        _ => None,
+                    })
+                    .take(2)
+                    .collect();
+                for n in notes {
+                    ui.colored_label(Color32::from_rgb(230, 160, 30), n);
+                }
+            }
+            if let Some((msg, is_err)) = &self.file.status {
+                if *is_err {
+                    ui.colored_label(red, msg);
+                } else {
+                    ui.weak(msg);
+                }
+            }
+        });
+    }
+}
+
+/// Zoom and display options of a diagram.
+fn diagram_options(ui: &mut egui::Ui, timeline: &mut timeline::TimelineView) {
+    ui.checkbox(&mut timeline.params.collapse_gaps, "collapse idle gaps");
+    ui.checkbox(&mut timeline.show_frames, "show frames");
+    ui.checkbox(&mut timeline.follow, "follow");
+    if ui.small_button("-").on_hover_text("zoom out (-)").clicked() {
+        timeline.params.zoom_by(0.8);
+    }
+    if ui.small_button("+").on_hover_text("zoom in (+)").clicked() {
+        timeline.params.zoom_by(1.25);
+    }
 }
 
 impl eframe::App for WirelabApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain(ctx);
+        self.poll_loader();
+        self.capture.drain(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.dropped_files(ui);
+        let mut save = None;
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.add_space(2.0);
-            self.top_bar(ui);
+            self.top_bar(ui, &mut save);
             ui.add_space(2.0);
         });
+        if let Some(request) = save {
+            self.open_dialog(Purpose::Save(request));
+        }
+        match self.view {
+            View::Lab => self.lab_ui(ui),
+            View::File => {
+                egui::Panel::left("file-connections")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .size_range(220.0..=600.0)
+                    .show(ui, |ui| self.file.pane.list_ui(ui));
+                self.file.pane.diagram_ui(ui, false);
+            }
+            View::Capture => {
+                egui::Panel::left("capture-connections")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .size_range(220.0..=600.0)
+                    .show(ui, |ui| self.capture.pane.list_ui(ui));
+                let running = self.capture.is_running();
+                self.capture.pane.diagram_ui(ui, running);
+            }
+        }
+        let ctx = ui.ctx().clone();
+        self.dialog_ui(&ctx);
+    }
+}
+
+impl WirelabApp {
+    fn lab_ui(&mut self, ui: &mut egui::Ui) {
         let mut jump = None;
         let max_detail = (ui.available_width() * 0.6).max(300.0);
         egui::Panel::right("detail")
@@ -501,11 +897,9 @@ impl eframe::App for WirelabApp {
                     self.timeline.selected,
                 );
             });
-        egui::CentralPanel::default().show(ui, |ui| match self.view {
-            View::Lab => {
-                let running = self.run.active && !self.run.finished && self.run.failed.is_none();
-                self.timeline.ui(ui, &self.trace, running);
-            }
+        egui::CentralPanel::default().show(ui, |ui| {
+            let running = self.run.active && !self.run.finished && self.run.failed.is_none();
+            self.timeline.ui(ui, &self.trace, running);
         });
         if let Some(e) = jump {
             self.timeline.select(Some(e));

@@ -223,6 +223,7 @@ pub fn is_ws(event: &Event) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
     use crate::trace::{Connection, Observed, Source};
@@ -257,6 +258,7 @@ mod tests {
             fragments,
             compressed: false,
             payload_len: 3,
+            wire_payload_len: None,
             text: Some("abc".into()),
             data_b64: None,
             close_code: None,

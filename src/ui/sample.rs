@@ -163,6 +163,7 @@ impl Builder {
                 fragments: 1,
                 compressed: false,
                 payload_len: payload.len() as u64,
+                wire_payload_len: None,
                 text,
                 data_b64,
                 close_code,
@@ -245,6 +246,7 @@ pub fn demo_trace() -> Trace {
             headers,
             head_len: head.len() as u64,
             body_len: 0,
+            chunked_overhead: None,
         },
     );
     b.stage(1_300, 1, "upgrade request");
@@ -275,6 +277,7 @@ pub fn demo_trace() -> Trace {
             headers,
             head_len: head.len() as u64,
             body_len: 0,
+            chunked_overhead: None,
         },
     );
     b.push(
@@ -370,6 +373,7 @@ pub fn demo_trace() -> Trace {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
 

@@ -200,6 +200,7 @@ pub fn clamp_scroll(scroll: f32, content_h: f32, view_h: f32) -> f32 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
 

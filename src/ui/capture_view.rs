@@ -1,0 +1,433 @@
+//! The Capture view: live capture with libpcap ([`crate::capture::live`]) on an interface with
+//! a BPF filter validated as it is typed, streamed to a pcapng file as it goes, with its
+//! connections and their timelines appearing live. Without capture permission a banner says
+//! how to grant it; everything else keeps working.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, RichText};
+
+use super::trace_pane::TracePane;
+use crate::capture::live::{
+    self, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
+};
+
+/// How long a frame may spend applying capture updates before painting.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// The Capture view's state.
+pub struct CaptureView {
+    devices: Option<Result<Vec<(String, String)>, String>>,
+    /// The interface to capture on.
+    pub device: String,
+    /// The BPF filter as typed.
+    pub filter: String,
+    checked_filter: Option<String>,
+    filter_error: Option<String>,
+    /// Where the capture is streamed (pcapng).
+    pub output: String,
+    /// The default `output` last offered (a new one is offered after each capture).
+    auto_output: String,
+    live: Option<LiveCapture>,
+    stopping: bool,
+    started_at: Option<Instant>,
+    stats: LiveStats,
+    status: Option<(String, bool)>,
+    permission: Option<String>,
+    /// The pcapng file of the current or last capture.
+    captured: Option<PathBuf>,
+    /// The trace, list, diagram and detail.
+    pub pane: TracePane,
+}
+
+impl Default for CaptureView {
+    fn default() -> Self {
+        let output = default_output();
+        CaptureView {
+            devices: None,
+            device: "lo".into(),
+            filter: "tcp".into(),
+            checked_filter: None,
+            filter_error: None,
+            auto_output: output.clone(),
+            output,
+            live: None,
+            stopping: false,
+            started_at: None,
+            stats: LiveStats::default(),
+            status: None,
+            permission: None,
+            captured: None,
+            pane: TracePane::new("capture"),
+        }
+    }
+}
+
+/// A new file name under the temp dir's `wirelab-captures/`.
+fn default_output() -> String {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    std::env::temp_dir()
+        .join("wirelab-captures")
+        .join(format!("capture-{stamp}-{}.pcapng", std::process::id()))
+        .display()
+        .to_string()
+}
+
+impl CaptureView {
+    /// Whether a capture is running (until its `Stopped` arrives).
+    pub fn is_running(&self) -> bool {
+        self.live.is_some()
+    }
+
+    /// libpcap's counters of the current or last capture.
+    pub fn stats(&self) -> LiveStats {
+        self.stats
+    }
+
+    /// The permission banner's text, when capture was refused.
+    pub fn permission_banner(&self) -> Option<&str> {
+        self.permission.as_deref()
+    }
+
+    /// The last error or status line.
+    pub fn status(&self) -> Option<&(String, bool)> {
+        self.status.as_ref()
+    }
+
+    /// Why the filter does not compile, if it does not.
+    pub fn filter_error(&mut self) -> Option<&str> {
+        self.check_filter();
+        self.filter_error.as_deref()
+    }
+
+    /// The pcapng file of the current or last capture.
+    pub fn captured_file(&self) -> Option<&PathBuf> {
+        self.captured.as_ref()
+    }
+
+    fn check_filter(&mut self) {
+        if self.checked_filter.as_deref() != Some(self.filter.as_str()) {
+            self.filter_error = validate_filter(&self.filter).err().map(|e| one_line(&e));
+            self.checked_filter = Some(self.filter.clone());
+        }
+    }
+
+    /// Whether Start would be accepted now.
+    pub fn can_start(&mut self) -> bool {
+        self.check_filter();
+        self.live.is_none()
+            && self.filter_error.is_none()
+            && !self.device.trim().is_empty()
+            && !self.output.trim().is_empty()
+    }
+
+    /// Starts capturing (what the Start button does).
+    pub fn start(&mut self, ctx: &egui::Context) {
+        if !self.can_start() {
+            return;
+        }
+        let output = PathBuf::from(self.output.trim());
+        if let Some(dir) = output.parent()
+            && !dir.as_os_str().is_empty()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            self.status = Some((format!("cannot create {}: {e}", dir.display()), true));
+            return;
+        }
+        let repaint = ctx.clone();
+        let options = LiveOptions {
+            device: self.device.trim().to_string(),
+            filter: self.filter.clone(),
+            write: Some(output.clone()),
+        };
+        match LiveCapture::start(options, Some(Box::new(move || repaint.request_repaint()))) {
+            Ok(capture) => {
+                self.live = Some(capture);
+                self.stopping = false;
+                self.started_at = Some(Instant::now());
+                self.stats = LiveStats::default();
+                self.permission = None;
+                self.captured = Some(output.clone());
+                self.status = Some((format!("capturing to {}", output.display()), false));
+            }
+            Err(LiveError::Permission { device, detail }) => {
+                self.permission = Some(format!(
+                    "No permission to capture on {device} ({}).\n{}",
+                    one_line(&detail),
+                    live::permission_help()
+                ));
+                self.status = None;
+            }
+            Err(e) => self.status = Some((one_line(&e.to_string()), true)),
+        }
+    }
+
+    /// Asks the capture to stop (what the Stop button does); `Stopped` follows promptly.
+    pub fn stop(&mut self) {
+        if let Some(live) = &self.live {
+            live.stop();
+            self.stopping = true;
+        }
+    }
+
+    /// Applies waiting capture updates for at most [`DRAIN_BUDGET`].
+    pub fn drain(&mut self, ctx: &egui::Context) {
+        let start = Instant::now();
+        while let Some(update) = self.live.as_ref().and_then(LiveCapture::try_recv) {
+            match update {
+                LiveUpdate::Started(trace) => self.pane.set_trace(trace),
+                LiveUpdate::Trace(u) => self.pane.apply(u),
+                LiveUpdate::Stats(s) => self.stats = s,
+                LiveUpdate::Stopped { stats, error } => {
+                    self.stats = stats;
+                    // The thread has ended: dropping the handle joins it at once.
+                    self.live = None;
+                    self.stopping = false;
+                    let file = self
+                        .captured
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    self.status = Some(match error {
+                        Some(e) => (format!("capture ended: {}", one_line(&e)), true),
+                        None => (format!("stopped; the packets are in {file}"), false),
+                    });
+                    if self.output == self.auto_output {
+                        // The next capture gets a file of its own.
+                        self.auto_output = default_output();
+                        self.output = self.auto_output.clone();
+                    }
+                    break;
+                }
+            }
+            if start.elapsed() >= DRAIN_BUDGET {
+                ctx.request_repaint();
+                break;
+            }
+        }
+        if self.live.is_some() {
+            // Counters and "running for" change even when no packet arrives.
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
+    }
+
+    /// The permission banner, if capture was refused (shown above the view).
+    pub fn banner_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(text) = self.permission.clone() else {
+            return;
+        };
+        egui::Frame::new()
+            .fill(Color32::from_rgb(90, 60, 10))
+            .inner_margin(8.0)
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new("⚠ Packet capture is not permitted")
+                            .strong()
+                            .color(Color32::from_rgb(255, 210, 120)),
+                    );
+                    if ui.small_button("dismiss").clicked() {
+                        self.permission = None;
+                    }
+                });
+                ui.label(RichText::new(text).color(Color32::WHITE));
+                ui.label(
+                    RichText::new(
+                        "Opening capture files (File ▸ Open…, or drop a file on the window) and the Lab work without it.",
+                    )
+                    .color(Color32::from_rgb(230, 230, 230)),
+                );
+            });
+    }
+
+    /// The controls: interface, filter, output file, Start/Stop, counters.
+    pub fn controls_ui(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
+        if self.devices.is_none() {
+            let list = live::devices().map_err(|e| one_line(&e));
+            if let Ok(list) = &list
+                && !list.iter().any(|(n, _)| *n == self.device)
+                && let Some((first, _)) = list.first()
+            {
+                self.device = first.clone();
+            }
+            self.devices = Some(list);
+        }
+        let running = self.live.is_some();
+        ui.horizontal_wrapped(|ui| {
+            ui.add_enabled_ui(!running, |ui| {
+                let label = ui.label("interface");
+                egui::ComboBox::from_id_salt("capture-device")
+                    .selected_text(self.device.clone())
+                    .width(110.0)
+                    .show_ui(ui, |ui| {
+                        if let Some(Ok(list)) = &self.devices {
+                            for (name, desc) in list {
+                                let r = ui.selectable_value(&mut self.device, name.clone(), name);
+                                if !desc.is_empty() {
+                                    r.on_hover_text(desc);
+                                }
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let label = ui.label("BPF filter");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.filter)
+                        .hint_text("e.g. tcp port 8088 (empty: everything)")
+                        .desired_width(220.0),
+                )
+                .labelled_by(label.id);
+                let label = ui.label("write to");
+                ui.add(egui::TextEdit::singleline(&mut self.output).desired_width(330.0))
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "The pcapng file the capture streams to as it goes (nothing is lost if the \
+                         program is killed); Save… copies it where you want",
+                    );
+            });
+            let can_start = self.can_start();
+            if ui
+                .add_enabled(can_start, egui::Button::new("Start"))
+                .on_hover_text("Start capturing")
+                .on_disabled_hover_text("Fix the filter, or stop the running capture first")
+                .clicked()
+            {
+                self.start(ui.ctx());
+            }
+            if ui
+                .add_enabled(running && !self.stopping, egui::Button::new("Stop"))
+                .clicked()
+            {
+                self.stop();
+            }
+            ui.separator();
+            let has_file = self.captured.as_ref().is_some_and(|p| p.is_file());
+            if ui
+                .add_enabled(has_file, egui::Button::new("Save…"))
+                .on_hover_text("Copy the captured pcapng file where you want it")
+                .clicked()
+            {
+                *save = Some(SaveRequest::CapturePcapng);
+            }
+            if ui
+                .add_enabled(
+                    !self.pane.trace().events.is_empty(),
+                    egui::Button::new("Save trace JSON…"),
+                )
+                .clicked()
+            {
+                *save = Some(SaveRequest::CaptureJson);
+            }
+        });
+        if let Some(Err(e)) = &self.devices {
+            ui.colored_label(
+                Color32::from_rgb(230, 160, 30),
+                format!("cannot list interfaces: {e}"),
+            );
+        }
+        self.check_filter();
+        if let Some(e) = &self.filter_error {
+            ui.colored_label(Color32::from_rgb(230, 70, 60), format!("filter error: {e}"));
+        }
+        ui.horizontal_wrapped(|ui| {
+            let s = self.stats;
+            let state = if self.stopping {
+                RichText::new("stopping…")
+            } else if running {
+                let secs = self.started_at.map_or(0, |t| t.elapsed().as_secs());
+                RichText::new(format!("● capturing ({secs} s)"))
+                    .color(Color32::from_rgb(230, 70, 60))
+            } else {
+                RichText::new("not capturing")
+            };
+            ui.label(state);
+            ui.separator();
+            ui.label(format!("packets processed {}", s.processed))
+                .on_hover_text("Packets wirelab decoded and reassembled");
+            ui.label(format!("received {}", s.received))
+                .on_hover_text("libpcap: packets that passed the filter");
+            let dropped = RichText::new(format!("dropped {}", s.dropped));
+            ui.label(if s.dropped > 0 {
+                dropped.color(Color32::from_rgb(230, 70, 60))
+            } else {
+                dropped
+            })
+            .on_hover_text("libpcap: packets dropped because the buffer was full");
+            ui.label(format!("if_dropped {}", s.if_dropped))
+                .on_hover_text("libpcap: packets the interface or its driver dropped");
+            ui.separator();
+            let conns = self.pane.trace().connections.len();
+            ui.label(format!(
+                "{conns} connections · {} events",
+                self.pane.trace().events.len()
+            ));
+            if let Some((msg, err)) = &self.status {
+                ui.separator();
+                if *err {
+                    ui.colored_label(Color32::from_rgb(230, 70, 60), msg);
+                } else {
+                    ui.weak(msg);
+                }
+            }
+        });
+    }
+
+    /// Copies the captured pcapng to `to`.
+    pub fn save_pcapng(&mut self, to: &std::path::Path) {
+        let Some(from) = self.captured.clone() else {
+            return;
+        };
+        self.status = Some(match std::fs::copy(&from, to) {
+            Ok(n) => (format!("saved {n} bytes to {}", to.display()), false),
+            Err(e) => (format!("cannot save {}: {e}", to.display()), true),
+        });
+    }
+
+    /// Writes the trace as JSON to `to`.
+    pub fn save_json(&mut self, to: &std::path::Path) {
+        self.status = Some(save_json(self.pane.trace(), to));
+    }
+}
+
+/// What a Save button asked for (the app opens the save dialog).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveRequest {
+    /// The Lab's trace as JSON.
+    LabJson,
+    /// The File view's trace as JSON.
+    FileJson,
+    /// The Capture view's trace as JSON.
+    CaptureJson,
+    /// The Capture view's pcapng file.
+    CapturePcapng,
+}
+
+/// Writes `trace` as JSON; returns the status line.
+pub fn save_json(trace: &crate::trace::Trace, to: &std::path::Path) -> (String, bool) {
+    match std::fs::write(to, trace.to_json()) {
+        Ok(()) => (
+            format!("saved {} events to {}", trace.events.len(), to.display()),
+            false,
+        ),
+        Err(e) => (format!("cannot save {}: {e}", to.display()), true),
+    }
+}
+
+/// Keeps a message on one line.
+pub fn one_line(text: &str) -> String {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A repaint callback for threads.
+pub fn repaint_notifier(ctx: &egui::Context) -> Arc<dyn Fn() + Send + Sync> {
+    let ctx = ctx.clone();
+    Arc::new(move || ctx.request_repaint())
+}

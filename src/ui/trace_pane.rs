@@ -1,0 +1,354 @@
+//! What the File and Capture views share: a trace, its connection list (left, filterable),
+//! the sequence diagram of the selected connection or of all of them (centre) and the detail
+//! pane (right) — the same diagram and detail components as the Lab's.
+
+use egui::{Color32, RichText};
+
+use super::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes};
+use super::{detail, timeline};
+use crate::trace::{Source, Trace, TraceUpdate};
+
+/// Free-text matching is remembered per connection, so a growing trace is searched once.
+#[derive(Default)]
+struct TextMatches {
+    text: String,
+    /// Per connection id: (matched, events of it already searched).
+    state: std::collections::HashMap<u32, (bool, usize)>,
+}
+
+/// One view's trace and everything drawn from it.
+pub struct TracePane {
+    trace: Trace,
+    index: ConnIndex,
+    /// The connection list's filter.
+    pub filter: ConnFilter,
+    text_matches: TextMatches,
+    /// Connections passing the filter (ids), and what they were computed for.
+    filtered: Vec<u32>,
+    filtered_for: Option<(ConnFilter, usize, usize)>,
+    selected_conn: Option<u32>,
+    sub: Option<SubTrace>,
+    pub(super) timeline: timeline::TimelineView,
+    detail: detail::DetailView,
+    /// The id salt of this pane's widgets (several panes live in one window).
+    salt: &'static str,
+}
+
+impl TracePane {
+    /// An empty pane.
+    pub fn new(salt: &'static str) -> TracePane {
+        TracePane {
+            trace: Trace::new(Source::default(), chrono::Utc::now()),
+            index: ConnIndex::default(),
+            filter: ConnFilter::default(),
+            text_matches: TextMatches::default(),
+            filtered: Vec::new(),
+            filtered_for: None,
+            selected_conn: None,
+            sub: None,
+            timeline: timeline::TimelineView::default(),
+            detail: detail::DetailView::default(),
+            salt,
+        }
+    }
+
+    /// The whole trace.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The trace the diagram shows: the selected connection's, or the whole one.
+    pub fn shown(&self) -> &Trace {
+        self.sub.as_ref().map_or(&self.trace, |s| &s.trace)
+    }
+
+    /// Replaces the trace (a file was opened, a capture started).
+    pub fn set_trace(&mut self, trace: Trace) {
+        self.trace = trace;
+        self.index = ConnIndex::default();
+        self.index.update(&self.trace);
+        self.text_matches = TextMatches::default();
+        self.filtered_for = None;
+        self.selected_conn = None;
+        self.sub = None;
+        self.timeline.trace_replaced();
+    }
+
+    /// Applies a live update.
+    pub fn apply(&mut self, update: TraceUpdate) {
+        let next = self.trace.events.len();
+        if let Some(sub) = &mut self.sub {
+            sub.apply(&update, next);
+        }
+        self.trace.apply(update);
+    }
+
+    /// The connection summaries (every connection, unfiltered).
+    pub fn connections(&mut self) -> &[ConnSummary] {
+        self.index.update(&self.trace);
+        &self.index.summaries
+    }
+
+    /// Diagnostics about no connection in particular (e.g. a damaged file).
+    pub fn other_diagnostics(&mut self) -> u64 {
+        self.index.update(&self.trace);
+        self.index.other_diagnostics
+    }
+
+    /// The ids of the connections the filter lets through, in list order.
+    pub fn filtered(&mut self) -> &[u32] {
+        self.refresh_filter();
+        &self.filtered
+    }
+
+    /// The selected connection (`None`: all).
+    pub fn selected_conn(&self) -> Option<u32> {
+        self.selected_conn
+    }
+
+    /// Shows one connection (`Some`) or all of them.
+    pub fn select_conn(&mut self, conn: Option<u32>) {
+        if conn == self.selected_conn {
+            return;
+        }
+        self.index.update(&self.trace);
+        // Keep the selected event if the new view shows it.
+        let full_selected = match &self.sub {
+            Some(s) => self.timeline.selected.and_then(|e| s.to_full(e)),
+            None => self.timeline.selected,
+        };
+        self.selected_conn = conn;
+        self.sub = conn.map(|c| {
+            let indices = self
+                .index
+                .get(c)
+                .map(|s| s.event_indices.as_slice())
+                .unwrap_or_default();
+            SubTrace::new(&self.trace, c, indices)
+        });
+        self.timeline.trace_replaced();
+        let keep = match (&self.sub, full_selected) {
+            (Some(s), Some(e)) => s.from_full(e),
+            (None, e) => e,
+            _ => None,
+        };
+        self.timeline.select(keep);
+    }
+
+    /// The selected event (index into [`TracePane::shown`]).
+    pub fn selected_event(&self) -> Option<usize> {
+        self.timeline.selected
+    }
+
+    /// Selects an event of [`TracePane::shown`].
+    pub fn select_event(&mut self, event: Option<usize>) {
+        self.timeline.select(event);
+    }
+
+    fn refresh_filter(&mut self) {
+        self.index.update(&self.trace);
+        let key = (
+            self.filter.clone(),
+            self.trace.events.len(),
+            self.index.summaries.len(),
+        );
+        if self.filtered_for.as_ref() == Some(&key) {
+            return;
+        }
+        let text = self.filter.text.trim().to_lowercase();
+        if text != self.text_matches.text {
+            self.text_matches = TextMatches {
+                text: text.clone(),
+                state: Default::default(),
+            };
+        }
+        let no_text = ConnFilter {
+            text: String::new(),
+            ..self.filter.clone()
+        };
+        let text_only = ConnFilter {
+            text: self.filter.text.clone(),
+            ..ConnFilter::default()
+        };
+        let mut out = Vec::new();
+        for s in &self.index.summaries {
+            if !no_text.matches(s, &self.trace) {
+                continue;
+            }
+            if !text.is_empty() {
+                let (matched, searched) = self
+                    .text_matches
+                    .state
+                    .get(&s.conn.id)
+                    .copied()
+                    .unwrap_or((false, 0));
+                let matched = matched || {
+                    // Only the events added since the last search.
+                    let newer = ConnSummary {
+                        event_indices: s.event_indices.get(searched..).unwrap_or_default().to_vec(),
+                        ..s.clone()
+                    };
+                    text_only.matches(&newer, &self.trace)
+                };
+                self.text_matches
+                    .state
+                    .insert(s.conn.id, (matched, s.event_indices.len()));
+                if !matched {
+                    continue;
+                }
+            }
+            out.push(s.conn.id);
+        }
+        self.filtered = out;
+        self.filtered_for = Some(key);
+    }
+
+    /// The connection list with its filter (for a left side panel).
+    pub fn list_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.strong("Connections");
+            if !self.filter.is_empty() && ui.small_button("clear filter").clicked() {
+                self.filter = ConnFilter::default();
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("filter");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter.text)
+                    .hint_text("address, event text…")
+                    .desired_width(ui.available_width()),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("Matches addresses, the protocol and every event's summary");
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("port");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter.port)
+                    .hint_text("any")
+                    .desired_width(60.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("protocol");
+            egui::ComboBox::from_id_salt((self.salt, "protocol"))
+                .selected_text(self.filter.protocol.map_or("any", Protocol::name))
+                .width(100.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.protocol, None, "any");
+                    for p in Protocol::ALL {
+                        ui.selectable_value(&mut self.filter.protocol, Some(p), p.name());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        if let Some(e) = self.filter.port_error() {
+            ui.colored_label(Color32::from_rgb(230, 70, 60), e);
+        }
+        ui.separator();
+        self.refresh_filter();
+        let total = self.index.summaries.len();
+        let all_text = format!(
+            "All connections ({} of {total} listed, {} events)",
+            self.filtered.len(),
+            self.trace.events.len()
+        );
+        if ui
+            .selectable_label(self.selected_conn.is_none(), all_text)
+            .clicked()
+        {
+            self.select_conn(None);
+        }
+        if self.index.other_diagnostics > 0 {
+            ui.colored_label(
+                Color32::from_rgb(230, 160, 30),
+                format!(
+                    "⚠ {} note(s) about the whole file (in the All view)",
+                    self.index.other_diagnostics
+                ),
+            );
+        }
+        ui.separator();
+        let row_h = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .id_salt((self.salt, "connections"))
+            .auto_shrink([false, false])
+            .show_rows(ui, row_h, self.filtered.len(), |ui, range| {
+                for k in range {
+                    let Some(s) = self.filtered.get(k).and_then(|id| self.index.get(*id)) else {
+                        continue;
+                    };
+                    let c = &s.conn;
+                    let mut line2 = format!(
+                        "{} · {} msgs · ↑{} ↓{}",
+                        s.protocol.name(),
+                        s.messages,
+                        format_bytes(s.bytes_c2s),
+                        format_bytes(s.bytes_s2c)
+                    );
+                    if s.diagnostics > 0 {
+                        line2.push_str(&format!(" · ⚠ {}", s.diagnostics));
+                    }
+                    let name = c
+                        .label
+                        .as_deref()
+                        .map(|l| format!(" {l}"))
+                        .unwrap_or_default();
+                    let text = format!("#{}{name}  {} → {}\n{line2}", c.id, c.client, c.server);
+                    let selected = self.selected_conn == Some(c.id);
+                    let resp = ui
+                        .add_sized(
+                            [ui.available_width(), row_h - 4.0],
+                            egui::Button::selectable(selected, RichText::new(text)),
+                        )
+                        .on_hover_text(format!(
+                            "{} events, {} diagnostics, {:.3} ms to {:.3} ms",
+                            s.events,
+                            s.diagnostics,
+                            s.first_us as f64 / 1000.0,
+                            s.last_us as f64 / 1000.0
+                        ));
+                    if resp.clicked() {
+                        clicked = Some(c.id);
+                    }
+                }
+            });
+        if self.filtered.is_empty() && total > 0 {
+            ui.weak("No connection matches the filter.");
+        } else if total == 0 {
+            ui.weak("No TCP connection yet.");
+        }
+        if let Some(c) = clicked {
+            self.select_conn(Some(c));
+        }
+    }
+
+    /// The detail pane (right panel) and the sequence diagram (the rest).
+    pub fn diagram_ui(&mut self, ui: &mut egui::Ui, running: bool) {
+        let mut jump = None;
+        let max_detail = (ui.available_width() * 0.6).max(300.0);
+        let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
+        egui::Panel::right((self.salt, "detail"))
+            .resizable(true)
+            .default_size(480.0)
+            .size_range(260.0..=max_detail)
+            .show(ui, |ui| {
+                jump = self
+                    .detail
+                    .ui(ui, shown, self.timeline.rows(), self.timeline.selected);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.timeline.ui(ui, shown, running);
+        });
+        if let Some(e) = jump {
+            self.timeline.select(Some(e));
+        }
+        if let Some(sel) = self.timeline.selected
+            && sel >= shown.events.len()
+        {
+            self.timeline.selected = None;
+        }
+    }
+}

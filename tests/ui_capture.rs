@@ -1,0 +1,357 @@
+//! The File and Capture views, driven headless through their accessibility tree
+//! (egui_kittest): real capture files from `../shared/fixtures`, real live capture on `lo`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use wirelab::ui::{GuiOptions, View, WirelabApp};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(name)
+}
+
+fn harness() -> Harness<'static, WirelabApp> {
+    let options = GuiOptions {
+        // The lab is not what these tests look at: keep it off the capture device.
+        lab: wirelab::lab::LabConfig {
+            capture: wirelab::lab::CaptureMode::Socket,
+            ..wirelab::lab::LabConfig::default()
+        },
+        ..GuiOptions::default()
+    };
+    Harness::builder()
+        .with_size([1500.0, 950.0])
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options))
+}
+
+/// Steps the harness until `done` holds, with short real waits (readers and captures run on
+/// their own threads); bounded.
+fn step_until(
+    h: &mut Harness<'static, WirelabApp>,
+    what: &str,
+    done: impl Fn(&mut WirelabApp) -> bool,
+) {
+    for _ in 0..3_000 {
+        h.step();
+        if done(h.state_mut()) {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Opens `path` the way File ▸ Open… does after the dialog, and waits for the reader.
+fn open(h: &mut Harness<'static, WirelabApp>, path: &Path) {
+    h.state_mut().open_path(path);
+    step_until(h, "the file to load", |app| !app.is_loading());
+    h.run();
+}
+
+/// Every label in the tree, for failure messages.
+fn labels(h: &Harness<'static, WirelabApp>) -> Vec<String> {
+    h.query_all_by(|n| n.label().is_some())
+        .filter_map(|n| n.accesskit_node().label())
+        .collect()
+}
+
+/// The rows of the connection list: buttons whose label starts with `#`.
+fn connection_rows(h: &Harness<'static, WirelabApp>) -> Vec<String> {
+    h.query_all_by(|n| {
+        n.role() == Role::Button
+            && n.label()
+                .is_some_and(|l| l.starts_with('#') && l.contains('→'))
+    })
+    .filter_map(|n| n.accesskit_node().label())
+    .collect()
+}
+
+fn text_input<'h>(h: &'h Harness<'static, WirelabApp>, label: &'h str) -> egui_kittest::Node<'h> {
+    h.get_by(move |n| n.role() == Role::TextInput && n.label().is_some_and(|l| l == label))
+}
+
+#[test]
+fn websocket_fixture_lists_its_connection_and_shows_the_upgrade() {
+    let mut h = harness();
+    open(&mut h, &fixture("ws_python_echo.pcap"));
+    assert_eq!(h.state().view(), View::File);
+    assert_eq!(h.state().file_error(), None);
+    let rows = connection_rows(&h);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("WebSocket"), "{rows:?}");
+    // "All" shows the 101 already; selecting the connection shows its own diagram.
+    h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with("#0")))
+        .click();
+    h.run();
+    assert_eq!(h.state().file_pane().selected_conn(), Some(0));
+    let upgrade = h
+        .query_all_by(|n| {
+            n.role() == Role::Button
+                && n.label()
+                    .is_some_and(|l| l.contains("101 Switching Protocols"))
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no 101 row in {:?}", labels(&h)));
+    upgrade.click();
+    h.run();
+    // The detail pane derives the accept key, as in the Lab.
+    assert!(
+        h.query_all_by_label_contains("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+            .next()
+            .is_some(),
+        "{:?}",
+        labels(&h)
+    );
+    // Back to all connections.
+    h.get_by(|n| {
+        n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with("All connections"))
+    })
+    .click();
+    h.run();
+    assert_eq!(h.state().file_pane().selected_conn(), None);
+}
+
+#[test]
+fn http_fixture_is_filtered_by_text_and_port() {
+    let mut h = harness();
+    open(&mut h, &fixture("http_short_poll.pcap"));
+    assert_eq!(connection_rows(&h).len(), 1);
+    assert!(connection_rows(&h)[0].contains("HTTP"));
+    let server = h.state().file_pane().trace().connections[0].server.clone();
+    let port = server.rsplit(':').next().unwrap().to_string();
+
+    // Free text matches an event's summary (the request target).
+    text_input(&h, "filter").focus();
+    text_input(&h, "filter").type_text("/POLL?since");
+    h.run();
+    assert_eq!(connection_rows(&h).len(), 1, "{:?}", labels(&h));
+    h.state_mut().file_pane_mut().filter.text = "no-such-thing".into();
+    h.run();
+    assert!(connection_rows(&h).is_empty());
+    h.get_by_label_contains("No connection matches");
+
+    // The port, typed.
+    h.state_mut().file_pane_mut().filter.text.clear();
+    text_input(&h, "port").focus();
+    text_input(&h, "port").type_text(&port);
+    h.run();
+    assert_eq!(connection_rows(&h).len(), 1);
+    h.state_mut().file_pane_mut().filter.port = "1".into();
+    h.run();
+    assert!(connection_rows(&h).is_empty());
+    h.state_mut().file_pane_mut().filter.port = "http".into();
+    h.run();
+    h.get_by_label_contains("is not a port number");
+}
+
+#[test]
+fn several_connections_filter_by_protocol_and_each_has_its_diagram() {
+    let mut h = harness();
+    open(&mut h, &fixture("ws_bad_handshake.pcap"));
+    let all = connection_rows(&h).len();
+    assert_eq!(all, 5);
+    h.state_mut().file_pane_mut().filter.protocol = Some(wirelab::ui::connections::Protocol::Http);
+    h.run();
+    let http = connection_rows(&h).len();
+    h.state_mut().file_pane_mut().filter.protocol =
+        Some(wirelab::ui::connections::Protocol::WebSocket);
+    h.run();
+    let ws = connection_rows(&h).len();
+    assert!(http + ws <= all && http + ws > 0, "{http} {ws}");
+    // Each connection's diagram shows only its own events.
+    h.state_mut().file_pane_mut().filter.protocol = None;
+    h.state_mut().file_pane_mut().select_conn(Some(2));
+    h.run();
+    let pane = h.state().file_pane();
+    assert!(pane.shown().events.iter().all(|e| e.conn == Some(2)));
+    assert_eq!(pane.shown().connections.len(), 1);
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wirelab-ui-capture-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
+    let mut h = harness();
+    // Garbage with a capture extension: libpcap's reason.
+    open(
+        &mut h,
+        &temp_file("garbage.pcap", b"this is not a capture file, just text"),
+    );
+    let e = h.state().file_error().expect("an error").to_string();
+    assert!(e.contains("garbage.pcap") && !e.contains('\n'), "{e}");
+    h.get_by_label(&e);
+    // Garbage with no known extension.
+    open(
+        &mut h,
+        &temp_file("noise.bin", &[0x13, 0x37, 0, 1, 2, 3, 4, 5, 6]),
+    );
+    assert!(h.state().file_error().unwrap().contains("not a pcap"));
+    // A header cut short.
+    let echo = std::fs::read(fixture("ws_python_echo.pcap")).unwrap();
+    open(&mut h, &temp_file("short.pcap", &echo[..12]));
+    let e = h.state().file_error().expect("an error for a cut header");
+    assert!(!e.contains('\n'), "{e}");
+    // Cut in the middle of a packet: everything before it, plus a note.
+    let cut = echo.len() * 2 / 3 + 7;
+    open(&mut h, &temp_file("cut.pcap", &echo[..cut]));
+    assert_eq!(h.state().file_error(), None);
+    assert_eq!(connection_rows(&h).len(), 1);
+    assert!(h.state_mut().file_pane_mut().other_diagnostics() >= 1);
+    // Said above the list and drawn in the All diagram.
+    assert!(h.query_all_by_label_contains("ends early").next().is_some());
+    // A trace JSON opens too (by content).
+    let json = temp_file(
+        "demo-trace",
+        wirelab::ui::sample::demo_trace().to_json().as_bytes(),
+    );
+    open(&mut h, &json);
+    assert_eq!(h.state().file_error(), None);
+    assert!(!h.state().file_pane().trace().events.is_empty());
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_opens_it() {
+    let mut h = harness();
+    assert_eq!(h.state().view(), View::Lab);
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(fixture("http_sse.pcap"))));
+    h.step();
+    assert_eq!(h.state().view(), View::File);
+    step_until(&mut h, "the dropped file to load", |app| !app.is_loading());
+    h.run();
+    let rows = connection_rows(&h);
+    assert!(rows.iter().any(|r| r.contains("SSE")), "{rows:?}");
+}
+
+#[test]
+fn open_button_dialog_opens_a_typed_path() {
+    let mut h = harness();
+    h.get_by_label("Open…").click();
+    h.run();
+    let path = fixture("ws_python_echo.pcap");
+    text_input(&h, "file name").focus();
+    text_input(&h, "file name").type_text(&path.display().to_string());
+    h.run();
+    h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l == "Open"))
+        .click();
+    h.run();
+    step_until(&mut h, "the file to load", |app| !app.is_loading());
+    h.run();
+    assert_eq!(h.state().file_error(), None);
+    assert_eq!(connection_rows(&h).len(), 1);
+}
+
+#[test]
+fn capture_filter_is_validated_as_typed() {
+    let mut h = harness();
+    h.state_mut().set_view(View::Capture);
+    h.state_mut().capture_mut().filter.clear();
+    h.run();
+    text_input(&h, "BPF filter").focus();
+    text_input(&h, "BPF filter").type_text("tcp port");
+    h.run();
+    assert!(h.state_mut().capture_mut().filter_error().is_some());
+    h.get_by_label_contains("filter error");
+    assert!(!h.state_mut().capture_mut().can_start());
+    text_input(&h, "BPF filter").type_text(" 8088");
+    h.run();
+    assert_eq!(h.state().capture().filter, "tcp port 8088");
+    assert_eq!(h.state_mut().capture_mut().filter_error(), None);
+    assert!(
+        h.query_all_by_label_contains("filter error")
+            .next()
+            .is_none()
+    );
+    assert!(h.state_mut().capture_mut().can_start());
+}
+
+#[test]
+fn live_capture_on_lo_shows_a_lab_run_and_stops() {
+    let mut h = harness();
+    h.run();
+    let port = h.state().lab_server().expect("the lab runs").port();
+    h.state_mut().set_view(View::Capture);
+    h.run();
+    let out = std::env::temp_dir().join(format!("wirelab-ui-live-{}.pcapng", std::process::id()));
+    {
+        let c = h.state_mut().capture_mut();
+        c.device = "lo".into();
+        c.filter = format!("tcp port {port}");
+        c.output = out.display().to_string();
+    }
+    h.run();
+    h.get_by_label("Start").click();
+    h.step();
+    if !h.state().capture().is_running() {
+        // Not permitted here: the banner says how to fix it, the rest works.
+        let banner = h
+            .state()
+            .capture()
+            .permission_banner()
+            .unwrap_or_else(|| panic!("neither capturing nor a banner: {:?}", labels(&h)))
+            .to_string();
+        assert!(
+            banner.contains("setcap") || banner.contains("permission"),
+            "{banner}"
+        );
+        h.run();
+        h.get_by_label_contains("Packet capture is not permitted");
+        return;
+    }
+    // A real WebSocket conversation through the lab on 127.0.0.1.
+    h.state_mut().set_view(View::Lab);
+    h.run();
+    h.get_by_label("Run").click();
+    step_until(&mut h, "the lab run", |app| app.is_finished());
+    h.state_mut().set_view(View::Capture);
+    step_until(&mut h, "the connection to appear", |app| {
+        app.capture_mut()
+            .pane
+            .connections()
+            .iter()
+            .any(|c| c.protocol == wirelab::ui::connections::Protocol::WebSocket && c.messages >= 4)
+    });
+    h.run_steps(2);
+    let rows = connection_rows(&h);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&format!(":{port}")) && r.contains("WebSocket")),
+        "{rows:?}"
+    );
+    h.get_by_label_contains("packets processed");
+    h.get_by_label("Stop").click();
+    step_until(&mut h, "the capture to stop", |app| {
+        !app.capture().is_running()
+    });
+    // The final counters come with the stop.
+    assert!(h.state().capture().stats().processed > 0);
+    assert!(std::fs::metadata(&out).unwrap().len() > 100);
+    let _ = std::fs::remove_file(&out);
+}
