@@ -285,3 +285,146 @@ fn ws_fragmented_deflate() {
 fn ws_chromium() {
     check("ws_chromium");
 }
+
+// ------------------------------------------------------------------ damaged captures
+// Made by `tests/data/pcap/derive.py` from the shared real-peer fixtures, whose intact
+// dissection `tests/fixtures_real_peers.rs` checks against an independent decoding: the
+// damaged capture must dissect like the intact one except where the bytes are missing.
+
+fn shared(name: &str) -> Trace {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../shared/fixtures/{name}.pcap"));
+    read_file(&path, false).unwrap().0
+}
+
+fn derived(name: &str) -> Trace {
+    read_file(&data_dir().join(format!("{name}.pcap")), false)
+        .unwrap()
+        .0
+}
+
+/// (dir, opcode, payload_len, text or base64)
+fn ws_messages(trace: &Trace, dir: Dir) -> Vec<(u8, u64, String)> {
+    trace
+        .events
+        .iter()
+        .filter(|e| e.dir == Some(dir))
+        .filter_map(|e| match &e.kind {
+            EventKind::WsMessage {
+                opcode,
+                payload_len,
+                text,
+                data_b64,
+                close_code,
+                ..
+            } => Some((
+                *opcode,
+                *payload_len,
+                format!("{text:?} {data_b64:?} {close_code:?}"),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn problems(trace: &Trace) -> Vec<(Severity, String)> {
+    trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Diagnostic {
+                severity, message, ..
+            } if *severity >= Severity::Warning
+                && !message.contains("middle of this connection") =>
+            {
+                Some((*severity, message.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn lost_segment_inside_a_frame_payload() {
+    let intact = shared("ws_python_echo_mtu1500");
+    let damaged = derived("ws_echo_mtu1500_lost_segment");
+    assert_eq!(
+        ws_messages(&damaged, Dir::S2c),
+        ws_messages(&intact, Dir::S2c)
+    );
+    let (want, got) = (
+        ws_messages(&intact, Dir::C2s),
+        ws_messages(&damaged, Dir::C2s),
+    );
+    assert_eq!(got.len(), want.len());
+    let big = want.iter().position(|m| m.1 == 70000).unwrap();
+    for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+        if i != big {
+            assert_eq!(w, g);
+        }
+    }
+    // The damaged message keeps its length on the wire; its recorded bytes are shown as is.
+    let msg = damaged
+        .events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::WsMessage {
+                payload_len: 70000,
+                data_b64: Some(d),
+                ..
+            } if e.dir == Some(Dir::C2s) => Some(d.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    assert_eq!(b64.decode(msg).unwrap().len(), 70000 - 1448);
+    let p = problems(&damaged);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(p[0].1.contains("1448 bytes missing"));
+    assert!(p[1].1.contains("payload bytes of this frame are missing"));
+}
+
+#[test]
+fn lost_frame_resynchronises_on_the_next_header() {
+    let intact = shared("ws_python_echo");
+    let damaged = derived("ws_echo_lost_frame");
+    assert_eq!(
+        ws_messages(&damaged, Dir::S2c),
+        ws_messages(&intact, Dir::S2c)
+    );
+    let mut want = ws_messages(&intact, Dir::C2s);
+    want.retain(|m| m.1 != 125);
+    assert_eq!(ws_messages(&damaged, Dir::C2s), want);
+    let p = problems(&damaged);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(damaged.events.iter().any(|e| matches!(&e.kind,
+        EventKind::Diagnostic { severity: Severity::Info, message, .. } if message.contains("resynchronised"))));
+}
+
+#[test]
+fn mid_connection_capture_with_the_roles_guessed_wrong() {
+    let http = |trace: &Trace| -> Vec<(Option<Dir>, String)> {
+        trace
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::HttpRequest { .. } | EventKind::HttpResponse { .. }
+                )
+            })
+            .map(|e| (e.dir, wirelab::trace::describe::summary(e)))
+            .collect()
+    };
+    let intact = shared("http_long_poll");
+    let swapped = derived("http_long_poll_midstream");
+    let want: Vec<_> = http(&intact)
+        .into_iter()
+        .map(|(d, s)| (d.map(Dir::reverse), s))
+        .collect();
+    assert_eq!(want.len(), 12);
+    assert_eq!(http(&swapped), want);
+    let p = problems(&swapped);
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert!(p[0].1.contains("roles are swapped"));
+}

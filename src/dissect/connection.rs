@@ -32,10 +32,13 @@ const COMPACT_AT: usize = 64 * 1024;
 /// Dissects one TCP connection, both directions.
 ///
 /// Contract: the events (kinds, fields, spans, and the `t_us` of the feed that completed
-/// them) depend only on the bytes of each direction and the order of the feeds, never on how
-/// the bytes were split into feeds. An HTTP message is emitted when its head and body are
-/// complete — except a `text/event-stream` response, emitted at its head (with `body_len` 0)
-/// so that its `sse_event`s follow it; an info diagnostic reports its body length when it ends.
+/// them) depend only on the bytes of each direction, the order of the feeds and where gaps
+/// were reported, never on how the bytes were split into feeds. An HTTP message is emitted
+/// when its head and body are complete — except a response whose body may never end (a
+/// `text/event-stream`, or a body delimited by the close), emitted at its head (with
+/// `body_len` 0) so that its `sse_event`s follow it; an `http_body_end` reports its length
+/// when it ends. Compressed WebSocket messages (permessage-deflate) are inflated with one
+/// shared window per sender.
 /// After a WebSocket upgrade request the client's bytes are held until the response decides:
 /// 101 → both directions are WebSocket frames (also when the check found problems, best
 /// effort); any other answer → HTTP again.
@@ -192,8 +195,8 @@ struct WsDir {
     after_close_reported: bool,
     /// permessage-deflate: this sender's parameters, when it was negotiated.
     deflate: Option<DeflateSide>,
-    /// Bytes of the data message in progress are missing from the capture.
-    damaged: bool,
+    /// Bytes of the data message in progress missing from the capture.
+    damaged: u64,
 }
 
 /// One sender's permessage-deflate state (RFC 7692 §7.2.2).
@@ -228,7 +231,7 @@ impl WsDir {
             close_seen: false,
             after_close_reported: false,
             deflate: None,
-            damaged: false,
+            damaged: 0,
         }
     }
 
@@ -863,9 +866,8 @@ impl DirState {
         // In the recorded stream, which lacks the bytes missing from the capture.
         let frame_len = h.frame_len().saturating_sub(f.lost);
         let frame_span = span(f.start, frame_len);
-        let frame_damaged = f.lost > 0;
-        if frame_damaged && !h.opcode.is_control() {
-            self.ws.damaged = true;
+        if !h.opcode.is_control() {
+            self.ws.damaged = self.ws.damaged.saturating_add(f.lost);
         }
         sink.push(
             dir,
@@ -934,12 +936,12 @@ impl DirState {
         if m.opcode == OpCode::Close {
             self.ws.close_seen = true;
         }
-        let damaged = if m.opcode.is_control() {
-            frame_damaged
+        let lost = if m.opcode.is_control() {
+            f.lost
         } else {
             std::mem::take(&mut self.ws.damaged)
         };
-        self.emit_message(m, msg_span, damaged, sink);
+        self.emit_message(m, msg_span, lost, sink);
     }
 
     /// Inflates a compressed data message (RFC 7692 §7.2.2): the concatenated payloads of
@@ -990,15 +992,16 @@ impl DirState {
         }
     }
 
-    /// Emits a complete message. A `damaged` one (bytes missing from the capture) is shown as
-    /// recorded: not inflated, not decoded.
+    /// Emits a complete message. A damaged one (`lost` bytes missing from the capture) is
+    /// shown as recorded: not inflated, not decoded; its lengths count the missing bytes.
     fn emit_message(
         &mut self,
         m: Message,
         msg_span: Option<StreamSpan>,
-        damaged: bool,
+        lost: u64,
         sink: &mut Sink<'_>,
     ) {
+        let damaged = lost > 0;
         let dir = self.dir;
         let mut text = None;
         let mut data_b64 = None;
@@ -1008,10 +1011,10 @@ impl DirState {
         // header check), and without a negotiated extension RSV1 means nothing known.
         let is_data = matches!(m.opcode, OpCode::Text | OpCode::Binary);
         let mut wire_payload_len = None;
-        let mut payload_len = m.total_len;
+        let mut payload_len = m.total_len.saturating_add(lost);
         let mut inflated = None;
         if m.compressed && is_data && self.ws.deflate.is_some() {
-            wire_payload_len = Some(m.total_len);
+            wire_payload_len = Some(payload_len);
             if damaged {
                 if let Some(side) = self.ws.deflate.as_mut() {
                     side.reset();
@@ -1475,7 +1478,7 @@ impl DirState {
                 self.ws.frame = None;
                 self.ws.assembler = MessageAssembler::new();
                 self.ws.msg_start = None;
-                self.ws.damaged = false;
+                self.ws.damaged = 0;
                 if let Some(side) = self.ws.deflate.as_mut() {
                     // The sender's shared window is unknown now.
                     side.reset();
