@@ -407,3 +407,68 @@ fn trace_builder_passes_gaps_on() {
     // Its span is within the recorded stream, so its bytes can be shown.
     assert!(trace.event_bytes(resp).is_some());
 }
+
+/// A small deterministic generator (no dependency, same sequence on every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn random_bytes_and_gaps_never_panic_and_do_not_depend_on_splits() {
+    let mut rng = Lcg(7);
+    // Pieces of real conversations to make resynchronisation find something.
+    let mut server = SWITCH.to_vec();
+    server.extend(frame(true, 1, b"Hello", None));
+    let mut client = UPGRADE.to_vec();
+    client.extend(frame(true, 1, b"Hi", KEY));
+    let atoms: [&[u8]; 6] = [
+        REQ_A,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+        &server,
+        &client,
+        &[0x81, 0x02, b'o', b'k', 0x88, 0x00],
+    ];
+    for _ in 0..300 {
+        let mut owned: Vec<(bool, Dir, Vec<u8>, u64)> = Vec::new();
+        for _ in 0..(rng.next() % 8 + 1) {
+            let dir = if rng.next() % 2 == 0 {
+                Dir::C2s
+            } else {
+                Dir::S2c
+            };
+            match rng.next() % 4 {
+                0 => owned.push((false, dir, Vec::new(), rng.next() % 200 + 1)),
+                1 => {
+                    let n = (rng.next() % 40) as usize;
+                    let bytes = (0..n).map(|_| rng.next() as u8).collect();
+                    owned.push((true, dir, bytes, 0));
+                }
+                _ => {
+                    let atom = atoms[(rng.next() % atoms.len() as u64) as usize];
+                    let from = (rng.next() as usize) % atom.len();
+                    owned.push((true, dir, atom[from..].to_vec(), 0));
+                }
+            }
+        }
+        let script: Vec<Step<'_>> = owned
+            .iter()
+            .map(|(data, dir, bytes, n)| {
+                if *data {
+                    Data(*dir, bytes.as_slice())
+                } else {
+                    Gap(*dir, *n)
+                }
+            })
+            .collect();
+        dissect(&script);
+    }
+}
