@@ -440,7 +440,7 @@ fn random_bytes_and_gaps_never_panic_and_do_not_depend_on_splits() {
     for _ in 0..300 {
         let mut owned: Vec<(bool, Dir, Vec<u8>, u64)> = Vec::new();
         for _ in 0..(rng.next() % 8 + 1) {
-            let dir = if rng.next() % 2 == 0 {
+            let dir = if rng.next().is_multiple_of(2) {
                 Dir::C2s
             } else {
                 Dir::S2c

@@ -894,17 +894,14 @@ fn reference_lines(rows: &[serde_json::Value], stream: usize) -> Vec<String> {
                 "ws_message" | "ws_control" => {
                     let compressed = v["compressed"] == true;
                     Some(format!(
-                        "ws {} op {} frags {} compressed {compressed} {}",
+                        "ws {} op {} frags {} compressed {compressed} len {} text {:?} close {:?} {:?}",
                         v["dir"].as_str().unwrap(),
                         v["opcode"],
                         v["n_fragments"],
-                        format!(
-                            "len {} text {:?} close {:?} {:?}",
-                            v["payload_len"],
-                            v["text"].as_str(),
-                            v["close_code"].as_u64(),
-                            v["close_reason"].as_str()
-                        )
+                        v["payload_len"],
+                        v["text"].as_str(),
+                        v["close_code"].as_u64(),
+                        v["close_reason"].as_str()
                     ))
                 }
                 _ => None,
@@ -973,14 +970,11 @@ fn our_lines(events: &[Event]) -> Vec<String> {
                 close_reason,
                 ..
             } => Some(format!(
-                "ws {} op {opcode} frags {fragments} compressed {compressed} {}",
+                "ws {} op {opcode} frags {fragments} compressed {compressed} len {payload_len} text {:?} close {:?} {:?}",
                 e.dir.unwrap().as_str(),
-                format!(
-                    "len {payload_len} text {:?} close {:?} {:?}",
-                    text.as_deref().map(cut_text).as_deref(),
-                    close_code.map(u64::from),
-                    close_reason.as_deref()
-                )
+                text.as_deref().map(cut_text).as_deref(),
+                close_code.map(u64::from),
+                close_reason.as_deref()
             )),
             _ => None,
         })
