@@ -1990,3 +1990,103 @@ impl ConnectionDissector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_lines() {
+        assert!(is_request_line(b"GET /a HTTP/1.1\r\n"));
+        assert!(is_request_line(b"M-SEARCH * HTTP/1.1\n"));
+        assert!(is_request_line(b"OPTIONS * HTTP/1.0\r\n"));
+        assert!(!is_request_line(b"GET /a b HTTP/1.1\r\n"));
+        assert!(!is_request_line(b"GET /a HTTP/2\r\n"));
+        assert!(!is_request_line(b"HTTP/1.1 200 OK\r\n"));
+        assert!(!is_request_line(b"\x81\x05Hello GET / HTTP/1.1\r\n"));
+        assert!(is_status_line(b"HTTP/1.1 200 OK\r\n"));
+        assert!(is_status_line(b"HTTP/1.0 404\r\n"));
+        assert!(!is_status_line(b"HTTP/1.1 20 OK\r\n"));
+        assert!(!is_status_line(b"HTTP/1.1 2000 OK\r\n"));
+        assert!(!is_status_line(b"GET / HTTP/1.1\r\n"));
+        assert_eq!(
+            first_line(b"\r\n\r\nHTTP/1.1 200 OK\r\nX"),
+            Some(&b"HTTP/1.1 200 OK\r\n"[..])
+        );
+        assert_eq!(first_line(b"HTTP/1.1 200"), None);
+    }
+
+    #[test]
+    fn frame_candidates() {
+        let yes = |c| matches!(c, Candidate::Yes);
+        let no = |c| matches!(c, Candidate::No);
+        let more = |c| matches!(c, Candidate::NeedMore);
+        // A server text frame followed by a ping.
+        let two = [0x81, 0x02, b'h', b'i', 0x89, 0x00];
+        assert!(yes(frame_candidate(&two, false, false, false)));
+        // Masked: wrong for a server, right for a client.
+        assert!(no(frame_candidate(
+            &[0x81, 0x80, 1, 2, 3, 4, 0x89, 0x00],
+            false,
+            false,
+            false
+        )));
+        assert!(yes(frame_candidate(
+            &[0x81, 0x80, 1, 2, 3, 4, 0x89, 0x80, 0, 0, 0, 0],
+            true,
+            false,
+            false
+        )));
+        // A continuation cannot start a resynchronisation; RSV1 needs the extension.
+        assert!(no(frame_candidate(
+            &[0x80, 0x00, 0x89, 0x00],
+            false,
+            false,
+            false
+        )));
+        assert!(no(frame_candidate(
+            &[0xc1, 0x00, 0x89, 0x00],
+            false,
+            false,
+            false
+        )));
+        assert!(yes(frame_candidate(
+            &[0xc1, 0x00, 0x89, 0x00],
+            false,
+            true,
+            false
+        )));
+        // What follows decides; at the end of the stream, ending exactly there is enough.
+        assert!(more(frame_candidate(
+            &[0x81, 0x02, b'h', b'i'],
+            false,
+            false,
+            false
+        )));
+        assert!(yes(frame_candidate(
+            &[0x81, 0x02, b'h', b'i'],
+            false,
+            false,
+            true
+        )));
+        assert!(more(frame_candidate(
+            &[0x81, 0x7e, 0x00],
+            false,
+            false,
+            false
+        )));
+        assert!(no(frame_candidate(
+            &[0x81, 0x02, b'h', b'i', 0x83, 0x00],
+            false,
+            false,
+            false
+        )));
+        // Huge lengths are not waited for.
+        assert!(no(frame_candidate(
+            &[0x82, 0x7f, 0, 0, 0, 1, 0, 0, 0, 0],
+            false,
+            false,
+            false
+        )));
+    }
+}
