@@ -150,12 +150,13 @@ fn check_connection(trace: &Trace, conn: u32) {
     };
     let final_ack = events
         .iter()
+        .rev()
         .filter(|(_, e)| e.dir == Some(later_dir.reverse()))
         .filter_map(|(_, e)| match &e.kind {
             EventKind::TcpAck(s) => Some(s),
             _ => None,
         })
-        .last()
+        .next()
         .unwrap_or_else(|| panic!("conn {conn}: the last FIN is not acknowledged: {names:?}"));
     assert_eq!(final_ack.ack, later_fin.seq + 1);
 }

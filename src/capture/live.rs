@@ -336,6 +336,8 @@ fn open_pcapng(path: &Path, linktype: i32) -> Result<PcapNgFile, LiveError> {
     Ok(writer)
 }
 
+// The capture thread's whole context; grouping it would only rename the parameters.
+#[allow(clippy::too_many_arguments)]
 fn capture_loop(
     mut cap: pcap::Capture<pcap::Active>,
     link: LinkType,
@@ -532,10 +534,10 @@ impl TcpEventTracker {
             Dir::S2c
         };
         let (this, other) = (side(dir), side(dir.reverse()));
-        if flags.syn {
-            if let Some(isn) = flow.isn.get_mut(this) {
-                isn.get_or_insert(tcp.seq);
-            }
+        if flags.syn
+            && let Some(isn) = flow.isn.get_mut(this)
+        {
+            isn.get_or_insert(tcp.seq);
         }
         let isn = match flow.isn.get(this).copied().flatten() {
             Some(isn) => isn,

@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -66,7 +66,7 @@ pub struct Client {
     pub label: String,
     /// Where actions go.
     pub actions: UnboundedSender<ClientAction>,
-    _task: AbortOnDrop,
+    task: AbortOnDrop,
 }
 
 impl Client {
@@ -81,7 +81,20 @@ impl Client {
         Client {
             label: label.to_string(),
             actions: tx,
-            _task: AbortOnDrop(task),
+            task: AbortOnDrop(task),
+        }
+    }
+
+    /// Ends the client gracefully: no more actions; an open WebSocket connection is read
+    /// until the server closes it (so the client closes its socket cleanly, with a FIN, not
+    /// a reset of unread data). Waits at most `within`, then aborts the task.
+    pub async fn finish(self, within: Duration) {
+        let Client {
+            actions, mut task, ..
+        } = self;
+        drop(actions);
+        if tokio::time::timeout(within, &mut task.0).await.is_err() {
+            tracing::debug!("a lab client did not finish within {within:?}");
         }
     }
 }
@@ -129,25 +142,31 @@ async fn run(
         tracing::debug!("client {label}: {what}");
         let _ = failures.send(format!("client {label}: {what}"));
     };
+    // Whether actions may still come; after the run, an open connection is only read.
+    let mut acting = true;
     loop {
         let wake = match &mut conn {
             Conn::Ws(ws) => tokio::select! {
-                action = rx.recv() => Wake::Action(action),
+                action = rx.recv(), if acting => Wake::Action(action),
                 message = ws.next() => Wake::Ws(message),
             },
             Conn::Deflate(d) => tokio::select! {
-                action = rx.recv() => Wake::Action(action),
+                action = rx.recv(), if acting => Wake::Action(action),
                 frame = d.ws.next() => Wake::Deflate(frame),
             },
             Conn::DeflateClosed(d) => tokio::select! {
-                action = rx.recv() => Wake::Action(action),
+                action = rx.recv(), if acting => Wake::Action(action),
                 _ = d.watch.readable() => Wake::Readable,
             },
+            _ if !acting => return,
             _ => Wake::Action(rx.recv().await),
         };
         let action = match wake {
             Wake::Action(Some(action)) => action,
-            Wake::Action(None) => return,
+            Wake::Action(None) => {
+                acting = false;
+                continue;
+            }
             Wake::Ws(Some(Ok(message))) => {
                 tracing::debug!("client {label} received {message:?}");
                 continue;

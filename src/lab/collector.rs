@@ -767,7 +767,7 @@ fn open(
     run.conns.insert(peer, ConnState::new(id));
     let mut items = Vec::new();
     for (wall_us, mut event) in pending.packets {
-        if run.packets && !run.packets_from_us.is_some_and(|from| wall_us < from) {
+        if run.packets && run.packets_from_us.is_none_or(|from| wall_us >= from) {
             event.t_us = wall_us.saturating_sub(run.started_us);
             items.push(Item::Packet(event));
         }

@@ -20,6 +20,10 @@ use super::{LabUpdate, RunMode};
 /// How long a stage may take before the run fails (generous: a loaded 2-core machine).
 pub const STAGE_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long, after the last stage, a client may take to see the server's close and close its
+/// own socket before it is aborted.
+pub const CLIENT_FINISH_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// In packet mode, how long the end of a run waits for the last teardown packets (FIN, ACK)
 /// to be captured, so the finished trace has them.
 pub const TEARDOWN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -93,6 +97,10 @@ pub async fn run(
         }
         let next = scenario.stages.get(index + 1).map(|s| s.label.clone());
         ctx.collector.stage_done(index, &stage.label, next);
+    }
+    // The clients read on until the server closes, then close their sockets themselves.
+    for client in runner.clients.drain(..) {
+        client.finish(CLIENT_FINISH_TIMEOUT).await;
     }
     await_teardown(&ctx.collector).await;
     ctx.collector.finish(LabUpdate::Finished);

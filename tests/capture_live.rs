@@ -1,0 +1,176 @@
+//! Live capture on `lo` of a real lab conversation: what the packets say (reassembled and
+//! dissected) agrees with what the lab's socket tap saw, and the pcapng file streamed during
+//! the capture reads back to the same conversation.
+//!
+//! Needs capture permission (CI runs as root). Without it the test prints why it is skipped;
+//! any other capture error fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use wirelab::capture::file::read_file;
+use wirelab::capture::live::{LiveCapture, LiveError, LiveOptions, LiveUpdate};
+use wirelab::lab::{CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
+use wirelab::trace::{Dir, EventKind, Trace};
+
+/// What both observers must agree on: HTTP heads and every WebSocket message.
+fn conversation(trace: &Trace) -> Vec<String> {
+    trace
+        .events
+        .iter()
+        .filter_map(|e| {
+            let dir = e.dir.map_or("-", Dir::as_str);
+            match &e.kind {
+                EventKind::HttpRequest { method, target, .. } => {
+                    Some(format!("{dir} request {method} {target}"))
+                }
+                EventKind::HttpResponse { status, .. } => Some(format!("{dir} response {status}")),
+                EventKind::WsMessage {
+                    opcode,
+                    payload_len,
+                    text,
+                    data_b64,
+                    close_code,
+                    ..
+                } => Some(format!(
+                    "{dir} message {opcode} {payload_len} {text:?} {data_b64:?} {close_code:?}"
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn temp_pcapng() -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    std::env::temp_dir().join(format!(
+        "wirelab-capture-live-{}-{nanos}.pcapng",
+        std::process::id()
+    ))
+}
+
+#[test]
+fn packets_and_the_socket_tap_tell_the_same_conversation() {
+    if !cfg!(target_os = "linux") {
+        eprintln!("skipped: this test captures on Linux's `lo`");
+        return;
+    }
+    // The lab traces itself from the socket only; the capture here is independent of it.
+    let lab = Lab::start(
+        LabConfig {
+            capture: CaptureMode::Socket,
+            ..LabConfig::default()
+        },
+        None,
+    )
+    .unwrap();
+    let file = temp_pcapng();
+    let capture = match LiveCapture::start(
+        LiveOptions {
+            device: "lo".to_string(),
+            filter: format!("tcp port {}", lab.server_addr().port()),
+            write: Some(file.clone()),
+        },
+        None,
+    ) {
+        Ok(capture) => capture,
+        Err(LiveError::Permission { detail, .. }) => {
+            eprintln!("skipped: no permission to capture packets here ({detail})");
+            return;
+        }
+        Err(other) => panic!("packet capture failed for another reason than permission: {other}"),
+    };
+
+    lab.send(LabCommand::Start {
+        scenario: "ws-echo".to_string(),
+        mode: RunMode::Run,
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut socket: Option<Trace> = None;
+    loop {
+        assert!(Instant::now() < deadline, "the run did not finish");
+        match lab.recv_timeout(Duration::from_millis(200)) {
+            Some(LabUpdate::RunStarted { trace, .. }) => socket = Some(trace),
+            Some(LabUpdate::Trace(u)) => socket.as_mut().unwrap().apply(u),
+            Some(LabUpdate::Finished) => break,
+            Some(LabUpdate::Failed(message)) => panic!("ws-echo failed: {message}"),
+            _ => {}
+        }
+    }
+    let socket = socket.unwrap();
+    let want = conversation(&socket);
+    assert!(want.len() >= 20, "{want:#?}");
+
+    // The capture has the whole conversation once both FINs and the last ACK are in.
+    let mut live: Option<Trace> = None;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "the capture missed the teardown: {:#?}",
+            live.as_ref().map(|t| t
+                .events
+                .iter()
+                .filter(|e| e.kind.name().starts_with("tcp_"))
+                .map(|e| format!("{} {:?} {:?}", e.t_us, e.dir, e.kind))
+                .collect::<Vec<_>>())
+        );
+        match capture.recv_timeout(Duration::from_millis(200)) {
+            Some(LiveUpdate::Started(trace)) => live = Some(trace),
+            Some(LiveUpdate::Trace(u)) => live.as_mut().unwrap().apply(u),
+            Some(LiveUpdate::Stopped { error, .. }) => panic!("the capture stopped: {error:?}"),
+            _ => {}
+        }
+        let done = live.as_ref().is_some_and(|t| {
+            let tcp: Vec<&str> = t
+                .events
+                .iter()
+                .map(|e| e.kind.name())
+                .filter(|k| k.starts_with("tcp_"))
+                .collect();
+            tcp.iter().filter(|k| **k == "tcp_fin").count() >= 2 && tcp.last() == Some(&"tcp_ack")
+        });
+        if done {
+            break;
+        }
+    }
+    capture.stop();
+    let mut stopped = false;
+    while !stopped {
+        match capture.recv_timeout(Duration::from_secs(10)) {
+            Some(LiveUpdate::Trace(u)) => live.as_mut().unwrap().apply(u),
+            Some(LiveUpdate::Stopped { error, stats }) => {
+                assert_eq!(error, None);
+                assert_eq!(stats.dropped, 0, "{stats:?}");
+                stopped = true;
+            }
+            Some(_) => {}
+            None => panic!("the capture did not stop"),
+        }
+    }
+    let live = live.unwrap();
+    assert_eq!(live.source.capture.as_deref(), Some("packet"));
+    assert_eq!(live.connections.len(), 1, "{:#?}", live.connections);
+    assert_eq!(live.connections[0].client, socket.connections[0].client);
+    assert_eq!(conversation(&live), want);
+    // Both directions' bytes are the same bytes.
+    for dir in [Dir::C2s, Dir::S2c] {
+        assert_eq!(live.stream(0, dir), socket.stream(0, dir), "{dir:?}");
+    }
+
+    // The pcapng streamed during the capture reads back to the same conversation.
+    let (from_file, _) = read_file(&file, true).unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(conversation(&from_file), want);
+    let names: Vec<&str> = from_file.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        names.get(..3),
+        Some(&["tcp_syn", "tcp_syn_ack", "tcp_ack"][..]),
+        "{names:?}"
+    );
+}
