@@ -60,7 +60,11 @@ impl Default for CaptureView {
             status: None,
             permission: None,
             captured: None,
-            pane: TracePane::new("capture"),
+            pane: TracePane::new(
+                "capture",
+                true,
+                "Choose an interface and a filter and press Start: connections appear here as their packets arrive.",
+            ),
         }
     }
 }
@@ -229,6 +233,18 @@ impl CaptureView {
                             .strong()
                             .color(Color32::from_rgb(255, 210, 120)),
                     );
+                    let command = text
+                        .lines()
+                        .map(str::trim)
+                        .find(|l| l.starts_with("sudo setcap"));
+                    if let Some(command) = command
+                        && ui
+                            .small_button("copy the setcap command")
+                            .on_hover_text(command)
+                            .clicked()
+                    {
+                        ui.ctx().copy_text(command.to_string());
+                    }
                     if ui.small_button("dismiss").clicked() {
                         self.permission = None;
                     }

@@ -193,7 +193,7 @@ impl FileDialog {
                                 continue;
                             };
                             let text = if entry.is_dir {
-                                RichText::new(format!("📁 {}/", entry.name))
+                                RichText::new(format!("{}/", entry.name)).strong()
                             } else {
                                 RichText::new(format!(
                                     "{}   ({})",

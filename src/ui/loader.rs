@@ -5,7 +5,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 
 use crate::capture::file::{FileStats, read_file_with_progress};
@@ -139,10 +139,14 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
     }
 }
 
+/// What unwinds the reader thread when the user cancels (see [`Loader::cancel`]).
+struct Cancelled;
+
 /// A file being read on its own thread.
 pub struct Loader {
     /// The file.
     pub path: PathBuf,
+    cancel: Arc<AtomicBool>,
     done: Arc<AtomicU64>,
     total: Arc<AtomicU64>,
     result: Receiver<Result<Loaded, String>>,
@@ -154,12 +158,19 @@ impl Loader {
         let done = Arc::new(AtomicU64::new(0));
         let total = Arc::new(AtomicU64::new(0));
         let (tx, result) = mpsc::channel();
-        let (d, t, p) = (done.clone(), total.clone(), path.clone());
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (d, t, p, c) = (done.clone(), total.clone(), path.clone(), cancel.clone());
         let spawned = std::thread::Builder::new()
             .name("wirelab-open".into())
             .spawn(move || {
                 let mut last_percent = u64::MAX;
                 let mut progress = |done: u64, total: u64| {
+                    if c.load(Ordering::Relaxed) {
+                        // The readers have no way to stop early; unwinding out of their
+                        // progress callback ends the work at once, dropping all it built.
+                        // `resume_unwind` skips the panic hook: nothing is printed.
+                        std::panic::resume_unwind(Box::new(Cancelled));
+                    }
                     d.store(done, Ordering::Relaxed);
                     t.store(total, Ordering::Relaxed);
                     let percent = done.saturating_mul(100).checked_div(total).unwrap_or(0);
@@ -172,11 +183,15 @@ impl Loader {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     load(&p, &mut progress)
                 }))
-                .unwrap_or_else(|_| {
-                    Err(format!(
-                        "cannot read {}: internal error while reading (please report it)",
-                        p.display()
-                    ))
+                .unwrap_or_else(|payload| {
+                    Err(if payload.is::<Cancelled>() {
+                        format!("cancelled reading {}", p.display())
+                    } else {
+                        format!(
+                            "cannot read {}: internal error while reading (please report it)",
+                            p.display()
+                        )
+                    })
                 });
                 let _ = tx.send(outcome);
                 notify();
@@ -191,10 +206,16 @@ impl Loader {
         };
         Loader {
             path,
+            cancel,
             done,
             total,
             result,
         }
+    }
+
+    /// Asks the reader to stop; [`Loader::poll`] then returns a "cancelled" error soon.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
     }
 
     /// Progress as a fraction (0 to 1), or `None` before the size is known.

@@ -34,6 +34,9 @@ use file_dialog::{DialogMode, FileDialog};
 use loader::{FileKind, Loader};
 use trace_pane::TracePane;
 
+/// What the empty File view says.
+const FILE_HINT: &str = "Open a capture (.pcap, .pcapng) or a saved trace: Open…, drop the file on the window, or --open FILE.";
+
 /// How long a frame may spend applying lab updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
@@ -175,7 +178,7 @@ impl WirelabApp {
             detail: detail::DetailView::default(),
             status: None,
             file: FileView {
-                pane: TracePane::new("file"),
+                pane: TracePane::new("file", false, FILE_HINT),
                 loader: None,
                 loaded: None,
                 error: None,
@@ -211,6 +214,10 @@ impl WirelabApp {
     /// Opens a capture file (pcap, pcapng) or a trace JSON in the File view, on a background
     /// thread: what File ▸ Open…, dropping a file and `--open` do.
     pub fn open_path(&mut self, path: &Path) {
+        if let Some(old) = &self.file.loader {
+            // Only the newest file is read.
+            old.cancel();
+        }
         self.view = View::File;
         self.file.error = None;
         self.file.status = None;
@@ -761,6 +768,9 @@ impl WirelabApp {
                     ))
                     .animate(true);
                 ui.add(bar);
+                if ui.button("Cancel").clicked() {
+                    loader.cancel();
+                }
             });
         }
         if let Some(e) = &self.file.error {
@@ -859,9 +869,16 @@ impl eframe::App for WirelabApp {
         match self.view {
             View::Lab => self.lab_ui(ui),
             View::File => {
+                self.file.pane.timeline.empty_hint = if self.file.loader.is_some() {
+                    "Reading the file…"
+                } else if self.file.error.is_some() {
+                    "The file could not be read: see above."
+                } else {
+                    FILE_HINT
+                };
                 egui::Panel::left("file-connections")
                     .resizable(true)
-                    .default_size(330.0)
+                    .default_size(300.0)
                     .size_range(220.0..=600.0)
                     .show(ui, |ui| self.file.pane.list_ui(ui));
                 self.file.pane.diagram_ui(ui, false);
@@ -869,7 +886,7 @@ impl eframe::App for WirelabApp {
             View::Capture => {
                 egui::Panel::left("capture-connections")
                     .resizable(true)
-                    .default_size(330.0)
+                    .default_size(300.0)
                     .size_range(220.0..=600.0)
                     .show(ui, |ui| self.capture.pane.list_ui(ui));
                 let running = self.capture.is_running();

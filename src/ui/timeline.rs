@@ -38,6 +38,8 @@ pub struct TimelineView {
     pub scroll_y: f32,
     /// The selected event (index into the trace).
     pub selected: Option<usize>,
+    /// What an empty diagram says.
+    pub empty_hint: &'static str,
     rows: Rows,
     /// Per connection of `rows.api_conns`: (row, readyState) wherever the state changes.
     api_states: Vec<Vec<(usize, u8)>>,
@@ -59,6 +61,7 @@ impl Default for TimelineView {
             follow: true,
             scroll_y: 0.0,
             selected: None,
+            empty_hint: "Pick a scenario and press Run, or Step through it one stage at a time.",
             rows: Rows::default(),
             api_states: Vec::new(),
             layout: TimelineLayout::default(),
@@ -491,7 +494,7 @@ impl TimelineView {
             body_painter.text(
                 body.center(),
                 Align2::CENTER_CENTER,
-                "Pick a scenario and press Run, or Step through it one stage at a time.",
+                self.empty_hint,
                 FontId::proportional(LABEL_FONT + 1.0),
                 weak,
             );
@@ -509,7 +512,10 @@ impl TimelineView {
 
     fn lanes(&self, rect: Rect, trace: &Trace) -> Lanes {
         let time_x = rect.left() + 4.0;
-        let api = (rect.left() + TIME_W, rect.left() + TIME_W + API_W);
+        // A narrow diagram (beside a connection list and the detail pane) gives the browser
+        // API lane less room rather than squeezing the arrows.
+        let api_w = API_W.min((rect.width() * 0.28).max(140.0));
+        let api = (rect.left() + TIME_W, rect.left() + TIME_W + api_w);
         let right = rect.right() - 8.0;
         let server_x = (right - 70.0).max(api.1 + 200.0);
         let mut conns = self.rows.lanes.clone();
@@ -584,12 +590,30 @@ impl TimelineView {
             small.clone(),
             weak,
         );
-        for (conn, x) in &lanes.clients {
+        // Many client lanes close together: short names, and only as many as fit.
+        let gap = match lanes.clients.as_slice() {
+            [(_, a), (_, b), ..] => (b - a).abs(),
+            _ => f32::INFINITY,
+        };
+        let every = if gap >= 26.0 {
+            1
+        } else {
+            (26.0 / gap.max(1.0)).ceil() as usize
+        };
+        for (k, (conn, x)) in lanes.clients.iter().enumerate() {
+            if k % every != 0 {
+                continue;
+            }
             let c = trace.connections.iter().find(|c| c.id == *conn);
-            let name = c
-                .and_then(|c| c.label.clone())
-                .unwrap_or_else(|| format!("client #{conn}"));
-            let addr = c.map(|c| c.client.clone()).unwrap_or_default();
+            let (name, addr) = if gap < 120.0 {
+                (format!("#{conn}"), String::new())
+            } else {
+                (
+                    c.and_then(|c| c.label.clone())
+                        .unwrap_or_else(|| format!("client #{conn}")),
+                    c.map(|c| c.client.clone()).unwrap_or_default(),
+                )
+            };
             painter.text(
                 Pos2::new(*x, header.top() + 6.0),
                 Align2::CENTER_TOP,

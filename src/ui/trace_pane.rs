@@ -32,11 +32,16 @@ pub struct TracePane {
     detail: detail::DetailView,
     /// The id salt of this pane's widgets (several panes live in one window).
     salt: &'static str,
+    /// A live source: the diagram follows the newest event. A file starts at its top.
+    live: bool,
 }
 
 impl TracePane {
-    /// An empty pane.
-    pub fn new(salt: &'static str) -> TracePane {
+    /// An empty pane; `live`: its trace grows (the diagram follows the newest event).
+    /// `empty_hint`: what the empty diagram says.
+    pub fn new(salt: &'static str, live: bool, empty_hint: &'static str) -> TracePane {
+        let mut timeline = timeline::TimelineView::default();
+        timeline.empty_hint = empty_hint;
         TracePane {
             trace: Trace::new(Source::default(), chrono::Utc::now()),
             index: ConnIndex::default(),
@@ -46,10 +51,17 @@ impl TracePane {
             filtered_for: None,
             selected_conn: None,
             sub: None,
-            timeline: timeline::TimelineView::default(),
+            timeline,
             detail: detail::DetailView::default(),
             salt,
+            live,
         }
+    }
+
+    /// Forgets the diagram's caches after its trace changed.
+    fn diagram_replaced(&mut self) {
+        self.timeline.trace_replaced();
+        self.timeline.follow = self.live;
     }
 
     /// The whole trace.
@@ -71,7 +83,7 @@ impl TracePane {
         self.filtered_for = None;
         self.selected_conn = None;
         self.sub = None;
-        self.timeline.trace_replaced();
+        self.diagram_replaced();
     }
 
     /// Applies a live update.
@@ -126,7 +138,7 @@ impl TracePane {
                 .unwrap_or_default();
             SubTrace::new(&self.trace, c, indices)
         });
-        self.timeline.trace_replaced();
+        self.diagram_replaced();
         let keep = match (&self.sub, full_selected) {
             (Some(s), Some(e)) => s.from_full(e),
             (None, e) => e,
@@ -298,18 +310,19 @@ impl TracePane {
                         .unwrap_or_default();
                     let text = format!("#{}{name}  {} → {}\n{line2}", c.id, c.client, c.server);
                     let selected = self.selected_conn == Some(c.id);
-                    let resp = ui
-                        .add_sized(
-                            [ui.available_width(), row_h - 4.0],
-                            egui::Button::selectable(selected, RichText::new(text)),
-                        )
-                        .on_hover_text(format!(
-                            "{} events, {} diagnostics, {:.3} ms to {:.3} ms",
-                            s.events,
-                            s.diagnostics,
-                            s.first_us as f64 / 1000.0,
-                            s.last_us as f64 / 1000.0
-                        ));
+                    // Text on the left; the grow atom takes the rest of the row.
+                    let button = egui::Button::selectable(
+                        selected,
+                        (RichText::new(text), egui::Atom::grow()),
+                    )
+                    .min_size(egui::vec2(ui.available_width(), row_h - 4.0));
+                    let resp = ui.add(button).on_hover_text(format!(
+                        "{} events, {} diagnostics, {:.3} ms to {:.3} ms",
+                        s.events,
+                        s.diagnostics,
+                        s.first_us as f64 / 1000.0,
+                        s.last_us as f64 / 1000.0
+                    ));
                     if resp.clicked() {
                         clicked = Some(c.id);
                     }
@@ -332,7 +345,7 @@ impl TracePane {
         let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
         egui::Panel::right((self.salt, "detail"))
             .resizable(true)
-            .default_size(480.0)
+            .default_size(440.0)
             .size_range(260.0..=max_detail)
             .show(ui, |ui| {
                 jump = self
