@@ -470,5 +470,132 @@ fn random_bytes_and_gaps_never_panic_and_do_not_depend_on_splits() {
             })
             .collect();
         dissect(&script);
+        dissect_mid(&script);
     }
+}
+
+// ------------------------------------------------------------------ mid-connection starts
+
+fn run_mid(script: &[Step<'_>], piece: usize) -> Vec<Event> {
+    let mut d = ConnectionDissector::new(0);
+    d.starts_mid_connection();
+    let mut out = Vec::new();
+    for (i, step) in script.iter().enumerate() {
+        match *step {
+            Data(dir, bytes) => {
+                for chunk in bytes.chunks(piece) {
+                    d.feed(dir, i as i64, chunk, &mut out);
+                }
+            }
+            Gap(dir, n) => d.gap(dir, i as i64, n, &mut out),
+        }
+    }
+    let t = script.len() as i64;
+    d.end(Dir::C2s, t, &mut out);
+    d.end(Dir::S2c, t, &mut out);
+    out
+}
+
+fn dissect_mid(script: &[Step<'_>]) -> Vec<Event> {
+    let whole = run_mid(script, usize::MAX);
+    for piece in 1..=7 {
+        assert_eq!(whole, run_mid(script, piece), "pieces of {piece} differ");
+    }
+    whole
+}
+
+#[test]
+fn mid_connection_http_starts_at_the_first_start_lines() {
+    let events = dissect_mid(&[
+        Data(Dir::C2s, b"y of an earlier request\r\n"),
+        Data(Dir::S2c, b"rlier body"),
+        Data(Dir::C2s, REQ_B),
+        Data(
+            Dir::S2c,
+            b"\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        ),
+    ]);
+    let h = http(&events);
+    assert_eq!(
+        h.iter()
+            .map(|x| (x.0, x.1.as_str(), x.2))
+            .collect::<Vec<_>>(),
+        [(Dir::C2s, "GET /b", 0), (Dir::S2c, "200", 2)]
+    );
+    let d = diags(&events);
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(
+        d.iter()
+            .all(|x| x.0 == Severity::Info && x.1.contains("middle"))
+    );
+}
+
+#[test]
+fn mid_connection_websocket_starts_at_the_first_plausible_frames() {
+    let mut c2s = b"tail of a masked payload".to_vec();
+    c2s.extend(frame(true, 1, b"Hello", KEY));
+    c2s.extend(frame(true, 8, &[0x03, 0xe8], KEY));
+    let mut s2c = vec![b'x'; 10];
+    s2c.extend(frame(true, 1, b"Hello", None));
+    // A compressed message: RSV1 set; without the handshake it cannot be inflated.
+    let mut compressed = frame(true, 1, &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00], None);
+    compressed[0] |= 0x40;
+    s2c.extend(compressed);
+    s2c.extend(frame(true, 8, &[0x03, 0xe8], None));
+    let events = dissect_mid(&[Data(Dir::C2s, &c2s), Data(Dir::S2c, &s2c)]);
+    assert_eq!(
+        messages(&events),
+        [
+            (Dir::C2s, 1, "Hello".to_string()),
+            (Dir::C2s, 8, String::new()),
+            (Dir::S2c, 1, "Hello".to_string()),
+            (Dir::S2c, 1, "b64:8kjNyckHAA==".to_string()),
+            (Dir::S2c, 8, String::new()),
+        ]
+    );
+    let d = diags(&events);
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(d[0].1.contains("24 bytes skipped") && d[1].1.contains("10 bytes skipped"));
+}
+
+#[test]
+fn mid_connection_with_swapped_roles_and_nothing_recognisable() {
+    // The side called the client answers: the roles swap, then each side starts at its
+    // first start line.
+    let events = dissect_mid(&[
+        Data(Dir::C2s, b"HTTP/1.1 204 No Content\r\n\r\n"),
+        Data(Dir::S2c, REQ_A),
+    ]);
+    assert_eq!(
+        http(&events)
+            .iter()
+            .map(|x| (x.0, x.1.as_str()))
+            .collect::<Vec<_>>(),
+        [(Dir::C2s, "204"), (Dir::S2c, "GET /a")]
+    );
+    // Masked bytes from the server side and text without start lines: nothing is dissected,
+    // and the end says so.
+    let events = dissect_mid(&[
+        Data(Dir::C2s, b"just some words\nand more\n"),
+        Data(Dir::S2c, &[0x81, 0x85, 0x82, 0x8f]),
+    ]);
+    assert!(messages(&events).is_empty() && http(&events).is_empty());
+    let d = diags(&events);
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(
+        d.iter()
+            .all(|x| x.0 == Severity::Warning && x.1.contains("not dissected"))
+    );
+}
+
+#[test]
+fn trace_builder_passes_a_mid_connection_start_on() {
+    let mut b = TraceBuilder::new(Source::default(), Utc::now());
+    let conn = b.open_connection("10.0.0.1:40000".into(), "10.0.0.2:80".into(), None);
+    b.starts_mid_connection(conn);
+    b.data(conn, Dir::S2c, 0, &frame(true, 1, b"tick", None));
+    // One frame alone is plausible only once the stream ends right after it.
+    b.end(conn, Dir::S2c, 1);
+    let trace = b.into_trace();
+    assert_eq!(messages(&trace.events), [(Dir::S2c, 1, "tick".to_string())]);
 }

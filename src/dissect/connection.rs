@@ -80,6 +80,9 @@ enum Mode {
     ResyncHttp,
     /// After bytes missing from the capture: looking for the next plausible frame header.
     ResyncWs,
+    /// The capture started in the middle of the connection: looking for the first request or
+    /// status line, or the first plausible WebSocket frame header.
+    ResyncStart,
 }
 
 /// One direction's state.
@@ -110,6 +113,9 @@ struct DirState {
     heads: u64,
     /// Bytes skipped so far while resynchronising after a gap.
     resync_skipped: u64,
+    /// Whether the first unconsumed byte starts a line (for [`Mode::ResyncStart`], which
+    /// drops bytes as it decides them).
+    line_start: bool,
 }
 
 /// An HTTP message in progress (head parsed, body not complete).
@@ -329,6 +335,7 @@ impl DirState {
             opaque_reason: None,
             heads: 0,
             resync_skipped: 0,
+            line_start: true,
         }
     }
 
@@ -1077,12 +1084,30 @@ impl DirState {
         if self.mode == Mode::ResyncWs && self.resync_ws(sink) {
             self.process_frames(sink);
         }
+        if self.mode == Mode::ResyncStart && self.resync_start(sink) && self.mode == Mode::WebSocket
+        {
+            self.process_frames(sink);
+        }
         let dir = self.dir;
         let at = self.offset();
         let left = self.avail().len() as u64;
         let mut decision = Decision::Nothing;
         match self.mode {
             Mode::Http => decision = self.end_http(sink),
+            Mode::ResyncStart => {
+                let skipped = self.resync_skipped.saturating_add(left);
+                if skipped > 0 {
+                    sink.diag(
+                        dir,
+                        span(at, left),
+                        Severity::Warning,
+                        format!(
+                            "{skipped} bytes were not dissected: the capture started in the middle of the connection and no HTTP start line or plausible WebSocket frame header followed"
+                        ),
+                        RULE_GAP,
+                    );
+                }
+            }
             Mode::ResyncHttp | Mode::ResyncWs => {
                 let skipped = self.resync_skipped.saturating_add(left);
                 if skipped > 0 {
@@ -1284,6 +1309,22 @@ fn is_version(v: &[u8]) -> bool {
     v.len() == 8 && v.starts_with(b"HTTP/1.") && v.get(7).is_some_and(u8::is_ascii_digit)
 }
 
+/// The line that can reveal a direction's role: its first line (after empty lines) in HTTP
+/// mode; in a capture that starts mid-connection, only the line at the very start of the
+/// stream (later lines are searched for by the resynchronisation, which consumes bytes as it
+/// goes, so looking at them here would depend on how the bytes were split).
+fn role_line(state: &DirState) -> Option<&[u8]> {
+    match state.mode {
+        Mode::Http => first_line(state.avail()),
+        Mode::ResyncStart if state.offset() == 0 => {
+            let avail = state.avail();
+            let end = avail.iter().position(|b| *b == b'\n')?;
+            avail.get(..=end)
+        }
+        _ => None,
+    }
+}
+
 /// The first complete line of `buf` after any empty lines, if one has arrived.
 fn first_line(buf: &[u8]) -> Option<&[u8]> {
     let start = buf.iter().position(|b| *b != b'\r' && *b != b'\n')?;
@@ -1350,7 +1391,128 @@ fn frame_candidate(buf: &[u8], from_client: bool, rsv1_allowed: bool, ended: boo
     }
 }
 
+/// Whether a start line of this role (a request line for the client, a status line for the
+/// server) starts at `buf[0]`. Decided early when the bytes cannot be one (not printable, or
+/// longer than any sensible start line).
+fn start_line_candidate(buf: &[u8], client: bool, ended: bool) -> Candidate {
+    const MAX_START_LINE: usize = 8 * 1024;
+    let window = buf.get(..buf.len().min(MAX_START_LINE)).unwrap_or(buf);
+    if let Some(nl) = window.iter().position(|b| *b == b'\n') {
+        let line = window.get(..=nl).unwrap_or_default();
+        let ok = if client {
+            is_request_line(line)
+        } else {
+            is_status_line(line)
+        };
+        return if ok { Candidate::Yes } else { Candidate::No };
+    }
+    let printable = window
+        .iter()
+        .all(|b| (0x20..=0x7e).contains(b) || *b == b'\r');
+    if ended || !printable || buf.len() > MAX_START_LINE {
+        Candidate::No
+    } else {
+        Candidate::NeedMore
+    }
+}
+
 impl DirState {
+    /// The capture started in the middle of the connection: finds the first HTTP start line
+    /// (at a line start) or plausible WebSocket frame; true when found (the mode is HTTP or
+    /// WebSocket then). An HTTP line wins over a frame at the same offset.
+    fn resync_start(&mut self, sink: &mut Sink<'_>) -> bool {
+        let client = self.client;
+        let ended = self.ended;
+        let avail = self.avail();
+        let mut decided = avail.len();
+        let mut found = None;
+        for i in 0..avail.len() {
+            let rest = avail.get(i..).unwrap_or_default();
+            let line_start = if i == 0 {
+                self.line_start
+            } else {
+                avail.get(i.wrapping_sub(1)) == Some(&b'\n')
+            };
+            let http = if line_start {
+                start_line_candidate(rest, client, ended)
+            } else {
+                Candidate::No
+            };
+            match http {
+                Candidate::Yes => {
+                    found = Some((i, Mode::Http));
+                    break;
+                }
+                Candidate::NeedMore => {
+                    decided = i;
+                    break;
+                }
+                Candidate::No => {}
+            }
+            // Whether permessage-deflate was negotiated is unknown: RSV1 is allowed.
+            match frame_candidate(rest, client, true, ended) {
+                Candidate::Yes => {
+                    found = Some((i, Mode::WebSocket));
+                    break;
+                }
+                Candidate::NeedMore => {
+                    decided = i;
+                    break;
+                }
+                Candidate::No => {}
+            }
+        }
+        match found {
+            Some((at, Mode::WebSocket)) => {
+                self.consume(at);
+                let skipped = self.resync_skipped.saturating_add(at as u64);
+                self.resync_skipped = 0;
+                self.mode = Mode::WebSocket;
+                self.ws.rsv1_allowed = true;
+                self.ws.deflate = None;
+                sink.diag(
+                    self.dir,
+                    span(self.offset(), 0),
+                    Severity::Info,
+                    format!(
+                        "the capture started in the middle of the connection: WebSocket frames from here ({skipped} bytes skipped). The upgrade was not captured, so whether permessage-deflate was negotiated is unknown: compressed messages are shown as sent"
+                    ),
+                    Some("RFC 7692 §5"),
+                );
+                true
+            }
+            Some((at, _)) => {
+                self.consume(at);
+                let skipped = self.resync_skipped.saturating_add(at as u64);
+                self.resync_skipped = 0;
+                self.mode = Mode::Http;
+                if skipped > 0 {
+                    let what = if client { "request" } else { "response" };
+                    sink.diag(
+                        self.dir,
+                        span(self.offset(), 0),
+                        Severity::Info,
+                        format!(
+                            "the capture started in the middle of the connection: {skipped} bytes skipped, dissection starts at this {what}"
+                        ),
+                        None,
+                    );
+                }
+                true
+            }
+            None => {
+                if let Some(last) = decided.checked_sub(1).and_then(|i| avail.get(i)) {
+                    self.line_start = *last == b'\n';
+                }
+                self.resync_skipped = self.resync_skipped.saturating_add(decided as u64);
+                self.consume(decided);
+                self.compact();
+                self.resync_give_up(sink);
+                false
+            }
+        }
+    }
+
     /// `missing` bytes of this direction are missing from the capture right after what was
     /// fed so far. A body or frame payload of known length just counts them (its framing
     /// still says where it ends); anything else loses its place: what is in progress is
@@ -1361,7 +1523,7 @@ impl DirState {
         let idle = self.avail().is_empty();
         match self.mode {
             Mode::Opaque => Decision::Nothing,
-            Mode::ResyncHttp | Mode::ResyncWs => {
+            Mode::ResyncHttp | Mode::ResyncWs | Mode::ResyncStart => {
                 // Still looking: the bytes before the gap cannot hold the start any more
                 // (the line or header they begin is cut).
                 self.resync_skipped = self
@@ -1369,6 +1531,8 @@ impl DirState {
                     .saturating_add(self.avail().len() as u64);
                 self.pos = self.buf.len();
                 self.compact();
+                // As after any gap, the next byte is taken to start a line.
+                self.line_start = true;
                 Decision::Nothing
             }
             Mode::Held => {
@@ -1504,10 +1668,10 @@ impl DirState {
             return false;
         }
         let at = self.offset();
-        let what = if self.mode == Mode::ResyncWs {
-            "WebSocket frame"
-        } else {
-            "HTTP message"
+        let what = match self.mode {
+            Mode::ResyncWs => "WebSocket frame",
+            Mode::ResyncStart => "HTTP message or WebSocket frame",
+            _ => "HTTP message",
         };
         let reason = format!(
             "no {what} start was found in {} bytes after the bytes missing from the capture",
@@ -1771,6 +1935,18 @@ impl ConnectionDissector {
         }
     }
 
+    /// The capture starts in the middle of this connection (no SYN seen): each direction's
+    /// first bytes may be anywhere in a message, so dissection starts at the first HTTP
+    /// request or status line, or the first plausible WebSocket frame header. Call it before
+    /// any bytes are fed.
+    pub fn starts_mid_connection(&mut self) {
+        for state in [&mut self.c2s, &mut self.s2c] {
+            if state.seen == 0 && state.mode == Mode::Http {
+                state.mode = Mode::ResyncStart;
+            }
+        }
+    }
+
     /// The role whose state dissects the bytes of `dir`.
     fn role_of(&self, dir: Dir) -> Dir {
         if self.swapped { dir.reverse() } else { dir }
@@ -1783,14 +1959,14 @@ impl ConnectionDissector {
     fn settle_roles(&mut self, sink: &mut Sink<'_>) -> bool {
         if self.c2s.heads > 0
             || self.s2c.heads > 0
-            || self.c2s.mode != Mode::Http
-            || self.s2c.mode != Mode::Http
+            || !matches!(self.c2s.mode, Mode::Http | Mode::ResyncStart)
+            || !matches!(self.s2c.mode, Mode::Http | Mode::ResyncStart)
         {
             self.roles_settled = true;
             return false;
         }
-        let client_line = first_line(self.c2s.avail());
-        let server_line = first_line(self.s2c.avail());
+        let client_line = role_line(&self.c2s);
+        let server_line = role_line(&self.s2c);
         if client_line.is_some_and(is_request_line) || server_line.is_some_and(is_status_line) {
             self.roles_settled = true;
             return false;
@@ -1910,6 +2086,11 @@ impl ConnectionDissector {
                         break;
                     }
                 }
+                Mode::ResyncStart => {
+                    if !self.c2s.resync_start(sink) {
+                        break;
+                    }
+                }
                 Mode::Held | Mode::Opaque => break,
             }
         }
@@ -1933,6 +2114,11 @@ impl ConnectionDissector {
                 }
                 Mode::ResyncWs => {
                     if !self.s2c.resync_ws(sink) {
+                        break;
+                    }
+                }
+                Mode::ResyncStart => {
+                    if !self.s2c.resync_start(sink) {
                         break;
                     }
                 }

@@ -190,6 +190,15 @@ impl TraceBuilder {
         self.scratch = out;
     }
 
+    /// The observation of `conn` starts in the middle of the connection (a capture that saw
+    /// no SYN): dissection starts at the first HTTP start line or plausible WebSocket frame
+    /// of each direction. Call it right after [`TraceBuilder::open_connection`].
+    pub fn starts_mid_connection(&mut self, conn: u32) {
+        if let Some(state) = self.conns.get_mut(conn as usize) {
+            state.dissector.starts_mid_connection();
+        }
+    }
+
     /// `missing` bytes of `dir` on `conn` are missing from the observation (lost packets):
     /// the next bytes fed follow a hole, and the dissector resynchronises.
     pub fn gap(&mut self, conn: u32, dir: Dir, t_us: i64, missing: u64) {
