@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 
@@ -84,7 +85,7 @@ impl FileSummary {
 /// Reads a capture file into a trace (raw streams are kept when `keep_streams`).
 pub fn read_file(path: &Path, keep_streams: bool) -> Result<(Trace, FileStats), FileError> {
     let mut packets = Packets::open(path)?;
-    let mut work = Work::new(source(path), Mode::Trace { keep_streams }, None);
+    let mut work = Work::new(source(path), Mode::Trace { keep_streams });
     let read_error = work.run(&mut packets, None);
     let b = work.finish(read_error);
     Ok((b.builder.into_trace(), b.stats))
@@ -100,7 +101,7 @@ pub fn read_file_with_progress(
 ) -> Result<(Trace, FileStats), FileError> {
     let total = std::fs::metadata(path).map_or(0, |m| m.len());
     let mut packets = Packets::open(path)?;
-    let mut work = Work::new(source(path), Mode::Trace { keep_streams }, None);
+    let mut work = Work::new(source(path), Mode::Trace { keep_streams });
     let mut report = |done: u64| progress(done.min(total), total);
     let read_error = work.run(&mut packets, Some(&mut report));
     let b = work.finish(read_error);
@@ -109,53 +110,327 @@ pub fn read_file_with_progress(
 }
 
 /// Does all the work of [`read_file`] (every packet decoded, every connection reassembled,
-/// every frame parsed and unmasked, every message assembled) but keeps only counts, using
-/// `threads` threads (at least one): each reads the file and handles its share of the
-/// connections.
+/// every frame parsed and unmasked, every message assembled and inflated) but keeps only
+/// counts, on `threads` worker threads (at least one).
+///
+/// Connections are independent, so the calling thread reads and decodes the packets and
+/// hands each connection's segments, in batches and in order, to whichever worker is free;
+/// a connection is worked on by one worker at a time. A costly connection (say, one that
+/// inflates every message) therefore never holds up the others.
 pub fn summarize_file(path: &Path, threads: usize) -> Result<FileSummary, FileError> {
-    let threads = threads.max(1);
-    // Open every reader first, so that a file that cannot be read fails once, here.
-    let mut readers = Vec::with_capacity(threads);
-    for _ in 0..threads {
-        readers.push(Packets::open(path)?);
-    }
+    let mut packets = Packets::open(path)?;
     let source = source(path);
-    let results: Vec<Finished> = std::thread::scope(|scope| {
-        let handles: Vec<_> = readers
-            .into_iter()
-            .enumerate()
-            .map(|(index, mut packets)| {
-                let source = source.clone();
-                scope.spawn(move || {
-                    let shard = Shard {
-                        index,
-                        count: threads,
-                        flows: HashMap::new(),
-                    };
-                    let mut work = Work::new(source, Mode::Count, Some(shard));
-                    let read_error = work.run(&mut packets, None);
-                    // Only the first shard reports the file-level notes (every shard saw
-                    // the same packets, so they would all report the same).
-                    work.finish(if index == 0 { read_error } else { None })
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    let mut summary = FileSummary::default();
-    let mut events: HashMap<&'static str, u64> = HashMap::new();
-    for (index, finished) in results.into_iter().enumerate() {
-        if index == 0 {
-            summary.stats = finished.stats.clone();
-        }
-        summary.connections += finished.builder.trace().connections.len() as u64;
-        for (name, count) in finished.builder.event_counts() {
-            *events.entry(name).or_default() += count;
-        }
+    let threads = threads.max(1);
+    if threads == 1 {
+        let mut work = Work::new(source, Mode::Count);
+        let read_error = work.run(&mut packets, None);
+        let finished = work.finish(read_error);
+        let mut summary = FileSummary {
+            stats: finished.stats,
+            ..FileSummary::default()
+        };
+        add_counts(&mut summary, &finished.builder);
+        summary.events.sort_unstable();
+        return Ok(summary);
     }
-    summary.events = events.into_iter().collect();
+    let pool = Pool::default();
+    let reader = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| pool.work());
+        }
+        let mut reader = Dispatcher::new(&pool, source.clone());
+        let read_error = reader.run(&mut packets);
+        let read_side = reader.finish(read_error);
+        pool.close();
+        read_side
+    });
+    let mut summary = FileSummary {
+        stats: reader.stats,
+        ..FileSummary::default()
+    };
+    add_counts(&mut summary, &reader.builder);
+    let last_t = reader.last_t;
+    let flows = std::mem::take(&mut *lock(&pool.flows));
+    for flow in flows {
+        let mut state = lock(&flow.state);
+        let FlowState {
+            reassembler,
+            builder,
+        } = &mut *state;
+        reassembler.finish(last_t, builder);
+        add_counts(&mut summary, builder);
+    }
     summary.events.sort_unstable();
     Ok(summary)
+}
+
+/// Adds a builder's connections and event counts to a summary.
+fn add_counts(summary: &mut FileSummary, builder: &TraceBuilder) {
+    summary.connections += builder.trace().connections.len() as u64;
+    for (name, count) in builder.event_counts() {
+        match summary.events.iter_mut().find(|(n, _)| n == name) {
+            Some((_, c)) => *c += count,
+            None => summary.events.push((name, *count)),
+        }
+    }
+}
+
+/// A lock that survives a panicked holder (the counts are then simply what they are).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Segments handed to a worker: their fields, and their payloads back to back.
+#[derive(Default)]
+struct Batch {
+    segments: Vec<BatchSegment>,
+    payloads: Vec<u8>,
+}
+
+/// One segment of a [`Batch`]; its payload is `payloads[at..at + len]`.
+struct BatchSegment {
+    t_us: i64,
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: crate::reassembly::TcpFlags,
+    window: u16,
+    wire_len: u32,
+    at: usize,
+    len: usize,
+}
+
+/// Segments per batch, and payload bytes per batch: large enough that handing over is rare,
+/// small enough that every worker gets work early.
+const BATCH_SEGMENTS: usize = 1024;
+const BATCH_BYTES: usize = 256 * 1024;
+/// Payload bytes read ahead of the workers at most: bounds memory on files of any size.
+const IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
+
+/// One connection (4-tuple) being worked on.
+struct Flow {
+    /// Batches not worked on yet, and whether the flow is queued or being worked on.
+    queue: Mutex<(std::collections::VecDeque<Batch>, bool)>,
+    state: Mutex<FlowState>,
+}
+
+struct FlowState {
+    reassembler: Reassembler,
+    builder: TraceBuilder,
+}
+
+/// Flows with work waiting, and the workers that take them.
+#[derive(Default)]
+struct Pool {
+    flows: Mutex<Vec<std::sync::Arc<Flow>>>,
+    /// Flows to work on, and whether the reader has finished.
+    ready: Mutex<(std::collections::VecDeque<std::sync::Arc<Flow>>, bool)>,
+    ready_changed: Condvar,
+    /// Payload bytes handed over and not yet worked on.
+    in_flight: Mutex<usize>,
+    in_flight_changed: Condvar,
+}
+
+impl Pool {
+    /// Hands a batch to `flow`; queues the flow unless a worker has it already.
+    fn submit(&self, flow: &std::sync::Arc<Flow>, batch: Batch) {
+        let bytes = batch.payloads.len();
+        {
+            let mut in_flight = lock(&self.in_flight);
+            while *in_flight > IN_FLIGHT_BYTES {
+                in_flight = self
+                    .in_flight_changed
+                    .wait(in_flight)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            *in_flight += bytes;
+        }
+        let mut queue = lock(&flow.queue);
+        queue.0.push_back(batch);
+        if !queue.1 {
+            queue.1 = true;
+            drop(queue);
+            lock(&self.ready).0.push_back(flow.clone());
+            self.ready_changed.notify_one();
+        }
+    }
+
+    /// No more batches will come.
+    fn close(&self) {
+        lock(&self.ready).1 = true;
+        self.ready_changed.notify_all();
+    }
+
+    /// A worker: takes a queued flow, works through its batches in order, until the reader
+    /// has finished and nothing is queued.
+    fn work(&self) {
+        loop {
+            let flow = {
+                let mut ready = lock(&self.ready);
+                loop {
+                    if let Some(flow) = ready.0.pop_front() {
+                        break flow;
+                    }
+                    if ready.1 {
+                        return;
+                    }
+                    ready = self
+                        .ready_changed
+                        .wait(ready)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            let mut state = lock(&flow.state);
+            loop {
+                let batch = {
+                    let mut queue = lock(&flow.queue);
+                    match queue.0.pop_front() {
+                        Some(b) => b,
+                        None => {
+                            // Released under the queue's lock: the reader queues the flow
+                            // again with its next batch.
+                            queue.1 = false;
+                            break;
+                        }
+                    }
+                };
+                let FlowState {
+                    reassembler,
+                    builder,
+                } = &mut *state;
+                for s in &batch.segments {
+                    let payload = batch.payloads.get(s.at..s.at + s.len).unwrap_or_default();
+                    reassembler.push(
+                        &Segment {
+                            t_us: s.t_us,
+                            src: s.src,
+                            dst: s.dst,
+                            seq: s.seq,
+                            ack: s.ack,
+                            flags: s.flags,
+                            window: s.window,
+                            payload,
+                            wire_len: s.wire_len,
+                        },
+                        builder,
+                    );
+                }
+                *lock(&self.in_flight) -= batch.payloads.len();
+                self.in_flight_changed.notify_one();
+            }
+        }
+    }
+}
+
+/// The reading side of [`summarize_file`]: decodes packets and batches each connection's
+/// segments for the workers.
+struct Dispatcher<'p> {
+    pool: &'p Pool,
+    work: Work,
+    /// 4-tuple (in a canonical order) → its flow and the batch being filled.
+    flows: HashMap<(SocketAddr, SocketAddr), (std::sync::Arc<Flow>, Batch)>,
+    started: Option<DateTime<Utc>>,
+}
+
+impl<'p> Dispatcher<'p> {
+    fn new(pool: &'p Pool, source: Source) -> Dispatcher<'p> {
+        Dispatcher {
+            pool,
+            work: Work::new(source, Mode::Count),
+            flows: HashMap::new(),
+            started: None,
+        }
+    }
+
+    fn run(&mut self, packets: &mut Packets) -> Option<String> {
+        let link = packets.link;
+        loop {
+            match packets.next_packet() {
+                Ok(Some((ts_us, data))) => self.packet(ts_us, data, link),
+                Ok(None) => return None,
+                Err(e) => return Some(e),
+            }
+        }
+    }
+
+    fn packet(&mut self, ts_us: i64, data: &[u8], link: LinkType) {
+        let w = &mut self.work;
+        w.stats.packets += 1;
+        let start = *w.first_us.get_or_insert(ts_us);
+        let started = *self.started.get_or_insert_with(|| {
+            DateTime::<Utc>::from_timestamp_micros(start).unwrap_or_default()
+        });
+        let t_us = ts_us.saturating_sub(start);
+        w.last_t = w.last_t.max(t_us);
+        let tcp = match decode(link, data) {
+            Ok(Decoded::Tcp(tcp)) => tcp,
+            Ok(Decoded::NotTcp) => return,
+            Err(e) => {
+                w.stats.undecodable += 1;
+                w.first_error.get_or_insert((w.stats.packets, e));
+                return;
+            }
+        };
+        w.stats.tcp_packets += 1;
+        let key = if tcp.src <= tcp.dst {
+            (tcp.src, tcp.dst)
+        } else {
+            (tcp.dst, tcp.src)
+        };
+        let (flow, batch) = self.flows.entry(key).or_insert_with(|| {
+            let flow = std::sync::Arc::new(Flow {
+                queue: Mutex::new((std::collections::VecDeque::new(), false)),
+                state: Mutex::new(FlowState {
+                    reassembler: Reassembler::new(),
+                    builder: new_builder(&w.source, Mode::Count, started),
+                }),
+            });
+            lock(&self.pool.flows).push(flow.clone());
+            (flow, Batch::default())
+        });
+        let at = batch.payloads.len();
+        batch.payloads.extend_from_slice(tcp.payload);
+        batch.segments.push(BatchSegment {
+            t_us,
+            src: tcp.src,
+            dst: tcp.dst,
+            seq: tcp.seq,
+            ack: tcp.ack,
+            flags: tcp.flags,
+            window: tcp.window,
+            wire_len: tcp.wire_len,
+            at,
+            len: tcp.payload.len(),
+        });
+        if batch.segments.len() >= BATCH_SEGMENTS || batch.payloads.len() >= BATCH_BYTES {
+            let full = std::mem::take(batch);
+            self.pool.submit(flow, full);
+        }
+    }
+
+    /// Hands over what is left; the file-level notes go to the reader's own builder.
+    fn finish(mut self, read_error: Option<String>) -> ReadSide {
+        for (flow, batch) in self.flows.values_mut() {
+            if !batch.segments.is_empty() {
+                self.pool.submit(flow, std::mem::take(batch));
+            }
+        }
+        let last_t = self.work.last_t;
+        let finished = self.work.finish(read_error);
+        ReadSide {
+            builder: finished.builder,
+            stats: finished.stats,
+            last_t,
+        }
+    }
+}
+
+/// What the reading side found: the counts and notes that belong to no connection.
+struct ReadSide {
+    builder: TraceBuilder,
+    stats: FileStats,
+    last_t: i64,
 }
 
 fn source(path: &Path) -> Source {
@@ -178,30 +453,10 @@ enum Mode {
     Count,
 }
 
-/// Which connections one thread of [`summarize_file`] handles.
-struct Shard {
-    index: usize,
-    count: usize,
-    /// Every connection seen (by every shard alike) → the shard that handles it.
-    flows: HashMap<(SocketAddr, SocketAddr), usize>,
-}
-
-impl Shard {
-    /// Whether this shard handles the connection between `a` and `b`. Connections are dealt
-    /// out in the order they first appear; every shard sees the same packets, so every shard
-    /// deals them out the same way.
-    fn owns(&mut self, a: SocketAddr, b: SocketAddr) -> bool {
-        let key = if a <= b { (a, b) } else { (b, a) };
-        let next = self.flows.len() % self.count;
-        *self.flows.entry(key).or_insert(next) == self.index
-    }
-}
-
 /// The packets of one file, and what was made of them so far.
 struct Work {
     source: Source,
     mode: Mode,
-    shard: Option<Shard>,
     builder: Option<TraceBuilder>,
     reassembler: Reassembler,
     stats: FileStats,
@@ -217,11 +472,10 @@ struct Finished {
 }
 
 impl Work {
-    fn new(source: Source, mode: Mode, shard: Option<Shard>) -> Work {
+    fn new(source: Source, mode: Mode) -> Work {
         Work {
             source,
             mode,
-            shard,
             builder: None,
             reassembler: Reassembler::new(),
             stats: FileStats::default(),
@@ -271,11 +525,6 @@ impl Work {
         match decode(link, data) {
             Ok(Decoded::Tcp(tcp)) => {
                 self.stats.tcp_packets += 1;
-                if let Some(shard) = self.shard.as_mut()
-                    && !shard.owns(tcp.src, tcp.dst)
-                {
-                    return;
-                }
                 let Some(b) = self.builder.as_mut() else {
                     return;
                 };
