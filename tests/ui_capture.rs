@@ -254,14 +254,16 @@ fn dropping_a_file_opens_it() {
 fn open_button_dialog_opens_a_typed_path() {
     let mut h = harness();
     h.get_by_label("Open…").click();
-    h.run();
+    // The dialog fades in and out: a fixed number of frames rather than `run`.
+    h.run_steps(10);
     let path = fixture("ws_python_echo.pcap");
     text_input(&h, "file name").focus();
     text_input(&h, "file name").type_text(&path.display().to_string());
-    h.run();
+    h.run_steps(10);
     h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l == "Open"))
         .click();
-    h.run();
+    // The reader asks for frames while it reads.
+    h.step();
     step_until(&mut h, "the file to load", |app| !app.is_loading());
     h.run();
     assert_eq!(h.state().file_error(), None);

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 
+use super::connections::ConnIndex;
+use super::rows::{Rows, build_rows};
 use crate::capture::file::{FileStats, read_file_with_progress};
 use crate::trace::Trace;
 
@@ -97,6 +99,20 @@ pub struct Loaded {
     pub stats: Option<FileStats>,
     /// Whether payload bytes were kept (see [`KEEP_STREAMS_MAX`]).
     pub streams_kept: bool,
+    /// The diagram's rows (frames hidden) and the connection summaries, computed on the
+    /// reader thread so a huge file does not stall the window when it appears.
+    pub prepared: Option<(Rows, ConnIndex)>,
+}
+
+impl Loaded {
+    /// Computes [`Loaded::prepared`].
+    fn prepare(mut self) -> Loaded {
+        let rows = build_rows(&self.trace, false);
+        let mut index = ConnIndex::default();
+        index.update(&self.trace);
+        self.prepared = Some((rows, index));
+        self
+    }
 }
 
 /// Reads `path` (any kind), calling `progress(done, total)` in bytes now and then.
@@ -114,6 +130,7 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
                 trace,
                 stats: Some(stats),
                 streams_kept: keep,
+                prepared: None,
             })
         }
         FileKind::TraceJson => {
@@ -134,6 +151,7 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
                 trace,
                 stats: None,
                 streams_kept,
+                prepared: None,
             })
         }
     }
@@ -181,7 +199,7 @@ impl Loader {
                 };
                 // A bug in a reader must end in a message, not in a dead window.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    load(&p, &mut progress)
+                    load(&p, &mut progress).map(Loaded::prepare)
                 }))
                 .unwrap_or_else(|payload| {
                     Err(if payload.is::<Cancelled>() {

@@ -272,7 +272,10 @@ impl WirelabApp {
         self.file.loader = None;
         match result {
             Ok(loaded) => {
-                self.file.pane.set_trace(loaded.trace);
+                match loaded.prepared {
+                    Some((rows, index)) => self.file.pane.set_prepared(loaded.trace, rows, index),
+                    None => self.file.pane.set_trace(loaded.trace),
+                }
                 self.file.loaded =
                     Some((loaded.path, loaded.kind, loaded.stats, loaded.streams_kept));
                 self.file.error = None;

@@ -45,6 +45,10 @@ pub struct TimelineView {
     api_states: Vec<Vec<(usize, u8)>>,
     layout: TimelineLayout,
     built_for: Option<(u64, usize, usize, bool)>,
+    /// When rows were last built and how long it took.
+    last_build: Option<(std::time::Instant, std::time::Duration)>,
+    /// New events are waiting for the next rebuild.
+    rebuild_pending: bool,
     laid_out_for: Option<(u64, usize, LayoutParamsKey)>,
     generation: u64,
     view_h: f32,
@@ -66,6 +70,8 @@ impl Default for TimelineView {
             api_states: Vec::new(),
             layout: TimelineLayout::default(),
             built_for: None,
+            last_build: None,
+            rebuild_pending: false,
             laid_out_for: None,
             generation: 0,
             view_h: 400.0,
@@ -159,6 +165,25 @@ impl TimelineView {
         base.max(6.0 + API_LINE_H * row.api.len() as f32)
     }
 
+    /// Uses `rows`, built elsewhere (e.g. on a file's reader thread) by
+    /// `build_rows(trace, false)`, for `trace` as it is now; call after
+    /// [`TimelineView::trace_replaced`].
+    pub fn preset_rows(&mut self, rows: Rows, trace: &Trace) {
+        if self.show_frames {
+            // Those rows hide the frames: build the right ones when next drawn.
+            return;
+        }
+        self.api_states = api_state_changes(&rows, trace);
+        self.rows = rows;
+        self.built_for = Some((
+            self.generation,
+            trace.events.len(),
+            trace.connections.len(),
+            false,
+        ));
+        self.laid_out_for = None;
+    }
+
     fn refresh(&mut self, trace: &Trace) {
         let key = (
             self.generation,
@@ -167,10 +192,27 @@ impl TimelineView {
             self.show_frames,
         );
         if self.built_for != Some(key) {
-            self.rows = build_rows(trace, self.show_frames);
-            self.api_states = api_state_changes(&self.rows, trace);
-            self.built_for = Some(key);
-            self.laid_out_for = None;
+            // A growing trace (live capture) only appended events: rebuilding every frame
+            // would cost O(trace) per frame, so once a build takes noticeable time, rebuild
+            // at most once per four build times.
+            let only_grew = self
+                .built_for
+                .is_some_and(|(g, _, _, f)| g == self.generation && f == self.show_frames);
+            if only_grew
+                && let Some((at, cost)) = self.last_build
+                && cost >= std::time::Duration::from_millis(2)
+                && at.elapsed() < cost * 4
+            {
+                self.rebuild_pending = true;
+            } else {
+                let started = std::time::Instant::now();
+                self.rows = build_rows(trace, self.show_frames);
+                self.api_states = api_state_changes(&self.rows, trace);
+                self.built_for = Some(key);
+                self.laid_out_for = None;
+                self.last_build = Some((started, started.elapsed()));
+                self.rebuild_pending = false;
+            }
         }
         let pkey = (self.params.px_per_ms.to_bits(), self.params.collapse_gaps);
         let lkey = (self.generation, self.rows.rows.len(), pkey);
@@ -283,6 +325,12 @@ impl TimelineView {
         self.refresh(trace);
         self.handle_keys(ui, trace);
         self.refresh(trace);
+        if self.rebuild_pending {
+            let wait = self
+                .last_build
+                .map_or(std::time::Duration::ZERO, |(_, cost)| cost * 4);
+            ui.ctx().request_repaint_after(wait);
+        }
 
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         response.widget_info(|| WidgetInfo::labeled(Role::ScrollView, true, "sequence diagram"));

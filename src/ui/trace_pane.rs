@@ -5,6 +5,7 @@
 use egui::{Color32, RichText};
 
 use super::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes};
+use super::rows::Rows;
 use super::{detail, timeline};
 use crate::trace::{Source, Trace, TraceUpdate};
 
@@ -76,14 +77,26 @@ impl TracePane {
 
     /// Replaces the trace (a file was opened, a capture started).
     pub fn set_trace(&mut self, trace: Trace) {
+        let mut index = ConnIndex::default();
+        index.update(&trace);
+        self.set_trace_only(trace, index);
+    }
+
+    fn set_trace_only(&mut self, trace: Trace, index: ConnIndex) {
         self.trace = trace;
-        self.index = ConnIndex::default();
-        self.index.update(&self.trace);
+        self.index = index;
         self.text_matches = TextMatches::default();
         self.filtered_for = None;
         self.selected_conn = None;
         self.sub = None;
         self.diagram_replaced();
+    }
+
+    /// Replaces the trace with one whose connection summaries and diagram rows (frames
+    /// hidden) were computed elsewhere, e.g. on a reader thread.
+    pub fn set_prepared(&mut self, trace: Trace, rows: Rows, index: ConnIndex) {
+        self.set_trace_only(trace, index);
+        self.timeline.preset_rows(rows, &self.trace);
     }
 
     /// Applies a live update.
