@@ -152,6 +152,9 @@ struct ConnState {
     rst: bool,
     /// An ACK was captured after both FINs: the teardown is complete on the wire.
     acked_after_fins: bool,
+    /// Its handshake was captured: socket events wait for its packets. (Not when the
+    /// capture cannot see it, e.g. a client on another host of a lab bound to 0.0.0.0.)
+    captured: bool,
 }
 
 impl ConnState {
@@ -165,6 +168,7 @@ impl ConnState {
             fin: [false, false],
             rst: false,
             acked_after_fins: false,
+            captured: false,
         }
     }
 
@@ -182,6 +186,9 @@ impl ConnState {
     /// Whether `item` must wait for a packet not captured yet: the client's EOF follows its
     /// FIN, the server's close its own FIN (or a RST either way).
     fn waits_for_packet(&self, item: &Item) -> bool {
+        if !self.captured {
+            return false;
+        }
         match item {
             Item::Record(TapRecord::Eof { .. }) => !self.fin[0] && !self.rst,
             Item::Record(TapRecord::Closed { .. }) => !self.fin[1] && !self.rst,
@@ -583,6 +590,11 @@ impl Collector {
         else {
             return;
         };
+        let from = state.run.as_ref().and_then(|r| r.packets_from_us);
+        if from.is_some_and(|from| wall_us < from) {
+            // Captured before this run started: an earlier run's.
+            return;
+        }
         let now = Instant::now();
         if let Some(pending) = state.expected.get_mut(&client) {
             pending.packets.push((wall_us, event));
@@ -592,11 +604,18 @@ impl Collector {
         if let Some(run) = state.run.as_mut()
             && run.conns.contains_key(&client)
         {
-            if run.packets_from_us.is_some_and(|from| wall_us < from) {
-                return;
-            }
             event.t_us = wall_us.saturating_sub(run.started_us);
+            let capture_conn = event.conn;
             run.push(client, Item::Packet(event), now);
+            if run
+                .conns
+                .get(&client)
+                .is_some_and(|c| c.rst || c.acked_after_fins)
+                && let Some(c) = capture_conn
+            {
+                // Torn down: the capture forgets it too.
+                state.capture_conns.remove(&c);
+            }
             return;
         }
         if matches!(event.kind, EventKind::TcpSyn(_)) {
@@ -647,7 +666,11 @@ impl Collector {
         let Some(run) = state.run.as_ref() else {
             return true;
         };
-        !run.packets || run.conns.values().all(|c| c.rst || c.acked_after_fins)
+        !run.packets
+            || run
+                .conns
+                .values()
+                .all(|c| !c.captured || c.rst || c.acked_after_fins)
     }
 
     /// The connection id of the client at `addr` in the current run.
@@ -764,7 +787,9 @@ fn open(
         local.to_string(),
         Some(pending.label.clone()),
     );
-    run.conns.insert(peer, ConnState::new(id));
+    let mut state = ConnState::new(id);
+    state.captured = run.packets && pending.handshake_seen();
+    run.conns.insert(peer, state);
     let mut items = Vec::new();
     for (wall_us, mut event) in pending.packets {
         if run.packets && run.packets_from_us.is_none_or(|from| wall_us >= from) {
@@ -841,5 +866,167 @@ fn apply(run: &mut Run, peer: SocketAddr, record: TapRecord) {
             }
             run.builder.end(id, Dir::S2c, t);
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::trace::{Connection, TcpSegment};
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    fn packet(conn: u32, dir: Dir, t_us: i64, kind: fn(TcpSegment) -> EventKind) -> LiveUpdate {
+        LiveUpdate::Trace(TraceUpdate::Event(Event {
+            t_us,
+            conn: Some(conn),
+            dir: Some(dir),
+            span: None,
+            kind: kind(TcpSegment {
+                seq: 0,
+                ack: 0,
+                window: None,
+                len: 0,
+            }),
+        }))
+    }
+
+    fn names(c: &Collector) -> Vec<&'static str> {
+        c.trace()
+            .unwrap()
+            .events
+            .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Api { .. }))
+            .map(|e| e.kind.name())
+            .collect()
+    }
+
+    /// A packet-mode collector with a run started, and the capture's clock at the run's.
+    fn packet_collector() -> (Collector, Instant) {
+        let (tx, _rx) = std::sync::mpsc::channel();
+        let c = Collector::new(addr(80), tx, None);
+        c.set_capture(true, None);
+        c.start_run(Some("test"), RunMode::Run, Vec::new());
+        let t0 = Instant::now();
+        let started_at = c.trace().unwrap().started_at;
+        c.capture_update(LiveUpdate::Started(Trace::new(
+            Source::default(),
+            started_at,
+        )));
+        (c, t0)
+    }
+
+    fn capture_conn(c: &Collector, id: u32, client: SocketAddr) {
+        c.capture_update(LiveUpdate::Trace(TraceUpdate::Connection(Connection {
+            id,
+            client: client.to_string(),
+            server: addr(80).to_string(),
+            label: None,
+        })));
+    }
+
+    #[test]
+    fn late_handshake_packets_still_come_before_connect_and_accept() {
+        let (c, t0) = packet_collector();
+        let client = addr(5000);
+        c.expect_client(client, "client");
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        c.record(TapRecord::Accept {
+            peer: client,
+            local: addr(80),
+            at: ms(11),
+        });
+        c.client_connected(client, ms(10));
+        assert_eq!(
+            c.conn_id(client),
+            None,
+            "held until its handshake is captured"
+        );
+        capture_conn(&c, 0, client);
+        c.capture_update(packet(0, Dir::C2s, 7_000, EventKind::TcpSyn));
+        c.capture_update(packet(0, Dir::S2c, 8_000, EventKind::TcpSynAck));
+        assert_eq!(c.conn_id(client), None);
+        c.capture_update(packet(0, Dir::C2s, 9_000, EventKind::TcpAck));
+        assert_eq!(
+            names(&c),
+            [
+                "tcp_syn",
+                "tcp_syn_ack",
+                "tcp_ack",
+                "tcp_connect",
+                "tcp_accept"
+            ]
+        );
+        // The server's close waits for the server's FIN, and they are merged by time.
+        c.record(TapRecord::Closed {
+            peer: client,
+            at: ms(20),
+        });
+        assert!(!names(&c).contains(&"tcp_close"), "held for the FIN");
+        c.capture_update(packet(0, Dir::S2c, 19_000, EventKind::TcpFin));
+        let all = names(&c);
+        assert_eq!(all[all.len() - 2..], ["tcp_fin", "tcp_close"]);
+        assert!(!c.teardown_captured());
+        c.capture_update(packet(0, Dir::C2s, 21_000, EventKind::TcpFin));
+        c.capture_update(packet(0, Dir::S2c, 22_000, EventKind::TcpAck));
+        assert!(c.teardown_captured());
+        let trace = c.trace().unwrap();
+        assert!(trace.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+    }
+
+    #[test]
+    fn a_packet_that_never_comes_delays_the_trace_by_the_witness_timeout_only() {
+        let (c, t0) = packet_collector();
+        let client = addr(5001);
+        c.expect_client(client, "client");
+        c.client_connected(client, t0);
+        c.record(TapRecord::Accept {
+            peer: client,
+            local: addr(80),
+            at: t0,
+        });
+        assert_eq!(c.conn_id(client), None);
+        c.tick(Instant::now());
+        assert_eq!(c.conn_id(client), None, "not yet");
+        c.tick(Instant::now() + WITNESS_TIMEOUT);
+        assert_eq!(
+            names(&c),
+            ["tcp_connect", "tcp_accept"],
+            "opened without packets"
+        );
+        // Unseen by the capture: its close is not held, and the run's end does not wait.
+        c.record(TapRecord::Closed {
+            peer: client,
+            at: Instant::now(),
+        });
+        assert_eq!(names(&c).last(), Some(&"tcp_close"));
+        assert!(c.teardown_captured());
+    }
+
+    #[test]
+    fn packets_of_another_run_or_connection_are_dropped() {
+        let (c, _) = packet_collector();
+        // A FIN of a connection this run does not know (an aborted run's): ignored.
+        capture_conn(&c, 7, addr(6000));
+        c.capture_update(packet(7, Dir::C2s, 5_000, EventKind::TcpFin));
+        // Captured before the run started: stale.
+        let client = addr(6001);
+        c.expect_client(client, "client");
+        capture_conn(&c, 8, client);
+        c.capture_update(packet(8, Dir::C2s, -5_000, EventKind::TcpSyn));
+        assert!(names(&c).is_empty());
+        // Turning packets off releases what waits for them.
+        c.client_connected(client, Instant::now());
+        c.record(TapRecord::Accept {
+            peer: client,
+            local: addr(80),
+            at: Instant::now(),
+        });
+        assert_eq!(c.conn_id(client), None);
+        c.set_capture(false, Some("the capture stopped".to_string()));
+        assert_eq!(names(&c), ["tcp_connect", "tcp_accept"]);
     }
 }
