@@ -187,6 +187,16 @@ struct Batch {
     payloads: Vec<u8>,
 }
 
+impl Batch {
+    /// An empty batch with room for a full one (no growing while it fills).
+    fn new() -> Batch {
+        Batch {
+            segments: Vec::with_capacity(BATCH_SEGMENTS),
+            payloads: Vec::with_capacity(BATCH_BYTES + usize::from(u16::MAX)),
+        }
+    }
+}
+
 /// One segment of a [`Batch`]; its payload is `payloads[at..at + len]`.
 struct BatchSegment {
     t_us: i64,
@@ -203,10 +213,12 @@ struct BatchSegment {
 
 /// Segments per batch, and payload bytes per batch: large enough that handing over is rare,
 /// small enough that every worker gets work early.
-const BATCH_SEGMENTS: usize = 1024;
-const BATCH_BYTES: usize = 256 * 1024;
+const BATCH_SEGMENTS: usize = 512;
+const BATCH_BYTES: usize = 64 * 1024;
 /// Payload bytes read ahead of the workers at most: bounds memory on files of any size.
 const IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
+/// Slots of the reader's cache of recent flow lookups.
+const RECENT: usize = 64;
 
 /// One connection (4-tuple) being worked on.
 struct Flow {
@@ -227,6 +239,9 @@ struct Pool {
     /// Flows to work on, and whether the reader has finished.
     ready: Mutex<(std::collections::VecDeque<std::sync::Arc<Flow>>, bool)>,
     ready_changed: Condvar,
+    /// Worked-on batches, emptied, for the reader to fill again (fresh memory costs page
+    /// faults).
+    spare: Mutex<Vec<Batch>>,
     /// Payload bytes handed over and not yet worked on.
     in_flight: Mutex<usize>,
     in_flight_changed: Condvar,
@@ -254,6 +269,11 @@ impl Pool {
             lock(&self.ready).0.push_back(flow.clone());
             self.ready_changed.notify_one();
         }
+    }
+
+    /// An empty batch, recycled if one is spare.
+    fn empty_batch(&self) -> Batch {
+        lock(&self.spare).pop().unwrap_or_else(Batch::new)
     }
 
     /// No more batches will come.
@@ -318,6 +338,10 @@ impl Pool {
                 }
                 *lock(&self.in_flight) -= batch.payloads.len();
                 self.in_flight_changed.notify_one();
+                let mut batch = batch;
+                batch.segments.clear();
+                batch.payloads.clear();
+                lock(&self.spare).push(batch);
             }
         }
     }
@@ -328,8 +352,13 @@ impl Pool {
 struct Dispatcher<'p> {
     pool: &'p Pool,
     work: Work,
-    /// 4-tuple (in a canonical order) → its flow and the batch being filled.
-    flows: HashMap<(SocketAddr, SocketAddr), (std::sync::Arc<Flow>, Batch)>,
+    /// Every flow and the batch being filled for it.
+    flows: Vec<(std::sync::Arc<Flow>, Batch)>,
+    /// 4-tuple (in a canonical order) → index in `flows`.
+    index: HashMap<(SocketAddr, SocketAddr), usize>,
+    /// Recent lookups by a cheap hash of the ports, checked before `index` (SipHash on two
+    /// socket addresses per packet is a noticeable share of reading).
+    recent: [Option<((SocketAddr, SocketAddr), usize)>; RECENT],
     started: Option<DateTime<Utc>>,
 }
 
@@ -338,7 +367,9 @@ impl<'p> Dispatcher<'p> {
         Dispatcher {
             pool,
             work: Work::new(source, Mode::Count),
-            flows: HashMap::new(),
+            flows: Vec::new(),
+            index: HashMap::new(),
+            recent: [None; RECENT],
             started: None,
         }
     }
@@ -378,17 +409,37 @@ impl<'p> Dispatcher<'p> {
         } else {
             (tcp.dst, tcp.src)
         };
-        let (flow, batch) = self.flows.entry(key).or_insert_with(|| {
-            let flow = std::sync::Arc::new(Flow {
-                queue: Mutex::new((std::collections::VecDeque::new(), false)),
-                state: Mutex::new(FlowState {
-                    reassembler: Reassembler::new(),
-                    builder: new_builder(&w.source, Mode::Count, started),
-                }),
-            });
-            lock(&self.pool.flows).push(flow.clone());
-            (flow, Batch::default())
-        });
+        let slot = usize::from(key.0.port() ^ key.1.port()) % RECENT;
+        let i = match self.recent.get(slot).copied().flatten() {
+            Some((k, i)) if k == key => i,
+            _ => {
+                let i = match self.index.get(&key) {
+                    Some(i) => *i,
+                    None => {
+                        let flow = std::sync::Arc::new(Flow {
+                            queue: Mutex::new((std::collections::VecDeque::new(), false)),
+                            state: Mutex::new(FlowState {
+                                reassembler: Reassembler::new(),
+                                builder: new_builder(&w.source, Mode::Count, started),
+                            }),
+                        });
+                        lock(&self.pool.flows).push(flow.clone());
+                        // A new flow's first batch grows as needed: most flows are small, and
+                        // room reserved for every flow would add up.
+                        self.flows.push((flow, Batch::default()));
+                        self.index.insert(key, self.flows.len() - 1);
+                        self.flows.len() - 1
+                    }
+                };
+                if let Some(r) = self.recent.get_mut(slot) {
+                    *r = Some((key, i));
+                }
+                i
+            }
+        };
+        let Some((flow, batch)) = self.flows.get_mut(i) else {
+            return;
+        };
         let at = batch.payloads.len();
         batch.payloads.extend_from_slice(tcp.payload);
         batch.segments.push(BatchSegment {
@@ -404,16 +455,16 @@ impl<'p> Dispatcher<'p> {
             len: tcp.payload.len(),
         });
         if batch.segments.len() >= BATCH_SEGMENTS || batch.payloads.len() >= BATCH_BYTES {
-            let full = std::mem::take(batch);
+            let full = std::mem::replace(batch, self.pool.empty_batch());
             self.pool.submit(flow, full);
         }
     }
 
     /// Hands over what is left; the file-level notes go to the reader's own builder.
     fn finish(mut self, read_error: Option<String>) -> ReadSide {
-        for (flow, batch) in self.flows.values_mut() {
+        for (flow, batch) in self.flows.drain(..) {
             if !batch.segments.is_empty() {
-                self.pool.submit(flow, std::mem::take(batch));
+                self.pool.submit(&flow, batch);
             }
         }
         let last_t = self.work.last_t;

@@ -103,6 +103,7 @@ impl Stream {
 /// One connection being reassembled.
 #[derive(Debug)]
 struct Flow {
+    key: FlowKey,
     conn: u32,
     client: SocketAddr,
     streams: [Stream; 2],
@@ -130,7 +131,13 @@ fn index(dir: Dir) -> usize {
 /// Reassembles every TCP connection in a packet source into a [`TraceBuilder`].
 #[derive(Debug, Default)]
 pub struct Reassembler {
-    flows: HashMap<FlowKey, Flow>,
+    /// The connections being reassembled.
+    flows: Vec<Flow>,
+    /// 4-tuple → index in `flows`.
+    index: HashMap<FlowKey, usize>,
+    /// The last lookup: consecutive segments mostly belong to the same connection, and
+    /// hashing two socket addresses per segment is measurable.
+    last: Option<(FlowKey, usize)>,
 }
 
 impl Reassembler {
@@ -144,19 +151,22 @@ impl Reassembler {
         let key = FlowKey::of(seg.src, seg.dst);
         let starts_new = seg.flags.syn && !seg.flags.ack;
         // Almost every segment belongs to a connection already known: one lookup.
-        if !starts_new && let Some(flow) = self.flows.get_mut(&key) {
+        if !starts_new
+            && let Some(i) = self.lookup(key)
+            && let Some(flow) = self.flows.get_mut(i)
+        {
             flow_push(flow, seg, out);
             return;
         }
         let reuse = starts_new
             && self
-                .flows
-                .get(&key)
+                .lookup(key)
+                .and_then(|i| self.flows.get(i))
                 .is_some_and(|f| f.closed || f.streams[0].isn != Some(seg.seq));
         if reuse {
             self.finish_flow(key, seg.t_us, out);
         }
-        if !self.flows.contains_key(&key) {
+        if self.lookup(key).is_none() {
             // The client is whoever sent the SYN; mid-connection, guess that the higher
             // (ephemeral) port is the client's.
             let client = if starts_new || seg.flags.syn {
@@ -183,46 +193,67 @@ impl Reassembler {
                     },
                 });
             }
-            self.flows.insert(
+            self.flows.push(Flow {
                 key,
-                Flow {
-                    conn,
-                    client,
-                    streams: [Stream::default(), Stream::default()],
-                    handshake_acked: false,
-                    closed: false,
-                },
-            );
+                conn,
+                client,
+                streams: [Stream::default(), Stream::default()],
+                handshake_acked: false,
+                closed: false,
+            });
+            self.index.insert(key, self.flows.len() - 1);
         }
-        let Some(flow) = self.flows.get_mut(&key) else {
+        let Some(flow) = self.lookup(key).and_then(|i| self.flows.get_mut(i)) else {
             return;
         };
         flow_push(flow, seg, out);
     }
 
+    /// The index in `flows` of the connection `key`, if it is being reassembled.
+    fn lookup(&mut self, key: FlowKey) -> Option<usize> {
+        if let Some((k, i)) = self.last
+            && k == key
+        {
+            return Some(i);
+        }
+        let i = *self.index.get(&key)?;
+        self.last = Some((key, i));
+        Some(i)
+    }
+
     /// Ends every connection still open (end of file or capture stopped): anything still
     /// buffered out of order is reported as a gap and delivered.
     pub fn finish(&mut self, t_us: i64, out: &mut TraceBuilder) {
-        let mut keys: Vec<FlowKey> = self.flows.keys().copied().collect();
-        keys.sort_by_key(|k| self.flows.get(k).map(|f| f.conn));
-        for key in keys {
+        let mut keys: Vec<(u32, FlowKey)> = self.flows.iter().map(|f| (f.conn, f.key)).collect();
+        keys.sort_by_key(|(conn, _)| *conn);
+        for (_, key) in keys {
             self.finish_flow(key, t_us, out);
         }
     }
 
     fn finish_flow(&mut self, key: FlowKey, t_us: i64, out: &mut TraceBuilder) {
-        if let Some(mut flow) = self.flows.remove(&key) {
-            for dir in [Dir::C2s, Dir::S2c] {
-                let conn = flow.conn;
-                let stream = &mut flow.streams[index(dir)];
-                while !stream.pending.is_empty() {
-                    skip_gap(conn, dir, stream, t_us, out);
-                    deliver_pending(conn, dir, stream, t_us, out);
-                }
-                if !stream.ended && stream.base.is_some() {
-                    stream.ended = true;
-                    out.end(conn, dir, t_us);
-                }
+        let Some(i) = self.index.remove(&key) else {
+            return;
+        };
+        self.last = None;
+        if i >= self.flows.len() {
+            return;
+        }
+        let mut flow = self.flows.swap_remove(i);
+        // The flow that took its place keeps its index right.
+        if let Some(moved) = self.flows.get(i) {
+            self.index.insert(moved.key, i);
+        }
+        for dir in [Dir::C2s, Dir::S2c] {
+            let conn = flow.conn;
+            let stream = &mut flow.streams[index(dir)];
+            while !stream.pending.is_empty() {
+                skip_gap(conn, dir, stream, t_us, out);
+                deliver_pending(conn, dir, stream, t_us, out);
+            }
+            if !stream.ended && stream.base.is_some() {
+                stream.ended = true;
+                out.end(conn, dir, t_us);
             }
         }
     }
