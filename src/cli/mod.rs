@@ -433,6 +433,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             LabUpdate::RunStarted { trace: t, .. } => live.start(t),
             LabUpdate::Trace(u) => live.apply(u, &mut out, style)?,
             LabUpdate::Failed(message) => eprintln!("lab: {message}"),
+            LabUpdate::CaptureMode { packets: true, .. } => {
+                eprintln!(
+                    "wirelab: TCP packets are captured on loopback and merged with the socket tap"
+                )
+            }
+            update @ LabUpdate::CaptureMode { .. } => say_capture_mode(&update),
             _ => {}
         }
     }

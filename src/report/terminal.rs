@@ -44,7 +44,11 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
             "observed at the socket (no packets: TCP handshake shown from connect()/accept())"
                 .into(),
         ),
-        Some(other) => parts.push(format!("observed from {other}s")),
+        Some("packet") => parts.push("observed from packets".into()),
+        Some("packet+socket") => {
+            parts.push("observed from packets (TCP) and at the socket (bytes)".into())
+        }
+        Some(other) => parts.push(format!("observed: {other}")),
         None => {}
     }
     parts.push(trace.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());

@@ -47,7 +47,9 @@ pub struct Source {
     /// The lab scenario name, for lab runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
-    /// How the wire was observed: `"socket"` (the socket tap) or `"packet"` (libpcap).
+    /// How the wire was observed: `"socket"` (the socket tap), `"packet"` (libpcap), or
+    /// `"packet+socket"` (a lab run whose TCP packets were captured and merged with what the
+    /// socket tap saw).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture: Option<String>,
     /// The lab server's listening address, for lab runs.
