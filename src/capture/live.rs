@@ -1,6 +1,7 @@
-//! Live capture with libpcap on its own thread: packets are decoded, reassembled and dissected
-//! into a trace as they arrive, and streamed to a pcapng file as they go (flushed per packet,
-//! so killing the program loses nothing already captured). Stopped promptly with
+//! Live capture with libpcap: a reader thread only reads packets and hands them over, so it
+//! keeps up with the link; a processing thread streams them to a pcapng file (flushed at least
+//! every 5 ms and whenever the link is idle, so killing the program loses at most the last few
+//! milliseconds) and decodes, reassembles and dissects them into a trace. Stopped promptly with
 //! `pcap_breakloop` (in immediate mode libpcap does not return on its read timeout while the
 //! link is idle).
 //!
@@ -27,7 +28,7 @@ use pcap_file::pcapng::blocks::interface_description::{
 };
 
 use super::packet::{Decoded, LinkType, TcpPacket, decode};
-use crate::reassembly::{Reassembler, Segment};
+use crate::reassembly::Reassembler;
 use crate::trace::{
     Connection, Dir, Event, EventKind, Source, TcpSegment, Trace, TraceBuilder, TraceUpdate,
 };
@@ -338,22 +339,112 @@ fn open_pcapng(path: &Path, linktype: i32) -> Result<PcapNgFile, LiveError> {
 
 // The capture thread's whole context; grouping it would only rename the parameters.
 #[allow(clippy::too_many_arguments)]
+/// One packet handed from the libpcap reader to the processing thread.
+struct RawPacket {
+    ts_us: i64,
+    orig_len: u32,
+    data: Vec<u8>,
+}
+
+/// Packets the reader may hand over before it waits for the processing thread; beyond that
+/// the kernel buffer absorbs bursts, and what it cannot hold libpcap counts as dropped.
+const HANDOFF_PACKETS: usize = 65_536;
+
+/// How often, at most, the pcapng file is flushed and the consumer notified while packets
+/// keep arriving (when idle, both happen at once).
+const FLUSH_EVERY: Duration = Duration::from_millis(5);
+
+/// The libpcap reader: reads packets and hands them over, nothing else, so that it keeps up
+/// with the link; everything else happens on the processing thread (see [`process`]).
+#[allow(clippy::too_many_arguments)] // one call site, each argument a different resource
 fn capture_loop(
     mut cap: pcap::Capture<pcap::Active>,
     link: LinkType,
-    mut writer: Option<PcapNgFile>,
+    writer: Option<PcapNgFile>,
     options: LiveOptions,
     mode: LiveMode,
     tx: &Sender<LiveUpdate>,
     notify: Option<&(dyn Fn() + Send + Sync)>,
     stop: &std::sync::atomic::AtomicBool,
 ) {
-    let send = |u: LiveUpdate| {
-        let _ = tx.send(u);
-        if let Some(n) = notify {
-            n();
+    let (raw_tx, raw_rx) = mpsc::sync_channel::<RawPacket>(HANDOFF_PACKETS);
+    let processed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut error = None;
+    let mut stats = LiveStats::default();
+    std::thread::scope(|scope| {
+        let worker_processed = processed.clone();
+        let worker = scope.spawn(move || {
+            process(
+                raw_rx,
+                link,
+                writer,
+                &options,
+                mode,
+                tx,
+                notify,
+                &worker_processed,
+            )
+        });
+        let mut last_stats = Instant::now();
+        while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+            match cap.next_packet() {
+                Ok(packet) => {
+                    let ts = packet.header.ts;
+                    let raw = RawPacket {
+                        ts_us: ts
+                            .tv_sec
+                            .saturating_mul(1_000_000)
+                            .saturating_add(ts.tv_usec),
+                        orig_len: packet.header.len,
+                        data: packet.data.to_vec(),
+                    };
+                    if raw_tx.send(raw).is_err() {
+                        break; // the processing thread ended (it reports why)
+                    }
+                }
+                Err(pcap::Error::TimeoutExpired) => {}
+                Err(pcap::Error::NoMorePackets) => break,
+                Err(e) => {
+                    error = Some(e.to_string());
+                    break;
+                }
+            }
+            if last_stats.elapsed() >= Duration::from_millis(500) {
+                last_stats = Instant::now();
+                read_stats(&mut cap, &mut stats);
+                stats.processed = processed.load(std::sync::atomic::Ordering::Relaxed);
+                let _ = tx.send(LiveUpdate::Stats(stats));
+            }
         }
-    };
+        // Closing the hand-off lets the processing thread drain what it has and finish.
+        drop(raw_tx);
+        if let Ok(Some(e)) = worker.join() {
+            error.get_or_insert(e);
+        }
+    });
+    read_stats(&mut cap, &mut stats);
+    stats.processed = processed.load(std::sync::atomic::Ordering::Relaxed);
+    let _ = tx.send(LiveUpdate::Stopped { stats, error });
+    if let Some(n) = notify {
+        n();
+    }
+}
+
+/// The processing thread: writes each packet to the pcapng file (flushed at least every
+/// [`FLUSH_EVERY`] and whenever the link is idle, so a killed program loses at most the last
+/// few milliseconds), decodes, reassembles and dissects, and sends the trace updates. Returns
+/// why it stopped early, if it did.
+#[allow(clippy::too_many_arguments)] // one call site, each argument a different resource
+fn process(
+    packets: Receiver<RawPacket>,
+    link: LinkType,
+    mut writer: Option<PcapNgFile>,
+    options: &LiveOptions,
+    mode: LiveMode,
+    tx: &Sender<LiveUpdate>,
+    notify: Option<&(dyn Fn() + Send + Sync)>,
+    processed: &std::sync::atomic::AtomicU64,
+) -> Option<String> {
     let started = Utc::now();
     let source = Source {
         kind: "live".into(),
@@ -364,91 +455,80 @@ fn capture_loop(
         tool: Some(format!("wirelab {}", env!("CARGO_PKG_VERSION"))),
     };
     let mut builder = TraceBuilder::new(source, started);
-    send(LiveUpdate::Started(builder.trace().clone()));
+    let _ = tx.send(LiveUpdate::Started(builder.trace().clone()));
+    if let Some(n) = notify {
+        n();
+    }
     let start_us = started.timestamp_micros();
     let mut reassembler = Reassembler::new();
     let mut tcp_events = TcpEventTracker::default();
-    let mut stats = LiveStats::default();
-    let mut last_stats = Instant::now();
-    let mut error = None;
     let mut last_t = 0;
-    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-        match cap.next_packet() {
-            Ok(packet) => {
-                stats.processed += 1;
-                let ts_us = packet
-                    .header
-                    .ts
-                    .tv_sec
-                    .saturating_mul(1_000_000)
-                    .saturating_add(packet.header.ts.tv_usec);
-                if let Some(w) = writer.as_mut() {
-                    let block = EnhancedPacketBlock {
-                        interface_id: 0,
-                        timestamp: Duration::from_micros(u64::try_from(ts_us).unwrap_or(0)),
-                        original_len: packet.header.len,
-                        data: std::borrow::Cow::Borrowed(packet.data),
-                        options: vec![],
-                    };
-                    let written = w
-                        .write_pcapng_block(block)
-                        .map_err(|e| e.to_string())
-                        .and_then(|_| w.get_mut().flush().map_err(|e| e.to_string()));
-                    if let Err(e) = written {
-                        error = Some(format!("writing the capture file failed: {e}"));
-                        break;
-                    }
-                }
-                let t_us = ts_us - start_us;
-                last_t = last_t.max(t_us);
-                if let Ok(Decoded::Tcp(tcp)) = decode(link, packet.data) {
-                    if mode == LiveMode::TcpEvents {
-                        for u in tcp_events.push(t_us, &tcp) {
-                            let _ = tx.send(LiveUpdate::Trace(u));
-                        }
-                    } else {
-                        reassembler.push(
-                            &Segment {
-                                t_us,
-                                src: tcp.src,
-                                dst: tcp.dst,
-                                seq: tcp.seq,
-                                ack: tcp.ack,
-                                flags: tcp.flags,
-                                window: tcp.window,
-                                payload: tcp.payload,
-                                wire_len: tcp.wire_len,
-                            },
-                            &mut builder,
-                        );
-                    }
-                }
-                for u in builder.take_updates() {
-                    let _ = tx.send(LiveUpdate::Trace(u));
-                }
-                if let Some(n) = notify {
-                    n();
+    let mut last_flush = Instant::now();
+    let mut dirty = false;
+    let mut error = None;
+    loop {
+        let packet = match packets.recv_timeout(FLUSH_EVERY) {
+            Ok(p) => Some(p),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let idle = packet.is_none();
+        if let Some(p) = packet {
+            processed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some(w) = writer.as_mut() {
+                let block = EnhancedPacketBlock {
+                    interface_id: 0,
+                    timestamp: Duration::from_micros(u64::try_from(p.ts_us).unwrap_or(0)),
+                    original_len: p.orig_len,
+                    data: std::borrow::Cow::Borrowed(&p.data),
+                    options: vec![],
+                };
+                if let Err(e) = w.write_pcapng_block(block) {
+                    error = Some(format!("writing the capture file failed: {e}"));
+                    break;
                 }
             }
-            Err(pcap::Error::TimeoutExpired) => {}
-            Err(pcap::Error::NoMorePackets) => break,
-            Err(e) => {
-                error = Some(e.to_string());
+            let t_us = p.ts_us - start_us;
+            last_t = last_t.max(t_us);
+            if let Ok(Decoded::Tcp(tcp)) = decode(link, &p.data) {
+                if mode == LiveMode::TcpEvents {
+                    for u in tcp_events.push(t_us, &tcp) {
+                        let _ = tx.send(LiveUpdate::Trace(u));
+                    }
+                } else {
+                    reassembler.push(&tcp.at(t_us), &mut builder);
+                }
+            }
+            for u in builder.take_updates() {
+                let _ = tx.send(LiveUpdate::Trace(u));
+            }
+            dirty = true;
+        }
+        // Flush and wake the consumer when idle, or every few milliseconds under load.
+        if dirty && (idle || last_flush.elapsed() >= FLUSH_EVERY) {
+            if let Some(w) = writer.as_mut()
+                && let Err(e) = w.get_mut().flush()
+            {
+                error = Some(format!("writing the capture file failed: {e}"));
                 break;
             }
-        }
-        if last_stats.elapsed() >= Duration::from_millis(500) {
-            last_stats = Instant::now();
-            read_stats(&mut cap, &mut stats);
-            send(LiveUpdate::Stats(stats));
+            if let Some(n) = notify {
+                n();
+            }
+            last_flush = Instant::now();
+            dirty = false;
         }
     }
     reassembler.finish(last_t, &mut builder);
     for u in builder.take_updates() {
         let _ = tx.send(LiveUpdate::Trace(u));
     }
-    read_stats(&mut cap, &mut stats);
-    send(LiveUpdate::Stopped { stats, error });
+    if let Some(w) = writer.as_mut()
+        && let Err(e) = w.get_mut().flush()
+    {
+        error.get_or_insert(format!("writing the capture file failed: {e}"));
+    }
+    error
 }
 
 /// A 4-tuple in a canonical order, so both directions map to one key.

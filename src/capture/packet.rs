@@ -66,6 +66,23 @@ pub struct TcpPacket<'a> {
     pub wire_len: u32,
 }
 
+impl<'a> TcpPacket<'a> {
+    /// The segment for the reassembler, seen at `t_us`.
+    pub fn at(&self, t_us: i64) -> crate::reassembly::Segment<'a> {
+        crate::reassembly::Segment {
+            t_us,
+            src: self.src,
+            dst: self.dst,
+            seq: self.seq,
+            ack: self.ack,
+            flags: self.flags,
+            window: self.window,
+            payload: self.payload,
+            wire_len: self.wire_len,
+        }
+    }
+}
+
 /// What a frame held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decoded<'a> {
