@@ -1,6 +1,7 @@
-//! Opens the wirelab window, optionally showing the hand-built sample trace or preselecting a
-//! scenario (`cargo run --example gui_preview -- [--sample] [--scenario NAME]`) — for looking
-//! at the GUI under Xvfb.
+//! Opens the wirelab window, optionally showing the hand-built sample trace, a capture file or
+//! a trace, or preselecting a scenario
+//! (`cargo run --example gui_preview -- [--sample | --open FILE] [--scenario NAME]`) — for
+//! looking at the GUI under Xvfb. A file opens in the File view.
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -9,7 +10,10 @@ fn main() -> anyhow::Result<()> {
         std::fs::write(&path, wirelab::ui::sample::demo_trace().to_json())?;
         Some(path)
     } else {
-        None
+        args.iter()
+            .position(|a| a == "--open")
+            .and_then(|i| args.get(i + 1))
+            .map(std::path::PathBuf::from)
     };
     let scenario = args
         .iter()

@@ -257,6 +257,12 @@ impl ConnFilter {
                 return false;
             }
         }
+        self.text_matches(summary, &summary.event_indices, trace)
+    }
+
+    /// Whether the free text (alone) matches the connection's own fields or one of the
+    /// events `indices` (a part of its events, for searching only what is new).
+    pub fn text_matches(&self, summary: &ConnSummary, indices: &[usize], trace: &Trace) -> bool {
         let text = self.text.trim().to_lowercase();
         if text.is_empty() {
             return true;
@@ -273,7 +279,7 @@ impl ConnFilter {
         if head.to_lowercase().contains(&text) {
             return true;
         }
-        summary.event_indices.iter().any(|&i| {
+        indices.iter().any(|&i| {
             trace
                 .events
                 .get(i)
@@ -362,6 +368,19 @@ impl SubTrace {
     /// The index in this sub-trace of event `full_index` of the full trace.
     pub fn from_full(&self, full_index: usize) -> Option<usize> {
         self.full_index.binary_search(&full_index).ok()
+    }
+}
+
+/// A count for the list: `812`, `33.6k`, `336k`, `2.7M`.
+pub fn format_count(n: u64) -> String {
+    if n < 10_000 {
+        n.to_string()
+    } else if n < 100_000 {
+        format!("{:.1}k", n as f64 / 1e3)
+    } else if n < 1_000_000 {
+        format!("{}k", n / 1000)
+    } else {
+        format!("{:.1}M", n as f64 / 1e6)
     }
 }
 
@@ -603,5 +622,9 @@ mod tests {
         assert_eq!(format_bytes(812), "812 B");
         assert_eq!(format_bytes(4_200), "4.2 kB");
         assert_eq!(format_bytes(17_000_000), "17.0 MB");
+        assert_eq!(format_count(812), "812");
+        assert_eq!(format_count(33_600), "33.6k");
+        assert_eq!(format_count(336_164), "336k");
+        assert_eq!(format_count(2_700_000), "2.7M");
     }
 }

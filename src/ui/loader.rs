@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 
 use super::connections::ConnIndex;
 use super::rows::{Rows, build_rows};
@@ -102,15 +103,19 @@ pub struct Loaded {
     /// The diagram's rows (frames hidden) and the connection summaries, computed on the
     /// reader thread so a huge file does not stall the window when it appears.
     pub prepared: Option<(Rows, ConnIndex)>,
+    /// How long reading took, and preparing the diagram.
+    pub timings: (Duration, Duration),
 }
 
 impl Loaded {
     /// Computes [`Loaded::prepared`].
     fn prepare(mut self) -> Loaded {
+        let started = Instant::now();
         let rows = build_rows(&self.trace, false);
         let mut index = ConnIndex::default();
         index.update(&self.trace);
         self.prepared = Some((rows, index));
+        self.timings.1 = started.elapsed();
         self
     }
 }
@@ -131,6 +136,7 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
                 stats: Some(stats),
                 streams_kept: keep,
                 prepared: None,
+                timings: Default::default(),
             })
         }
         FileKind::TraceJson => {
@@ -152,6 +158,7 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
                 stats: None,
                 streams_kept,
                 prepared: None,
+                timings: Default::default(),
             })
         }
     }
@@ -165,6 +172,7 @@ pub struct Loader {
     /// The file.
     pub path: PathBuf,
     cancel: Arc<AtomicBool>,
+    preparing: Arc<AtomicBool>,
     done: Arc<AtomicU64>,
     total: Arc<AtomicU64>,
     result: Receiver<Result<Loaded, String>>,
@@ -177,7 +185,9 @@ impl Loader {
         let total = Arc::new(AtomicU64::new(0));
         let (tx, result) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
+        let preparing = Arc::new(AtomicBool::new(false));
         let (d, t, p, c) = (done.clone(), total.clone(), path.clone(), cancel.clone());
+        let ph = preparing.clone();
         let spawned = std::thread::Builder::new()
             .name("wirelab-open".into())
             .spawn(move || {
@@ -199,7 +209,14 @@ impl Loader {
                 };
                 // A bug in a reader must end in a message, not in a dead window.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    load(&p, &mut progress).map(Loaded::prepare)
+                    let started = Instant::now();
+                    let loaded = load(&p, &mut progress)?;
+                    let read = started.elapsed();
+                    ph.store(true, Ordering::Relaxed);
+                    notify();
+                    let mut loaded = loaded.prepare();
+                    loaded.timings.0 = read;
+                    Ok(loaded)
                 }))
                 .unwrap_or_else(|payload| {
                     Err(if payload.is::<Cancelled>() {
@@ -225,6 +242,7 @@ impl Loader {
         Loader {
             path,
             cancel,
+            preparing,
             done,
             total,
             result,
@@ -234,6 +252,11 @@ impl Loader {
     /// Asks the reader to stop; [`Loader::poll`] then returns a "cancelled" error soon.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the file has been read and the diagram is being prepared.
+    pub fn preparing(&self) -> bool {
+        self.preparing.load(Ordering::Relaxed)
     }
 
     /// Progress as a fraction (0 to 1), or `None` before the size is known.

@@ -98,6 +98,8 @@ struct FileView {
         Option<crate::capture::file::FileStats>,
         bool,
     )>,
+    /// How long the last file took to read and to prepare.
+    timings: Option<(Duration, Duration)>,
     /// Why the last file could not be opened, in one line.
     error: Option<String>,
     status: Option<(String, bool)>,
@@ -181,6 +183,7 @@ impl WirelabApp {
                 pane: TracePane::new("file", false, FILE_HINT),
                 loader: None,
                 loaded: None,
+                timings: None,
                 error: None,
                 status: None,
             },
@@ -272,6 +275,7 @@ impl WirelabApp {
         self.file.loader = None;
         match result {
             Ok(loaded) => {
+                self.file.timings = Some(loaded.timings);
                 match loaded.prepared {
                     Some((rows, index)) => self.file.pane.set_prepared(loaded.trace, rows, index),
                     None => self.file.pane.set_trace(loaded.trace),
@@ -771,6 +775,9 @@ impl WirelabApp {
                     ))
                     .animate(true);
                 ui.add(bar);
+                if loader.preparing() {
+                    ui.weak("read; preparing the diagram…");
+                }
                 if ui.button("Cancel").clicked() {
                     loader.cancel();
                 }
@@ -799,6 +806,13 @@ impl WirelabApp {
                     trace.events.len()
                 ));
                 ui.label(line);
+                if let Some((read, prepared)) = self.file.timings {
+                    ui.weak(format!(
+                        "read in {:.2} s, diagram in {:.2} s",
+                        read.as_secs_f64(),
+                        prepared.as_secs_f64()
+                    ));
+                }
                 if !kept {
                     ui.weak("(large file: payload bytes not kept, no hex dumps)");
                 }

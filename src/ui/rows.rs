@@ -66,11 +66,55 @@ pub struct Rows {
     /// Rows in time order.
     pub rows: Vec<Row>,
     /// Trace event index → the row that shows it (directly, as a frame or as an api marker).
-    pub row_of_event: HashMap<usize, usize>,
+    pub row_of_event: RowOfEvent,
     /// Client-lane order: connection ids in order of first appearance.
     pub lanes: Vec<u32>,
     /// Connections that have browser-API events, in order of first appearance.
     pub api_conns: Vec<u32>,
+}
+
+/// Trace event index → row index: a dense table (one slot per event), far cheaper than a map
+/// for traces with millions of events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowOfEvent(Vec<usize>);
+
+impl RowOfEvent {
+    const NONE: usize = usize::MAX;
+
+    fn with_events(n: usize) -> RowOfEvent {
+        RowOfEvent(vec![Self::NONE; n])
+    }
+
+    /// The row that shows event `event`, if any.
+    pub fn get(&self, event: &usize) -> Option<&usize> {
+        self.0.get(*event).filter(|r| **r != Self::NONE)
+    }
+
+    fn insert(&mut self, event: usize, row: usize) {
+        if let Some(slot) = self.0.get_mut(event) {
+            *slot = row;
+        }
+    }
+
+    fn insert_if_absent(&mut self, event: usize, row: usize) {
+        if let Some(slot) = self.0.get_mut(event)
+            && *slot == Self::NONE
+        {
+            *slot = row;
+        }
+    }
+}
+
+impl std::ops::Index<&usize> for RowOfEvent {
+    type Output = usize;
+
+    /// Panics when the event has no row (for tests).
+    fn index(&self, event: &usize) -> &usize {
+        match self.get(event) {
+            Some(r) => r,
+            None => panic!("event {event} has no row"),
+        }
+    }
 }
 
 /// Builds the rows of `trace`.
@@ -79,10 +123,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     // Pass 1: which message carried which frames. Frames precede their message on the same
     // connection and direction; a message with `fragments = n` takes the last n pending
     // frames (control frames interleaved in a fragmented message are taken by their own
-    // one-frame message first).
+    // one-frame message first). Dense tables, not maps: traces can hold millions of events.
+    const NO_OWNER: usize = usize::MAX;
     let mut pending: HashMap<(u32, Dir), Vec<usize>> = HashMap::new();
-    let mut frames_of: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut owner_of_frame: HashMap<usize, usize> = HashMap::new();
+    let mut owner_of_frame: Vec<usize> = vec![NO_OWNER; events.len()];
     for (i, e) in events.iter().enumerate() {
         let (Some(conn), Some(dir)) = (e.conn, e.dir) else {
             continue;
@@ -94,17 +138,23 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 let n = usize::try_from(*fragments)
                     .unwrap_or(usize::MAX)
                     .min(list.len());
-                let taken: Vec<usize> = list.split_off(list.len() - n);
-                for &f in &taken {
-                    owner_of_frame.insert(f, i);
+                for f in list.drain(list.len() - n..) {
+                    if let Some(slot) = owner_of_frame.get_mut(f) {
+                        *slot = i;
+                    }
                 }
-                frames_of.insert(i, taken);
             }
             _ => {}
         }
     }
+    let owner = |f: usize| owner_of_frame.get(f).copied().filter(|o| *o != NO_OWNER);
+    // Frames seen in pass 2 whose message row is still to come: message → its frames.
+    let mut frames_waiting: HashMap<usize, Vec<usize>> = HashMap::new();
 
-    let mut out = Rows::default();
+    let mut out = Rows {
+        row_of_event: RowOfEvent::with_events(events.len()),
+        ..Rows::default()
+    };
     let mut seen_lane = std::collections::HashSet::new();
     for c in &trace.connections {
         if seen_lane.insert(c.id) {
@@ -133,8 +183,8 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                             out.row_of_event.insert(i, row);
                             continue;
                         }
-                    } else if let Some(owner) = owner_of_frame.get(&c)
-                        && *owner > i
+                    } else if let Some(owner) = owner(c)
+                        && owner > i
                     {
                         // Caused by a frame whose message row comes later.
                         deferred_api.push(i);
@@ -143,7 +193,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 }
                 RowKind::Api { conn: e.conn }
             }
-            EventKind::WsFrame { .. } if !show_frames && owner_of_frame.contains_key(&i) => {
+            EventKind::WsFrame { .. } if !show_frames && owner(i).is_some() => {
+                if let Some(m) = owner(i) {
+                    frames_waiting.entry(m).or_default().push(i);
+                }
                 continue;
             }
             EventKind::TcpConnect { .. }
@@ -164,10 +217,16 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
             },
         };
         let row = out.rows.len();
-        let frames = frames_of.remove(&i).unwrap_or_default();
+        if show_frames
+            && matches!(e.kind, EventKind::WsFrame { .. })
+            && let Some(m) = owner(i)
+        {
+            frames_waiting.entry(m).or_default().push(i);
+        }
+        let frames = frames_waiting.remove(&i).unwrap_or_default();
         for &f in &frames {
             // Hidden frames map to their message's row; shown frames already have their own.
-            out.row_of_event.entry(f).or_insert(row);
+            out.row_of_event.insert_if_absent(f, row);
         }
         out.row_of_event.insert(i, row);
         let is_frame = matches!(e.kind, EventKind::WsFrame { .. });
@@ -178,7 +237,7 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 Some(EventKind::Api { cause: Some(c), .. }) => usize::try_from(*c).ok(),
                 _ => None,
             };
-            if cause.is_some_and(|c| owner_of_frame.get(&c) == Some(&i)) {
+            if cause.is_some_and(|c| owner(c) == Some(i)) {
                 api.push(a);
                 false
             } else {

@@ -4,7 +4,9 @@
 
 use egui::{Color32, RichText};
 
-use super::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes};
+use super::connections::{
+    ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes, format_count,
+};
 use super::rows::Rows;
 use super::{detail, timeline};
 use crate::trace::{Source, Trace, TraceUpdate};
@@ -191,10 +193,6 @@ impl TracePane {
             text: String::new(),
             ..self.filter.clone()
         };
-        let text_only = ConnFilter {
-            text: self.filter.text.clone(),
-            ..ConnFilter::default()
-        };
         let mut out = Vec::new();
         for s in &self.index.summaries {
             if !no_text.matches(s, &self.trace) {
@@ -207,14 +205,13 @@ impl TracePane {
                     .get(&s.conn.id)
                     .copied()
                     .unwrap_or((false, 0));
-                let matched = matched || {
-                    // Only the events added since the last search.
-                    let newer = ConnSummary {
-                        event_indices: s.event_indices.get(searched..).unwrap_or_default().to_vec(),
-                        ..s.clone()
-                    };
-                    text_only.matches(&newer, &self.trace)
-                };
+                // Only the events added since the last search.
+                let matched = matched
+                    || self.filter.text_matches(
+                        s,
+                        s.event_indices.get(searched..).unwrap_or_default(),
+                        &self.trace,
+                    );
                 self.text_matches
                     .state
                     .insert(s.conn.id, (matched, s.event_indices.len()));
@@ -309,7 +306,7 @@ impl TracePane {
                     let mut line2 = format!(
                         "{} · {} msgs · ↑{} ↓{}",
                         s.protocol.name(),
-                        s.messages,
+                        format_count(s.messages),
                         format_bytes(s.bytes_c2s),
                         format_bytes(s.bytes_s2c)
                     );
@@ -328,7 +325,9 @@ impl TracePane {
                         selected,
                         (RichText::new(text), egui::Atom::grow()),
                     )
-                    .min_size(egui::vec2(ui.available_width(), row_h - 4.0));
+                    .min_size(egui::vec2(ui.available_width(), row_h - 4.0))
+                    // Rows have a fixed height (the list is virtual): never wrap.
+                    .wrap_mode(egui::TextWrapMode::Extend);
                     let resp = ui.add(button).on_hover_text(format!(
                         "{} events, {} diagnostics, {:.3} ms to {:.3} ms",
                         s.events,
