@@ -28,7 +28,7 @@ build:
 # Criterion benchmarks (dissector, reassembly, timeline layout), then `inspect --summary` on
 # the big capture next to tshark when it exists (see README "Performance").
 bench:
-	$(CARGO) bench --locked --benches
+	$(CARGO) bench --locked --bench dissect --bench reassembly --bench timeline
 	@f=$${XDG_CACHE_HOME:-$$HOME/.cache}/wirelab-bench/big.pcap; \
 	if [ -f "$$f" ]; then scripts/bench-inspect.sh "$$f"; \
 	else echo "no big capture at $$f (make it with ../shared/bench/make_big.sh) - skipping inspect"; fi

@@ -672,7 +672,6 @@ fn decode_ipv4_tcp(link: LinkType, frame: &[u8]) -> Option<TcpPacket<'_>> {
     let ip = frame.get(14..)?;
     let b = |i: usize| ip.get(i).copied();
     let be16 = |i: usize| Some(u16::from_be_bytes([b(i)?, b(i + 1)?]));
-    let be32 = |i: usize| Some(u32::from_be_bytes([b(i)?, b(i + 1)?, b(i + 2)?, b(i + 3)?]));
     let first = b(0)?;
     let ihl = usize::from(first & 0x0f) * 4;
     let total = usize::from(be16(2)?);
