@@ -350,6 +350,41 @@ struct RawPacket {
 /// the kernel buffer absorbs bursts, and what it cannot hold libpcap counts as dropped.
 const HANDOFF_PACKETS: usize = 65_536;
 
+/// Counters shared by the reader (libpcap's) and the processing thread (its own), so that
+/// either can report them: the reader blocks while the link is idle, the processor does not.
+#[derive(Default)]
+struct Counters {
+    processed: std::sync::atomic::AtomicU64,
+    received: std::sync::atomic::AtomicU32,
+    dropped: std::sync::atomic::AtomicU32,
+    if_dropped: std::sync::atomic::AtomicU32,
+}
+
+impl Counters {
+    fn snapshot(&self) -> LiveStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        LiveStats {
+            received: self.received.load(Relaxed),
+            dropped: self.dropped.load(Relaxed),
+            if_dropped: self.if_dropped.load(Relaxed),
+            processed: self.processed.load(Relaxed),
+        }
+    }
+
+    /// Reads libpcap's counters into the shared ones.
+    fn read_from(&self, cap: &mut pcap::Capture<pcap::Active>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Ok(s) = cap.stats() {
+            self.received.store(s.received, Relaxed);
+            self.dropped.store(s.dropped, Relaxed);
+            self.if_dropped.store(s.if_dropped, Relaxed);
+        }
+    }
+}
+
+/// How often, at most, counters are reported.
+const STATS_EVERY: Duration = Duration::from_millis(250);
+
 /// How often, at most, the pcapng file is flushed and the consumer notified while packets
 /// keep arriving (when idle, both happen at once).
 const FLUSH_EVERY: Duration = Duration::from_millis(5);
@@ -368,11 +403,10 @@ fn capture_loop(
     stop: &std::sync::atomic::AtomicBool,
 ) {
     let (raw_tx, raw_rx) = mpsc::sync_channel::<RawPacket>(HANDOFF_PACKETS);
-    let processed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counters = Counters::default();
     let mut error = None;
-    let mut stats = LiveStats::default();
     std::thread::scope(|scope| {
-        let worker_processed = processed.clone();
+        let worker_counters = &counters;
         let worker = scope.spawn(move || {
             process(
                 raw_rx,
@@ -382,7 +416,7 @@ fn capture_loop(
                 mode,
                 tx,
                 notify,
-                &worker_processed,
+                worker_counters,
             )
         });
         let mut last_stats = Instant::now();
@@ -409,11 +443,9 @@ fn capture_loop(
                     break;
                 }
             }
-            if last_stats.elapsed() >= Duration::from_millis(500) {
+            if last_stats.elapsed() >= STATS_EVERY {
                 last_stats = Instant::now();
-                read_stats(&mut cap, &mut stats);
-                stats.processed = processed.load(std::sync::atomic::Ordering::Relaxed);
-                let _ = tx.send(LiveUpdate::Stats(stats));
+                counters.read_from(&mut cap);
             }
         }
         // Closing the hand-off lets the processing thread drain what it has and finish.
@@ -422,9 +454,11 @@ fn capture_loop(
             error.get_or_insert(e);
         }
     });
-    read_stats(&mut cap, &mut stats);
-    stats.processed = processed.load(std::sync::atomic::Ordering::Relaxed);
-    let _ = tx.send(LiveUpdate::Stopped { stats, error });
+    counters.read_from(&mut cap);
+    let _ = tx.send(LiveUpdate::Stopped {
+        stats: counters.snapshot(),
+        error,
+    });
     if let Some(n) = notify {
         n();
     }
@@ -443,7 +477,7 @@ fn process(
     mode: LiveMode,
     tx: &Sender<LiveUpdate>,
     notify: Option<&(dyn Fn() + Send + Sync)>,
-    processed: &std::sync::atomic::AtomicU64,
+    counters: &Counters,
 ) -> Option<String> {
     let started = Utc::now();
     let source = Source {
@@ -464,6 +498,8 @@ fn process(
     let mut tcp_events = TcpEventTracker::default();
     let mut last_t = 0;
     let mut last_flush = Instant::now();
+    let mut last_stats = Instant::now();
+    let mut reported = LiveStats::default();
     let mut dirty = false;
     let mut error = None;
     loop {
@@ -474,7 +510,9 @@ fn process(
         };
         let idle = packet.is_none();
         if let Some(p) = packet {
-            processed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            counters
+                .processed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if let Some(w) = writer.as_mut() {
                 let block = EnhancedPacketBlock {
                     interface_id: 0,
@@ -517,6 +555,17 @@ fn process(
             }
             last_flush = Instant::now();
             dirty = false;
+        }
+        if last_stats.elapsed() >= STATS_EVERY {
+            last_stats = Instant::now();
+            let now = counters.snapshot();
+            if now != reported {
+                reported = now;
+                let _ = tx.send(LiveUpdate::Stats(now));
+                if let Some(n) = notify {
+                    n();
+                }
+            }
         }
     }
     reassembler.finish(last_t, &mut builder);
@@ -689,14 +738,6 @@ impl TcpEventTracker {
             }));
         }
         out
-    }
-}
-
-fn read_stats(cap: &mut pcap::Capture<pcap::Active>, stats: &mut LiveStats) {
-    if let Ok(s) = cap.stats() {
-        stats.received = s.received;
-        stats.dropped = s.dropped;
-        stats.if_dropped = s.if_dropped;
     }
 }
 
