@@ -113,7 +113,8 @@ pub enum OutputFormat {
 /// Options of `wirelab gui`.
 #[derive(Debug, Args)]
 pub struct GuiArgs {
-    /// Show a saved trace (JSON written by `--json`) instead of an empty lab.
+    /// Open a capture (.pcap, .pcapng) or a saved trace JSON (written by `--json`) in the
+    /// File view.
     #[arg(long, value_name = "FILE")]
     pub open: Option<PathBuf>,
     /// Preselect this scenario.
