@@ -3,6 +3,8 @@
 //! frames per second; the `deflate` case negotiates permessage-deflate and compresses every
 //! message (RFC 7692), so it measures inflation too once the dissector does it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark may panic on a broken setup
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};

@@ -3,6 +3,8 @@
 //! dissected into a trace. Also the whole file path (`read_file`, page-cached) and the
 //! counting path (`summarize_file`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark may panic on a broken setup
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 

@@ -189,7 +189,7 @@ struct Batch {
 
 impl Batch {
     /// An empty batch with room for a full one (no growing while it fills).
-    fn new() -> Batch {
+    fn with_room() -> Batch {
         Batch {
             segments: Vec::with_capacity(BATCH_SEGMENTS),
             payloads: Vec::with_capacity(BATCH_BYTES + usize::from(u16::MAX)),
@@ -273,7 +273,7 @@ impl Pool {
 
     /// An empty batch, recycled if one is spare.
     fn empty_batch(&self) -> Batch {
-        lock(&self.spare).pop().unwrap_or_else(Batch::new)
+        lock(&self.spare).pop().unwrap_or_else(Batch::with_room)
     }
 
     /// No more batches will come.
@@ -552,7 +552,7 @@ impl Work {
                 Ok(Some((ts_us, data))) => {
                     if let Some(report) = progress.as_mut() {
                         bytes = bytes.saturating_add(data.len() as u64 + 24);
-                        if self.stats.packets % 4096 == 0 {
+                        if self.stats.packets.is_multiple_of(4096) {
                             report(bytes);
                         }
                     }
@@ -927,6 +927,7 @@ impl Classic {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
     use std::path::PathBuf;

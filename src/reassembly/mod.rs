@@ -354,9 +354,7 @@ fn flow_push(flow: &mut Flow, seg: &Segment<'_>, out: &mut TraceBuilder) {
         this.ended = true;
         out.end(conn, dir, seg.t_us);
     }
-    if seg.flags.rst {
-        flow.closed = true;
-    } else if flow.streams.iter().all(|s| s.ended) {
+    if seg.flags.rst || flow.streams.iter().all(|s| s.ended) {
         flow.closed = true;
     }
 }
@@ -457,6 +455,7 @@ fn report_gap(conn: u32, dir: Dir, from: u64, to: u64, t_us: i64, out: &mut Trac
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
     use crate::trace::Source;
