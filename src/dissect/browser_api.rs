@@ -266,11 +266,10 @@ fn fail(emit: &mut impl FnMut(u8, Api)) {
 
 /// The first [`PREVIEW_CHARS`] characters of a text message, with an ellipsis if cut.
 fn preview(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(PREVIEW_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
+    // Cut at the byte where character number PREVIEW_CHARS starts (a char boundary), without
+    // collecting characters one by one: this runs for every message a server sends.
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
+        None => text.to_string(),
     }
 }

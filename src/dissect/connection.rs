@@ -886,9 +886,8 @@ impl DirState {
                 rsv3: h.rsv3,
                 opcode: h.opcode.as_u8(),
                 masked: h.masked,
-                mask_key: h
-                    .mask_key
-                    .map(|k| k.iter().map(|b| format!("{b:02x}")).collect()),
+                // One formatting call, not one per byte: this runs for every client frame.
+                mask_key: h.mask_key.map(|k| format!("{:08x}", u32::from_be_bytes(k))),
                 payload_len: h.payload_len,
                 header_len: u8::try_from(h.header_len).unwrap_or(u8::MAX),
             },

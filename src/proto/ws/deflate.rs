@@ -106,7 +106,13 @@ pub struct Inflater {
     decompress: Decompress,
     no_context_takeover: bool,
     max_output: usize,
+    /// Output buffer kept from message to message, so that small messages cost no large
+    /// allocation each (most messages are small).
+    scratch: Vec<u8>,
 }
+
+/// Scratch capacity kept after a message; a larger one (after a big message) is given back.
+const KEEP_SCRATCH: usize = 1024 * 1024;
 
 impl std::fmt::Debug for Inflater {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -127,6 +133,7 @@ impl Inflater {
             decompress: Decompress::new(false),
             no_context_takeover,
             max_output,
+            scratch: Vec::new(),
         }
     }
 
@@ -135,7 +142,8 @@ impl Inflater {
         if self.no_context_takeover {
             self.decompress.reset(false);
         }
-        let mut out = Vec::with_capacity(compressed.len().saturating_mul(3).min(self.max_output));
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
         let result = self.run(compressed, &mut out).and_then(|ended| {
             if ended {
                 Ok(true)
@@ -143,6 +151,11 @@ impl Inflater {
                 self.run(&TAIL, &mut out)
             }
         });
+        let inflated = out.as_slice().to_vec();
+        if out.capacity() > KEEP_SCRATCH {
+            out = Vec::new();
+        }
+        self.scratch = out;
         match result {
             Ok(ended) => {
                 if ended {
@@ -150,7 +163,7 @@ impl Inflater {
                     // the next message starts a new one.
                     self.decompress.reset(false);
                 }
-                Ok(out)
+                Ok(inflated)
             }
             Err(e) => {
                 // The shared window is now unknown; start afresh so later messages can
@@ -169,8 +182,14 @@ impl Inflater {
                     limit: self.max_output,
                 });
             }
-            let room = (self.max_output - out.len()).min(64 * 1024);
-            out.reserve(room);
+            if out.len() == out.capacity() {
+                // Grow geometrically from a small start, never past the cap.
+                let room = out
+                    .len()
+                    .clamp(4096, 1 << 20)
+                    .min(self.max_output - out.len());
+                out.reserve(room);
+            }
             let before_in = self.decompress.total_in();
             let before_out = out.len();
             let status = self
