@@ -179,6 +179,8 @@ impl Reassembler {
             let server = if client == seg.src { seg.dst } else { seg.src };
             let conn = out.open_connection(client.to_string(), server.to_string(), None);
             if !seg.flags.syn {
+                // No SYN: the first bytes may be anywhere in a message.
+                out.starts_mid_connection(conn);
                 out.push_event(Event {
                     t_us: seg.t_us,
                     conn: Some(conn),
