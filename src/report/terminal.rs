@@ -188,6 +188,7 @@ fn lane_name(connections: &[Connection], conn: Option<u32>) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 mod tests {
     use super::*;
 

@@ -339,6 +339,7 @@ fn quote(text: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 mod tests {
     use super::*;
 

@@ -211,6 +211,7 @@ impl Inflater {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 mod tests {
     use super::*;
 
