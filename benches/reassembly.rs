@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use criterion::{Criterion, Throughput};
 use wirelab::capture::file::{read_file, summarize_file};
 use wirelab::capture::packet::{Decoded, LinkType, decode};
-use wirelab::reassembly::{Reassembler, Segment};
+use wirelab::reassembly::Reassembler;
 use wirelab::trace::{Source, TraceBuilder};
 
 fn fixture(name: &str) -> PathBuf {
@@ -47,20 +47,7 @@ fn pipeline(link: LinkType, packets: &[(i64, &[u8])]) -> usize {
     for (t, frame) in packets {
         last = t - start;
         if let Ok(Decoded::Tcp(tcp)) = decode(link, frame) {
-            r.push(
-                &Segment {
-                    t_us: last,
-                    src: tcp.src,
-                    dst: tcp.dst,
-                    seq: tcp.seq,
-                    ack: tcp.ack,
-                    flags: tcp.flags,
-                    window: tcp.window,
-                    payload: tcp.payload,
-                    wire_len: tcp.wire_len,
-                },
-                &mut b,
-            );
+            r.push(&tcp.at(last), &mut b);
         }
     }
     r.finish(last, &mut b);

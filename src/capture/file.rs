@@ -579,20 +579,7 @@ impl Work {
                 let Some(b) = self.builder.as_mut() else {
                     return;
                 };
-                self.reassembler.push(
-                    &Segment {
-                        t_us,
-                        src: tcp.src,
-                        dst: tcp.dst,
-                        seq: tcp.seq,
-                        ack: tcp.ack,
-                        flags: tcp.flags,
-                        window: tcp.window,
-                        payload: tcp.payload,
-                        wire_len: tcp.wire_len,
-                    },
-                    b,
-                );
+                self.reassembler.push(&tcp.at(t_us), b);
             }
             Ok(Decoded::NotTcp) => {}
             Err(e) => {
