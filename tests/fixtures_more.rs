@@ -218,8 +218,17 @@ fn ours(trace: &Trace) -> Facts {
 }
 
 fn check(name: &str) -> Trace {
-    let (trace, stats) = read_file(&data_dir().join(format!("{name}.pcap")), false).unwrap();
+    check_file(name, &format!("{name}.pcap"))
+}
+
+/// Compares the dissection of `file` with `{name}.expected.jsonl`.
+fn check_file(name: &str, file: &str) -> Trace {
+    let (trace, stats) = read_file(&data_dir().join(file), false).unwrap();
     assert_eq!(stats.undecodable, 0, "{name}: every packet decodes");
+    assert_eq!(
+        stats.packets, stats.tcp_packets,
+        "{name}: only TCP was captured"
+    );
     let (want, got) = (expected(name), ours(&trace));
     let mut problems = Vec::new();
     for key in want
@@ -284,6 +293,174 @@ fn ws_fragmented_deflate() {
 #[test]
 fn ws_chromium() {
     check("ws_chromium");
+}
+
+// ------------------------------------------------------------------ link types and formats
+// Made by `tests/data/pcap/gen_linktypes.py` (real captures) and `derive.py` (the link types
+// Linux cannot capture, by replacing only the link header of a real capture).
+
+/// The file format and LINKTYPE_ of a capture, read from its header (classic pcap in either
+/// byte order, or the first interface description block of a pcapng file).
+fn format_and_link_type(file: &str) -> (&'static str, u32) {
+    let data = std::fs::read(data_dir().join(file)).unwrap();
+    let u32_at = |at: usize, le: bool| {
+        let b: [u8; 4] = data[at..at + 4].try_into().unwrap();
+        if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        }
+    };
+    match data[..4] {
+        [0xd4, 0xc3, 0xb2, 0xa1] => ("pcap-le", u32_at(20, true)),
+        [0xa1, 0xb2, 0xc3, 0xd4] => ("pcap-be", u32_at(20, false)),
+        [0x0a, 0x0d, 0x0d, 0x0a] => {
+            let le = data[8..12] == [0x4d, 0x3c, 0x2b, 0x1a];
+            let mut at = 0;
+            loop {
+                let (kind, len) = (u32_at(at, le), u32_at(at + 4, le) as usize);
+                if kind == 1 {
+                    let b = [data[at + 8], data[at + 9]];
+                    let link = if le {
+                        u16::from_le_bytes(b)
+                    } else {
+                        u16::from_be_bytes(b)
+                    };
+                    return ("pcapng", u32::from(link));
+                }
+                at += len;
+            }
+        }
+        _ => panic!("{file}: not a capture file"),
+    }
+}
+
+/// Checks a capture of `gen_linktypes.py` or `derive.py`: its format, link type and packet
+/// count, its dissection against `{name}.expected.jsonl`, and that the one connection has
+/// the expected addresses.
+fn check_link(name: &str, file: &str, format: &str, link: u32, packets: u64, ip: &str) -> Trace {
+    assert_eq!(format_and_link_type(file), (format, link), "{file}");
+    let stats = read_file(&data_dir().join(file), false).unwrap().1;
+    assert_eq!(stats.packets, packets, "{file}");
+    let trace = check_file(name, file);
+    assert_eq!(trace.connections.len(), 1);
+    let c = &trace.connections[0];
+    let server_ip = c.server.rsplit_once(':').unwrap().0;
+    let client_ip = c.client.rsplit_once(':').unwrap().0;
+    assert_eq!((client_ip, server_ip), (ip, ip), "{file}: {c:?}");
+    let kinds: Vec<&str> = trace
+        .events
+        .iter()
+        .map(|e| e.kind.name())
+        .filter(|k| k.starts_with("tcp_"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "tcp_syn",
+            "tcp_syn_ack",
+            "tcp_ack",
+            "tcp_fin",
+            "tcp_fin",
+            "tcp_ack"
+        ],
+        "{file}"
+    );
+    trace
+}
+
+#[test]
+fn ipv6_on_ethernet() {
+    check_link("ws_ipv6", "ws_ipv6.pcap", "pcap-le", 1, 32, "[::1]");
+}
+
+#[test]
+fn linux_sll() {
+    check_link("ws_sll", "ws_sll.pcap", "pcap-le", 113, 28, "127.0.0.1");
+}
+
+#[test]
+fn linux_sll2_ipv6() {
+    check_link(
+        "ws_sll2_ipv6",
+        "ws_sll2_ipv6.pcap",
+        "pcap-le",
+        276,
+        28,
+        "[::1]",
+    );
+}
+
+#[test]
+fn pcapng_from_dumpcap_with_deflate() {
+    let trace = check_link(
+        "ws_deflate",
+        "ws_deflate.pcapng",
+        "pcapng",
+        1,
+        43,
+        "127.0.0.1",
+    );
+    // 65536 random bytes: the smallest payload with a 64-bit length, and incompressible, so
+    // the compressed frame (RSV1) needs the 64-bit length too.
+    let big: Vec<(Option<Dir>, Option<u64>)> = trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::WsMessage {
+                payload_len: 65536,
+                compressed: true,
+                wire_payload_len,
+                ..
+            } => Some((e.dir, *wire_payload_len)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        big,
+        [(Some(Dir::C2s), Some(65699)), (Some(Dir::S2c), Some(65699))]
+    );
+}
+
+#[test]
+fn null_little_endian_derived() {
+    check_link(
+        "ws_null_le",
+        "ws_null_le.pcap",
+        "pcap-le",
+        0,
+        28,
+        "127.0.0.1",
+    );
+}
+
+#[test]
+fn null_big_endian_ipv6_derived() {
+    check_link(
+        "ws_null_be_ipv6",
+        "ws_null_be_ipv6.pcap",
+        "pcap-be",
+        0,
+        32,
+        "[::1]",
+    );
+}
+
+#[test]
+fn raw_ipv4_derived() {
+    check_link("ws_raw", "ws_raw.pcap", "pcap-le", 101, 28, "127.0.0.1");
+}
+
+#[test]
+fn raw_ipv6_derived() {
+    check_link(
+        "ws_raw_ipv6",
+        "ws_raw_ipv6.pcap",
+        "pcap-le",
+        101,
+        32,
+        "[::1]",
+    );
 }
 
 // ------------------------------------------------------------------ damaged captures

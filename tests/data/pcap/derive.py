@@ -1,9 +1,14 @@
-"""Derives damaged captures from the shared real-peer fixtures (../shared/fixtures/), to test
-how the dissector copes with bytes missing from a capture and with a capture that starts in
-the middle of a connection. Only whole packets are removed, and ports rewritten (with the TCP
-checksum recomputed); nothing else changes.
+"""Derives captures from real-peer captures.
 
-usage: python3 derive.py
+1. Damaged captures from the shared real-peer fixtures (../shared/fixtures/), to test how the
+   dissector copes with bytes missing from a capture and with a capture that starts in the
+   middle of a connection. Only whole packets are removed, and ports rewritten (with the TCP
+   checksum recomputed); nothing else changes.
+2. Link types Linux cannot capture (BSD/macOS loopback LINKTYPE_NULL in both byte orders, raw
+   IP LINKTYPE_RAW), from the real captures of gen_linktypes.py: only the link-layer header
+   of each packet is replaced; the IP packets, timestamps and packet order stay as captured.
+
+usage: python3 derive.py [linktypes]   (linktypes: only part 2)
 """
 import os
 import struct
@@ -76,5 +81,48 @@ def main():
     write_pcap(os.path.join(HERE, "http_long_poll_midstream.pcap"), header, recs)
 
 
+LINKTYPE_NULL, LINKTYPE_RAW = 0, 101
+# The link-layer header length of each source capture's link type.
+LINK_HEADER = {1: 14, 113: 16, 276: 20}
+
+
+def read_linktype(path):
+    data = open(path, "rb").read()
+    return struct.unpack_from("<I", data, 20)[0]
+
+
+def relink(src, dst, linktype, endian="<"):
+    """Rewrites every packet of the little-endian pcap `src` with link type `linktype`: the
+    source's link header is removed; for NULL a 4-byte address family is written in the byte
+    order `endian` (the capturing host's, as on BSD/macOS, which also writes the file header
+    and record headers in that order), AF_INET 2 or AF_INET6 30 (macOS's value)."""
+    header, recs = read_pcap(os.path.join(HERE, src))
+    strip = LINK_HEADER[read_linktype(os.path.join(HERE, src))]
+    _, vmaj, vmin, zone, sigfigs, snaplen, _ = struct.unpack("<IHHiIII", header)
+    with open(os.path.join(HERE, dst), "wb") as fh:
+        fh.write(struct.pack(endian + "IHHiIII", 0xA1B2C3D4, vmaj, vmin, zone, sigfigs,
+                             snaplen, linktype))
+        for r in recs:
+            sec, usec, incl, orig = struct.unpack_from("<IIII", r, 0)
+            ip = bytes(r[16 + strip:])
+            link = b""
+            if linktype == LINKTYPE_NULL:
+                family = {4: 2, 6: 30}[ip[0] >> 4]
+                link = struct.pack(endian + "I", family)
+            fh.write(struct.pack(endian + "IIII", sec, usec, incl - strip + len(link),
+                                 orig - strip + len(link)))
+            fh.write(link + ip)
+
+
+def main_linktypes():
+    relink("ws_sll.pcap", "ws_null_le.pcap", LINKTYPE_NULL, "<")
+    relink("ws_ipv6.pcap", "ws_null_be_ipv6.pcap", LINKTYPE_NULL, ">")
+    relink("ws_sll.pcap", "ws_raw.pcap", LINKTYPE_RAW)
+    relink("ws_ipv6.pcap", "ws_raw_ipv6.pcap", LINKTYPE_RAW)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] != ["linktypes"]:
+        main()
+    main_linktypes()

@@ -60,7 +60,35 @@ CHROMIUM = {
     },
 }
 
+
+
+def linktype_spec(name):
+    """gen_linktypes.py's scenario `name`: the client sends each message and the server echoes
+    it; each side pings once and the other side pongs (the order of the two control frames in
+    a direction is read from the wire: each opcode appears once per direction, so the opcode
+    says which payload it carries); the client closes and the server echoes the close."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("gen_linktypes", os.path.join(HERE, "gen_linktypes.py"))
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    sc = gen.SCENARIOS[name]
+    data = [(1, m.encode()) if isinstance(m, str) else (2, m) for m in sc["messages"]]
+    return {
+        "port": sc["port"], "file": sc["file"],
+        "streams": {0: {
+            "c2s": {"data": data, "control": {9: sc["cli_ping"], 10: sc["srv_ping"]}, "close": sc["close"]},
+            "s2c": {"data": data, "control": {9: sc["srv_ping"], 10: sc["cli_ping"]}, "close": sc["close"]},
+        }},
+    }
+
+
 FIXTURES = {"ws_fragmented_deflate": FRAG, "ws_chromium": CHROMIUM}
+for _name in ["ws_ipv6", "ws_sll", "ws_sll2_ipv6", "ws_deflate"]:
+    FIXTURES[_name] = linktype_spec(_name)
+# Derived by derive.py (only the link header differs): the same facts as their source.
+for _name, _src in [("ws_null_le", "ws_sll"), ("ws_raw", "ws_sll"),
+                    ("ws_null_be_ipv6", "ws_ipv6"), ("ws_raw_ipv6", "ws_ipv6")]:
+    FIXTURES[_name] = dict(linktype_spec(_src), file=_name + ".pcap")
 
 FIELDS = ["tcp.stream", "tcp.srcport", "tcp.dstport", "http.request.method", "http.request.uri",
           "http.request.version", "http.response.version", "http.response.code",
@@ -69,8 +97,8 @@ FIELDS = ["tcp.stream", "tcp.srcport", "tcp.dstport", "http.request.method", "ht
           "websocket.payload_length_ext_64", "websocket.masking_key"]
 
 
-def tshark_rows(pcap):
-    cmd = ["tshark", "-n", "-r", pcap, "-Y", "http || websocket", "-T", "fields",
+def tshark_rows(pcap, port):
+    cmd = ["tshark", "-n", "-r", pcap, "-d", f"tcp.port=={port},http", "-Y", "http || websocket", "-T", "fields",
            "-E", "occurrence=a", "-E", "aggregator=|", "-E", "quote=n"]
     for f in FIELDS:
         cmd += ["-e", f]
@@ -86,13 +114,13 @@ def sha(b):
 
 def main():
     for name, spec in FIXTURES.items():
-        pcap = os.path.join(HERE, name + ".pcap")
+        pcap = os.path.join(HERE, spec.get("file", name + ".pcap"))
         rows = []
         frames = {}  # (stream, dir) -> [frame]
-        for r in tshark_rows(pcap):
+        for r in tshark_rows(pcap, spec["port"]):
             stream = int(r["tcp.stream"][0])
             src = int(r["tcp.srcport"][0])
-            server_side = src in (8080, 8088)
+            server_side = src in (8080, 8088, spec["port"])
             d = "s2c" if server_side else "c2s"
             if r["http.request.method"]:
                 rows.append({"stream": stream, "kind": "http_request",
@@ -136,7 +164,13 @@ def main():
                 rows.append({"stream": stream, "kind": "ws_message", "dir": d, "opcode": op,
                              "n_fragments": g["n_fragments"], "compressed": g["compressed"],
                              "payload_len": len(payload), "sha256": sha(payload)})
-            for op, payload in sent["control"]:
+            control = sent["control"]
+            if isinstance(control, dict):
+                # in the order the frames were sent
+                ops = [f["opcode"] for f in fl if f["opcode"] in (9, 10)]
+                assert sorted(ops) == sorted(control), (name, d, ops)
+                control = [(op, control[op]) for op in ops]
+            for op, payload in control:
                 rows.append({"stream": stream, "kind": "ws_control", "dir": d, "opcode": op,
                              "payload_len": len(payload), "sha256": sha(payload)})
             code, reason = sent["close"]
