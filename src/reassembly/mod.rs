@@ -107,6 +107,8 @@ struct Flow {
     conn: u32,
     client: SocketAddr,
     streams: [Stream; 2],
+    /// Whether the client's ACK that completes the handshake has passed (or cannot come:
+    /// a connection seen from its middle has no handshake to complete).
     handshake_acked: bool,
     closed: bool,
 }
@@ -200,7 +202,7 @@ impl Reassembler {
                 conn,
                 client,
                 streams: [Stream::default(), Stream::default()],
-                handshake_acked: false,
+                handshake_acked: !seg.flags.syn,
                 closed: false,
             });
             self.index.insert(key, self.flows.len() - 1);
@@ -637,6 +639,32 @@ mod tests {
             "{messages:?}"
         );
         assert!(messages[1].contains("7 bytes missing"), "{messages:?}");
+    }
+
+    #[test]
+    fn no_handshake_ack_in_a_capture_that_starts_mid_connection() {
+        // Found by tests/fixtures_tshark_tcp.rs (http_long_poll_midstream): the client's
+        // first pure ACK was reported as the ACK that completes a handshake nobody saw.
+        let p = Peer {
+            c: addr("127.0.0.1:50002"),
+            s: addr("127.0.0.1:8088"),
+        };
+        let mut r = Reassembler::new();
+        let mut b = builder();
+        r.push(&p.seg(Dir::S2c, 700, 100, ACK, b"data"), &mut b);
+        r.push(&p.seg(Dir::C2s, 100, 704, ACK, b""), &mut b);
+        r.push(&p.seg(Dir::C2s, 100, 704, FIN, b""), &mut b);
+        r.push(&p.seg(Dir::S2c, 704, 101, FIN, b""), &mut b);
+        r.push(&p.seg(Dir::C2s, 101, 705, ACK, b""), &mut b);
+        r.finish(0, &mut b);
+        assert_eq!(kinds(&b), ["tcp_fin", "tcp_fin", "tcp_ack"]);
+        // A capture that starts at the SYN-ACK still shows the handshake's ACK.
+        let mut r = Reassembler::new();
+        let mut b = builder();
+        r.push(&p.seg(Dir::S2c, 5, 1001, SYNACK, b""), &mut b);
+        r.push(&p.seg(Dir::C2s, 1001, 6, ACK, b""), &mut b);
+        r.finish(0, &mut b);
+        assert_eq!(kinds(&b), ["tcp_syn_ack", "tcp_ack"]);
     }
 
     #[test]
