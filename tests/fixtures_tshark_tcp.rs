@@ -10,7 +10,8 @@
 //!   same order, on the same connection, sent by the same end (compared by the sender's port),
 //!   with the same relative `seq` and `ack` and the same payload length. A segment with RST
 //!   is a `tcp_rst` whatever else it carries, SYN+ACK is a `tcp_syn_ack`, and FIN is a
-//!   `tcp_fin`, as in `src/reassembly/mod.rs`.
+//!   `tcp_fin`, as in `src/reassembly/mod.rs`. Each event's time is tshark's
+//!   `frame.time_relative` (to the microsecond; within 1 µs for nanosecond pcapng).
 //! * **Relative numbers.** Ours (`src/reassembly/mod.rs`, `TcpSegment` in `src/trace/mod.rs`)
 //!   are defined as tshark's: `seq` is relative to the sender's initial sequence number (the
 //!   SYN has 0), `ack` to the *peer's* ISN (so the SYN-ACK acks 1), and `ack` is 0 when the
@@ -79,6 +80,8 @@ struct Stream {
     ports: (u16, u16),
     packets: u64,
     events: Vec<TcpEvent>,
+    /// Each event's time in nanoseconds since the first frame (ours: microseconds × 1000).
+    times_ns: Vec<i64>,
     requests: Vec<String>,
     responses: Vec<String>,
 }
@@ -164,6 +167,7 @@ fn tshark(tsv: &Path) -> (Vec<Frame>, BTreeMap<u64, Stream>) {
         }
         if let Some(kind) = kind {
             s.events.push((kind, src, seq, ack, len));
+            s.times_ns.push(nanos(row.get("frame.time_relative")));
         }
         let (methods, uris, versions) = (
             row.all("http.request.method"),
@@ -184,6 +188,13 @@ fn tshark(tsv: &Path) -> (Vec<Frame>, BTreeMap<u64, Stream>) {
         }
     }
     (frames, streams)
+}
+
+/// tshark's `frame.time_relative` (`S.nnnnnnnnn`) in nanoseconds.
+fn nanos(t: &str) -> i64 {
+    let (s, f) = t.split_once('.').unwrap();
+    let f = format!("{f:0<9}");
+    s.parse::<i64>().unwrap() * 1_000_000_000 + f[..9].parse::<i64>().unwrap()
 }
 
 fn port(addr: &str) -> u16 {
@@ -208,6 +219,9 @@ fn ours(trace: &Trace) -> BTreeMap<u64, Stream> {
         let tcp = |kind: &'static str, t: &wirelab::trace::TcpSegment| {
             (kind, sender, t.seq, t.ack, t.len)
         };
+        if e.kind.name().starts_with("tcp_") && e.dir.is_some() {
+            s.times_ns.push(e.t_us * 1000);
+        }
         match &e.kind {
             EventKind::TcpSyn(t) => s.events.push(tcp("tcp_syn", t)),
             EventKind::TcpSynAck(t) => s.events.push(tcp("tcp_syn_ack", t)),
@@ -376,6 +390,19 @@ fn check(dir: &Path, name: &str) {
                 "stream {id}: {:?} packets vs tshark {}",
                 counts.get(id),
                 w.packets
+            ));
+        }
+        // Times: exact for microsecond files; for nanosecond ones (pcapng from dumpcap) ours
+        // are whole microseconds since the first packet's whole microsecond, so within 1 µs.
+        let close = g.times_ns.len() == w.times_ns.len()
+            && g.times_ns.iter().zip(&w.times_ns).all(|(o, t)| {
+                let exact = t % 1000 == 0;
+                if exact { o == t } else { (o - t).abs() < 1000 }
+            });
+        if !close {
+            problems.push(format!(
+                "stream {id}: TCP event times (ns)\n  ours   {:?}\n  tshark {:?}",
+                g.times_ns, w.times_ns
             ));
         }
         if g.events != w.events {
