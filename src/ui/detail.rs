@@ -221,7 +221,7 @@ impl DetailView {
                     .get(&index)
                     .and_then(|r| rows.rows.get(*r))
                     .filter(|r| r.event == index)
-                    .map(|r| r.frames.clone())
+                    .map(|r| r.frames.to_vec())
                     .unwrap_or_default();
                 if !frames.is_empty() {
                     ui.separator();
@@ -359,7 +359,7 @@ impl DetailView {
             .get(&index)
             .and_then(|r| rows.rows.get(*r))
             .filter(|r| r.event == index)
-            .map(|r| r.api.clone())
+            .map(|r| r.api.to_vec())
             .unwrap_or_default();
         if !consequences.is_empty() {
             ui.separator();

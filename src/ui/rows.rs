@@ -43,6 +43,10 @@ pub enum RowKind {
     },
 }
 
+/// A few event indices, kept inline: most rows have one frame and at most one `api` event,
+/// and a trace can have millions of rows.
+pub type Indices = smallvec::SmallVec<[usize; 2]>;
+
 /// One row of the diagram.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -53,9 +57,9 @@ pub struct Row {
     /// How it is drawn.
     pub kind: RowKind,
     /// `api` events caused by this row's event (indices into the trace).
-    pub api: Vec<usize>,
+    pub api: Indices,
     /// For a message: the frames that carried it (indices into the trace).
-    pub frames: Vec<usize>,
+    pub frames: Indices,
     /// Whether this row is a frame shown on its own ("show frames" on).
     pub is_frame: bool,
 }
@@ -120,44 +124,48 @@ impl std::ops::Index<&usize> for RowOfEvent {
 /// Builds the rows of `trace`.
 pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     let events = &trace.events;
+    let mut per_conn = ConnTable::new(trace.connections.len());
     // Pass 1: which message carried which frames. Frames precede their message on the same
     // connection and direction; a message with `fragments = n` takes the last n pending
     // frames (control frames interleaved in a fragmented message are taken by their own
     // one-frame message first). Dense tables, not maps: traces can hold millions of events.
     const NO_OWNER: usize = usize::MAX;
-    let mut pending: HashMap<(u32, Dir), Vec<usize>> = HashMap::new();
     let mut owner_of_frame: Vec<usize> = vec![NO_OWNER; events.len()];
+    // Messages in event order, each with its frames in order.
+    let mut carried: Vec<(usize, Indices)> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let (Some(conn), Some(dir)) = (e.conn, e.dir) else {
             continue;
         };
         match &e.kind {
-            EventKind::WsFrame { .. } => pending.entry((conn, dir)).or_default().push(i),
+            EventKind::WsFrame { .. } => per_conn.get(conn).pending[dir_index(dir)].push(i),
             EventKind::WsMessage { fragments, .. } => {
-                let list = pending.entry((conn, dir)).or_default();
+                let list = &mut per_conn.get(conn).pending[dir_index(dir)];
                 let n = usize::try_from(*fragments)
                     .unwrap_or(usize::MAX)
                     .min(list.len());
-                for f in list.drain(list.len() - n..) {
+                let frames: Indices = list.drain(list.len() - n..).collect();
+                for &f in &frames {
                     if let Some(slot) = owner_of_frame.get_mut(f) {
                         *slot = i;
                     }
+                }
+                if !frames.is_empty() {
+                    carried.push((i, frames));
                 }
             }
             _ => {}
         }
     }
     let owner = |f: usize| owner_of_frame.get(f).copied().filter(|o| *o != NO_OWNER);
-    // Frames seen in pass 2 whose message row is still to come: message → its frames.
-    let mut frames_waiting: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut carried = carried.into_iter().peekable();
 
     let mut out = Rows {
         row_of_event: RowOfEvent::with_events(events.len()),
         ..Rows::default()
     };
-    let mut seen_lane = std::collections::HashSet::new();
     for c in &trace.connections {
-        if seen_lane.insert(c.id) {
+        if !std::mem::replace(&mut per_conn.get(c.id).has_lane, true) {
             out.lanes.push(c.id);
         }
     }
@@ -165,14 +173,14 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     let mut deferred_api: Vec<usize> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         if let Some(conn) = e.conn
-            && seen_lane.insert(conn)
+            && !std::mem::replace(&mut per_conn.get(conn).has_lane, true)
         {
             out.lanes.push(conn);
         }
         let kind = match &e.kind {
             EventKind::Api { cause, .. } => {
                 if let Some(conn) = e.conn
-                    && !out.api_conns.contains(&conn)
+                    && !std::mem::replace(&mut per_conn.get(conn).has_api, true)
                 {
                     out.api_conns.push(conn);
                 }
@@ -193,12 +201,8 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 }
                 RowKind::Api { conn: e.conn }
             }
-            EventKind::WsFrame { .. } if !show_frames && owner(i).is_some() => {
-                if let Some(m) = owner(i) {
-                    frames_waiting.entry(m).or_default().push(i);
-                }
-                continue;
-            }
+            // A frame is drawn on its message's row unless frames are shown.
+            EventKind::WsFrame { .. } if !show_frames && owner(i).is_some() => continue,
             EventKind::TcpConnect { .. }
             | EventKind::TcpAccept { .. }
             | EventKind::TcpClose { .. } => match e.conn {
@@ -217,33 +221,32 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
             },
         };
         let row = out.rows.len();
-        if show_frames
-            && matches!(e.kind, EventKind::WsFrame { .. })
-            && let Some(m) = owner(i)
-        {
-            frames_waiting.entry(m).or_default().push(i);
-        }
-        let frames = frames_waiting.remove(&i).unwrap_or_default();
+        let frames = match carried.next_if(|(m, _)| *m == i) {
+            Some((_, frames)) => frames,
+            None => Indices::new(),
+        };
         for &f in &frames {
             // Hidden frames map to their message's row; shown frames already have their own.
             out.row_of_event.insert_if_absent(f, row);
         }
         out.row_of_event.insert(i, row);
         let is_frame = matches!(e.kind, EventKind::WsFrame { .. });
-        let mut api = Vec::new();
+        let mut api = Indices::new();
         // Api events caused by this message's frames, seen before the message itself.
-        deferred_api.retain(|&a| {
-            let cause = match events.get(a).map(|x| &x.kind) {
-                Some(EventKind::Api { cause: Some(c), .. }) => usize::try_from(*c).ok(),
-                _ => None,
-            };
-            if cause.is_some_and(|c| owner(c) == Some(i)) {
-                api.push(a);
-                false
-            } else {
-                true
-            }
-        });
+        if !deferred_api.is_empty() {
+            deferred_api.retain(|&a| {
+                let cause = match events.get(a).map(|x| &x.kind) {
+                    Some(EventKind::Api { cause: Some(c), .. }) => usize::try_from(*c).ok(),
+                    _ => None,
+                };
+                if cause.is_some_and(|c| owner(c) == Some(i)) {
+                    api.push(a);
+                    false
+                } else {
+                    true
+                }
+            });
+        }
         for &a in &api {
             out.row_of_event.insert(a, row);
         }
@@ -257,6 +260,45 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
         });
     }
     out
+}
+
+fn dir_index(dir: Dir) -> usize {
+    match dir {
+        Dir::C2s => 0,
+        Dir::S2c => 1,
+    }
+}
+
+/// What [`build_rows`] tracks per connection.
+#[derive(Default)]
+struct ConnState {
+    /// Frames not yet claimed by a message, per direction.
+    pending: [Vec<usize>; 2],
+    has_lane: bool,
+    has_api: bool,
+}
+
+/// Per-connection state: dense for the trace's connections (ids are their indices), a map
+/// for any other id an event may name (a hand-edited trace file).
+struct ConnTable {
+    dense: Vec<ConnState>,
+    other: HashMap<u32, ConnState>,
+}
+
+impl ConnTable {
+    fn new(connections: usize) -> ConnTable {
+        ConnTable {
+            dense: (0..connections).map(|_| ConnState::default()).collect(),
+            other: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, conn: u32) -> &mut ConnState {
+        match self.dense.get_mut(conn as usize) {
+            Some(state) => state,
+            None => self.other.entry(conn).or_default(),
+        }
+    }
 }
 
 /// The index of the `ws_upgrade_check` that belongs to the response `response` (same
@@ -371,9 +413,9 @@ mod tests {
         let r = build_rows(&t, false);
         let kinds: Vec<usize> = r.rows.iter().map(|r| r.event).collect();
         assert_eq!(kinds, vec![0, 3, 5]);
-        assert_eq!(r.rows[1].frames, vec![2]);
-        assert_eq!(r.rows[2].frames, vec![1, 4]);
-        assert_eq!(r.rows[2].api, vec![6]);
+        assert_eq!(r.rows[1].frames.as_slice(), [2]);
+        assert_eq!(r.rows[2].frames.as_slice(), [1, 4]);
+        assert_eq!(r.rows[2].api.as_slice(), [6]);
         assert_eq!(r.row_of_event[&1], 2);
         assert_eq!(r.row_of_event[&6], 2);
         assert_eq!(r.lanes, vec![0]);
@@ -383,7 +425,7 @@ mod tests {
         let kinds: Vec<usize> = r.rows.iter().map(|r| r.event).collect();
         assert_eq!(kinds, vec![0, 1, 2, 3, 4, 5]);
         assert!(r.rows[1].is_frame);
-        assert_eq!(r.rows[4].api, vec![6]); // the frame row that caused it
+        assert_eq!(r.rows[4].api.as_slice(), [6]); // the frame row that caused it
     }
 
     #[test]

@@ -12,7 +12,8 @@ use egui::{
 use super::explain;
 use super::rows::{Row, RowKind, Rows, build_rows};
 use super::timeline_layout::{
-    LayoutParams, RowSpec, TimelineLayout, clamp_scroll, format_duration_us, layout, scroll_to_show,
+    LayoutParams, RowSpec, TimelineLayout, clamp_scroll, format_duration_us, layout_into,
+    scroll_to_show,
 };
 use crate::trace::{Dir, EventKind, Severity, Trace};
 
@@ -44,6 +45,10 @@ pub struct TimelineView {
     /// Per connection of `rows.api_conns`: (row, readyState) wherever the state changes.
     api_states: Vec<Vec<(usize, u8)>>,
     layout: TimelineLayout,
+    /// Each row's time and height, for the layout; computed once per rows, not per zoom.
+    specs: Vec<RowSpec>,
+    /// `specs` describe the current `rows`.
+    specs_valid: bool,
     built_for: Option<(u64, usize, usize, bool)>,
     /// When rows were last built and how long it took.
     last_build: Option<(std::time::Instant, std::time::Duration)>,
@@ -69,6 +74,8 @@ impl Default for TimelineView {
             rows: Rows::default(),
             api_states: Vec::new(),
             layout: TimelineLayout::default(),
+            specs: Vec::new(),
+            specs_valid: false,
             built_for: None,
             last_build: None,
             rebuild_pending: false,
@@ -175,6 +182,7 @@ impl TimelineView {
         }
         self.api_states = api_state_changes(&rows, trace);
         self.rows = rows;
+        self.specs_valid = false;
         self.built_for = Some((
             self.generation,
             trace.events.len(),
@@ -207,6 +215,7 @@ impl TimelineView {
             } else {
                 let started = std::time::Instant::now();
                 self.rows = build_rows(trace, self.show_frames);
+                self.specs_valid = false;
                 self.api_states = api_state_changes(&self.rows, trace);
                 self.built_for = Some(key);
                 self.laid_out_for = None;
@@ -217,16 +226,15 @@ impl TimelineView {
         let pkey = (self.params.px_per_ms.to_bits(), self.params.collapse_gaps);
         let lkey = (self.generation, self.rows.rows.len(), pkey);
         if self.laid_out_for != Some(lkey) {
-            let specs: Vec<RowSpec> = self
-                .rows
-                .rows
-                .iter()
-                .map(|r| RowSpec {
+            if !self.specs_valid {
+                self.specs.clear();
+                self.specs.extend(self.rows.rows.iter().map(|r| RowSpec {
                     t_us: r.t_us,
                     min_height: Self::row_height(r),
-                })
-                .collect();
-            self.layout = layout(&specs, &self.params);
+                }));
+                self.specs_valid = true;
+            }
+            layout_into(&self.specs, &self.params, &mut self.layout);
             self.laid_out_for = Some(lkey);
         }
     }

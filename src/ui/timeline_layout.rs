@@ -81,12 +81,20 @@ pub struct TimelineLayout {
 /// Lays out rows given in time order (a row earlier than its predecessor is treated as
 /// simultaneous with it).
 pub fn layout(rows: &[RowSpec], params: &LayoutParams) -> TimelineLayout {
-    let mut out = TimelineLayout {
-        row_y: Vec::with_capacity(rows.len()),
-        row_h: Vec::with_capacity(rows.len()),
-        gaps: Vec::new(),
-        height: 0.0,
-    };
+    let mut out = TimelineLayout::default();
+    layout_into(rows, params, &mut out);
+    out
+}
+
+/// [`layout`] into an existing layout, reusing its memory: a zoom lays out every row again,
+/// and fresh buffers for millions of rows would cost more than the arithmetic.
+pub fn layout_into(rows: &[RowSpec], params: &LayoutParams, out: &mut TimelineLayout) {
+    out.row_y.clear();
+    out.row_h.clear();
+    out.gaps.clear();
+    out.height = 0.0;
+    out.row_y.reserve(rows.len());
+    out.row_h.reserve(rows.len());
     let px_per_ms = f64::from(params.px_per_ms.max(0.0));
     let mut prev: Option<(i64, f32, f32)> = None; // (t_us, y, height)
     for row in rows {
@@ -120,7 +128,6 @@ pub fn layout(rows: &[RowSpec], params: &LayoutParams) -> TimelineLayout {
         let t = prev.map_or(row.t_us, |(pt, _, _)| pt.max(row.t_us));
         prev = Some((t, y, h));
     }
-    out
 }
 
 impl TimelineLayout {
