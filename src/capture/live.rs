@@ -46,6 +46,10 @@ pub enum LiveMode {
     TcpEvents,
 }
 
+/// At most this long (ms) between a packet's arrival and libpcap handing it over, when not
+/// in immediate mode: short enough that a live view looks instant.
+const READ_TIMEOUT_MS: i32 = 20;
+
 /// Snap length in [`LiveMode::TcpEvents`] without a file: the largest link + IPv6 + TCP
 /// header with options (14 + 40 + 60) fits.
 const HEADERS_SNAPLEN: i32 = 256;
@@ -233,10 +237,16 @@ impl LiveCapture {
             } else {
                 262_144
             })
-            .immediate_mode(true)
+            // A full trace takes whole packets at whatever rate the link has: libpcap then
+            // packs them into the kernel buffer (TPACKET_V3), which holds about a second and a
+            // half at 200 k packets/s, and hands them over at most READ_TIMEOUT_MS late. In
+            // immediate mode every packet takes a slot of the interface's largest packet
+            // (64 KiB on `lo`): a thousand slots, a few milliseconds of traffic. The lab's
+            // header-only capture is light and wants its packets at once.
+            .immediate_mode(mode == LiveMode::TcpEvents)
             // Headers only need far less kernel buffer than whole packets.
             .buffer_size(if headers_only { 4 } else { 64 } * 1024 * 1024)
-            .timeout(200)
+            .timeout(READ_TIMEOUT_MS)
             .open()
             .map_err(open_error)?;
         if !options.filter.trim().is_empty() {
