@@ -120,6 +120,34 @@ fn websocket_fixture_lists_its_connection_and_shows_the_upgrade() {
 }
 
 #[test]
+fn a_compressed_message_shows_its_wire_bytes_beside_what_they_inflate_to() {
+    let mut h = harness();
+    open(&mut h, &fixture("ws_python_deflate.pcap"));
+    // The client's first quote: 104 bytes of JSON, compressed to 93 (the first message has
+    // no earlier window to refer to).
+    let arrow = h
+        .query_all_by(|n| {
+            n.role() == Role::Button && n.label().is_some_and(|l| l.contains("(104 B)"))
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no 104-byte message in {:?}", labels(&h)));
+    arrow.click();
+    h.run();
+    for expected in [
+        "on the wire (93 bytes, unmasked)",
+        "inflated (104 bytes)",
+        "{\"type\":\"quote\",\"symbol\":\"ACME\"",
+        "compressed and inflated",
+    ] {
+        assert!(
+            h.query_all_by_label_contains(expected).next().is_some(),
+            "{expected:?} not in {:?}",
+            labels(&h)
+        );
+    }
+}
+
+#[test]
 fn http_fixture_is_filtered_by_text_and_port() {
     let mut h = harness();
     open(&mut h, &fixture("http_short_poll.pcap"));

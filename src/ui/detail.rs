@@ -215,7 +215,6 @@ impl DetailView {
                 self.frame_ui(ui, trace, event);
             }
             EventKind::WsMessage { .. } => {
-                message_ui(ui, &event.kind);
                 let frames: Vec<usize> = rows
                     .row_of_event
                     .get(&index)
@@ -223,6 +222,7 @@ impl DetailView {
                     .filter(|r| r.event == index)
                     .map(|r| r.frames.to_vec())
                     .unwrap_or_default();
+                message_ui(ui, trace, &event.kind, &frames);
                 if !frames.is_empty() {
                     ui.separator();
                     ui.horizontal_wrapped(|ui| {
@@ -471,7 +471,7 @@ impl DetailView {
                 && !text.is_empty()
             {
                 ui.label("as text:");
-                ui.monospace(format!("{text:?}"));
+                text_preview_ui(ui, text);
             }
             if payload.len() > PAYLOAD_LIMIT {
                 ui.weak(format!("… {} more bytes", payload.len() - PAYLOAD_LIMIT));
@@ -774,12 +774,13 @@ fn close_code_ui(ui: &mut Ui, code: u16, reason: &str) {
     ui.label(format!("Reason: {reason:?}"));
 }
 
-fn message_ui(ui: &mut Ui, kind: &EventKind) {
+fn message_ui(ui: &mut Ui, trace: &Trace, kind: &EventKind, frames: &[usize]) {
     let EventKind::WsMessage {
         opcode,
         fragments,
         compressed,
         payload_len,
+        wire_payload_len,
         text,
         data_b64,
         close_code,
@@ -805,7 +806,16 @@ fn message_ui(ui: &mut Ui, kind: &EventKind) {
             ui.label("payload length");
             ui.monospace(format!("{payload_len} bytes"));
             ui.end_row();
+            if let Some(wire) = wire_payload_len {
+                ui.label("on the wire");
+                ui.monospace(format!("{wire} bytes, compressed"));
+                ui.end_row();
+            }
         });
+    if *compressed {
+        compressed_ui(ui, trace, frames, text.as_deref(), data_b64.as_deref());
+        return;
+    }
     if let Some(code) = close_code {
         close_code_ui(ui, *code, close_reason.as_deref().unwrap_or(""));
     } else if *opcode == 0x8 {
@@ -813,12 +823,7 @@ fn message_ui(ui: &mut Ui, kind: &EventKind) {
     }
     if let Some(t) = text {
         ui.label("text:");
-        let shown: String = t.chars().take(PAYLOAD_LIMIT).collect();
-        ui.monospace(format!("{shown:?}"));
-        let more = t.chars().count().saturating_sub(PAYLOAD_LIMIT);
-        if more > 0 {
-            ui.weak(format!("… {more} more characters"));
-        }
+        text_preview_ui(ui, t);
     }
     if let Some(b64) = data_b64 {
         match base64::engine::general_purpose::STANDARD.decode(b64) {
@@ -835,6 +840,94 @@ fn message_ui(ui: &mut Ui, kind: &EventKind) {
             }
         }
     }
+}
+
+/// Text as it is (quotes are not escaped: they are part of the payload), in a monospace block;
+/// control characters other than newlines and tabs are shown as escapes, and long texts cut.
+fn text_preview_ui(ui: &mut Ui, text: &str) {
+    let mut shown = String::new();
+    for c in text.chars().take(PAYLOAD_LIMIT) {
+        match c {
+            '\n' | '\t' => shown.push(c),
+            c if c.is_control() => shown.push_str(&c.escape_unicode().to_string()),
+            c => shown.push(c),
+        }
+    }
+    ui.add(egui::Label::new(RichText::new(shown).monospace()).wrap());
+    let more = text.chars().count().saturating_sub(PAYLOAD_LIMIT);
+    if more > 0 {
+        ui.weak(format!("… {more} more characters"));
+    }
+}
+
+/// A compressed message (RFC 7692): what its frames carried, unmasked, beside what it
+/// inflated to.
+fn compressed_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    frames: &[usize],
+    text: Option<&str>,
+    data_b64: Option<&str>,
+) {
+    // The frames' payloads, unmasked and joined: the compressed message as the sender wrote it.
+    let mut wire = Vec::new();
+    let mut recorded = !frames.is_empty();
+    for f in frames {
+        let bytes = trace.events.get(*f).and_then(|e| trace.event_bytes(e));
+        match bytes.and_then(|b| Some((b, explain::frame_layout(b)?))) {
+            Some((b, layout)) => {
+                let payload = b.get(layout.header_len.min(b.len())..).unwrap_or_default();
+                match layout.mask {
+                    Some(key) => wire.extend(explain::unmask(payload, key)),
+                    None => wire.extend_from_slice(payload),
+                }
+            }
+            None => recorded = false,
+        }
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("permessage-deflate (RFC 7692): compressed and inflated").strong());
+    ui.label(
+        "The sender compressed the message with DEFLATE and removed the final 00 00 ff ff; the \
+         receiver appends it and inflates, keeping its window from earlier messages unless \
+         no_context_takeover was negotiated.",
+    );
+    let inflated: Vec<u8> = match (text, data_b64) {
+        (Some(t), _) => t.as_bytes().to_vec(),
+        (None, Some(b)) => base64::engine::general_purpose::STANDARD
+            .decode(b)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    // Columns justify their text; hex and payloads read better left-aligned.
+    let plain = egui::Layout::top_down(egui::Align::Min);
+    ui.columns(2, |cols| {
+        if let [left, right] = cols {
+            left.with_layout(plain, |ui| {
+                ui.strong(format!("on the wire ({} bytes, unmasked)", wire.len()));
+                if recorded {
+                    ui.monospace(hex_preview(&wire, PAYLOAD_LIMIT));
+                    if wire.len() > PAYLOAD_LIMIT {
+                        ui.weak(format!("… {} more bytes", wire.len() - PAYLOAD_LIMIT));
+                    }
+                } else {
+                    ui.weak("Raw bytes were not recorded (a large file is opened without them).");
+                }
+            });
+            right.with_layout(plain, |ui| {
+                ui.strong(format!("inflated ({} bytes)", inflated.len()));
+                match text {
+                    Some(t) => text_preview_ui(ui, t),
+                    None => {
+                        ui.monospace(hex_preview(&inflated, PAYLOAD_LIMIT));
+                        if inflated.len() > PAYLOAD_LIMIT {
+                            ui.weak(format!("… {} more bytes", inflated.len() - PAYLOAD_LIMIT));
+                        }
+                    }
+                }
+            });
+        }
+    });
 }
 
 fn list_or_none(items: &[String]) -> String {
