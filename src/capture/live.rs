@@ -136,6 +136,35 @@ pub fn permission_help() -> String {
     }
 }
 
+/// Whether this process may capture on `device`: opens it the way a capture does and closes
+/// it again, without reading a packet. `Err` says why not ([`LiveError::Permission`] with how
+/// to grant it, or what is wrong with the device).
+pub fn probe(device: &str) -> Result<(), LiveError> {
+    pcap::Capture::from_device(device)
+        .and_then(|c| c.open())
+        .map(drop)
+        .map_err(|e| open_error(device, e))
+}
+
+/// Sorts libpcap's refusal to open `device` into a permission problem or another one.
+fn open_error(device: &str, e: pcap::Error) -> LiveError {
+    let detail = e.to_string();
+    if detail.contains("Operation not permitted")
+        || detail.contains("Permission denied")
+        || detail.contains("You don't have permission")
+    {
+        LiveError::Permission {
+            device: device.to_string(),
+            detail,
+        }
+    } else {
+        LiveError::Device {
+            device: device.to_string(),
+            detail,
+        }
+    }
+}
+
 /// The interfaces libpcap can capture on: `(name, description)`.
 pub fn devices() -> Result<Vec<(String, String)>, String> {
     pcap::Device::list()
@@ -212,23 +241,7 @@ impl LiveCapture {
     ) -> Result<LiveCapture, LiveError> {
         let headers_only = mode == LiveMode::TcpEvents && options.write.is_none();
         let device = options.device.clone();
-        let open_error = |e: pcap::Error| {
-            let detail = e.to_string();
-            if detail.contains("Operation not permitted")
-                || detail.contains("Permission denied")
-                || detail.contains("You don't have permission")
-            {
-                LiveError::Permission {
-                    device: device.clone(),
-                    detail,
-                }
-            } else {
-                LiveError::Device {
-                    device: device.clone(),
-                    detail,
-                }
-            }
-        };
+        let open_error = |e: pcap::Error| open_error(&device, e);
         let mut cap = pcap::Capture::from_device(options.device.as_str())
             .map_err(open_error)?
             .promisc(false)

@@ -36,6 +36,8 @@ pub struct CaptureView {
     stats: LiveStats,
     status: Option<(String, bool)>,
     permission: Option<String>,
+    /// Whether capture permission was checked (once, when the view is first shown).
+    probed: bool,
     /// The pcapng file of the current or last capture.
     captured: Option<PathBuf>,
     /// The trace, list, diagram and detail.
@@ -59,6 +61,7 @@ impl Default for CaptureView {
             stats: LiveStats::default(),
             status: None,
             permission: None,
+            probed: false,
             captured: None,
             pane: TracePane::new(
                 "capture",
@@ -156,16 +159,19 @@ impl CaptureView {
                 self.captured = Some(output.clone());
                 self.status = Some((format!("capturing to {}", output.display()), false));
             }
-            Err(LiveError::Permission { device, detail }) => {
-                self.permission = Some(format!(
-                    "No permission to capture on {device} ({}).\n{}",
-                    one_line(&detail),
-                    live::permission_help()
-                ));
-                self.status = None;
-            }
+            Err(LiveError::Permission { device, detail }) => self.refused(&device, &detail),
             Err(e) => self.status = Some((one_line(&e.to_string()), true)),
         }
+    }
+
+    /// Shows the permission banner: capture on `device` was refused.
+    fn refused(&mut self, device: &str, detail: &str) {
+        self.permission = Some(format!(
+            "No permission to capture on {device} ({}).\n{}",
+            one_line(detail),
+            live::permission_help()
+        ));
+        self.status = None;
     }
 
     /// Asks the capture to stop (what the Stop button does); `Stopped` follows promptly.
@@ -261,6 +267,13 @@ impl CaptureView {
 
     /// The controls: interface, filter, output file, Start/Stop, counters.
     pub fn controls_ui(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
+        if !self.probed {
+            // Say so at once, not only when Start fails: the banner tells how to grant it.
+            self.probed = true;
+            if let Err(LiveError::Permission { device, detail }) = live::probe(&self.device) {
+                self.refused(&device, &detail);
+            }
+        }
         if self.devices.is_none() {
             let list = live::devices().map_err(|e| one_line(&e));
             if let Ok(list) = &list
