@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use wirelab::ui::loader::LoadEvent;
 use wirelab::ui::rows::Rows;
 use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout_into};
 
@@ -40,14 +41,24 @@ fn main() {
         return;
     }
     let started = Instant::now();
-    let loader = wirelab::ui::loader::Loader::start(file.clone(), Arc::new(|| {}));
+    let mut loader = wirelab::ui::loader::Loader::start(file.clone(), Arc::new(|| {}));
+    let mut preview = None;
     let loaded = loop {
-        if let Some(result) = loader.poll() {
-            break result.expect("the file opens");
+        match loader.poll() {
+            Some(LoadEvent::Preview(p)) => {
+                preview = Some((started.elapsed(), p.trace.events.len()));
+            }
+            Some(LoadEvent::Done(result)) => break result.expect("the file opens"),
+            None => std::thread::sleep(Duration::from_millis(2)),
         }
-        std::thread::sleep(Duration::from_millis(2));
     };
     let total = started.elapsed();
+    if let Some((at, events)) = preview {
+        println!(
+            "  a preview ({events} events, the diagram usable) after {:.2} s",
+            at.as_secs_f64()
+        );
+    }
     let (read, prepare) = loaded.timings;
     let rows = loaded
         .prepared
@@ -60,7 +71,7 @@ fn main() {
         loaded.trace.events.len()
     );
     println!(
-        "  usable after {:.2} s (read {:.2} s, prepare diagram {:.2} s), peak RSS {} MiB",
+        "  the whole file after {:.2} s (read {:.2} s, prepare diagram {:.2} s), peak RSS {} MiB",
         total.as_secs_f64(),
         read.as_secs_f64(),
         prepare.as_secs_f64(),

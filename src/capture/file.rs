@@ -91,22 +91,26 @@ pub fn read_file(path: &Path, keep_streams: bool) -> Result<(Trace, FileStats), 
     Ok((b.builder.into_trace(), b.stats))
 }
 
-/// [`read_file`], calling `progress(bytes_done, bytes_total)` every few thousand packets (for
-/// a progress bar). `bytes_done` is estimated from the packets read (captured bytes plus a
-/// record header each), capped at the file's size, and equals it at the end.
+/// [`read_file`], calling `progress(bytes_done, bytes_total, trace_so_far)` every few
+/// thousand packets (for a progress bar, and a view of what was read so far). `bytes_done` is
+/// estimated from the packets read (captured bytes plus a record header each), capped at the
+/// file's size, and equals it at the end. Events are only ever appended, so the events of
+/// `trace_so_far` (`None` before the first packet) begin the final trace's, at the same
+/// indices; its connections too.
 pub fn read_file_with_progress(
     path: &Path,
     keep_streams: bool,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64, Option<&Trace>),
 ) -> Result<(Trace, FileStats), FileError> {
     let total = std::fs::metadata(path).map_or(0, |m| m.len());
     let mut packets = Packets::open(path)?;
     let mut work = Work::new(source(path), Mode::Trace { keep_streams });
-    let mut report = |done: u64| progress(done.min(total), total);
+    let mut report = |done: u64, trace: Option<&Trace>| progress(done.min(total), total, trace);
     let read_error = work.run(&mut packets, Some(&mut report));
     let b = work.finish(read_error);
-    progress(total, total);
-    Ok((b.builder.into_trace(), b.stats))
+    let trace = b.builder.into_trace();
+    progress(total, total, Some(&trace));
+    Ok((trace, b.stats))
 }
 
 /// Does all the work of [`read_file`] (every packet decoded, every connection reassembled,
@@ -495,6 +499,9 @@ fn source(path: &Path) -> Source {
     }
 }
 
+/// Told the bytes read so far (an estimate) and the trace so far, now and then.
+type ReadProgress<'a> = dyn FnMut(u64, Option<&Trace>) + 'a;
+
 /// What a [`Work`] keeps.
 #[derive(Clone, Copy)]
 enum Mode {
@@ -537,11 +544,11 @@ impl Work {
     }
 
     /// Processes every packet; returns why reading stopped early, if it did. `progress`
-    /// gets an estimate of the bytes read so far, every 4096 packets.
+    /// gets an estimate of the bytes read so far and the trace so far, every 4096 packets.
     fn run(
         &mut self,
         packets: &mut Packets,
-        mut progress: Option<&mut dyn FnMut(u64)>,
+        mut progress: Option<&mut ReadProgress<'_>>,
     ) -> Option<String> {
         let link = packets.link;
         // File header, then per packet its captured bytes and a record header (16 bytes in
@@ -553,7 +560,7 @@ impl Work {
                     if let Some(report) = progress.as_mut() {
                         bytes = bytes.saturating_add(data.len() as u64 + 24);
                         if self.stats.packets.is_multiple_of(4096) {
-                            report(bytes);
+                            report(bytes, self.builder.as_ref().map(TraceBuilder::trace));
                         }
                     }
                     self.packet(ts_us, data, link)

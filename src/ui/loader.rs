@@ -120,8 +120,12 @@ impl Loaded {
     }
 }
 
-/// Reads `path` (any kind), calling `progress(done, total)` in bytes now and then.
-pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, String> {
+/// Reads `path` (any kind), calling `progress(done, total, trace_so_far)` in bytes now and
+/// then (the trace so far: capture files only, see [`read_file_with_progress`]).
+pub fn load(
+    path: &Path,
+    progress: &mut dyn FnMut(u64, u64, Option<&Trace>),
+) -> Result<Loaded, String> {
     let kind = detect(path)?;
     match kind {
         FileKind::Pcap | FileKind::PcapNg => {
@@ -143,13 +147,13 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let total = text.len() as u64;
-            progress(total / 2, total);
+            progress(total / 2, total, None);
             let mut trace = Trace::from_json(&text)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             if trace.source.file.is_none() {
                 trace.source.file = Some(path.display().to_string());
             }
-            progress(total, total);
+            progress(total, total, None);
             let streams_kept = !trace.streams.is_empty();
             Ok(Loaded {
                 path: path.to_path_buf(),
@@ -167,6 +171,20 @@ pub fn load(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Loaded, S
 /// What unwinds the reader thread when the user cancels (see [`Loader::cancel`]).
 struct Cancelled;
 
+/// A file still being read after this long is shown as far as it was read (a preview), so the
+/// diagram is usable while the rest loads.
+pub const PREVIEW_AFTER: Duration = Duration::from_millis(300);
+
+/// What the reader thread reports.
+#[derive(Debug)]
+pub enum LoadEvent {
+    /// The file as far as it was read (capture files that take a while only): its events
+    /// begin the finished trace's, at the same indices. More follows.
+    Preview(Loaded),
+    /// The whole file, or why it could not be read.
+    Done(Result<Loaded, String>),
+}
+
 /// A file being read on its own thread.
 pub struct Loader {
     /// The file.
@@ -175,24 +193,39 @@ pub struct Loader {
     preparing: Arc<AtomicBool>,
     done: Arc<AtomicU64>,
     total: Arc<AtomicU64>,
-    result: Receiver<Result<Loaded, String>>,
+    events: Receiver<LoadEvent>,
+    finished: bool,
 }
 
 impl Loader {
-    /// Starts reading `path`; `notify` is called on progress and when the result is ready.
+    /// Starts reading `path`; `notify` is called on progress and when something is ready. A
+    /// capture file still being read after [`PREVIEW_AFTER`] is previewed.
     pub fn start(path: PathBuf, notify: Arc<dyn Fn() + Send + Sync>) -> Loader {
+        Self::start_with_preview(path, notify, PREVIEW_AFTER)
+    }
+
+    /// [`Loader::start`], previewing a capture file still being read after `preview_after`
+    /// (and less than half read).
+    pub fn start_with_preview(
+        path: PathBuf,
+        notify: Arc<dyn Fn() + Send + Sync>,
+        preview_after: Duration,
+    ) -> Loader {
         let done = Arc::new(AtomicU64::new(0));
         let total = Arc::new(AtomicU64::new(0));
-        let (tx, result) = mpsc::channel();
+        let (tx, events) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let preparing = Arc::new(AtomicBool::new(false));
         let (d, t, p, c) = (done.clone(), total.clone(), path.clone(), cancel.clone());
         let ph = preparing.clone();
+        let preview_tx = tx.clone();
         let spawned = std::thread::Builder::new()
             .name("wirelab-open".into())
             .spawn(move || {
+                let started = Instant::now();
                 let mut last_percent = u64::MAX;
-                let mut progress = |done: u64, total: u64| {
+                let mut previewed = false;
+                let mut progress = |done: u64, total: u64, so_far: Option<&Trace>| {
                     if c.load(Ordering::Relaxed) {
                         // The readers have no way to stop early; unwinding out of their
                         // progress callback ends the work at once, dropping all it built.
@@ -201,6 +234,26 @@ impl Loader {
                     }
                     d.store(done, Ordering::Relaxed);
                     t.store(total, Ordering::Relaxed);
+                    // A preview costs a copy of what was read: worth it early in a long read.
+                    if let Some(trace) = so_far
+                        && !previewed
+                        && started.elapsed() >= preview_after
+                        && done.saturating_mul(2) < total
+                    {
+                        previewed = true;
+                        let preview = Loaded {
+                            path: p.clone(),
+                            kind: detect(&p).unwrap_or(FileKind::Pcap),
+                            trace: trace.clone(),
+                            stats: None,
+                            streams_kept: !trace.streams.is_empty(),
+                            prepared: None,
+                            timings: (started.elapsed(), Duration::ZERO),
+                        }
+                        .prepare();
+                        let _ = preview_tx.send(LoadEvent::Preview(preview));
+                        notify();
+                    }
                     let percent = done.saturating_mul(100).checked_div(total).unwrap_or(0);
                     if percent != last_percent {
                         last_percent = percent;
@@ -209,7 +262,6 @@ impl Loader {
                 };
                 // A bug in a reader must end in a message, not in a dead window.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let started = Instant::now();
                     let loaded = load(&p, &mut progress)?;
                     let read = started.elapsed();
                     ph.store(true, Ordering::Relaxed);
@@ -228,14 +280,14 @@ impl Loader {
                         )
                     })
                 });
-                let _ = tx.send(outcome);
+                let _ = tx.send(LoadEvent::Done(outcome));
                 notify();
             });
-        let (tx_err, rx_err) = mpsc::channel();
-        let result = match spawned {
-            Ok(_) => result,
+        let events = match spawned {
+            Ok(_) => events,
             Err(e) => {
-                let _ = tx_err.send(Err(format!("cannot start reading: {e}")));
+                let (tx_err, rx_err) = mpsc::channel();
+                let _ = tx_err.send(LoadEvent::Done(Err(format!("cannot start reading: {e}"))));
                 rx_err
             }
         };
@@ -245,7 +297,8 @@ impl Loader {
             preparing,
             done,
             total,
-            result,
+            events,
+            finished: false,
         }
     }
 
@@ -274,15 +327,25 @@ impl Loader {
         )
     }
 
-    /// The result, once the thread has finished; never blocks.
-    pub fn poll(&self) -> Option<Result<Loaded, String>> {
-        match self.result.try_recv() {
-            Ok(r) => Some(r),
+    /// What the reader thread reported since the last call (a preview, then the result);
+    /// never blocks.
+    pub fn poll(&mut self) -> Option<LoadEvent> {
+        if self.finished {
+            return None;
+        }
+        match self.events.try_recv() {
+            Ok(event) => {
+                self.finished = matches!(event, LoadEvent::Done(_));
+                Some(event)
+            }
             Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => Some(Err(format!(
-                "cannot read {}: the reader stopped unexpectedly",
-                self.path.display()
-            ))),
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.finished = true;
+                Some(LoadEvent::Done(Err(format!(
+                    "cannot read {}: the reader stopped unexpectedly",
+                    self.path.display()
+                ))))
+            }
         }
     }
 }
@@ -319,13 +382,88 @@ mod tests {
         assert!(detect(Path::new("/nonexistent/wirelab")).is_err());
     }
 
+    /// `copies` copies of a real capture, each its own connection (the client port moved,
+    /// one second later than the one before).
+    fn repeated_capture(copies: u16) -> PathBuf {
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap");
+        let bytes = std::fs::read(fixture).unwrap();
+        let le32 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+        let mut out = bytes[..24].to_vec();
+        for copy in 0..copies {
+            let mut at = 24;
+            while at + 16 <= bytes.len() {
+                let caplen = le32(&bytes, at + 8) as usize;
+                let mut record = bytes[at..at + 16 + caplen].to_vec();
+                let secs = le32(&record, 0) + u32::from(copy);
+                record[0..4].copy_from_slice(&secs.to_le_bytes());
+                // Ethernet + a 20-byte IPv4 header, then the TCP ports; 8088 is the server.
+                for port_at in [16 + 34, 16 + 36] {
+                    let port = u16::from_be_bytes([record[port_at], record[port_at + 1]]);
+                    if port != 8088 {
+                        let moved = 20_000 + copy;
+                        record[port_at..port_at + 2].copy_from_slice(&moved.to_be_bytes());
+                    }
+                }
+                out.extend_from_slice(&record);
+                at += 16 + caplen;
+            }
+        }
+        temp(&format!("repeated-{copies}.pcap"), &out)
+    }
+
+    fn wait(loader: &mut Loader) -> Vec<LoadEvent> {
+        let mut events = Vec::new();
+        for _ in 0..20_000 {
+            match loader.poll() {
+                Some(e) => {
+                    let done = matches!(e, LoadEvent::Done(_));
+                    events.push(e);
+                    if done {
+                        return events;
+                    }
+                }
+                None => std::thread::sleep(Duration::from_millis(1)),
+            }
+        }
+        panic!("the loader never finished");
+    }
+
+    #[test]
+    fn a_long_read_is_previewed_and_the_result_continues_the_preview() {
+        let path = repeated_capture(300); // 12 300 packets, 300 connections
+        let mut loader = Loader::start_with_preview(path, Arc::new(|| {}), Duration::ZERO);
+        let events = wait(&mut loader);
+        let [LoadEvent::Preview(preview), LoadEvent::Done(Ok(done))] = events.as_slice() else {
+            panic!("a preview, then the result: {events:?}");
+        };
+        let (p, d) = (&preview.trace, &done.trace);
+        assert!(!p.events.is_empty() && p.events.len() < d.events.len() / 2);
+        assert_eq!(p.events[..], d.events[..p.events.len()]);
+        assert_eq!(p.connections[..], d.connections[..p.connections.len()]);
+        assert_eq!(d.connections.len(), 300);
+        assert!(preview.prepared.is_some() && done.prepared.is_some());
+        assert!(loader.poll().is_none());
+    }
+
+    #[test]
+    fn a_quick_read_has_no_preview() {
+        let path = repeated_capture(1);
+        let mut loader = Loader::start(path, Arc::new(|| {}));
+        let events = wait(&mut loader);
+        assert!(
+            matches!(events.as_slice(), [LoadEvent::Done(Ok(_))]),
+            "{events:?}"
+        );
+    }
+
     #[test]
     fn errors_are_one_line() {
         let garbage = temp("g.pcap", b"this is not a capture file at all");
-        let err = load(&garbage, &mut |_, _| {}).unwrap_err();
+        let err = load(&garbage, &mut |_, _, _| {}).unwrap_err();
         assert!(!err.contains('\n'), "{err}");
         let json = temp("h.json", b"{ not json");
-        let err = load(&json, &mut |_, _| {}).unwrap_err();
+        let err = load(&json, &mut |_, _, _| {}).unwrap_err();
         assert!(err.contains("h.json"), "{err}");
     }
 }

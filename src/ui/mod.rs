@@ -31,7 +31,7 @@ use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, s
 use crate::trace::{Source, Trace};
 use capture_view::{CaptureView, SaveRequest, one_line, repaint_notifier, save_json};
 use file_dialog::{DialogMode, FileDialog};
-use loader::{FileKind, Loader};
+use loader::{FileKind, LoadEvent, Loader};
 use trace_pane::TracePane;
 
 /// What the empty File view says.
@@ -103,6 +103,8 @@ struct FileView {
     /// Why the last file could not be opened, in one line.
     error: Option<String>,
     status: Option<(String, bool)>,
+    /// The pane shows a preview of the file being read (the rest is coming).
+    previewing: bool,
 }
 
 /// The state of the current lab run, as reported by the lab.
@@ -186,6 +188,7 @@ impl WirelabApp {
                 timings: None,
                 error: None,
                 status: None,
+                previewing: false,
             },
             capture: CaptureView::default(),
             dialog: None,
@@ -224,6 +227,7 @@ impl WirelabApp {
         self.view = View::File;
         self.file.error = None;
         self.file.status = None;
+        self.file.previewing = false;
         if let Some(dir) = path.parent() {
             self.last_dir = Some(dir.to_path_buf());
         }
@@ -267,25 +271,34 @@ impl WirelabApp {
             .map(|(p, why)| (*p, why.as_deref()))
     }
 
-    /// Takes the result of the file being read, if it is ready.
+    /// Takes what the file's reader reported: a preview of a long read, then the result.
     fn poll_loader(&mut self) {
-        let Some(result) = self.file.loader.as_ref().and_then(Loader::poll) else {
+        let Some(event) = self.file.loader.as_mut().and_then(Loader::poll) else {
             return;
         };
-        self.file.loader = None;
-        match result {
-            Ok(loaded) => {
-                self.file.timings = Some(loaded.timings);
-                match loaded.prepared {
-                    Some((rows, index)) => self.file.pane.set_prepared(loaded.trace, rows, index),
-                    None => self.file.pane.set_trace(loaded.trace),
-                }
-                self.file.loaded =
-                    Some((loaded.path, loaded.kind, loaded.stats, loaded.streams_kept));
-                self.file.error = None;
+        let (loaded, finished) = match event {
+            LoadEvent::Preview(loaded) => (loaded, false),
+            LoadEvent::Done(Ok(loaded)) => (loaded, true),
+            LoadEvent::Done(Err(e)) => {
+                self.file.loader = None;
+                self.file.previewing = false;
+                self.file.error = Some(one_line(&e));
+                return;
             }
-            Err(e) => self.file.error = Some(one_line(&e)),
+        };
+        if finished {
+            self.file.loader = None;
+            self.file.timings = Some(loaded.timings);
         }
+        // The finished trace continues the preview's: keep the reader's place in it.
+        let grows = std::mem::replace(&mut self.file.previewing, !finished);
+        match loaded.prepared {
+            Some((rows, index)) if grows => self.file.pane.grow_prepared(loaded.trace, rows, index),
+            Some((rows, index)) => self.file.pane.set_prepared(loaded.trace, rows, index),
+            None => self.file.pane.set_trace(loaded.trace),
+        }
+        self.file.loaded = Some((loaded.path, loaded.kind, loaded.stats, loaded.streams_kept));
+        self.file.error = None;
     }
 
     fn open_dialog(&mut self, purpose: Purpose) {
@@ -777,6 +790,11 @@ impl WirelabApp {
                 ui.add(bar);
                 if loader.preparing() {
                     ui.weak("read; preparing the diagram…");
+                } else if self.file.previewing {
+                    ui.weak(format!(
+                        "showing the first {} events while the rest is read",
+                        connections::format_count(self.file.pane.trace().events.len() as u64)
+                    ));
                 }
                 if ui.button("Cancel").clicked() {
                     loader.cancel();

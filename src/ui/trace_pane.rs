@@ -101,6 +101,26 @@ impl TracePane {
         self.timeline.preset_rows(rows, &self.trace);
     }
 
+    /// Replaces a preview with the trace it began (the same events first, at the same
+    /// indices): the selected connection, the selected event and the scroll position stay.
+    pub fn grow_prepared(&mut self, trace: Trace, rows: Rows, index: ConnIndex) {
+        let conn = self.selected_conn;
+        let selected = match &self.sub {
+            Some(s) => self.timeline.selected.and_then(|e| s.to_full(e)),
+            None => self.timeline.selected,
+        };
+        let scroll = self.timeline.scroll_y;
+        self.set_prepared(trace, rows, index);
+        if conn.is_some() {
+            self.select_conn(conn);
+        }
+        self.timeline.selected = match &self.sub {
+            Some(s) => selected.and_then(|e| s.from_full(e)),
+            None => selected,
+        };
+        self.timeline.scroll_y = scroll;
+    }
+
     /// Applies a live update.
     pub fn apply(&mut self, update: TraceUpdate) {
         let next = self.trace.events.len();
