@@ -25,10 +25,10 @@ test: deps-test
 build:
 	$(CARGO) build --locked
 
-# Criterion benchmarks (dissector, reassembly, timeline layout), then `inspect --summary` on
-# the big capture next to tshark when it exists (see README "Performance").
+# Criterion benchmarks (dissector, reassembly, timeline layout), the File view opening the big
+# capture, then `inspect --summary` on it next to tshark, when it exists (README "Performance").
 bench:
-	$(CARGO) bench --locked --bench dissect --bench reassembly --bench timeline
+	$(CARGO) bench --locked --bench dissect --bench reassembly --bench timeline --bench open_file
 	@f=$${XDG_CACHE_HOME:-$$HOME/.cache}/wirelab-bench/big.pcap; \
 	if [ -f "$$f" ]; then scripts/bench-inspect.sh "$$f"; \
 	else echo "no big capture at $$f (make it with ../shared/bench/make_big.sh) - skipping inspect"; fi
