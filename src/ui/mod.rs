@@ -228,6 +228,7 @@ impl WirelabApp {
         self.file.error = None;
         self.file.status = None;
         self.file.previewing = false;
+        self.file.timings = None;
         if let Some(dir) = path.parent() {
             self.last_dir = Some(dir.to_path_buf());
         }
