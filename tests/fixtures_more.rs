@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use pcap_file::pcap::PcapReader;
+use pcap_file::pcapng::{Block, PcapNgReader};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wirelab::capture::file::read_file;
@@ -299,40 +301,25 @@ fn ws_chromium() {
 // Made by `tests/data/pcap/gen_linktypes.py` (real captures) and `derive.py` (the link types
 // Linux cannot capture, by replacing only the link header of a real capture).
 
-/// The file format and LINKTYPE_ of a capture, read from its header (classic pcap in either
-/// byte order, or the first interface description block of a pcapng file).
+/// The file format and LINKTYPE_ of a capture, read with the pcap-file crate (classic pcap in
+/// either byte order, or the first interface description block of a pcapng file).
 fn format_and_link_type(file: &str) -> (&'static str, u32) {
-    let data = std::fs::read(data_dir().join(file)).unwrap();
-    let u32_at = |at: usize, le: bool| {
-        let b: [u8; 4] = data[at..at + 4].try_into().unwrap();
-        if le {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        }
-    };
-    match data[..4] {
-        [0xd4, 0xc3, 0xb2, 0xa1] => ("pcap-le", u32_at(20, true)),
-        [0xa1, 0xb2, 0xc3, 0xd4] => ("pcap-be", u32_at(20, false)),
-        [0x0a, 0x0d, 0x0d, 0x0a] => {
-            let le = data[8..12] == [0x4d, 0x3c, 0x2b, 0x1a];
-            let mut at = 0;
-            loop {
-                let (kind, len) = (u32_at(at, le), u32_at(at + 4, le) as usize);
-                if kind == 1 {
-                    let b = [data[at + 8], data[at + 9]];
-                    let link = if le {
-                        u16::from_le_bytes(b)
-                    } else {
-                        u16::from_be_bytes(b)
-                    };
-                    return ("pcapng", u32::from(link));
-                }
-                at += len;
+    let bytes = std::fs::read(data_dir().join(file)).unwrap();
+    if bytes.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
+        let mut reader = PcapNgReader::new(bytes.as_slice()).unwrap();
+        while let Some(block) = reader.next_block() {
+            if let Block::InterfaceDescription(idb) = block.unwrap() {
+                return ("pcapng", u32::from(idb.linktype));
             }
         }
-        _ => panic!("{file}: not a capture file"),
+        panic!("{file}: no interface");
     }
+    let header = PcapReader::new(bytes.as_slice()).unwrap().header();
+    let format = match header.endianness {
+        pcap_file::Endianness::Little => "pcap-le",
+        pcap_file::Endianness::Big => "pcap-be",
+    };
+    (format, u32::from(header.datalink))
 }
 
 /// Checks a capture of `gen_linktypes.py` or `derive.py`: its format, link type and packet

@@ -33,6 +33,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use pcap_file::pcap::PcapReader;
+use pcap_file::pcapng::{Block, PcapNgReader};
 use wirelab::capture::file::read_file;
 use wirelab::capture::packet::{Decoded, LinkType, decode};
 use wirelab::trace::{Dir, EventKind, Trace};
@@ -243,62 +245,38 @@ fn ours(trace: &Trace) -> BTreeMap<u64, Stream> {
     streams
 }
 
-/// The frames of a capture file and its link type: classic pcap (either byte order,
-/// microsecond or nanosecond magic) or pcapng (enhanced and simple packet blocks, one
-/// interface). Only what these fixtures need.
+/// The frames of a capture file and its link type.
 fn frames_of(path: &Path) -> (LinkType, Vec<Vec<u8>>) {
-    let data = std::fs::read(path).unwrap();
-    let u32_at = |at: usize, le: bool| {
-        let b: [u8; 4] = data[at..at + 4].try_into().unwrap();
-        if le {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        }
-    };
-    let magic = u32::from_le_bytes(data[..4].try_into().unwrap());
+    let (link, frames) = read_with_pcap_file(path);
+    (LinkType::from_linktype(link as i32).unwrap(), frames)
+}
+
+/// The frames of a capture file and its LINKTYPE_, read with the pcap-file crate: a reader
+/// independent of ours (classic pcap in any byte order and resolution, or pcapng with one
+/// interface).
+fn read_with_pcap_file(path: &Path) -> (u32, Vec<Vec<u8>>) {
+    let bytes = std::fs::read(path).unwrap();
     let mut frames = Vec::new();
-    if magic == 0x0a0d_0d0a {
-        let le = data[8..12] == [0x4d, 0x3c, 0x2b, 0x1a];
-        let (mut at, mut link) = (0, None);
-        while at < data.len() {
-            let (kind, len) = (u32_at(at, le), u32_at(at + 4, le) as usize);
-            match kind {
-                1 => {
-                    let b = [data[at + 8], data[at + 9]];
-                    let l = if le {
-                        u16::from_le_bytes(b)
-                    } else {
-                        u16::from_be_bytes(b)
-                    };
-                    assert!(link.is_none(), "one interface");
-                    link = LinkType::from_linktype(i32::from(l));
+    if bytes.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
+        let mut reader = PcapNgReader::new(bytes.as_slice()).unwrap();
+        let mut link = None;
+        while let Some(block) = reader.next_block() {
+            match block.unwrap() {
+                Block::InterfaceDescription(idb) => {
+                    assert!(link.is_none(), "{path:?}: one interface");
+                    link = Some(u32::from(idb.linktype));
                 }
-                6 => {
-                    let caplen = u32_at(at + 20, le) as usize;
-                    frames.push(data[at + 28..at + 28 + caplen].to_vec());
-                }
-                3 => {
-                    let caplen = len - 16;
-                    frames.push(data[at + 12..at + 12 + caplen].to_vec());
-                }
+                Block::EnhancedPacket(p) => frames.push(p.data.to_vec()),
+                Block::SimplePacket(p) => frames.push(p.data.to_vec()),
                 _ => {}
             }
-            at += len;
         }
         return (link.unwrap(), frames);
     }
-    let le = match magic {
-        0xa1b2_c3d4 | 0xa1b2_3c4d => true,
-        0xd4c3_b2a1 | 0x4d3c_b2a1 => false,
-        _ => panic!("{path:?}: not a capture file"),
-    };
-    let link = LinkType::from_linktype(u32_at(20, le) as i32).unwrap();
-    let mut at = 24;
-    while at < data.len() {
-        let incl = u32_at(at + 8, le) as usize;
-        frames.push(data[at + 16..at + 16 + incl].to_vec());
-        at += 16 + incl;
+    let mut reader = PcapReader::new(bytes.as_slice()).unwrap();
+    let link = u32::from(reader.header().datalink);
+    while let Some(packet) = reader.next_packet() {
+        frames.push(packet.unwrap().data.to_vec());
     }
     (link, frames)
 }
