@@ -21,7 +21,7 @@
 //! * **Connections.** tshark's `tcp.stream` N is our connection N: both number connections by
 //!   first appearance. The test also checks that the ports agree.
 //! * **Packets.** Each frame is decoded again with `capture::packet::decode` (the decoder
-//!   `read_file` uses), the file read by a small reader here: the sender and receiver ports,
+//!   `read_file` uses), the file read with the pcap-file crate: the sender and receiver ports,
 //!   the SYN/ACK/FIN/RST flags and the payload length of every frame must be tshark's, so the
 //!   per-connection packet counts are tshark's too. Their sum is `read_file`'s TCP packet count.
 //! * **HTTP.** Every request line (`method uri version`) and every response status and
