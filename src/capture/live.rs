@@ -623,13 +623,6 @@ struct TcpFlow {
     fin_acked: [bool; 2],
 }
 
-fn side(dir: Dir) -> usize {
-    match dir {
-        Dir::C2s => 0,
-        Dir::S2c => 1,
-    }
-}
-
 /// Turns TCP headers into packet events without touching payloads ([`LiveMode::TcpEvents`]).
 /// Sequence numbers are relative to each direction's ISN, as tshark shows them (and as
 /// [`Reassembler`] numbers them); only connections whose SYN was seen are tracked.
@@ -685,7 +678,7 @@ impl TcpEventTracker {
         } else {
             Dir::S2c
         };
-        let (this, other) = (side(dir), side(dir.reverse()));
+        let (this, other) = (dir.index(), dir.reverse().index());
         if flags.syn
             && let Some(isn) = flow.isn.get_mut(this)
         {

@@ -123,13 +123,6 @@ impl Flow {
     }
 }
 
-fn index(dir: Dir) -> usize {
-    match dir {
-        Dir::C2s => 0,
-        Dir::S2c => 1,
-    }
-}
-
 /// Reassembles every TCP connection in a packet source into a [`TraceBuilder`].
 #[derive(Debug, Default)]
 pub struct Reassembler {
@@ -250,7 +243,7 @@ impl Reassembler {
         }
         for dir in [Dir::C2s, Dir::S2c] {
             let conn = flow.conn;
-            let stream = &mut flow.streams[index(dir)];
+            let stream = &mut flow.streams[dir.index()];
             while !stream.pending.is_empty() {
                 skip_gap(conn, dir, stream, t_us, out);
                 deliver_pending(conn, dir, stream, t_us, out);

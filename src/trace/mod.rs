@@ -96,6 +96,14 @@ impl Dir {
         }
     }
 
+    /// 0 for client → server, 1 for server → client: an index into per-direction arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Dir::C2s => 0,
+            Dir::S2c => 1,
+        }
+    }
+
     /// `"c2s"` or `"s2c"`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -138,9 +138,9 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
             continue;
         };
         match &e.kind {
-            EventKind::WsFrame { .. } => per_conn.get(conn).pending[dir_index(dir)].push(i),
+            EventKind::WsFrame { .. } => per_conn.get(conn).pending[dir.index()].push(i),
             EventKind::WsMessage { fragments, .. } => {
-                let list = &mut per_conn.get(conn).pending[dir_index(dir)];
+                let list = &mut per_conn.get(conn).pending[dir.index()];
                 let n = usize::try_from(*fragments)
                     .unwrap_or(usize::MAX)
                     .min(list.len());
@@ -260,13 +260,6 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
         });
     }
     out
-}
-
-fn dir_index(dir: Dir) -> usize {
-    match dir {
-        Dir::C2s => 0,
-        Dir::S2c => 1,
-    }
 }
 
 /// What [`build_rows`] tracks per connection.
