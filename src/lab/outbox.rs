@@ -42,10 +42,9 @@ impl Outbox {
 
     /// Sends one update (not a trace change: those go with [`Outbox::trace_changed`]).
     pub fn send(&self, update: LabUpdate) {
-        // The view went away: nothing to tell.
-        if self.out().send(update).is_ok()
-            && let Some(repaint) = &self.repaint
-        {
+        // Released before repainting. An error means the view went away: nothing to tell.
+        let sent = self.out().send(update).is_ok();
+        if sent && let Some(repaint) = &self.repaint {
             repaint();
         }
     }
