@@ -4,7 +4,7 @@
 //!
 //! 1. [`start`]: the collector begins the run's trace (the view gets `RunStarted`), and the
 //!    run's task starts.
-//! 2. [`run`] spawns one client per lane, then, for each stage of the scenario:
+//! 2. `run` spawns one client per lane, then, for each stage of the scenario:
 //!    - waits for its turn (one Step in step mode, the pace in run mode) and announces it;
 //!    - performs its action: a client stage sends the client its next action (a connect is
 //!      announced to the collector and gated first); a server stage releases one gate permit
