@@ -3,10 +3,10 @@
 //! action (e.g. the upgrade request) whose completion waits for a later server stage.
 //!
 //! Clients are not tapped: the server's tap records every connection once. A client only
-//! reports the moment its `connect()` returned, so the trace can show it.
+//! reports ([`ClientReport`]) the moment its `connect()` returned, so the trace can show it,
+//! and its failures; the runner passes them on.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -19,8 +19,6 @@ use tokio_tungstenite::WebSocketStream;
 use tungstenite::Message;
 use tungstenite::client::IntoClientRequest as _;
 use tungstenite::error::{Error as WsError, ProtocolError};
-
-use super::collector::Collector;
 
 /// Something a client does, in the order its stages ask.
 pub enum ClientAction {
@@ -51,6 +49,27 @@ pub enum ClientAction {
     CloseTcp,
 }
 
+/// What a client tells the runner.
+#[derive(Debug)]
+pub enum ClientReport {
+    /// The `connect()` from `local` returned at `at`.
+    Connected {
+        /// The client's address.
+        local: SocketAddr,
+        /// When it returned.
+        at: Instant,
+    },
+    /// The `connect()` from `local` failed: the server will never see it.
+    ConnectFailed {
+        /// The client's address.
+        local: SocketAddr,
+        /// What failed, in one sentence.
+        message: String,
+    },
+    /// Something else failed, in one sentence.
+    Failed(String),
+}
+
 /// A task handle that aborts the task when dropped, so a reset run leaves nothing behind.
 pub struct AbortOnDrop(pub JoinHandle<()>);
 
@@ -70,14 +89,10 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts a client task; its failures are reported on `failures` as one sentence each.
-    pub fn spawn(
-        label: &str,
-        collector: Arc<Collector>,
-        failures: UnboundedSender<String>,
-    ) -> Client {
+    /// Starts a client task; it tells what happened on `reports`.
+    pub fn spawn(label: &str, reports: UnboundedSender<ClientReport>) -> Client {
         let (tx, rx) = unbounded_channel();
-        let task = tokio::spawn(run(label.to_string(), rx, collector, failures));
+        let task = tokio::spawn(run(label.to_string(), rx, reports));
         Client {
             label: label.to_string(),
             actions: tx,
@@ -133,14 +148,14 @@ enum Wake {
 async fn run(
     label: String,
     mut rx: UnboundedReceiver<ClientAction>,
-    collector: Arc<Collector>,
-    failures: UnboundedSender<String>,
+    reports: UnboundedSender<ClientReport>,
 ) {
     let mut conn = Conn::Idle;
     let mut server: Option<SocketAddr> = None;
+    // The runner went away (the run ended): nobody to tell.
     let fail = |what: String| {
         tracing::debug!("client {label}: {what}");
-        let _ = failures.send(format!("client {label}: {what}"));
+        let _ = reports.send(ClientReport::Failed(format!("client {label}: {what}")));
     };
     // Whether actions may still come; after the run, an open connection is only read.
     let mut acting = true;
@@ -218,17 +233,24 @@ async fn run(
                     Ok(stream) => {
                         let at = Instant::now();
                         if let Some(local) = local {
-                            collector.client_connected(local, at);
+                            let _ = reports.send(ClientReport::Connected { local, at });
                         }
                         let _ = stream.set_nodelay(true);
                         server = Some(to);
                         conn = Conn::Tcp(stream);
                     }
                     Err(err) => {
-                        if let Some(local) = local {
-                            collector.forget_client(local);
+                        let what = format!("connect to {to} failed: {err}");
+                        match local {
+                            Some(local) => {
+                                tracing::debug!("client {label}: {what}");
+                                let _ = reports.send(ClientReport::ConnectFailed {
+                                    local,
+                                    message: format!("client {label}: {what}"),
+                                });
+                            }
+                            None => fail(what),
                         }
-                        fail(format!("connect to {to} failed: {err}"));
                     }
                 }
             }

@@ -3,9 +3,11 @@
 //! [`LabUpdate`]s out) and never block.
 //!
 //! The types below are the contract used by the GUI, the CLI and tests; the submodules hold
-//! the parts: [`server`] (axum router + our accept loop), [`tap`] (the socket tap),
-//! [`collector`] (tap records → trace), [`client`] (scripted clients), [`scenario`] (the
-//! catalogue as data), [`runner`] (stages and their expectations), [`gate`] (step mode).
+//! the parts: [`runner`] (a run, top to bottom: start here), [`scenario`] (the catalogue as
+//! data), [`client`] (scripted clients), [`server`] (axum router + our accept loop), [`gate`]
+//! (the server waits for its stage), [`tap`] (the socket tap), [`collector`] (what was
+//! observed → trace), [`merge`] (socket and packet observations in time order), [`outbox`]
+//! (updates to the view), [`packets`] (packet mode's capture).
 //!
 //! External clients (a browser on the demo page, `curl`) are traced too: into the current
 //! run's trace, or, when no run is active, into a fresh trace (a `RunStarted` with scenario
@@ -14,12 +16,15 @@
 //! Packet mode ([`CaptureMode`]): with capture permission, a live capture on the loopback
 //! interface (filter `tcp port <lab port>`, one per lab) adds the real TCP handshake and
 //! teardown packets, with relative seq/ack, to the connections the tap traces
-//! ([`collector`] merges them in time order). Without permission `Auto` goes on with the
+//! ([`merge`] puts them in time order). Without permission `Auto` goes on with the
 //! socket tap and says why ([`LabUpdate::CaptureMode`]).
 
 pub mod client;
 pub mod collector;
 pub mod gate;
+pub mod merge;
+pub mod outbox;
+pub mod packets;
 pub mod runner;
 pub mod scenario;
 pub mod server;
@@ -35,12 +40,13 @@ use anyhow::Context as _;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::oneshot;
 
-use crate::capture::live::{self as live_capture, LiveCapture, LiveError, LiveMode, LiveOptions};
 use crate::trace::{Trace, TraceUpdate};
 use client::AbortOnDrop;
 use collector::Collector;
 use gate::Gates;
-use runner::RunContext;
+use outbox::{Outbox, Repaint};
+use packets::{choose_capture, pump_capture, start_capture};
+use runner::{ActiveRun, RunContext};
 
 /// How the lab is set up.
 #[derive(Clone, Debug)]
@@ -181,10 +187,7 @@ pub struct Lab {
 impl Lab {
     /// Starts the runtime thread and the server. `repaint` is called whenever updates are
     /// waiting (the GUI passes `ctx.request_repaint`).
-    pub fn start(
-        config: LabConfig,
-        repaint: Option<Box<dyn Fn() + Send + Sync>>,
-    ) -> anyhow::Result<Lab> {
+    pub fn start(config: LabConfig, repaint: Option<Repaint>) -> anyhow::Result<Lab> {
         let listener = std::net::TcpListener::bind(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         listener.set_nonblocking(true)?;
@@ -225,7 +228,8 @@ impl Lab {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    let collector = Arc::new(Collector::new(server_addr, update_tx, repaint));
+                    let outbox = Arc::new(Outbox::new(update_tx, repaint));
+                    let collector = Arc::new(Collector::new(server_addr, outbox.clone()));
                     collector.set_capture(capture.is_some(), capture_reason);
                     let _capture = capture.map(|capture| {
                         AbortOnDrop(tokio::spawn(pump_capture(
@@ -247,6 +251,7 @@ impl Lab {
                     }));
                     let ctx = Arc::new(RunContext {
                         collector,
+                        outbox,
                         gates,
                         server: server_addr,
                         pace_ms: config.pace_ms,
@@ -307,7 +312,7 @@ impl Drop for Lab {
 
 /// Applies commands: one run at a time; a new Start or a Reset aborts the current run.
 async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContext>) {
-    let mut current: Option<(AbortOnDrop, UnboundedSender<()>)> = None;
+    let mut current: Option<ActiveRun> = None;
     while let Some(command) = commands.recv().await {
         match command {
             LabCommand::Start {
@@ -318,19 +323,14 @@ async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContex
                 current = None;
                 ctx.gates.open_all();
                 let Some(scenario) = scenario::scenario(&name) else {
-                    ctx.collector
-                        .finish(LabUpdate::Failed(unknown_scenario(&name)));
+                    ctx.outbox.send(LabUpdate::Failed(unknown_scenario(&name)));
                     continue;
                 };
-                let labels = scenario.stages.iter().map(|s| s.label.clone()).collect();
-                ctx.collector.start_run(Some(&name), mode, labels);
-                let (steps, step_rx) = unbounded_channel();
-                let task = tokio::spawn(runner::run(scenario, mode, ctx.clone(), step_rx));
-                current = Some((AbortOnDrop(task), steps));
+                current = Some(runner::start(scenario, mode, ctx.clone()));
             }
             LabCommand::Step => {
-                if let Some((_, steps)) = &current {
-                    let _ = steps.send(());
+                if let Some(run) = &current {
+                    run.step();
                 }
             }
             LabCommand::Reset => {
@@ -391,194 +391,4 @@ pub fn run_scenario_observed(
         }
     }
     trace.context("the lab finished without starting a run")
-}
-
-/// Starts the lab's packet capture: the loopback interface, the lab's port, TCP packet
-/// events only (the tap has the bytes).
-fn start_capture(
-    server: SocketAddr,
-    notify: Box<dyn Fn() + Send + Sync>,
-) -> Result<LiveCapture, LiveError> {
-    LiveCapture::start_with(
-        LiveOptions {
-            device: loopback_device(),
-            filter: format!("tcp port {}", server.port()),
-            write: None,
-        },
-        LiveMode::TcpEvents,
-        Some(notify),
-    )
-}
-
-/// The loopback interface's name as libpcap calls it (`lo` on Linux, `lo0` on macOS, ...).
-fn loopback_device() -> String {
-    let fallback = if cfg!(target_os = "linux") {
-        "lo"
-    } else {
-        "lo0"
-    };
-    pcap::Device::list()
-        .ok()
-        .and_then(|list| list.into_iter().find(|d| d.flags.is_loopback()))
-        .map_or_else(|| fallback.to_string(), |d| d.name)
-}
-
-/// Decides whether the lab captures packets: `start` opens the capture. Returns the capture
-/// (if any) and, without one, why in one line; an error only for [`CaptureMode::Packet`].
-fn choose_capture<C>(
-    mode: CaptureMode,
-    server: SocketAddr,
-    start: impl FnOnce() -> Result<C, LiveError>,
-) -> anyhow::Result<(Option<C>, Option<String>)> {
-    if mode == CaptureMode::Socket {
-        // Asked for: nothing to explain.
-        return Ok((None, None));
-    }
-    if !server.ip().is_loopback() && !server.ip().is_unspecified() {
-        let why = format!(
-            "the lab listens on {}, and packet mode watches the loopback interface only",
-            server.ip()
-        );
-        return match mode {
-            CaptureMode::Packet => Err(anyhow::anyhow!("--capture packet: {why}")),
-            _ => Ok((None, Some(why))),
-        };
-    }
-    match start() {
-        Ok(capture) => Ok((Some(capture), None)),
-        Err(err) if mode == CaptureMode::Packet => Err(anyhow::Error::new(err)),
-        Err(err) => Ok((None, Some(one_line_reason(&err)))),
-    }
-}
-
-/// Why packets are not captured, in one line (the full help goes with `--capture packet`).
-fn one_line_reason(err: &LiveError) -> String {
-    match err {
-        LiveError::Permission { device, detail } => {
-            let fix = if cfg!(target_os = "linux") {
-                let exe = std::env::current_exe()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|_| "wirelab".to_string());
-                format!("grant it with `sudo setcap cap_net_raw,cap_net_admin=eip {exe}`")
-            } else {
-                "run with --capture packet to see how to grant it".to_string()
-            };
-            format!("no permission to capture packets on {device} ({detail}); {fix}")
-        }
-        other => other
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-    }
-}
-
-/// Feeds the capture's updates to the collector, and releases what waited too long for
-/// packets (so a lost packet delays a connection by at most [`collector::WITNESS_TIMEOUT`]).
-async fn pump_capture(
-    capture: LiveCapture,
-    captured: Arc<tokio::sync::Notify>,
-    collector: Arc<Collector>,
-) {
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            () = captured.notified() => {}
-            _ = tick.tick() => collector.tick(Instant::now()),
-        }
-        while let Some(update) = capture.try_recv() {
-            let stopped = matches!(update, live_capture::LiveUpdate::Stopped { .. });
-            collector.capture_update(update);
-            if stopped {
-                return;
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    fn loopback() -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], 8088))
-    }
-
-    fn denied() -> Result<u8, LiveError> {
-        Err(LiveError::Permission {
-            device: "lo".to_string(),
-            detail: "socket: Operation not permitted".to_string(),
-        })
-    }
-
-    #[test]
-    fn socket_mode_never_tries_to_capture() {
-        let (capture, reason) = choose_capture(
-            CaptureMode::Socket,
-            loopback(),
-            || -> Result<u8, LiveError> { panic!("socket mode must not open a capture") },
-        )
-        .unwrap();
-        assert_eq!((capture, reason), (None, None));
-    }
-
-    #[test]
-    fn auto_uses_packets_when_permitted_and_says_why_not_otherwise() {
-        let (capture, reason) = choose_capture(CaptureMode::Auto, loopback(), || Ok(7u8)).unwrap();
-        assert_eq!((capture, reason), (Some(7), None));
-        let (capture, reason) = choose_capture(CaptureMode::Auto, loopback(), denied).unwrap();
-        assert_eq!(capture, None);
-        let reason = reason.unwrap();
-        assert!(!reason.contains('\n'), "one line: {reason}");
-        assert!(
-            reason.contains("no permission to capture packets on lo"),
-            "{reason}"
-        );
-        if cfg!(target_os = "linux") {
-            assert!(
-                reason.contains("setcap cap_net_raw,cap_net_admin=eip"),
-                "{reason}"
-            );
-        }
-        // Another failure (no such device) is a reason too, not an error.
-        let (capture, reason) = choose_capture(
-            CaptureMode::Auto,
-            loopback(),
-            || -> Result<u8, LiveError> {
-                Err(LiveError::Device {
-                    device: "lo".to_string(),
-                    detail: "no such device".to_string(),
-                })
-            },
-        )
-        .unwrap();
-        assert_eq!(capture, None);
-        assert!(reason.unwrap().contains("no such device"));
-    }
-
-    #[test]
-    fn packet_mode_fails_with_the_permission_help() {
-        let err = choose_capture(CaptureMode::Packet, loopback(), denied).unwrap_err();
-        let text = format!("{err:#}");
-        assert!(text.contains("no permission to capture on lo"), "{text}");
-        assert!(text.contains(&live_capture::permission_help()), "{text}");
-        let (capture, _) = choose_capture(CaptureMode::Packet, loopback(), || Ok(1u8)).unwrap();
-        assert_eq!(capture, Some(1));
-    }
-
-    #[test]
-    fn a_lab_off_loopback_does_not_capture_loopback_packets() {
-        let outside = SocketAddr::from(([192, 0, 2, 1], 80));
-        let (capture, reason) = choose_capture(CaptureMode::Auto, outside, || Ok(1u8)).unwrap();
-        assert_eq!(capture, None);
-        assert!(reason.unwrap().contains("loopback"));
-        assert!(choose_capture(CaptureMode::Packet, outside, || Ok(1u8)).is_err());
-        // A wildcard bind is reached over loopback by the lab's own clients.
-        let any = SocketAddr::from(([0, 0, 0, 0], 80));
-        let (capture, _) = choose_capture(CaptureMode::Auto, any, || Ok(1u8)).unwrap();
-        assert_eq!(capture, Some(1));
-    }
 }

@@ -1,7 +1,22 @@
-//! Runs a scenario's stages: performs each stage's action, then waits (on the collector's
-//! notifications, bounded by a timeout) until the events the stage expects are in the trace.
-//! In step mode each stage waits for one Step. In both modes server stages release one gate
-//! permit, so the server answers only when its stage runs.
+//! A run, top to bottom. Everything a run does is in this file; the parts it uses only act
+//! ([`super::client`]: the scripted clients), hold ([`super::gate`]: the server's handlers wait
+//! for their stage) or record ([`super::collector`]: what was observed, into the trace).
+//!
+//! 1. [`start`]: the collector begins the run's trace (the view gets `RunStarted`), and the
+//!    run's task starts.
+//! 2. `run` spawns one client per lane, then, for each stage of the scenario:
+//!    - waits for its turn (one Step in step mode, the pace in run mode) and announces it;
+//!    - performs its action: a client stage sends the client its next action (a connect is
+//!      announced to the collector and gated first); a server stage releases one gate permit
+//!      per listed client, so the server says its next thing only now (in both modes, so
+//!      Run is exactly Step pressed automatically);
+//!    - waits (bounded by [`STAGE_TIMEOUT`]) until each of the stage's [`EventMatcher`]s is
+//!      met by a distinct trace event, passing on what the clients report meanwhile (their
+//!      `connect()` times, their failures);
+//!    - records its end in the trace and announces it.
+//! 3. The clients read on until the server closes and close their sockets; in packet mode
+//!    the last teardown packets are awaited; the view gets `Finished` (or, at the first
+//!    failure, `Failed`).
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -9,13 +24,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpSocket;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::client::{Client, ClientAction};
-use super::collector::{Collector, EventMatch};
+use super::client::{AbortOnDrop, Client, ClientAction, ClientReport};
+use super::collector::Collector;
 use super::gate::Gates;
+use super::outbox::Outbox;
 use super::scenario::{Action, Actor, Scenario, Stage};
 use super::{LabUpdate, RunMode};
+use crate::trace::matcher::{ConnSelector, EventMatcher};
 
 /// How long a stage may take before the run fails (generous: a loaded 2-core machine).
 pub const STAGE_TIMEOUT: Duration = Duration::from_secs(20);
@@ -30,8 +47,10 @@ pub const TEARDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What a run needs from the lab.
 pub struct RunContext {
-    /// Where trace events appear.
+    /// Records the trace; answers what it holds.
     pub collector: Arc<Collector>,
+    /// Where the run's announcements go, and the trace's change signal.
+    pub outbox: Arc<Outbox>,
     /// The server handlers' gates.
     pub gates: Arc<Gates>,
     /// The lab server.
@@ -40,24 +59,53 @@ pub struct RunContext {
     pub pace_ms: u64,
 }
 
+/// The run in progress; dropping it aborts the run (its clients go away with it).
+pub struct ActiveRun {
+    _task: AbortOnDrop,
+    steps: UnboundedSender<()>,
+}
+
+impl ActiveRun {
+    /// Lets a step-mode run take its next stage.
+    pub fn step(&self) {
+        // The run may have finished: a step then does nothing.
+        let _ = self.steps.send(());
+    }
+}
+
+/// Begins `scenario`'s trace and starts running it (see the module docs).
+pub fn start(scenario: Scenario, mode: RunMode, ctx: Arc<RunContext>) -> ActiveRun {
+    let labels = scenario.stages.iter().map(|s| s.label.clone()).collect();
+    ctx.collector
+        .start_run(Some(scenario.info.name), mode, labels);
+    let (steps, step_rx) = unbounded_channel();
+    let task = tokio::spawn(run(scenario, mode, ctx, step_rx));
+    ActiveRun {
+        _task: AbortOnDrop(task),
+        steps,
+    }
+}
+
 /// Runs `scenario` to its end (`Finished`) or first failure (`Failed`). In step mode, one
 /// stage per message on `steps`.
-pub async fn run(
+async fn run(
     scenario: Scenario,
     mode: RunMode,
     ctx: Arc<RunContext>,
     mut steps: UnboundedReceiver<()>,
 ) {
-    let (failures_tx, mut failures) = unbounded_channel();
+    let (reports_tx, reports) = unbounded_channel();
     let mut runner = Runner {
         clients: scenario
             .clients
             .iter()
-            .map(|label| Client::spawn(label, ctx.collector.clone(), failures_tx.clone()))
+            .map(|label| Client::spawn(label, reports_tx.clone()))
             .collect(),
         addrs: vec![None; scenario.clients.len()],
+        reports,
         ctx: ctx.clone(),
     };
+    drop(reports_tx);
     let mut floor = 0;
     let mut taken = HashSet::new();
     for (index, stage) in scenario.stages.iter().enumerate() {
@@ -72,14 +120,17 @@ pub async fn run(
             }
             RunMode::Run => {}
         }
-        ctx.collector.stage_started(index, &stage.label);
+        ctx.outbox.send(LabUpdate::StageStarted {
+            index,
+            label: stage.label.clone(),
+        });
         if let Actor::Client(_) = stage.actor {
             // What a stage waits for is caused by the latest client action (server stages
             // answer it), so older events cannot satisfy it.
             floor = ctx.collector.event_count();
         }
         let outcome = match runner.perform(stage) {
-            Ok(()) => runner.wait(stage, floor, &taken, &mut failures).await,
+            Ok(()) => runner.wait(stage, floor, &taken).await,
             Err(message) => Err(message),
         };
         match outcome {
@@ -87,7 +138,7 @@ pub async fn run(
             Err(message) => {
                 // Handlers still waiting for this run's server stages must not hang forever.
                 ctx.gates.open_all();
-                ctx.collector.finish(LabUpdate::Failed(format!(
+                ctx.outbox.send(LabUpdate::Failed(format!(
                     "stage {} \"{}\": {message}",
                     index + 1,
                     stage.label
@@ -95,25 +146,29 @@ pub async fn run(
                 return;
             }
         }
-        let next = scenario.stages.get(index + 1).map(|s| s.label.clone());
-        ctx.collector.stage_done(index, &stage.label, next);
+        ctx.collector.stage_done(index, &stage.label);
+        ctx.outbox.send(LabUpdate::StageDone {
+            index,
+            label: stage.label.clone(),
+            next: scenario.stages.get(index + 1).map(|s| s.label.clone()),
+        });
     }
     // The clients read on until the server closes, then close their sockets themselves.
     for client in runner.clients.drain(..) {
         client.finish(CLIENT_FINISH_TIMEOUT).await;
     }
-    await_teardown(&ctx.collector).await;
-    ctx.collector.finish(LabUpdate::Finished);
+    await_teardown(&ctx).await;
+    ctx.outbox.send(LabUpdate::Finished);
 }
 
 /// Waits (at most [`TEARDOWN_TIMEOUT`]) until the capture saw every connection's teardown.
-async fn await_teardown(collector: &Collector) {
+async fn await_teardown(ctx: &RunContext) {
     let deadline = tokio::time::Instant::now() + TEARDOWN_TIMEOUT;
     loop {
-        let changed = collector.changed();
+        let changed = ctx.outbox.changed();
         tokio::pin!(changed);
         changed.as_mut().enable();
-        if collector.teardown_captured() {
+        if ctx.collector.teardown_captured() {
             return;
         }
         tokio::select! {
@@ -130,6 +185,8 @@ struct Runner {
     clients: Vec<Client>,
     /// Each client's address once it is bound (the key of its connection and gate).
     addrs: Vec<Option<SocketAddr>>,
+    /// What the clients report.
+    reports: UnboundedReceiver<ClientReport>,
     ctx: Arc<RunContext>,
 }
 
@@ -205,69 +262,79 @@ impl Runner {
     }
 
     /// Waits until every expectation of `stage` is met by a distinct, unclaimed event at or
-    /// after `floor`; returns the events' indices.
+    /// after `floor`; returns the events' indices. Meanwhile passes the clients' reports on.
     async fn wait(
-        &self,
+        &mut self,
         stage: &Stage,
         floor: usize,
         taken: &HashSet<usize>,
-        failures: &mut UnboundedReceiver<String>,
     ) -> Result<Vec<usize>, String> {
         let deadline = tokio::time::Instant::now() + STAGE_TIMEOUT;
+        let ctx = self.ctx.clone();
         loop {
-            let changed = self.ctx.collector.changed();
+            let changed = ctx.outbox.changed();
             tokio::pin!(changed);
             // Registered before checking, so a change between the check and the wait is not missed.
             changed.as_mut().enable();
-            let mut claimed = taken.clone();
-            let mut found = Vec::new();
-            let mut missing = None;
-            for expect in &stage.expect {
-                let conn = self
-                    .addrs
-                    .get(expect.client)
-                    .copied()
-                    .flatten()
-                    .and_then(|addr| self.ctx.collector.conn_id(addr));
-                let hit = conn.and_then(|conn| {
-                    let m = EventMatch {
-                        conn,
-                        kind: expect.kind,
-                        dir: expect.dir,
-                        opcode: expect.opcode,
-                    };
-                    self.ctx.collector.find(&m, floor, &claimed)
-                });
-                match hit {
-                    Some(i) => {
-                        claimed.insert(i);
-                        found.push(i);
-                    }
-                    None => {
-                        missing = Some(*expect);
-                        break;
-                    }
-                }
-            }
-            let Some(missing) = missing else {
-                return Ok(found);
+            let missing = match claim(&ctx.collector, &stage.expect, floor, taken) {
+                Ok(found) => return Ok(found),
+                Err(missing) => missing,
             };
             tokio::select! {
                 () = &mut changed => {}
-                Some(message) = failures.recv() => return Err(message),
+                Some(report) = self.reports.recv() => match report {
+                    ClientReport::Connected { local, at } => {
+                        ctx.collector.client_connected(local, at);
+                    }
+                    ClientReport::ConnectFailed { local, message } => {
+                        ctx.collector.forget_client(local);
+                        return Err(message);
+                    }
+                    ClientReport::Failed(message) => return Err(message),
+                },
                 () = tokio::time::sleep_until(deadline) => {
-                    let who = self.clients.get(missing.client).map_or("?", |c| c.label.as_str());
-                    let dir = missing.dir.map_or("", |d| d.as_str());
-                    let opcode = missing.opcode.map(|o| format!(" opcode {o:#x}")).unwrap_or_default();
-                    return Err(format!(
-                        "no {} {dir}{opcode} event on {who}'s connection after {} s",
-                        missing.kind,
-                        STAGE_TIMEOUT.as_secs()
-                    ));
+                    return Err(not_seen(missing));
                 }
             }
         }
     }
+}
+
+/// Finds a distinct event at or after `floor`, not in `taken`, for each of `expect`, in
+/// order; the first one without an event is missing.
+fn claim<'a>(
+    collector: &Collector,
+    expect: &'a [EventMatcher],
+    floor: usize,
+    taken: &HashSet<usize>,
+) -> Result<Vec<usize>, &'a EventMatcher> {
+    let mut claimed = taken.clone();
+    let mut found = Vec::new();
+    for matcher in expect {
+        let i = collector.find(matcher, floor, &claimed).ok_or(matcher)?;
+        claimed.insert(i);
+        found.push(i);
+    }
+    Ok(found)
+}
+
+/// Why a stage failed: the event it waited for did not come.
+fn not_seen(missing: &EventMatcher) -> String {
+    let who = match &missing.conn {
+        Some(ConnSelector::Lane(lane)) => lane.clone(),
+        Some(ConnSelector::Id(id)) => format!("#{id}"),
+        None => "any".to_string(),
+    };
+    let kind = missing.kind.as_deref().unwrap_or("matching");
+    let dir = missing.dir.map_or("", |d| d.as_str());
+    let opcode = missing
+        .opcode
+        .map(|o| format!(" opcode {o:#x}"))
+        .unwrap_or_default();
+    format!(
+        "no {kind} {dir}{opcode} event on {who}'s connection after {} s",
+        STAGE_TIMEOUT.as_secs()
+    )
 }
 
 /// The address a client can connect to: a wildcard bind is reached over loopback.

@@ -10,6 +10,7 @@ use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 
 use super::ScenarioInfo;
 use crate::trace::Dir;
+use crate::trace::matcher::EventMatcher;
 
 /// Opcode numbers (RFC 6455 §5.2), as the trace records them.
 pub mod opcode {
@@ -63,19 +64,6 @@ pub enum Action {
     Release(Vec<usize>),
 }
 
-/// An event that must appear in the trace for a stage to be done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Expect {
-    /// On the connection of this client.
-    pub client: usize,
-    /// The event kind's JSON name.
-    pub kind: &'static str,
-    /// The direction, or any.
-    pub dir: Option<Dir>,
-    /// For WebSocket events: the opcode, or any.
-    pub opcode: Option<u8>,
-}
-
 /// One stage.
 #[derive(Clone, Debug)]
 pub struct Stage {
@@ -85,8 +73,9 @@ pub struct Stage {
     pub action: Action,
     /// What the GUI shows, e.g. `send text "Hello, WebSocket!" (17 B)`.
     pub label: String,
-    /// What must appear in the trace (all of it).
-    pub expect: Vec<Expect>,
+    /// What must appear in the trace (all of it, each a distinct event), on the lanes of
+    /// [`Scenario::clients`].
+    pub expect: Vec<EventMatcher>,
 }
 
 /// A scenario: clients and stages.
@@ -172,7 +161,7 @@ pub fn filler_binary(n: usize) -> Vec<u8> {
 /// The three frames of the fragmented message in `ws-echo`, and the whole text.
 pub const FRAGMENTS: [&str; 3] = ["Hello, ", "fragmented ", "world!"];
 
-fn client(i: usize, action: Action, label: impl Into<String>, expect: Vec<Expect>) -> Stage {
+fn client(i: usize, action: Action, label: impl Into<String>, expect: Vec<EventMatcher>) -> Stage {
     Stage {
         actor: Actor::Client(i),
         action,
@@ -181,7 +170,7 @@ fn client(i: usize, action: Action, label: impl Into<String>, expect: Vec<Expect
     }
 }
 
-fn server(clients: Vec<usize>, label: impl Into<String>, expect: Vec<Expect>) -> Stage {
+fn server(clients: Vec<usize>, label: impl Into<String>, expect: Vec<EventMatcher>) -> Stage {
     Stage {
         actor: Actor::Server,
         action: Action::Release(clients),
@@ -190,22 +179,19 @@ fn server(clients: Vec<usize>, label: impl Into<String>, expect: Vec<Expect>) ->
     }
 }
 
-fn expect(client: usize, kind: &'static str, dir: Option<Dir>) -> Expect {
-    Expect {
-        client,
-        kind,
-        dir,
-        opcode: None,
-    }
+/// An event of `kind` on `lane`'s connection, either way.
+fn expect(lane: &str, kind: &str) -> EventMatcher {
+    EventMatcher::kind(kind).on_lane(lane)
 }
 
-fn ws(client: usize, dir: Dir, opcode: u8) -> Expect {
-    Expect {
-        client,
-        kind: "ws_message",
-        dir: Some(dir),
-        opcode: Some(opcode),
-    }
+/// An event of `kind` on `lane`'s connection, travelling `dir`.
+fn expect_dir(lane: &str, kind: &str, dir: Dir) -> EventMatcher {
+    expect(lane, kind).dir(dir)
+}
+
+/// A WebSocket message on `lane`'s connection.
+fn ws(lane: &str, dir: Dir, opcode: u8) -> EventMatcher {
+    expect_dir(lane, "ws_message", dir).opcode(opcode)
 }
 
 fn connect(i: usize, who: &str) -> Stage {
@@ -213,7 +199,7 @@ fn connect(i: usize, who: &str) -> Stage {
         i,
         Action::Connect,
         format!("{who}: TCP connect"),
-        vec![expect(i, "tcp_accept", None)],
+        vec![expect(who, "tcp_accept")],
     )
 }
 
@@ -234,12 +220,12 @@ fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
                 deflate: false,
             },
             format!("{who}: upgrade request GET {path} (Upgrade: websocket{offer})"),
-            vec![expect(i, "http_request", Some(Dir::C2s))],
+            vec![expect_dir(who, "http_request", Dir::C2s)],
         ),
         server(
             vec![i],
             "server answers 101 Switching Protocols",
-            vec![expect(i, "http_response", Some(Dir::S2c))],
+            vec![expect_dir(who, "http_response", Dir::S2c)],
         ),
     ]
 }
@@ -255,17 +241,17 @@ fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
             i,
             Action::Send(Message::Close(Some(frame))),
             format!("{who}: send close 1000 \"{reason}\""),
-            vec![ws(i, Dir::C2s, opcode::CLOSE)],
+            vec![ws(who, Dir::C2s, opcode::CLOSE)],
         ),
         server(
             vec![i],
             "server replies with close 1000",
-            vec![ws(i, Dir::S2c, opcode::CLOSE)],
+            vec![ws(who, Dir::S2c, opcode::CLOSE)],
         ),
         server(
             vec![i],
             "server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
-            vec![expect(i, "tcp_close", None)],
+            vec![expect(who, "tcp_close")],
         ),
     ]
 }
@@ -277,9 +263,13 @@ fn echo_pair(message: Message, opcode: u8, label: String) -> [Stage; 2] {
             0,
             Action::Send(message),
             label,
-            vec![ws(0, Dir::C2s, opcode)],
+            vec![ws("client", Dir::C2s, opcode)],
         ),
-        server(vec![0], "server echoes it", vec![ws(0, Dir::S2c, opcode)]),
+        server(
+            vec![0],
+            "server echoes it",
+            vec![ws("client", Dir::S2c, opcode)],
+        ),
     ]
 }
 
@@ -292,18 +282,18 @@ fn http_get() -> Vec<Stage> {
                 path: "/hello".to_string(),
             },
             "client: request GET /hello",
-            vec![expect(0, "http_request", Some(Dir::C2s))],
+            vec![expect_dir("client", "http_request", Dir::C2s)],
         ),
         server(
             vec![0],
             "server answers 200 OK with a short text",
-            vec![expect(0, "http_response", Some(Dir::S2c))],
+            vec![expect_dir("client", "http_response", Dir::S2c)],
         ),
         client(
             0,
             Action::CloseTcp,
             "client closes the TCP connection",
-            vec![expect(0, "tcp_close", None)],
+            vec![expect("client", "tcp_close")],
         ),
     ]
 }
@@ -352,12 +342,7 @@ fn ws_echo() -> Vec<Stage> {
             false,
         ))),
         format!("send text \"{whole}\" in 3 fragments: frame 1 (text, FIN=0) \"{a}\""),
-        vec![Expect {
-            client: 0,
-            kind: "ws_frame",
-            dir: Some(Dir::C2s),
-            opcode: Some(opcode::TEXT),
-        }],
+        vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::TEXT)],
     ));
     stages.push(client(
         0,
@@ -367,12 +352,7 @@ fn ws_echo() -> Vec<Stage> {
             false,
         ))),
         format!("frame 2 (continuation, FIN=0) \"{b}\""),
-        vec![Expect {
-            client: 0,
-            kind: "ws_frame",
-            dir: Some(Dir::C2s),
-            opcode: Some(opcode::CONTINUATION),
-        }],
+        vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::CONTINUATION)],
     ));
     stages.push(client(
         0,
@@ -382,24 +362,24 @@ fn ws_echo() -> Vec<Stage> {
             true,
         ))),
         format!("frame 3 (continuation, FIN=1) \"{c}\": the message is complete"),
-        vec![ws(0, Dir::C2s, opcode::TEXT)],
+        vec![ws("client", Dir::C2s, opcode::TEXT)],
     ));
     stages.push(server(
         vec![0],
         "server echoes the whole message in one frame",
-        vec![ws(0, Dir::S2c, opcode::TEXT)],
+        vec![ws("client", Dir::S2c, opcode::TEXT)],
     ));
     let ping = "are you there?";
     stages.push(client(
         0,
         Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
         format!("send ping \"{ping}\""),
-        vec![ws(0, Dir::C2s, opcode::PING)],
+        vec![ws("client", Dir::C2s, opcode::PING)],
     ));
     stages.push(server(
         vec![0],
         "server answers pong (same payload)",
-        vec![ws(0, Dir::S2c, opcode::PONG)],
+        vec![ws("client", Dir::S2c, opcode::PONG)],
     ));
     stages.extend(close_ws(0, "client", "bye"));
     stages
@@ -414,7 +394,7 @@ fn ws_chat() -> Vec<Stage> {
     let everyone = vec![0, 1, 2];
     let to_all = |kind_dir: Dir| {
         (0..3)
-            .map(|i| ws(i, kind_dir, opcode::TEXT))
+            .map(|i| ws(names[i], kind_dir, opcode::TEXT))
             .collect::<Vec<_>>()
     };
     for (i, text) in [(0, "hi everyone, alice here"), (1, "hello alice, bob here")] {
@@ -423,7 +403,7 @@ fn ws_chat() -> Vec<Stage> {
             i,
             Action::Send(Message::text(text)),
             format!("{who}: send text \"{text}\""),
-            vec![ws(i, Dir::C2s, opcode::TEXT)],
+            vec![ws(who, Dir::C2s, opcode::TEXT)],
         ));
         stages.push(server(
             everyone.clone(),
@@ -445,7 +425,7 @@ fn ws_push() -> Vec<Stage> {
         stages.push(server(
             vec![0],
             format!("server pushes \"tick {i}\""),
-            vec![ws(0, Dir::S2c, opcode::TEXT)],
+            vec![ws("client", Dir::S2c, opcode::TEXT)],
         ));
     }
     stages.extend(close_ws(0, "client", "enough"));
@@ -457,7 +437,7 @@ fn ws_subprotocol() -> Vec<Stage> {
     stages.push(server(
         vec![0],
         "server says which subprotocol it chose",
-        vec![ws(0, Dir::S2c, opcode::TEXT)],
+        vec![ws("client", Dir::S2c, opcode::TEXT)],
     ));
     stages.extend(echo_pair(
         Message::text("hello in superchat"),
@@ -512,14 +492,14 @@ fn ws_deflate() -> Vec<Stage> {
                 "client: upgrade request GET {path} (Upgrade: websocket, \
                  Sec-WebSocket-Extensions: permessage-deflate)"
             ),
-            vec![expect(0, "http_request", Some(Dir::C2s))],
+            vec![expect_dir("client", "http_request", Dir::C2s)],
         ),
         server(
             vec![0],
             "server answers 101 and accepts permessage-deflate",
             vec![
-                expect(0, "http_response", Some(Dir::S2c)),
-                expect(0, "ws_extensions", None),
+                expect_dir("client", "http_response", Dir::S2c),
+                expect("client", "ws_extensions"),
             ],
         ),
     ];
@@ -545,12 +525,12 @@ fn ws_deflate() -> Vec<Stage> {
         0,
         Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
         format!("send ping \"{ping}\" (control frames are never compressed)"),
-        vec![ws(0, Dir::C2s, opcode::PING)],
+        vec![ws("client", Dir::C2s, opcode::PING)],
     ));
     stages.push(server(
         vec![0],
         "server answers pong (same payload)",
-        vec![ws(0, Dir::S2c, opcode::PONG)],
+        vec![ws("client", Dir::S2c, opcode::PONG)],
     ));
     stages.extend(close_ws(0, "client", "bye"));
     stages
@@ -560,6 +540,7 @@ fn ws_deflate() -> Vec<Stage> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::trace::matcher::ConnSelector;
 
     #[test]
     fn every_catalogue_entry_is_well_formed() {
@@ -570,7 +551,11 @@ mod tests {
                 assert!(!stage.label.is_empty());
                 assert!(!stage.expect.is_empty(), "{}: {}", info.name, stage.label);
                 for e in &stage.expect {
-                    assert!(e.client < scenario.clients.len());
+                    // Every expectation is on one of the scenario's clients' lanes.
+                    let Some(ConnSelector::Lane(lane)) = &e.conn else {
+                        panic!("{}: {} expects an event on no lane", info.name, stage.label)
+                    };
+                    assert!(scenario.clients.contains(&lane.as_str()));
                 }
                 match (&stage.actor, &stage.action) {
                     (Actor::Server, Action::Release(clients)) => {

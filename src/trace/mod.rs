@@ -8,6 +8,7 @@
 
 mod builder;
 pub mod describe;
+pub mod matcher;
 
 pub use builder::{TraceBuilder, TraceUpdate};
 

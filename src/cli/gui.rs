@@ -1,0 +1,34 @@
+//! `wirelab gui` (and `wirelab` alone): the desktop app on the built-in lab.
+
+use anyhow::bail;
+
+use super::GuiArgs;
+use crate::lab::LabConfig;
+
+/// Opens the GUI, or says why it cannot (no display).
+pub(super) fn gui(args: GuiArgs) -> anyhow::Result<()> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        bail!(
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set.\n\
+             For the terminal timeline run `wirelab run ws-echo`; for the GUI run wirelab on a desktop \
+             (or under Xvfb: `Xvfb :99 & DISPLAY=:99 wirelab`)."
+        );
+    }
+    open_gui(args)
+}
+
+fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
+    crate::ui::run_gui(crate::ui::GuiOptions {
+        lab: LabConfig {
+            bind: args.bind,
+            // A person watches the diagram fill in.
+            pace_ms: 120,
+            ..LabConfig::default()
+        },
+        open: args.open,
+        scenario: args.scenario,
+    })
+}

@@ -1,0 +1,89 @@
+//! `wirelab inspect`: a capture file dissected, printed as a timeline, TSV or counts, and
+//! optionally written as trace JSON.
+
+use std::io::{self, Write};
+
+use anyhow::Context as _;
+
+use super::live::style;
+use super::{InspectArgs, OutputFormat};
+use crate::report::terminal;
+
+/// Reads the file and prints it as asked.
+pub(super) fn inspect(args: InspectArgs) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    if args.summary && args.json.is_none() {
+        // Counts only: the same work on every core, no events kept.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let summary = crate::capture::file::summarize_file(&args.file, threads)?;
+        let mut out = stdout.lock();
+        write_summary(
+            &mut out,
+            &args.file,
+            &summary.stats,
+            summary.connections,
+            |name| summary.count(name),
+        )?;
+        return Ok(());
+    }
+    let (trace, stats) = crate::capture::file::read_file(&args.file, args.json.is_some())?;
+    let mut out = stdout.lock();
+    if args.summary {
+        let count = |name: &str| {
+            trace
+                .events
+                .iter()
+                .filter(|e| e.kind.name() == name)
+                .count() as u64
+        };
+        write_summary(
+            &mut out,
+            &args.file,
+            &stats,
+            trace.connections.len() as u64,
+            count,
+        )?;
+    } else if args.format == OutputFormat::Tsv {
+        terminal::write_tsv(&trace, &mut out)?;
+    } else {
+        terminal::write_timeline(&trace, &mut out, style(args.no_color, args.frames, false))?;
+    }
+    if let Some(path) = &args.json {
+        // Streamed: a large capture's trace never exists as one string in memory.
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        let mut writer = io::BufWriter::new(file);
+        serde_json::to_writer_pretty(&mut writer, &trace)
+            .map_err(io::Error::from)
+            .and_then(|()| writer.flush())
+            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        eprintln!("trace written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// The one line of `inspect --summary`.
+fn write_summary(
+    out: &mut dyn Write,
+    file: &std::path::Path,
+    stats: &crate::capture::file::FileStats,
+    connections: u64,
+    count: impl Fn(&str) -> u64,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: {} packets ({} TCP, {} undecodable), {} connections, {} HTTP requests, {} HTTP responses, \
+         {} WebSocket frames, {} WebSocket messages, {} SSE events, {} diagnostics",
+        file.display(),
+        stats.packets,
+        stats.tcp_packets,
+        stats.undecodable,
+        connections,
+        count("http_request"),
+        count("http_response"),
+        count("ws_frame"),
+        count("ws_message"),
+        count("sse_event"),
+        count("diagnostic"),
+    )
+}

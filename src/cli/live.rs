@@ -1,0 +1,85 @@
+//! What the commands that follow a live source share: the terminal style, a timeline printed
+//! as the trace grows, and waiting for the lab's updates.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use crate::lab::{Lab, LabConfig, LabUpdate};
+use crate::report::terminal::{self, TerminalStyle};
+use crate::trace::{Trace, TraceUpdate};
+
+/// A trace arriving in pieces from a live source, printed event by event as it grows.
+#[derive(Default)]
+pub(super) struct LiveTimeline {
+    /// The trace so far.
+    pub(super) trace: Option<Trace>,
+    printed: usize,
+}
+
+impl LiveTimeline {
+    /// A new trace starts (a run, a capture, an external connection).
+    pub(super) fn start(&mut self, trace: Trace) {
+        self.trace = Some(trace);
+        self.printed = 0;
+    }
+
+    /// Applies an update and prints the events it completed.
+    pub(super) fn apply(
+        &mut self,
+        update: TraceUpdate,
+        out: &mut dyn Write,
+        style: TerminalStyle,
+    ) -> io::Result<()> {
+        let Some(t) = self.trace.as_mut() else {
+            return Ok(());
+        };
+        t.apply(update);
+        while let Some(e) = t.events.get(self.printed) {
+            terminal::write_event(&t.connections, e, out, style)?;
+            self.printed += 1;
+        }
+        Ok(())
+    }
+}
+
+/// How to print: colours only on a terminal without `NO_COLOR`.
+pub(super) fn style(no_color: bool, frames: bool, notes: bool) -> TerminalStyle {
+    TerminalStyle {
+        color: !no_color && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        notes,
+        frames,
+    }
+}
+
+/// One line on stderr when `--capture auto` goes on without packets, saying why.
+pub(super) fn say_capture_mode(update: &LabUpdate) {
+    if let LabUpdate::CaptureMode {
+        packets: false,
+        reason: Some(reason),
+    } = update
+    {
+        eprintln!("wirelab: socket tap only, no packets: {reason}");
+    }
+}
+
+/// Waits for the next lab update, for at most `timeout`.
+pub(super) fn next_update(lab: &Lab, timeout: Duration) -> Option<LabUpdate> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(update) = lab.try_recv() {
+            return Some(update);
+        }
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            return None;
+        }
+        // The lab unparks this thread when it sends an update.
+        std::thread::park_timeout((deadline - now).min(Duration::from_millis(200)));
+    }
+}
+
+/// Starts a lab that wakes this thread when it has updates (see [`next_update`]).
+pub(super) fn start_lab(config: LabConfig) -> anyhow::Result<Lab> {
+    let main_thread = std::thread::current();
+    Lab::start(config, Some(Box::new(move || main_thread.unpark())))
+}
