@@ -393,3 +393,52 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
     assert!(std::fs::metadata(&out).unwrap().len() > 100);
     let _ = std::fs::remove_file(&out);
 }
+
+/// The colour the Capture view paints the text `text` in (the first label with exactly it).
+fn text_color(h: &Harness<'static, WirelabApp>, text: &str) -> Option<egui::Color32> {
+    fn find(shape: &egui::Shape, text: &str) -> Option<egui::Color32> {
+        match shape {
+            egui::Shape::Text(t) if t.galley.text() == text => {
+                let color = t.galley.job.sections.first()?.format.color;
+                Some(if color == egui::Color32::PLACEHOLDER {
+                    t.fallback_color
+                } else {
+                    color
+                })
+            }
+            egui::Shape::Vec(shapes) => shapes.iter().find_map(|s| find(s, text)),
+            _ => None,
+        }
+    }
+    h.output()
+        .shapes
+        .iter()
+        .find_map(|clipped| find(&clipped.shape, text))
+}
+
+#[test]
+fn dropped_packets_show_red_in_the_capture_view() {
+    use wirelab::capture::live::LiveStats;
+    let red = egui::Color32::from_rgb(230, 70, 60);
+    let mut h = harness();
+    h.state_mut().set_view(View::Capture);
+    h.run();
+    let counters = |dropped| LiveStats {
+        received: 1200,
+        dropped,
+        if_dropped: 2,
+        processed: 1100,
+    };
+    h.state_mut().capture_mut().show_counters(counters(0));
+    h.run();
+    h.get_by_label("received 1200");
+    h.get_by_label("packets processed 1100");
+    h.get_by_label("if_dropped 2");
+    h.get_by_label("dropped 0");
+    let calm = text_color(&h, "dropped 0").expect("\"dropped 0\" is painted");
+    assert_ne!(calm, red, "no drops: not red");
+    h.state_mut().capture_mut().show_counters(counters(37));
+    h.run();
+    h.get_by_label("dropped 37");
+    assert_eq!(text_color(&h, "dropped 37"), Some(red));
+}
