@@ -52,7 +52,12 @@ fn hand_built_trace_shows_arrows_and_details() {
             >= 2
     );
     // The close handshake is visible; a frame shows its fields.
-    assert!(h.query_all_by_label_contains("1000").next().is_some());
+    assert_eq!(
+        h.get_all_by_label("close 1000 Normal Closure \"bye\"").count(),
+        2,
+        "the client's close and the server's reply"
+    );
+    h.get_by_label("onclose(1000, \"bye\", wasClean=true)");
     let hello = h
         .get_all_by_label_contains("Hello")
         .next()
@@ -88,7 +93,12 @@ fn lab_errors_are_shown_not_panicked() {
     options.lab.bind = "192.0.2.1:1".parse().unwrap();
     let mut h = harness(options);
     h.run();
-    assert!(h.state().error().is_some());
+    let error = h.state().error().expect("the lab cannot start");
+    assert!(
+        error.starts_with("cannot listen on 192.0.2.1:1: "),
+        "{error}"
+    );
+    h.get_by_label(&format!("lab unavailable: {error}"));
 }
 
 /// Steps the harness until `done` holds, with short real waits: the lab runs on real sockets
@@ -237,3 +247,4 @@ fn zoom_keys_frames_toggle_and_cjk_labels() {
     h.run();
     assert!(button_count(&h) > before, "frames get rows of their own");
 }
+
