@@ -157,10 +157,7 @@ fn packets_and_the_socket_tap_tell_the_same_conversation() {
                 // `dropped == 0` alone also holds when the counters were never filled in:
                 // libpcap must have counted what wirelab processed.
                 assert!(stats.processed > 0, "{stats:?}");
-                assert!(
-                    u64::from(stats.received) >= stats.processed,
-                    "{stats:?}"
-                );
+                assert!(u64::from(stats.received) >= stats.processed, "{stats:?}");
                 assert_eq!(stats.dropped, 0, "{stats:?}");
                 stopped = true;
             }
@@ -185,7 +182,11 @@ fn packets_and_the_socket_tap_tell_the_same_conversation() {
     let (from_file, _) = read_file(&file, true).unwrap();
     let _ = std::fs::remove_file(&file);
     for dir in [Dir::C2s, Dir::S2c] {
-        assert_eq!(from_file.stream(0, dir), socket.stream(0, dir), "file {dir:?}");
+        assert_eq!(
+            from_file.stream(0, dir),
+            socket.stream(0, dir),
+            "file {dir:?}"
+        );
     }
     assert_eq!(conversation(&from_file), want);
     let names: Vec<&str> = from_file.events.iter().map(|e| e.kind.name()).collect();

@@ -993,7 +993,9 @@ fn every_fixture_agrees_with_its_independent_decoding() {
     ];
     let dir = format!("{}/../shared/fixtures", env!("CARGO_MANIFEST_DIR"));
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e} (the shared real-traffic fixtures sit beside the checkout)"))
+        .unwrap_or_else(|e| {
+            panic!("{dir}: {e} (the shared real-traffic fixtures sit beside the checkout)")
+        })
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "pcap"))

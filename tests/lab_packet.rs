@@ -164,7 +164,9 @@ fn check_trace(trace: &Trace, scenario: &str, connections: usize) {
 
 #[test]
 fn every_connection_has_its_handshake_and_teardown_from_packets() {
-    if require_capture("lab_packet::every_connection_has_its_handshake_and_teardown_from_packets") == Capture::Skipped {
+    if require_capture("lab_packet::every_connection_has_its_handshake_and_teardown_from_packets")
+        == Capture::Skipped
+    {
         return;
     }
     for (scenario, connections) in [
@@ -206,7 +208,10 @@ fn run_on(lab: &Lab, scenario: &str) -> Trace {
 
 #[test]
 fn the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets() {
-    if require_capture("lab_packet::the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets") == Capture::Skipped {
+    if require_capture(
+        "lab_packet::the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets",
+    ) == Capture::Skipped
+    {
         return;
     }
     let lab = Lab::start(LabConfig::default(), None).unwrap();
@@ -228,7 +233,9 @@ fn the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets() {
 
 #[test]
 fn an_external_client_gets_its_handshake_and_teardown_too() {
-    if require_capture("lab_packet::an_external_client_gets_its_handshake_and_teardown_too") == Capture::Skipped {
+    if require_capture("lab_packet::an_external_client_gets_its_handshake_and_teardown_too")
+        == Capture::Skipped
+    {
         return;
     }
     let lab = Lab::start(packet_config(), None).unwrap();

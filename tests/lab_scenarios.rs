@@ -301,22 +301,66 @@ fn literal(table: &[(u8, usize, &str)]) -> Vec<Digest> {
 /// 125 and 126 bytes (`abc…xyz0…9` repeated), binary of 70000 bytes counting mod 251, and
 /// "Hello, fragmented world!" in three fragments.
 const ECHO_SENT: [(u8, usize, &str); 7] = [
-    (1, 17, "95e10ba216929fab53fa212feac525091bd10292bdffc3eb0fbfe3b0ec8ea249"),
-    (2, 16, "be45cb2605bf36bebde684841a28f0fd43c69850a3dce5fedba69928ee3a8991"),
-    (1, 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-    (1, 125, "1305f8d0484d4c46d613fb24a7671404171fcba38eb9b23f48b60f901ce9b9dc"),
-    (1, 126, "1aea8c4cc550ec1e46ea4fdbf81fbe4526cecf890d4dbde28b407a66e6750fbc"),
-    (2, 70_000, "9dc177c2fde29dea8e7c29f7ddf147b7c449c99d049c62f3aac0a5933ecf76a3"),
-    (1, 24, "835e658839ba90b67bab4329dfb36b6eb5a5f7ea87e4290272d89e0290d33370"),
+    (
+        1,
+        17,
+        "95e10ba216929fab53fa212feac525091bd10292bdffc3eb0fbfe3b0ec8ea249",
+    ),
+    (
+        2,
+        16,
+        "be45cb2605bf36bebde684841a28f0fd43c69850a3dce5fedba69928ee3a8991",
+    ),
+    (
+        1,
+        0,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ),
+    (
+        1,
+        125,
+        "1305f8d0484d4c46d613fb24a7671404171fcba38eb9b23f48b60f901ce9b9dc",
+    ),
+    (
+        1,
+        126,
+        "1aea8c4cc550ec1e46ea4fdbf81fbe4526cecf890d4dbde28b407a66e6750fbc",
+    ),
+    (
+        2,
+        70_000,
+        "9dc177c2fde29dea8e7c29f7ddf147b7c449c99d049c62f3aac0a5933ecf76a3",
+    ),
+    (
+        1,
+        24,
+        "835e658839ba90b67bab4329dfb36b6eb5a5f7ea87e4290272d89e0290d33370",
+    ),
 ];
 
 /// What ws-deflate sends, in order, the same way: a 179-byte text twice (context takeover),
 /// 70000 bytes of `abc…xyz0…9`, and 256 bytes of xorshift32 noise.
 const DEFLATE_SENT: [(u8, usize, &str); 4] = [
-    (1, 179, "bd37d7dee79be9850cfed4121ab9709bbcb44287d1af52bae3b14339c10cea51"),
-    (1, 179, "bd37d7dee79be9850cfed4121ab9709bbcb44287d1af52bae3b14339c10cea51"),
-    (1, 70_000, "d62332496b996dd7092f0150335a3858a0f23aa1d65c851c9400766634802291"),
-    (2, 256, "23ccd8a1ef04ae9b87d4744c822811455703479fe5b411fb061bf084ee962be2"),
+    (
+        1,
+        179,
+        "bd37d7dee79be9850cfed4121ab9709bbcb44287d1af52bae3b14339c10cea51",
+    ),
+    (
+        1,
+        179,
+        "bd37d7dee79be9850cfed4121ab9709bbcb44287d1af52bae3b14339c10cea51",
+    ),
+    (
+        1,
+        70_000,
+        "d62332496b996dd7092f0150335a3858a0f23aa1d65c851c9400766634802291",
+    ),
+    (
+        2,
+        256,
+        "23ccd8a1ef04ae9b87d4744c822811455703479fe5b411fb061bf084ee962be2",
+    ),
 ];
 
 fn check_ws_echo(trace: &Trace) {
@@ -845,58 +889,197 @@ fn push_with_a_count_closes_with_done_and_subprotocol_without_overlap_says_so() 
     assert!(text.starts_with("no subprotocol in common"), "{text}");
 }
 
-#[test]
-fn ws_deflate_steps_and_the_server_answers_only_in_its_own_stages() {
-    use wirelab::lab::scenario::{Actor, scenario};
-    let stages = scenario("ws-deflate").unwrap().stages;
-    let lab = Lab::start(socket_lab(), None).unwrap();
-    lab.send(LabCommand::Start {
-        scenario: "ws-deflate".to_string(),
-        mode: RunMode::Step,
-    });
-    let mut trace = None;
-    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
-        matches!(u, LabUpdate::RunStarted { .. })
-    });
-    // What the server says: its 101, its frames and messages.
-    let said = |t: &Trace| {
-        t.events
-            .iter()
-            .filter(|e| {
-                e.dir == Some(Dir::S2c)
-                    && matches!(
-                        e.kind,
-                        EventKind::HttpResponse { .. }
-                            | EventKind::WsFrame { .. }
-                            | EventKind::WsMessage { .. }
-                    )
-            })
-            .count()
-    };
-    for (i, stage) in stages.iter().enumerate() {
-        let before = trace.as_ref().map_or(0, &said);
-        lab.send(LabCommand::Step);
-        pump(
-            &lab,
-            &mut trace,
-            Duration::from_secs(20),
-            |u, _| matches!(u, LabUpdate::StageDone { index, .. } if *index == i),
-        );
-        let after = said(trace.as_ref().unwrap());
-        match stage.actor {
-            Actor::Client(_) => {
-                assert_eq!(after, before, "stage {i} {}: the server waits", stage.label)
+/// What the server has said on connection `conn`: its HTTP responses, frames and messages, and
+/// a TCP close it initiated.
+fn said(t: &Trace, conn: u32) -> usize {
+    t.events
+        .iter()
+        .filter(|e| e.conn == Some(conn))
+        .filter(|e| {
+            (e.dir == Some(Dir::S2c)
+                && matches!(
+                    e.kind,
+                    EventKind::HttpResponse { .. }
+                        | EventKind::WsFrame { .. }
+                        | EventKind::WsMessage { .. }
+                ))
+                || matches!(
+                    e.kind,
+                    EventKind::TcpClose {
+                        initiator: Some(Side::Server),
+                        ..
+                    }
+                )
+        })
+        .count()
+}
+
+/// A step-mode run watched stage by stage. The barrier after a client stage: the lab's
+/// `ServerHeld` for the connection, received after the stage's bytes reached the server (a
+/// `Bytes` update client → server clears it), proves the handler read them, had its chance to
+/// answer and is waiting on its gate; whatever it had said would be in the updates before it.
+struct Stepper {
+    lab: Lab,
+    trace: Option<Trace>,
+    /// Per connection: held by its gate since the last bytes from its client.
+    held: std::collections::HashMap<u32, bool>,
+}
+
+impl Stepper {
+    fn start(scenario: &str) -> Stepper {
+        let lab = Lab::start(socket_lab(), None).unwrap();
+        lab.send(LabCommand::Start {
+            scenario: scenario.to_string(),
+            mode: RunMode::Step,
+        });
+        let mut stepper = Stepper {
+            lab,
+            trace: None,
+            held: Default::default(),
+        };
+        stepper.pump("the run to start", |u, _| {
+            matches!(u, LabUpdate::RunStarted { .. })
+        });
+        stepper
+    }
+
+    /// Applies updates until `done`; panics after 20 s.
+    fn pump(&mut self, what: &str, mut done: impl FnMut(&LabUpdate, &Stepper) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}");
+            let Some(update) = self.lab.recv_timeout(left.min(Duration::from_millis(200))) else {
+                continue;
+            };
+            match &update {
+                LabUpdate::RunStarted { trace, .. } => self.trace = Some(trace.clone()),
+                LabUpdate::Trace(u) => {
+                    if let wirelab::trace::TraceUpdate::Bytes {
+                        conn,
+                        dir: Dir::C2s,
+                        ..
+                    } = u
+                    {
+                        self.held.insert(*conn, false);
+                    }
+                    self.trace.as_mut().unwrap().apply(u.clone());
+                }
+                LabUpdate::ServerHeld { conn } => {
+                    self.held.insert(*conn, true);
+                }
+                LabUpdate::Failed(message) => panic!("the run failed: {message}"),
+                _ => {}
             }
-            Actor::Server => {}
+            if done(&update, self) {
+                return;
+            }
         }
     }
-    pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
-        *u == LabUpdate::Finished
-    });
-    let t = trace.unwrap();
+
+    fn trace(&self) -> &Trace {
+        self.trace.as_ref().unwrap()
+    }
+
+    /// The connection of the scenario's client `label`.
+    fn conn(&self, label: &str) -> u32 {
+        self.trace()
+            .connections
+            .iter()
+            .find(|c| c.label.as_deref() == Some(label))
+            .unwrap_or_else(|| panic!("no connection of {label}"))
+            .id
+    }
+
+    /// What the server has said on every connection so far.
+    fn said_all(&self) -> Vec<usize> {
+        let t = self.trace();
+        t.connections.iter().map(|c| said(t, c.id)).collect()
+    }
+
+    /// Runs every stage: after each client stage whose answer is a server stage, waits for the
+    /// barrier and asserts that the server said nothing meanwhile (on any connection); after
+    /// each server stage, asserts that it said something to every client it released.
+    fn step_through(&mut self, scenario: &str) {
+        use wirelab::lab::scenario::{Action, Actor};
+        let spec = wirelab::lab::scenario::scenario(scenario).unwrap();
+        let mut held_barriers = 0;
+        for (i, stage) in spec.stages.iter().enumerate() {
+            let before = self.said_all();
+            self.lab.send(LabCommand::Step);
+            self.pump(
+                &format!("stage {i} {}", stage.label),
+                |u, _| matches!(u, LabUpdate::StageDone { index, .. } if *index == i),
+            );
+            match (&stage.actor, &stage.action) {
+                (Actor::Client(c), _) => {
+                    let answered = spec.stages.get(i + 1).is_some_and(
+                        |next| matches!(&next.action, Action::Release(to) if to.contains(c)),
+                    );
+                    if answered {
+                        let conn = self.conn(spec.clients[*c]);
+                        // It may have come before the StageDone already.
+                        if self.held.get(&conn) != Some(&true) {
+                            self.pump(
+                                &format!("the server to be held after stage {i} {}", stage.label),
+                                |_, s| s.held.get(&conn) == Some(&true),
+                            );
+                        }
+                        held_barriers += 1;
+                    }
+                    let after = self.said_all();
+                    assert_eq!(
+                        after[..before.len()],
+                        before[..],
+                        "stage {i} {}: the server waits for its own stage",
+                        stage.label
+                    );
+                }
+                (Actor::Server, Action::Release(to)) => {
+                    let after = self.said_all();
+                    for c in to {
+                        let conn = self.conn(spec.clients[*c]) as usize;
+                        assert!(
+                            after[conn] > before.get(conn).copied().unwrap_or(0),
+                            "stage {i} {}: the server said nothing to {}",
+                            stage.label,
+                            spec.clients[*c]
+                        );
+                    }
+                }
+                (Actor::Server, _) => unreachable!("a server stage releases clients"),
+            }
+        }
+        assert!(held_barriers > 0, "{scenario}: no barrier was ever checked");
+        self.pump("the run to finish", |u, _| *u == LabUpdate::Finished);
+    }
+}
+
+#[test]
+fn ws_deflate_steps_and_the_server_answers_only_in_its_own_stages() {
+    let mut stepper = Stepper::start("ws-deflate");
+    stepper.step_through("ws-deflate");
     assert_eq!(
-        messages(&t).iter().filter(|m| m.dir == Dir::S2c).count(),
+        messages(stepper.trace())
+            .iter()
+            .filter(|m| m.dir == Dir::S2c)
+            .count(),
         6,
         "four echoes, the pong and the close"
     );
+}
+
+#[test]
+fn ws_echo_and_ws_push_step_with_the_server_held_until_its_stages() {
+    let mut echo = Stepper::start("ws-echo");
+    echo.step_through("ws-echo");
+    check_ws_echo(echo.trace());
+    let mut push = Stepper::start("ws-push");
+    push.step_through("ws-push");
+    let ticks: Vec<String> = messages(push.trace())
+        .iter()
+        .filter(|m| m.dir == Dir::S2c && m.opcode == 1)
+        .map(|m| String::from_utf8(m.payload.clone()).unwrap())
+        .collect();
+    assert_eq!(ticks, ["tick 1", "tick 2", "tick 3", "tick 4", "tick 5"]);
 }

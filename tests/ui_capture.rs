@@ -329,7 +329,11 @@ fn capture_filter_is_validated_as_typed() {
     text_input(&h, "BPF filter").type_text("tcp port");
     h.run();
     // libpcap's own wording (1.10), shown after ours.
-    let error = h.state_mut().capture_mut().filter_error().map(str::to_string);
+    let error = h
+        .state_mut()
+        .capture_mut()
+        .filter_error()
+        .map(str::to_string);
     assert_eq!(
         error.as_deref(),
         Some("libpcap error: can't parse filter expression: syntax error")
@@ -374,7 +378,10 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
             .permission_banner()
             .unwrap_or_else(|| panic!("neither capturing nor a banner: {:?}", labels(&h)))
             .to_string();
-        assert!(banner.contains("setcap cap_net_raw,cap_net_admin=eip"), "{banner}");
+        assert!(
+            banner.contains("setcap cap_net_raw,cap_net_admin=eip"),
+            "{banner}"
+        );
         h.run();
         h.get_by_label_contains("Packet capture is not permitted");
         return;
@@ -464,4 +471,3 @@ fn dropped_packets_show_red_in_the_capture_view() {
     h.get_by_label("dropped 37");
     assert_eq!(text_color(&h, "dropped 37"), Some(red));
 }
-

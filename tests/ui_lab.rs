@@ -53,7 +53,8 @@ fn hand_built_trace_shows_arrows_and_details() {
     );
     // The close handshake is visible; a frame shows its fields.
     assert_eq!(
-        h.get_all_by_label("close 1000 Normal Closure \"bye\"").count(),
+        h.get_all_by_label("close 1000 Normal Closure \"bye\"")
+            .count(),
         2,
         "the client's close and the server's reply"
     );
@@ -247,4 +248,3 @@ fn zoom_keys_frames_toggle_and_cjk_labels() {
     h.run();
     assert!(button_count(&h) > before, "frames get rows of their own");
 }
-
