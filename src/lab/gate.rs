@@ -129,6 +129,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_handler_held_by_its_gate_is_announced_and_one_with_a_permit_is_not() {
+        let (tap, mut held) = tokio::sync::mpsc::unbounded_channel();
+        let gates = Arc::new(Gates::reporting_to(tap));
+        gates.install(addr(5));
+        gates.release(addr(5));
+        gates.wait(addr(5)).await;
+        assert!(held.try_recv().is_err(), "a permit was there: not held");
+        let waiting = tokio::spawn({
+            let gates = gates.clone();
+            async move { gates.wait(addr(5)).await }
+        });
+        let record = held.recv().await.unwrap();
+        assert!(matches!(record, TapRecord::Held { peer, .. } if peer == addr(5)));
+        assert!(!waiting.is_finished());
+        gates.release(addr(5));
+        waiting.await.unwrap();
+    }
+
+    #[tokio::test]
     async fn open_all_lets_every_waiter_go() {
         let gates = Arc::new(Gates::default());
         gates.install(addr(4));
