@@ -317,3 +317,61 @@ fn bad_parameter_is_reported_and_inflation_still_tried() {
     assert_eq!(p.len(), 1, "{p:#?}");
     assert_eq!(p[0].2.as_deref(), Some("RFC 7692 §7.1.2"));
 }
+
+/// Two copies of `text`, the second compressed with the first still in the window: it refers
+/// back into it (a few bytes on the wire instead of the whole text).
+fn second_refers_back(text: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let mut c = Compress::new(Compression::default(), false);
+    let first = compress(&mut c, text);
+    let second = compress(&mut c, text);
+    assert!(second.len() * 4 < first.len(), "{} vs {}", second.len(), first.len());
+    (first, second)
+}
+
+#[test]
+fn no_context_takeover_rejects_a_message_that_refers_back() {
+    let text = b"{\"type\":\"quote\",\"symbol\":\"ACME\",\"price\":100.25,\"volume\":1017}";
+    let (first, second) = second_refers_back(text);
+    // Each direction under its own `*_no_context_takeover`, and once without: the same bytes.
+    for (answer, dir) in [
+        ("permessage-deflate; client_no_context_takeover", Dir::C2s),
+        ("permessage-deflate; server_no_context_takeover", Dir::S2c),
+        ("permessage-deflate", Dir::C2s),
+    ] {
+        let key = (dir == Dir::C2s).then_some(MASK).flatten();
+        let mut c2s = upgrade("permessage-deflate; client_no_context_takeover");
+        let mut s2c = switch(answer);
+        let out = if dir == Dir::C2s { &mut c2s } else { &mut s2c };
+        out.extend(frame(true, true, 1, &first, key));
+        out.extend(frame(true, true, 1, &second, key));
+        let events = dissect(&[(Dir::C2s, &c2s), (Dir::S2c, &s2c)]);
+        let msgs = messages(&events);
+        assert_eq!(msgs.len(), 2, "{answer}: {msgs:?}");
+        assert_eq!(msgs[0].6.as_deref(), Some(std::str::from_utf8(text).unwrap()));
+        if answer == "permessage-deflate" {
+            // Context takeover: referring back is what it is for.
+            assert_eq!(msgs[1].6, msgs[0].6, "{answer}");
+            assert!(problems(&events).is_empty(), "{:#?}", problems(&events));
+            continue;
+        }
+        // The window was emptied before the second message (RFC 7692 §7.1.1.1/§7.1.1.2), so
+        // its back-reference points at nothing: shown as sent, with the reason.
+        assert_eq!(
+            (msgs[1].4, msgs[1].5, msgs[1].6.clone()),
+            (second.len() as u64, Some(second.len() as u64), None),
+            "{answer}"
+        );
+        assert_eq!(
+            problems(&events),
+            [(
+                Severity::Error,
+                "compressed message could not be inflated: compressed data is not valid \
+                 DEFLATE: deflate decompression error: invalid distance too far back; it is \
+                 shown as sent"
+                    .to_string(),
+                Some("RFC 7692 §7.2.2".to_string())
+            )],
+            "{answer}"
+        );
+    }
+}
