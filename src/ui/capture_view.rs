@@ -93,6 +93,11 @@ impl CaptureView {
         self.stats
     }
 
+    /// Shows libpcap's counters, as each `LiveUpdate::Stats` does.
+    pub fn show_counters(&mut self, stats: LiveStats) {
+        self.stats = stats;
+    }
+
     /// The permission banner's text, when capture was refused.
     pub fn permission_banner(&self) -> Option<&str> {
         self.permission.as_deref()
@@ -189,7 +194,7 @@ impl CaptureView {
             match update {
                 LiveUpdate::Started(trace) => self.pane.set_trace(trace),
                 LiveUpdate::Trace(u) => self.pane.apply(u),
-                LiveUpdate::Stats(s) => self.stats = s,
+                LiveUpdate::Stats(s) => self.show_counters(s),
                 LiveUpdate::Stopped { stats, error } => {
                     self.stats = stats;
                     // The thread has ended: dropping the handle joins it at once.

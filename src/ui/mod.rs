@@ -560,6 +560,7 @@ impl WirelabApp {
             }
             _ if self.run.awaiting_start || !self.run.active => {}
             LabUpdate::Trace(u) => self.trace.apply(u),
+            LabUpdate::ServerHeld { .. } => {}
             LabUpdate::StageStarted { .. } => {
                 if self.run.mode == Some(RunMode::Step) {
                     self.run.busy = true;
