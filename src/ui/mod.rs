@@ -18,6 +18,7 @@ mod file_dialog;
 pub mod loader;
 pub mod rows;
 pub mod sample;
+pub mod theme;
 mod timeline;
 pub mod timeline_layout;
 pub mod trace_pane;
