@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
+use super::theme::Theme;
 use super::trace_pane::TracePane;
 use crate::capture::live::{
     self, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
@@ -225,11 +226,12 @@ impl CaptureView {
 
     /// The permission banner, if capture was refused (shown above the view).
     pub fn banner_ui(&mut self, ui: &mut egui::Ui) {
+        let theme = Theme::of(ui.ctx());
         let Some(text) = self.permission.clone() else {
             return;
         };
         egui::Frame::new()
-            .fill(Color32::from_rgb(90, 60, 10))
+            .fill(theme.banner_fill)
             .inner_margin(8.0)
             .corner_radius(4.0)
             .show(ui, |ui| {
@@ -237,7 +239,7 @@ impl CaptureView {
                     ui.label(
                         RichText::new("⚠ Packet capture is not permitted")
                             .strong()
-                            .color(Color32::from_rgb(255, 210, 120)),
+                            .color(theme.banner_title),
                     );
                     let command = text
                         .lines()
@@ -255,18 +257,19 @@ impl CaptureView {
                         self.permission = None;
                     }
                 });
-                ui.label(RichText::new(text).color(Color32::WHITE));
+                ui.label(RichText::new(text).color(theme.banner_text));
                 ui.label(
                     RichText::new(
                         "Opening capture files (File ▸ Open…, or drop a file on the window) and the Lab work without it.",
                     )
-                    .color(Color32::from_rgb(230, 230, 230)),
+                    .color(theme.banner_note),
                 );
             });
     }
 
     /// The controls: interface, filter, output file, Start/Stop, counters.
     pub fn controls_ui(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
+        let theme = Theme::of(ui.ctx());
         if !self.probed {
             // Say so at once, not only when Start fails: the banner tells how to grant it.
             self.probed = true;
@@ -353,14 +356,11 @@ impl CaptureView {
             }
         });
         if let Some(Err(e)) = &self.devices {
-            ui.colored_label(
-                Color32::from_rgb(230, 160, 30),
-                format!("cannot list interfaces: {e}"),
-            );
+            ui.colored_label(theme.warning, format!("cannot list interfaces: {e}"));
         }
         self.check_filter();
         if let Some(e) = &self.filter_error {
-            ui.colored_label(Color32::from_rgb(230, 70, 60), format!("filter error: {e}"));
+            ui.colored_label(theme.error, format!("filter error: {e}"));
         }
         ui.horizontal_wrapped(|ui| {
             let s = self.stats;
@@ -368,8 +368,7 @@ impl CaptureView {
                 RichText::new("stopping…")
             } else if running {
                 let secs = self.started_at.map_or(0, |t| t.elapsed().as_secs());
-                RichText::new(format!("● capturing ({secs} s)"))
-                    .color(Color32::from_rgb(230, 70, 60))
+                RichText::new(format!("● capturing ({secs} s)")).color(theme.error)
             } else {
                 RichText::new("not capturing")
             };
@@ -381,7 +380,7 @@ impl CaptureView {
                 .on_hover_text("libpcap: packets that passed the filter");
             let dropped = RichText::new(format!("dropped {}", s.dropped));
             ui.label(if s.dropped > 0 {
-                dropped.color(Color32::from_rgb(230, 70, 60))
+                dropped.color(theme.error)
             } else {
                 dropped
             })
@@ -397,7 +396,7 @@ impl CaptureView {
             if let Some((msg, err)) = &self.status {
                 ui.separator();
                 if *err {
-                    ui.colored_label(Color32::from_rgb(230, 70, 60), msg);
+                    ui.colored_label(theme.error, msg);
                 } else {
                     ui.weak(msg);
                 }

@@ -12,6 +12,7 @@ use egui::{
 
 use super::explain::{self, FrameLayout};
 use super::rows::{Rows, upgrade_check_for};
+use super::theme::Theme;
 use crate::trace::{Event, EventKind, Observed, Trace, describe};
 
 /// How many bytes of a frame the hex dump shows.
@@ -412,7 +413,9 @@ impl DetailView {
                 for (i, f) in layout.fields.iter().enumerate() {
                     let hot = highlighted.contains(&i);
                     let name = if hot {
-                        RichText::new(f.name).strong().color(hover_color())
+                        RichText::new(f.name)
+                            .strong()
+                            .color(Theme::of(ui.ctx()).field_highlight)
                     } else {
                         RichText::new(f.name)
                     };
@@ -558,7 +561,11 @@ impl DetailView {
                 );
                 let hot = highlighted.contains(&i);
                 if hot {
-                    painter.rect_filled(cell, 0.0, hover_color().gamma_multiply(0.35));
+                    painter.rect_filled(
+                        cell,
+                        0.0,
+                        Theme::of(ui.ctx()).field_highlight.gamma_multiply(0.35),
+                    );
                 }
                 painter.rect_stroke(cell, 0.0, line, egui::StrokeKind::Inside);
                 let name = if cells <= 1 {
@@ -646,11 +653,15 @@ impl DetailView {
                     Vec2::new(char_w * 2.0 + 2.0, line_h),
                 );
                 if highlight.contains(&i) {
-                    painter.rect_filled(cell, 2.0, hover_color().gamma_multiply(0.45));
+                    painter.rect_filled(
+                        cell,
+                        2.0,
+                        Theme::of(ui.ctx()).field_highlight.gamma_multiply(0.45),
+                    );
                     painter.rect_filled(
                         Rect::from_min_size(Pos2::new(ascii_x(col), y), Vec2::new(char_w, line_h)),
                         1.0,
-                        hover_color().gamma_multiply(0.45),
+                        Theme::of(ui.ctx()).field_highlight.gamma_multiply(0.45),
                     );
                 }
                 if hover_pos.is_some_and(|p| cell.contains(p)) {
@@ -682,10 +693,6 @@ impl DetailView {
             ui.weak(format!("… {} more bytes", bytes.len() - shown));
         }
     }
-}
-
-fn hover_color() -> Color32 {
-    Color32::from_rgb(240, 180, 40)
 }
 
 /// One-letter-ish names for one-bit cells.
@@ -997,12 +1004,12 @@ fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid
     let matches = accept == Some(d.accept.as_str());
     if matches {
         ui.colored_label(
-            Color32::from_rgb(60, 170, 80),
+            Theme::of(ui.ctx()).ok,
             "OK, match: the server read the key and speaks WebSocket",
         );
     } else {
         ui.colored_label(
-            Color32::from_rgb(230, 70, 60),
+            Theme::of(ui.ctx()).error,
             "MISMATCH: a client must fail the connection (RFC 6455 §4.1)",
         );
     }

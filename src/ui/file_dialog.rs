@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Color32, Id, RichText};
+use egui::{Id, RichText};
+
+use super::theme::Theme;
 
 /// Open an existing file, or choose where to save one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +174,7 @@ impl FileDialog {
                     }
                 });
                 if let Some(e) = &self.error {
-                    ui.colored_label(Color32::from_rgb(230, 70, 60), e);
+                    ui.colored_label(Theme::of(ui.ctx()).error, e);
                 }
                 ui.separator();
                 let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;

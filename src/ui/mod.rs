@@ -26,13 +26,14 @@ pub mod trace_pane;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
 use crate::trace::{Source, Trace};
 use capture_view::{CaptureView, SaveRequest, one_line, repaint_notifier, save_json};
 use file_dialog::{DialogMode, FileDialog};
 use loader::{FileKind, LoadEvent, Loader};
+use theme::Theme;
 use trace_pane::TracePane;
 
 /// What the empty File view says.
@@ -376,18 +377,19 @@ impl WirelabApp {
             self.open_path(&path);
         }
         if hovering {
+            let theme = Theme::of(ui.ctx());
             let rect = ui.ctx().content_rect();
             let painter = ui.ctx().layer_painter(egui::LayerId::new(
                 egui::Order::Foreground,
                 egui::Id::unique("wirelab-drop"),
             ));
-            painter.rect_filled(rect, 0.0, Color32::from_black_alpha(170));
+            painter.rect_filled(rect, 0.0, theme.drop_veil);
             painter.text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
                 "Drop a .pcap, .pcapng or trace .json file to open it",
-                egui::FontId::proportional(22.0),
-                Color32::WHITE,
+                egui::FontId::proportional(theme.size.drop_font),
+                theme.drop_text,
             );
         }
     }
@@ -691,16 +693,13 @@ impl WirelabApp {
                     .on_hover_text("Open it in a browser: its WebSocket is traced too");
             }
             Err(e) => {
-                ui.colored_label(
-                    Color32::from_rgb(230, 70, 60),
-                    format!("lab unavailable: {e}"),
-                );
+                ui.colored_label(Theme::of(ui.ctx()).error, format!("lab unavailable: {e}"));
             }
         }
         ui.separator();
         match &self.lab_capture {
             Some((true, _)) => {
-                ui.label(RichText::new("packets + socket").color(Color32::from_rgb(60, 170, 80)))
+                ui.label(RichText::new("packets + socket").color(Theme::of(ui.ctx()).ok))
                     .on_hover_text(
                         "TCP packets on the loopback (SYN, SYN-ACK, ACK, FIN with seq/ack) merged with \
                          what the lab's socket tap saw",
@@ -729,7 +728,7 @@ impl WirelabApp {
                 format!("stage {}/{}", self.run.done, self.run.stages.len())
             };
             let state = if let Some(e) = &self.run.failed {
-                RichText::new(format!("run failed: {e}")).color(Color32::from_rgb(230, 70, 60))
+                RichText::new(format!("run failed: {e}")).color(Theme::of(ui.ctx()).error)
             } else if self.run.finished {
                 RichText::new(format!("finished · {stages}"))
             } else if self.run.active && self.run.mode == Some(RunMode::Step) && !self.run.busy {
@@ -745,7 +744,7 @@ impl WirelabApp {
             ui.weak(format!("{} events", self.trace.events.len()));
             if let Some((msg, is_err)) = &self.status {
                 if *is_err {
-                    ui.colored_label(Color32::from_rgb(230, 70, 60), msg);
+                    ui.colored_label(Theme::of(ui.ctx()).error, msg);
                 } else {
                     ui.weak(msg);
                 }
@@ -776,7 +775,7 @@ impl WirelabApp {
     }
 
     fn file_status(&mut self, ui: &mut egui::Ui) {
-        let red = Color32::from_rgb(230, 70, 60);
+        let red = Theme::of(ui.ctx()).error;
         if let Some(loader) = &self.file.loader {
             ui.horizontal(|ui| {
                 let (done, total) = loader.bytes();
@@ -839,7 +838,7 @@ impl WirelabApp {
             }
             if other > 0 {
                 ui.colored_label(
-                    Color32::from_rgb(230, 160, 30),
+                    Theme::of(ui.ctx()).warning,
                     format!("⚠ {other} note(s) about the file:"),
                 );
                 let notes: Vec<String> = self
@@ -858,7 +857,7 @@ impl WirelabApp {
                     .take(2)
                     .collect();
                 for n in notes {
-                    ui.colored_label(Color32::from_rgb(230, 160, 30), n);
+                    ui.colored_label(Theme::of(ui.ctx()).warning, n);
                 }
             }
             if let Some((msg, is_err)) = &self.file.status {

@@ -2,12 +2,13 @@
 //! the sequence diagram of the selected connection or of all of them (centre) and the detail
 //! pane (right) — the same diagram and detail components as the Lab's.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
 use super::connections::{
     ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes, format_count,
 };
 use super::rows::Rows;
+use super::theme::Theme;
 use super::{detail, timeline};
 use crate::trace::{Source, Trace, TraceUpdate};
 
@@ -286,7 +287,7 @@ impl TracePane {
                 .labelled_by(label.id);
         });
         if let Some(e) = self.filter.port_error() {
-            ui.colored_label(Color32::from_rgb(230, 70, 60), e);
+            ui.colored_label(Theme::of(ui.ctx()).error, e);
         }
         ui.separator();
         self.refresh_filter();
@@ -304,7 +305,7 @@ impl TracePane {
         }
         if self.index.other_diagnostics > 0 {
             ui.colored_label(
-                Color32::from_rgb(230, 160, 30),
+                Theme::of(ui.ctx()).warning,
                 format!(
                     "⚠ {} note(s) about the whole file (in the All view)",
                     self.index.other_diagnostics
