@@ -4,13 +4,14 @@
 //! how to grant it; everything else keeps working.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui::RichText;
 
+use super::command::{Command, SaveRequest};
+use super::status::{StatusLine, one_line, save_json};
 use super::theme::Theme;
-use super::trace_pane::TracePane;
+use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::live::{
     self, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
 };
@@ -35,7 +36,7 @@ pub struct CaptureView {
     stopping: bool,
     started_at: Option<Instant>,
     stats: LiveStats,
-    status: Option<(String, bool)>,
+    status: Option<StatusLine>,
     permission: Option<String>,
     /// Whether capture permission was checked (once, when the view is first shown).
     probed: bool,
@@ -66,7 +67,7 @@ impl Default for CaptureView {
             captured: None,
             pane: TracePane::new(
                 "capture",
-                true,
+                OnNewTrace::Follow,
                 "Choose an interface and a filter and press Start: connections appear here as their packets arrive.",
             ),
         }
@@ -100,7 +101,7 @@ impl CaptureView {
     }
 
     /// The last error or status line.
-    pub fn status(&self) -> Option<&(String, bool)> {
+    pub fn status(&self) -> Option<&StatusLine> {
         self.status.as_ref()
     }
 
@@ -141,7 +142,10 @@ impl CaptureView {
             && !dir.as_os_str().is_empty()
             && let Err(e) = std::fs::create_dir_all(dir)
         {
-            self.status = Some((format!("cannot create {}: {e}", dir.display()), true));
+            self.status = Some(StatusLine::error(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )));
             return;
         }
         let repaint = ctx.clone();
@@ -158,10 +162,13 @@ impl CaptureView {
                 self.stats = LiveStats::default();
                 self.permission = None;
                 self.captured = Some(output.clone());
-                self.status = Some((format!("capturing to {}", output.display()), false));
+                self.status = Some(StatusLine::info(format!(
+                    "capturing to {}",
+                    output.display()
+                )));
             }
             Err(LiveError::Permission { device, detail }) => self.refused(&device, &detail),
-            Err(e) => self.status = Some((one_line(&e.to_string()), true)),
+            Err(e) => self.status = Some(StatusLine::error(one_line(&e.to_string()))),
         }
     }
 
@@ -202,8 +209,8 @@ impl CaptureView {
                         .map(|p| p.display().to_string())
                         .unwrap_or_default();
                     self.status = Some(match error {
-                        Some(e) => (format!("capture ended: {}", one_line(&e)), true),
-                        None => (format!("stopped; the packets are in {file}"), false),
+                        Some(e) => StatusLine::error(format!("capture ended: {}", one_line(&e))),
+                        None => StatusLine::info(format!("stopped; the packets are in {file}")),
                     });
                     if self.output == self.auto_output {
                         // The next capture gets a file of its own.
@@ -267,8 +274,21 @@ impl CaptureView {
             });
     }
 
+    /// The top bar's rows: the controls, the diagram's options, the permission banner.
+    pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        self.controls_ui(ui, commands);
+        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui));
+        self.banner_ui(ui);
+    }
+
+    /// The connection list, the diagram and the detail pane.
+    pub fn body_ui(&mut self, ui: &mut egui::Ui) {
+        let running = self.is_running();
+        self.pane.browse_ui(ui, "capture-connections", running);
+    }
+
     /// The controls: interface, filter, output file, Start/Stop, counters.
-    pub fn controls_ui(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
+    pub fn controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let theme = Theme::of(ui.ctx());
         if !self.probed {
             // Say so at once, not only when Start fails: the banner tells how to grant it.
@@ -328,13 +348,13 @@ impl CaptureView {
                 .on_disabled_hover_text("Fix the filter, or stop the running capture first")
                 .clicked()
             {
-                self.start(ui.ctx());
+                commands.push(Command::StartCapture);
             }
             if ui
                 .add_enabled(running && !self.stopping, egui::Button::new("Stop"))
                 .clicked()
             {
-                self.stop();
+                commands.push(Command::StopCapture);
             }
             ui.separator();
             let has_file = self.captured.as_ref().is_some_and(|p| p.is_file());
@@ -343,7 +363,7 @@ impl CaptureView {
                 .on_hover_text("Copy the captured pcapng file where you want it")
                 .clicked()
             {
-                *save = Some(SaveRequest::CapturePcapng);
+                commands.push(Command::ChooseSaveTarget(SaveRequest::CapturePcapng));
             }
             if ui
                 .add_enabled(
@@ -352,7 +372,7 @@ impl CaptureView {
                 )
                 .clicked()
             {
-                *save = Some(SaveRequest::CaptureJson);
+                commands.push(Command::ChooseSaveTarget(SaveRequest::CaptureJson));
             }
         });
         if let Some(Err(e)) = &self.devices {
@@ -393,13 +413,9 @@ impl CaptureView {
                 "{conns} connections · {} events",
                 self.pane.trace().events.len()
             ));
-            if let Some((msg, err)) = &self.status {
+            if let Some(status) = &self.status {
                 ui.separator();
-                if *err {
-                    ui.colored_label(theme.error, msg);
-                } else {
-                    ui.weak(msg);
-                }
+                status.ui(ui);
             }
         });
     }
@@ -410,8 +426,8 @@ impl CaptureView {
             return;
         };
         self.status = Some(match std::fs::copy(&from, to) {
-            Ok(n) => (format!("saved {n} bytes to {}", to.display()), false),
-            Err(e) => (format!("cannot save {}: {e}", to.display()), true),
+            Ok(n) => StatusLine::info(format!("saved {n} bytes to {}", to.display())),
+            Err(e) => StatusLine::error(format!("cannot save {}: {e}", to.display())),
         });
     }
 
@@ -419,43 +435,4 @@ impl CaptureView {
     pub fn save_json(&mut self, to: &std::path::Path) {
         self.status = Some(save_json(self.pane.trace(), to));
     }
-}
-
-/// What a Save button asked for (the app opens the save dialog).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SaveRequest {
-    /// The Lab's trace as JSON.
-    LabJson,
-    /// The File view's trace as JSON.
-    FileJson,
-    /// The Capture view's trace as JSON.
-    CaptureJson,
-    /// The Capture view's pcapng file.
-    CapturePcapng,
-}
-
-/// Writes `trace` as JSON; returns the status line.
-pub fn save_json(trace: &crate::trace::Trace, to: &std::path::Path) -> (String, bool) {
-    match std::fs::write(to, trace.to_json()) {
-        Ok(()) => (
-            format!("saved {} events to {}", trace.events.len(), to.display()),
-            false,
-        ),
-        Err(e) => (format!("cannot save {}: {e}", to.display()), true),
-    }
-}
-
-/// Keeps a message on one line.
-pub fn one_line(text: &str) -> String {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A repaint callback for threads.
-pub fn repaint_notifier(ctx: &egui::Context) -> Arc<dyn Fn() + Send + Sync> {
-    let ctx = ctx.clone();
-    Arc::new(move || ctx.request_repaint())
 }
