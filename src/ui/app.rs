@@ -29,11 +29,13 @@ pub struct GuiOptions {
 
 /// Opens the wirelab window and runs until it is closed.
 pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
+    // No context yet: the sizes are the same in every theme.
+    let size = &Theme::for_mode(egui::Theme::Dark).size;
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("wirelab")
-            .with_inner_size([1400.0, 900.0])
-            .with_min_inner_size([800.0, 500.0]),
+            .with_inner_size(size.window)
+            .with_min_inner_size(size.window_min),
         ..Default::default()
     };
     eframe::run_native(

@@ -239,8 +239,8 @@ impl CaptureView {
         };
         egui::Frame::new()
             .fill(theme.banner_fill)
-            .inner_margin(8.0)
-            .corner_radius(4.0)
+            .inner_margin(theme.size.banner_margin)
+            .corner_radius(theme.size.banner_radius)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.label(
@@ -313,7 +313,7 @@ impl CaptureView {
                 let label = ui.label("interface");
                 egui::ComboBox::from_id_salt("capture-device")
                     .selected_text(self.device.clone())
-                    .width(110.0)
+                    .width(theme.size.device_width)
                     .show_ui(ui, |ui| {
                         if let Some(Ok(list)) = &self.devices {
                             for (name, desc) in list {
@@ -330,16 +330,19 @@ impl CaptureView {
                 ui.add(
                     egui::TextEdit::singleline(&mut self.filter)
                         .hint_text("e.g. tcp port 8088 (empty: everything)")
-                        .desired_width(220.0),
+                        .desired_width(theme.size.bpf_width),
                 )
                 .labelled_by(label.id);
                 let label = ui.label("write to");
-                ui.add(egui::TextEdit::singleline(&mut self.output).desired_width(330.0))
-                    .labelled_by(label.id)
-                    .on_hover_text(
-                        "The pcapng file the capture streams to as it goes (nothing is lost if the \
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.output)
+                        .desired_width(theme.size.path_width),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "The pcapng file the capture streams to as it goes (nothing is lost if the \
                          program is killed); Save… copies it where you want",
-                    );
+                );
             });
             let can_start = self.can_start();
             if ui

@@ -78,6 +78,30 @@ pub struct Sizes {
     pub progress_width: f32,
     /// The space above and below the top bar's rows.
     pub bar_padding: f32,
+    /// The window's size when it opens.
+    pub window: [f32; 2],
+    /// The window's smallest size.
+    pub window_min: [f32; 2],
+    /// The connection list filter's port field.
+    pub port_width: f32,
+    /// The connection list filter's protocol picker.
+    pub protocol_width: f32,
+    /// The Capture view's interface picker.
+    pub device_width: f32,
+    /// The Capture view's BPF filter field.
+    pub bpf_width: f32,
+    /// A file path field (the capture's output, the save dialog's name).
+    pub path_width: f32,
+    /// The permission banner's inner margin.
+    pub banner_margin: f32,
+    /// The permission banner's corner radius.
+    pub banner_radius: f32,
+    /// The file dialog's width.
+    pub dialog_width: f32,
+    /// The file dialog's folder field.
+    pub folder_width: f32,
+    /// The file dialog's list of files: its tallest height.
+    pub dialog_list_height: f32,
 }
 
 /// What the dark theme uses (and, for now, every theme: only arrows differ in light mode).
@@ -121,6 +145,18 @@ impl Theme {
                 scenario_width: 150.0,
                 progress_width: 300.0,
                 bar_padding: 2.0,
+                window: [1400.0, 900.0],
+                window_min: [800.0, 500.0],
+                port_width: 60.0,
+                protocol_width: 100.0,
+                device_width: 110.0,
+                bpf_width: 220.0,
+                path_width: 330.0,
+                banner_margin: 8.0,
+                banner_radius: 4.0,
+                dialog_width: 620.0,
+                folder_width: 380.0,
+                dialog_list_height: 320.0,
             },
         }
     }

@@ -296,6 +296,7 @@ impl TracePane {
 
     /// The connection list with its filter (for a left side panel).
     pub fn list_ui(&mut self, ui: &mut egui::Ui) {
+        let size = &Theme::of(ui.ctx()).size;
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.strong("Connections");
@@ -318,13 +319,13 @@ impl TracePane {
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter.port)
                     .hint_text("any")
-                    .desired_width(60.0),
+                    .desired_width(size.port_width),
             )
             .labelled_by(label.id);
             let label = ui.label("protocol");
             egui::ComboBox::from_id_salt((self.salt, "protocol"))
                 .selected_text(self.filter.protocol.map_or("any", Protocol::name))
-                .width(100.0)
+                .width(size.protocol_width)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filter.protocol, None, "any");
                     for p in Protocol::ALL {
