@@ -401,3 +401,30 @@ impl eframe::App for WirelabApp {
         self.apply_commands(&ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_wait_for_the_end_of_the_frame_and_apply_in_order() {
+        let ctx = egui::Context::default();
+        let mut app = WirelabApp::new(&ctx, GuiOptions::default());
+        app.commands.push(Command::OpenFile(PathBuf::from(
+            "/nonexistent/wirelab.pcap",
+        )));
+        app.commands
+            .push(Command::ChooseSaveTarget(SaveRequest::LabJson));
+        // Queued, not acted on.
+        assert_eq!(app.view(), View::Lab);
+        assert!(!app.is_loading() && app.dialog.is_none());
+        app.apply_commands(&ctx);
+        assert!(app.commands.is_empty());
+        assert_eq!(app.view(), View::File);
+        assert!(app.is_loading());
+        assert_eq!(
+            app.dialog.as_ref().map(|d| d.purpose),
+            Some(Purpose::Save(SaveRequest::LabJson))
+        );
+    }
+}
