@@ -19,9 +19,17 @@ use crate::capture::live::{
 /// How long a frame may spend applying capture updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
+/// An interface offered for capture.
+struct Device {
+    name: String,
+    /// libpcap's description (may be empty).
+    description: String,
+}
+
 /// The Capture view's state.
 pub struct CaptureView {
-    devices: Option<Result<Vec<(String, String)>, String>>,
+    /// The interfaces (listed once), or why they could not be listed.
+    devices: Option<Result<Vec<Device>, String>>,
     /// The interface to capture on.
     pub device: String,
     /// The BPF filter as typed.
@@ -298,12 +306,16 @@ impl CaptureView {
             }
         }
         if self.devices.is_none() {
-            let list = live::devices().map_err(|e| one_line(&e));
+            let list = live::devices().map_err(|e| one_line(&e)).map(|list| {
+                list.into_iter()
+                    .map(|(name, description)| Device { name, description })
+                    .collect::<Vec<_>>()
+            });
             if let Ok(list) = &list
-                && !list.iter().any(|(n, _)| *n == self.device)
-                && let Some((first, _)) = list.first()
+                && !list.iter().any(|d| d.name == self.device)
+                && let Some(first) = list.first()
             {
-                self.device = first.clone();
+                self.device = first.name.clone();
             }
             self.devices = Some(list);
         }
@@ -316,10 +328,11 @@ impl CaptureView {
                     .width(theme.size.device_width)
                     .show_ui(ui, |ui| {
                         if let Some(Ok(list)) = &self.devices {
-                            for (name, desc) in list {
-                                let r = ui.selectable_value(&mut self.device, name.clone(), name);
-                                if !desc.is_empty() {
-                                    r.on_hover_text(desc);
+                            for d in list {
+                                let r =
+                                    ui.selectable_value(&mut self.device, d.name.clone(), &d.name);
+                                if !d.description.is_empty() {
+                                    r.on_hover_text(&d.description);
                                 }
                             }
                         }
