@@ -90,7 +90,7 @@ impl LabView {
             scenarios,
             scenario,
             run: RunState::default(),
-            pane: TracePane::new("lab", OnNewTrace::KeepFollow, LAB_HINT)
+            pane: TracePane::new("lab", OnNewTrace::Follow, LAB_HINT)
                 .with_detail_width(detail_width),
             status: None,
             capture: None,

@@ -44,8 +44,6 @@ pub enum OnNewTrace {
     Follow,
     /// A file: start at its top.
     StartAtTop,
-    /// Leave it as the user set it (the Lab: Run and Step turn it on).
-    KeepFollow,
 }
 
 /// One view's trace and everything drawn from it.
@@ -108,7 +106,6 @@ impl TracePane {
         match self.on_new_trace {
             OnNewTrace::Follow => self.timeline.follow = true,
             OnNewTrace::StartAtTop => self.timeline.follow = false,
-            OnNewTrace::KeepFollow => {}
         }
     }
 
@@ -486,6 +483,37 @@ impl TracePane {
             && sel >= shown.events.len()
         {
             self.timeline.selected = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Trace {
+        Trace::new(Source::default(), chrono::Utc::now())
+    }
+
+    /// A live pane (the Lab, Capture) follows its new trace whatever the user had chosen, as
+    /// the Lab's own copy of the diagram code did before it used a TracePane; a file starts
+    /// at its top.
+    #[test]
+    fn a_new_trace_sets_follow_as_the_pane_was_made() {
+        let cases = [
+            (OnNewTrace::Follow, false, true),
+            (OnNewTrace::StartAtTop, true, false),
+            (OnNewTrace::Follow, true, true),
+            (OnNewTrace::StartAtTop, false, false),
+        ];
+        for (on_new_trace, before, after) in cases {
+            let mut pane = TracePane::new("test", on_new_trace, "");
+            pane.set_follow(before);
+            pane.set_trace(empty());
+            assert_eq!(
+                pane.timeline.follow, after,
+                "{on_new_trace:?}, follow was {before}"
+            );
         }
     }
 }
