@@ -11,6 +11,7 @@ use egui::{
 
 use super::explain;
 use super::rows::{Row, RowKind, Rows, build_rows};
+use super::theme::Theme;
 use super::timeline_layout::{
     LayoutParams, RowSpec, TimelineLayout, clamp_scroll, format_duration_us, layout_into,
     scroll_to_show,
@@ -90,32 +91,6 @@ impl Default for TimelineView {
 /// Colours of the diagram.
 fn lane_color(ui: &Ui) -> Color32 {
     ui.visuals().weak_text_color().gamma_multiply(0.6)
-}
-
-fn dir_color(dir: Dir, dark: bool) -> Color32 {
-    match (dir, dark) {
-        (Dir::C2s, true) => Color32::from_rgb(110, 170, 255),
-        (Dir::C2s, false) => Color32::from_rgb(20, 90, 200),
-        (Dir::S2c, true) => Color32::from_rgb(120, 210, 140),
-        (Dir::S2c, false) => Color32::from_rgb(20, 130, 60),
-    }
-}
-
-fn state_color(state: u8) -> Color32 {
-    match state {
-        0 => Color32::from_rgb(220, 180, 40),
-        1 => Color32::from_rgb(60, 170, 80),
-        2 => Color32::from_rgb(230, 130, 40),
-        _ => Color32::from_rgb(130, 130, 130),
-    }
-}
-
-fn severity_color(severity: Severity) -> Color32 {
-    match severity {
-        Severity::Info => Color32::from_rgb(90, 150, 230),
-        Severity::Warning => Color32::from_rgb(230, 160, 30),
-        Severity::Error => Color32::from_rgb(230, 70, 60),
-    }
 }
 
 /// Replaces control characters so a label stays on one line and every glyph exists.
@@ -534,7 +509,7 @@ impl TimelineView {
         if running && self.layout.height > 0.0 {
             let y = y0 + self.layout.height + 4.0;
             if body.y_range().contains(y) {
-                let red = Color32::from_rgb(230, 60, 60);
+                let red = Theme::of(ui.ctx()).playhead;
                 body_painter.hline(rect.left()..=lanes.right, y, Stroke::new(1.5, red));
                 body_painter.text(
                     Pos2::new(lanes.right, y - 2.0),
@@ -734,7 +709,7 @@ impl TimelineView {
                         Pos2::new(x + 5.0, y0 + end.max(start + 4.0)),
                     ),
                     1.0,
-                    state_color(state),
+                    Theme::of(painter.ctx()).ready_state(state),
                 );
             }
         }
@@ -758,7 +733,7 @@ impl TimelineView {
         painter.circle_filled(
             Pos2::new(x + 3.0, top + API_LINE_H / 2.0),
             3.5,
-            state_color(state),
+            Theme::of(painter.ctx()).ready_state(state),
         );
         let width = (lanes.api.1 - x - 14.0).max(10.0);
         let mut job = egui::text::LayoutJob::simple_singleline(
@@ -785,6 +760,7 @@ impl TimelineView {
         dark: bool,
         trace: &Trace,
     ) {
+        let theme = Theme::for_mode(egui::Theme::from_dark_mode(dark));
         let text_color = ui.visuals().text_color();
         let weak = ui.visuals().weak_text_color();
         let font = FontId::proportional(if row.is_frame { SMALL_FONT } else { LABEL_FONT });
@@ -807,7 +783,7 @@ impl TimelineView {
                     Dir::C2s => (cx, lanes.server_x),
                     Dir::S2c => (lanes.server_x, cx),
                 };
-                let color = dir_color(dir, dark);
+                let color = theme.direction(dir);
                 let width = if selected {
                     2.5
                 } else if row.is_frame {
@@ -904,7 +880,7 @@ impl TimelineView {
                     Some(EventKind::Diagnostic { severity, .. }) => *severity,
                     _ => Severity::Warning,
                 };
-                let color = severity_color(severity);
+                let color = theme.severity(severity);
                 let x = conn.map_or(lanes.server_x, |c| {
                     (lanes.client_x(c) + lanes.server_x) / 2.0
                 });
@@ -923,7 +899,7 @@ impl TimelineView {
                     Align2::CENTER_CENTER,
                     "!",
                     FontId::proportional(10.0),
-                    Color32::BLACK,
+                    theme.marker_glyph,
                 );
                 let _ = x;
                 let mut job = egui::text::LayoutJob::simple_singleline(
@@ -943,12 +919,8 @@ impl TimelineView {
             RowKind::Note { conn } | RowKind::Api { conn } => {
                 let cx = conn.map_or(lanes.server_x, |c| lanes.client_x(c));
                 let color = match trace.events.get(row.event).map(|e| &e.kind) {
-                    Some(EventKind::WsUpgradeCheck { valid: true, .. }) => {
-                        Color32::from_rgb(60, 170, 80)
-                    }
-                    Some(EventKind::WsUpgradeCheck { valid: false, .. }) => {
-                        Color32::from_rgb(230, 70, 60)
-                    }
+                    Some(EventKind::WsUpgradeCheck { valid: true, .. }) => theme.ok,
+                    Some(EventKind::WsUpgradeCheck { valid: false, .. }) => theme.error,
                     _ => weak,
                 };
                 let text = summary.to_string();
