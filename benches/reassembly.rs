@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use criterion::{Criterion, Throughput};
 use wirelab::capture::file::{read_file, summarize_file};
 use wirelab::capture::packet::{Decoded, LinkType, decode};
+use wirelab::dissect::TraceBuilder;
 use wirelab::reassembly::Reassembler;
-use wirelab::trace::{Source, TraceBuilder};
+use wirelab::trace::Source;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -10,7 +10,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
-use wirelab::trace::{Dir, Source, Trace, TraceBuilder};
+use wirelab::dissect::TraceBuilder;
+use wirelab::trace::{Dir, Source, Trace};
 use wirelab::ui::rows::{Rows, build_rows};
 use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout};
 

@@ -7,7 +7,8 @@
 
 use chrono::Utc;
 use wirelab::dissect::ConnectionDissector;
-use wirelab::trace::{Dir, Event, EventKind, Severity, Source, StreamSpan, TraceBuilder};
+use wirelab::dissect::TraceBuilder;
+use wirelab::trace::{Dir, Event, EventKind, Severity, Source, StreamSpan};
 
 #[derive(Clone, Copy)]
 enum Step<'a> {

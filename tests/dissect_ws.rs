@@ -9,7 +9,8 @@ use chrono::Utc;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tungstenite::protocol::frame::{CloseFrame, Frame};
 use wirelab::dissect::ConnectionDissector;
-use wirelab::trace::{Dir, Event, EventKind, Observed, Source, StreamSpan, TraceBuilder};
+use wirelab::dissect::TraceBuilder;
+use wirelab::trace::{Dir, Event, EventKind, Observed, Source, StreamSpan};
 
 // ------------------------------------------------------------------ helpers
 

@@ -3,9 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use chrono::{TimeZone, Utc};
+use wirelab::dissect::TraceBuilder;
 use wirelab::trace::{
     Dir, Event, EventKind, Observed, Severity, Side, Source, StreamSpan, TcpSegment, Trace,
-    TraceBuilder,
 };
 
 fn sample() -> Trace {

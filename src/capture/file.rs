@@ -21,8 +21,9 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::packet::{DecodeError, Decoded, LinkType, TcpPacket, decode};
+use crate::dissect::TraceBuilder;
 use crate::reassembly::{Reassembler, Segment};
-use crate::trace::{Event, EventKind, Severity, Source, Trace, TraceBuilder};
+use crate::trace::{Event, EventKind, Severity, Source, Trace};
 
 /// Why a capture file could not be read at all.
 #[derive(Debug, thiserror::Error)]

@@ -28,10 +28,9 @@ use pcap_file::pcapng::blocks::interface_description::{
 };
 
 use super::packet::{Decoded, LinkType, TcpPacket, decode};
+use crate::dissect::TraceBuilder;
 use crate::reassembly::Reassembler;
-use crate::trace::{
-    Connection, Dir, Event, EventKind, Source, TcpSegment, Trace, TraceBuilder, TraceUpdate,
-};
+use crate::trace::{Connection, Dir, Event, EventKind, Source, TcpSegment, Trace, TraceUpdate};
 
 /// What a live capture produces.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

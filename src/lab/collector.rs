@@ -22,10 +22,9 @@ use super::outbox::Outbox;
 use super::tap::TapRecord;
 use super::{LabUpdate, RunMode};
 use crate::capture::live::LiveUpdate;
+use crate::dissect::TraceBuilder;
 use crate::trace::matcher::EventMatcher;
-use crate::trace::{
-    Dir, Event, EventKind, Observed, Side, Source, Trace, TraceBuilder, TraceUpdate,
-};
+use crate::trace::{Dir, Event, EventKind, Observed, Side, Source, Trace, TraceUpdate};
 
 /// How long a connection seen only in packets (a SYN whose accept never came) is kept.
 const STRAY_TIMEOUT: Duration = Duration::from_secs(10);

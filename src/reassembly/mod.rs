@@ -11,7 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 
-use crate::trace::{Dir, Event, EventKind, Severity, TcpSegment, TraceBuilder};
+use crate::dissect::TraceBuilder;
+use crate::trace::{Dir, Event, EventKind, Severity, TcpSegment};
 
 /// How many out-of-order bytes one direction may buffer before the hole is declared a gap.
 const MAX_BUFFERED: usize = 4 * 1024 * 1024;

@@ -6,11 +6,8 @@
 //!
 //! Pure: no I/O beyond `serde`, no tokio, no egui.
 
-mod builder;
 pub mod describe;
 pub mod matcher;
-
-pub use builder::{TraceBuilder, TraceUpdate};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,6 +16,24 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "wirelab-trace";
 /// The version of the trace format this build writes and reads.
 pub const VERSION: u32 = 1;
+
+/// One incremental change to a trace, as sent from a live source to a view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceUpdate {
+    /// A connection was added (or its label changed).
+    Connection(Connection),
+    /// Bytes were appended to a direction's stream.
+    Bytes {
+        /// The connection.
+        conn: u32,
+        /// The direction.
+        dir: Dir,
+        /// The new bytes.
+        data: Vec<u8>,
+    },
+    /// An event was appended.
+    Event(Event),
+}
 
 /// A whole recorded conversation (one lab run, one capture, one file).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

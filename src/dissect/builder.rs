@@ -9,26 +9,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Connection, Dir, Event, EventKind, Source, Trace};
-use crate::dissect::{BrowserApi, ConnectionDissector};
-
-/// One incremental change to a trace, as sent from a live source to a view.
-#[derive(Clone, Debug, PartialEq)]
-pub enum TraceUpdate {
-    /// A connection was added (or its label changed).
-    Connection(Connection),
-    /// Bytes were appended to a direction's stream.
-    Bytes {
-        /// The connection.
-        conn: u32,
-        /// The direction.
-        dir: Dir,
-        /// The new bytes.
-        data: Vec<u8>,
-    },
-    /// An event was appended.
-    Event(Event),
-}
+use super::{BrowserApi, ConnectionDissector};
+use crate::trace::{Connection, Dir, Event, EventKind, Source, Trace, TraceUpdate};
 
 /// Per-connection dissection state.
 struct ConnState {
