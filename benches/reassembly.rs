@@ -48,7 +48,7 @@ fn pipeline(link: LinkType, packets: &[(i64, &[u8])]) -> usize {
     for (t, frame) in packets {
         last = t - start;
         if let Ok(Decoded::Tcp(tcp)) = decode(link, frame) {
-            r.push(&tcp.at(last), &mut b);
+            r.push(last, &tcp, &mut b);
         }
     }
     r.finish(last, &mut b);

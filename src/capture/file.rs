@@ -14,15 +14,14 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 
-use super::packet::{DecodeError, Decoded, LinkType, TcpPacket, decode};
+use super::packet::{DecodeError, Decoded, LinkType, decode};
 use crate::dissect::TraceBuilder;
-use crate::reassembly::{Reassembler, Segment};
+use crate::reassembly::{FlowKey, Reassembler, Segment};
 use crate::trace::{Event, EventKind, Severity, Source, Trace};
 
 /// Why a capture file could not be read at all.
@@ -202,16 +201,11 @@ impl Batch {
     }
 }
 
-/// One segment of a [`Batch`]; its payload is `payloads[at..at + len]`.
+/// One segment of a [`Batch`]: the segment without its payload, which is
+/// `payloads[at..at + len]`.
 struct BatchSegment {
     t_us: i64,
-    src: SocketAddr,
-    dst: SocketAddr,
-    seq: u32,
-    ack: u32,
-    flags: crate::reassembly::TcpFlags,
-    window: u16,
-    wire_len: u32,
+    segment: Segment<'static>,
     at: usize,
     len: usize,
 }
@@ -327,16 +321,10 @@ impl Pool {
                 for s in &batch.segments {
                     let payload = batch.payloads.get(s.at..s.at + s.len).unwrap_or_default();
                     reassembler.push(
+                        s.t_us,
                         &Segment {
-                            t_us: s.t_us,
-                            src: s.src,
-                            dst: s.dst,
-                            seq: s.seq,
-                            ack: s.ack,
-                            flags: s.flags,
-                            window: s.window,
                             payload,
-                            wire_len: s.wire_len,
+                            ..s.segment
                         },
                         builder,
                     );
@@ -359,11 +347,11 @@ struct Dispatcher<'p> {
     work: Work,
     /// Every flow and the batch being filled for it.
     flows: Vec<(std::sync::Arc<Flow>, Batch)>,
-    /// 4-tuple (in a canonical order) → index in `flows`.
-    index: HashMap<(SocketAddr, SocketAddr), usize>,
+    /// 4-tuple → index in `flows`.
+    index: HashMap<FlowKey, usize>,
     /// Recent lookups by a cheap hash of the ports, checked before `index` (SipHash on two
     /// socket addresses per packet is a noticeable share of reading).
-    recent: [Option<((SocketAddr, SocketAddr), usize)>; RECENT],
+    recent: [Option<(FlowKey, usize)>; RECENT],
     started: Option<DateTime<Utc>>,
 }
 
@@ -399,7 +387,7 @@ impl<'p> Dispatcher<'p> {
         });
         let t_us = ts_us.saturating_sub(start);
         w.last_t = w.last_t.max(t_us);
-        let tcp = match decode_common(link, data) {
+        let tcp = match decode(link, data) {
             Ok(Decoded::Tcp(tcp)) => tcp,
             Ok(Decoded::NotTcp) => return,
             Err(e) => {
@@ -409,12 +397,8 @@ impl<'p> Dispatcher<'p> {
             }
         };
         w.stats.tcp_packets += 1;
-        let key = if tcp.src <= tcp.dst {
-            (tcp.src, tcp.dst)
-        } else {
-            (tcp.dst, tcp.src)
-        };
-        let slot = usize::from(key.0.port() ^ key.1.port()) % RECENT;
+        let key = FlowKey::of(tcp.src, tcp.dst);
+        let slot = usize::from(key.low.port() ^ key.high.port()) % RECENT;
         let i = match self.recent.get(slot).copied().flatten() {
             Some((k, i)) if k == key => i,
             _ => {
@@ -449,13 +433,10 @@ impl<'p> Dispatcher<'p> {
         batch.payloads.extend_from_slice(tcp.payload);
         batch.segments.push(BatchSegment {
             t_us,
-            src: tcp.src,
-            dst: tcp.dst,
-            seq: tcp.seq,
-            ack: tcp.ack,
-            flags: tcp.flags,
-            window: tcp.window,
-            wire_len: tcp.wire_len,
+            segment: Segment {
+                payload: &[],
+                ..tcp
+            },
             at,
             len: tcp.payload.len(),
         });
@@ -581,13 +562,13 @@ impl Work {
         }
         let t_us = ts_us.saturating_sub(start);
         self.last_t = self.last_t.max(t_us);
-        match decode_common(link, data) {
+        match decode(link, data) {
             Ok(Decoded::Tcp(tcp)) => {
                 self.stats.tcp_packets += 1;
                 let Some(b) = self.builder.as_mut() else {
                     return;
                 };
-                self.reassembler.push(&tcp.at(t_us), b);
+                self.reassembler.push(t_us, &tcp, b);
             }
             Ok(Decoded::NotTcp) => {}
             Err(e) => {
@@ -645,66 +626,6 @@ impl Work {
         }
         Finished { builder: b, stats }
     }
-}
-
-/// [`decode`], with a shortcut for the frames loopback captures are made of (Ethernet, IPv4
-/// without fragmentation, TCP, captured whole): etherparse's general slicing copies its
-/// large result around several times per packet, which made it a third of the reading
-/// thread's time. Anything else goes through [`decode`]; a test checks they agree.
-fn decode_common(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeError> {
-    match decode_ipv4_tcp(link, frame) {
-        Some(tcp) => Ok(Decoded::Tcp(tcp)),
-        None => decode(link, frame),
-    }
-}
-
-/// The shortcut of [`decode_common`]: `None` when the frame is anything but Ethernet + a
-/// complete, unfragmented IPv4 packet + a TCP header that fits in it.
-fn decode_ipv4_tcp(link: LinkType, frame: &[u8]) -> Option<TcpPacket<'_>> {
-    if link != LinkType::Ethernet || frame.get(12..14)? != [0x08, 0x00] {
-        return None;
-    }
-    let ip = frame.get(14..)?;
-    let b = |i: usize| ip.get(i).copied();
-    let be16 = |i: usize| Some(u16::from_be_bytes([b(i)?, b(i + 1)?]));
-    let first = b(0)?;
-    let ihl = usize::from(first & 0x0f) * 4;
-    let total = usize::from(be16(2)?);
-    // Version 4, a valid header, the whole packet captured (Ethernet padding may follow),
-    // not a fragment (MF clear, offset 0), TCP.
-    if first >> 4 != 4 || ihl < 20 || total < ihl || total > ip.len() {
-        return None;
-    }
-    if be16(6)? & 0x3fff != 0 || b(9)? != 6 {
-        return None;
-    }
-    let tcp = ip.get(ihl..total)?;
-    let t = |i: usize| tcp.get(i).copied();
-    let header_len = usize::from(t(12)? >> 4) * 4;
-    if header_len < 20 || header_len > tcp.len() {
-        return None;
-    }
-    let src_ip = std::net::Ipv4Addr::new(b(12)?, b(13)?, b(14)?, b(15)?);
-    let dst_ip = std::net::Ipv4Addr::new(b(16)?, b(17)?, b(18)?, b(19)?);
-    let th16 = |i: usize| Some(u16::from_be_bytes([t(i)?, t(i + 1)?]));
-    let th32 = |i: usize| Some(u32::from_be_bytes([t(i)?, t(i + 1)?, t(i + 2)?, t(i + 3)?]));
-    let flags = t(13)?;
-    let payload = tcp.get(header_len..)?;
-    Some(TcpPacket {
-        src: SocketAddr::new(src_ip.into(), th16(0)?),
-        dst: SocketAddr::new(dst_ip.into(), th16(2)?),
-        seq: th32(4)?,
-        ack: th32(8)?,
-        flags: crate::reassembly::TcpFlags {
-            syn: flags & 0x02 != 0,
-            ack: flags & 0x10 != 0,
-            fin: flags & 0x01 != 0,
-            rst: flags & 0x04 != 0,
-        },
-        window: th16(14)?,
-        payload,
-        wire_len: u32::try_from(payload.len()).ok()?,
-    })
 }
 
 /// A builder for a file's trace: nobody takes its updates.
@@ -1055,66 +976,6 @@ mod tests {
                 assert_eq!(summary.connections, trace.connections.len() as u64);
             }
         }
-    }
-
-    /// Frames that take the shortcut and frames that must not: the shortcut agrees with
-    /// etherparse on everything it accepts.
-    #[test]
-    fn the_ipv4_shortcut_decodes_like_etherparse() {
-        let mut frames: Vec<Vec<u8>> = Vec::new();
-        for path in fixtures() {
-            let (packets, _) = all_packets(classic(&path));
-            frames.extend(packets.into_iter().map(|(_, f)| f));
-        }
-        let mut taken = 0;
-        let mut variants = Vec::new();
-        for f in &frames {
-            // Ethernet padding after the IP packet; cut short; IP options; a fragment;
-            // a bad data offset; another ether type.
-            let mut padded = f.clone();
-            padded.extend_from_slice(&[0; 7]);
-            variants.push(padded);
-            for cut in [f.len().saturating_sub(1), 40, 20] {
-                variants.push(f[..cut.min(f.len())].to_vec());
-            }
-            let mut frag = f.clone();
-            if frag.len() > 21 {
-                frag[20] |= 0x20;
-                variants.push(frag.clone());
-                frag[20] = 0;
-                frag[21] = 1;
-                variants.push(frag);
-            }
-            let mut doff = f.clone();
-            if doff.len() > 46 {
-                doff[46] = 0x10;
-                variants.push(doff.clone());
-                doff[46] = 0xf0;
-                variants.push(doff);
-            }
-            let mut v6 = f.clone();
-            v6[12] = 0x86;
-            v6[13] = 0xdd;
-            variants.push(v6);
-            let mut opts = f.clone();
-            if opts.len() > 34 {
-                // IHL 6: four option bytes (NOPs) after the 20-byte header.
-                opts[14] = 0x46;
-                let total = u16::from_be_bytes([opts[16], opts[17]]) + 4;
-                opts[16..18].copy_from_slice(&total.to_be_bytes());
-                opts.splice(34..34, [1, 1, 1, 1]);
-                variants.push(opts);
-            }
-        }
-        frames.extend(variants);
-        for f in &frames {
-            let general = decode(LinkType::Ethernet, f);
-            if let Some(fast) = decode_ipv4_tcp(LinkType::Ethernet, f) {
-                taken += 1;
-                assert_eq!(general, Ok(Decoded::Tcp(fast)), "{f:02x?}");
-            }
-        }
-        assert!(taken > 100, "{taken}");
     }
 
     #[test]

@@ -27,9 +27,9 @@ use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
 
-use super::packet::{Decoded, LinkType, TcpPacket, decode};
+use super::packet::{Decoded, LinkType, decode};
 use crate::dissect::TraceBuilder;
-use crate::reassembly::Reassembler;
+use crate::reassembly::{Reassembler, Segment};
 use crate::trace::{Connection, Dir, Event, EventKind, Source, TcpSegment, Trace, TraceUpdate};
 
 /// What a live capture produces.
@@ -556,7 +556,7 @@ fn process(
                         let _ = tx.send(LiveUpdate::Trace(u));
                     }
                 } else {
-                    reassembler.push(&tcp.at(t_us), &mut builder);
+                    reassembler.push(t_us, &tcp, &mut builder);
                 }
             }
             for u in builder.take_updates() {
@@ -633,7 +633,7 @@ struct TcpEventTracker {
 
 impl TcpEventTracker {
     /// The updates one packet causes: a new connection, then its event (if any).
-    fn push(&mut self, t_us: i64, tcp: &TcpPacket<'_>) -> Vec<TraceUpdate> {
+    fn push(&mut self, t_us: i64, tcp: &Segment<'_>) -> Vec<TraceUpdate> {
         let mut out = Vec::new();
         let key = flow_key(tcp.src, tcp.dst);
         let flags = tcp.flags;
@@ -765,13 +765,13 @@ mod tests {
     const C: &str = "127.0.0.1:50000";
     const S: &str = "127.0.0.1:8088";
 
-    fn packet(dir: Dir, seq: u32, ack: u32, flags: &str, len: u32) -> TcpPacket<'static> {
+    fn packet(dir: Dir, seq: u32, ack: u32, flags: &str, len: u32) -> Segment<'static> {
         let (c, s) = (C.parse().unwrap(), S.parse().unwrap());
         let (src, dst) = match dir {
             Dir::C2s => (c, s),
             Dir::S2c => (s, c),
         };
-        TcpPacket {
+        Segment {
             src,
             dst,
             seq,
@@ -813,7 +813,7 @@ mod tests {
         let mut t = TcpEventTracker::default();
         let (ci, si) = (1000u32, u32::MAX - 5); // the server's numbers wrap around
         let mut all = Vec::new();
-        let mut push = |p: TcpPacket<'static>| all.extend(t.push(0, &p));
+        let mut push = |p: Segment<'static>| all.extend(t.push(0, &p));
         push(packet(Dir::C2s, ci, 0, "S", 0));
         push(packet(Dir::S2c, si, ci + 1, "SA", 0));
         push(packet(Dir::C2s, ci + 1, si.wrapping_add(1), "A", 0));

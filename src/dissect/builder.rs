@@ -7,9 +7,12 @@
 //! ([`TraceBuilder::record_updates`]); a summary that needs only counts can count events by
 //! kind instead of storing them ([`TraceBuilder::count_only`]): the dissection work is the same.
 
+use std::net::SocketAddr;
+
 use chrono::{DateTime, Utc};
 
 use super::{BrowserApi, ConnectionDissector};
+use crate::reassembly::{ConnectionStart, StreamSink};
 use crate::trace::{Connection, Dir, Event, EventKind, Source, Trace, TraceUpdate};
 
 /// Per-connection dissection state.
@@ -245,5 +248,39 @@ impl TraceBuilder {
             self.updates.push(TraceUpdate::Event(event.clone()));
         }
         self.trace.events.push(event);
+    }
+}
+
+/// Reassembled packets feed the builder like any other source: a connection seen from its
+/// middle starts its dissection at the first plausible message.
+impl StreamSink for TraceBuilder {
+    fn open_connection(
+        &mut self,
+        client: SocketAddr,
+        server: SocketAddr,
+        start: ConnectionStart,
+    ) -> u32 {
+        let conn =
+            TraceBuilder::open_connection(self, client.to_string(), server.to_string(), None);
+        if start == ConnectionStart::MidConnection {
+            self.starts_mid_connection(conn);
+        }
+        conn
+    }
+
+    fn event(&mut self, event: Event) {
+        self.push_event(event);
+    }
+
+    fn bytes(&mut self, conn: u32, dir: Dir, t_us: i64, bytes: &[u8]) {
+        self.data(conn, dir, t_us, bytes);
+    }
+
+    fn gap(&mut self, conn: u32, dir: Dir, t_us: i64, missing: u64) {
+        TraceBuilder::gap(self, conn, dir, t_us, missing);
+    }
+
+    fn end(&mut self, conn: u32, dir: Dir, t_us: i64) {
+        TraceBuilder::end(self, conn, dir, t_us);
     }
 }

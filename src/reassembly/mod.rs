@@ -1,104 +1,43 @@
-//! TCP reassembly: packets → per-connection, per-direction byte streams, fed to a
-//! [`TraceBuilder`]. Pure (the packet source parses L2–L4 and hands over [`Segment`]s).
+//! TCP reassembly: packets → per-connection, per-direction byte streams and the TCP packet
+//! events, delivered to a [`StreamSink`]. Pure (the packet source parses L2–L4 and hands over
+//! [`Segment`]s); it knows only the data model (`trace`), not who consumes the streams.
 //!
 //! Handles what real captures contain: out-of-order segments (buffered up to a limit),
 //! retransmissions and overlaps (trimmed), gaps (a capture that starts mid-connection or drops
 //! packets: reported as diagnostics, then the stream goes on after the hole), sequence number
 //! wrap-around, timestamps that go backwards, and a 4-tuple reused by a new connection.
-//! Packet events (`tcp_syn`, `tcp_syn_ack`, `tcp_ack`, `tcp_fin`, `tcp_rst`) carry sequence
-//! numbers relative to each direction's initial sequence number, as tshark shows them.
+//! Packet events (`tcp_syn`, `tcp_syn_ack`, `tcp_ack`, `tcp_fin`, `tcp_rst`, chosen by the one
+//! classifier in `classify`) carry sequence numbers relative to each direction's initial
+//! sequence number, as tshark shows them.
 
-use std::collections::{BTreeMap, HashMap};
+mod classify;
+mod segment;
+mod sink;
+mod stream;
+
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use crate::dissect::TraceBuilder;
+use classify::{Context, classify};
+pub use segment::{FlowKey, Segment, TcpFlags};
+pub use sink::{ConnectionStart, StreamSink};
+use stream::Stream;
+
 use crate::trace::{Dir, Event, EventKind, Severity, TcpSegment};
 
-/// How many out-of-order bytes one direction may buffer before the hole is declared a gap.
-const MAX_BUFFERED: usize = 4 * 1024 * 1024;
-
-/// The TCP flags wirelab cares about.
+/// What a [`Reassembler`] delivers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TcpFlags {
-    /// SYN.
-    pub syn: bool,
-    /// ACK.
-    pub ack: bool,
-    /// FIN.
-    pub fin: bool,
-    /// RST.
-    pub rst: bool,
-}
-
-/// One TCP segment from a packet.
-#[derive(Clone, Copy, Debug)]
-pub struct Segment<'a> {
-    /// Capture time, microseconds since the trace's start.
-    pub t_us: i64,
-    /// Sender.
-    pub src: SocketAddr,
-    /// Receiver.
-    pub dst: SocketAddr,
-    /// Absolute sequence number.
-    pub seq: u32,
-    /// Absolute acknowledgement number (meaningful when `flags.ack`).
-    pub ack: u32,
-    /// Flags.
-    pub flags: TcpFlags,
-    /// Receive window (unscaled).
-    pub window: u16,
-    /// TCP payload as captured (may be shorter than on the wire if the snaplen cut it).
-    pub payload: &'a [u8],
-    /// Payload length on the wire (from the IP header); more than `payload.len()` when cut.
-    pub wire_len: u32,
-}
-
-/// A 4-tuple in a canonical order, so both directions map to one key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct FlowKey(SocketAddr, SocketAddr);
-
-impl FlowKey {
-    fn of(a: SocketAddr, b: SocketAddr) -> FlowKey {
-        if a <= b { FlowKey(a, b) } else { FlowKey(b, a) }
-    }
-}
-
-/// One direction's reassembly state.
-#[derive(Debug, Default)]
-struct Stream {
-    /// Absolute sequence number of stream offset 0 (the byte after the SYN).
-    base: Option<u32>,
-    /// The initial sequence number (for relative numbers in packet events).
-    isn: Option<u32>,
-    /// The next stream offset to deliver.
-    next: u64,
-    /// Out-of-order data by stream offset.
-    pending: BTreeMap<u64, Vec<u8>>,
-    pending_bytes: usize,
-    /// Stream offset of the FIN, once seen.
-    fin_at: Option<u64>,
-    ended: bool,
-    retransmitted: u64,
-}
-
-impl Stream {
-    /// The stream offset of absolute sequence number `seq`, unwrapped near `self.next`.
-    fn offset_of(&self, seq: u32) -> Option<u64> {
-        let base = self.base?;
-        let rel = seq.wrapping_sub(base) as u64;
-        // Pick the 32-bit window closest to where the stream is now.
-        let epoch = self.next & !0xffff_ffff;
-        let candidates = [epoch.wrapping_sub(1 << 32), epoch, epoch + (1 << 32)];
-        candidates
-            .iter()
-            .map(|e| e.wrapping_add(rel))
-            .filter(|o| *o < (1u64 << 63))
-            .min_by_key(|o| o.abs_diff(self.next))
-    }
-
-    fn relative(&self, seq: u32) -> u32 {
-        self.isn.map_or(seq, |isn| seq.wrapping_sub(isn))
-    }
+pub enum Mode {
+    /// Every connection: its byte streams, holes and ends, its packet events and the
+    /// diagnostics about its packets.
+    #[default]
+    Streams,
+    /// Only the packet events of connections whose SYN was seen (for a source that has the
+    /// bytes from elsewhere, such as the lab's socket tap): payloads are neither reassembled
+    /// nor delivered (a header-only capture has none), and a connection is forgotten once it
+    /// is reset or both its FINs are acknowledged, so memory does not grow with every
+    /// connection.
+    TcpEvents,
 }
 
 /// One connection being reassembled.
@@ -111,7 +50,10 @@ struct Flow {
     /// Whether the client's ACK that completes the handshake has passed (or cannot come:
     /// a connection seen from its middle has no handshake to complete).
     handshake_acked: bool,
+    /// Reset, or both streams ended: a SYN on its 4-tuple starts a new connection.
     closed: bool,
+    /// Reset.
+    reset: bool,
 }
 
 impl Flow {
@@ -122,11 +64,17 @@ impl Flow {
             Dir::S2c
         }
     }
+
+    /// Nothing more will be said about it: reset, or both FINs acknowledged.
+    fn done(&self) -> bool {
+        self.reset || self.streams.iter().all(|s| s.fin_acked)
+    }
 }
 
-/// Reassembles every TCP connection in a packet source into a [`TraceBuilder`].
+/// Reassembles every TCP connection in a packet source into a [`StreamSink`].
 #[derive(Debug, Default)]
 pub struct Reassembler {
+    mode: Mode,
     /// The connections being reassembled.
     flows: Vec<Flow>,
     /// 4-tuple → index in `flows`.
@@ -137,13 +85,21 @@ pub struct Reassembler {
 }
 
 impl Reassembler {
-    /// An empty reassembler.
+    /// An empty reassembler in [`Mode::Streams`].
     pub fn new() -> Reassembler {
         Reassembler::default()
     }
 
-    /// Processes one segment.
-    pub fn push(&mut self, seg: &Segment<'_>, out: &mut TraceBuilder) {
+    /// An empty reassembler in `mode`.
+    pub fn with_mode(mode: Mode) -> Reassembler {
+        Reassembler {
+            mode,
+            ..Reassembler::default()
+        }
+    }
+
+    /// Processes one segment, captured at `t_us` (microseconds since the trace's start).
+    pub fn push(&mut self, t_us: i64, seg: &Segment<'_>, out: &mut impl StreamSink) {
         let key = FlowKey::of(seg.src, seg.dst);
         let starts_new = seg.flags.syn && !seg.flags.ack;
         // Almost every segment belongs to a connection already known: one lookup.
@@ -151,7 +107,8 @@ impl Reassembler {
             && let Some(i) = self.lookup(key)
             && let Some(flow) = self.flows.get_mut(i)
         {
-            flow_push(flow, seg, out);
+            flow_push(flow, self.mode, t_us, seg, out);
+            self.forget_if_done(key);
             return;
         }
         let reuse = starts_new
@@ -160,51 +117,66 @@ impl Reassembler {
                 .and_then(|i| self.flows.get(i))
                 .is_some_and(|f| f.closed || f.streams[0].isn != Some(seg.seq));
         if reuse {
-            self.finish_flow(key, seg.t_us, out);
+            self.finish_flow(key, t_us, out);
         }
         if self.lookup(key).is_none() {
-            // The client is whoever sent the SYN; mid-connection, guess that the higher
-            // (ephemeral) port is the client's.
-            let client = if starts_new || seg.flags.syn {
-                if seg.flags.ack { seg.dst } else { seg.src }
-            } else if seg.src.port() >= seg.dst.port() {
-                seg.src
-            } else {
-                seg.dst
-            };
-            let server = if client == seg.src { seg.dst } else { seg.src };
-            let conn = out.open_connection(client.to_string(), server.to_string(), None);
-            if !seg.flags.syn {
-                // No SYN: the first bytes may be anywhere in a message.
-                out.starts_mid_connection(conn);
-                out.push_event(Event {
-                    t_us: seg.t_us,
-                    conn: Some(conn),
-                    dir: None,
-                    span: None,
-                    kind: EventKind::Diagnostic {
-                        severity: Severity::Warning,
-                        message: "the capture starts in the middle of this connection: no handshake seen, \
-                                  client and server guessed from the ports"
-                            .into(),
-                        rule: None,
-                    },
-                });
+            if self.mode == Mode::TcpEvents && !starts_new {
+                // Started before the capture: the source has its own record of it.
+                return;
             }
-            self.flows.push(Flow {
-                key,
-                conn,
-                client,
-                streams: [Stream::default(), Stream::default()],
-                handshake_acked: !seg.flags.syn,
-                closed: false,
-            });
-            self.index.insert(key, self.flows.len() - 1);
+            self.open(key, t_us, seg, out);
         }
         let Some(flow) = self.lookup(key).and_then(|i| self.flows.get_mut(i)) else {
             return;
         };
-        flow_push(flow, seg, out);
+        flow_push(flow, self.mode, t_us, seg, out);
+        self.forget_if_done(key);
+    }
+
+    /// Starts following the connection `seg` belongs to.
+    fn open(&mut self, key: FlowKey, t_us: i64, seg: &Segment<'_>, out: &mut impl StreamSink) {
+        // The client is whoever sent the SYN; mid-connection, guess that the higher
+        // (ephemeral) port is the client's.
+        let client = if seg.flags.syn {
+            if seg.flags.ack { seg.dst } else { seg.src }
+        } else if seg.src.port() >= seg.dst.port() {
+            seg.src
+        } else {
+            seg.dst
+        };
+        let server = if client == seg.src { seg.dst } else { seg.src };
+        let start = if seg.flags.syn {
+            ConnectionStart::Handshake
+        } else {
+            ConnectionStart::MidConnection
+        };
+        let conn = out.open_connection(client, server, start);
+        if start == ConnectionStart::MidConnection {
+            out.event(Event {
+                t_us,
+                conn: Some(conn),
+                dir: None,
+                span: None,
+                kind: EventKind::Diagnostic {
+                    severity: Severity::Warning,
+                    message:
+                        "the capture starts in the middle of this connection: no handshake seen, \
+                              client and server guessed from the ports"
+                            .into(),
+                    rule: None,
+                },
+            });
+        }
+        self.flows.push(Flow {
+            key,
+            conn,
+            client,
+            streams: [Stream::default(), Stream::default()],
+            handshake_acked: !seg.flags.syn,
+            closed: false,
+            reset: false,
+        });
+        self.index.insert(key, self.flows.len() - 1);
     }
 
     /// The index in `flows` of the connection `key`, if it is being reassembled.
@@ -221,7 +193,7 @@ impl Reassembler {
 
     /// Ends every connection still open (end of file or capture stopped): anything still
     /// buffered out of order is reported as a gap and delivered.
-    pub fn finish(&mut self, t_us: i64, out: &mut TraceBuilder) {
+    pub fn finish(&mut self, t_us: i64, out: &mut impl StreamSink) {
         let mut keys: Vec<(u32, FlowKey)> = self.flows.iter().map(|f| (f.conn, f.key)).collect();
         keys.sort_by_key(|(conn, _)| *conn);
         for (_, key) in keys {
@@ -229,26 +201,44 @@ impl Reassembler {
         }
     }
 
-    fn finish_flow(&mut self, key: FlowKey, t_us: i64, out: &mut TraceBuilder) {
-        let Some(i) = self.index.remove(&key) else {
-            return;
-        };
+    /// In [`Mode::TcpEvents`], forgets the connection `key` once it is done.
+    fn forget_if_done(&mut self, key: FlowKey) {
+        if self.mode == Mode::TcpEvents
+            && self
+                .lookup(key)
+                .and_then(|i| self.flows.get(i))
+                .is_some_and(Flow::done)
+        {
+            self.remove(key);
+        }
+    }
+
+    /// Stops following the connection `key`.
+    fn remove(&mut self, key: FlowKey) -> Option<Flow> {
+        let i = self.index.remove(&key)?;
         self.last = None;
         if i >= self.flows.len() {
-            return;
+            return None;
         }
-        let mut flow = self.flows.swap_remove(i);
+        let flow = self.flows.swap_remove(i);
         // The flow that took its place keeps its index right.
         if let Some(moved) = self.flows.get(i) {
             self.index.insert(moved.key, i);
         }
+        Some(flow)
+    }
+
+    fn finish_flow(&mut self, key: FlowKey, t_us: i64, out: &mut impl StreamSink) {
+        let Some(mut flow) = self.remove(key) else {
+            return;
+        };
+        if self.mode == Mode::TcpEvents {
+            return;
+        }
         for dir in [Dir::C2s, Dir::S2c] {
             let conn = flow.conn;
             let stream = &mut flow.streams[dir.index()];
-            while !stream.pending.is_empty() {
-                skip_gap(conn, dir, stream, t_us, out);
-                deliver_pending(conn, dir, stream, t_us, out);
-            }
+            stream.flush(conn, dir, t_us, out);
             if !stream.ended && stream.base.is_some() {
                 stream.ended = true;
                 out.end(conn, dir, t_us);
@@ -267,7 +257,7 @@ fn packet_event(conn: u32, dir: Dir, t_us: i64, kind: EventKind) -> Event {
     }
 }
 
-fn flow_push(flow: &mut Flow, seg: &Segment<'_>, out: &mut TraceBuilder) {
+fn flow_push(flow: &mut Flow, mode: Mode, t_us: i64, seg: &Segment<'_>, out: &mut impl StreamSink) {
     let dir = flow.dir_of(seg.src);
     let conn = flow.conn;
     let (this, other) = match dir {
@@ -286,7 +276,8 @@ fn flow_push(flow: &mut Flow, seg: &Segment<'_>, out: &mut TraceBuilder) {
             this.base = Some(seg.seq.wrapping_add(1));
         }
     } else if this.base.is_none() {
-        // Mid-connection: this segment's first byte is offset 0.
+        // Mid-connection (or a direction's first segment is no SYN, e.g. a RST answering a
+        // SYN): this segment's first byte is offset 0, its relative seq 1, as tshark has it.
         this.isn = Some(seg.seq.wrapping_sub(1));
         this.base = Some(seg.seq);
     }
@@ -300,30 +291,26 @@ fn flow_push(flow: &mut Flow, seg: &Segment<'_>, out: &mut TraceBuilder) {
         window: Some(u32::from(seg.window)),
         len: seg.wire_len,
     };
-    let fin_acked = seg.flags.ack
+    let acks_peer_fin = seg.flags.ack
         && other
             .fin_at
             .is_some_and(|f| other.offset_of(seg.ack).is_some_and(|a| a > f));
-    if seg.flags.rst {
-        out.push_event(packet_event(conn, dir, seg.t_us, EventKind::TcpRst(tcp)));
-    } else if seg.flags.syn && seg.flags.ack {
-        out.push_event(packet_event(conn, dir, seg.t_us, EventKind::TcpSynAck(tcp)));
-    } else if seg.flags.syn {
-        out.push_event(packet_event(conn, dir, seg.t_us, EventKind::TcpSyn(tcp)));
-    } else if seg.flags.fin {
-        out.push_event(packet_event(conn, dir, seg.t_us, EventKind::TcpFin(tcp)));
-    } else if seg.payload.is_empty() && seg.wire_len == 0 {
-        // Pure ACKs matter only where they complete the handshake or acknowledge a FIN.
-        if (!flow.handshake_acked && dir == Dir::C2s && other.isn.is_some()) || fin_acked {
-            out.push_event(packet_event(conn, dir, seg.t_us, EventKind::TcpAck(tcp)));
-        }
+    other.fin_acked |= acks_peer_fin;
+    let context = Context {
+        completes_handshake: !flow.handshake_acked && dir == Dir::C2s && other.isn.is_some(),
+        acks_peer_fin,
+    };
+    if let Some(event) = classify(seg, context) {
+        out.event(packet_event(conn, dir, t_us, event.kind(tcp)));
     }
     if !seg.flags.syn && dir == Dir::C2s {
         flow.handshake_acked = true;
     }
-    if seg.wire_len as usize > seg.payload.len() {
-        out.push_event(Event {
-            t_us: seg.t_us,
+    flow.reset |= seg.flags.rst;
+    let streams = mode == Mode::Streams;
+    if streams && seg.wire_len as usize > seg.payload.len() {
+        out.event(Event {
+            t_us,
             conn: Some(conn),
             dir: Some(dir),
             span: None,
@@ -341,341 +328,29 @@ fn flow_push(flow: &mut Flow, seg: &Segment<'_>, out: &mut TraceBuilder) {
     let Some(offset) = this.offset_of(seg.seq.wrapping_add(u32::from(seg.flags.syn))) else {
         return;
     };
-    if !seg.payload.is_empty() {
-        accept_data(conn, dir, this, offset, seg.payload, seg.t_us, out);
+    if streams {
+        if !seg.payload.is_empty() {
+            this.accept(conn, dir, offset, seg.payload, t_us, out);
+        }
+    } else {
+        // No bytes are delivered: keep the position anyway, so that sequence numbers keep
+        // unwrapping near where the stream is.
+        this.next = this.next.max(offset + u64::from(seg.wire_len));
     }
     if seg.flags.fin {
-        let fin_at = offset + seg.wire_len as u64;
+        let fin_at = offset + u64::from(seg.wire_len);
         this.fin_at.get_or_insert(fin_at);
     }
     if this.fin_at.is_some_and(|f| this.next >= f) && !this.ended {
         this.ended = true;
-        out.end(conn, dir, seg.t_us);
+        if streams {
+            out.end(conn, dir, t_us);
+        }
     }
     if seg.flags.rst || flow.streams.iter().all(|s| s.ended) {
         flow.closed = true;
     }
 }
 
-fn accept_data(
-    conn: u32,
-    dir: Dir,
-    stream: &mut Stream,
-    offset: u64,
-    payload: &[u8],
-    t_us: i64,
-    out: &mut TraceBuilder,
-) {
-    let end = offset + payload.len() as u64;
-    if end <= stream.next {
-        stream.retransmitted += payload.len() as u64;
-        return;
-    }
-    if offset <= stream.next {
-        // In order, possibly overlapping what was already delivered: trim the front.
-        let skip = usize::try_from(stream.next - offset).unwrap_or(usize::MAX);
-        if let Some(fresh) = payload.get(skip..) {
-            stream.next += fresh.len() as u64;
-            out.data(conn, dir, t_us, fresh);
-        }
-        deliver_pending(conn, dir, stream, t_us, out);
-        return;
-    }
-    // Ahead of the stream: buffer it, unless that would hold too much.
-    if stream.pending_bytes + payload.len() > MAX_BUFFERED {
-        skip_gap(conn, dir, stream, t_us, out);
-        deliver_pending(conn, dir, stream, t_us, out);
-        if offset > stream.next {
-            report_gap(conn, dir, stream.next, offset, t_us, out);
-            stream.next = offset;
-        }
-        stream.next += payload.len() as u64;
-        out.data(conn, dir, t_us, payload);
-        return;
-    }
-    let slot = stream.pending.entry(offset).or_default();
-    if slot.len() < payload.len() {
-        stream.pending_bytes += payload.len() - slot.len();
-        *slot = payload.to_vec();
-    }
-}
-
-/// Delivers buffered segments that are now in order.
-fn deliver_pending(conn: u32, dir: Dir, stream: &mut Stream, t_us: i64, out: &mut TraceBuilder) {
-    while let Some((&offset, _)) = stream.pending.first_key_value() {
-        if offset > stream.next {
-            break;
-        }
-        let Some((_, data)) = stream.pending.pop_first() else {
-            break;
-        };
-        stream.pending_bytes = stream.pending_bytes.saturating_sub(data.len());
-        let end = offset + data.len() as u64;
-        if end <= stream.next {
-            stream.retransmitted += data.len() as u64;
-            continue;
-        }
-        let skip = usize::try_from(stream.next - offset).unwrap_or(usize::MAX);
-        if let Some(fresh) = data.get(skip..) {
-            stream.next += fresh.len() as u64;
-            out.data(conn, dir, t_us, fresh);
-        }
-    }
-}
-
-/// Jumps over the hole before the first buffered segment.
-fn skip_gap(conn: u32, dir: Dir, stream: &mut Stream, t_us: i64, out: &mut TraceBuilder) {
-    if let Some((&offset, _)) = stream.pending.first_key_value()
-        && offset > stream.next
-    {
-        report_gap(conn, dir, stream.next, offset, t_us, out);
-        stream.next = offset;
-    }
-}
-
-fn report_gap(conn: u32, dir: Dir, from: u64, to: u64, t_us: i64, out: &mut TraceBuilder) {
-    out.push_event(Event {
-        t_us,
-        conn: Some(conn),
-        dir: Some(dir),
-        span: None,
-        kind: EventKind::Diagnostic {
-            severity: Severity::Error,
-            message: format!(
-                "{} bytes missing from the capture (stream offsets {from}..{to}): \
-                 packets were dropped or the capture started late",
-                to - from
-            ),
-            rule: None,
-        },
-    });
-    out.gap(conn, dir, t_us, to - from);
-}
-
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
-mod tests {
-    use super::*;
-    use crate::trace::Source;
-
-    fn addr(s: &str) -> SocketAddr {
-        s.parse().expect("test address")
-    }
-
-    struct Peer {
-        c: SocketAddr,
-        s: SocketAddr,
-    }
-
-    impl Peer {
-        fn seg<'a>(
-            &self,
-            dir: Dir,
-            seq: u32,
-            ack: u32,
-            flags: TcpFlags,
-            payload: &'a [u8],
-        ) -> Segment<'a> {
-            let (src, dst) = match dir {
-                Dir::C2s => (self.c, self.s),
-                Dir::S2c => (self.s, self.c),
-            };
-            Segment {
-                t_us: 0,
-                src,
-                dst,
-                seq,
-                ack,
-                flags,
-                window: 100,
-                payload,
-                wire_len: payload.len() as u32,
-            }
-        }
-    }
-
-    const SYN: TcpFlags = TcpFlags {
-        syn: true,
-        ack: false,
-        fin: false,
-        rst: false,
-    };
-    const SYNACK: TcpFlags = TcpFlags {
-        syn: true,
-        ack: true,
-        fin: false,
-        rst: false,
-    };
-    const ACK: TcpFlags = TcpFlags {
-        syn: false,
-        ack: true,
-        fin: false,
-        rst: false,
-    };
-    const FIN: TcpFlags = TcpFlags {
-        syn: false,
-        ack: true,
-        fin: true,
-        rst: false,
-    };
-
-    fn builder() -> TraceBuilder {
-        TraceBuilder::new(Source::default(), chrono::DateTime::UNIX_EPOCH)
-    }
-
-    /// The TCP packet events (the payloads here are not HTTP, so the dissector adds
-    /// diagnostics that these tests do not look at).
-    fn tcp_events(b: &TraceBuilder) -> Vec<&Event> {
-        b.trace()
-            .events
-            .iter()
-            .filter(|e| e.kind.name().starts_with("tcp_"))
-            .collect()
-    }
-
-    fn kinds(b: &TraceBuilder) -> Vec<&'static str> {
-        tcp_events(b).iter().map(|e| e.kind.name()).collect()
-    }
-
-    #[test]
-    fn handshake_data_out_of_order_retransmit_and_teardown() {
-        let p = Peer {
-            c: addr("127.0.0.1:50000"),
-            s: addr("127.0.0.1:80"),
-        };
-        let mut r = Reassembler::new();
-        let mut b = builder();
-        let (ci, si) = (1000u32, u32::MAX - 2); // the server's numbers wrap around
-        r.push(&p.seg(Dir::C2s, ci, 0, SYN, b""), &mut b);
-        r.push(&p.seg(Dir::S2c, si, ci + 1, SYNACK, b""), &mut b);
-        r.push(
-            &p.seg(Dir::C2s, ci + 1, si.wrapping_add(1), ACK, b""),
-            &mut b,
-        );
-        r.push(
-            &p.seg(Dir::C2s, ci + 6, si.wrapping_add(1), ACK, b"world"),
-            &mut b,
-        ); // early
-        r.push(
-            &p.seg(Dir::C2s, ci + 1, si.wrapping_add(1), ACK, b"hello"),
-            &mut b,
-        );
-        r.push(
-            &p.seg(Dir::C2s, ci + 1, si.wrapping_add(1), ACK, b"hel"),
-            &mut b,
-        ); // retransmit
-        r.push(
-            &p.seg(Dir::S2c, si.wrapping_add(1), ci + 11, ACK, b"ok"),
-            &mut b,
-        );
-        r.push(
-            &p.seg(Dir::C2s, ci + 11, si.wrapping_add(3), FIN, b""),
-            &mut b,
-        );
-        r.push(
-            &p.seg(Dir::S2c, si.wrapping_add(3), ci + 12, FIN, b""),
-            &mut b,
-        );
-        r.push(
-            &p.seg(Dir::C2s, ci + 12, si.wrapping_add(4), ACK, b""),
-            &mut b,
-        );
-        r.finish(0, &mut b);
-        let t = b.trace();
-        assert_eq!(t.stream(0, Dir::C2s), Some(&b"helloworld"[..]));
-        assert_eq!(t.stream(0, Dir::S2c), Some(&b"ok"[..]));
-        assert_eq!(
-            kinds(&b),
-            [
-                "tcp_syn",
-                "tcp_syn_ack",
-                "tcp_ack",
-                "tcp_fin",
-                "tcp_fin",
-                "tcp_ack"
-            ]
-        );
-        let tcp = tcp_events(&b);
-        match &tcp[1].kind {
-            EventKind::TcpSynAck(s) => assert_eq!((s.seq, s.ack), (0, 1)),
-            other => panic!("{other:?}"),
-        }
-        match &tcp[4].kind {
-            EventKind::TcpFin(s) => assert_eq!((s.seq, s.ack), (3, 12)),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn gaps_are_reported_and_the_stream_goes_on() {
-        let p = Peer {
-            c: addr("10.0.0.1:40000"),
-            s: addr("10.0.0.2:8088"),
-        };
-        let mut r = Reassembler::new();
-        let mut b = builder();
-        // Mid-connection start, then a lost segment.
-        r.push(&p.seg(Dir::C2s, 500, 9, ACK, b"abc"), &mut b);
-        r.push(&p.seg(Dir::C2s, 510, 9, ACK, b"xyz"), &mut b);
-        r.finish(0, &mut b);
-        assert_eq!(b.trace().stream(0, Dir::C2s), Some(&b"abcxyz"[..]));
-        let messages: Vec<String> = b
-            .trace()
-            .events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::Diagnostic { message, .. } => Some(message.clone()),
-                _ => None,
-            })
-            .collect();
-        assert!(
-            messages[0].contains("middle of this connection"),
-            "{messages:?}"
-        );
-        assert!(messages[1].contains("7 bytes missing"), "{messages:?}");
-    }
-
-    #[test]
-    fn no_handshake_ack_in_a_capture_that_starts_mid_connection() {
-        // Found by tests/fixtures_tshark_tcp.rs (http_long_poll_midstream): the client's
-        // first pure ACK was reported as the ACK that completes a handshake nobody saw.
-        let p = Peer {
-            c: addr("127.0.0.1:50002"),
-            s: addr("127.0.0.1:8088"),
-        };
-        let mut r = Reassembler::new();
-        let mut b = builder();
-        r.push(&p.seg(Dir::S2c, 700, 100, ACK, b"data"), &mut b);
-        r.push(&p.seg(Dir::C2s, 100, 704, ACK, b""), &mut b);
-        r.push(&p.seg(Dir::C2s, 100, 704, FIN, b""), &mut b);
-        r.push(&p.seg(Dir::S2c, 704, 101, FIN, b""), &mut b);
-        r.push(&p.seg(Dir::C2s, 101, 705, ACK, b""), &mut b);
-        r.finish(0, &mut b);
-        assert_eq!(kinds(&b), ["tcp_fin", "tcp_fin", "tcp_ack"]);
-        // A capture that starts at the SYN-ACK still shows the handshake's ACK.
-        let mut r = Reassembler::new();
-        let mut b = builder();
-        r.push(&p.seg(Dir::S2c, 5, 1001, SYNACK, b""), &mut b);
-        r.push(&p.seg(Dir::C2s, 1001, 6, ACK, b""), &mut b);
-        r.finish(0, &mut b);
-        assert_eq!(kinds(&b), ["tcp_syn_ack", "tcp_ack"]);
-    }
-
-    #[test]
-    fn reused_four_tuple_is_a_new_connection() {
-        let p = Peer {
-            c: addr("127.0.0.1:50001"),
-            s: addr("127.0.0.1:80"),
-        };
-        let mut r = Reassembler::new();
-        let mut b = builder();
-        for isn in [1u32, 777] {
-            r.push(&p.seg(Dir::C2s, isn, 0, SYN, b""), &mut b);
-            r.push(&p.seg(Dir::S2c, 5, isn + 1, SYNACK, b""), &mut b);
-            r.push(&p.seg(Dir::C2s, isn + 1, 6, FIN, b""), &mut b);
-            r.push(&p.seg(Dir::S2c, 6, isn + 2, FIN, b""), &mut b);
-        }
-        r.finish(0, &mut b);
-        assert_eq!(b.trace().connections.len(), 2);
-    }
-}
+mod tests;
