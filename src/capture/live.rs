@@ -10,7 +10,6 @@
 //! seq/ack), which the lab merges with what its socket tap saw — the tap already has the
 //! bytes, so payloads are neither reassembled nor dissected twice.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::net::SocketAddr;
@@ -29,8 +28,8 @@ use pcap_file::pcapng::blocks::interface_description::{
 
 use super::packet::{Decoded, LinkType, decode};
 use crate::dissect::TraceBuilder;
-use crate::reassembly::{Reassembler, Segment};
-use crate::trace::{Connection, Dir, Event, EventKind, Source, TcpSegment, Trace, TraceUpdate};
+use crate::reassembly::{self, ConnectionStart, Reassembler, StreamSink};
+use crate::trace::{Connection, Dir, Event, Source, Trace, TraceUpdate};
 
 /// What a live capture produces.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -516,8 +515,11 @@ fn process(
         n();
     }
     let start_us = started.timestamp_micros();
-    let mut reassembler = Reassembler::new();
-    let mut tcp_events = TcpEventTracker::default();
+    let mut reassembler = Reassembler::with_mode(match mode {
+        LiveMode::Trace => reassembly::Mode::Streams,
+        LiveMode::TcpEvents => reassembly::Mode::TcpEvents,
+    });
+    let mut tcp_events = TcpEventUpdates::default();
     let mut last_t = 0;
     let mut last_flush = Instant::now();
     let mut last_stats = Instant::now();
@@ -551,12 +553,14 @@ fn process(
             let t_us = p.ts_us - start_us;
             last_t = last_t.max(t_us);
             if let Ok(Decoded::Tcp(tcp)) = decode(link, &p.data) {
-                if mode == LiveMode::TcpEvents {
-                    for u in tcp_events.push(t_us, &tcp) {
-                        let _ = tx.send(LiveUpdate::Trace(u));
+                match mode {
+                    LiveMode::TcpEvents => {
+                        reassembler.push(t_us, &tcp, &mut tcp_events);
+                        for u in tcp_events.updates.drain(..) {
+                            let _ = tx.send(LiveUpdate::Trace(u));
+                        }
                     }
-                } else {
-                    reassembler.push(t_us, &tcp, &mut builder);
+                    LiveMode::Trace => reassembler.push(t_us, &tcp, &mut builder),
                 }
             }
             for u in builder.take_updates() {
@@ -602,165 +606,73 @@ fn process(
     error
 }
 
-/// A 4-tuple in a canonical order, so both directions map to one key.
-fn flow_key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
-    if a <= b { (a, b) } else { (b, a) }
-}
-
-/// One connection's state in [`TcpEventTracker`].
-#[derive(Debug)]
-struct TcpFlow {
-    conn: u32,
-    client: SocketAddr,
-    /// Initial sequence numbers, client's then server's.
-    isn: [Option<u32>; 2],
-    /// The client's first segment after the SYN-ACK was seen.
-    handshake_acked: bool,
-    /// Per direction: the sequence number just past the FIN, once sent.
-    fin_end: [Option<u32>; 2],
-    /// Per direction: that FIN was acknowledged.
-    fin_acked: [bool; 2],
-}
-
-/// Turns TCP headers into packet events without touching payloads ([`LiveMode::TcpEvents`]).
-/// Sequence numbers are relative to each direction's ISN, as tshark shows them (and as
-/// [`Reassembler`] numbers them); only connections whose SYN was seen are tracked.
+/// The updates of [`LiveMode::TcpEvents`]: connections (numbered in order of their SYN) and
+/// their packet events, as the reassembler classifies them in [`reassembly::Mode::TcpEvents`],
+/// which delivers no bytes.
 #[derive(Debug, Default)]
-struct TcpEventTracker {
-    flows: HashMap<(SocketAddr, SocketAddr), TcpFlow>,
+struct TcpEventUpdates {
+    updates: Vec<TraceUpdate>,
     next_conn: u32,
 }
 
-impl TcpEventTracker {
-    /// The updates one packet causes: a new connection, then its event (if any).
-    fn push(&mut self, t_us: i64, tcp: &Segment<'_>) -> Vec<TraceUpdate> {
-        let mut out = Vec::new();
-        let key = flow_key(tcp.src, tcp.dst);
-        let flags = tcp.flags;
-        let opens = flags.syn && !flags.ack;
-        // A SYN with a new ISN on a known 4-tuple is a new connection reusing it.
-        if opens
-            && self
-                .flows
-                .get(&key)
-                .is_some_and(|f| f.isn[0] != Some(tcp.seq))
-        {
-            self.flows.remove(&key);
-        }
-        if opens && !self.flows.contains_key(&key) {
-            let conn = self.next_conn;
-            self.next_conn = self.next_conn.wrapping_add(1);
-            out.push(TraceUpdate::Connection(Connection {
-                id: conn,
-                client: tcp.src.to_string(),
-                server: tcp.dst.to_string(),
-                label: None,
-            }));
-            self.flows.insert(
-                key,
-                TcpFlow {
-                    conn,
-                    client: tcp.src,
-                    isn: [None, None],
-                    handshake_acked: false,
-                    fin_end: [None, None],
-                    fin_acked: [false, false],
-                },
-            );
-        }
-        let Some(flow) = self.flows.get_mut(&key) else {
-            // Started before the capture: nothing to number it by.
-            return out;
-        };
-        let dir = if tcp.src == flow.client {
-            Dir::C2s
-        } else {
-            Dir::S2c
-        };
-        let (this, other) = (dir.index(), dir.reverse().index());
-        if flags.syn
-            && let Some(isn) = flow.isn.get_mut(this)
-        {
-            isn.get_or_insert(tcp.seq);
-        }
-        let isn = match flow.isn.get(this).copied().flatten() {
-            Some(isn) => isn,
-            // A reset answering a SYN (nothing listens): its sequence number starts nothing.
-            None if flags.rst => tcp.seq,
-            // A segment before this direction's SYN (e.g. a stray retransmission): skip it.
-            None => return out,
-        };
-        let other_isn = flow.isn.get(other).copied().flatten();
-        let segment = TcpSegment {
-            seq: tcp.seq.wrapping_sub(isn),
-            ack: match (flags.ack, other_isn) {
-                (true, Some(o)) => tcp.ack.wrapping_sub(o),
-                (true, None) => tcp.ack,
-                (false, _) => 0,
-            },
-            window: Some(u32::from(tcp.window)),
-            len: tcp.wire_len,
-        };
-        // Whether this segment acknowledges the other direction's FIN for the first time.
-        let acks_fin = flags.ack
-            && !flow.fin_acked.get(other).copied().unwrap_or(true)
-            && flow
-                .fin_end
-                .get(other)
-                .copied()
-                .flatten()
-                // Serial-number comparison (RFC 1982): ack at or past the FIN's end.
-                .is_some_and(|end| tcp.ack.wrapping_sub(end) < 1 << 31);
-        if acks_fin && let Some(acked) = flow.fin_acked.get_mut(other) {
-            *acked = true;
-        }
-        let kind = if flags.rst {
-            Some(EventKind::TcpRst(segment))
-        } else if flags.syn && flags.ack {
-            Some(EventKind::TcpSynAck(segment))
-        } else if flags.syn {
-            Some(EventKind::TcpSyn(segment))
-        } else if flags.fin {
-            if let Some(end) = flow.fin_end.get_mut(this) {
-                // The FIN takes one sequence number after the segment's data.
-                end.get_or_insert(tcp.seq.wrapping_add(tcp.wire_len).wrapping_add(1));
-            }
-            Some(EventKind::TcpFin(segment))
-        } else if dir == Dir::C2s && !flow.handshake_acked && other_isn.is_some() {
-            // The third segment of the handshake (it may already carry data).
-            Some(EventKind::TcpAck(segment))
-        } else if acks_fin {
-            Some(EventKind::TcpAck(segment))
-        } else {
-            None
-        };
-        if !flags.syn && dir == Dir::C2s {
-            flow.handshake_acked = true;
-        }
-        let conn = flow.conn;
-        let done = flags.rst || flow.fin_acked.iter().all(|a| *a);
-        if done {
-            // Fully closed: forget it, so the tracker does not grow with every connection.
-            self.flows.remove(&key);
-        }
-        if let Some(kind) = kind {
-            out.push(TraceUpdate::Event(Event {
-                t_us,
-                conn: Some(conn),
-                dir: Some(dir),
-                span: None,
-                kind,
-            }));
-        }
-        out
+impl StreamSink for TcpEventUpdates {
+    fn open_connection(
+        &mut self,
+        client: SocketAddr,
+        server: SocketAddr,
+        _start: ConnectionStart,
+    ) -> u32 {
+        let conn = self.next_conn;
+        self.next_conn = self.next_conn.wrapping_add(1);
+        self.updates.push(TraceUpdate::Connection(Connection {
+            id: conn,
+            client: client.to_string(),
+            server: server.to_string(),
+            label: None,
+        }));
+        conn
     }
+
+    fn event(&mut self, event: Event) {
+        self.updates.push(TraceUpdate::Event(event));
+    }
+
+    fn bytes(&mut self, _conn: u32, _dir: Dir, _t_us: i64, _bytes: &[u8]) {}
+
+    fn gap(&mut self, _conn: u32, _dir: Dir, _t_us: i64, _missing: u64) {}
+
+    fn end(&mut self, _conn: u32, _dir: Dir, _t_us: i64) {}
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::reassembly::TcpFlags;
+    use crate::reassembly::{Segment, TcpFlags};
+    use crate::trace::EventKind;
+
+    /// The TCP-events-only pipeline of [`process`].
+    struct Tracker {
+        reassembler: Reassembler,
+        sink: TcpEventUpdates,
+    }
+
+    impl Default for Tracker {
+        fn default() -> Tracker {
+            Tracker {
+                reassembler: Reassembler::with_mode(reassembly::Mode::TcpEvents),
+                sink: TcpEventUpdates::default(),
+            }
+        }
+    }
+
+    impl Tracker {
+        /// The updates one packet causes: a new connection, then its event (if any).
+        fn push(&mut self, t_us: i64, segment: &Segment<'_>) -> Vec<TraceUpdate> {
+            self.reassembler.push(t_us, segment, &mut self.sink);
+            std::mem::take(&mut self.sink.updates)
+        }
+    }
 
     const C: &str = "127.0.0.1:50000";
     const S: &str = "127.0.0.1:8088";
@@ -810,7 +722,7 @@ mod tests {
 
     #[test]
     fn handshake_data_and_teardown_with_relative_numbers() {
-        let mut t = TcpEventTracker::default();
+        let mut t = Tracker::default();
         let (ci, si) = (1000u32, u32::MAX - 5); // the server's numbers wrap around
         let mut all = Vec::new();
         let mut push = |p: Segment<'static>| all.extend(t.push(0, &p));
@@ -839,12 +751,16 @@ mod tests {
             .map(|(k, d, s, a, l)| (k.to_string(), Some(*d), *s, *a, *l))
             .collect();
         assert_eq!(got, want);
-        assert!(t.flows.is_empty(), "a closed connection is forgotten");
+        assert_eq!(
+            t.reassembler.connections(),
+            0,
+            "a closed connection is forgotten"
+        );
     }
 
     #[test]
     fn unknown_connections_are_skipped_and_reused_tuples_start_afresh() {
-        let mut t = TcpEventTracker::default();
+        let mut t = Tracker::default();
         // Mid-connection traffic (no SYN seen): nothing.
         assert!(t.push(0, &packet(Dir::C2s, 5, 5, "A", 10)).is_empty());
         assert!(t.push(0, &packet(Dir::S2c, 5, 5, "FA", 0)).is_empty());

@@ -98,6 +98,11 @@ impl Reassembler {
         }
     }
 
+    /// How many connections are being followed (in [`Mode::TcpEvents`], those not done yet).
+    pub fn connections(&self) -> usize {
+        self.flows.len()
+    }
+
     /// Processes one segment, captured at `t_us` (microseconds since the trace's start).
     pub fn push(&mut self, t_us: i64, seg: &Segment<'_>, out: &mut impl StreamSink) {
         let key = FlowKey::of(seg.src, seg.dst);

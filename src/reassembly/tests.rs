@@ -282,3 +282,129 @@ fn reused_four_tuple_is_a_new_connection() {
     r.finish(0, &mut b);
     assert_eq!(b.trace().connections.len(), 2);
 }
+
+/// The packet events of `segments` (kind, relative seq, relative ack), in each mode: the one
+/// classifier serves both.
+fn events_in_both_modes(segments: &[Segment<'_>]) -> [Vec<(&'static str, u32, u32)>; 2] {
+    [Mode::Streams, Mode::TcpEvents].map(|mode| {
+        let mut r = Reassembler::with_mode(mode);
+        let mut b = builder();
+        for seg in segments {
+            r.push(0, seg, &mut b);
+        }
+        r.finish(0, &mut b);
+        tcp_events(&b)
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::TcpSyn(s)
+                | EventKind::TcpSynAck(s)
+                | EventKind::TcpAck(s)
+                | EventKind::TcpFin(s)
+                | EventKind::TcpRst(s) => (e.kind.name(), s.seq, s.ack),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    })
+}
+
+fn peer() -> Peer {
+    Peer {
+        c: addr("127.0.0.1:50010"),
+        s: addr("127.0.0.1:8088"),
+    }
+}
+
+// The cases below are where the live capture's own classifier (before there was one) and
+// reassembly's disagreed; reassembly's rules are kept (see classify.rs).
+
+#[test]
+fn a_fin_sent_again_is_acknowledged_again() {
+    // RFC 9293 §3.10.7.4: a FIN that arrives again (its ACK was lost) is acknowledged again.
+    let p = peer();
+    let (ci, si) = (100u32, 500u32);
+    let segments = [
+        p.seg(Dir::C2s, ci, 0, SYN, b""),
+        p.seg(Dir::S2c, si, ci + 1, SYNACK, b""),
+        p.seg(Dir::C2s, ci + 1, si + 1, ACK, b""),
+        p.seg(Dir::S2c, si + 1, ci + 1, FIN, b""),
+        p.seg(Dir::C2s, ci + 1, si + 2, ACK, b""),
+        p.seg(Dir::S2c, si + 1, ci + 1, FIN, b""), // sent again
+        p.seg(Dir::C2s, ci + 1, si + 2, ACK, b""),
+    ];
+    let want = vec![
+        ("tcp_syn", 0, 0),
+        ("tcp_syn_ack", 0, 1),
+        ("tcp_ack", 1, 1),
+        ("tcp_fin", 1, 1),
+        ("tcp_ack", 1, 2),
+        ("tcp_fin", 1, 1),
+        ("tcp_ack", 1, 2),
+    ];
+    assert_eq!(events_in_both_modes(&segments), [want.clone(), want]);
+}
+
+#[test]
+fn segments_that_carry_data_are_no_tcp_ack() {
+    // The handshake's third segment may carry data (RFC 9293 §3.5), and data may acknowledge
+    // a FIN: both are drawn as their data, as the tshark oracle test expects.
+    let p = peer();
+    let (ci, si) = (100u32, 500u32);
+    let segments = [
+        p.seg(Dir::C2s, ci, 0, SYN, b""),
+        p.seg(Dir::S2c, si, ci + 1, SYNACK, b""),
+        p.seg(Dir::C2s, ci + 1, si + 1, ACK, b"GET"), // completes the handshake, with data
+        p.seg(Dir::C2s, ci + 4, si + 1, FIN, b""),
+        p.seg(Dir::S2c, si + 1, ci + 5, ACK, b"bye"), // acknowledges the FIN, with data
+        p.seg(Dir::S2c, si + 4, ci + 5, FIN, b""),
+        p.seg(Dir::C2s, ci + 5, si + 5, ACK, b""),
+    ];
+    let want = vec![
+        ("tcp_syn", 0, 0),
+        ("tcp_syn_ack", 0, 1),
+        ("tcp_fin", 4, 1),
+        ("tcp_fin", 4, 5),
+        ("tcp_ack", 5, 5),
+    ];
+    assert_eq!(events_in_both_modes(&segments), [want.clone(), want]);
+}
+
+#[test]
+fn a_reset_answering_a_syn_is_numbered_as_tshark_numbers_it() {
+    // The refusing end sent no SYN: its first segment's seq - 1 is taken as its ISN, so
+    // the RST is "Seq=1 Ack=1", as tshark shows it.
+    let p = peer();
+    let rst_ack = TcpFlags {
+        syn: false,
+        ack: true,
+        fin: false,
+        rst: true,
+    };
+    let segments = [
+        p.seg(Dir::C2s, 100, 0, SYN, b""),
+        p.seg(Dir::S2c, 0, 101, rst_ack, b""),
+    ];
+    let want = vec![("tcp_syn", 0, 0), ("tcp_rst", 1, 1)];
+    assert_eq!(events_in_both_modes(&segments), [want.clone(), want]);
+}
+
+#[test]
+fn only_streams_mode_delivers_bytes_and_ends() {
+    let p = peer();
+    for (mode, ends) in [(Mode::Streams, 2), (Mode::TcpEvents, 0)] {
+        let mut r = Reassembler::with_mode(mode);
+        let mut b = builder();
+        r.push(0, &p.seg(Dir::C2s, 1, 0, SYN, b""), &mut b);
+        r.push(0, &p.seg(Dir::S2c, 9, 2, SYNACK, b""), &mut b);
+        r.push(0, &p.seg(Dir::C2s, 2, 10, ACK, b"hi"), &mut b);
+        r.push(0, &p.seg(Dir::C2s, 4, 10, FIN, b""), &mut b);
+        r.push(0, &p.seg(Dir::S2c, 10, 5, FIN, b""), &mut b);
+        r.push(0, &p.seg(Dir::C2s, 5, 11, ACK, b""), &mut b);
+        // Both FINs acknowledged: a TCP-events reassembler has forgotten the connection.
+        let followed = usize::from(mode == Mode::Streams);
+        assert_eq!(r.connections(), followed, "{mode:?}");
+        r.finish(0, &mut b);
+        assert_eq!(b.ends.len(), ends, "{mode:?}");
+        let bytes = b.trace().stream(0, Dir::C2s).map(<[u8]>::to_vec);
+        assert_eq!(bytes.is_some(), mode == Mode::Streams, "{mode:?}");
+    }
+}
