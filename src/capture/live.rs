@@ -38,9 +38,10 @@ pub enum LiveMode {
     #[default]
     Trace,
     /// Only connections and TCP packet events (`tcp_syn`, `tcp_syn_ack`, the handshake's
-    /// `tcp_ack`, `tcp_fin`, the `tcp_ack` of each FIN, `tcp_rst`) with relative seq/ack, for
-    /// connections whose SYN was seen. Payloads are not kept (a header-sized snap length
-    /// when nothing is written to a file).
+    /// `tcp_ack`, `tcp_fin`, the `tcp_ack`s of each FIN, `tcp_rst`) with relative seq/ack, for
+    /// connections whose SYN was seen, classified as in a full trace (the reassembler in its
+    /// TCP-events mode). Payloads are not kept (a header-sized snap length when nothing is
+    /// written to a file).
     TcpEvents,
 }
 
@@ -358,8 +359,6 @@ fn open_pcapng(path: &Path, linktype: i32) -> Result<PcapNgFile, LiveError> {
     Ok(writer)
 }
 
-// The capture thread's whole context; grouping it would only rename the parameters.
-#[allow(clippy::too_many_arguments)]
 /// One packet handed from the libpcap reader to the processing thread.
 struct RawPacket {
     ts_us: i64,
