@@ -9,7 +9,8 @@
 //! `cargo bench --bench open_file -- FILE` (default: the big capture of
 //! `../shared/bench/make_big.sh`). Prints the times and the peak resident memory; measured,
 //! never asserted. A bench command, not criterion: one open of a 3-million-packet file is
-//! the measurement. Skipped quietly when the file does not exist (e.g. in `cargo test`).
+//! the measurement. Skipped when the file does not exist. Under `cargo test` (no `--bench`) it
+//! opens a small fixture once instead, to keep the setup working.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark may panic on a broken setup
 
@@ -24,15 +25,17 @@ use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // `cargo test` runs bench targets without `--bench`: nothing to measure then.
-    if !args.iter().any(|a| a == "--bench") {
-        return;
-    }
-    let file = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .unwrap_or_else(default_file);
+    // `cargo test` runs bench targets without `--bench`: then one pass over a small fixture,
+    // so that the setup cannot rot unnoticed (its times mean nothing).
+    let measuring = args.iter().any(|a| a == "--bench");
+    let file = if measuring {
+        args.iter()
+            .find(|a| !a.starts_with('-'))
+            .map(PathBuf::from)
+            .unwrap_or_else(default_file)
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap")
+    };
     if !file.exists() {
         println!(
             "open_file: no capture at {} (make it with ../shared/bench/make_big.sh) - skipped",
@@ -79,6 +82,14 @@ fn main() {
     );
     if let Some(prepared) = &loaded.prepared {
         frames(&prepared.rows);
+    }
+    if !measuring {
+        assert!(loaded.prepared.is_some(), "the diagram was prepared");
+        assert_eq!(
+            loaded.trace.connections.len(),
+            1,
+            "the fixture's connection"
+        );
     }
 }
 
