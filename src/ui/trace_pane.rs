@@ -224,6 +224,16 @@ impl TracePane {
         self.timeline.select(keep);
     }
 
+    /// The diagram's scroll offset (px from the top of its layout).
+    pub fn scroll_y(&self) -> f32 {
+        self.timeline.scroll_y
+    }
+
+    /// Scrolls the diagram to `y` px from the top of its layout.
+    pub fn set_scroll_y(&mut self, y: f32) {
+        self.timeline.scroll_y = y;
+    }
+
     /// The selected event (index into [`TracePane::shown`]).
     pub fn selected_event(&self) -> Option<usize> {
         self.timeline.selected
