@@ -3,10 +3,14 @@
 //! records a conversation made during the capture into a pcapng file and a trace.
 //! (`capture_permission` covers the same binary without capture permission.)
 //!
-//! `capture` needs capture permission (root, or `make setcap`): without it the test fails and
-//! says so, unless `WIRELAB_SKIP_CAPTURE=1` is set.
+//! `capture` needs capture permission for the binary (root, or `make setcap`): without it the
+//! test fails and says so, unless `WIRELAB_SKIP_CAPTURE=1` is set (the skip is then listed at
+//! the end of `make test`, as `tests/support/capture.rs` does for the in-process tests).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+#[path = "support/capture.rs"]
+mod capture;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -200,14 +204,26 @@ fn capture_write_and_json_record_the_conversation() {
     if !started {
         let status = child.wait().unwrap();
         let said = said.join("\n");
-        if std::env::var_os("WIRELAB_SKIP_CAPTURE").is_some() {
-            eprintln!("SKIPPED (WIRELAB_SKIP_CAPTURE is set): capture did not start: {said}");
+        let test = "cli::capture_write_and_json_record_the_conversation";
+        if std::env::var(capture::SKIP_CAPTURE_ENV).is_ok_and(|v| v == "1") {
+            let line = format!(
+                "{test}: skipped ({}=1): `wirelab capture` did not start: {said}",
+                capture::SKIP_CAPTURE_ENV
+            );
+            eprintln!("{line}");
+            let mut skipped = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(capture::SKIPPED_FILE)
+                .unwrap();
+            writeln!(skipped, "{line}").unwrap();
             return;
         }
         panic!(
-            "`wirelab capture` did not start ({status}): {said}\n\
-             It needs capture permission: run the tests as root, or `make setcap` (then re-run),\n\
-             or set WIRELAB_SKIP_CAPTURE=1 to skip the capture tests."
+            "{test} cannot do its job: `wirelab capture` did not start ({status}): {said}\n\
+             The binary needs capture permission: run the tests as root, or `make setcap` \
+             (then re-run), or set {}=1 to skip the capture tests.",
+            capture::SKIP_CAPTURE_ENV
         );
     }
     http_exchange(&listener);
