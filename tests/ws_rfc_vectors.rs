@@ -3,9 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
+use wirelab::proto::rule::Violation;
 use wirelab::proto::ws::close::{CloseCode, parse_close_payload};
 use wirelab::proto::ws::frame::{
-    FrameError, FrameHeader, LengthForm, OpCode, Violation, check_header, parse_header, unmask,
+    FrameError, FrameHeader, LengthForm, OpCode, check_header, parse_header, unmask,
 };
 use wirelab::proto::ws::handshake::{
     GUID, check_upgrade, derive_accept, header, header_has_token, is_upgrade_request,

@@ -14,9 +14,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::proto::http::{self, BodyFraming, ChunkedDecoder, HttpError, RequestHead, ResponseHead};
+use crate::proto::rule::Violation;
 use crate::proto::ws::close::parse_close_payload;
 use crate::proto::ws::deflate::{self, DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
-use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode, Violation};
+use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode};
 use crate::proto::ws::handshake::{self, UpgradeCheck};
 use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssembler};
 use crate::trace::{Dir, Event, EventKind, Severity, StreamSpan};

@@ -3,4 +3,5 @@
 //! Every parser is incremental: `Ok(None)` means "need more bytes". None of them does I/O.
 
 pub mod http;
+pub mod rule;
 pub mod ws;

@@ -1,7 +1,7 @@
 //! Close frames: status codes (RFC 6455 §7.4, IANA "WebSocket Close Code Number" registry)
 //! and the close payload (§5.5.1).
 
-use super::frame::Violation;
+use crate::proto::rule::Violation;
 
 /// A close status code. Total: every `u16` maps to a variant and back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@
 
 use flate2::{Decompress, FlushDecompress, Status};
 
-use super::frame::Violation;
+use crate::proto::rule::Violation;
 
 /// The four bytes a sender strips from the end of every compressed message (RFC 7692 §7.2.1)
 /// and a receiver appends before inflating (§7.2.2).

@@ -20,6 +20,8 @@
 
 use std::ops::Range;
 
+use crate::proto::rule::Violation;
+
 /// The 4-bit opcode of a frame (RFC 6455 §5.2, §11.8). Total: unknown values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpCode {
@@ -423,32 +425,6 @@ pub struct Field {
     pub value: String,
     /// What the value means, in one short line.
     pub meaning: String,
-}
-
-/// A broken protocol rule, with its reference, e.g. rule: "RFC 6455 §5.5",
-/// message: "control frame payload is 300 bytes; control frames carry at most 125".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Where the rule is written, e.g. "RFC 6455 §5.5".
-    pub rule: &'static str,
-    /// What happened and what the rule requires.
-    pub message: String,
-}
-
-impl Violation {
-    /// Builds a violation.
-    pub fn new(rule: &'static str, message: impl Into<String>) -> Self {
-        Violation {
-            rule,
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.rule, self.message)
-    }
 }
 
 /// Rules checkable from the header alone: client frames MUST be masked / server frames MUST

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest, Sha1};
 
-use super::frame::Violation;
+use crate::proto::rule::Violation;
 
 /// The GUID appended to the client's key (RFC 6455 §1.3, §4.2.2).
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

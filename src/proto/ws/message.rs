@@ -1,7 +1,8 @@
 //! Message reassembly (RFC 6455 §5.4): fragmented data messages, control frames interleaved
 //! between fragments, and UTF-8 validation of text (§8.1).
 
-use super::frame::{FrameHeader, OpCode, Violation};
+use super::frame::{FrameHeader, OpCode};
+use crate::proto::rule::Violation;
 
 /// Default cap on a reassembled message: 64 MiB.
 pub const DEFAULT_MAX_MESSAGE: usize = 64 * 1024 * 1024;
