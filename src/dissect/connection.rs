@@ -756,15 +756,9 @@ impl DirState {
         if let Some(end) = line_ends.get(first_failing) {
             bad_end = *end;
         }
-        let message = format!("malformed HTTP {what} head: {e}");
-        sink.diag(
-            self.dir,
-            span(at, bad_end as u64),
-            Severity::Error,
-            message.clone(),
-            Some(rule_of(&e)),
-        );
-        self.go_opaque(at, message);
+        let v = Violation::of(&format!("malformed HTTP {what} head"), &e);
+        sink.violation(self.dir, span(at, bad_end as u64), Severity::Error, &v);
+        self.go_opaque(at, v.message);
     }
 
     /// A malformed body: the message is shown with the body bytes read so far, then one
@@ -780,15 +774,9 @@ impl DirState {
             None => (self.offset(), 0),
         };
         let decision = self.finish_http(sink);
-        let message = format!("malformed HTTP body: {e}");
-        sink.diag(
-            self.dir,
-            span(start, len),
-            Severity::Error,
-            message.clone(),
-            Some(rule_of(&e)),
-        );
-        self.go_opaque(start.saturating_add(len), message);
+        let v = Violation::of("malformed HTTP body", &e);
+        sink.violation(self.dir, span(start, len), Severity::Error, &v);
+        self.go_opaque(start.saturating_add(len), v.message);
         decision
     }
 
@@ -814,15 +802,9 @@ impl DirState {
                 Err(e) => {
                     let at = self.offset();
                     let len = header_len_needed(self.avail()).min(self.avail().len()) as u64;
-                    let message = format!("malformed WebSocket frame header: {e}");
-                    sink.diag(
-                        self.dir,
-                        span(at, len),
-                        Severity::Error,
-                        message.clone(),
-                        Some("RFC 6455 §5.2"),
-                    );
-                    self.go_opaque(at, message);
+                    let v = Violation::of("malformed WebSocket frame header", &e);
+                    sink.violation(self.dir, span(at, len), Severity::Error, &v);
+                    self.go_opaque(at, v.message);
                     break;
                 }
                 Ok(Some(header)) => {
@@ -1903,25 +1885,6 @@ fn response_kind(head: ResponseHead) -> EventKind {
     }
 }
 
-/// The rule an HTTP error breaks, for the diagnostic's `rule` field.
-fn rule_of(e: &HttpError) -> &'static str {
-    match e {
-        HttpError::HeaderName => "RFC 9110 §5.1",
-        HttpError::HeaderValue => "RFC 9110 §5.5",
-        HttpError::NewLine | HttpError::HeadTooLarge => "RFC 9112 §2.2",
-        HttpError::Status => "RFC 9112 §4",
-        HttpError::Token => "RFC 9112 §3",
-        HttpError::TooManyHeaders => "RFC 9112 §5",
-        HttpError::Version => "RFC 9112 §2.3",
-        HttpError::ContentLength(_) => "RFC 9110 §8.6",
-        HttpError::RequestTransferEncoding(_) => "RFC 9112 §6.3",
-        HttpError::ChunkSize
-        | HttpError::ChunkSizeOverflow
-        | HttpError::ChunkDataEnd
-        | HttpError::ChunkLineTooLong => "RFC 9112 §7.1",
-    }
-}
-
 impl ConnectionDissector {
     /// A dissector for connection `conn`.
     pub fn new(conn: u32) -> Self {
@@ -2178,8 +2141,41 @@ impl ConnectionDissector {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// The diagnostic of a malformed head cites exactly the rule its error cites.
+    #[test]
+    fn head_diagnostic_rule_is_the_errors_citation() {
+        use crate::proto::rule::BreaksRule as _;
+        let mut too_many = b"GET / HTTP/1.1\r\n".to_vec();
+        for i in 0..=http::MAX_HEADERS {
+            too_many.extend_from_slice(format!("X-{i}: y\r\n").as_bytes());
+        }
+        too_many.extend_from_slice(b"\r\n");
+        let mut too_large = b"GET / HTTP/1.1\r\nX: ".to_vec();
+        too_large.resize(http::MAX_HEAD_LEN + 16, b'a');
+        let cases: [(&[u8], HttpError); 3] = [
+            (b"G(T / HTTP/1.1\r\n\r\n", HttpError::Token),
+            (&too_many, HttpError::TooManyHeaders),
+            (&too_large, HttpError::HeadTooLarge),
+        ];
+        for (bytes, error) in cases {
+            let mut d = ConnectionDissector::new(0);
+            let mut out = Vec::new();
+            d.feed(Dir::C2s, 0, bytes, &mut out);
+            let diag = out.iter().find_map(|e| match &e.kind {
+                EventKind::Diagnostic { message, rule, .. } => Some((message, rule)),
+                _ => None,
+            });
+            let Some((message, rule)) = diag else {
+                panic!("{error:?}: no diagnostic in {out:?}");
+            };
+            assert_eq!(rule.as_deref(), Some(error.rule()), "{error:?}");
+            assert_eq!(message, &format!("malformed HTTP request head: {error}"));
+        }
+    }
 
     #[test]
     fn start_lines() {

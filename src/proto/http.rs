@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::proto::rule::{BreaksRule, Citation};
+
 /// The largest request or response head accepted. Real servers use 8–64 KiB; beyond this a
 /// stream is treated as not HTTP rather than buffered without end.
 pub const MAX_HEAD_LEN: usize = 64 * 1024;
@@ -49,56 +51,119 @@ pub struct ResponseHead {
     pub head_len: usize,
 }
 
-/// Why bytes are not a valid HTTP/1.x message. Each message names the broken rule.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why bytes are not a valid HTTP/1.x message. Each error breaks one rule, cited once in
+/// its [`BreaksRule::rule`]; the message names it too.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpError {
     /// A byte not allowed in a field name.
-    #[error("invalid header name (RFC 9110 §5.1: a field name is a token)")]
     HeaderName,
     /// A byte not allowed in a field value.
-    #[error(
-        "invalid header value (RFC 9110 §5.5: field values are visible characters, SP and HTAB)"
-    )]
     HeaderValue,
     /// A line not ended by CRLF.
-    #[error("invalid line ending (RFC 9112 §2.2: lines end with CRLF)")]
     NewLine,
     /// A status code that is not three digits.
-    #[error("invalid status code (RFC 9112 §4: the status code is three digits)")]
     Status,
-    /// A byte not allowed in a method or other token.
-    #[error("invalid token in the start line (RFC 9110 §9.1: a method is a token)")]
+    /// A byte not allowed in the request line's method (a token) or request target; httparse
+    /// reports both as one error.
     Token,
     /// More header fields than [`MAX_HEADERS`].
-    #[error("more than {MAX_HEADERS} header fields")]
     TooManyHeaders,
     /// Not `HTTP/1.0` or `HTTP/1.1`.
-    #[error("invalid HTTP version (RFC 9112 §2.3: HTTP-version is \"HTTP/\" DIGIT \".\" DIGIT)")]
     Version,
     /// No end of head within [`MAX_HEAD_LEN`] bytes.
-    #[error("head larger than 64 KiB without an empty line ending it (RFC 9112 §2.1)")]
     HeadTooLarge,
     /// A `Content-Length` that is not a decimal number, or several different ones.
-    #[error("invalid Content-Length {0:?} (RFC 9110 §8.6: one decimal number)")]
     ContentLength(String),
     /// A request `Transfer-Encoding` whose final coding is not `chunked`.
-    #[error("request Transfer-Encoding {0:?} does not end with chunked (RFC 9112 §6.3 rule 4)")]
     RequestTransferEncoding(String),
     /// A malformed chunk-size line.
-    #[error(
-        "bad chunk size line (RFC 9112 §7.1: chunk-size is hex digits, then optional extensions, then CRLF)"
-    )]
     ChunkSize,
     /// A chunk size that does not fit in 64 bits.
-    #[error("chunk size too large (RFC 9112 §7.1)")]
     ChunkSizeOverflow,
     /// Chunk data not followed by CRLF.
-    #[error("chunk data not followed by CRLF (RFC 9112 §7.1)")]
     ChunkDataEnd,
     /// A chunk-size line or trailer section too long to be sane.
-    #[error("chunk line or trailer section too long (RFC 9112 §7.1)")]
     ChunkLineTooLong,
 }
+
+impl BreaksRule for HttpError {
+    fn rule(&self) -> Citation {
+        match self {
+            HttpError::HeaderName => "RFC 9110 §5.1",
+            HttpError::HeaderValue => "RFC 9110 §5.5",
+            HttpError::NewLine => "RFC 9112 §2.2",
+            HttpError::Status => "RFC 9112 §4",
+            // The request line: httparse does not say whether the method or the target broke it.
+            HttpError::Token => "RFC 9112 §3",
+            // Limits on the number and size of fields are the recipient's (Field Limits).
+            HttpError::TooManyHeaders | HttpError::HeadTooLarge => "RFC 9110 §5.4",
+            HttpError::Version => "RFC 9112 §2.3",
+            HttpError::ContentLength(_) => "RFC 9110 §8.6",
+            HttpError::RequestTransferEncoding(_) => "RFC 9112 §6.3",
+            HttpError::ChunkSize
+            | HttpError::ChunkSizeOverflow
+            | HttpError::ChunkDataEnd
+            | HttpError::ChunkLineTooLong => "RFC 9112 §7.1",
+        }
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = self.rule();
+        match self {
+            HttpError::HeaderName => {
+                write!(f, "invalid header name ({rule}: a field name is a token)")
+            }
+            HttpError::HeaderValue => write!(
+                f,
+                "invalid header value ({rule}: field values are visible characters, SP and HTAB)"
+            ),
+            HttpError::NewLine => write!(f, "invalid line ending ({rule}: lines end with CRLF)"),
+            HttpError::Status => write!(
+                f,
+                "invalid status code ({rule}: the status code is three digits)"
+            ),
+            HttpError::Token => write!(
+                f,
+                "invalid token in the request line ({rule}: request-line = method SP request-target SP HTTP-version; the method is a token)"
+            ),
+            HttpError::TooManyHeaders => write!(
+                f,
+                "more than {MAX_HEADERS} header fields ({rule}: a recipient may refuse more fields than it wishes to process)"
+            ),
+            HttpError::Version => write!(
+                f,
+                "invalid HTTP version ({rule}: HTTP-version is \"HTTP/\" DIGIT \".\" DIGIT)"
+            ),
+            HttpError::HeadTooLarge => write!(
+                f,
+                "head larger than 64 KiB without an empty line ending it ({rule}: a recipient may refuse a header section larger than it wishes to process)"
+            ),
+            HttpError::ContentLength(v) => {
+                write!(
+                    f,
+                    "invalid Content-Length {v:?} ({rule}: one decimal number)"
+                )
+            }
+            HttpError::RequestTransferEncoding(v) => write!(
+                f,
+                "request Transfer-Encoding {v:?} does not end with chunked ({rule} rule 4)"
+            ),
+            HttpError::ChunkSize => write!(
+                f,
+                "bad chunk size line ({rule}: chunk-size is hex digits, then optional extensions, then CRLF)"
+            ),
+            HttpError::ChunkSizeOverflow => write!(f, "chunk size too large ({rule})"),
+            HttpError::ChunkDataEnd => write!(f, "chunk data not followed by CRLF ({rule})"),
+            HttpError::ChunkLineTooLong => {
+                write!(f, "chunk line or trailer section too long ({rule})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for HttpError {}
 
 impl From<httparse::Error> for HttpError {
     fn from(e: httparse::Error) -> HttpError {
@@ -875,6 +940,40 @@ mod tests {
         assert_eq!(
             ChunkedDecoder::new().feed(b"fffffffffffffffff\r\n"),
             Err(HttpError::ChunkSizeOverflow)
+        );
+    }
+
+    #[test]
+    fn every_error_message_names_its_one_rule() {
+        let all = [
+            HttpError::HeaderName,
+            HttpError::HeaderValue,
+            HttpError::NewLine,
+            HttpError::Status,
+            HttpError::Token,
+            HttpError::TooManyHeaders,
+            HttpError::Version,
+            HttpError::HeadTooLarge,
+            HttpError::ContentLength("x".into()),
+            HttpError::RequestTransferEncoding("gzip".into()),
+            HttpError::ChunkSize,
+            HttpError::ChunkSizeOverflow,
+            HttpError::ChunkDataEnd,
+            HttpError::ChunkLineTooLong,
+        ];
+        for e in all {
+            let message = e.to_string();
+            assert!(message.contains(e.rule()), "{e:?}: {message}");
+            // No second, different citation in the message.
+            assert_eq!(message.matches("RFC").count(), 1, "{e:?}: {message}");
+        }
+        // Field limits (RFC 9110 §5.4), the request line (RFC 9112 §3).
+        assert_eq!(HttpError::HeadTooLarge.rule(), "RFC 9110 §5.4");
+        assert_eq!(HttpError::TooManyHeaders.rule(), "RFC 9110 §5.4");
+        assert_eq!(HttpError::Token.rule(), "RFC 9112 §3");
+        assert_eq!(
+            parse_request_head(b"G(T / HTTP/1.1\r\n\r\n"),
+            Err(HttpError::Token)
         );
     }
 

@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use crate::proto::rule::Violation;
+use crate::proto::rule::{BreaksRule, Citation, Violation};
 
 /// The 4-bit opcode of a frame (RFC 6455 §5.2, §11.8). Total: unknown values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -331,14 +331,33 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A header that can never be valid, whatever bytes follow.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameError {
     /// The 64-bit extended payload length has its most significant bit set.
-    #[error(
-        "64-bit payload length 0x{0:016x} has its most significant bit set; RFC 6455 §5.2 requires it to be 0"
-    )]
     LengthHighBitSet(u64),
 }
+
+impl BreaksRule for FrameError {
+    fn rule(&self) -> Citation {
+        match self {
+            FrameError::LengthHighBitSet(_) => "RFC 6455 §5.2",
+        }
+    }
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rule = self.rule();
+        match self {
+            FrameError::LengthHighBitSet(len) => write!(
+                f,
+                "64-bit payload length 0x{len:016x} has its most significant bit set; {rule} requires it to be 0"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
 
 /// Parses a frame header from the start of `buf`.
 ///
