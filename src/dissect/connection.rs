@@ -13,7 +13,9 @@ use std::collections::VecDeque;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use crate::proto::http::{self, BodyFraming, ChunkedDecoder, HttpError, RequestHead, ResponseHead};
+use crate::proto::http::{
+    self, BodyFraming, ChunkedDecoder, Headers, HttpError, RequestHead, ResponseHead,
+};
 use crate::proto::rule::Violation;
 use crate::proto::ws::close::parse_close_payload;
 use crate::proto::ws::deflate::{self, DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
@@ -667,8 +669,7 @@ impl DirState {
                 let problems = upgrade_problems(req, status, &head.reason, &check);
                 (check, problems)
             });
-            let is_event_stream = handshake::header(&head.headers, "Content-Type")
-                .is_some_and(|ct| http::is_media_type(ct, "text/event-stream"))
+            let is_event_stream = Headers::new(&head.headers).has_media_type("text/event-stream")
                 && framing != BodyFraming::None;
             // permessage-deflate parameters from the 101's answer (RFC 7692 §7.1); a bad
             // parameter is reported and inflation still tried with the defaults (a kept

@@ -51,6 +51,65 @@ pub struct ResponseHead {
     pub head_len: usize,
 }
 
+/// Header fields as sent, in order: the one place they are looked up. Names compare
+/// ASCII case-insensitively (RFC 9110 §5.1) and exactly otherwise (a name with whitespace is
+/// not a valid name, and httparse never yields one). A view over the `(name, value)` pairs a
+/// head and a trace event keep, so the trace's JSON keeps its plain list.
+#[derive(Clone, Copy, Debug)]
+pub struct Headers<'a> {
+    fields: &'a [(String, String)],
+}
+
+impl<'a> Headers<'a> {
+    /// A view over `fields`.
+    pub fn new(fields: &'a [(String, String)]) -> Self {
+        Headers { fields }
+    }
+
+    /// The value of the first field named `name`.
+    pub fn get(self, name: &str) -> Option<&'a str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The comma-separated elements of every field named `name` (RFC 9110 §5.6.1), trimmed,
+    /// empty ones dropped, in order.
+    pub fn list(self, name: &str) -> impl Iterator<Item = &'a str> {
+        self.fields
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Whether the list of field `name` has the element `token`, ASCII case-insensitively:
+    /// `Connection: keep-alive, Upgrade` contains `upgrade`.
+    pub fn contains(self, name: &str, token: &str) -> bool {
+        self.list(name).any(|t| t.eq_ignore_ascii_case(token))
+    }
+
+    /// Whether the (first) `Content-Type` names `media_type`, parameters ignored.
+    pub fn has_media_type(self, media_type: &str) -> bool {
+        self.get("content-type")
+            .is_some_and(|ct| is_media_type(ct, media_type))
+    }
+}
+
+impl<'a> From<&'a [(String, String)]> for Headers<'a> {
+    fn from(fields: &'a [(String, String)]) -> Self {
+        Headers::new(fields)
+    }
+}
+
+impl<'a> From<&'a Vec<(String, String)>> for Headers<'a> {
+    fn from(fields: &'a Vec<(String, String)>) -> Self {
+        Headers::new(fields)
+    }
+}
+
 /// Why bytes are not a valid HTTP/1.x message. Each error breaks one rule, cited once in
 /// its [`BreaksRule::rule`]; the message names it too.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,26 +315,10 @@ impl fmt::Display for BodyFraming {
     }
 }
 
-/// The comma-separated elements of every field named `name`, trimmed, empty ones dropped.
-fn list_values<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .flat_map(|(_, v)| v.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// The final transfer coding, if a `Transfer-Encoding` field is present.
-fn transfer_encoding(headers: &[(String, String)]) -> Option<(bool, String)> {
-    if !headers
-        .iter()
-        .any(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
-    {
-        return None;
-    }
-    let codings = list_values(headers, "transfer-encoding");
+fn transfer_encoding(headers: Headers<'_>) -> Option<(bool, String)> {
+    headers.get("transfer-encoding")?;
+    let codings: Vec<&str> = headers.list("transfer-encoding").collect();
     let last_is_chunked = codings.last().is_some_and(|c| {
         c.split(';')
             .next()
@@ -285,9 +328,9 @@ fn transfer_encoding(headers: &[(String, String)]) -> Option<(bool, String)> {
 }
 
 /// The `Content-Length`, if present; several equal values count as one (RFC 9110 §8.6).
-fn content_length(headers: &[(String, String)]) -> Result<Option<u64>, HttpError> {
+fn content_length(headers: Headers<'_>) -> Result<Option<u64>, HttpError> {
     let mut found: Option<u64> = None;
-    for value in list_values(headers, "content-length") {
+    for value in headers.list("content-length") {
         if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
             return Err(HttpError::ContentLength(value.to_string()));
         }
@@ -300,11 +343,7 @@ fn content_length(headers: &[(String, String)]) -> Result<Option<u64>, HttpError
         }
     }
     // A Content-Length field with an empty value is also invalid.
-    if found.is_none()
-        && headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-    {
+    if found.is_none() && headers.get("content-length").is_some() {
         return Err(HttpError::ContentLength(String::new()));
     }
     Ok(found)
@@ -312,7 +351,7 @@ fn content_length(headers: &[(String, String)]) -> Result<Option<u64>, HttpError
 
 /// The body framing of a request (RFC 9112 §6.3): chunked, `Content-Length`, or no body.
 pub fn request_body_framing(head: &RequestHead) -> Result<BodyFraming, HttpError> {
-    if let Some((chunked, codings)) = transfer_encoding(&head.headers) {
+    if let Some((chunked, codings)) = transfer_encoding(Headers::new(&head.headers)) {
         // Rule 3: Transfer-Encoding overrides Content-Length. Rule 4: a request whose final
         // coding is not chunked cannot be delimited, so it is an error (400).
         return if chunked {
@@ -321,7 +360,7 @@ pub fn request_body_framing(head: &RequestHead) -> Result<BodyFraming, HttpError
             Err(HttpError::RequestTransferEncoding(codings))
         };
     }
-    match content_length(&head.headers)? {
+    match content_length(Headers::new(&head.headers))? {
         Some(0) | None => Ok(BodyFraming::None),
         Some(n) => Ok(BodyFraming::ContentLength(n)),
     }
@@ -347,14 +386,14 @@ pub fn response_body_framing(
     {
         return Ok(BodyFraming::None);
     }
-    if let Some((chunked, _)) = transfer_encoding(&head.headers) {
+    if let Some((chunked, _)) = transfer_encoding(Headers::new(&head.headers)) {
         return Ok(if chunked {
             BodyFraming::Chunked
         } else {
             BodyFraming::UntilClose
         });
     }
-    match content_length(&head.headers)? {
+    match content_length(Headers::new(&head.headers))? {
         Some(0) => Ok(BodyFraming::None),
         Some(n) => Ok(BodyFraming::ContentLength(n)),
         None => Ok(BodyFraming::UntilClose),
@@ -975,6 +1014,34 @@ mod tests {
             parse_request_head(b"G(T / HTTP/1.1\r\n\r\n"),
             Err(HttpError::Token)
         );
+    }
+
+    #[test]
+    fn headers_lookups() {
+        let fields: Vec<(String, String)> = [
+            ("Connection", "keep-alive, Upgrade"),
+            ("content-type", "Text/Event-Stream; charset=utf-8"),
+            ("X-List", "a,,  b "),
+            ("x-list", "c"),
+            ("Content-Type", "text/html"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let h = Headers::new(&fields);
+        assert_eq!(h.get("CONNECTION"), Some("keep-alive, Upgrade"));
+        assert_eq!(h.get("missing"), None);
+        assert!(h.contains("connection", "upgrade"));
+        assert!(!h.contains("connection", "close"));
+        assert_eq!(h.list("X-List").collect::<Vec<_>>(), ["a", "b", "c"]);
+        // The first Content-Type decides, as in the dissector.
+        assert!(h.has_media_type("text/event-stream"));
+        assert!(!h.has_media_type("text/html"));
+        let odd: Vec<(String, String)> = vec![("Content-Type".into(), "text/event-streamx".into())];
+        assert!(!Headers::new(&odd).has_media_type("text/event-stream"));
+        // Names compare exactly apart from case: whitespace makes another name.
+        let spaced: Vec<(String, String)> = vec![(" Upgrade".into(), "websocket".into())];
+        assert_eq!(Headers::new(&spaced).get("upgrade"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Summaries are updated incrementally (a live capture appends events while the list is
 //! shown), so each event is looked at once.
 
+use crate::proto::http::Headers;
 use crate::trace::{Connection, Event, EventKind, Trace, TraceUpdate};
 
 use super::explain;
@@ -104,12 +105,7 @@ impl ConnSummary {
             }
             EventKind::HttpResponse { headers, .. } => {
                 self.messages += 1;
-                let stream = headers.iter().any(|(n, v)| {
-                    n.eq_ignore_ascii_case("content-type")
-                        && v.trim_start()
-                            .to_ascii_lowercase()
-                            .starts_with("text/event-stream")
-                });
+                let stream = Headers::new(headers).has_media_type("text/event-stream");
                 if stream {
                     Protocol::Sse
                 } else {

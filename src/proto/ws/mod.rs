@@ -11,7 +11,6 @@ pub use frame::{
     Field, FrameError, FrameHeader, LengthForm, OpCode, check_header, parse_header, unmask,
 };
 pub use handshake::{
-    AcceptDerivation, GUID, UpgradeCheck, check_upgrade, derive_accept, header, header_has_token,
-    is_upgrade_request,
+    AcceptDerivation, GUID, UpgradeCheck, check_upgrade, derive_accept, is_upgrade_request,
 };
 pub use message::{Message, MessageAssembler, validate_text};
