@@ -413,10 +413,5 @@ pub(super) fn header_len_needed(buf: &[u8]) -> usize {
     let Some(&b1) = buf.get(1) else {
         return 2;
     };
-    let form = match b1 & 0x7F {
-        126 => LengthForm::Extended16,
-        127 => LengthForm::Extended64,
-        _ => LengthForm::Short,
-    };
-    2 + form.extra_bytes() + if b1 & 0x80 != 0 { 4 } else { 0 }
+    2 + LengthForm::from_len7(b1).extra_bytes() + if b1 & 0x80 != 0 { 4 } else { 0 }
 }

@@ -147,6 +147,15 @@ impl LengthForm {
         }
     }
 
+    /// The form the 7-bit length field announces: 126 and 127 announce an extended length.
+    pub fn from_len7(len7: u8) -> LengthForm {
+        match len7 & 0x7F {
+            126 => LengthForm::Extended16,
+            127 => LengthForm::Extended64,
+            _ => LengthForm::Short,
+        }
+    }
+
     /// The form an encoder following the minimal-encoding rule (§5.2) uses for `len`.
     pub fn minimal_for(len: u64) -> LengthForm {
         match len {
@@ -370,11 +379,7 @@ pub fn parse_header(buf: &[u8]) -> Result<Option<FrameHeader>, FrameError> {
     };
     let len7 = b1 & 0x7F;
     let masked = b1 & 0x80 != 0;
-    let length_form = match len7 {
-        126 => LengthForm::Extended16,
-        127 => LengthForm::Extended64,
-        _ => LengthForm::Short,
-    };
+    let length_form = LengthForm::from_len7(len7);
     let extra = length_form.extra_bytes();
     let payload_len = match length_form {
         LengthForm::Short => u64::from(len7),
