@@ -8,7 +8,7 @@ use super::http::Body;
 use super::http::message_name;
 use crate::proto::Role;
 use crate::proto::http;
-use crate::proto::ws::frame::{self, FrameHeader, OpCode};
+use crate::proto::ws::frame::{self, FrameHeader, OpCode, Rsv1};
 use crate::proto::ws::message::MessageAssembler;
 use crate::trace::Severity;
 
@@ -87,8 +87,8 @@ pub(super) struct Search {
     /// Whose bytes these are: which start line they may hold and which masking rule their
     /// frames follow.
     pub(super) role: Role,
-    /// Whether RSV1 may be set on a frame (permessage-deflate negotiated, or unknown).
-    pub(super) rsv1_allowed: bool,
+    /// What RSV1 may mean (permessage-deflate negotiated, or unknown, allows it).
+    pub(super) rsv1: Rsv1,
     /// The direction has ended: no more bytes will come, so "need more" is "no".
     pub(super) ended: bool,
 }
@@ -125,7 +125,6 @@ pub(super) enum Candidate {
 /// (or ends exactly where the direction ended).
 pub(super) fn frame_candidate(buf: &[u8], search: Search) -> Candidate {
     let ended = search.ended;
-    let from_client = search.role == Role::Client;
     let header = match frame::parse_header(buf) {
         Ok(Some(h)) => h,
         Ok(None) => {
@@ -138,8 +137,7 @@ pub(super) fn frame_candidate(buf: &[u8], search: Search) -> Candidate {
         Err(_) => return Candidate::No,
     };
     let plausible = |h: &FrameHeader| {
-        !h.opcode.is_reserved()
-            && frame::check_header(h, from_client, search.rsv1_allowed).is_empty()
+        !h.opcode.is_reserved() && frame::check_header(h, search.role, search.rsv1).is_empty()
     };
     if header.opcode == OpCode::Continuation
         || !plausible(&header)
@@ -203,7 +201,7 @@ impl DirState {
         // Whether permessage-deflate was negotiated is unknown: RSV1 is allowed.
         let search = Search {
             role: self.role,
-            rsv1_allowed: true,
+            rsv1: Rsv1::Deflate,
             ended: self.ended,
         };
         let avail = self.avail();
@@ -250,7 +248,7 @@ impl DirState {
                 let skipped = self.resync_skipped.saturating_add(at as u64);
                 self.resync_skipped = 0;
                 self.mode = Mode::WebSocket;
-                self.ws.rsv1_allowed = true;
+                self.ws.rsv1 = Rsv1::Deflate;
                 self.ws.deflate = None;
                 sink.diag(
                     self.dir,
@@ -531,7 +529,7 @@ impl DirState {
             let rest = avail.get(i..).unwrap_or_default();
             let search = Search {
                 role: self.role,
-                rsv1_allowed: self.ws.rsv1_allowed,
+                rsv1: self.ws.rsv1,
                 ended: self.ended,
             };
             match frame_candidate(rest, search) {
@@ -587,7 +585,7 @@ mod tests {
     /// A server's direction, still open, without permessage-deflate.
     const SERVER: Search = Search {
         role: Role::Server,
-        rsv1_allowed: false,
+        rsv1: Rsv1::Reserved,
         ended: false,
     };
     const CLIENT: Search = Search {
@@ -618,7 +616,7 @@ mod tests {
         assert!(yes(frame_candidate(
             &[0xc1, 0x00, 0x89, 0x00],
             Search {
-                rsv1_allowed: true,
+                rsv1: Rsv1::Deflate,
                 ..SERVER
             }
         )));

@@ -9,7 +9,7 @@ use crate::proto::Role;
 use crate::proto::rule::Violation;
 use crate::proto::ws::close::parse_close_payload;
 use crate::proto::ws::deflate::{DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
-use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode};
+use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode, Rsv1};
 use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssembler};
 use crate::trace::{EventKind, Severity, StreamSpan};
 
@@ -18,7 +18,7 @@ const RULE_ABNORMAL: &str = "RFC 6455 §7.1.5";
 
 /// One direction's WebSocket state.
 pub(super) struct WsDir {
-    pub(super) rsv1_allowed: bool,
+    pub(super) rsv1: Rsv1,
     pub(super) frame: Option<FrameProgress>,
     pub(super) assembler: MessageAssembler,
     /// Stream offset of the first frame of the data message in progress.
@@ -40,7 +40,7 @@ pub(super) struct DeflateSide {
 
 impl DeflateSide {
     pub(super) fn new(params: &DeflateParams, sender: Role) -> DeflateSide {
-        let no_context_takeover = params.no_context_takeover(sender == Role::Client);
+        let no_context_takeover = params.no_context_takeover(sender);
         DeflateSide {
             inflater: Inflater::new(no_context_takeover, DEFAULT_MAX_INFLATED),
             no_context_takeover,
@@ -56,7 +56,7 @@ impl DeflateSide {
 impl WsDir {
     pub(super) fn new() -> WsDir {
         WsDir {
-            rsv1_allowed: false,
+            rsv1: Rsv1::Reserved,
             frame: None,
             assembler: MessageAssembler::new(),
             msg_start: None,
@@ -69,7 +69,11 @@ impl WsDir {
 
     /// Enters WebSocket mode with the negotiated permessage-deflate parameters, if any.
     pub(super) fn start(&mut self, deflate: Option<&DeflateParams>, sender: Role) {
-        self.rsv1_allowed = deflate.is_some();
+        self.rsv1 = if deflate.is_some() {
+            Rsv1::Deflate
+        } else {
+            Rsv1::Reserved
+        };
         self.deflate = deflate.map(|p| DeflateSide::new(p, sender));
     }
 }
@@ -192,7 +196,7 @@ impl DirState {
                 Some("RFC 6455 §5.5.1"),
             );
         }
-        for v in frame::check_header(h, self.role == Role::Client, self.ws.rsv1_allowed) {
+        for v in frame::check_header(h, self.role, self.ws.rsv1) {
             sink.violation(dir, frame_span, Severity::Error, &v);
         }
         if (h.payload_len as u128) > DEFAULT_MAX_MESSAGE as u128 {

@@ -20,6 +20,7 @@
 
 use std::ops::Range;
 
+use crate::proto::Role;
 use crate::proto::rule::{BreaksRule, Citation, Violation};
 
 /// The 4-bit opcode of a frame (RFC 6455 §5.2, §11.8). Total: unknown values are kept.
@@ -451,12 +452,23 @@ pub struct Field {
     pub meaning: String,
 }
 
+/// What RSV1 may mean on a sender's frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rsv1 {
+    /// No negotiated extension defines it: it must be 0 (RFC 6455 §5.2).
+    Reserved,
+    /// permessage-deflate was negotiated: it marks a compressed message, on the first frame
+    /// of a data message only (RFC 7692 §6.1).
+    Deflate,
+}
+
 /// Rules checkable from the header alone: client frames MUST be masked / server frames MUST
-/// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; `rsv1_allowed` =
-/// permessage-deflate negotiated, which allows RSV1 on the first frame of a data message
-/// only, RFC 7692 §6.1); reserved opcodes (§5.2); control frames: payload <= 125 and FIN
-/// set (§5.5); non-minimal length encoding (§5.2).
-pub fn check_header(h: &FrameHeader, from_client: bool, rsv1_allowed: bool) -> Vec<Violation> {
+/// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; with [`Rsv1::Deflate`],
+/// RSV1 is allowed on the first frame of a data message only, RFC 7692 §6.1); reserved
+/// opcodes (§5.2); control frames: payload <= 125 and FIN set (§5.5); non-minimal length
+/// encoding (§5.2).
+pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation> {
+    let from_client = sender == Role::Client;
     let mut v = Vec::new();
     if from_client && !h.masked {
         v.push(Violation::new(
@@ -471,7 +483,7 @@ pub fn check_header(h: &FrameHeader, from_client: bool, rsv1_allowed: bool) -> V
         ));
     }
     if h.rsv1 {
-        if !rsv1_allowed {
+        if rsv1 == Rsv1::Reserved {
             v.push(Violation::new(
                 "RFC 6455 §5.2",
                 "RSV1 is set but no extension that defines it (e.g. permessage-deflate) was negotiated",
