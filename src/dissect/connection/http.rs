@@ -310,7 +310,7 @@ impl DirState {
             match http::parse_request_head(candidate) {
                 Ok(None) => break,
                 Err(e) => {
-                    self.head_error("request", e, parse_len, sink);
+                    self.head_error(e, parse_len, sink);
                     break;
                 }
                 Ok(Some(head)) => {
@@ -378,7 +378,7 @@ impl DirState {
             let head = match http::parse_response_head(candidate) {
                 Ok(None) => return Decision::Nothing,
                 Err(e) => {
-                    self.head_error("response", e, parse_len, sink);
+                    self.head_error(e, parse_len, sink);
                     return Decision::Nothing;
                 }
                 Ok(Some(head)) => head,
@@ -471,13 +471,8 @@ impl DirState {
 
     /// A malformed head: one diagnostic spanning the head up to the line where parsing failed,
     /// then this direction is opaque.
-    pub(super) fn head_error(
-        &mut self,
-        what: &str,
-        e: HttpError,
-        parse_len: usize,
-        sink: &mut Sink<'_>,
-    ) {
+    pub(super) fn head_error(&mut self, e: HttpError, parse_len: usize, sink: &mut Sink<'_>) {
+        let role = self.role;
         let at = self.offset();
         let candidate = self.avail().get(..parse_len).unwrap_or_default();
         // The first whole-line prefix that fails locates the bad line.
@@ -492,10 +487,9 @@ impl DirState {
             .collect();
         let fails = |end: usize| {
             let prefix = candidate.get(..end).unwrap_or_default();
-            if what == "request" {
-                http::parse_request_head(prefix).is_err()
-            } else {
-                http::parse_response_head(prefix).is_err()
+            match role {
+                Role::Client => http::parse_request_head(prefix).is_err(),
+                Role::Server => http::parse_response_head(prefix).is_err(),
             }
         };
         // Once a prefix fails every longer one does: binary search keeps this O(log lines).
@@ -503,6 +497,7 @@ impl DirState {
         if let Some(end) = line_ends.get(first_failing) {
             bad_end = *end;
         }
+        let what = message_name(role);
         let v = Violation::of(&format!("malformed HTTP {what} head"), &e);
         sink.violation(self.dir, span(at, bad_end as u64), Severity::Error, &v);
         self.go_opaque(at, v.message);
