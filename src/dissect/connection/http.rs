@@ -38,7 +38,7 @@ pub(super) struct HttpMsg {
     pub(super) sse: Option<SseParser>,
     /// For responses to WebSocket upgrade requests: the check and the diagnostics it gives,
     /// emitted after the response.
-    pub(super) check: Option<(UpgradeCheck, Vec<(Severity, Violation)>)>,
+    pub(super) upgrade: Option<UpgradeVerdict>,
     /// What the other direction must do once this message is complete.
     pub(super) on_finish: Decision,
     /// Body bytes missing from the capture (counted in the body, absent from the stream).
@@ -62,7 +62,7 @@ impl HttpMsg {
             body: Body::Empty,
             emitted: false,
             sse: None,
-            check: None,
+            upgrade: None,
             on_finish: Decision::Nothing,
             lost: 0,
         }
@@ -244,14 +244,8 @@ impl DirState {
                 );
             }
         }
-        if let Some((check, problems)) = msg.check {
-            emit_upgrade_check(
-                sink,
-                self.dir,
-                span(msg.start, msg.head_len),
-                &check,
-                &problems,
-            );
+        if let Some(verdict) = &msg.upgrade {
+            emit_upgrade_check(sink, self.dir, span(msg.start, msg.head_len), verdict);
         }
         msg.on_finish
     }
@@ -404,18 +398,18 @@ impl DirState {
             };
             let upgrade_headers = request.and_then(|r| r.upgrade_headers);
             let status = head.status;
-            let check = upgrade_headers.as_ref().map(|req| {
+            let upgrade = upgrade_headers.as_ref().map(|req| {
                 let check = handshake::check_upgrade(req, status, &head.headers);
                 let problems = upgrade_problems(req, status, &head.reason, &check);
-                (check, problems)
+                UpgradeVerdict { check, problems }
             });
             let is_event_stream = Headers::new(&head.headers).has_media_type("text/event-stream")
                 && framing != BodyFraming::None;
             // permessage-deflate parameters from the 101's answer (RFC 7692 §7.1); a bad
             // parameter is reported and inflation still tried with the defaults (a kept
             // window inflates a sender that resets it, too).
-            let (deflate, deflate_problem) = match &check {
-                Some((c, _)) if c.deflate_negotiated() => {
+            let (deflate, deflate_problem) = match &upgrade {
+                Some(UpgradeVerdict { check: c, .. }) if c.deflate_negotiated() => {
                     match deflate::negotiated(&c.extensions_negotiated) {
                         Ok(p) => (Some(p.unwrap_or_default()), None),
                         Err(v) => (Some(DeflateParams::default()), Some(v)),
@@ -435,7 +429,7 @@ impl DirState {
                 msg.sse = Some(SseParser::new());
             }
             msg.body = Body::from_framing(framing);
-            msg.check = check;
+            msg.upgrade = upgrade;
             if status == 101 {
                 self.http = Some(msg);
                 self.finish_http(sink);
@@ -585,13 +579,25 @@ pub(super) fn emit_sse(sink: &mut Sink<'_>, dir: Dir, events: Vec<SseOut>) {
     }
 }
 
+/// An upgrade request checked against its response, and the diagnostics that gives.
+pub(super) struct UpgradeVerdict {
+    pub(super) check: UpgradeCheck,
+    pub(super) problems: Vec<Problem>,
+}
+
+/// A broken rule, and how serious breaking it is here.
+pub(super) struct Problem {
+    pub(super) severity: Severity,
+    pub(super) violation: Violation,
+}
+
 pub(super) fn emit_upgrade_check(
     sink: &mut Sink<'_>,
     dir: Dir,
     head_span: Option<StreamSpan>,
-    check: &UpgradeCheck,
-    problems: &[(Severity, Violation)],
+    verdict: &UpgradeVerdict,
 ) {
+    let check = &verdict.check;
     sink.push(
         dir,
         head_span,
@@ -617,8 +623,8 @@ pub(super) fn emit_upgrade_check(
             },
         );
     }
-    for (severity, v) in problems {
-        sink.violation(dir, head_span, *severity, v);
+    for p in &verdict.problems {
+        sink.violation(dir, head_span, p.severity, &p.violation);
     }
 }
 
@@ -631,13 +637,13 @@ pub(super) fn upgrade_problems(
     status: u16,
     reason: &str,
     check: &UpgradeCheck,
-) -> Vec<(Severity, Violation)> {
+) -> Vec<Problem> {
+    let error = |violation| Problem {
+        severity: Severity::Error,
+        violation,
+    };
     if status == 101 {
-        return check
-            .problems
-            .iter()
-            .map(|v| (Severity::Error, v.clone()))
-            .collect();
+        return check.problems.iter().cloned().map(error).collect();
     }
     let accept = check
         .derivation
@@ -649,21 +655,20 @@ pub(super) fn upgrade_problems(
         ("Connection".to_string(), "Upgrade".to_string()),
         ("Sec-WebSocket-Accept".to_string(), accept),
     ];
-    let mut problems: Vec<(Severity, Violation)> =
-        handshake::check_upgrade(request_headers, 101, &well_formed)
-            .problems
-            .into_iter()
-            .map(|v| (Severity::Error, v))
-            .collect();
-    problems.push((
-        Severity::Warning,
-        Violation::new(
+    let mut problems: Vec<Problem> = handshake::check_upgrade(request_headers, 101, &well_formed)
+        .problems
+        .into_iter()
+        .map(error)
+        .collect();
+    problems.push(Problem {
+        severity: Severity::Warning,
+        violation: Violation::new(
             "RFC 6455 §4.1",
             format!(
                 "the server answered {status} {reason} instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP"
             ),
         ),
-    ));
+    });
     problems
 }
 
