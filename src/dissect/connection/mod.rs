@@ -5,6 +5,11 @@
 //! are consumed as they arrive (a frame's payload is kept once, unmasked, until the frame is
 //! complete). Every event carries the [`StreamSpan`] of its bytes. Problems become
 //! `diagnostic` events that name the broken rule; nothing here panics on any input.
+//!
+//! [`ConnectionDissector`] (here) routes each direction's bytes to its [`DirState`] by role
+//! and applies what a response decides for the request side. A direction's state and its end
+//! are in `direction`, HTTP in `http`, WebSocket in `ws`, gaps and mid-connection starts in
+//! `resync`, the event-stream parser in `sse`.
 
 mod direction;
 mod http;
