@@ -1,5 +1,5 @@
 //! The sequence view's frame build on a 100k-event trace, headless: the pure part of what the
-//! GUI computes (`ui::rows` and `ui::timeline_layout`). Loading builds the rows once; a zoom
+//! GUI computes (`diagram::rows` and `diagram::layout`). Loading builds the rows once; a zoom
 //! lays every row out again and picks the visible ones; a pan only picks the visible ones.
 //! Painting (egui) is not included. The target is a p99 frame build ≤ 16 ms; the p50
 //! and p99 of 500 zoom frames are printed after criterion's figures (measured, not asserted).
@@ -10,9 +10,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
+use wirelab::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout};
+use wirelab::diagram::rows::{Rows, build_rows};
 use wirelab::trace::{Dir, Source, Trace, TraceBuilder};
-use wirelab::ui::rows::{Rows, build_rows};
-use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout};
 
 const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 const VIEW_H: f32 = 900.0;

@@ -186,11 +186,12 @@ fn several_connections_filter_by_protocol_and_each_has_its_diagram() {
     open(&mut h, &fixture("ws_bad_handshake.pcap"));
     let all = connection_rows(&h).len();
     assert_eq!(all, 5);
-    h.state_mut().file_pane_mut().filter.protocol = Some(wirelab::ui::connections::Protocol::Http);
+    h.state_mut().file_pane_mut().filter.protocol =
+        Some(wirelab::analysis::connections::Protocol::Http);
     h.run();
     let http = connection_rows(&h).len();
     h.state_mut().file_pane_mut().filter.protocol =
-        Some(wirelab::ui::connections::Protocol::WebSocket);
+        Some(wirelab::analysis::connections::Protocol::WebSocket);
     h.run();
     let ws = connection_rows(&h).len();
     assert!(http + ws <= all && http + ws > 0, "{http} {ws}");
@@ -362,11 +363,9 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
     step_until(&mut h, "the lab run", |app| app.is_finished());
     h.state_mut().set_view(View::Capture);
     step_until(&mut h, "the connection to appear", |app| {
-        app.capture_mut()
-            .pane
-            .connections()
-            .iter()
-            .any(|c| c.protocol == wirelab::ui::connections::Protocol::WebSocket && c.messages >= 4)
+        app.capture_mut().pane.connections().iter().any(|c| {
+            c.protocol == wirelab::analysis::connections::Protocol::WebSocket && c.messages >= 4
+        })
     });
     h.run_steps(2);
     let rows = connection_rows(&h);

@@ -11,7 +11,7 @@ use egui::{
 };
 
 use super::explain::{self, FrameLayout};
-use super::rows::{Rows, upgrade_check_for};
+use crate::diagram::rows::{Rows, upgrade_check_for};
 use crate::trace::{Event, EventKind, Observed, Trace, describe};
 
 /// How many bytes of a frame the hex dump shows.

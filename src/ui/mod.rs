@@ -5,21 +5,18 @@
 //! - **File**: a capture file (pcap, pcapng) or a saved trace, opened with File ▸ Open…, by
 //!   dropping it on the window or with `--open`, read on a background thread ([`loader`]).
 //!
-//! Capture and File list their TCP connections ([`connections`], [`trace_pane`]); picking one
+//! Capture and File list their TCP connections ([`crate::analysis::connections`], [`trace_pane`]); picking one
 //! shows its diagram. The app never blocks: the lab, a capture and a file being read run on
 //! their own threads; each frame drains their updates within a small time budget and asks for
 //! another frame when more are waiting.
 
 pub mod capture_view;
-pub mod connections;
 mod detail;
 pub mod explain;
 mod file_dialog;
 pub mod loader;
-pub mod rows;
 pub mod sample;
 mod timeline;
-pub mod timeline_layout;
 pub mod trace_pane;
 
 use std::path::{Path, PathBuf};
@@ -784,8 +781,8 @@ impl WirelabApp {
                     .desired_width(300.0)
                     .text(format!(
                         "{} of {}",
-                        connections::format_bytes(done),
-                        connections::format_bytes(total)
+                        crate::trace::describe::format_bytes(done),
+                        crate::trace::describe::format_bytes(total)
                     ))
                     .animate(true);
                 ui.add(bar);
@@ -794,7 +791,9 @@ impl WirelabApp {
                 } else if self.file.previewing {
                     ui.weak(format!(
                         "showing the first {} events while the rest is read",
-                        connections::format_count(self.file.pane.trace().events.len() as u64)
+                        crate::trace::describe::format_count(
+                            self.file.pane.trace().events.len() as u64
+                        )
                     ));
                 }
                 if ui.button("Cancel").clicked() {

@@ -1,7 +1,7 @@
 //! The sequence diagram: lanes (browser API, one per client, server), time flowing down.
 //!
-//! Painting is thin: which events are rows comes from [`super::rows`], where they go from
-//! [`super::timeline_layout`]. Only visible rows are painted and made interactive, so a trace
+//! Painting is thin: which events are rows comes from [`crate::diagram::rows`], where they go from
+//! [`crate::diagram::layout`]. Only visible rows are painted and made interactive, so a trace
 //! with 100k events stays cheap.
 
 use egui::{
@@ -10,11 +10,11 @@ use egui::{
 };
 
 use super::explain;
-use super::rows::{Row, RowKind, Rows, build_rows};
-use super::timeline_layout::{
-    LayoutParams, RowSpec, TimelineLayout, clamp_scroll, format_duration_us, layout_into,
-    scroll_to_show,
+use crate::diagram::layout::{
+    LayoutParams, RowSpec, TimelineLayout, clamp_scroll, layout_into, scroll_to_show,
 };
+use crate::diagram::rows::{Row, RowKind, Rows, build_rows};
+use crate::trace::describe::format_duration_us;
 use crate::trace::{Dir, EventKind, Severity, Trace};
 
 const HEADER_H: f32 = 44.0;

@@ -169,20 +169,6 @@ impl TimelineLayout {
     }
 }
 
-/// Formats an idle duration for a gap marker, e.g. `"1.2 s"` or `"850 ms"`.
-pub fn format_duration_us(us: i64) -> String {
-    let us = us.max(0);
-    if us >= 60_000_000 {
-        format!("{:.1} min", us as f64 / 60_000_000.0)
-    } else if us >= 1_000_000 {
-        format!("{:.1} s", us as f64 / 1_000_000.0)
-    } else if us >= 1_000 {
-        format!("{} ms", us / 1_000)
-    } else {
-        format!("{us} µs")
-    }
-}
-
 /// The scroll offset that keeps `[y_top, y_top + h)` inside a viewport of `view_h` pixels
 /// currently scrolled to `scroll`.
 pub fn scroll_to_show(scroll: f32, view_h: f32, y_top: f32, h: f32) -> f32 {
@@ -210,6 +196,7 @@ pub fn clamp_scroll(scroll: f32, content_h: f32, view_h: f32) -> f32 {
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
+    use crate::trace::describe::format_duration_us;
 
     fn rows(ts: &[i64], h: f32) -> Vec<RowSpec> {
         ts.iter()

@@ -1,5 +1,12 @@
 //! One-line summaries and short side notes for events: the text on the timeline's arrows, in
 //! the terminal and in accessibility labels. Pure.
+//!
+//! This folder is the one home of the texts the views show: summaries and notes (here),
+//! numbers (`units`).
+
+mod units;
+
+pub use units::{format_bytes, format_count, format_duration_us};
 
 use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
 use crate::proto::ws::close::CloseCode;
