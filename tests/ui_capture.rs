@@ -2,6 +2,8 @@
 //! (egui_kittest): real capture files from `../shared/fixtures`, real live capture on `lo`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -245,7 +247,7 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     // A trace JSON opens too (by content).
     let json = temp_file(
         "demo-trace",
-        wirelab::ui::sample::demo_trace().to_json().as_bytes(),
+        support::sample::demo_trace().to_json().as_bytes(),
     );
     open(&mut h, &json);
     assert_eq!(h.state().file_error(), None);

@@ -10,8 +10,11 @@ use egui::{
     Align2, Color32, FontId, Grid, Pos2, Rect, RichText, ScrollArea, Sense, Stroke, Ui, Vec2,
 };
 
-use super::explain::{self, FrameLayout};
 use crate::diagram::rows::{Rows, upgrade_check_for};
+use crate::proto::http::{explain_header, status_meaning};
+use crate::proto::ws::close::CloseCode;
+use crate::proto::ws::frame::{self, FrameLayout};
+use crate::proto::ws::handshake::{GUID as WS_GUID, derive_accept};
 use crate::trace::{Event, EventKind, Observed, Trace, describe};
 
 /// How many bytes of a frame the hex dump shows.
@@ -84,7 +87,7 @@ impl DetailView {
         event: &Event,
     ) -> Option<usize> {
         let mut jump = None;
-        ui.heading(explain::summary(event));
+        ui.heading(describe::summary(event));
         let conn = event
             .conn
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
@@ -170,7 +173,7 @@ impl DetailView {
                 http_ui(
                     ui,
                     &format!("{version} {status} {reason}"),
-                    Some(explain::status_meaning(*status)),
+                    Some(status_meaning(*status)),
                     headers,
                     *head_len,
                     *body_len,
@@ -234,7 +237,7 @@ impl DetailView {
                             let name = trace
                                 .events
                                 .get(*f)
-                                .map(explain::summary)
+                                .map(describe::summary)
                                 .unwrap_or_default();
                             if ui
                                 .selectable_label(
@@ -300,7 +303,7 @@ impl DetailView {
                         }
                         if let Some(c) = code {
                             ui.label("CloseEvent.code");
-                            ui.monospace(format!("{c} {}", explain::close_code_name(*c)));
+                            ui.monospace(format!("{c} {}", CloseCode::from_u16(*c).name()));
                             ui.end_row();
                         }
                         if let Some(r) = reason {
@@ -322,7 +325,7 @@ impl DetailView {
                 if let Some(c) = cause.and_then(|c| usize::try_from(c).ok())
                     && let Some(e) = trace.events.get(c)
                     && ui
-                        .link(format!("caused by: {}", explain::summary(e)))
+                        .link(format!("caused by: {}", describe::summary(e)))
                         .clicked()
                 {
                     jump = Some(c);
@@ -366,7 +369,7 @@ impl DetailView {
             ui.label(RichText::new("In the browser API").strong());
             for a in consequences {
                 if let Some(e) = trace.events.get(a)
-                    && ui.link(explain::summary(e)).clicked()
+                    && ui.link(describe::summary(e)).clicked()
                 {
                     jump = Some(a);
                 }
@@ -386,7 +389,7 @@ impl DetailView {
                 &synthesized
             }
         };
-        let Some(layout) = explain::frame_layout(bytes) else {
+        let Some(layout) = FrameLayout::parse(bytes) else {
             ui.label("The frame's bytes are incomplete; its header could not be parsed.");
             return;
         };
@@ -442,17 +445,19 @@ impl DetailView {
         self.hex_ui(ui, bytes, &byte_hl);
 
         // Payload.
-        let start = layout.header_len.min(bytes.len());
+        let start = layout.header.header_len.min(bytes.len());
         let payload = bytes.get(start..).unwrap_or(&[]);
         if recorded.is_some() {
             ui.add_space(6.0);
-            ui.label(RichText::new(format!("Payload ({} bytes)", layout.payload_len)).strong());
-            let unmasked = match layout.mask {
+            ui.label(
+                RichText::new(format!("Payload ({} bytes)", layout.header.payload_len)).strong(),
+            );
+            let unmasked = match layout.header.mask_key {
                 Some(key) => {
                     ui.label("masked, as on the wire:");
                     ui.monospace(hex_preview(payload, PAYLOAD_LIMIT));
-                    ui.label(format!("unmasked (XOR with {}):", explain::hex(&key)));
-                    explain::unmask(
+                    ui.label(format!("unmasked (XOR with {}):", hex(&key)));
+                    frame::unmasked(
                         payload
                             .get(..PAYLOAD_LIMIT.min(payload.len()))
                             .unwrap_or(payload),
@@ -465,7 +470,7 @@ impl DetailView {
                     .to_vec(),
             };
             ui.monospace(hex_preview(&unmasked, PAYLOAD_LIMIT));
-            if layout.opcode == 0x8 {
+            if layout.header.opcode.as_u8() == 0x8 {
                 close_payload_ui(ui, &unmasked);
             } else if let Ok(text) = std::str::from_utf8(&unmasked)
                 && !text.is_empty()
@@ -499,7 +504,7 @@ impl DetailView {
         let cell_w = width / 32.0;
         let ruler_h = 24.0;
         let row_h = 34.0;
-        let header_bits = layout.header_len * 8;
+        let header_bits = layout.header.header_len * 8;
         // The payload fills the rest of the last header row (or one row of its own).
         let payload_end = (header_bits / 32 + 1) * 32;
         let n_rows = payload_end / 32;
@@ -540,7 +545,7 @@ impl DetailView {
             let range = if is_payload {
                 header_bits..payload_end
             } else {
-                explain::bit_range(field)
+                field.bit_range()
             };
             // Split the field into per-row segments.
             let mut bit = range.start;
@@ -567,7 +572,7 @@ impl DetailView {
                     field.name.to_string()
                 };
                 let value = if is_payload {
-                    format!("{} bytes…", layout.payload_len)
+                    format!("{} bytes…", layout.header.payload_len)
                 } else {
                     field.value.clone()
                 };
@@ -731,6 +736,11 @@ fn highlighted_bytes(layout: &FrameLayout, highlighted: &BTreeSet<usize>) -> Ran
     if start >= end { 0..0 } else { start..end }
 }
 
+/// Lowercase hex without separators, e.g. a masking key `37fa213d`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn hex_preview(bytes: &[u8], limit: usize) -> String {
     let shown = bytes.get(..limit.min(bytes.len())).unwrap_or(bytes);
     let mut out = String::new();
@@ -766,11 +776,11 @@ fn close_code_ui(ui: &mut Ui, code: u16, reason: &str) {
     ui.label(
         RichText::new(format!(
             "Close code {code}: {}",
-            explain::close_code_name(code)
+            CloseCode::from_u16(code).name()
         ))
         .strong(),
     );
-    ui.label(explain::close_code_meaning(code));
+    ui.label(CloseCode::from_u16(code).meaning());
     ui.label(format!("Reason: {reason:?}"));
 }
 
@@ -874,11 +884,13 @@ fn compressed_ui(
     let mut recorded = !frames.is_empty();
     for f in frames {
         let bytes = trace.events.get(*f).and_then(|e| trace.event_bytes(e));
-        match bytes.and_then(|b| Some((b, explain::frame_layout(b)?))) {
+        match bytes.and_then(|b| Some((b, FrameLayout::parse(b)?))) {
             Some((b, layout)) => {
-                let payload = b.get(layout.header_len.min(b.len())..).unwrap_or_default();
-                match layout.mask {
-                    Some(key) => wire.extend(explain::unmask(payload, key)),
+                let payload = b
+                    .get(layout.header.header_len.min(b.len())..)
+                    .unwrap_or_default();
+                match layout.header.mask_key {
+                    Some(key) => wire.extend(frame::unmasked(payload, key)),
                     None => wire.extend_from_slice(payload),
                 }
             }
@@ -959,7 +971,7 @@ fn http_ui(
             ui.label(RichText::new(format!("{name}: ")).monospace().strong());
             ui.label(RichText::new(value).monospace());
         });
-        if let Some(text) = explain::explain_header(name) {
+        if let Some(text) = explain_header(name) {
             ui.indent(name, |ui| {
                 ui.weak(text);
             });
@@ -972,7 +984,7 @@ fn http_ui(
 }
 
 fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid: bool) {
-    let d = explain::derive_accept(key);
+    let d = derive_accept(key);
     ui.label(RichText::new("Sec-WebSocket-Accept, step by step (RFC 6455 §4.2.2)").strong());
     Grid::new("accept")
         .num_columns(2)
@@ -982,7 +994,7 @@ fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid
             ui.monospace(&d.key);
             ui.end_row();
             ui.label("2. append the GUID");
-            ui.monospace(format!("{} + {}", d.key, explain::WS_GUID));
+            ui.monospace(format!("{} + {}", d.key, WS_GUID));
             ui.end_row();
             ui.label("3. SHA-1 (hex)");
             ui.monospace(&d.sha1_hex);

@@ -12,10 +12,8 @@
 
 pub mod capture_view;
 mod detail;
-pub mod explain;
 mod file_dialog;
 pub mod loader;
-pub mod sample;
 mod timeline;
 pub mod trace_pane;
 

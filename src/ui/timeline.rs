@@ -9,12 +9,11 @@ use egui::{
     WidgetInfo,
 };
 
-use super::explain;
 use crate::diagram::layout::{
     LayoutParams, RowSpec, TimelineLayout, clamp_scroll, layout_into, scroll_to_show,
 };
 use crate::diagram::rows::{Row, RowKind, Rows, build_rows};
-use crate::trace::describe::format_duration_us;
+use crate::trace::describe::{self, format_duration_us};
 use crate::trace::{Dir, EventKind, Severity, Trace};
 
 const HEADER_H: f32 = 44.0;
@@ -453,7 +452,7 @@ impl TimelineView {
             let Some(event) = trace.events.get(row.event) else {
                 continue;
             };
-            let summary = one_line(&explain::summary(event));
+            let summary = one_line(&describe::summary(event));
             // Time column.
             body_painter.text(
                 Pos2::new(lanes.time_x, top + 4.0),
@@ -1019,7 +1018,7 @@ fn api_marker_text(event: &crate::trace::Event, trace: &Trace) -> String {
             } else {
                 String::new()
             };
-            let what = explain::api_label(
+            let what = describe::api_label(
                 *ready_state,
                 fires.as_deref(),
                 *code,
@@ -1030,6 +1029,6 @@ fn api_marker_text(event: &crate::trace::Event, trace: &Trace) -> String {
             // The state itself is the band's colour; the marker names the event.
             format!("{who}{what}")
         }
-        _ => explain::summary(event),
+        _ => describe::summary(event),
     }
 }
