@@ -448,4 +448,39 @@ mod tests {
         assert_eq!(clamp_scroll(f32::INFINITY, 300.0, 100.0), 200.0);
         assert_eq!(clamp_scroll(f32::NAN, 300.0, 100.0), 0.0);
     }
+
+    #[test]
+    fn lanes_leave_room_for_labels_and_narrow_gracefully() {
+        let conn = |id: u32| Connection {
+            id,
+            client: format!("127.0.0.1:{id}"),
+            server: "127.0.0.1:80".into(),
+            label: None,
+        };
+        let frame = |w: f32| {
+            Rect::from_min_max(
+                crate::diagram::geom::Point::new(100.0, 0.0),
+                crate::diagram::geom::Point::new(100.0 + w, 500.0),
+            )
+        };
+        // Rows name connection 2 first; connection 1 has no events yet but still gets a lane.
+        let l = Lanes::new(frame(1200.0), &[2, 0], &[conn(0), conn(1), conn(2)]);
+        assert_eq!(l.time_x, 104.0);
+        assert_eq!((l.api.left, l.api.right), (174.0, 174.0 + API_W));
+        let order: Vec<u32> = l.clients.iter().map(|c| c.conn).collect();
+        assert_eq!(order, [2, 0, 1]);
+        assert_eq!(l.server_x, 1300.0 - 8.0 - 70.0);
+        assert!(l.clients.windows(2).all(|w| w[0].x < w[1].x));
+        assert!(
+            l.clients
+                .iter()
+                .all(|c| c.x > l.api.right && c.x < l.server_x)
+        );
+        assert_eq!(l.client_x(0), l.clients[1].x);
+        assert_eq!(l.client_x(9), l.api.right + 60.0, "an unknown connection");
+        // Narrow: the API lane shrinks (to no less than 140 px), the server keeps 200 px.
+        let n = Lanes::new(frame(400.0), &[0], &[conn(0)]);
+        assert_eq!(n.api.right - n.api.left, 140.0);
+        assert_eq!(n.server_x, n.api.right + 200.0);
+    }
 }
