@@ -59,11 +59,11 @@ fn main() {
             at.as_secs_f64()
         );
     }
-    let (read, prepare) = loaded.timings;
-    let rows = loaded
-        .prepared
-        .as_ref()
-        .map_or(0, |(rows, _)| rows.rows.len());
+    let wirelab::ui::loader::LoadTimings {
+        read,
+        prepared: prepare,
+    } = loaded.timings;
+    let rows = loaded.prepared.as_ref().map_or(0, |p| p.rows.rows.len());
     println!(
         "open_file {}: {} connections, {} events, {rows} diagram rows",
         file.display(),
@@ -77,8 +77,8 @@ fn main() {
         prepare.as_secs_f64(),
         peak_rss_mib().map_or("?".to_string(), |m| m.to_string())
     );
-    if let Some((rows, _)) = &loaded.prepared {
-        frames(rows);
+    if let Some(prepared) = &loaded.prepared {
+        frames(&prepared.rows);
     }
 }
 

@@ -1,27 +1,29 @@
 //! Without capture permission (a user with no CAP_NET_RAW), the real binary says exactly why
 //! and how to grant it, and goes on: the lab runs on the socket tap, files open as usual.
 //! As root the test drops to `nobody` with `setpriv` (util-linux), every capability cleared,
-//! running a copy of the binary that user may execute.
+//! running a copy of the binary that user may execute; without `setpriv` it fails, saying what
+//! to install.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Runs `wirelab ARGS` as an unprivileged user; `None` when that cannot be arranged here.
-fn run_unprivileged(args: &[&str]) -> Option<Output> {
+/// Runs `wirelab ARGS` as an unprivileged user, from a copy of the binary (a copy carries no
+/// file capabilities, so `make setcap` does not hide the case). As root that needs `setpriv`;
+/// when it is missing or the run cannot be spawned the test fails, saying so.
+fn run_unprivileged(args: &[&str]) -> Output {
     let exe = Path::new(env!("CARGO_BIN_EXE_wirelab"));
     let is_root = Command::new("id")
         .arg("-u")
         .output()
-        .ok()
-        .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !is_root {
-        // Already unprivileged (and a plain build carries no file capabilities).
-        return Command::new(exe).args(args).output().ok();
-    }
-    if Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("setpriv (util-linux) is missing: cannot drop root for this test");
-        return None;
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .expect("`id -u` (coreutils) must run to tell whether this is root");
+    if is_root {
+        assert!(
+            Command::new("setpriv").arg("--version").output().is_ok(),
+            "as root this test drops to `nobody` with setpriv, which is missing: \
+             install util-linux (Debian: apt-get install util-linux)"
+        );
     }
     // A copy `nobody` may execute: the build directory usually sits under /root.
     // One directory per call: the tests of this file run in parallel.
@@ -36,29 +38,33 @@ fn run_unprivileged(args: &[&str]) -> Option<Output> {
     };
     open(&dir, "755");
     open(&copy, "755");
-    let output = Command::new("setpriv")
-        .args([
+    let mut command = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args([
             "--reuid=65534",
             "--regid=65534",
             "--clear-groups",
             "--inh-caps=-all",
             "--bounding-set=-all",
         ])
-        .arg(&copy)
+        .arg(&copy);
+        c
+    } else {
+        // Already unprivileged.
+        Command::new(&copy)
+    };
+    let output = command
         .args(args)
         .env("HOME", &dir)
         .current_dir(&dir)
-        .output()
-        .ok();
+        .output();
     std::fs::remove_dir_all(&dir).ok();
-    output
+    output.unwrap_or_else(|e| panic!("cannot run {} {args:?} unprivileged: {e}", copy.display()))
 }
 
 #[test]
 fn live_capture_without_permission_says_how_to_grant_it() {
-    let Some(out) = run_unprivileged(&["capture", "-i", "lo", "--duration", "0.2"]) else {
-        return;
-    };
+    let out = run_unprivileged(&["capture", "-i", "lo", "--duration", "0.2"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(
@@ -74,9 +80,7 @@ fn live_capture_without_permission_says_how_to_grant_it() {
 
 #[test]
 fn the_lab_goes_on_with_the_socket_tap_and_says_why() {
-    let Some(out) = run_unprivileged(&["run", "ws-echo", "--no-color"]) else {
-        return;
-    };
+    let out = run_unprivileged(&["run", "ws-echo", "--no-color"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -94,7 +98,13 @@ fn files_open_without_permission() {
     let dir = std::env::temp_dir().join(format!("wirelab-noperm-file-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("capture.pcap");
-    std::fs::copy(&fixture, &copy).unwrap();
+    std::fs::copy(&fixture, &copy).unwrap_or_else(|e| {
+        panic!(
+            "the shared fixture {} is missing ({e}): it sits beside the checkout in \
+             ../shared/fixtures (its README says how it was made)",
+            fixture.display()
+        )
+    });
     Command::new("chmod").arg("755").arg(&dir).status().unwrap();
     Command::new("chmod")
         .arg("644")
@@ -103,9 +113,6 @@ fn files_open_without_permission() {
         .unwrap();
     let out = run_unprivileged(&["inspect", copy.to_str().unwrap(), "--summary"]);
     std::fs::remove_dir_all(&dir).ok();
-    let Some(out) = out else {
-        return;
-    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

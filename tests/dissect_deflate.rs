@@ -317,3 +317,258 @@ fn bad_parameter_is_reported_and_inflation_still_tried() {
     assert_eq!(p.len(), 1, "{p:#?}");
     assert_eq!(p[0].2.as_deref(), Some("RFC 7692 §7.1.2"));
 }
+
+/// Two copies of `text`, the second compressed with the first still in the window: it refers
+/// back into it (a few bytes on the wire instead of the whole text).
+fn second_refers_back(text: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let mut c = Compress::new(Compression::default(), false);
+    let first = compress(&mut c, text);
+    let second = compress(&mut c, text);
+    assert!(
+        second.len() * 4 < first.len(),
+        "{} vs {}",
+        second.len(),
+        first.len()
+    );
+    (first, second)
+}
+
+#[test]
+fn no_context_takeover_rejects_a_message_that_refers_back() {
+    let text = b"{\"type\":\"quote\",\"symbol\":\"ACME\",\"price\":100.25,\"volume\":1017}";
+    let (first, second) = second_refers_back(text);
+    // Each direction under its own `*_no_context_takeover`, and once without: the same bytes.
+    for (answer, dir) in [
+        ("permessage-deflate; client_no_context_takeover", Dir::C2s),
+        ("permessage-deflate; server_no_context_takeover", Dir::S2c),
+        ("permessage-deflate", Dir::C2s),
+    ] {
+        let key = (dir == Dir::C2s).then_some(MASK).flatten();
+        let mut c2s = upgrade("permessage-deflate; client_no_context_takeover");
+        let mut s2c = switch(answer);
+        let out = if dir == Dir::C2s { &mut c2s } else { &mut s2c };
+        out.extend(frame(true, true, 1, &first, key));
+        out.extend(frame(true, true, 1, &second, key));
+        let events = dissect(&[(Dir::C2s, &c2s), (Dir::S2c, &s2c)]);
+        let msgs = messages(&events);
+        assert_eq!(msgs.len(), 2, "{answer}: {msgs:?}");
+        assert_eq!(
+            msgs[0].6.as_deref(),
+            Some(std::str::from_utf8(text).unwrap())
+        );
+        if answer == "permessage-deflate" {
+            // Context takeover: referring back is what it is for.
+            assert_eq!(msgs[1].6, msgs[0].6, "{answer}");
+            assert!(problems(&events).is_empty(), "{:#?}", problems(&events));
+            continue;
+        }
+        // The window was emptied before the second message (RFC 7692 §7.1.1.1/§7.1.1.2), so
+        // its back-reference points at nothing: shown as sent, with the reason.
+        assert_eq!(
+            (msgs[1].4, msgs[1].5, msgs[1].6.clone()),
+            (second.len() as u64, Some(second.len() as u64), None),
+            "{answer}"
+        );
+        assert_eq!(
+            problems(&events),
+            [(
+                Severity::Error,
+                "compressed message could not be inflated: compressed data is not valid \
+                 DEFLATE: deflate decompression error: invalid distance too far back; it is \
+                 shown as sent"
+                    .to_string(),
+                Some("RFC 7692 §7.2.2".to_string())
+            )],
+            "{answer}"
+        );
+    }
+}
+
+/// A real capture with both `*_no_context_takeover` negotiated (Python `websockets`, see
+/// `tests/data/pcap/README.md`), checked against its independent decoding
+/// (`F.expected.jsonl`: message lengths and SHA-256s from what the script sent, frames as
+/// tshark reads them) and the negotiation as sent.
+#[test]
+fn real_capture_with_no_context_takeover_both_ways() {
+    use base64::Engine as _;
+    use sha2::{Digest as _, Sha256};
+    use std::collections::BTreeMap;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap");
+    let name = "ws_deflate_no_context_takeover";
+    let (trace, stats) =
+        wirelab::capture::file::read_file(&dir.join(format!("{name}.pcap")), false).unwrap();
+    assert_eq!((stats.packets, stats.undecodable), (34, 0));
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+
+    // The independent decoding, per (direction, category), in wire order.
+    let mut want: BTreeMap<(String, &str), Vec<String>> = BTreeMap::new();
+    let text = std::fs::read_to_string(dir.join(format!("{name}.expected.jsonl"))).unwrap();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let kind = v["kind"].as_str().unwrap();
+        let d = match kind {
+            "http_request" => "c2s",
+            "http_response" => "s2c",
+            _ => v["dir"].as_str().unwrap(),
+        }
+        .to_string();
+        let (category, fact) = match kind {
+            "http_request" => ("http", v["start_line"].as_str().unwrap().to_string()),
+            "http_response" => (
+                "http",
+                format!("{} {}", v["version"].as_str().unwrap(), v["status"]),
+            ),
+            "ws_frame" => (
+                "frame",
+                format!(
+                    "fin {} rsv {} op {} mask {} len {}",
+                    v["fin"],
+                    v["rsv"],
+                    v["opcode"],
+                    v["mask"].as_str().unwrap_or("-"),
+                    v["len"]
+                ),
+            ),
+            "ws_message" => (
+                "data",
+                format!(
+                    "op {} frags {} compressed {} len {} sha {}",
+                    v["opcode"],
+                    v["n_fragments"],
+                    v["compressed"],
+                    v["payload_len"],
+                    v["sha256"].as_str().unwrap()
+                ),
+            ),
+            "ws_control" => (
+                "control",
+                format!(
+                    "op {} len {} sha {}",
+                    v["opcode"],
+                    v["payload_len"],
+                    v["sha256"].as_str().unwrap()
+                ),
+            ),
+            other => panic!("{name}: unexpected row kind {other}"),
+        };
+        want.entry((d, category)).or_default().push(fact);
+    }
+    // Ours, the same way.
+    let mut got: BTreeMap<(String, &str), Vec<String>> = BTreeMap::new();
+    let mut extensions = None;
+    let mut data_wire = Vec::new();
+    for e in &trace.events {
+        let d = e.dir.map_or("-", Dir::as_str).to_string();
+        let (category, fact) = match &e.kind {
+            EventKind::HttpRequest {
+                method,
+                target,
+                version,
+                ..
+            } => ("http", format!("{method} {target} {version}")),
+            EventKind::HttpResponse {
+                version, status, ..
+            } => ("http", format!("{version} {status}")),
+            EventKind::WsExtensions {
+                offered,
+                negotiated,
+            } => {
+                extensions = Some((offered.clone(), negotiated.clone()));
+                continue;
+            }
+            EventKind::WsFrame {
+                fin,
+                rsv1,
+                rsv2,
+                rsv3,
+                opcode,
+                mask_key,
+                payload_len,
+                ..
+            } => (
+                "frame",
+                format!(
+                    "fin {} rsv {} op {opcode} mask {} len {payload_len}",
+                    u8::from(*fin),
+                    u8::from(*rsv1) << 2 | u8::from(*rsv2) << 1 | u8::from(*rsv3),
+                    mask_key.as_deref().unwrap_or("-")
+                ),
+            ),
+            EventKind::WsMessage {
+                opcode,
+                fragments,
+                compressed,
+                payload_len,
+                wire_payload_len,
+                text,
+                data_b64,
+                close_code,
+                close_reason,
+            } => {
+                let payload: Vec<u8> = match (opcode, text, data_b64) {
+                    (8, _, _) => close_code
+                        .map(|c| {
+                            let mut p = c.to_be_bytes().to_vec();
+                            p.extend_from_slice(close_reason.as_deref().unwrap_or("").as_bytes());
+                            p
+                        })
+                        .unwrap_or_default(),
+                    (_, Some(t), _) => t.as_bytes().to_vec(),
+                    (_, None, Some(b)) => {
+                        base64::engine::general_purpose::STANDARD.decode(b).unwrap()
+                    }
+                    (_, None, None) => Vec::new(),
+                };
+                assert_eq!(payload.len() as u64, *payload_len, "{e:?}");
+                let sha = hex(&Sha256::digest(&payload));
+                if *opcode >= 8 {
+                    (
+                        "control",
+                        format!("op {opcode} len {payload_len} sha {sha}"),
+                    )
+                } else {
+                    data_wire.push((d.clone(), *payload_len, *wire_payload_len));
+                    (
+                        "data",
+                        format!(
+                            "op {opcode} frags {fragments} compressed {compressed} len {payload_len} sha {sha}"
+                        ),
+                    )
+                }
+            }
+            EventKind::Diagnostic {
+                severity, message, ..
+            } => {
+                assert!(*severity < Severity::Warning, "{name}: {message}");
+                continue;
+            }
+            _ => continue,
+        };
+        got.entry((d, category)).or_default().push(fact);
+    }
+    assert_eq!(got, want, "{name}: ours vs the independent decoding");
+    assert_eq!(
+        extensions,
+        Some((
+            vec![
+                "permessage-deflate; server_no_context_takeover; client_no_context_takeover; \
+                 client_max_window_bits"
+                    .to_string()
+            ],
+            vec![
+                "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
+                    .to_string()
+            ]
+        ))
+    );
+    // No context takeover, as negotiated: the second "Hello, no context takeover!" (27 B)
+    // costs as many bytes on the wire as the first, each way.
+    for d in ["c2s", "s2c"] {
+        let hello: Vec<Option<u64>> = data_wire
+            .iter()
+            .filter(|(dd, len, _)| dd == d && *len == 27)
+            .map(|(_, _, wire)| *wire)
+            .collect();
+        assert_eq!(hello, [Some(29), Some(29)], "{d}");
+    }
+}

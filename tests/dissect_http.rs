@@ -542,16 +542,22 @@ fn pcap_payloads(path: &str) -> Vec<(Dir, Vec<u8>)> {
     out
 }
 
+/// Fails when a shared fixture is missing, saying where it comes from.
+fn require_fixture(path: &str) {
+    assert!(
+        std::path::Path::new(path).exists(),
+        "{path} is missing: the shared real-traffic fixtures sit beside the checkout in \
+         ../shared/fixtures (its README says how each was made)"
+    );
+}
+
 #[test]
 fn real_capture_short_polling_keep_alive() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/fixtures/http_short_poll.pcap"
     );
-    if !std::path::Path::new(path).exists() {
-        eprintln!("skipped: {path} not present");
-        return;
-    }
+    require_fixture(path);
     let segments = pcap_payloads(path);
     let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
     let events = dissect(&script);
@@ -577,10 +583,7 @@ fn real_capture_sse() {
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/fixtures/http_sse.pcap"
     );
-    if !std::path::Path::new(path).exists() {
-        eprintln!("skipped: {path} not present");
-        return;
-    }
+    require_fixture(path);
     let segments = pcap_payloads(path);
     let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
     let events = dissect(&script);

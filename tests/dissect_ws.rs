@@ -684,14 +684,15 @@ fn pcap_payloads(path: &str) -> Vec<(Dir, Vec<u8>)> {
     out
 }
 
-fn fixture(name: &str) -> Option<String> {
+/// The path of a shared fixture; fails when it is missing, saying where it comes from.
+fn fixture(name: &str) -> String {
     let path = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    if std::path::Path::new(&path).exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {path} not present");
-        None
-    }
+    assert!(
+        std::path::Path::new(&path).exists(),
+        "{path} is missing: the shared real-traffic fixtures sit beside the checkout in \
+         ../shared/fixtures (its README says how each was made)"
+    );
+    path
 }
 
 fn check_python_echo(pcap: &str, jsonl: &str) {
@@ -769,32 +770,26 @@ fn check_python_echo(pcap: &str, jsonl: &str) {
 
 #[test]
 fn real_capture_python_echo() {
-    if let (Some(p), Some(j)) = (
-        fixture("ws_python_echo.pcap"),
-        fixture("ws_python_echo.messages.jsonl"),
-    ) {
-        check_python_echo(&p, &j);
-    }
+    check_python_echo(
+        &fixture("ws_python_echo.pcap"),
+        &fixture("ws_python_echo.messages.jsonl"),
+    );
 }
 
 #[test]
 fn real_capture_python_echo_mtu1500() {
-    if let (Some(p), Some(j)) = (
-        fixture("ws_python_echo_mtu1500.pcap"),
-        fixture("ws_python_echo_mtu1500.messages.jsonl"),
-    ) {
-        check_python_echo(&p, &j);
-    }
+    check_python_echo(
+        &fixture("ws_python_echo_mtu1500.pcap"),
+        &fixture("ws_python_echo_mtu1500.messages.jsonl"),
+    );
 }
 
 #[test]
 fn real_capture_fragmented_with_interleaved_pings() {
-    let (Some(p), Some(j)) = (
+    let (p, j) = (
         fixture("ws_fragmented.pcap"),
         fixture("ws_fragmented.messages.jsonl"),
-    ) else {
-        return;
-    };
+    );
     let segments = pcap_payloads(&p);
     let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
     let events = dissect(&script);
@@ -983,41 +978,57 @@ fn our_lines(events: &[Event]) -> Vec<String> {
 
 #[test]
 fn every_fixture_agrees_with_its_independent_decoding() {
+    // Every shared capture, named, with its number of TCP streams: a capture that goes
+    // missing, loses its reference or a stream fails here.
+    const FIXTURES: [(&str, usize); 9] = [
+        ("http_long_poll", 1),
+        ("http_short_poll", 1),
+        ("http_sse", 1),
+        ("ws_abrupt", 2),
+        ("ws_bad_handshake", 5),
+        ("ws_fragmented", 1),
+        ("ws_python_deflate", 1),
+        ("ws_python_echo", 1),
+        ("ws_python_echo_mtu1500", 1),
+    ];
     let dir = format!("{}/../shared/fixtures", env!("CARGO_MANIFEST_DIR"));
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: {dir} not present");
-        return;
-    };
-    let mut checked = 0;
-    let mut names: Vec<_> = entries
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| {
+            panic!("{dir}: {e} (the shared real-traffic fixtures sit beside the checkout)")
+        })
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
         .collect();
-    names.sort();
-    for pcap in names {
-        let jsonl = pcap.with_extension("messages.jsonl");
-        let Ok(text) = std::fs::read_to_string(&jsonl) else {
-            continue;
-        };
-        let rows: Vec<serde_json::Value> = text
+    on_disk.sort();
+    assert_eq!(
+        on_disk,
+        FIXTURES.map(|(name, _)| name.to_string()),
+        "the captures in {dir}: a new one needs its line here"
+    );
+    let mut checked = 0;
+    for (name, streams) in FIXTURES {
+        let pcap = fixture(&format!("{name}.pcap"));
+        let jsonl = fixture(&format!("{name}.messages.jsonl"));
+        let rows: Vec<serde_json::Value> = std::fs::read_to_string(&jsonl)
+            .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        for (i, stream) in pcap_streams(pcap.to_str().unwrap()).iter().enumerate() {
+        let found = pcap_streams(&pcap);
+        assert_eq!(found.len(), streams, "{name}: TCP streams");
+        for (i, stream) in found.iter().enumerate() {
             let script: Vec<(Dir, &[u8])> =
                 stream.iter().map(|(d, b)| (*d, b.as_slice())).collect();
             let events = run(&script, usize::MAX);
-            assert_eq!(
-                our_lines(&events),
-                reference_lines(&rows, i),
-                "{} stream {i}",
-                pcap.display()
-            );
+            let want = reference_lines(&rows, i);
+            assert!(!want.is_empty(), "{name} stream {i}: no reference rows");
+            assert_eq!(our_lines(&events), want, "{name} stream {i}");
             checked += 1;
         }
     }
-    assert!(checked >= 10, "only {checked} streams checked");
+    assert_eq!(checked, 14, "every stream of every capture");
 }
 
 #[test]

@@ -452,6 +452,7 @@ oracle! {
     ws_sll: data_dir / "ws_sll",
     ws_sll2_ipv6: data_dir / "ws_sll2_ipv6",
     ws_deflate_pcapng: data_dir / "ws_deflate",
+    ws_deflate_no_context_takeover: data_dir / "ws_deflate_no_context_takeover",
     ws_null_le: data_dir / "ws_null_le",
     ws_null_be_ipv6: data_dir / "ws_null_be_ipv6",
     ws_raw: data_dir / "ws_raw",

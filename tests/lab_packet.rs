@@ -2,8 +2,9 @@
 //! loopback interface, merged into the socket tap's connections in time order, with relative
 //! seq/ack numbers that agree with the bytes the tap saw.
 //!
-//! Needs capture permission (CI runs as root). Without it each test prints why it is skipped;
-//! any other capture error fails.
+//! Needs capture permission (CI runs as root). Without it each test fails, saying how to grant
+//! it, unless `WIRELAB_SKIP_CAPTURE=1` is set (then `make test` lists it as skipped); any other
+//! capture error fails.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
@@ -11,34 +12,12 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
-use wirelab::capture::live::{LiveCapture, LiveError, LiveMode, LiveOptions};
 use wirelab::lab::{CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario};
 use wirelab::trace::{Dir, Event, EventKind, TcpSegment, Trace};
 
-/// Whether this process may capture on `lo`; prints why not when it may not.
-fn may_capture() -> bool {
-    if !cfg!(target_os = "linux") {
-        eprintln!("skipped: the packet-mode tests capture on Linux's `lo`");
-        return false;
-    }
-    let probe = LiveCapture::start_with(
-        LiveOptions {
-            device: "lo".to_string(),
-            filter: "tcp port 9".to_string(),
-            write: None,
-        },
-        LiveMode::TcpEvents,
-        None,
-    );
-    match probe {
-        Ok(_) => true,
-        Err(LiveError::Permission { detail, .. }) => {
-            eprintln!("skipped: no permission to capture packets here ({detail})");
-            false
-        }
-        Err(other) => panic!("packet capture failed for another reason than permission: {other}"),
-    }
-}
+#[path = "support/capture.rs"]
+mod capture_support;
+use capture_support::{Capture, require_capture};
 
 fn packet_config() -> LabConfig {
     LabConfig {
@@ -185,7 +164,9 @@ fn check_trace(trace: &Trace, scenario: &str, connections: usize) {
 
 #[test]
 fn every_connection_has_its_handshake_and_teardown_from_packets() {
-    if !may_capture() {
+    if require_capture("lab_packet::every_connection_has_its_handshake_and_teardown_from_packets")
+        == Capture::Skipped
+    {
         return;
     }
     for (scenario, connections) in [
@@ -227,7 +208,10 @@ fn run_on(lab: &Lab, scenario: &str) -> Trace {
 
 #[test]
 fn the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets() {
-    if !may_capture() {
+    if require_capture(
+        "lab_packet::the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets",
+    ) == Capture::Skipped
+    {
         return;
     }
     let lab = Lab::start(LabConfig::default(), None).unwrap();
@@ -249,7 +233,9 @@ fn the_lab_says_packets_are_used_and_a_second_run_sees_only_its_own_packets() {
 
 #[test]
 fn an_external_client_gets_its_handshake_and_teardown_too() {
-    if !may_capture() {
+    if require_capture("lab_packet::an_external_client_gets_its_handshake_and_teardown_too")
+        == Capture::Skipped
+    {
         return;
     }
     let lab = Lab::start(packet_config(), None).unwrap();

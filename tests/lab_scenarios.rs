@@ -7,11 +7,14 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use wirelab::lab::scenario::{FRAGMENTS, filler_binary, filler_text};
 use wirelab::lab::{
     CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario, scenarios,
 };
 use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
+
+#[path = "support/lab_step.rs"]
+mod lab_step;
+use lab_step::Stepper;
 
 /// The socket tap alone: these tests pin down the socket-level trace (packet mode, which
 /// adds TCP packet events, is tested in `lab_packet.rs`).
@@ -279,18 +282,90 @@ fn http_get_round_trip() {
     assert_eq!(stages, 4);
 }
 
-/// What ws-echo sends, in order: (opcode, payload).
-fn echo_payloads() -> Vec<(u8, Vec<u8>)> {
-    vec![
-        (1, b"Hello, WebSocket!".to_vec()),
-        (2, filler_binary(16)),
-        (1, Vec::new()),
-        (1, filler_text(125).into_bytes()),
-        (1, filler_text(126).into_bytes()),
-        (2, filler_binary(70_000)),
-        (1, FRAGMENTS.concat().into_bytes()),
-    ]
+/// A data message as (opcode, length, SHA-256 in hex).
+type Digest = (u8, usize, String);
+
+fn digest(opcode: u8, payload: &[u8]) -> Digest {
+    use sha2::{Digest as _, Sha256};
+    let hash = Sha256::digest(payload);
+    let hex = hash.iter().map(|b| format!("{b:02x}")).collect();
+    (opcode, payload.len(), hex)
 }
+
+fn literal(table: &[(u8, usize, &str)]) -> Vec<Digest> {
+    table
+        .iter()
+        .map(|(op, len, sha)| (*op, *len, sha.to_string()))
+        .collect()
+}
+
+/// What ws-echo sends, in order: (opcode, length, SHA-256), written out here rather than taken
+/// from `lab::scenario` (the code that drives the clients), and hashed with Python's hashlib
+/// from the scenario's description: "Hello, WebSocket!", binary 0..15, empty text, text of
+/// 125 and 126 bytes (`abc…xyz0…9` repeated), binary of 70000 bytes counting mod 251, and
+/// "Hello, fragmented world!" in three fragments.
+const ECHO_SENT: [(u8, usize, &str); 7] = [
+    (
+        1,
+        17,
+        "95e10ba216929fab53fa212feac525091bd10292bdffc3eb0fbfe3b0ec8ea249",
+    ),
+    (
+        2,
+        16,
+        "be45cb2605bf36bebde684841a28f0fd43c69850a3dce5fedba69928ee3a8991",
+    ),
+    (
+        1,
+        0,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ),
+    (
+        1,
+        125,
+        "1305f8d0484d4c46d613fb24a7671404171fcba38eb9b23f48b60f901ce9b9dc",
+    ),
+    (
+        1,
+        126,
+        "1aea8c4cc550ec1e46ea4fdbf81fbe4526cecf890d4dbde28b407a66e6750fbc",
+    ),
+    (
+        2,
+        70_000,
+        "9dc177c2fde29dea8e7c29f7ddf147b7c449c99d049c62f3aac0a5933ecf76a3",
+    ),
+    (
+        1,
+        24,
+        "835e658839ba90b67bab4329dfb36b6eb5a5f7ea87e4290272d89e0290d33370",
+    ),
+];
+
+/// What ws-deflate sends, in order, the same way: a 179-byte text twice (context takeover),
+/// 70000 bytes of `abc…xyz0…9`, and 256 bytes of xorshift32 noise.
+const DEFLATE_SENT: [(u8, usize, &str); 4] = [
+    (
+        1,
+        179,
+        "bd37d7dee79be9850cfed4121ab9709bbcb44287d1af52bae3b14339c10cea51",
+    ),
+    (
+        1,
+        179,
+        "bd37d7dee79be9850cfed4121ab9709bbcb44287d1af52bae3b14339c10cea51",
+    ),
+    (
+        1,
+        70_000,
+        "d62332496b996dd7092f0150335a3858a0f23aa1d65c851c9400766634802291",
+    ),
+    (
+        2,
+        256,
+        "23ccd8a1ef04ae9b87d4744c822811455703479fe5b411fb061bf084ee962be2",
+    ),
+];
 
 fn check_ws_echo(trace: &Trace) {
     assert_in_order(
@@ -308,20 +383,20 @@ fn check_ws_echo(trace: &Trace) {
     );
     check_upgrade(trace, 0, "/echo");
     let all = messages(trace);
-    let data = |dir: Dir| -> Vec<(u8, Vec<u8>)> {
+    let data = |dir: Dir| -> Vec<Digest> {
         all.iter()
             .filter(|m| m.dir == dir && m.opcode < 8)
-            .map(|m| (m.opcode, m.payload.clone()))
+            .map(|m| digest(m.opcode, &m.payload))
             .collect()
     };
-    let sent = echo_payloads();
+    let sent = literal(&ECHO_SENT);
     assert_eq!(data(Dir::C2s), sent, "client → server, byte for byte");
     assert_eq!(data(Dir::S2c), sent, "the echo, byte for byte");
     let fragmented = all
         .iter()
         .find(|m| m.dir == Dir::C2s && m.fragments == 3)
         .unwrap();
-    assert_eq!(fragmented.payload, FRAGMENTS.concat().as_bytes());
+    assert_eq!(fragmented.payload, b"Hello, fragmented world!");
     // Ping → pong with the same payload.
     let ping = all.iter().position(|m| m.opcode == 9).unwrap();
     let pong = all.iter().position(|m| m.opcode == 10).unwrap();
@@ -407,7 +482,6 @@ fn ws_push_round_trip() {
 
 #[test]
 fn ws_deflate_negotiates_compresses_and_inflates_what_was_sent() {
-    use wirelab::lab::scenario::deflate_messages;
     let trace = run_scenario("ws-deflate", socket_lab()).unwrap();
     check_lab_source(&trace, "ws-deflate");
     check_upgrade(&trace, 0, "/deflate");
@@ -453,29 +527,14 @@ fn ws_deflate_negotiates_compresses_and_inflates_what_was_sent() {
     );
     assert!(frames.iter().filter(|f| f.1 >= 8).all(|f| !f.2));
     // Inflated, the messages are what the client sent, and the echoes the same.
-    let sent: Vec<(u8, Vec<u8>)> = deflate_messages()
-        .into_iter()
-        .map(|m| {
-            let opcode = if m.is_binary() { 2 } else { 1 };
-            (opcode, m.into_data().to_vec())
-        })
-        .collect();
+    let sent = literal(&DEFLATE_SENT);
     for dir in [Dir::C2s, Dir::S2c] {
-        let got: Vec<(u8, Vec<u8>)> = messages(&trace)
+        let got: Vec<Digest> = messages(&trace)
             .into_iter()
             .filter(|m| m.dir == dir && (m.opcode == 1 || m.opcode == 2))
-            .map(|m| (m.opcode, m.payload))
+            .map(|m| digest(m.opcode, &m.payload))
             .collect();
-        assert_eq!(got.len(), sent.len(), "{dir:?}");
-        for (g, w) in got.iter().zip(&sent) {
-            assert_eq!(g.0, w.0, "{dir:?}: opcode");
-            assert!(
-                g.1 == w.1,
-                "{dir:?}: inflated payload differs ({} vs {} B)",
-                g.1.len(),
-                w.1.len()
-            );
-        }
+        assert_eq!(got, sent, "{dir:?}: inflated, byte for byte");
     }
     let compressed: Vec<bool> = trace
         .events
@@ -836,56 +895,29 @@ fn push_with_a_count_closes_with_done_and_subprotocol_without_overlap_says_so() 
 
 #[test]
 fn ws_deflate_steps_and_the_server_answers_only_in_its_own_stages() {
-    use wirelab::lab::scenario::{Actor, scenario};
-    let stages = scenario("ws-deflate").unwrap().stages;
-    let lab = Lab::start(socket_lab(), None).unwrap();
-    lab.send(LabCommand::Start {
-        scenario: "ws-deflate".to_string(),
-        mode: RunMode::Step,
-    });
-    let mut trace = None;
-    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
-        matches!(u, LabUpdate::RunStarted { .. })
-    });
-    // What the server says: its 101, its frames and messages.
-    let said = |t: &Trace| {
-        t.events
-            .iter()
-            .filter(|e| {
-                e.dir == Some(Dir::S2c)
-                    && matches!(
-                        e.kind,
-                        EventKind::HttpResponse { .. }
-                            | EventKind::WsFrame { .. }
-                            | EventKind::WsMessage { .. }
-                    )
-            })
-            .count()
-    };
-    for (i, stage) in stages.iter().enumerate() {
-        let before = trace.as_ref().map_or(0, &said);
-        lab.send(LabCommand::Step);
-        pump(
-            &lab,
-            &mut trace,
-            Duration::from_secs(20),
-            |u, _| matches!(u, LabUpdate::StageDone { index, .. } if *index == i),
-        );
-        let after = said(trace.as_ref().unwrap());
-        match stage.actor {
-            Actor::Client(_) => {
-                assert_eq!(after, before, "stage {i} {}: the server waits", stage.label)
-            }
-            Actor::Server => {}
-        }
-    }
-    pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
-        *u == LabUpdate::Finished
-    });
-    let t = trace.unwrap();
+    let mut stepper = Stepper::start("ws-deflate");
+    stepper.step_through("ws-deflate");
     assert_eq!(
-        messages(&t).iter().filter(|m| m.dir == Dir::S2c).count(),
+        messages(stepper.trace())
+            .iter()
+            .filter(|m| m.dir == Dir::S2c)
+            .count(),
         6,
         "four echoes, the pong and the close"
     );
+}
+
+#[test]
+fn ws_echo_and_ws_push_step_with_the_server_held_until_its_stages() {
+    let mut echo = Stepper::start("ws-echo");
+    echo.step_through("ws-echo");
+    check_ws_echo(echo.trace());
+    let mut push = Stepper::start("ws-push");
+    push.step_through("ws-push");
+    let ticks: Vec<String> = messages(push.trace())
+        .iter()
+        .filter(|m| m.dir == Dir::S2c && m.opcode == 1)
+        .map(|m| String::from_utf8(m.payload.clone()).unwrap())
+        .collect();
+    assert_eq!(ticks, ["tick 1", "tick 2", "tick 3", "tick 4", "tick 5"]);
 }

@@ -54,7 +54,13 @@ fn hand_built_trace_shows_arrows_and_details() {
             >= 2
     );
     // The close handshake is visible; a frame shows its fields.
-    assert!(h.query_all_by_label_contains("1000").next().is_some());
+    assert_eq!(
+        h.get_all_by_label("close 1000 Normal Closure \"bye\"")
+            .count(),
+        2,
+        "the client's close and the server's reply"
+    );
+    h.get_by_label("onclose(1000, \"bye\", wasClean=true)");
     let hello = h
         .get_all_by_label_contains("Hello")
         .next()
@@ -90,7 +96,12 @@ fn lab_errors_are_shown_not_panicked() {
     options.lab.bind = "192.0.2.1:1".parse().unwrap();
     let mut h = harness(options);
     h.run();
-    assert!(h.state().error().is_some());
+    let error = h.state().error().expect("the lab cannot start");
+    assert!(
+        error.starts_with("cannot listen on 192.0.2.1:1: "),
+        "{error}"
+    );
+    h.get_by_label(&format!("lab unavailable: {error}"));
 }
 
 /// Steps the harness until `done` holds, with short real waits: the lab runs on real sockets
@@ -157,9 +168,37 @@ fn run_ws_echo_then_step_three_stages() {
             app.completed_stages() == n && !app.is_busy()
         });
     }
+    // A barrier before looking for what must not be there: a whole request on an ungated
+    // connection to the same server, whose events reach the view after every update the lab
+    // sent before them. (lab_scenarios.rs proves the hold itself with `ServerHeld`.)
+    let server = h.state().lab_server().expect("the lab runs");
+    let mut other = std::net::TcpStream::connect(server).unwrap();
+    use std::io::{Read as _, Write as _};
+    other
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    other.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    step_until(&mut h, "the external request in the trace", |app| {
+        app.trace()
+            .events
+            .iter()
+            .any(|e| e.conn == Some(1) && e.kind.name() == "tcp_close")
+    });
     let app = h.state();
     assert_eq!(app.completed_stages(), 3);
     let trace = app.trace();
+    // The third stage was the server's: its 101 is there.
+    assert_eq!(
+        trace
+            .events
+            .iter()
+            .filter(|e| e.conn == Some(0) && e.kind.name() == "http_response")
+            .count(),
+        1,
+        "the 101 of stage 3"
+    );
     let stages = trace
         .events
         .iter()

@@ -545,7 +545,10 @@ mod tests {
             port: "http".into(),
             ..ConnFilter::default()
         };
-        assert!(bad.port_error().is_some());
+        assert_eq!(
+            bad.port_error().as_deref(),
+            Some("\"http\" is not a port number (0-65535)")
+        );
         assert!(shown(&bad).is_empty());
         let proto = ConnFilter {
             protocol: Some(Protocol::Sse),

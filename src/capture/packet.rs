@@ -277,10 +277,14 @@ mod tests {
         );
         // Cut by a snap length: payload shorter than on the wire.
         let cut = &ip[..ip.len() - 4];
+        // The IPv6 header still claims 20 + 6 bytes: the segment is shown with what was
+        // captured, and its length on the wire.
         match decode(LinkType::Raw, cut) {
-            Ok(Decoded::Tcp(t)) => assert_eq!(t.payload, b"ab"),
-            Err(_) => {}
-            other => panic!("{other:?}"),
+            Ok(Decoded::Tcp(t)) => {
+                assert_eq!(t.payload, b"ab");
+                assert_eq!(t.wire_len, 6);
+            }
+            other => panic!("a cut segment is still a segment: {other:?}"),
         }
         // Every prefix of every frame: never a panic.
         for len in 0..ip.len() {

@@ -86,7 +86,7 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
                 live.start(t);
             }
             LabUpdate::Trace(u) => live.apply(u, &mut out, style)?,
-            LabUpdate::StageStarted { .. } => {}
+            LabUpdate::StageStarted { .. } | LabUpdate::ServerHeld { .. } => {}
             LabUpdate::StageDone { next, .. } => {
                 if let Some(next) = next {
                     ask(&mut out, &next)?;

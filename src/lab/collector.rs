@@ -152,7 +152,7 @@ impl Run {
         };
         let (id, eof, closed) = (conn.id, conn.eof, conn.closed);
         match record {
-            TapRecord::Accept { .. } => {}
+            TapRecord::Accept { .. } | TapRecord::Held { .. } => {}
             TapRecord::Data { dir, at, bytes, .. } => {
                 let t = self.clock.t_us(at);
                 self.builder.data(id, dir, t, &bytes);
@@ -374,8 +374,23 @@ impl Collector {
             TapRecord::Accept { peer, .. }
             | TapRecord::Data { peer, .. }
             | TapRecord::Eof { peer, .. }
-            | TapRecord::Closed { peer, .. } => *peer,
+            | TapRecord::Closed { peer, .. }
+            | TapRecord::Held { peer, .. } => *peer,
         };
+        if let TapRecord::Held { .. } = record {
+            // After every record before it: in socket mode those are in the updates already
+            // (packet mode may still hold a connection's socket events back).
+            let conn = state
+                .run
+                .as_ref()
+                .and_then(|run| run.conns.get(&peer))
+                .map(|c| c.id);
+            if let Some(conn) = conn {
+                self.flush(state);
+                self.outbox.send(LabUpdate::ServerHeld { conn });
+            }
+            return;
+        }
         let now = Instant::now();
         if let TapRecord::Accept { local, at, .. } = &record {
             // Not announced (a browser, curl): opens at once, or after its handshake packets.

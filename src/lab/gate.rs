@@ -2,21 +2,39 @@
 //! before each thing they say (the 101, an echo, a relay, a tick, the pong and close reply
 //! tungstenite queued, the TCP close), and each server stage releases one permit.
 //!
-//! Connections without a gate (external clients, every client in run mode) pass at once.
+//! Connections without a gate (external clients) pass at once.
+//!
+//! A handler that finds its gate shut says so on the tap's channel ([`TapRecord::Held`]), in
+//! order with the bytes it wrote, so a view (a test) can tell that the server had its chance
+//! and is waiting, rather than guessing from silence.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{Semaphore, TryAcquireError};
+
+use super::tap::TapRecord;
 
 /// The gates of the lab's own clients, keyed by the client's address as the server sees it.
 #[derive(Default)]
 pub struct Gates {
     gates: Mutex<HashMap<SocketAddr, Arc<Semaphore>>>,
+    /// Where a handler held by its gate is announced (the tap's channel), if anywhere.
+    held: Option<UnboundedSender<TapRecord>>,
 }
 
 impl Gates {
+    /// Gates that announce each held handler on the tap's channel `tap`.
+    pub fn reporting_to(tap: UnboundedSender<TapRecord>) -> Self {
+        Gates {
+            gates: Mutex::default(),
+            held: Some(tap),
+        }
+    }
+
     /// Closes the gate of `peer`: its handler waits for [`Gates::release`].
     pub fn install(&self, peer: SocketAddr) {
         if let Ok(mut gates) = self.gates.lock() {
@@ -47,6 +65,21 @@ impl Gates {
         let Some(gate) = self.get(peer) else {
             return;
         };
+        match gate.try_acquire() {
+            Ok(permit) => {
+                permit.forget();
+                return;
+            }
+            Err(TryAcquireError::Closed) => return,
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        if let Some(tap) = &self.held {
+            // A send error means the lab is shutting down: nobody to tell.
+            let _ = tap.send(TapRecord::Held {
+                peer,
+                at: Instant::now(),
+            });
+        }
         if let Ok(permit) = gate.acquire().await {
             permit.forget();
         }
@@ -93,6 +126,25 @@ mod tests {
         gates.release(addr(3));
         // The one permit is still there for the next wait.
         gates.wait(addr(3)).await;
+    }
+
+    #[tokio::test]
+    async fn a_handler_held_by_its_gate_is_announced_and_one_with_a_permit_is_not() {
+        let (tap, mut held) = tokio::sync::mpsc::unbounded_channel();
+        let gates = Arc::new(Gates::reporting_to(tap));
+        gates.install(addr(5));
+        gates.release(addr(5));
+        gates.wait(addr(5)).await;
+        assert!(held.try_recv().is_err(), "a permit was there: not held");
+        let waiting = tokio::spawn({
+            let gates = gates.clone();
+            async move { gates.wait(addr(5)).await }
+        });
+        let record = held.recv().await.unwrap();
+        assert!(matches!(record, TapRecord::Held { peer, .. } if peer == addr(5)));
+        assert!(!waiting.is_finished());
+        gates.release(addr(5));
+        waiting.await.unwrap();
     }
 
     #[tokio::test]

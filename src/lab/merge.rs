@@ -103,7 +103,8 @@ pub fn record_at(record: &TapRecord) -> Instant {
         TapRecord::Accept { at, .. }
         | TapRecord::Data { at, .. }
         | TapRecord::Eof { at, .. }
-        | TapRecord::Closed { at, .. } => *at,
+        | TapRecord::Closed { at, .. }
+        | TapRecord::Held { at, .. } => *at,
     }
 }
 
@@ -418,6 +419,7 @@ mod tests {
                 Item::Record(TapRecord::Data { .. }) => "data",
                 Item::Record(TapRecord::Eof { .. }) => "eof",
                 Item::Record(TapRecord::Closed { .. }) => "closed",
+                Item::Record(TapRecord::Held { .. }) => "held",
                 Item::Socket(_, kind) | Item::Packet(Event { kind, .. }) => kind.name(),
             })
             .collect()

@@ -140,6 +140,13 @@ pub enum LabUpdate {
         /// The next stage, `None` when the scenario is complete.
         next: Option<String>,
     },
+    /// The server's handler for connection `conn` waits on its gate for a server stage; the
+    /// trace updates before this one hold everything it said so far (socket mode). Lets a
+    /// test prove the server had its chance to answer early and did not; views ignore it.
+    ServerHeld {
+        /// The connection's id in the run's trace.
+        conn: u32,
+    },
     /// The run finished (all stages done).
     Finished,
     /// The run failed; the trace so far stays.
@@ -238,8 +245,8 @@ impl Lab {
                             collector.clone(),
                         )))
                     });
-                    let gates = Arc::new(Gates::default());
                     let (tap_tx, mut tap_rx) = unbounded_channel();
+                    let gates = Arc::new(Gates::reporting_to(tap_tx.clone()));
                     let router = server::router(Arc::new(server::ServerState::new(gates.clone())));
                     let _server =
                         AbortOnDrop(tokio::spawn(server::accept_loop(listener, router, tap_tx)));
@@ -387,6 +394,7 @@ pub fn run_scenario_observed(
             LabUpdate::Failed(message) => anyhow::bail!("{scenario} failed: {message}"),
             LabUpdate::StageStarted { .. }
             | LabUpdate::StageDone { .. }
+            | LabUpdate::ServerHeld { .. }
             | LabUpdate::CaptureMode { .. } => {}
         }
     }

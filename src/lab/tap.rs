@@ -52,6 +52,14 @@ pub enum TapRecord {
         /// When it happened.
         at: Instant,
     },
+    /// Not a socket observation: the server's handler for `peer` found its step gate shut and
+    /// waits for a server stage (sent by [`super::gate::Gates`], after the bytes it wrote).
+    Held {
+        /// The client's address.
+        peer: SocketAddr,
+        /// When it began to wait.
+        at: Instant,
+    },
 }
 
 /// A stream that records what passes through it (see the module docs).

@@ -22,7 +22,8 @@ use crate::diagram::scene::{
     Anchor, Arrow, ArrowStyle, DiagnosticMark, Font, Label, LifelineStyle, Mark, Note, RunState,
     Scene, SceneOptions, SceneRow, SocketLine, StageCaption, Tone, Viewport, WireUnit, build_scene,
 };
-use crate::trace::{Severity, Trace};
+use super::theme::Theme;
+use crate::trace::{Dir, Trace};
 
 const LABEL_FONT: f32 = 13.0;
 const SMALL_FONT: f32 = 11.0;
@@ -92,43 +93,34 @@ fn lane_color(ui: &Ui) -> Color32 {
     ui.visuals().weak_text_color().gamma_multiply(0.6)
 }
 
+/// The theme of the mode the diagram is painted in.
+fn theme(dark: bool) -> &'static Theme {
+    Theme::for_mode(egui::Theme::from_dark_mode(dark))
+}
+
 fn arrow_color(style: ArrowStyle, dark: bool) -> Color32 {
-    match (style, dark) {
-        (ArrowStyle::ClientToServer, true) => Color32::from_rgb(110, 170, 255),
-        (ArrowStyle::ClientToServer, false) => Color32::from_rgb(20, 90, 200),
-        (ArrowStyle::ServerToClient, true) => Color32::from_rgb(120, 210, 140),
-        (ArrowStyle::ServerToClient, false) => Color32::from_rgb(20, 130, 60),
-    }
+    theme(dark).direction(match style {
+        ArrowStyle::ClientToServer => Dir::C2s,
+        ArrowStyle::ServerToClient => Dir::S2c,
+    })
 }
 
-fn state_color(state: u8) -> Color32 {
-    match state {
-        0 => Color32::from_rgb(220, 180, 40),
-        1 => Color32::from_rgb(60, 170, 80),
-        2 => Color32::from_rgb(230, 130, 40),
-        _ => Color32::from_rgb(130, 130, 130),
-    }
-}
-
-fn severity_color(severity: Severity) -> Color32 {
-    match severity {
-        Severity::Info => Color32::from_rgb(90, 150, 230),
-        Severity::Warning => Color32::from_rgb(230, 160, 30),
-        Severity::Error => Color32::from_rgb(230, 70, 60),
-    }
+fn state_color(ui: &Ui, state: u8) -> Color32 {
+    Theme::of(ui.ctx()).ready_state(state)
 }
 
 /// The colour of a text or mark of tone `tone`.
 fn tone_color(ui: &Ui, tone: Tone) -> Color32 {
+    let theme = Theme::of(ui.ctx());
     match tone {
         Tone::Text => ui.visuals().text_color(),
         Tone::Weak => ui.visuals().weak_text_color(),
         Tone::Strong => ui.visuals().strong_text_color(),
-        Tone::Diagnostic(severity) => severity_color(severity),
-        Tone::Confirmed => Color32::from_rgb(60, 170, 80),
-        Tone::Failed => Color32::from_rgb(230, 70, 60),
-        Tone::Playhead => Color32::from_rgb(230, 60, 60),
-        Tone::OnMarker => Color32::BLACK,
+        Tone::Diagnostic(severity) => theme.severity(severity),
+        Tone::Confirmed => theme.ok,
+        Tone::Failed => theme.error,
+        Tone::Playhead => theme.playhead,
+        Tone::OnMarker => theme.marker_glyph,
     }
 }
 
@@ -508,7 +500,7 @@ impl TimelineView {
             paint_label(ui, &body_painter, &gap.label);
         }
         for band in &scene.api_bands {
-            body_painter.rect_filled(rect(band.rect), 1.0, state_color(band.state));
+            body_painter.rect_filled(rect(band.rect), 1.0, state_color(ui, band.state));
         }
 
         let mut clicked: Option<usize> = None;
@@ -562,7 +554,7 @@ impl TimelineView {
                 body_painter.circle_filled(
                     pos(marker.dot.center),
                     marker.dot.radius,
-                    state_color(marker.state),
+                    state_color(ui, marker.state),
                 );
                 paint_label(ui, &body_painter, &marker.label);
             }
@@ -661,7 +653,7 @@ fn paint_stage(ui: &Ui, painter: &egui::Painter, stage: &StageCaption) {
 fn paint_diagnostic(ui: &Ui, painter: &egui::Painter, diagnostic: &DiagnosticMark) {
     painter.add(Shape::convex_polygon(
         diagnostic.triangle.iter().copied().map(pos).collect(),
-        severity_color(diagnostic.severity),
+        Theme::of(ui.ctx()).severity(diagnostic.severity),
         Stroke::NONE,
     ));
     paint_label(ui, painter, &diagnostic.glyph);

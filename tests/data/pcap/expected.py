@@ -83,7 +83,7 @@ def linktype_spec(name):
 
 
 FIXTURES = {"ws_fragmented_deflate": FRAG, "ws_chromium": CHROMIUM}
-for _name in ["ws_ipv6", "ws_sll", "ws_sll2_ipv6", "ws_deflate"]:
+for _name in ["ws_ipv6", "ws_sll", "ws_sll2_ipv6", "ws_deflate", "ws_deflate_no_context_takeover"]:
     FIXTURES[_name] = linktype_spec(_name)
 # Derived by derive.py (only the link header differs): the same facts as their source.
 for _name, _src in [("ws_null_le", "ws_sll"), ("ws_raw", "ws_sll"),

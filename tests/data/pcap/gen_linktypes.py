@@ -8,10 +8,12 @@ byte on the wire comes from `websockets` and the Linux TCP stack.
   ws_sll.pcap        tcpdump -i any -y LINUX_SLL   Linux SLL (113), IPv4 127.0.0.1:18602
   ws_sll2_ipv6.pcap  tcpdump -i any -y LINUX_SLL2   Linux SLL2 (276), IPv6 [::1]:18603
   ws_deflate.pcapng  dumpcap -i lo (pcapng)   Ethernet (1), IPv4 127.0.0.1:18604, permessage-deflate
+  ws_deflate_no_context_takeover.pcap  tcpdump -i lo   Ethernet (1), IPv4 127.0.0.1:18605,
+                     permessage-deflate with server_ and client_no_context_takeover
 
 The messages each scenario sends are listed in SCENARIOS (expected.py imports them).
 
-usage (root): python3 gen_linktypes.py [name ...]    (all four by default)
+usage (root): python3 gen_linktypes.py [name ...]    (all of them by default)
 """
 import asyncio
 import os
@@ -75,7 +77,33 @@ SCENARIOS = {
         "srv_ping": b"ng-srv-ping", "srv_ping_after": 3,
         "close": (1000, "pcapng done"),
     },
+    "ws_deflate_no_context_takeover": {
+        "file": "ws_deflate_no_context_takeover.pcap", "host": "127.0.0.1", "port": 18605,
+        "path": "/noctx", "tool": "tcpdump", "iface": "lo", "extra": [],
+        "compression": "no_context_takeover",
+        # The same similar quotes and a repeat as ws_deflate: without context takeover each
+        # copy costs as much on the wire as the first (no message refers back to another).
+        "messages": _quotes() + ["Hello, no context takeover!", "Hello, no context takeover!",
+                                 ("lorem ipsum dolor sit amet " * 200)[:3000]],
+        "cli_ping": b"nct-ping", "cli_ping_after": 1,
+        "srv_ping": b"nct-srv-ping", "srv_ping_after": 3,
+        "close": (1000, "no context takeover done"),
+    },
 }
+
+
+def peer_options(sc, side):
+    """websockets' keyword arguments for `side` ("server" or "client"): the compression
+    setting, or, for no_context_takeover, permessage-deflate offered and accepted with both
+    `server_no_context_takeover` and `client_no_context_takeover` (RFC 7692 §7.1.1)."""
+    if sc["compression"] != "no_context_takeover":
+        return {"compression": sc["compression"]}
+    from websockets.extensions.permessage_deflate import (
+        ClientPerMessageDeflateFactory, ServerPerMessageDeflateFactory)
+    factory = ServerPerMessageDeflateFactory if side == "server" else ClientPerMessageDeflateFactory
+    return {"compression": None,
+            "extensions": [factory(server_no_context_takeover=True,
+                                   client_no_context_takeover=True)]}
 
 
 async def run_peers(sc):
@@ -92,10 +120,10 @@ async def run_peers(sc):
 
     host = sc["host"]
     url_host = f"[{host}]" if ":" in host else host
-    async with serve(handler, host, sc["port"], compression=sc["compression"],
-                     ping_interval=None):
-        async with connect(f"ws://{url_host}:{sc['port']}{sc['path']}",
-                           compression=sc["compression"], ping_interval=None) as ws:
+    async with serve(handler, host, sc["port"], ping_interval=None,
+                     **peer_options(sc, "server")):
+        async with connect(f"ws://{url_host}:{sc['port']}{sc['path']}", ping_interval=None,
+                           **peer_options(sc, "client")) as ws:
             for i, m in enumerate(sc["messages"]):
                 await ws.send(m)
                 echo = await ws.recv()
