@@ -4,12 +4,14 @@
 //! how to grant it; everything else keeps working.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
-use super::trace_pane::TracePane;
+use super::command::{Command, SaveRequest};
+use super::status::{StatusLine, one_line, save_json};
+use super::theme::Theme;
+use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::live::{
     self, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
 };
@@ -17,9 +19,17 @@ use crate::capture::live::{
 /// How long a frame may spend applying capture updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
+/// An interface offered for capture.
+struct Device {
+    name: String,
+    /// libpcap's description (may be empty).
+    description: String,
+}
+
 /// The Capture view's state.
 pub struct CaptureView {
-    devices: Option<Result<Vec<(String, String)>, String>>,
+    /// The interfaces (listed once), or why they could not be listed.
+    devices: Option<Result<Vec<Device>, String>>,
     /// The interface to capture on.
     pub device: String,
     /// The BPF filter as typed.
@@ -34,7 +44,7 @@ pub struct CaptureView {
     stopping: bool,
     started_at: Option<Instant>,
     stats: LiveStats,
-    status: Option<(String, bool)>,
+    status: Option<StatusLine>,
     permission: Option<String>,
     /// Whether capture permission was checked (once, when the view is first shown).
     probed: bool,
@@ -65,7 +75,7 @@ impl Default for CaptureView {
             captured: None,
             pane: TracePane::new(
                 "capture",
-                true,
+                OnNewTrace::Follow,
                 "Choose an interface and a filter and press Start: connections appear here as their packets arrive.",
             ),
         }
@@ -104,7 +114,7 @@ impl CaptureView {
     }
 
     /// The last error or status line.
-    pub fn status(&self) -> Option<&(String, bool)> {
+    pub fn status(&self) -> Option<&StatusLine> {
         self.status.as_ref()
     }
 
@@ -145,7 +155,10 @@ impl CaptureView {
             && !dir.as_os_str().is_empty()
             && let Err(e) = std::fs::create_dir_all(dir)
         {
-            self.status = Some((format!("cannot create {}: {e}", dir.display()), true));
+            self.status = Some(StatusLine::error(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )));
             return;
         }
         let repaint = ctx.clone();
@@ -162,10 +175,13 @@ impl CaptureView {
                 self.stats = LiveStats::default();
                 self.permission = None;
                 self.captured = Some(output.clone());
-                self.status = Some((format!("capturing to {}", output.display()), false));
+                self.status = Some(StatusLine::info(format!(
+                    "capturing to {}",
+                    output.display()
+                )));
             }
             Err(LiveError::Permission { device, detail }) => self.refused(&device, &detail),
-            Err(e) => self.status = Some((one_line(&e.to_string()), true)),
+            Err(e) => self.status = Some(StatusLine::error(one_line(&e.to_string()))),
         }
     }
 
@@ -206,8 +222,8 @@ impl CaptureView {
                         .map(|p| p.display().to_string())
                         .unwrap_or_default();
                     self.status = Some(match error {
-                        Some(e) => (format!("capture ended: {}", one_line(&e)), true),
-                        None => (format!("stopped; the packets are in {file}"), false),
+                        Some(e) => StatusLine::error(format!("capture ended: {}", one_line(&e))),
+                        None => StatusLine::info(format!("stopped; the packets are in {file}")),
                     });
                     if self.output == self.auto_output {
                         // The next capture gets a file of its own.
@@ -230,19 +246,20 @@ impl CaptureView {
 
     /// The permission banner, if capture was refused (shown above the view).
     pub fn banner_ui(&mut self, ui: &mut egui::Ui) {
+        let theme = Theme::of(ui.ctx());
         let Some(text) = self.permission.clone() else {
             return;
         };
         egui::Frame::new()
-            .fill(Color32::from_rgb(90, 60, 10))
-            .inner_margin(8.0)
-            .corner_radius(4.0)
+            .fill(theme.banner_fill)
+            .inner_margin(theme.size.banner_margin)
+            .corner_radius(theme.size.banner_radius)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.label(
                         RichText::new("⚠ Packet capture is not permitted")
                             .strong()
-                            .color(Color32::from_rgb(255, 210, 120)),
+                            .color(theme.banner_title),
                     );
                     let command = text
                         .lines()
@@ -260,18 +277,32 @@ impl CaptureView {
                         self.permission = None;
                     }
                 });
-                ui.label(RichText::new(text).color(Color32::WHITE));
+                ui.label(RichText::new(text).color(theme.banner_text));
                 ui.label(
                     RichText::new(
                         "Opening capture files (File ▸ Open…, or drop a file on the window) and the Lab work without it.",
                     )
-                    .color(Color32::from_rgb(230, 230, 230)),
+                    .color(theme.banner_note),
                 );
             });
     }
 
+    /// The top bar's rows: the controls, the diagram's options, the permission banner.
+    pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        self.controls_ui(ui, commands);
+        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui));
+        self.banner_ui(ui);
+    }
+
+    /// The connection list, the diagram and the detail pane.
+    pub fn body_ui(&mut self, ui: &mut egui::Ui) {
+        let running = self.is_running();
+        self.pane.browse_ui(ui, "capture-connections", running);
+    }
+
     /// The controls: interface, filter, output file, Start/Stop, counters.
-    pub fn controls_ui(&mut self, ui: &mut egui::Ui, save: &mut Option<SaveRequest>) {
+    pub fn controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let theme = Theme::of(ui.ctx());
         if !self.probed {
             // Say so at once, not only when Start fails: the banner tells how to grant it.
             self.probed = true;
@@ -280,12 +311,16 @@ impl CaptureView {
             }
         }
         if self.devices.is_none() {
-            let list = live::devices().map_err(|e| one_line(&e));
+            let list = live::devices().map_err(|e| one_line(&e)).map(|list| {
+                list.into_iter()
+                    .map(|(name, description)| Device { name, description })
+                    .collect::<Vec<_>>()
+            });
             if let Ok(list) = &list
-                && !list.iter().any(|(n, _)| *n == self.device)
-                && let Some((first, _)) = list.first()
+                && !list.iter().any(|d| d.name == self.device)
+                && let Some(first) = list.first()
             {
-                self.device = first.clone();
+                self.device = first.name.clone();
             }
             self.devices = Some(list);
         }
@@ -295,13 +330,14 @@ impl CaptureView {
                 let label = ui.label("interface");
                 egui::ComboBox::from_id_salt("capture-device")
                     .selected_text(self.device.clone())
-                    .width(110.0)
+                    .width(theme.size.device_width)
                     .show_ui(ui, |ui| {
                         if let Some(Ok(list)) = &self.devices {
-                            for (name, desc) in list {
-                                let r = ui.selectable_value(&mut self.device, name.clone(), name);
-                                if !desc.is_empty() {
-                                    r.on_hover_text(desc);
+                            for d in list {
+                                let r =
+                                    ui.selectable_value(&mut self.device, d.name.clone(), &d.name);
+                                if !d.description.is_empty() {
+                                    r.on_hover_text(&d.description);
                                 }
                             }
                         }
@@ -312,16 +348,19 @@ impl CaptureView {
                 ui.add(
                     egui::TextEdit::singleline(&mut self.filter)
                         .hint_text("e.g. tcp port 8088 (empty: everything)")
-                        .desired_width(220.0),
+                        .desired_width(theme.size.bpf_width),
                 )
                 .labelled_by(label.id);
                 let label = ui.label("write to");
-                ui.add(egui::TextEdit::singleline(&mut self.output).desired_width(330.0))
-                    .labelled_by(label.id)
-                    .on_hover_text(
-                        "The pcapng file the capture streams to as it goes (nothing is lost if the \
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.output)
+                        .desired_width(theme.size.path_width),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "The pcapng file the capture streams to as it goes (nothing is lost if the \
                          program is killed); Save… copies it where you want",
-                    );
+                );
             });
             let can_start = self.can_start();
             if ui
@@ -330,13 +369,13 @@ impl CaptureView {
                 .on_disabled_hover_text("Fix the filter, or stop the running capture first")
                 .clicked()
             {
-                self.start(ui.ctx());
+                commands.push(Command::StartCapture);
             }
             if ui
                 .add_enabled(running && !self.stopping, egui::Button::new("Stop"))
                 .clicked()
             {
-                self.stop();
+                commands.push(Command::StopCapture);
             }
             ui.separator();
             let has_file = self.captured.as_ref().is_some_and(|p| p.is_file());
@@ -345,7 +384,7 @@ impl CaptureView {
                 .on_hover_text("Copy the captured pcapng file where you want it")
                 .clicked()
             {
-                *save = Some(SaveRequest::CapturePcapng);
+                commands.push(Command::ChooseSaveTarget(SaveRequest::CapturePcapng));
             }
             if ui
                 .add_enabled(
@@ -354,18 +393,15 @@ impl CaptureView {
                 )
                 .clicked()
             {
-                *save = Some(SaveRequest::CaptureJson);
+                commands.push(Command::ChooseSaveTarget(SaveRequest::CaptureJson));
             }
         });
         if let Some(Err(e)) = &self.devices {
-            ui.colored_label(
-                Color32::from_rgb(230, 160, 30),
-                format!("cannot list interfaces: {e}"),
-            );
+            ui.colored_label(theme.warning, format!("cannot list interfaces: {e}"));
         }
         self.check_filter();
         if let Some(e) = &self.filter_error {
-            ui.colored_label(Color32::from_rgb(230, 70, 60), format!("filter error: {e}"));
+            ui.colored_label(theme.error, format!("filter error: {e}"));
         }
         ui.horizontal_wrapped(|ui| {
             let s = self.stats;
@@ -373,8 +409,7 @@ impl CaptureView {
                 RichText::new("stopping…")
             } else if running {
                 let secs = self.started_at.map_or(0, |t| t.elapsed().as_secs());
-                RichText::new(format!("● capturing ({secs} s)"))
-                    .color(Color32::from_rgb(230, 70, 60))
+                RichText::new(format!("● capturing ({secs} s)")).color(theme.error)
             } else {
                 RichText::new("not capturing")
             };
@@ -386,7 +421,7 @@ impl CaptureView {
                 .on_hover_text("libpcap: packets that passed the filter");
             let dropped = RichText::new(format!("dropped {}", s.dropped));
             ui.label(if s.dropped > 0 {
-                dropped.color(Color32::from_rgb(230, 70, 60))
+                dropped.color(theme.error)
             } else {
                 dropped
             })
@@ -399,13 +434,9 @@ impl CaptureView {
                 "{conns} connections · {} events",
                 self.pane.trace().events.len()
             ));
-            if let Some((msg, err)) = &self.status {
+            if let Some(status) = &self.status {
                 ui.separator();
-                if *err {
-                    ui.colored_label(Color32::from_rgb(230, 70, 60), msg);
-                } else {
-                    ui.weak(msg);
-                }
+                status.ui(ui);
             }
         });
     }
@@ -416,8 +447,8 @@ impl CaptureView {
             return;
         };
         self.status = Some(match std::fs::copy(&from, to) {
-            Ok(n) => (format!("saved {n} bytes to {}", to.display()), false),
-            Err(e) => (format!("cannot save {}: {e}", to.display()), true),
+            Ok(n) => StatusLine::info(format!("saved {n} bytes to {}", to.display())),
+            Err(e) => StatusLine::error(format!("cannot save {}: {e}", to.display())),
         });
     }
 
@@ -425,43 +456,4 @@ impl CaptureView {
     pub fn save_json(&mut self, to: &std::path::Path) {
         self.status = Some(save_json(self.pane.trace(), to));
     }
-}
-
-/// What a Save button asked for (the app opens the save dialog).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SaveRequest {
-    /// The Lab's trace as JSON.
-    LabJson,
-    /// The File view's trace as JSON.
-    FileJson,
-    /// The Capture view's trace as JSON.
-    CaptureJson,
-    /// The Capture view's pcapng file.
-    CapturePcapng,
-}
-
-/// Writes `trace` as JSON; returns the status line.
-pub fn save_json(trace: &crate::trace::Trace, to: &std::path::Path) -> (String, bool) {
-    match std::fs::write(to, trace.to_json()) {
-        Ok(()) => (
-            format!("saved {} events to {}", trace.events.len(), to.display()),
-            false,
-        ),
-        Err(e) => (format!("cannot save {}: {e}", to.display()), true),
-    }
-}
-
-/// Keeps a message on one line.
-pub fn one_line(text: &str) -> String {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A repaint callback for threads.
-pub fn repaint_notifier(ctx: &egui::Context) -> Arc<dyn Fn() + Send + Sync> {
-    let ctx = ctx.clone();
-    Arc::new(move || ctx.request_repaint())
 }

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Color32, Id, RichText};
+use egui::{Id, RichText};
+
+use super::theme::Theme;
 
 /// Open an existing file, or choose where to save one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,13 +143,14 @@ impl FileDialog {
             return None;
         }
         self.list();
+        let size = &Theme::of(ctx).size;
         let mut picked: Option<PathBuf> = None;
         let mut go_to: Option<PathBuf> = None;
         let mut cancel = false;
         let title = self.title.clone();
         let modal =
             egui::Modal::new(Id::unique(("wirelab-file-dialog", title.as_str()))).show(ctx, |ui| {
-                ui.set_width(620.0);
+                ui.set_width(size.dialog_width);
                 ui.heading(&title);
                 ui.horizontal(|ui| {
                     if ui
@@ -165,14 +168,17 @@ impl FileDialog {
                     }
                     let label = ui.label("folder");
                     let edit = ui
-                        .add(egui::TextEdit::singleline(&mut self.dir_text).desired_width(380.0))
+                        .add(
+                            egui::TextEdit::singleline(&mut self.dir_text)
+                                .desired_width(size.folder_width),
+                        )
                         .labelled_by(label.id);
                     if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                         go_to = Some(PathBuf::from(self.dir_text.trim()));
                     }
                 });
                 if let Some(e) = &self.error {
-                    ui.colored_label(Color32::from_rgb(230, 70, 60), e);
+                    ui.colored_label(Theme::of(ui.ctx()).error, e);
                 }
                 ui.separator();
                 let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
@@ -184,7 +190,7 @@ impl FileDialog {
                     .map(|(i, _)| i)
                     .collect();
                 egui::ScrollArea::vertical()
-                    .max_height(320.0)
+                    .max_height(size.dialog_list_height)
                     .auto_shrink([false, false])
                     .show_rows(ui, row_h, shown.len(), |ui, range| {
                         for k in range {
@@ -198,7 +204,7 @@ impl FileDialog {
                                 RichText::new(format!(
                                     "{}   ({})",
                                     entry.name,
-                                    super::connections::format_bytes(entry.size)
+                                    crate::trace::describe::format_bytes(entry.size)
                                 ))
                             };
                             let selected = !entry.is_dir && self.name == entry.name;
@@ -225,7 +231,10 @@ impl FileDialog {
                 ui.horizontal(|ui| {
                     let label = ui.label("file name");
                     let edit = ui
-                        .add(egui::TextEdit::singleline(&mut self.name).desired_width(330.0))
+                        .add(
+                            egui::TextEdit::singleline(&mut self.name)
+                                .desired_width(size.path_width),
+                        )
                         .labelled_by(label.id);
                     if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                         picked = self.chosen();

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use super::connections::ConnIndex;
-use super::rows::{Rows, build_rows};
+use crate::analysis::connections::ConnIndex;
 use crate::capture::file::{FileStats, read_file_with_progress};
+use crate::diagram::rows::{Rows, build_rows};
 use crate::trace::Trace;
 
 /// Capture files larger than this are opened without their payload bytes (the hex dumps of
@@ -102,9 +102,27 @@ pub struct Loaded {
     pub streams_kept: bool,
     /// The diagram's rows (frames hidden) and the connection summaries, computed on the
     /// reader thread so a huge file does not stall the window when it appears.
-    pub prepared: Option<(Rows, ConnIndex)>,
+    pub prepared: Option<Prepared>,
     /// How long reading took, and preparing the diagram.
-    pub timings: (Duration, Duration),
+    pub timings: LoadTimings,
+}
+
+/// What the reader thread computed for the diagram and the connection list.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The diagram's rows, frames hidden.
+    pub rows: Rows,
+    /// The connection summaries.
+    pub index: ConnIndex,
+}
+
+/// How long a file took to open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadTimings {
+    /// Reading, reassembling and dissecting.
+    pub read: Duration,
+    /// Building the diagram's rows and the connection summaries.
+    pub prepared: Duration,
 }
 
 impl Loaded {
@@ -114,8 +132,8 @@ impl Loaded {
         let rows = build_rows(&self.trace, false);
         let mut index = ConnIndex::default();
         index.update(&self.trace);
-        self.prepared = Some((rows, index));
-        self.timings.1 = started.elapsed();
+        self.prepared = Some(Prepared { rows, index });
+        self.timings.prepared = started.elapsed();
         self
     }
 }
@@ -248,7 +266,10 @@ impl Loader {
                             stats: None,
                             streams_kept: !trace.streams.is_empty(),
                             prepared: None,
-                            timings: (started.elapsed(), Duration::ZERO),
+                            timings: LoadTimings {
+                                read: started.elapsed(),
+                                prepared: Duration::ZERO,
+                            },
                         }
                         .prepare();
                         let _ = preview_tx.send(LoadEvent::Preview(preview));
@@ -267,7 +288,7 @@ impl Loader {
                     ph.store(true, Ordering::Relaxed);
                     notify();
                     let mut loaded = loaded.prepare();
-                    loaded.timings.0 = read;
+                    loaded.timings.read = read;
                     Ok(loaded)
                 }))
                 .unwrap_or_else(|payload| {

@@ -2,21 +2,47 @@
 //! the sequence diagram of the selected connection or of all of them (centre) and the detail
 //! pane (right) — the same diagram and detail components as the Lab's.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
-use super::connections::{
-    ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes, format_count,
-};
-use super::rows::Rows;
+use super::theme::Theme;
 use super::{detail, timeline};
+use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
+use crate::diagram::rows::Rows;
+use crate::trace::describe::{format_bytes, format_count};
 use crate::trace::{Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
 #[derive(Default)]
 struct TextMatches {
     text: String,
-    /// Per connection id: (matched, events of it already searched).
-    state: std::collections::HashMap<u32, (bool, usize)>,
+    /// Per connection id.
+    state: std::collections::HashMap<u32, TextMatch>,
+}
+
+/// What the free text search found in one connection so far.
+#[derive(Clone, Copy, Debug, Default)]
+struct TextMatch {
+    /// The text was found.
+    matched: bool,
+    /// Events of the connection already searched.
+    searched: usize,
+}
+
+/// What the filtered list was computed for: it is recomputed when any of it changes.
+#[derive(Clone, Debug, PartialEq)]
+struct FilterKey {
+    filter: ConnFilter,
+    events: usize,
+    connections: usize,
+}
+
+/// What becomes of the diagram's "follow" option when the pane gets a new trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnNewTrace {
+    /// A live source: follow the newest event.
+    Follow,
+    /// A file: start at its top.
+    StartAtTop,
 }
 
 /// One view's trace and everything drawn from it.
@@ -28,21 +54,26 @@ pub struct TracePane {
     text_matches: TextMatches,
     /// Connections passing the filter (ids), and what they were computed for.
     filtered: Vec<u32>,
-    filtered_for: Option<(ConnFilter, usize, usize)>,
+    filtered_for: Option<FilterKey>,
     selected_conn: Option<u32>,
     sub: Option<SubTrace>,
-    pub(super) timeline: timeline::TimelineView,
+    timeline: timeline::TimelineView,
     detail: detail::DetailView,
     /// The id salt of this pane's widgets (several panes live in one window).
     salt: &'static str,
-    /// A live source: the diagram follows the newest event. A file starts at its top.
-    live: bool,
+    /// What a new trace does to "follow".
+    on_new_trace: OnNewTrace,
+    /// The detail pane's default width (`None`: the theme's).
+    detail_width: Option<f32>,
 }
 
 impl TracePane {
-    /// An empty pane; `live`: its trace grows (the diagram follows the newest event).
-    /// `empty_hint`: what the empty diagram says.
-    pub fn new(salt: &'static str, live: bool, empty_hint: &'static str) -> TracePane {
+    /// An empty pane; `empty_hint`: what the empty diagram says.
+    pub fn new(
+        salt: &'static str,
+        on_new_trace: OnNewTrace,
+        empty_hint: &'static str,
+    ) -> TracePane {
         let mut timeline = timeline::TimelineView::default();
         timeline.empty_hint = empty_hint;
         TracePane {
@@ -57,14 +88,24 @@ impl TracePane {
             timeline,
             detail: detail::DetailView::default(),
             salt,
-            live,
+            on_new_trace,
+            detail_width: None,
         }
+    }
+
+    /// The same pane with another default width of its detail pane.
+    pub fn with_detail_width(mut self, width: f32) -> TracePane {
+        self.detail_width = Some(width);
+        self
     }
 
     /// Forgets the diagram's caches after its trace changed.
     fn diagram_replaced(&mut self) {
         self.timeline.trace_replaced();
-        self.timeline.follow = self.live;
+        match self.on_new_trace {
+            OnNewTrace::Follow => self.timeline.follow = true,
+            OnNewTrace::StartAtTop => self.timeline.follow = false,
+        }
     }
 
     /// The whole trace.
@@ -194,11 +235,11 @@ impl TracePane {
 
     fn refresh_filter(&mut self) {
         self.index.update(&self.trace);
-        let key = (
-            self.filter.clone(),
-            self.trace.events.len(),
-            self.index.summaries.len(),
-        );
+        let key = FilterKey {
+            filter: self.filter.clone(),
+            events: self.trace.events.len(),
+            connections: self.index.summaries.len(),
+        };
         if self.filtered_for.as_ref() == Some(&key) {
             return;
         }
@@ -219,22 +260,26 @@ impl TracePane {
                 continue;
             }
             if !text.is_empty() {
-                let (matched, searched) = self
+                let before = self
                     .text_matches
                     .state
                     .get(&s.conn.id)
                     .copied()
-                    .unwrap_or((false, 0));
+                    .unwrap_or_default();
                 // Only the events added since the last search.
-                let matched = matched
+                let matched = before.matched
                     || self.filter.text_matches(
                         s,
-                        s.event_indices.get(searched..).unwrap_or_default(),
+                        s.event_indices.get(before.searched..).unwrap_or_default(),
                         &self.trace,
                     );
-                self.text_matches
-                    .state
-                    .insert(s.conn.id, (matched, s.event_indices.len()));
+                self.text_matches.state.insert(
+                    s.conn.id,
+                    TextMatch {
+                        matched,
+                        searched: s.event_indices.len(),
+                    },
+                );
                 if !matched {
                     continue;
                 }
@@ -247,6 +292,7 @@ impl TracePane {
 
     /// The connection list with its filter (for a left side panel).
     pub fn list_ui(&mut self, ui: &mut egui::Ui) {
+        let size = &Theme::of(ui.ctx()).size;
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.strong("Connections");
@@ -269,13 +315,13 @@ impl TracePane {
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter.port)
                     .hint_text("any")
-                    .desired_width(60.0),
+                    .desired_width(size.port_width),
             )
             .labelled_by(label.id);
             let label = ui.label("protocol");
             egui::ComboBox::from_id_salt((self.salt, "protocol"))
                 .selected_text(self.filter.protocol.map_or("any", Protocol::name))
-                .width(100.0)
+                .width(size.protocol_width)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filter.protocol, None, "any");
                     for p in Protocol::ALL {
@@ -286,7 +332,7 @@ impl TracePane {
                 .labelled_by(label.id);
         });
         if let Some(e) = self.filter.port_error() {
-            ui.colored_label(Color32::from_rgb(230, 70, 60), e);
+            ui.colored_label(Theme::of(ui.ctx()).error, e);
         }
         ui.separator();
         self.refresh_filter();
@@ -304,7 +350,7 @@ impl TracePane {
         }
         if self.index.other_diagnostics > 0 {
             ui.colored_label(
-                Color32::from_rgb(230, 160, 30),
+                Theme::of(ui.ctx()).warning,
                 format!(
                     "⚠ {} note(s) about the whole file (in the All view)",
                     self.index.other_diagnostics
@@ -370,15 +416,57 @@ impl TracePane {
         }
     }
 
+    /// The connection list (left panel, `list_id`), then [`TracePane::diagram_ui`].
+    pub fn browse_ui(&mut self, ui: &mut egui::Ui, list_id: &str, running: bool) {
+        let size = &Theme::of(ui.ctx()).size;
+        egui::Panel::left(list_id)
+            .resizable(true)
+            .default_size(size.list_width)
+            .size_range(size.list_min..=size.list_max)
+            .show(ui, |ui| self.list_ui(ui));
+        self.diagram_ui(ui, running);
+    }
+
+    /// The diagram's zoom and display options (for a row of the top bar).
+    pub fn options_ui(&mut self, ui: &mut egui::Ui) {
+        let timeline = &mut self.timeline;
+        ui.checkbox(&mut timeline.params.collapse_gaps, "collapse idle gaps");
+        ui.checkbox(&mut timeline.show_frames, "show frames");
+        ui.checkbox(&mut timeline.follow, "follow");
+        if ui.small_button("-").on_hover_text("zoom out (-)").clicked() {
+            timeline.params.zoom_by(0.8);
+        }
+        if ui.small_button("+").on_hover_text("zoom in (+)").clicked() {
+            timeline.params.zoom_by(1.25);
+        }
+    }
+
+    /// The diagram's zoom, in pixels per millisecond.
+    pub fn px_per_ms(&self) -> f32 {
+        self.timeline.params.px_per_ms
+    }
+
+    /// Whether the diagram keeps the newest event in view.
+    pub fn set_follow(&mut self, follow: bool) {
+        self.timeline.follow = follow;
+    }
+
+    /// What the empty diagram says.
+    pub fn set_empty_hint(&mut self, hint: &'static str) {
+        self.timeline.empty_hint = hint;
+    }
+
     /// The detail pane (right panel) and the sequence diagram (the rest).
     pub fn diagram_ui(&mut self, ui: &mut egui::Ui, running: bool) {
         let mut jump = None;
-        let max_detail = (ui.available_width() * 0.6).max(300.0);
+        let theme = Theme::of(ui.ctx());
+        let max_detail = theme.detail_max(ui.available_width());
+        let detail_width = self.detail_width.unwrap_or(theme.size.pane_detail_width);
         let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
         egui::Panel::right((self.salt, "detail"))
             .resizable(true)
-            .default_size(440.0)
-            .size_range(260.0..=max_detail)
+            .default_size(detail_width)
+            .size_range(theme.size.detail_min..=max_detail)
             .show(ui, |ui| {
                 jump = self
                     .detail
@@ -394,6 +482,37 @@ impl TracePane {
             && sel >= shown.events.len()
         {
             self.timeline.selected = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Trace {
+        Trace::new(Source::default(), chrono::Utc::now())
+    }
+
+    /// A live pane (the Lab, Capture) follows its new trace whatever the user had chosen, as
+    /// the Lab's own copy of the diagram code did before it used a TracePane; a file starts
+    /// at its top.
+    #[test]
+    fn a_new_trace_sets_follow_as_the_pane_was_made() {
+        let cases = [
+            (OnNewTrace::Follow, false, true),
+            (OnNewTrace::StartAtTop, true, false),
+            (OnNewTrace::Follow, true, true),
+            (OnNewTrace::StartAtTop, false, false),
+        ];
+        for (on_new_trace, before, after) in cases {
+            let mut pane = TracePane::new("test", on_new_trace, "");
+            pane.set_follow(before);
+            pane.set_trace(empty());
+            assert_eq!(
+                pane.timeline.follow, after,
+                "{on_new_trace:?}, follow was {before}"
+            );
         }
     }
 }

@@ -284,4 +284,10 @@ mod tests {
         assert_eq!(p.reason, "bye");
         assert!(v.is_empty());
     }
+
+    #[test]
+    fn close_code_texts() {
+        assert_eq!(CloseCode::from_u16(1000).name(), "Normal Closure");
+        assert!(crate::proto::http::explain_header("Sec-WebSocket-Key").is_some());
+    }
 }

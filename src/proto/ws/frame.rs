@@ -425,6 +425,46 @@ pub fn parse_header(buf: &[u8]) -> Result<Option<FrameHeader>, FrameError> {
     }))
 }
 
+/// A frame header with its fields laid out, for views that show the bit layout and hex dump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameLayout {
+    /// The parsed header.
+    pub header: FrameHeader,
+    /// Every header field plus the payload, in wire order ([`FrameHeader::fields`]).
+    pub fields: Vec<Field>,
+}
+
+impl FrameLayout {
+    /// Parses the frame header at the start of `bytes`; `None` if truncated or impossible.
+    pub fn parse(bytes: &[u8]) -> Option<FrameLayout> {
+        let header = parse_header(bytes).ok().flatten()?;
+        Some(FrameLayout {
+            fields: header.fields(),
+            header,
+        })
+    }
+}
+
+impl Field {
+    /// The field's absolute bit range in the frame (bit 0 = most significant bit of byte 0).
+    pub fn bit_range(&self) -> Range<usize> {
+        match self.bits {
+            Some((first, count)) => {
+                let start = self.bytes.start * 8 + usize::from(first);
+                start..start + usize::from(count)
+            }
+            None => self.bytes.start * 8..self.bytes.end * 8,
+        }
+    }
+}
+
+/// `data` XORed with `key` (RFC 6455 §5.3), as a new buffer: [`unmask`] for a whole payload.
+pub fn unmasked(data: &[u8], key: [u8; 4]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    unmask(&mut out, key, 0);
+    out
+}
+
 /// XORs `data` with `key`, where `data[0]` is payload byte number `payload_offset`
 /// (so a payload can be unmasked in pieces). Masking and unmasking are the same operation (§5.3).
 pub fn unmask(data: &mut [u8], key: [u8; 4], payload_offset: u64) {
@@ -635,5 +675,45 @@ mod tests {
         assert_eq!(f[8].bytes, 4..8);
         assert_eq!(f[8].value, "09 08 07 06");
         assert_eq!(f[9].bytes, 8..264);
+    }
+
+    #[test]
+    fn masked_hello_frame_layout() {
+        // RFC 6455 §5.7: a single-frame masked text message "Hello".
+        let f = [
+            0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
+        ];
+        let l = FrameLayout::parse(&f).unwrap();
+        assert_eq!(l.header.header_len, 6);
+        assert_eq!(l.header.payload_len, 5);
+        assert_eq!(unmasked(&f[6..], l.header.mask_key.unwrap()), b"Hello");
+        let names: Vec<&str> = l.fields.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "FIN",
+                "RSV1",
+                "RSV2",
+                "RSV3",
+                "opcode",
+                "MASK",
+                "payload length",
+                "masking key",
+                "payload"
+            ]
+        );
+        assert_eq!(l.fields[4].bit_range(), 4..8);
+        assert_eq!(l.fields[7].bit_range(), 16..48);
+        for n in 0..6 {
+            assert!(FrameLayout::parse(&f[..n]).is_none());
+        }
+    }
+
+    #[test]
+    fn frame_layout_extended_lengths() {
+        let l = FrameLayout::parse(&[0x82, 0x7E, 0x01, 0x00]).unwrap();
+        assert_eq!((l.header.header_len, l.header.payload_len), (4, 256));
+        let l = FrameLayout::parse(&[0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0]).unwrap();
+        assert_eq!((l.header.header_len, l.header.payload_len), (10, 65536));
     }
 }

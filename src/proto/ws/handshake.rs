@@ -260,4 +260,11 @@ mod tests {
         assert!(c.valid, "{:?}", c.problems);
         assert_eq!(c.protocol.as_deref(), Some("chat"));
     }
+
+    #[test]
+    fn accept_vector_of_rfc_6455() {
+        let d = derive_accept("dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(d.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assert_eq!(d.sha1_hex, "b37a4f2cc0624f1690f64606cf385945b2bec4ea");
+    }
 }

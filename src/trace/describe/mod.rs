@@ -1,5 +1,14 @@
 //! One-line summaries and short side notes for events: the text on the timeline's arrows, in
 //! the terminal and in accessibility labels. Pure.
+//!
+//! This folder is the one home of the texts the views show: summaries and notes (here), browser-API
+//! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
+
+mod api;
+mod units;
+
+pub use api::api_label;
+pub use units::{format_bytes, format_count, format_duration_us};
 
 use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
 use crate::proto::http::Headers;

@@ -1,0 +1,430 @@
+//! The eframe app: the top bar (view tabs, Open…, the current view's controls), the view
+//! shown, the file dialog, and the [`Command`] queue the views fill while they are drawn and
+//! the app applies once per frame, after the UI.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::capture_view::CaptureView;
+use super::command::{Command, SaveRequest};
+use super::file_dialog::{DialogMode, FileDialog};
+use super::file_view::FileView;
+use super::lab_view::{LabCapture, LabView};
+use super::theme::Theme;
+use super::trace_pane::TracePane;
+use crate::lab::LabConfig;
+use crate::trace::Trace;
+
+/// What the GUI starts with.
+#[derive(Clone, Debug, Default)]
+pub struct GuiOptions {
+    /// How the lab is set up (bind address, pace).
+    pub lab: LabConfig,
+    /// A file to open at start in the File view: a capture (pcap, pcapng) or a trace JSON,
+    /// recognised by its content.
+    pub open: Option<PathBuf>,
+    /// The scenario to preselect.
+    pub scenario: Option<String>,
+}
+
+/// Opens the wirelab window and runs until it is closed.
+pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
+    // No context yet: the sizes are the same in every theme.
+    let size = &Theme::for_mode(egui::Theme::Dark).size;
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("wirelab")
+            .with_inner_size(size.window)
+            .with_min_inner_size(size.window_min),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "wirelab",
+        native,
+        Box::new(move |cc| Ok(Box::new(WirelabApp::new(&cc.egui_ctx, options)))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+/// Which view the window shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The lab: scenarios run on 127.0.0.1.
+    Lab,
+    /// Live capture.
+    Capture,
+    /// A capture file or saved trace.
+    File,
+}
+
+/// What the file dialog is open for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Open,
+    Save(SaveRequest),
+}
+
+/// The file dialog on screen and what its answer is for.
+struct PendingDialog {
+    purpose: Purpose,
+    dialog: FileDialog,
+}
+
+/// A repaint callback for threads.
+fn repaint_notifier(ctx: &egui::Context) -> Arc<dyn Fn() + Send + Sync> {
+    let ctx = ctx.clone();
+    Arc::new(move || ctx.request_repaint())
+}
+
+/// The application: one per window (also usable headless from egui_kittest).
+pub struct WirelabApp {
+    view: View,
+    lab: LabView,
+    file: FileView,
+    capture: CaptureView,
+    dialog: Option<PendingDialog>,
+    last_dir: Option<PathBuf>,
+    /// What the views asked for during this frame, applied after its UI.
+    commands: Vec<Command>,
+    /// Asks for a repaint from the reader threads.
+    notify: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl WirelabApp {
+    /// Starts the lab (its errors are shown in the window, never panicked on) and opens
+    /// `options.open` if given.
+    pub fn new(ctx: &egui::Context, options: GuiOptions) -> WirelabApp {
+        let mut app = WirelabApp {
+            view: View::Lab,
+            lab: LabView::new(ctx, options.lab.clone(), options.scenario.clone()),
+            file: FileView::default(),
+            capture: CaptureView::default(),
+            dialog: None,
+            last_dir: None,
+            commands: Vec::new(),
+            notify: repaint_notifier(ctx),
+        };
+        if let Some(path) = &options.open {
+            app.open_path(path);
+        }
+        app
+    }
+
+    /// The lab server's address, when the lab runs.
+    pub fn lab_server(&self) -> Option<std::net::SocketAddr> {
+        self.lab.server_addr()
+    }
+
+    /// The view shown.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// Shows another view.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+    }
+
+    /// Opens a capture file (pcap, pcapng) or a trace JSON in the File view, on a background
+    /// thread: what File ▸ Open…, dropping a file and `--open` do.
+    pub fn open_path(&mut self, path: &Path) {
+        self.view = View::File;
+        if let Some(dir) = path.parent() {
+            self.last_dir = Some(dir.to_path_buf());
+        }
+        self.file.open(path, self.notify.clone());
+    }
+
+    /// Whether a file is being read.
+    pub fn is_loading(&self) -> bool {
+        self.file.is_loading()
+    }
+
+    /// Why the last file could not be opened (one line).
+    pub fn file_error(&self) -> Option<&str> {
+        self.file.error()
+    }
+
+    /// The File view's trace, list and diagram.
+    pub fn file_pane(&self) -> &TracePane {
+        self.file.pane()
+    }
+
+    /// The File view's trace, list and diagram, to change.
+    pub fn file_pane_mut(&mut self) -> &mut TracePane {
+        self.file.pane_mut()
+    }
+
+    /// The Capture view.
+    pub fn capture(&self) -> &CaptureView {
+        &self.capture
+    }
+
+    /// The Capture view, to change.
+    pub fn capture_mut(&mut self) -> &mut CaptureView {
+        &mut self.capture
+    }
+
+    /// The Lab view.
+    pub fn lab(&self) -> &LabView {
+        &self.lab
+    }
+
+    /// What the lab said about packet capture.
+    pub fn lab_capture_mode(&self) -> Option<&LabCapture> {
+        self.lab.capture_mode()
+    }
+
+    /// The Lab's trace.
+    pub fn trace(&self) -> &Trace {
+        self.lab.trace()
+    }
+
+    /// Replaces the Lab's trace (e.g. one built by hand or loaded elsewhere).
+    pub fn set_trace(&mut self, trace: Trace) {
+        self.lab.set_trace(trace);
+    }
+
+    /// How many stages of the current run have finished.
+    pub fn completed_stages(&self) -> usize {
+        self.lab.completed_stages()
+    }
+
+    /// Whether the current run finished (all stages done).
+    pub fn is_finished(&self) -> bool {
+        self.lab.is_finished()
+    }
+
+    /// Whether a stage is running right now.
+    pub fn is_busy(&self) -> bool {
+        self.lab.is_busy()
+    }
+
+    /// The failure of the current run, or the lab's start error.
+    pub fn error(&self) -> Option<String> {
+        self.lab.error()
+    }
+
+    /// The Lab's selected event (index into the trace).
+    pub fn selected(&self) -> Option<usize> {
+        self.lab.pane().selected_event()
+    }
+
+    /// Selects an event of the Lab's trace and scrolls to it.
+    pub fn select(&mut self, event: Option<usize>) {
+        self.lab.pane_mut().select_event(event);
+    }
+
+    /// The Lab diagram's zoom, in pixels per millisecond.
+    pub fn px_per_ms(&self) -> f32 {
+        self.lab.pane().px_per_ms()
+    }
+
+    /// The Step button's text: it names the stage the next press runs.
+    pub fn step_label(&self) -> String {
+        self.lab.step_label()
+    }
+
+    /// Applies what the views asked for during the frame, in order.
+    fn apply_commands(&mut self, ctx: &egui::Context) {
+        if self.commands.is_empty() {
+            return;
+        }
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(command, ctx);
+        }
+        // Show the outcome at once, not at the next input.
+        ctx.request_repaint();
+    }
+
+    fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::Run => self.lab.run(),
+            Command::Step => self.lab.step(),
+            Command::Reset => self.lab.reset(),
+            Command::ChooseFileToOpen => self.open_dialog(Purpose::Open),
+            Command::OpenFile(path) => self.open_path(&path),
+            Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what)),
+            Command::Save { what, to } => match what {
+                SaveRequest::LabJson => self.lab.save_json(&to),
+                SaveRequest::FileJson => self.file.save_json(&to),
+                SaveRequest::CaptureJson => self.capture.save_json(&to),
+                SaveRequest::CapturePcapng => self.capture.save_pcapng(&to),
+            },
+            Command::CancelLoad => self.file.cancel(),
+            Command::StartCapture => self.capture.start(ctx),
+            Command::StopCapture => self.capture.stop(),
+        }
+    }
+
+    fn open_dialog(&mut self, purpose: Purpose) {
+        let (mode, title, exts, name): (_, _, &[&'static str], String) = match purpose {
+            Purpose::Open => (
+                DialogMode::Open,
+                "Open a capture file or trace",
+                &["pcap", "pcapng", "cap", "json"],
+                String::new(),
+            ),
+            Purpose::Save(SaveRequest::CapturePcapng) => (
+                DialogMode::Save,
+                "Save the capture (pcapng)",
+                &["pcapng"],
+                self.capture
+                    .captured_file()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "capture.pcapng".into()),
+            ),
+            Purpose::Save(_) => (
+                DialogMode::Save,
+                "Save the trace (JSON)",
+                &["json"],
+                "trace.json".to_string(),
+            ),
+        };
+        let mut dialog = FileDialog::new(mode, title, exts);
+        let dir = self
+            .last_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok());
+        dialog.open(dir.as_deref(), &name);
+        self.dialog = Some(PendingDialog { purpose, dialog });
+    }
+
+    /// The file dialog, if open; its answer becomes a command.
+    fn dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &mut self.dialog else {
+            return;
+        };
+        let purpose = pending.purpose;
+        let picked = pending.dialog.show(ctx);
+        if !pending.dialog.is_open() {
+            self.dialog = None;
+        }
+        let Some(path) = picked else { return };
+        if let Some(dir) = path.parent() {
+            self.last_dir = Some(dir.to_path_buf());
+        }
+        self.commands.push(match purpose {
+            Purpose::Open => Command::OpenFile(path),
+            Purpose::Save(what) => Command::Save { what, to: path },
+        });
+    }
+
+    /// Files dropped on the window are opened; while one hovers, say what will happen.
+    fn dropped_files(&mut self, ui: &mut egui::Ui) {
+        let (dropped, hovering) = ui.ctx().input(|i| {
+            (
+                i.raw.dropped_files.first().map(|f| f.path().to_path_buf()),
+                !i.raw.hovered_files.is_empty(),
+            )
+        });
+        if let Some(path) = dropped {
+            self.commands.push(Command::OpenFile(path));
+        }
+        if hovering {
+            let theme = Theme::of(ui.ctx());
+            let rect = ui.ctx().content_rect();
+            let painter = ui.ctx().layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("wirelab-drop"),
+            ));
+            painter.rect_filled(rect, 0.0, theme.drop_veil);
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop a .pcap, .pcapng or trace .json file to open it",
+                egui::FontId::proportional(theme.size.drop_font),
+                theme.drop_text,
+            );
+        }
+    }
+
+    /// The first row: the view tabs and File ▸ Open…, then the current view's own controls.
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        let commands = &mut self.commands;
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("wirelab");
+            ui.separator();
+            ui.selectable_value(&mut self.view, View::Lab, "Lab");
+            ui.selectable_value(&mut self.view, View::Capture, "Capture")
+                .on_hover_text("Live capture on an interface");
+            ui.selectable_value(&mut self.view, View::File, "File")
+                .on_hover_text("A capture file or a saved trace");
+            ui.separator();
+            if ui
+                .button("Open…")
+                .on_hover_text(
+                    "Open a capture (.pcap, .pcapng) or a saved trace (.json); you can also drop a file on the window",
+                )
+                .clicked()
+            {
+                commands.push(Command::ChooseFileToOpen);
+            }
+            ui.separator();
+            match self.view {
+                View::Lab => self.lab.bar_ui(ui, commands),
+                View::File => self.file.bar_ui(ui, commands),
+                View::Capture => {}
+            }
+        });
+        match self.view {
+            View::Lab => self.lab.rows_ui(ui, commands),
+            View::File => self.file.rows_ui(ui, commands),
+            View::Capture => self.capture.bar_ui(ui, commands),
+        }
+    }
+}
+
+impl eframe::App for WirelabApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.lab.drain(ctx);
+        self.file.poll();
+        self.capture.drain(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.dropped_files(ui);
+        let padding = Theme::of(ui.ctx()).size.bar_padding;
+        egui::Panel::top("top-bar").show(ui, |ui| {
+            ui.add_space(padding);
+            self.top_bar(ui);
+            ui.add_space(padding);
+        });
+        match self.view {
+            View::Lab => self.lab.body_ui(ui),
+            View::File => self.file.body_ui(ui),
+            View::Capture => self.capture.body_ui(ui),
+        }
+        let ctx = ui.ctx().clone();
+        self.dialog_ui(&ctx);
+        self.apply_commands(&ctx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_wait_for_the_end_of_the_frame_and_apply_in_order() {
+        let ctx = egui::Context::default();
+        let mut app = WirelabApp::new(&ctx, GuiOptions::default());
+        app.commands.push(Command::OpenFile(PathBuf::from(
+            "/nonexistent/wirelab.pcap",
+        )));
+        app.commands
+            .push(Command::ChooseSaveTarget(SaveRequest::LabJson));
+        // Queued, not acted on.
+        assert_eq!(app.view(), View::Lab);
+        assert!(!app.is_loading() && app.dialog.is_none());
+        app.apply_commands(&ctx);
+        assert!(app.commands.is_empty());
+        assert_eq!(app.view(), View::File);
+        assert!(app.is_loading());
+        assert_eq!(
+            app.dialog.as_ref().map(|d| d.purpose),
+            Some(Purpose::Save(SaveRequest::LabJson))
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! What the views ask the app to do. Buttons never act while the frame is painted: a view
+//! pushes a [`Command`] and the app applies every command once, after the frame's UI
+//! (`WirelabApp::apply_commands`), so nothing changes under a half-drawn frame.
+
+use std::path::PathBuf;
+
+/// A request from a view to the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Lab: run every stage of the chosen scenario.
+    Run,
+    /// Lab: run the next stage (starting a stepped run if none is going).
+    Step,
+    /// Lab: stop the run and clear the diagram.
+    Reset,
+    /// Ask for a file to open (the Open… dialog).
+    ChooseFileToOpen,
+    /// Open this capture file or trace in the File view.
+    OpenFile(PathBuf),
+    /// Ask where to save (the save dialog).
+    ChooseSaveTarget(SaveRequest),
+    /// Save what was asked for to this path.
+    Save {
+        /// What to save.
+        what: SaveRequest,
+        /// Where.
+        to: PathBuf,
+    },
+    /// File: stop reading the file being read.
+    CancelLoad,
+    /// Capture: start capturing with the view's settings.
+    StartCapture,
+    /// Capture: stop the running capture.
+    StopCapture,
+}
+
+/// What a Save button asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveRequest {
+    /// The Lab's trace as JSON.
+    LabJson,
+    /// The File view's trace as JSON.
+    FileJson,
+    /// The Capture view's trace as JSON.
+    CaptureJson,
+    /// The Capture view's pcapng file.
+    CapturePcapng,
+}

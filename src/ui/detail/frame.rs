@@ -1,0 +1,422 @@
+//! The detail pane's frame view: the header's bit layout beside its field table, the hex
+//! dump (hovering a field highlights its bytes and the reverse), the payload masked and
+//! unmasked.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use egui::{Align2, Color32, FontId, Grid, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2};
+
+use super::sections::{close_payload_ui, hex, hex_preview, text_preview_ui};
+use super::{DetailView, HEX_LIMIT, Hover, PAYLOAD_LIMIT};
+use crate::trace::{Event, EventKind, Trace};
+use crate::proto::ws::frame::{self, FrameLayout};
+use crate::ui::theme::Theme;
+
+impl DetailView {
+    /// A frame: bit layout, field table, hex dump, payload masked and unmasked.
+    pub(super) fn frame_ui(&mut self, ui: &mut Ui, trace: &Trace, event: &Event) {
+        let recorded = trace.event_bytes(event);
+        let synthesized;
+        let bytes: &[u8] = match recorded {
+            Some(b) => b,
+            None => {
+                synthesized = synth_header(&event.kind);
+                &synthesized
+            }
+        };
+        let Some(layout) = FrameLayout::parse(bytes) else {
+            ui.label("The frame's bytes are incomplete; its header could not be parsed.");
+            return;
+        };
+        if recorded.is_none() {
+            ui.weak(
+                "Raw bytes were not recorded: the header below is rebuilt from the event's fields.",
+            );
+        }
+        let highlighted = self.highlighted_fields(&layout);
+
+        ui.label(RichText::new("Frame header (RFC 6455 §5.2)").strong());
+        self.bit_layout_ui(ui, &layout, &highlighted);
+        ui.add_space(6.0);
+        Grid::new("frame-fields")
+            .num_columns(4)
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("field");
+                ui.strong("bytes");
+                ui.strong("value");
+                ui.strong("meaning");
+                ui.end_row();
+                for (i, f) in layout.fields.iter().enumerate() {
+                    let hot = highlighted.contains(&i);
+                    let name = if hot {
+                        RichText::new(f.name)
+                            .strong()
+                            .color(Theme::of(ui.ctx()).field_highlight)
+                    } else {
+                        RichText::new(f.name)
+                    };
+                    let r1 = ui.label(name);
+                    let bits = match f.bits {
+                        Some((first, 1)) => format!("byte {}, bit {first}", f.bytes.start),
+                        Some((first, count)) => {
+                            format!("byte {}, bits {first}-{}", f.bytes.start, first + count - 1)
+                        }
+                        None if f.bytes.len() == 1 => format!("byte {}", f.bytes.start),
+                        None => {
+                            format!("bytes {}-{}", f.bytes.start, f.bytes.end.saturating_sub(1))
+                        }
+                    };
+                    let r2 = ui.monospace(bits);
+                    let r3 = ui.monospace(&f.value);
+                    let r4 = ui.add(egui::Label::new(&f.meaning).wrap());
+                    if r1.hovered() || r2.hovered() || r3.hovered() || r4.hovered() {
+                        self.next_hover = Some(Hover::Field(i));
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.label(RichText::new("Bytes on the wire").strong());
+        let byte_hl = highlighted_bytes(&layout, &highlighted);
+        self.hex_ui(ui, bytes, &byte_hl);
+
+        // Payload.
+        let start = layout.header.header_len.min(bytes.len());
+        let payload = bytes.get(start..).unwrap_or(&[]);
+        if recorded.is_some() {
+            ui.add_space(6.0);
+            ui.label(RichText::new(format!("Payload ({} bytes)", layout.header.payload_len)).strong());
+            let unmasked = match layout.header.mask_key {
+                Some(key) => {
+                    ui.label("masked, as on the wire:");
+                    ui.monospace(hex_preview(payload, PAYLOAD_LIMIT));
+                    ui.label(format!("unmasked (XOR with {}):", hex(&key)));
+                    frame::unmasked(
+                        payload
+                            .get(..PAYLOAD_LIMIT.min(payload.len()))
+                            .unwrap_or(payload),
+                        key,
+                    )
+                }
+                None => payload
+                    .get(..PAYLOAD_LIMIT.min(payload.len()))
+                    .unwrap_or(payload)
+                    .to_vec(),
+            };
+            ui.monospace(hex_preview(&unmasked, PAYLOAD_LIMIT));
+            if layout.header.opcode.as_u8() == 0x8 {
+                close_payload_ui(ui, &unmasked);
+            } else if let Ok(text) = std::str::from_utf8(&unmasked)
+                && !text.is_empty()
+            {
+                ui.label("as text:");
+                text_preview_ui(ui, text);
+            }
+            if payload.len() > PAYLOAD_LIMIT {
+                ui.weak(format!("… {} more bytes", payload.len() - PAYLOAD_LIMIT));
+            }
+        }
+    }
+
+    fn highlighted_fields(&self, layout: &FrameLayout) -> BTreeSet<usize> {
+        match self.hover {
+            Some(Hover::Field(i)) => [i].into_iter().collect(),
+            Some(Hover::Byte(b)) => layout
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.bytes.contains(&b))
+                .map(|(i, _)| i)
+                .collect(),
+            None => BTreeSet::new(),
+        }
+    }
+
+    /// The RFC 6455 §5.2 style diagram: 32 bits per row.
+    fn bit_layout_ui(&mut self, ui: &mut Ui, layout: &FrameLayout, highlighted: &BTreeSet<usize>) {
+        let width = ui.available_width().clamp(320.0, 720.0);
+        let cell_w = width / 32.0;
+        let ruler_h = 24.0;
+        let row_h = 34.0;
+        let header_bits = layout.header.header_len * 8;
+        // The payload fills the rest of the last header row (or one row of its own).
+        let payload_end = (header_bits / 32 + 1) * 32;
+        let n_rows = payload_end / 32;
+        let (rect, resp) = ui.allocate_exact_size(
+            Vec2::new(width, ruler_h + row_h * n_rows as f32),
+            Sense::hover(),
+        );
+        let painter = ui.painter_at(rect.expand(1.0));
+        let weak = ui.visuals().weak_text_color();
+        let text = ui.visuals().text_color();
+        let line = Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color);
+        // The RFC's ruler: tens above units.
+        for b in 0..32 {
+            let x = rect.left() + cell_w * (b as f32 + 0.5);
+            let font = FontId::monospace(9.0);
+            if b % 10 == 0 {
+                let tens = (b / 10).to_string();
+                painter.text(
+                    Pos2::new(x, rect.top()),
+                    Align2::CENTER_TOP,
+                    tens,
+                    font.clone(),
+                    weak,
+                );
+            }
+            let units = (b % 10).to_string();
+            painter.text(
+                Pos2::new(x, rect.top() + 11.0),
+                Align2::CENTER_TOP,
+                units,
+                font,
+                weak,
+            );
+        }
+        let hover_pos = resp.hover_pos();
+        for (i, field) in layout.fields.iter().enumerate() {
+            let is_payload = i + 1 == layout.fields.len();
+            let range = if is_payload {
+                header_bits..payload_end
+            } else {
+                field.bit_range()
+            };
+            // Split the field into per-row segments.
+            let mut bit = range.start;
+            while bit < range.end {
+                let row = bit / 32;
+                let col = bit % 32;
+                let seg_end = range.end.min((row + 1) * 32);
+                let cells = seg_end - bit;
+                let cell = Rect::from_min_size(
+                    Pos2::new(
+                        rect.left() + cell_w * col as f32,
+                        rect.top() + ruler_h + row_h * row as f32,
+                    ),
+                    Vec2::new(cell_w * cells as f32, row_h),
+                );
+                let hot = highlighted.contains(&i);
+                if hot {
+                    painter.rect_filled(
+                        cell,
+                        0.0,
+                        Theme::of(ui.ctx()).field_highlight.gamma_multiply(0.35),
+                    );
+                }
+                painter.rect_stroke(cell, 0.0, line, egui::StrokeKind::Inside);
+                let name = if cells <= 1 {
+                    short_name(field.name)
+                } else {
+                    field.name.to_string()
+                };
+                let value = if is_payload {
+                    format!("{} bytes…", layout.header.payload_len)
+                } else {
+                    field.value.clone()
+                };
+                let font = FontId::proportional(if cells <= 2 { 9.0 } else { 11.0 });
+                paint_clipped(
+                    &painter,
+                    cell,
+                    Pos2::new(cell.center().x, cell.top() + 3.0),
+                    &name,
+                    font.clone(),
+                    text,
+                );
+                paint_clipped(
+                    &painter,
+                    cell,
+                    Pos2::new(cell.center().x, cell.top() + 18.0),
+                    &value,
+                    FontId::monospace(10.0),
+                    weak,
+                );
+                if hover_pos.is_some_and(|p| cell.contains(p)) {
+                    self.next_hover = Some(Hover::Field(i));
+                }
+                bit = seg_end;
+            }
+        }
+    }
+
+    /// A hex dump, 16 bytes a line, bytes of the highlighted fields marked; hovering a byte
+    /// highlights its field(s).
+    fn hex_ui(&mut self, ui: &mut Ui, bytes: &[u8], highlight: &Range<usize>) {
+        let shown = bytes.len().min(HEX_LIMIT);
+        let font = FontId::monospace(12.0);
+        let char_w = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
+        let line_h = 16.0;
+        // 16 bytes a line when the pane is wide enough, else 8.
+        let width_for = |n: f32| char_w * (6.0 + n * 3.0 + 1.0 + n) + 8.0;
+        let per_line: usize = if ui.available_width() >= width_for(16.0) {
+            16
+        } else {
+            8
+        };
+        let lines = shown.div_ceil(per_line).max(1);
+        let width = width_for(per_line as f32);
+        let (rect, resp) =
+            ui.allocate_exact_size(Vec2::new(width, line_h * lines as f32), Sense::hover());
+        let painter = ui.painter_at(rect);
+        let text = ui.visuals().text_color();
+        let weak = ui.visuals().weak_text_color();
+        let byte_x = |col: usize| rect.left() + char_w * (6.0 + 3.0 * col as f32);
+        let ascii_x =
+            |col: usize| rect.left() + char_w * (6.0 + 3.0 * per_line as f32 + 1.0 + col as f32);
+        let hover_pos = resp.hover_pos();
+        let visible = ui.clip_rect();
+        for line in 0..lines {
+            let y = rect.top() + line_h * line as f32;
+            if y + line_h < visible.top() || y > visible.bottom() {
+                continue;
+            }
+            painter.text(
+                Pos2::new(rect.left(), y),
+                Align2::LEFT_TOP,
+                format!("{:04x}", line * per_line),
+                font.clone(),
+                weak,
+            );
+            let mut hexline = String::with_capacity(48);
+            let mut ascii = String::with_capacity(per_line);
+            for col in 0..per_line {
+                let i = line * per_line + col;
+                let Some(b) = bytes.get(i).filter(|_| i < shown) else {
+                    break;
+                };
+                let cell = Rect::from_min_size(
+                    Pos2::new(byte_x(col) - 1.0, y),
+                    Vec2::new(char_w * 2.0 + 2.0, line_h),
+                );
+                if highlight.contains(&i) {
+                    painter.rect_filled(
+                        cell,
+                        2.0,
+                        Theme::of(ui.ctx()).field_highlight.gamma_multiply(0.45),
+                    );
+                    painter.rect_filled(
+                        Rect::from_min_size(Pos2::new(ascii_x(col), y), Vec2::new(char_w, line_h)),
+                        1.0,
+                        Theme::of(ui.ctx()).field_highlight.gamma_multiply(0.45),
+                    );
+                }
+                if hover_pos.is_some_and(|p| cell.contains(p)) {
+                    self.next_hover = Some(Hover::Byte(i));
+                }
+                hexline.push_str(&format!("{b:02x} "));
+                ascii.push(if b.is_ascii_graphic() || *b == b' ' {
+                    char::from(*b)
+                } else {
+                    '.'
+                });
+            }
+            painter.text(
+                Pos2::new(byte_x(0), y),
+                Align2::LEFT_TOP,
+                hexline,
+                font.clone(),
+                text,
+            );
+            painter.text(
+                Pos2::new(ascii_x(0), y),
+                Align2::LEFT_TOP,
+                ascii,
+                font.clone(),
+                weak,
+            );
+        }
+        if bytes.len() > shown {
+            ui.weak(format!("… {} more bytes", bytes.len() - shown));
+        }
+    }
+}
+
+/// One-letter-ish names for one-bit cells.
+fn short_name(name: &str) -> String {
+    match name {
+        "RSV1" => "R1".into(),
+        "RSV2" => "R2".into(),
+        "RSV3" => "R3".into(),
+        "MASK" => "M".into(),
+        "FIN" => "F".into(),
+        other => other.chars().take(3).collect(),
+    }
+}
+
+fn paint_clipped(
+    painter: &egui::Painter,
+    cell: Rect,
+    pos: Pos2,
+    text: &str,
+    font: FontId,
+    color: Color32,
+) {
+    let mut job = egui::text::LayoutJob::simple_singleline(text.to_string(), font, color);
+    job.wrap = egui::text::TextWrapping::truncate_at_width((cell.width() - 2.0).max(4.0));
+    let galley = painter.layout_job(job);
+    let x = pos.x - galley.size().x / 2.0;
+    painter
+        .with_clip_rect(cell)
+        .galley(Pos2::new(x, pos.y), galley, color);
+}
+
+/// The byte range covered by the highlighted fields (their union's hull; fields are
+/// contiguous so the hull is exact for one field, and for the fields of one byte).
+fn highlighted_bytes(layout: &FrameLayout, highlighted: &BTreeSet<usize>) -> Range<usize> {
+    let mut start = usize::MAX;
+    let mut end = 0;
+    for i in highlighted {
+        if let Some(f) = layout.fields.get(*i) {
+            start = start.min(f.bytes.start);
+            end = end.max(f.bytes.end);
+        }
+    }
+    if start >= end { 0..0 } else { start..end }
+}
+
+/// Rebuilds a frame header from a `ws_frame` event when its bytes were not recorded.
+fn synth_header(kind: &EventKind) -> Vec<u8> {
+    let EventKind::WsFrame {
+        fin,
+        rsv1,
+        rsv2,
+        rsv3,
+        opcode,
+        masked,
+        mask_key,
+        payload_len,
+        ..
+    } = kind
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        u8::from(*fin) << 7
+            | u8::from(*rsv1) << 6
+            | u8::from(*rsv2) << 5
+            | u8::from(*rsv3) << 4
+            | (opcode & 0x0F),
+    ];
+    let m = u8::from(*masked) << 7;
+    match *payload_len {
+        n @ 0..=125 => out.push(m | n as u8),
+        n @ 126..=0xFFFF => {
+            out.push(m | 126);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            out.push(m | 127);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+    }
+    if *masked {
+        let key = mask_key
+            .as_deref()
+            .and_then(|k| u32::from_str_radix(k, 16).ok())
+            .unwrap_or(0);
+        out.extend_from_slice(&key.to_be_bytes());
+    }
+    out
+}

@@ -1,0 +1,375 @@
+//! The detail pane: the selected event layer by layer (HTTP head and headers, the
+//! `Sec-WebSocket-Accept` derivation, a frame's bit layout beside its hex dump, payloads,
+//! close codes, browser-API state).
+
+use egui::{Grid, RichText, ScrollArea, Ui};
+
+mod frame;
+mod sections;
+
+use crate::proto::ws::close::CloseCode;
+use crate::diagram::rows::{Rows, upgrade_check_for};
+use crate::trace::{Event, EventKind, Observed, Trace, describe};
+use sections::{accept_ui, http_ui, list_or_none, message_ui};
+
+/// How many bytes of a frame the hex dump shows.
+const HEX_LIMIT: usize = 2048;
+/// How many payload bytes the payload views show.
+const PAYLOAD_LIMIT: usize = 1024;
+
+/// What the pointer is over in the frame view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hover {
+    /// A field (in the bit layout or the field table).
+    Field(usize),
+    /// A byte of the hex dump.
+    Byte(usize),
+}
+
+/// The pane's own state.
+#[derive(Default)]
+pub struct DetailView {
+    hover: Option<Hover>,
+    next_hover: Option<Hover>,
+    frame_pick: usize,
+    last_event: Option<usize>,
+}
+
+impl DetailView {
+    /// Shows `selected` of `trace`. Returns an event the user asked to jump to, if any.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        trace: &Trace,
+        rows: &Rows,
+        selected: Option<usize>,
+    ) -> Option<usize> {
+        if self.last_event != selected {
+            self.last_event = selected;
+            self.frame_pick = 0;
+            self.hover = None;
+        }
+        self.next_hover = None;
+        let mut jump = None;
+        // Both directions: wide content (hex dumps, long keys) scrolls instead of widening
+        // the panel.
+        ScrollArea::both()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let Some((index, event)) =
+                    selected.and_then(|i| trace.events.get(i).map(|e| (i, e)))
+                else {
+                    ui.add_space(8.0);
+                    ui.weak("Click an arrow in the diagram to see it here, layer by layer.");
+                    ui.weak("Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms.");
+                    return;
+                };
+                jump = self.event_ui(ui, trace, rows, index, event);
+            });
+        if self.next_hover != self.hover {
+            self.hover = self.next_hover;
+            ui.ctx().request_repaint();
+        }
+        jump
+    }
+
+    fn event_ui(
+        &mut self,
+        ui: &mut Ui,
+        trace: &Trace,
+        rows: &Rows,
+        index: usize,
+        event: &Event,
+    ) -> Option<usize> {
+        let mut jump = None;
+        ui.heading(describe::summary(event));
+        let conn = event
+            .conn
+            .and_then(|c| trace.connections.iter().find(|x| x.id == c));
+        let mut where_ = format!(
+            "{} · t = {:.3} ms",
+            event.kind.name(),
+            event.t_us as f64 / 1000.0
+        );
+        if let Some(c) = conn {
+            where_.push_str(&format!(
+                " · {} ",
+                c.label
+                    .clone()
+                    .unwrap_or_else(|| format!("connection #{}", c.id))
+            ));
+            where_.push_str(&format!("{} <-> {}", c.client, c.server));
+        }
+        if let Some(dir) = event.dir {
+            where_.push_str(match dir {
+                crate::trace::Dir::C2s => " · client -> server",
+                crate::trace::Dir::S2c => " · server -> client",
+            });
+        }
+        if let Some(span) = event.span {
+            where_.push_str(&format!(
+                " · bytes {}..{} of the stream",
+                span.offset,
+                span.end()
+            ));
+        }
+        ui.weak(where_);
+        if let Some(note) = describe::note(event) {
+            ui.label(note);
+        }
+        ui.separator();
+        match &event.kind {
+            EventKind::TcpConnect { observed }
+            | EventKind::TcpAccept { observed }
+            | EventKind::TcpClose { observed, .. } => {
+                if *observed == Observed::Socket {
+                    ui.label(RichText::new("Observed at the socket").strong());
+                    ui.label(
+                        "The socket tap saw connect()/accept()/close() return. The TCP packets \
+                         themselves (SYN, SYN-ACK, ACK, FIN) are not visible at this level; \
+                         packet capture would show them.",
+                    );
+                }
+                if let EventKind::TcpClose {
+                    initiator: Some(side),
+                    ..
+                } = &event.kind
+                {
+                    ui.label(format!("closed first by the {side:?}").to_lowercase());
+                }
+            }
+            EventKind::HttpRequest {
+                method,
+                target,
+                version,
+                headers,
+                head_len,
+                body_len,
+                ..
+            } => {
+                http_ui(
+                    ui,
+                    &format!("{method} {target} {version}"),
+                    None,
+                    headers,
+                    *head_len,
+                    *body_len,
+                );
+            }
+            EventKind::HttpResponse {
+                status,
+                reason,
+                version,
+                headers,
+                head_len,
+                body_len,
+                ..
+            } => {
+                http_ui(
+                    ui,
+                    &format!("{version} {status} {reason}"),
+                    Some(crate::proto::http::status_meaning(*status)),
+                    headers,
+                    *head_len,
+                    *body_len,
+                );
+                if let Some(check) = upgrade_check_for(trace, index)
+                    && let Some(EventKind::WsUpgradeCheck {
+                        key,
+                        expected_accept,
+                        accept,
+                        valid,
+                        ..
+                    }) = trace.events.get(check).map(|e| &e.kind)
+                {
+                    ui.separator();
+                    accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
+                }
+            }
+            EventKind::WsUpgradeCheck {
+                key,
+                expected_accept,
+                accept,
+                valid,
+                protocol,
+            } => {
+                accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
+                if let Some(p) = protocol {
+                    ui.label(format!("Negotiated subprotocol: {p}"));
+                }
+            }
+            EventKind::WsExtensions {
+                offered,
+                negotiated,
+            } => {
+                ui.label(RichText::new("Sec-WebSocket-Extensions").strong());
+                ui.label(format!("offered by the client: {}", list_or_none(offered)));
+                ui.label(format!(
+                    "accepted by the server: {}",
+                    list_or_none(negotiated)
+                ));
+            }
+            EventKind::WsFrame { .. } => {
+                self.frame_ui(ui, trace, event);
+            }
+            EventKind::WsMessage { .. } => {
+                let frames: Vec<usize> = rows
+                    .row_of_event
+                    .get(&index)
+                    .and_then(|r| rows.rows.get(*r))
+                    .filter(|r| r.event == index)
+                    .map(|r| r.frames.to_vec())
+                    .unwrap_or_default();
+                message_ui(ui, trace, &event.kind, &frames);
+                if !frames.is_empty() {
+                    ui.separator();
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            RichText::new(format!("Carried by {} frame(s):", frames.len()))
+                                .strong(),
+                        );
+                        for (k, f) in frames.iter().enumerate() {
+                            let name = trace
+                                .events
+                                .get(*f)
+                                .map(describe::summary)
+                                .unwrap_or_default();
+                            if ui
+                                .selectable_label(
+                                    self.frame_pick == k,
+                                    format!("#{} {name}", k + 1),
+                                )
+                                .clicked()
+                            {
+                                self.frame_pick = k;
+                            }
+                        }
+                    });
+                    let pick = frames.get(self.frame_pick).or(frames.first()).copied();
+                    if let Some(frame) = pick.and_then(|f| trace.events.get(f)) {
+                        self.frame_ui(ui, trace, frame);
+                    }
+                }
+            }
+            EventKind::HttpBodyEnd { .. } => {
+                ui.label(describe::summary(event));
+            }
+            EventKind::SseEvent {
+                id,
+                event: name,
+                data,
+            } => {
+                Grid::new("sse").num_columns(2).show(ui, |ui| {
+                    ui.label("id");
+                    ui.label(id.clone().unwrap_or_default());
+                    ui.end_row();
+                    ui.label("event");
+                    ui.label(name.clone().unwrap_or_else(|| "message".into()));
+                    ui.end_row();
+                    ui.label("data");
+                    ui.monospace(data);
+                    ui.end_row();
+                });
+            }
+            EventKind::Api {
+                ready_state,
+                fires,
+                code,
+                reason,
+                was_clean,
+                data,
+                cause,
+            } => {
+                ui.label(RichText::new("What the browser's WebSocket object reports").strong());
+                Grid::new("api")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label("readyState");
+                        ui.monospace(format!(
+                            "{ready_state} ({})",
+                            describe::ready_state_name(*ready_state)
+                        ));
+                        ui.end_row();
+                        if let Some(f) = fires {
+                            ui.label("event fired");
+                            ui.monospace(format!("on{f}"));
+                            ui.end_row();
+                        }
+                        if let Some(c) = code {
+                            ui.label("CloseEvent.code");
+                            ui.monospace(format!("{c} {}", CloseCode::from_u16(*c).name()));
+                            ui.end_row();
+                        }
+                        if let Some(r) = reason {
+                            ui.label("CloseEvent.reason");
+                            ui.monospace(format!("{r:?}"));
+                            ui.end_row();
+                        }
+                        if let Some(w) = was_clean {
+                            ui.label("CloseEvent.wasClean");
+                            ui.monospace(w.to_string());
+                            ui.end_row();
+                        }
+                        if let Some(d) = data {
+                            ui.label("MessageEvent.data");
+                            ui.monospace(d);
+                            ui.end_row();
+                        }
+                    });
+                if let Some(c) = cause.and_then(|c| usize::try_from(c).ok())
+                    && let Some(e) = trace.events.get(c)
+                    && ui
+                        .link(format!("caused by: {}", describe::summary(e)))
+                        .clicked()
+                {
+                    jump = Some(c);
+                }
+            }
+            EventKind::Stage { index, label } => {
+                ui.label(format!("Lab stage {} finished: {label}", index + 1));
+            }
+            EventKind::Diagnostic {
+                severity,
+                message,
+                rule,
+            } => {
+                ui.label(RichText::new(format!("{severity:?}")).strong());
+                ui.label(message);
+                if let Some(rule) = rule {
+                    ui.label(RichText::new(format!("Rule: {rule}")).italics());
+                }
+            }
+            EventKind::TcpSyn(s)
+            | EventKind::TcpSynAck(s)
+            | EventKind::TcpAck(s)
+            | EventKind::TcpFin(s)
+            | EventKind::TcpRst(s) => {
+                ui.monospace(format!(
+                    "seq {} ack {} len {} window {:?}",
+                    s.seq, s.ack, s.len, s.window
+                ));
+            }
+        }
+        // Browser-API consequences of this event.
+        let consequences: Vec<usize> = rows
+            .row_of_event
+            .get(&index)
+            .and_then(|r| rows.rows.get(*r))
+            .filter(|r| r.event == index)
+            .map(|r| r.api.to_vec())
+            .unwrap_or_default();
+        if !consequences.is_empty() {
+            ui.separator();
+            ui.label(RichText::new("In the browser API").strong());
+            for a in consequences {
+                if let Some(e) = trace.events.get(a)
+                    && ui.link(describe::summary(e)).clicked()
+                {
+                    jump = Some(a);
+                }
+            }
+        }
+        jump
+    }
+}

@@ -1,0 +1,265 @@
+//! The File view: a capture file (pcap, pcapng) or a saved trace, read on a background thread
+//! ([`super::loader`]) and shown in a [`TracePane`]; a long read is previewed as far as it got.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::RichText;
+
+use super::command::{Command, SaveRequest};
+use crate::trace::describe::{format_bytes, format_count};
+use super::loader::{FileKind, LoadEvent, LoadTimings, Loader, Prepared};
+use super::status::{StatusLine, one_line, save_json};
+use super::theme::Theme;
+use super::trace_pane::{OnNewTrace, TracePane};
+use crate::capture::file::FileStats;
+use crate::trace::EventKind;
+
+/// What the empty File view says.
+const FILE_HINT: &str = "Open a capture (.pcap, .pcapng) or a saved trace: Open…, drop the file on the window, or --open FILE.";
+
+/// The file shown, as its reader described it.
+struct LoadedFile {
+    path: PathBuf,
+    kind: FileKind,
+    /// Packet counts (capture files only).
+    stats: Option<FileStats>,
+    /// Whether payload bytes were kept (large files drop them).
+    streams_kept: bool,
+}
+
+/// The File view's state.
+pub struct FileView {
+    pane: TracePane,
+    loader: Option<Loader>,
+    /// What is shown.
+    loaded: Option<LoadedFile>,
+    /// How long the last file took to read and to prepare.
+    timings: Option<LoadTimings>,
+    /// Why the last file could not be opened, in one line.
+    error: Option<String>,
+    /// What the last save said.
+    status: Option<StatusLine>,
+    /// The pane shows a preview of the file being read (the rest is coming).
+    previewing: bool,
+}
+
+impl Default for FileView {
+    fn default() -> Self {
+        FileView {
+            pane: TracePane::new("file", OnNewTrace::StartAtTop, FILE_HINT),
+            loader: None,
+            loaded: None,
+            timings: None,
+            error: None,
+            status: None,
+            previewing: false,
+        }
+    }
+}
+
+impl FileView {
+    /// Starts reading `path` on a background thread (a file still being read is cancelled).
+    pub fn open(&mut self, path: &Path, notify: Arc<dyn Fn() + Send + Sync>) {
+        if let Some(old) = &self.loader {
+            // Only the newest file is read.
+            old.cancel();
+        }
+        self.error = None;
+        self.status = None;
+        self.previewing = false;
+        self.timings = None;
+        self.loader = Some(Loader::start(path.to_path_buf(), notify));
+    }
+
+    /// Whether a file is being read.
+    pub fn is_loading(&self) -> bool {
+        self.loader.is_some()
+    }
+
+    /// Stops reading the file being read (its `Done` follows).
+    pub fn cancel(&self) {
+        if let Some(loader) = &self.loader {
+            loader.cancel();
+        }
+    }
+
+    /// Why the last file could not be opened (one line).
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The trace, list and diagram.
+    pub fn pane(&self) -> &TracePane {
+        &self.pane
+    }
+
+    /// The trace, list and diagram, to change.
+    pub fn pane_mut(&mut self) -> &mut TracePane {
+        &mut self.pane
+    }
+
+    /// Writes the trace as JSON to `to`.
+    pub fn save_json(&mut self, to: &Path) {
+        self.status = Some(save_json(self.pane.trace(), to));
+    }
+
+    /// Takes what the file's reader reported: a preview of a long read, then the result.
+    pub fn poll(&mut self) {
+        let Some(event) = self.loader.as_mut().and_then(Loader::poll) else {
+            return;
+        };
+        let (loaded, finished) = match event {
+            LoadEvent::Preview(loaded) => (loaded, false),
+            LoadEvent::Done(Ok(loaded)) => (loaded, true),
+            LoadEvent::Done(Err(e)) => {
+                self.loader = None;
+                self.previewing = false;
+                self.error = Some(one_line(&e));
+                return;
+            }
+        };
+        if finished {
+            self.loader = None;
+            self.timings = Some(loaded.timings);
+        }
+        // The finished trace continues the preview's: keep the reader's place in it.
+        let grows = std::mem::replace(&mut self.previewing, !finished);
+        match loaded.prepared {
+            Some(Prepared { rows, index }) if grows => {
+                self.pane.grow_prepared(loaded.trace, rows, index)
+            }
+            Some(Prepared { rows, index }) => self.pane.set_prepared(loaded.trace, rows, index),
+            None => self.pane.set_trace(loaded.trace),
+        }
+        self.loaded = Some(LoadedFile {
+            path: loaded.path,
+            kind: loaded.kind,
+            stats: loaded.stats,
+            streams_kept: loaded.streams_kept,
+        });
+        self.error = None;
+    }
+
+    /// The view's part of the top bar's first row: the file's name and Save.
+    pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        match &self.loaded {
+            Some(file) => {
+                ui.label(RichText::new(file.path.display().to_string()).monospace())
+                    .on_hover_text(format!("read as {}", file.kind.name()));
+            }
+            None if self.loader.is_none() => {
+                ui.weak("no file open — Open… or drop a .pcap/.pcapng/.json file here");
+            }
+            None => {}
+        }
+        if ui
+            .add_enabled(
+                !self.pane.trace().events.is_empty(),
+                egui::Button::new("Save trace JSON…"),
+            )
+            .clicked()
+        {
+            commands.push(Command::ChooseSaveTarget(SaveRequest::FileJson));
+        }
+    }
+
+    /// The top bar's rows below the first: progress, what the file holds, the diagram's
+    /// options.
+    pub fn rows_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        self.status_ui(ui, commands);
+        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui));
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let theme = Theme::of(ui.ctx());
+        if let Some(loader) = &self.loader {
+            ui.horizontal(|ui| {
+                let (done, total) = loader.bytes();
+                ui.label(format!("reading {}", loader.path.display()));
+                let bar = egui::ProgressBar::new(loader.fraction().unwrap_or(0.0))
+                    .desired_width(theme.size.progress_width)
+                    .text(format!("{} of {}", format_bytes(done), format_bytes(total)))
+                    .animate(true);
+                ui.add(bar);
+                if loader.preparing() {
+                    ui.weak("read; preparing the diagram…");
+                } else if self.previewing {
+                    ui.weak(format!(
+                        "showing the first {} events while the rest is read",
+                        format_count(self.pane.trace().events.len() as u64)
+                    ));
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::CancelLoad);
+                }
+            });
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(theme.error, e);
+        }
+        let other = self.pane.other_diagnostics();
+        ui.horizontal_wrapped(|ui| {
+            if let Some(file) = &self.loaded {
+                let trace = self.pane.trace();
+                let kind = file.kind.name();
+                let mut line = match &file.stats {
+                    Some(s) => format!(
+                        "{kind}: {} packets, {} TCP, {} undecodable · ",
+                        s.packets, s.tcp_packets, s.undecodable
+                    ),
+                    None => format!("{kind}: "),
+                };
+                line.push_str(&format!(
+                    "{} connections · {} events",
+                    trace.connections.len(),
+                    trace.events.len()
+                ));
+                ui.label(line);
+                if let Some(t) = self.timings {
+                    ui.weak(format!(
+                        "read in {:.2} s, diagram in {:.2} s",
+                        t.read.as_secs_f64(),
+                        t.prepared.as_secs_f64()
+                    ));
+                }
+                if !file.streams_kept {
+                    ui.weak("(large file: payload bytes not kept, no hex dumps)");
+                }
+            }
+            if other > 0 {
+                ui.colored_label(theme.warning, format!("⚠ {other} note(s) about the file:"));
+                let notes: Vec<String> = self
+                    .pane
+                    .trace()
+                    .events
+                    .iter()
+                    .filter(|e| e.conn.is_none())
+                    .filter_map(|e| match &e.kind {
+                        EventKind::Diagnostic { message, .. } => Some(message.clone()),
+                        _ => None,
+                    })
+                    .take(2)
+                    .collect();
+                for n in notes {
+                    ui.colored_label(theme.warning, n);
+                }
+            }
+            if let Some(status) = &self.status {
+                status.ui(ui);
+            }
+        });
+    }
+
+    /// The connection list, the diagram and the detail pane.
+    pub fn body_ui(&mut self, ui: &mut egui::Ui) {
+        self.pane.set_empty_hint(if self.loader.is_some() {
+            "Reading the file…"
+        } else if self.error.is_some() {
+            "The file could not be read: see above."
+        } else {
+            FILE_HINT
+        });
+        self.pane.browse_ui(ui, "file-connections", false);
+    }
+}

@@ -1,0 +1,440 @@
+//! The Lab view: a scenario picker with Run, Step and Reset driving the lab
+//! ([`crate::lab::Lab`], on its own runtime thread), and the run's trace in a [`TracePane`]
+//! (diagram and detail, no connection list).
+
+use std::time::{Duration, Instant};
+
+use egui::RichText;
+
+use super::command::{Command, SaveRequest};
+use super::status::{StatusLine, save_json};
+use super::theme::Theme;
+use super::trace_pane::{OnNewTrace, TracePane};
+use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
+use crate::trace::{Source, Trace};
+
+/// How long a frame may spend applying lab updates before painting.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// What the empty Lab diagram says.
+const LAB_HINT: &str = "Pick a scenario and press Run, or Step through it one stage at a time.";
+
+/// What the lab said about packet capture ([`LabUpdate::CaptureMode`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabCapture {
+    /// Loopback packets are captured and merged with the socket tap.
+    Packets,
+    /// Only the socket tap is used.
+    SocketOnly {
+        /// Why packets are not captured (`None`: the socket tap alone was asked for).
+        reason: Option<String>,
+    },
+}
+
+/// The state of the current lab run, as reported by the lab.
+#[derive(Clone, Debug, Default)]
+struct RunState {
+    /// Whether a run exists (started and not reset).
+    active: bool,
+    mode: Option<RunMode>,
+    stages: Vec<String>,
+    /// Stages finished.
+    done: usize,
+    /// A stage is running (Step pressed, StageDone not yet received).
+    busy: bool,
+    /// The next stage's label, when known.
+    next: Option<String>,
+    finished: bool,
+    failed: Option<String>,
+    /// Start was sent, RunStarted not yet received: updates of the old run are dropped.
+    awaiting_start: bool,
+    /// Step presses made before RunStarted arrived.
+    pending_steps: usize,
+}
+
+/// The Lab view's state.
+pub struct LabView {
+    lab: Result<Lab, String>,
+    scenarios: Vec<ScenarioInfo>,
+    scenario: String,
+    run: RunState,
+    pane: TracePane,
+    /// What the last save said.
+    status: Option<StatusLine>,
+    capture: Option<LabCapture>,
+}
+
+impl LabView {
+    /// Starts the lab (its error is kept to be shown, never panicked on); `scenario`: the one
+    /// to preselect (default ws-echo).
+    pub fn new(ctx: &egui::Context, config: LabConfig, scenario: Option<String>) -> LabView {
+        let repaint_ctx = ctx.clone();
+        let lab = Lab::start(
+            config,
+            Some(Box::new(move || repaint_ctx.request_repaint())),
+        )
+        .map_err(|e| format!("{e:#}"));
+        let scenarios = scenarios();
+        let scenario = scenario
+            .or_else(|| {
+                scenarios
+                    .iter()
+                    .find(|s| s.name == "ws-echo")
+                    .or(scenarios.first())
+                    .map(|s| s.name.to_string())
+            })
+            .unwrap_or_else(|| "ws-echo".to_string());
+        let detail_width = Theme::of(ctx).size.lab_detail_width;
+        LabView {
+            lab,
+            scenarios,
+            scenario,
+            run: RunState::default(),
+            pane: TracePane::new("lab", OnNewTrace::Follow, LAB_HINT)
+                .with_detail_width(detail_width),
+            status: None,
+            capture: None,
+        }
+    }
+
+    /// The lab server's address, when the lab runs.
+    pub fn server_addr(&self) -> Option<std::net::SocketAddr> {
+        self.lab.as_ref().ok().map(Lab::server_addr)
+    }
+
+    /// What the lab said about packet capture.
+    pub fn capture_mode(&self) -> Option<&LabCapture> {
+        self.capture.as_ref()
+    }
+
+    /// The trace, diagram and detail.
+    pub fn pane(&self) -> &TracePane {
+        &self.pane
+    }
+
+    /// The trace, diagram and detail, to change.
+    pub fn pane_mut(&mut self) -> &mut TracePane {
+        &mut self.pane
+    }
+
+    /// The trace shown.
+    pub fn trace(&self) -> &Trace {
+        self.pane.trace()
+    }
+
+    /// Replaces the trace shown (e.g. one built by hand or loaded elsewhere).
+    pub fn set_trace(&mut self, trace: Trace) {
+        self.pane.set_trace(trace);
+        self.run = RunState::default();
+    }
+
+    /// How many stages of the current run have finished.
+    pub fn completed_stages(&self) -> usize {
+        self.run.done
+    }
+
+    /// Whether the current run finished (all stages done).
+    pub fn is_finished(&self) -> bool {
+        self.run.finished
+    }
+
+    /// Whether a stage is running right now.
+    pub fn is_busy(&self) -> bool {
+        self.run.busy
+            || self.run.awaiting_start
+            || (self.run.active
+                && self.run.mode == Some(RunMode::Run)
+                && !self.run.finished
+                && self.run.failed.is_none())
+    }
+
+    /// The failure of the current run, or the lab's start error.
+    pub fn error(&self) -> Option<String> {
+        match &self.lab {
+            Err(e) => Some(e.clone()),
+            Ok(_) => self.run.failed.clone(),
+        }
+    }
+
+    /// The Step button's text: it names the stage the next press runs.
+    pub fn step_label(&self) -> String {
+        if self.run.active && self.run.mode == Some(RunMode::Step) {
+            match (&self.run.next, self.run.finished) {
+                (_, true) => "Step (done)".to_string(),
+                (Some(next), false) => format!("Step: {next}"),
+                (None, false) => match self.run.stages.get(self.run.done) {
+                    Some(s) => format!("Step: {s}"),
+                    None => "Step".to_string(),
+                },
+            }
+        } else {
+            format!("Step: start {}", self.scenario)
+        }
+    }
+
+    /// Writes the trace as JSON to `to`.
+    pub fn save_json(&mut self, to: &std::path::Path) {
+        self.status = Some(save_json(self.pane.trace(), to));
+    }
+
+    fn send(&self, cmd: LabCommand) {
+        if let Ok(lab) = &self.lab {
+            lab.send(cmd);
+        }
+    }
+
+    fn start(&mut self, mode: RunMode) {
+        let scenario = self.scenario.clone();
+        self.send(LabCommand::Start { scenario, mode });
+        self.run = RunState {
+            active: true,
+            mode: Some(mode),
+            awaiting_start: true,
+            ..RunState::default()
+        };
+        self.pane.set_follow(true);
+        self.status = None;
+    }
+
+    /// Runs every stage of the chosen scenario (the Run button).
+    pub fn run(&mut self) {
+        self.start(RunMode::Run);
+    }
+
+    /// Runs the next stage, starting a stepped run if none is going (the Step button).
+    pub fn step(&mut self) {
+        let stepping = self.run.active
+            && self.run.mode == Some(RunMode::Step)
+            && !self.run.finished
+            && self.run.failed.is_none();
+        if !stepping {
+            self.start(RunMode::Step);
+        }
+        self.run.busy = true;
+        self.pane.set_follow(true);
+        if self.run.awaiting_start {
+            self.run.pending_steps += 1;
+        } else {
+            self.send(LabCommand::Step);
+        }
+    }
+
+    /// Stops the run and clears the diagram (the Reset button).
+    pub fn reset(&mut self) {
+        self.send(LabCommand::Reset);
+        self.run = RunState::default();
+        self.pane
+            .set_trace(Trace::new(Source::default(), chrono::Utc::now()));
+        self.status = None;
+    }
+
+    /// Applies waiting lab updates for at most [`DRAIN_BUDGET`].
+    pub fn drain(&mut self, ctx: &egui::Context) {
+        let start = Instant::now();
+        loop {
+            let update = match &self.lab {
+                Ok(lab) => lab.try_recv(),
+                Err(_) => None,
+            };
+            let Some(update) = update else { break };
+            self.apply(update);
+            if start.elapsed() >= DRAIN_BUDGET {
+                ctx.request_repaint();
+                break;
+            }
+        }
+    }
+
+    fn apply(&mut self, update: LabUpdate) {
+        match update {
+            LabUpdate::RunStarted {
+                scenario,
+                mode,
+                trace,
+                stages,
+            } => {
+                if !self.run.active {
+                    // A run we reset locally; the lab will drop it too.
+                    return;
+                }
+                self.scenario = scenario;
+                self.pane.set_trace(trace);
+                let pending = std::mem::take(&mut self.run.pending_steps);
+                self.run = RunState {
+                    active: true,
+                    mode: Some(mode),
+                    next: stages.first().cloned(),
+                    stages,
+                    busy: pending > 0,
+                    ..RunState::default()
+                };
+                for _ in 0..pending {
+                    self.send(LabCommand::Step);
+                }
+            }
+            LabUpdate::CaptureMode { packets, reason } => {
+                self.capture = Some(if packets {
+                    LabCapture::Packets
+                } else {
+                    LabCapture::SocketOnly { reason }
+                });
+            }
+            _ if self.run.awaiting_start || !self.run.active => {}
+            LabUpdate::Trace(u) => self.pane.apply(u),
+            LabUpdate::ServerHeld { .. } => {}
+            LabUpdate::StageStarted { .. } => {
+                if self.run.mode == Some(RunMode::Step) {
+                    self.run.busy = true;
+                }
+            }
+            LabUpdate::StageDone { index, next, .. } => {
+                self.run.done = self.run.done.max(index + 1);
+                self.run.busy = false;
+                self.run.finished = next.is_none() && self.run.done >= self.run.stages.len();
+                self.run.next = next;
+            }
+            LabUpdate::Finished => {
+                self.run.finished = true;
+                self.run.busy = false;
+                self.run.next = None;
+            }
+            LabUpdate::Failed(e) => {
+                self.run.failed = Some(e);
+                self.run.busy = false;
+            }
+        }
+    }
+
+    /// The view's part of the top bar's first row: scenario, Run, Step, Reset, the server.
+    pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let theme = Theme::of(ui.ctx());
+        let summary = self
+            .scenarios
+            .iter()
+            .find(|s| s.name == self.scenario)
+            .map(|s| s.summary)
+            .unwrap_or("");
+        let busy = self.is_busy();
+        ui.add_enabled_ui(!busy, |ui| {
+            egui::ComboBox::from_id_salt("scenario")
+                .selected_text(self.scenario.clone())
+                .width(theme.size.scenario_width)
+                .show_ui(ui, |ui| {
+                    for s in &self.scenarios {
+                        ui.selectable_value(&mut self.scenario, s.name.to_string(), s.name)
+                            .on_hover_text(s.summary);
+                    }
+                })
+                .response
+                .on_hover_text(summary);
+        });
+        let lab_ok = self.lab.is_ok();
+        if ui
+            .add_enabled(lab_ok && !busy, egui::Button::new("Run"))
+            .on_hover_text("Run every stage")
+            .clicked()
+        {
+            commands.push(Command::Run);
+        }
+        let step_enabled =
+            lab_ok && !busy && !(self.run.finished && self.run.mode == Some(RunMode::Step));
+        let step_label = self.step_label();
+        if ui
+            .add_enabled(step_enabled, egui::Button::new(&step_label))
+            .on_hover_text("Run exactly one stage")
+            .clicked()
+        {
+            commands.push(Command::Step);
+        }
+        if ui.add_enabled(lab_ok, egui::Button::new("Reset")).clicked() {
+            commands.push(Command::Reset);
+        }
+        ui.separator();
+        match &self.lab {
+            Ok(lab) => {
+                let addr = lab.server_addr();
+                ui.label(format!("server {addr}"));
+                ui.hyperlink_to("demo page", format!("http://{addr}/"))
+                    .on_hover_text("Open it in a browser: its WebSocket is traced too");
+            }
+            Err(e) => {
+                ui.colored_label(theme.error, format!("lab unavailable: {e}"));
+            }
+        }
+        ui.separator();
+        match &self.capture {
+            Some(LabCapture::Packets) => {
+                ui.label(RichText::new("packets + socket").color(theme.ok))
+                    .on_hover_text(
+                        "TCP packets on the loopback (SYN, SYN-ACK, ACK, FIN with seq/ack) merged with \
+                         what the lab's socket tap saw",
+                    );
+            }
+            Some(LabCapture::SocketOnly { reason }) => {
+                ui.weak("observed at the socket").on_hover_text(
+                    reason
+                        .clone()
+                        .unwrap_or_else(|| "the socket tap alone was asked for".into()),
+                );
+            }
+            None => {
+                ui.weak("observed at the socket").on_hover_text(
+                    "The lab's socket tap records connect/accept, every byte read and written, and the close",
+                );
+            }
+        }
+    }
+
+    /// The top bar's rows below the first: the diagram's options, Save, the run's state.
+    pub fn rows_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
+            self.pane.options_ui(ui);
+            ui.separator();
+            if ui
+                .add_enabled(
+                    !self.trace().events.is_empty(),
+                    egui::Button::new("Save trace JSON…"),
+                )
+                .clicked()
+            {
+                commands.push(Command::ChooseSaveTarget(SaveRequest::LabJson));
+            }
+        });
+        self.status_ui(ui);
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        let theme = Theme::of(ui.ctx());
+        ui.horizontal(|ui| {
+            let stages = if self.run.stages.is_empty() {
+                String::new()
+            } else {
+                format!("stage {}/{}", self.run.done, self.run.stages.len())
+            };
+            let state = if let Some(e) = &self.run.failed {
+                RichText::new(format!("run failed: {e}")).color(theme.error)
+            } else if self.run.finished {
+                RichText::new(format!("finished · {stages}"))
+            } else if self.run.active && self.run.mode == Some(RunMode::Step) && !self.run.busy {
+                RichText::new(format!(
+                    "stepping · {stages} · press Step for the next stage"
+                ))
+            } else if self.run.active {
+                RichText::new(format!("running · {stages}"))
+            } else {
+                RichText::new("")
+            };
+            ui.label(state);
+            ui.weak(format!("{} events", self.trace().events.len()));
+            if let Some(status) = &self.status {
+                status.ui(ui);
+            }
+        });
+    }
+
+    /// The diagram and the detail pane.
+    pub fn body_ui(&mut self, ui: &mut egui::Ui) {
+        let running = self.run.active && !self.run.finished && self.run.failed.is_none();
+        self.pane.diagram_ui(ui, running);
+    }
+}
