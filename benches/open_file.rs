@@ -3,7 +3,7 @@
 //! connection summaries), timed from `Loader::start` to the result, as the window sees it.
 //!
 //! Then the frame build of the sequence view over the whole file, headless (the pure part:
-//! `ui::timeline_layout`, as the view calls it): a zoom lays every row out again and picks the
+//! `diagram::layout`, as the view calls it): a zoom lays every row out again and picks the
 //! visible ones, a pan only picks the visible ones; p50 and p99 over 300 frames each.
 //!
 //! `cargo bench --bench open_file -- FILE` (default: the big capture of
@@ -19,9 +19,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use wirelab::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout_into};
+use wirelab::diagram::rows::Rows;
 use wirelab::ui::loader::LoadEvent;
-use wirelab::ui::rows::Rows;
-use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout_into};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

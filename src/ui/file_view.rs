@@ -8,8 +8,8 @@ use std::time::Duration;
 use egui::RichText;
 
 use super::command::{Command, SaveRequest};
-use super::connections::{format_bytes, format_count};
 use super::loader::{FileKind, LoadEvent, LoadTimings, Loader, PREVIEW_AFTER, Prepared};
+use crate::trace::describe::{format_bytes, format_count};
 use super::status::{StatusLine, one_line, save_json};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};

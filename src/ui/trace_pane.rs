@@ -4,12 +4,11 @@
 
 use egui::RichText;
 
-use super::connections::{
-    ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes, format_count,
-};
-use super::rows::Rows;
 use super::theme::Theme;
 use super::{detail, timeline};
+use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
+use crate::diagram::rows::Rows;
+use crate::trace::describe::{format_bytes, format_count};
 use crate::trace::{Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
