@@ -13,7 +13,9 @@ use wirelab::dissect::ConnectionDissector;
 use wirelab::proto::ws::handshake::derive_accept;
 use wirelab::trace::Dir;
 
+/// Frames each way in a measured run; `cargo test`'s one pass uses [`TEST_FRAMES_PER_DIR`].
 const FRAMES_PER_DIR: usize = 20_000;
+const TEST_FRAMES_PER_DIR: usize = 200;
 const SEGMENT: usize = 1460;
 const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 
@@ -55,7 +57,7 @@ fn message(i: usize) -> String {
 }
 
 /// (client bytes, server bytes) of a whole conversation.
-fn conversation(deflate: bool) -> (Vec<u8>, Vec<u8>) {
+fn conversation(deflate: bool, frames_per_dir: usize) -> (Vec<u8>, Vec<u8>) {
     let ext = if deflate {
         "Sec-WebSocket-Extensions: permessage-deflate\r\n"
     } else {
@@ -77,7 +79,7 @@ fn conversation(deflate: bool) -> (Vec<u8>, Vec<u8>) {
         Compress::new(Compression::default(), false),
         Compress::new(Compression::default(), false),
     ];
-    for i in 0..FRAMES_PER_DIR {
+    for i in 0..frames_per_dir {
         for (d, out) in [&mut c2s, &mut s2c].into_iter().enumerate() {
             let text = message(i * 2 + d);
             let payload = if deflate {
@@ -125,12 +127,18 @@ fn dissect(c2s: &[u8], s2c: &[u8]) -> usize {
     events + out.len()
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion, frames_per_dir: usize) {
     let mut group = c.benchmark_group("dissector");
-    group.throughput(Throughput::Elements(2 * FRAMES_PER_DIR as u64));
+    group.throughput(Throughput::Elements(2 * frames_per_dir as u64));
     group.sample_size(20);
     for (name, deflate) in [("ws_frames", false), ("ws_frames_deflate", true)] {
-        let (c2s, s2c) = conversation(deflate);
+        let (c2s, s2c) = conversation(deflate, frames_per_dir);
+        // The upgrade, its check, and a frame and a message per frame each way, at least.
+        let events = dissect(&c2s, &s2c);
+        assert!(
+            events >= 4 * frames_per_dir,
+            "{name}: {events} events from {frames_per_dir} frames each way"
+        );
         group.bench_function(name, |b| {
             b.iter(|| dissect(black_box(&c2s), black_box(&s2c)))
         });
@@ -139,11 +147,15 @@ fn bench(c: &mut Criterion) {
 }
 
 fn main() {
-    // `cargo test` builds this target to keep it compiling; only `cargo bench` runs it.
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
+    // `cargo test` runs this without `--bench`: criterion then runs each routine once (its
+    // test mode), on a smaller conversation, so that the setup cannot rot unnoticed.
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let frames = if measuring {
+        FRAMES_PER_DIR
+    } else {
+        TEST_FRAMES_PER_DIR
+    };
     let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
+    bench(&mut c, frames);
     c.final_summary();
 }

@@ -3,13 +3,14 @@
 //! connection summaries), timed from `Loader::start` to the result, as the window sees it.
 //!
 //! Then the frame build of the sequence view over the whole file, headless (the pure part:
-//! `ui::timeline_layout`, as the view calls it): a zoom lays every row out again and picks the
+//! `diagram::layout`, as the view calls it): a zoom lays every row out again and picks the
 //! visible ones, a pan only picks the visible ones; p50 and p99 over 300 frames each.
 //!
 //! `cargo bench --bench open_file -- FILE` (default: the big capture of
 //! `../shared/bench/make_big.sh`). Prints the times and the peak resident memory; measured,
 //! never asserted. A bench command, not criterion: one open of a 3-million-packet file is
-//! the measurement. Skipped quietly when the file does not exist (e.g. in `cargo test`).
+//! the measurement. Skipped when the file does not exist. Under `cargo test` (no `--bench`) it
+//! opens a small fixture once instead, to keep the setup working.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark may panic on a broken setup
 
@@ -18,21 +19,23 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use wirelab::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout_into};
+use wirelab::diagram::rows::Rows;
 use wirelab::ui::loader::LoadEvent;
-use wirelab::ui::rows::Rows;
-use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout_into};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // `cargo test` runs bench targets without `--bench`: nothing to measure then.
-    if !args.iter().any(|a| a == "--bench") {
-        return;
-    }
-    let file = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .unwrap_or_else(default_file);
+    // `cargo test` runs bench targets without `--bench`: then one pass over a small fixture,
+    // so that the setup cannot rot unnoticed (its times mean nothing).
+    let measuring = args.iter().any(|a| a == "--bench");
+    let file = if measuring {
+        args.iter()
+            .find(|a| !a.starts_with('-'))
+            .map(PathBuf::from)
+            .unwrap_or_else(default_file)
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap")
+    };
     if !file.exists() {
         println!(
             "open_file: no capture at {} (make it with ../shared/bench/make_big.sh) - skipped",
@@ -79,6 +82,14 @@ fn main() {
     );
     if let Some(prepared) = &loaded.prepared {
         frames(&prepared.rows);
+    }
+    if !measuring {
+        assert!(loaded.prepared.is_some(), "the diagram was prepared");
+        assert_eq!(
+            loaded.trace.connections.len(),
+            1,
+            "the fixture's connection"
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! The sequence view's frame build on a 100k-event trace, headless: the pure part of what the
-//! GUI computes (`ui::rows` and `ui::timeline_layout`). Loading builds the rows once; a zoom
-//! lays every row out again and picks the visible ones; a pan only picks the visible ones.
-//! Painting (egui) is not included. The target is a p99 frame build ≤ 16 ms; the p50
+//! GUI computes (`diagram::rows` and `diagram::layout`). Loading builds the rows once; a zoom
+//! lays every row out again and picks the visible ones; a pan only picks the visible ones and
+//! builds their scene (`diagram::scene`). Painting (egui) is not included. The target is a p99 frame build ≤ 16 ms; the p50
 //! and p99 of 500 zoom frames are printed after criterion's figures (measured, not asserted).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark may panic on a broken setup
@@ -10,10 +10,10 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
+use wirelab::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout};
+use wirelab::diagram::rows::{Rows, build_rows};
 use wirelab::dissect::TraceBuilder;
 use wirelab::trace::{Dir, Source, Trace};
-use wirelab::ui::rows::{Rows, build_rows};
-use wirelab::ui::timeline_layout::{LayoutParams, RowSpec, TimelineLayout, layout};
 
 const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 const VIEW_H: f32 = 900.0;
@@ -87,6 +87,31 @@ fn bench(c: &mut Criterion, trace: &Trace, rows: &Rows) {
             l.visible_rows(black_box(scroll), scroll + VIEW_H).len()
         })
     });
+    // What the painter draws each frame: the scene of the visible rows.
+    use wirelab::diagram::{api_lane::ApiStates, geom, scene};
+    let states = ApiStates::new(rows, trace);
+    let options = scene::SceneOptions {
+        selected: None,
+        show_frames: false,
+        run: scene::RunState::Idle,
+        px_per_ms: params.px_per_ms,
+        empty_hint: "",
+    };
+    group.bench_function("pan_frame/build_scene", |b| {
+        b.iter(|| {
+            scroll = (scroll + 37.0) % l.height.max(1.0);
+            let viewport = scene::Viewport {
+                frame: geom::Rect::from_min_max(
+                    geom::Point::new(0.0, 0.0),
+                    geom::Point::new(1000.0, VIEW_H),
+                ),
+                scroll_y: black_box(scroll),
+            };
+            scene::build_scene(trace, rows, &states, &l, viewport, &options)
+                .rows
+                .len()
+        })
+    });
     group.finish();
 }
 
@@ -112,12 +137,17 @@ fn percentiles(rows: &Rows) {
 }
 
 fn main() {
-    // `cargo test` builds this target to keep it compiling; only `cargo bench` runs it.
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let trace = trace(50_000);
+    // `cargo test` runs this without `--bench`: criterion then runs each routine once (its
+    // test mode), on a smaller trace and without the percentiles, so that the setup cannot
+    // rot unnoticed.
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let frames = if measuring { 50_000 } else { 500 };
+    let trace = trace(frames);
     let rows = build_rows(&trace, false);
+    assert!(
+        trace.events.len() >= 4 * frames,
+        "a frame and a message each way per frame"
+    );
     println!(
         "trace: {} events, {} rows",
         trace.events.len(),
@@ -126,5 +156,7 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c, &trace, &rows);
     c.final_summary();
-    percentiles(&rows);
+    if measuring {
+        percentiles(&rows);
+    }
 }

@@ -3,11 +3,14 @@
 //! (`cargo run --example gui_preview -- [--sample | --open FILE] [--scenario NAME]`) — for
 //! looking at the GUI under Xvfb. A file opens in the File view.
 
+#[path = "../tests/support/sample.rs"]
+mod sample;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let open = if args.iter().any(|a| a == "--sample") {
         let path = std::env::temp_dir().join(format!("wirelab-sample-{}.json", std::process::id()));
-        std::fs::write(&path, wirelab::ui::sample::demo_trace().to_json())?;
+        std::fs::write(&path, sample::demo_trace().to_json())?;
         Some(path)
     } else {
         args.iter()

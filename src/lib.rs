@@ -4,8 +4,10 @@
 //! → per-connection byte streams → dissection ([`proto`], [`dissect`]) → [`trace`] → views
 //! ([`ui`], [`report`]). [`proto`], [`dissect`] and [`trace`] are pure: no tokio, egui or pcap.
 
+pub mod analysis;
 pub mod capture;
 pub mod cli;
+pub mod diagram;
 pub mod dissect;
 pub mod lab;
 pub mod proto;

@@ -1,4 +1,5 @@
-//! The trace JSON format: export → import → export is identical, and bad files get clear errors.
+//! The trace JSON format: export → import → export is identical for every event kind (a kind
+//! added without a sample fails `every_kind_has_a_sample`), and bad files get clear errors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
@@ -7,6 +8,144 @@ use wirelab::dissect::TraceBuilder;
 use wirelab::trace::{
     Dir, Event, EventKind, Observed, Severity, Side, Source, StreamSpan, TcpSegment, Trace,
 };
+
+/// One event of every kind, each with all its optional fields set (so that no
+/// `skip_serializing_if` hides a field from the round trip). `every_kind_has_a_sample` fails
+/// when `EventKind` gains a kind that is not here.
+fn every_kind() -> Vec<EventKind> {
+    let seg = TcpSegment {
+        seq: 1,
+        ack: 1,
+        window: Some(65535),
+        len: 7,
+    };
+    let headers = vec![("Host".to_string(), "127.0.0.1".to_string())];
+    vec![
+        EventKind::TcpConnect {
+            observed: Observed::Socket,
+        },
+        EventKind::TcpAccept {
+            observed: Observed::Socket,
+        },
+        EventKind::TcpClose {
+            observed: Observed::Packet,
+            initiator: Some(Side::Server),
+        },
+        EventKind::TcpSyn(seg.clone()),
+        EventKind::TcpSynAck(seg.clone()),
+        EventKind::TcpAck(seg.clone()),
+        EventKind::TcpFin(seg.clone()),
+        EventKind::TcpRst(seg),
+        EventKind::HttpRequest {
+            method: "POST".into(),
+            target: "/upload".into(),
+            version: "HTTP/1.1".into(),
+            headers: headers.clone(),
+            head_len: 80,
+            body_len: 25,
+            chunked_overhead: Some(15),
+        },
+        EventKind::HttpResponse {
+            status: 200,
+            reason: "OK".into(),
+            version: "HTTP/1.0".into(),
+            headers,
+            head_len: 60,
+            body_len: 0,
+            chunked_overhead: Some(5),
+        },
+        EventKind::HttpBodyEnd {
+            body_len: 456,
+            complete: false,
+            chunked_overhead: Some(36),
+        },
+        EventKind::WsUpgradeCheck {
+            key: "dGhlIHNhbXBsZSBub25jZQ==".into(),
+            expected_accept: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".into(),
+            accept: Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".into()),
+            valid: true,
+            protocol: Some("chat".into()),
+        },
+        EventKind::WsExtensions {
+            offered: vec!["permessage-deflate; client_max_window_bits".into()],
+            negotiated: vec!["permessage-deflate; server_max_window_bits=12".into()],
+        },
+        EventKind::WsFrame {
+            fin: false,
+            rsv1: true,
+            rsv2: false,
+            rsv3: true,
+            opcode: 2,
+            masked: true,
+            mask_key: Some("37fa213d".into()),
+            payload_len: 70000,
+            header_len: 14,
+        },
+        EventKind::WsMessage {
+            opcode: 1,
+            fragments: 3,
+            compressed: true,
+            payload_len: 104,
+            wire_payload_len: Some(93),
+            text: Some("{\"price\":100.25}".into()),
+            data_b64: None,
+            close_code: None,
+            close_reason: None,
+        },
+        // A close message: the fields a text message leaves out.
+        EventKind::WsMessage {
+            opcode: 8,
+            fragments: 1,
+            compressed: false,
+            payload_len: 6,
+            wire_payload_len: None,
+            text: None,
+            data_b64: Some("A+hieWU=".into()),
+            close_code: Some(1000),
+            close_reason: Some("bye".into()),
+        },
+        EventKind::SseEvent {
+            id: Some("1".into()),
+            event: Some("price".into()),
+            data: "x\ny".into(),
+        },
+        EventKind::Api {
+            ready_state: 3,
+            fires: Some("close".into()),
+            code: Some(1006),
+            reason: Some(String::new()),
+            was_clean: Some(false),
+            data: Some("tick 1".into()),
+            cause: Some(12),
+        },
+        EventKind::Stage {
+            index: 0,
+            label: "connect".into(),
+        },
+        EventKind::Diagnostic {
+            severity: Severity::Warning,
+            message: "m".into(),
+            rule: Some("RFC 6455 §5.5".into()),
+        },
+    ]
+}
+
+/// The name of every `EventKind` variant, as serde knows them: the error for an unknown
+/// `kind` lists them all, so this follows the enum without a list to keep up to date.
+fn every_kind_name() -> Vec<String> {
+    let err = serde_json::from_str::<EventKind>(r#"{"kind":"no such kind"}"#)
+        .expect_err("an unknown kind");
+    let text = err.to_string();
+    let list = text
+        .split_once("expected one of ")
+        .unwrap_or_else(|| panic!("serde's message changed: {text}"))
+        .1;
+    // `a`, `b`, `c` at line 1 column 24
+    list.split(", ")
+        .filter_map(|n| n.split('`').nth(1))
+        .map(str::to_string)
+        .collect()
+}
 
 fn sample() -> Trace {
     let source = Source {
@@ -79,42 +218,8 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
     );
     b.end(conn, Dir::C2s, 50);
     b.end(conn, Dir::S2c, 50);
-    // Every kind that has no bytes behind it, so the format covers them all.
-    b.push_event(ev(
-        60,
-        None,
-        EventKind::TcpClose {
-            observed: Observed::Socket,
-            initiator: Some(Side::Server),
-        },
-    ));
-    let seg = TcpSegment {
-        seq: 1,
-        ack: 1,
-        window: Some(65535),
-        len: 0,
-    };
-    for kind in [
-        EventKind::TcpSyn(seg.clone()),
-        EventKind::TcpSynAck(seg.clone()),
-        EventKind::TcpAck(seg.clone()),
-        EventKind::TcpFin(seg.clone()),
-        EventKind::TcpRst(seg.clone()),
-        EventKind::SseEvent {
-            id: Some("1".into()),
-            event: None,
-            data: "x\ny".into(),
-        },
-        EventKind::Stage {
-            index: 0,
-            label: "connect".into(),
-        },
-        EventKind::Diagnostic {
-            severity: Severity::Warning,
-            message: "m".into(),
-            rule: Some("RFC 6455 §5.5".into()),
-        },
-    ] {
+    // One of every kind, with every optional field set, so the format covers them all.
+    for kind in every_kind() {
         b.push_event(ev(70, Some(Dir::S2c), kind));
     }
     let mut trace = b.into_trace();
@@ -182,4 +287,38 @@ fn bad_files_get_clear_errors() {
     v["version"] = 99.into();
     let err = Trace::from_json(&v.to_string()).expect_err("newer version");
     assert!(err.to_string().contains("version 99"), "{err}");
+}
+
+#[test]
+fn every_kind_has_a_sample() {
+    use std::collections::BTreeSet;
+    let sampled: BTreeSet<String> = every_kind().iter().map(|k| k.name().to_string()).collect();
+    let known: BTreeSet<String> = every_kind_name().into_iter().collect();
+    assert!(
+        known.contains("tcp_connect") && known.contains("diagnostic"),
+        "serde's list of kinds was not read: {known:?}"
+    );
+    assert_eq!(
+        sampled, known,
+        "every EventKind needs a sample in every_kind()"
+    );
+}
+
+#[test]
+fn every_kind_round_trips_alone() {
+    for kind in every_kind() {
+        let event = Event {
+            t_us: 5,
+            conn: Some(0),
+            dir: Some(Dir::C2s),
+            span: Some(StreamSpan { offset: 1, len: 2 }),
+            kind,
+        };
+        let json = serde_json::to_string(&event).expect("serializes");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(value["kind"], event.kind.name(), "{json}");
+        let back: Event = serde_json::from_str(&json).expect("parses back");
+        assert_eq!(back, event, "{json}");
+        assert_eq!(serde_json::to_string(&back).expect("serializes"), json);
+    }
 }

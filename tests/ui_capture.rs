@@ -2,6 +2,8 @@
 //! (egui_kittest): real capture files from `../shared/fixtures`, real live capture on `lo`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -198,11 +200,11 @@ fn several_connections_filter_by_protocol_and_each_has_its_diagram() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].starts_with("#3 "), "{rows:?}");
     h.state_mut().file_pane_mut().filter.text.clear();
-    h.state_mut().file_pane_mut().filter.protocol = Some(wirelab::ui::connections::Protocol::Http);
+    h.state_mut().file_pane_mut().filter.protocol = Some(wirelab::analysis::connections::Protocol::Http);
     h.run();
     let http = connection_rows(&h);
     h.state_mut().file_pane_mut().filter.protocol =
-        Some(wirelab::ui::connections::Protocol::WebSocket);
+        Some(wirelab::analysis::connections::Protocol::WebSocket);
     h.run();
     let ws = connection_rows(&h);
     // Every connection is one or the other: a refused upgrade still tried WebSocket (the
@@ -265,7 +267,7 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     // A trace JSON opens too (by content).
     let json = temp_file(
         "demo-trace",
-        wirelab::ui::sample::demo_trace().to_json().as_bytes(),
+        support::sample::demo_trace().to_json().as_bytes(),
     );
     open(&mut h, &json);
     assert_eq!(h.state().file_error(), None);
@@ -399,11 +401,9 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
     step_until(&mut h, "the lab run", |app| app.is_finished());
     h.state_mut().set_view(View::Capture);
     step_until(&mut h, "the connection to appear", |app| {
-        app.capture_mut()
-            .pane
-            .connections()
-            .iter()
-            .any(|c| c.protocol == wirelab::ui::connections::Protocol::WebSocket && c.messages >= 4)
+        app.capture_mut().pane.connections().iter().any(|c| {
+            c.protocol == wirelab::analysis::connections::Protocol::WebSocket && c.messages >= 4
+        })
     });
     h.run_steps(2);
     let rows = connection_rows(&h);

@@ -1,6 +1,8 @@
 //! The GUI, driven headless through its accessibility tree (egui_kittest).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use wirelab::ui::{GuiOptions, WirelabApp};
@@ -33,7 +35,7 @@ fn harness(options: GuiOptions) -> Harness<'static, WirelabApp> {
 #[test]
 fn hand_built_trace_shows_arrows_and_details() {
     let mut h = harness(GuiOptions::default());
-    h.state_mut().set_trace(wirelab::ui::sample::demo_trace());
+    h.state_mut().set_trace(support::sample::demo_trace());
     h.run();
     // The upgrade response is an arrow; clicking it shows the accept derivation.
     arrow(&h, "101 Switching Protocols")
@@ -220,7 +222,7 @@ fn button_count(h: &Harness<'static, WirelabApp>) -> usize {
 
 #[test]
 fn huge_traces_only_build_widgets_for_visible_rows() {
-    let mut trace = wirelab::ui::sample::demo_trace();
+    let mut trace = support::sample::demo_trace();
     let last = trace.events.last().map_or(0, |e| e.t_us);
     for i in 0..100_000i64 {
         trace.events.push(wirelab::trace::Event {
@@ -255,7 +257,7 @@ fn huge_traces_only_build_widgets_for_visible_rows() {
 
 #[test]
 fn zoom_keys_frames_toggle_and_cjk_labels() {
-    let mut trace = wirelab::ui::sample::demo_trace();
+    let mut trace = support::sample::demo_trace();
     // A label a user may well type: the window falls back to system fonts; here glyphs may be
     // missing, which must not break anything.
     trace.connections[0].label = Some("浏览器 client".into());
@@ -275,4 +277,24 @@ fn zoom_keys_frames_toggle_and_cjk_labels() {
     h.get_by_label("show frames").click();
     h.run();
     assert!(button_count(&h) > before, "frames get rows of their own");
+}
+
+#[test]
+fn demo_trace_bytes_match_its_events() {
+    let t = support::sample::demo_trace();
+    for e in &t.events {
+        if let wirelab::trace::EventKind::WsFrame {
+            header_len,
+            payload_len,
+            ..
+        } = e.kind
+        {
+            let bytes = t.event_bytes(e).unwrap();
+            let l = wirelab::proto::ws::frame::FrameLayout::parse(bytes).unwrap();
+            assert_eq!(l.header.header_len, usize::from(header_len));
+            assert_eq!(l.header.payload_len, payload_len);
+        }
+    }
+    let json = t.to_json();
+    assert_eq!(wirelab::trace::Trace::from_json(&json).unwrap(), t);
 }

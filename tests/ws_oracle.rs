@@ -9,12 +9,22 @@ use std::io::Cursor;
 
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode as TOpCode};
 use tungstenite::protocol::frame::{Frame, FrameHeader as THeader};
+use wirelab::proto::Role;
 use wirelab::proto::ws::close::{CloseCode, parse_close_payload};
 use wirelab::proto::ws::frame::{
-    FrameError, FrameHeader, LengthForm, OpCode, check_header, parse_header, unmask,
+    FrameError, FrameHeader, LengthForm, OpCode, Rsv1, check_header, parse_header, unmask,
 };
 use wirelab::proto::ws::handshake::{check_upgrade, derive_accept, is_upgrade_request};
 use wirelab::proto::ws::message::{MessageAssembler, validate_text};
+
+/// The sender of a frame that is (or is not) masked as a client's.
+fn sender(from_client: bool) -> Role {
+    if from_client {
+        Role::Client
+    } else {
+        Role::Server
+    }
+}
 
 /// xorshift64*: deterministic, good enough to spread test inputs.
 struct Rng(u64);
@@ -178,7 +188,7 @@ fn parser_agrees_with_tungstenite_on_generated_frames() {
                 }
                 assert_eq!(covered, ours.header_len, "{what}: fields cover the header");
                 // Only length-form-independent rules: tungstenite always encodes minimally.
-                let v = check_header(&ours, masked, true);
+                let v = check_header(&ours, sender(masked), Rsv1::Deflate);
                 assert!(
                     v.iter().all(|v| !v.message.contains("minimal")),
                     "{what}: {v:?}"
@@ -216,7 +226,7 @@ fn non_minimal_lengths_agree_and_are_flagged() {
             let h = compare(&b, &format!("64-bit form for {len}"));
             assert_eq!(h.length_form, LengthForm::Extended64);
             assert!(
-                check_header(&h, masked, false)
+                check_header(&h, sender(masked), Rsv1::Reserved)
                     .iter()
                     .any(|v| v.message.contains("minimal"))
             );
@@ -229,7 +239,7 @@ fn non_minimal_lengths_agree_and_are_flagged() {
                 }
                 let h = compare(&b, &format!("16-bit form for {len}"));
                 assert_eq!(h.length_form, LengthForm::Extended16);
-                let flagged = check_header(&h, masked, false)
+                let flagged = check_header(&h, sender(masked), Rsv1::Reserved)
                     .iter()
                     .any(|v| v.message.contains("minimal"));
                 assert_eq!(flagged, len < 126, "len {len}");
@@ -292,7 +302,15 @@ fn byte_soup_never_panics_and_agrees_with_tungstenite() {
         if let Ok(Some(h)) = ours {
             let _ = h.fields();
             let _ = h.frame_len();
-            let _ = check_header(&h, rng.bool(), rng.bool());
+            let _ = check_header(
+                &h,
+                sender(rng.bool()),
+                if rng.bool() {
+                    Rsv1::Deflate
+                } else {
+                    Rsv1::Reserved
+                },
+            );
             let payload = b.get(h.header_len..).unwrap_or_default();
             let mut p = payload.to_vec();
             if let Some(k) = h.mask_key {
@@ -379,9 +397,9 @@ fn check_capture(capture: &str, dir: &str, skip_over: u64) -> usize {
             .unwrap_or_else(|| panic!("{capture} {dir}: truncated frame at byte {pos}"));
         let what = format!("{capture} {dir} frame at byte {pos}");
         assert!(
-            check_header(&h, from_client, false).is_empty(),
+            check_header(&h, sender(from_client), Rsv1::Reserved).is_empty(),
             "{what}: {:?}",
-            check_header(&h, from_client, false)
+            check_header(&h, sender(from_client), Rsv1::Reserved)
         );
         let end = pos + usize::try_from(h.frame_len()).unwrap();
         let mut payload = stream[pos + h.header_len..end].to_vec();
@@ -466,7 +484,7 @@ fn real_capture_python_echo() {
         assert_eq!(h.header_len, header_len);
         assert_eq!(h.length_form, LengthForm::Extended64);
         assert_eq!(h.payload_len, 70000);
-        assert!(check_header(&h, dir == "c2s", false).is_empty());
+        assert!(check_header(&h, sender(dir == "c2s"), Rsv1::Reserved).is_empty());
         let r = reference_messages("ws_python_echo", dir)
             .into_iter()
             .find(|r| r["payload_len"] == 70000)

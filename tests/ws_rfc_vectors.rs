@@ -3,13 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
+use wirelab::proto::Role;
+use wirelab::proto::http::Headers;
+use wirelab::proto::rule::Violation;
 use wirelab::proto::ws::close::{CloseCode, parse_close_payload};
 use wirelab::proto::ws::frame::{
-    FrameError, FrameHeader, LengthForm, OpCode, Violation, check_header, parse_header, unmask,
+    FrameError, FrameHeader, LengthForm, OpCode, Rsv1, check_header, parse_header, unmask,
 };
-use wirelab::proto::ws::handshake::{
-    GUID, check_upgrade, derive_accept, header, header_has_token, is_upgrade_request,
-};
+use wirelab::proto::ws::handshake::{GUID, check_upgrade, derive_accept, is_upgrade_request};
 use wirelab::proto::ws::message::{MessageAssembler, validate_text};
 
 fn hdr(bytes: &[u8]) -> FrameHeader {
@@ -122,12 +123,11 @@ fn rfc_1_3_upgrade_is_valid() {
     let req = rfc_request();
     assert!(is_upgrade_request("GET", &req));
     assert!(!is_upgrade_request("POST", &req));
-    assert_eq!(header(&req, "sec-websocket-version"), Some("13"));
-    assert!(header_has_token(
-        &headers(&[("connection", "keep-alive, Upgrade")]),
-        "Connection",
-        "upgrade"
-    ));
+    assert_eq!(Headers::new(&req).get("sec-websocket-version"), Some("13"));
+    assert!(
+        Headers::new(&headers(&[("connection", "keep-alive, Upgrade")]))
+            .contains("Connection", "upgrade")
+    );
     let c = check_upgrade(&req, 101, &rfc_response());
     assert!(c.valid, "{:?}", c.problems);
     assert_eq!(c.key.as_deref(), Some("dGhlIHNhbXBsZSBub25jZQ=="));
@@ -215,9 +215,12 @@ fn rfc_5_7_single_frame_unmasked_text() {
     assert_eq!(h.length_form, LengthForm::Short);
     assert_eq!(h.header_len, 2);
     assert_eq!(payload, b"Hello");
-    assert!(check_header(&h, false, false).is_empty());
+    assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
     // A server frame from a client breaks §5.1.
-    assert_eq!(rules(&check_header(&h, true, false)), ["RFC 6455 §5.1"]);
+    assert_eq!(
+        rules(&check_header(&h, Role::Client, Rsv1::Reserved)),
+        ["RFC 6455 §5.1"]
+    );
 
     let fields = h.fields();
     let names: Vec<_> = fields.iter().map(|f| f.name).collect();
@@ -257,8 +260,11 @@ fn rfc_5_7_single_frame_masked_text() {
     assert_eq!(h.length_form, LengthForm::Short);
     assert_eq!(h.header_len, 6);
     assert_eq!(payload, b"Hello");
-    assert!(check_header(&h, true, false).is_empty());
-    assert_eq!(rules(&check_header(&h, false, false)), ["RFC 6455 §5.1"]);
+    assert!(check_header(&h, Role::Client, Rsv1::Reserved).is_empty());
+    assert_eq!(
+        rules(&check_header(&h, Role::Server, Rsv1::Reserved)),
+        ["RFC 6455 §5.1"]
+    );
     let key = h.fields().into_iter().find(|f| f.name == "masking key");
     let key = key.expect("masking key field");
     assert_eq!(key.bytes, 2..6);
@@ -283,8 +289,8 @@ fn rfc_5_7_fragmented_unmasked_text() {
     assert!(h2.fin);
     assert_eq!(h2.opcode, OpCode::Continuation);
     assert_eq!(field_value(&h2, "opcode"), "0x0 (continuation)");
-    assert!(check_header(&h1, false, false).is_empty());
-    assert!(check_header(&h2, false, false).is_empty());
+    assert!(check_header(&h1, Role::Server, Rsv1::Reserved).is_empty());
+    assert!(check_header(&h2, Role::Server, Rsv1::Reserved).is_empty());
 
     let mut asm = MessageAssembler::new();
     let mut v = Vec::new();
@@ -309,7 +315,7 @@ fn rfc_5_7_ping_and_masked_pong() {
     assert!(h.opcode.is_control() && h.fin && !h.masked);
     assert_eq!(p, b"Hello");
     assert_eq!(field_value(&h, "opcode"), "0x9 (ping)");
-    assert!(check_header(&h, false, false).is_empty());
+    assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
 
     let pong = [
         0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
@@ -320,7 +326,7 @@ fn rfc_5_7_ping_and_masked_pong() {
     assert_eq!(h.header_len, 6);
     assert_eq!(p, b"Hello");
     assert_eq!(field_value(&h, "opcode"), "0xA (pong)");
-    assert!(check_header(&h, true, false).is_empty());
+    assert!(check_header(&h, Role::Client, Rsv1::Reserved).is_empty());
 }
 
 #[test]
@@ -334,7 +340,7 @@ fn rfc_5_7_binary_256_bytes_16bit_length() {
     assert_eq!(h.length_form, LengthForm::Extended16);
     assert_eq!(h.header_len, 4);
     assert_eq!(p.len(), 256);
-    assert!(check_header(&h, false, false).is_empty());
+    assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
     let f = h.fields();
     let len7 = f.iter().find(|f| f.name == "payload length").expect("len");
     assert_eq!(len7.value, "126");
@@ -360,7 +366,7 @@ fn rfc_5_7_binary_64k_64bit_length() {
     assert_eq!(h.length_form, LengthForm::Extended64);
     assert_eq!(h.header_len, 10);
     assert_eq!(p.len(), 65536);
-    assert!(check_header(&h, false, false).is_empty());
+    assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
     let f = h.fields();
     assert_eq!(field_value(&h, "payload length"), "127");
     let ext = f
@@ -400,13 +406,13 @@ fn length_msb_set_is_an_error_naming_the_rule() {
 fn check_header_violations() {
     // Unmasked client frame.
     let h = hdr(&[0x81, 0x05]);
-    let v = check_header(&h, true, false);
+    let v = check_header(&h, Role::Client, Rsv1::Reserved);
     assert_eq!(rules(&v), ["RFC 6455 §5.1"]);
     assert!(v[0].message.contains("MUST mask"));
 
     // Control frame with a 300-byte payload (126 + 16-bit length), from a server.
     let h = hdr(&[0x89, 0x7E, 0x01, 0x2C]);
-    let v = check_header(&h, false, false);
+    let v = check_header(&h, Role::Server, Rsv1::Reserved);
     assert_eq!(rules(&v), ["RFC 6455 §5.5"]);
     assert_eq!(
         v[0].message,
@@ -415,7 +421,7 @@ fn check_header_violations() {
 
     // Fragmented control frame (FIN=0 close).
     let h = hdr(&[0x08, 0x00]);
-    let v = check_header(&h, false, false);
+    let v = check_header(&h, Role::Server, Rsv1::Reserved);
     assert_eq!(rules(&v), ["RFC 6455 §5.5"]);
     assert!(v[0].message.contains("MUST NOT be fragmented"));
 
@@ -423,36 +429,48 @@ fn check_header_violations() {
     let h = hdr(&[0x83, 0x00]);
     assert_eq!(h.opcode, OpCode::ReservedData(3));
     assert_eq!(h.opcode.name(), "reserved");
-    let v = check_header(&h, false, false);
+    let v = check_header(&h, Role::Server, Rsv1::Reserved);
     assert_eq!(rules(&v), ["RFC 6455 §5.2"]);
     assert!(v[0].message.contains("0x3"));
     let h = hdr(&[0x8B, 0x00]);
     assert_eq!(h.opcode, OpCode::ReservedControl(0xB));
     assert!(h.opcode.is_control() && h.opcode.is_reserved());
-    assert_eq!(rules(&check_header(&h, false, false)), ["RFC 6455 §5.2"]);
+    assert_eq!(
+        rules(&check_header(&h, Role::Server, Rsv1::Reserved)),
+        ["RFC 6455 §5.2"]
+    );
 
     // RSV bits without an extension; RSV1 allowed once permessage-deflate is negotiated.
     let h = hdr(&[0xC1, 0x00]);
-    assert_eq!(rules(&check_header(&h, false, false)), ["RFC 6455 §5.2"]);
-    assert!(check_header(&h, false, true).is_empty());
+    assert_eq!(
+        rules(&check_header(&h, Role::Server, Rsv1::Reserved)),
+        ["RFC 6455 §5.2"]
+    );
+    assert!(check_header(&h, Role::Server, Rsv1::Deflate).is_empty());
     let h = hdr(&[0xB1, 0x00]);
     assert_eq!(
-        rules(&check_header(&h, false, true)),
+        rules(&check_header(&h, Role::Server, Rsv1::Deflate)),
         ["RFC 6455 §5.2", "RFC 6455 §5.2"]
     );
     // RSV1 on a continuation or control frame is wrong even with permessage-deflate.
     let h = hdr(&[0xC0, 0x00]);
-    assert_eq!(rules(&check_header(&h, false, true)), ["RFC 7692 §6.1"]);
+    assert_eq!(
+        rules(&check_header(&h, Role::Server, Rsv1::Deflate)),
+        ["RFC 7692 §6.1"]
+    );
 
     // Non-minimal length encodings.
     let h = hdr(&[0x82, 0x7E, 0x00, 0x05]);
-    let v = check_header(&h, false, false);
+    let v = check_header(&h, Role::Server, Rsv1::Reserved);
     assert_eq!(rules(&v), ["RFC 6455 §5.2"]);
     assert!(v[0].message.contains("minimal"));
     let h = hdr(&[0x82, 0x7F, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]);
-    assert_eq!(rules(&check_header(&h, false, false)), ["RFC 6455 §5.2"]);
+    assert_eq!(
+        rules(&check_header(&h, Role::Server, Rsv1::Reserved)),
+        ["RFC 6455 §5.2"]
+    );
     let h = hdr(&[0x82, 0x7E, 0x00, 0x7E]);
-    assert!(check_header(&h, false, false).is_empty());
+    assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
 }
 
 // ---------------------------------------------------------------- close
@@ -574,7 +592,7 @@ fn ping_between_fragments() {
     let mut out = Vec::new();
     for f in &frames {
         let (h, p) = frame(f);
-        assert!(check_header(&h, true, false).is_empty());
+        assert!(check_header(&h, Role::Client, Rsv1::Reserved).is_empty());
         if let Some(m) = asm.push(&h, &p, &mut v) {
             out.push(m);
         }

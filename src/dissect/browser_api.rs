@@ -32,13 +32,19 @@ pub struct BrowserApi {
     active: bool,
     ready_state: u8,
     close_sent: bool,
-    /// The server's close frame: its code and reason.
-    close_received: Option<(Option<u16>, Option<String>)>,
+    /// The server's close frame, once it came.
+    close_received: Option<ServerClose>,
     /// FIN packets seen, client to server and server to client (packet captures).
     fin_c2s: bool,
     fin_s2c: bool,
     /// The server broke a framing rule: the browser failed the connection (RFC 6455 §7.1.7).
     failed: bool,
+}
+
+/// What the server's close frame said.
+struct ServerClose {
+    code: Option<u16>,
+    reason: Option<String>,
 }
 
 /// The fields of one `api` event.
@@ -171,7 +177,10 @@ impl BrowserApi {
                     self.start_closing(&mut emit);
                 }
                 (Some(Dir::S2c), 8) if self.close_received.is_none() => {
-                    self.close_received = Some((*close_code, close_reason.clone()));
+                    self.close_received = Some(ServerClose {
+                        code: *close_code,
+                        reason: close_reason.clone(),
+                    });
                     self.start_closing(&mut emit);
                 }
                 _ => {}
@@ -203,8 +212,11 @@ impl BrowserApi {
         // CloseEvent.code: the server's close code; 1005 when its close frame had none;
         // 1006 when no close frame came (RFC 6455 §7.1.5, §7.4.1).
         let (code, reason) = match &self.close_received {
-            Some((Some(code), reason)) => (*code, reason.clone().unwrap_or_default()),
-            Some((None, _)) => (1005, String::new()),
+            Some(ServerClose {
+                code: Some(code),
+                reason,
+            }) => (*code, reason.clone().unwrap_or_default()),
+            Some(ServerClose { code: None, .. }) => (1005, String::new()),
             None => (1006, String::new()),
         };
         emit(

@@ -6,6 +6,7 @@
 //! `serde`. Pure.
 
 use super::{Connection, Dir, Event, EventKind, Trace};
+use crate::proto::http::Headers;
 
 /// Which connection an event must be on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -110,8 +111,7 @@ impl EventMatcher {
                 .status
                 .is_none_or(|want| status(&event.kind) == Some(want))
             && self.header.as_deref().is_none_or(|name| {
-                headers(&event.kind)
-                    .is_some_and(|hs| hs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
+                headers(&event.kind).is_some_and(|hs| Headers::new(hs).get(name).is_some())
             })
             && self
                 .text

@@ -135,6 +135,13 @@ impl WirelabApp {
         self.file.open(path, self.notify.clone());
     }
 
+    /// How long a file is read before the File view previews it (default
+    /// [`super::loader::PREVIEW_AFTER`]); tests set 0 so that a preview does not depend on
+    /// the machine's speed.
+    pub fn set_file_preview_after(&mut self, after: std::time::Duration) {
+        self.file.set_preview_after(after);
+    }
+
     /// Whether a file is being read.
     pub fn is_loading(&self) -> bool {
         self.file.is_loading()

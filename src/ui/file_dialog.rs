@@ -204,7 +204,7 @@ impl FileDialog {
                                 RichText::new(format!(
                                     "{}   ({})",
                                     entry.name,
-                                    super::connections::format_bytes(entry.size)
+                                    crate::trace::describe::format_bytes(entry.size)
                                 ))
                             };
                             let selected = !entry.is_dir && self.name == entry.name;

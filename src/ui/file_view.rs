@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use egui::RichText;
 
 use super::command::{Command, SaveRequest};
-use super::connections::{format_bytes, format_count};
-use super::loader::{FileKind, LoadEvent, LoadTimings, Loader, Prepared};
+use super::loader::{FileKind, LoadEvent, LoadTimings, Loader, PREVIEW_AFTER, Prepared};
+use crate::trace::describe::{format_bytes, format_count};
 use super::status::{StatusLine, one_line, save_json};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
@@ -42,6 +43,8 @@ pub struct FileView {
     status: Option<StatusLine>,
     /// The pane shows a preview of the file being read (the rest is coming).
     previewing: bool,
+    /// A file still being read after this long is previewed ([`PREVIEW_AFTER`]).
+    preview_after: Duration,
 }
 
 impl Default for FileView {
@@ -54,6 +57,7 @@ impl Default for FileView {
             error: None,
             status: None,
             previewing: false,
+            preview_after: PREVIEW_AFTER,
         }
     }
 }
@@ -69,7 +73,17 @@ impl FileView {
         self.status = None;
         self.previewing = false;
         self.timings = None;
-        self.loader = Some(Loader::start(path.to_path_buf(), notify));
+        self.loader = Some(Loader::start_with_preview(
+            path.to_path_buf(),
+            notify,
+            self.preview_after,
+        ));
+    }
+
+    /// How long a file is read before it is previewed (default [`PREVIEW_AFTER`]); tests set
+    /// 0 so that a preview does not depend on the machine's speed.
+    pub fn set_preview_after(&mut self, after: Duration) {
+        self.preview_after = after;
     }
 
     /// Whether a file is being read.

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use super::connections::ConnIndex;
-use super::rows::{Rows, build_rows};
+use crate::analysis::connections::ConnIndex;
 use crate::capture::file::{FileStats, read_file_with_progress};
+use crate::diagram::rows::{Rows, build_rows};
 use crate::trace::Trace;
 
 /// Capture files larger than this are opened without their payload bytes (the hex dumps of

@@ -7,7 +7,7 @@
 //!   Open…, by dropping it on the window or with `--open`, read on a background thread
 //!   ([`loader`]).
 //!
-//! Capture and File list their TCP connections ([`connections`]); picking one shows its
+//! Capture and File list their TCP connections ([`crate::analysis::connections`]); picking one shows its
 //! diagram. Buttons push [`command::Command`]s that the app applies after the frame's UI.
 //! Colours and sizes come from [`theme::Theme`]. The app never blocks: the lab, a capture and
 //! a file being read run on their own threads; each frame drains their updates within a
@@ -16,19 +16,14 @@
 mod app;
 pub mod capture_view;
 pub mod command;
-pub mod connections;
 mod detail;
-pub mod explain;
 mod file_dialog;
 pub mod file_view;
 pub mod lab_view;
 pub mod loader;
-pub mod rows;
-pub mod sample;
 pub mod status;
 pub mod theme;
 mod timeline;
-pub mod timeline_layout;
 pub mod trace_pane;
 
 pub use app::{GuiOptions, View, WirelabApp, run_gui};

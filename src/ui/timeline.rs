@@ -1,30 +1,30 @@
-//! The sequence diagram: lanes (browser API, one per client, server), time flowing down.
+//! The sequence diagram's egui side: the painter (a [`Scene`] → egui shapes, colours and
+//! fonts from the scene's semantic styles) and the interaction (hover, click, keys, zoom,
+//! scroll, follow).
 //!
-//! Painting is thin: which events are rows comes from [`super::rows`], where they go from
-//! [`super::timeline_layout`]. Only visible rows are painted and made interactive, so a trace
-//! with 100k events stays cheap.
+//! What is drawn and where comes from [`crate::diagram`]: rows, layout and the scene. Only
+//! visible rows are in the scene and made interactive, so a trace with 100k events stays
+//! cheap.
 
 use egui::{
-    Align2, Color32, FontId, Id, Key, Modifiers, Pos2, Rect, Role, Sense, Shape, Stroke, Ui, Vec2,
-    WidgetInfo,
+    Align2, Color32, FontId, Id, Key, Modifiers, Pos2, Rangef, Rect, Role, Sense, Shape, Stroke,
+    Ui, Vec2, WidgetInfo,
 };
 
-use super::explain;
-use super::rows::{Row, RowKind, Rows, build_rows};
-use super::theme::Theme;
-use super::timeline_layout::{
-    LayoutParams, RowSpec, TimelineLayout, clamp_scroll, format_duration_us, layout_into,
+use crate::diagram::api_lane::ApiStates;
+use crate::diagram::geom;
+use crate::diagram::layout::{
+    HEADER_H, LayoutParams, RowSpec, TimelineLayout, clamp_scroll, layout_into, row_height,
     scroll_to_show,
 };
-use crate::trace::{Dir, EventKind, Severity, Trace};
+use crate::diagram::rows::{Rows, build_rows};
+use crate::diagram::scene::{
+    Anchor, Arrow, ArrowStyle, DiagnosticMark, Font, Label, LifelineStyle, Mark, Note, RunState,
+    Scene, SceneOptions, SceneRow, SocketLine, StageCaption, Tone, Viewport, WireUnit, build_scene,
+};
+use super::theme::Theme;
+use crate::trace::{Dir, Trace};
 
-const HEADER_H: f32 = 44.0;
-const TIME_W: f32 = 74.0;
-const API_W: f32 = 236.0;
-const ROW_H: f32 = 30.0;
-const FRAME_ROW_H: f32 = 22.0;
-const STAGE_ROW_H: f32 = 22.0;
-const API_LINE_H: f32 = 15.0;
 const LABEL_FONT: f32 = 13.0;
 const SMALL_FONT: f32 = 11.0;
 
@@ -43,8 +43,8 @@ pub struct TimelineView {
     /// What an empty diagram says.
     pub empty_hint: &'static str,
     rows: Rows,
-    /// Per connection of `rows.api_conns`: (row, readyState) wherever the state changes.
-    api_states: Vec<Vec<(usize, u8)>>,
+    /// Where each connection's readyState changes, for the API lane's bands.
+    api_states: ApiStates,
     layout: TimelineLayout,
     /// Each row's time and height, for the layout; computed once per rows, not per zoom.
     specs: Vec<RowSpec>,
@@ -73,7 +73,7 @@ impl Default for TimelineView {
             selected: None,
             empty_hint: "Pick a scenario and press Run, or Step through it one stage at a time.",
             rows: Rows::default(),
-            api_states: Vec::new(),
+            api_states: ApiStates::default(),
             layout: TimelineLayout::default(),
             specs: Vec::new(),
             specs_valid: false,
@@ -93,28 +93,126 @@ fn lane_color(ui: &Ui) -> Color32 {
     ui.visuals().weak_text_color().gamma_multiply(0.6)
 }
 
-/// Replaces control characters so a label stays on one line and every glyph exists.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+/// The theme of the mode the diagram is painted in.
+fn theme(dark: bool) -> &'static Theme {
+    Theme::for_mode(egui::Theme::from_dark_mode(dark))
 }
 
-/// Where the lanes are, in screen x.
-struct Lanes {
-    time_x: f32,
-    api: (f32, f32),
-    clients: Vec<(u32, f32)>,
-    server_x: f32,
-    right: f32,
+fn arrow_color(style: ArrowStyle, dark: bool) -> Color32 {
+    theme(dark).direction(match style {
+        ArrowStyle::ClientToServer => Dir::C2s,
+        ArrowStyle::ServerToClient => Dir::S2c,
+    })
 }
 
-impl Lanes {
-    fn client_x(&self, conn: u32) -> f32 {
-        self.clients
-            .iter()
-            .find(|(c, _)| *c == conn)
-            .map_or(self.api.1 + 60.0, |(_, x)| *x)
+fn state_color(ui: &Ui, state: u8) -> Color32 {
+    Theme::of(ui.ctx()).ready_state(state)
+}
+
+/// The colour of a text or mark of tone `tone`.
+fn tone_color(ui: &Ui, tone: Tone) -> Color32 {
+    let theme = Theme::of(ui.ctx());
+    match tone {
+        Tone::Text => ui.visuals().text_color(),
+        Tone::Weak => ui.visuals().weak_text_color(),
+        Tone::Strong => ui.visuals().strong_text_color(),
+        Tone::Diagnostic(severity) => theme.severity(severity),
+        Tone::Confirmed => theme.ok,
+        Tone::Failed => theme.error,
+        Tone::Playhead => theme.playhead,
+        Tone::OnMarker => theme.marker_glyph,
+    }
+}
+
+fn font_id(font: Font) -> FontId {
+    match font {
+        Font::Title | Font::Label => FontId::proportional(LABEL_FONT),
+        Font::Small => FontId::proportional(SMALL_FONT),
+        Font::Time => FontId::monospace(SMALL_FONT - 1.0),
+        Font::Marker => FontId::proportional(SMALL_FONT + 0.5),
+        Font::Hint => FontId::proportional(LABEL_FONT + 1.0),
+        Font::Glyph => FontId::proportional(10.0),
+    }
+}
+
+fn pos(p: geom::Point) -> Pos2 {
+    Pos2::new(p.x, p.y)
+}
+
+fn rect(r: geom::Rect) -> Rect {
+    Rect::from_min_max(pos(r.min), pos(r.max))
+}
+
+fn align(anchor: Anchor) -> Align2 {
+    match anchor {
+        Anchor::LeftTop => Align2::LEFT_TOP,
+        Anchor::LeftCenter => Align2::LEFT_CENTER,
+        Anchor::LeftBottom => Align2::LEFT_BOTTOM,
+        Anchor::CenterTop => Align2::CENTER_TOP,
+        Anchor::CenterCenter => Align2::CENTER_CENTER,
+        Anchor::CenterBottom => Align2::CENTER_BOTTOM,
+        Anchor::RightBottom => Align2::RIGHT_BOTTOM,
+    }
+}
+
+/// A label laid out (truncated to its width) and placed by its anchor, not yet painted.
+struct PlacedLabel {
+    galley: std::sync::Arc<egui::Galley>,
+    pos: Pos2,
+    color: Color32,
+}
+
+impl PlacedLabel {
+    fn new(ui: &Ui, painter: &egui::Painter, label: &Label, width: f32) -> PlacedLabel {
+        let color = tone_color(ui, label.tone);
+        let mut job = egui::text::LayoutJob::simple_singleline(
+            label.text.clone(),
+            font_id(label.font),
+            color,
+        );
+        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+        let galley = painter.layout_job(job);
+        let size = galley.size();
+        let p = label.pos;
+        let (x, y) = match label.anchor {
+            Anchor::LeftTop => (p.x, p.y),
+            Anchor::LeftCenter => (p.x, p.y - size.y / 2.0),
+            Anchor::LeftBottom => (p.x, p.y - size.y),
+            Anchor::CenterTop => (p.x - size.x / 2.0, p.y),
+            Anchor::CenterCenter => (p.x - size.x / 2.0, p.y - size.y / 2.0),
+            Anchor::CenterBottom => (p.x - size.x / 2.0, p.y - size.y),
+            Anchor::RightBottom => (p.x - size.x, p.y - size.y),
+        };
+        PlacedLabel {
+            galley,
+            pos: Pos2::new(x, y),
+            color,
+        }
+    }
+
+    /// The text's box.
+    fn rect(&self) -> Rect {
+        Rect::from_min_size(self.pos, self.galley.size())
+    }
+
+    fn paint(self, painter: &egui::Painter) {
+        painter.galley(self.pos, self.galley, self.color);
+    }
+}
+
+/// Paints a label without a backdrop.
+fn paint_label(ui: &Ui, painter: &egui::Painter, label: &Label) {
+    match label.max_width {
+        Some(width) => PlacedLabel::new(ui, painter, label, width).paint(painter),
+        None => {
+            painter.text(
+                pos(label.pos),
+                align(label.anchor),
+                &label.text,
+                font_id(label.font),
+                tone_color(ui, label.tone),
+            );
+        }
     }
 }
 
@@ -138,15 +236,6 @@ impl TimelineView {
         self.scroll_to_selection = event.is_some();
     }
 
-    fn row_height(row: &Row) -> f32 {
-        let base = match row.kind {
-            RowKind::Stage => STAGE_ROW_H,
-            _ if row.is_frame => FRAME_ROW_H,
-            _ => ROW_H,
-        };
-        base.max(6.0 + API_LINE_H * row.api.len() as f32)
-    }
-
     /// Uses `rows`, built elsewhere (e.g. on a file's reader thread) by
     /// `build_rows(trace, false)`, for `trace` as it is now; call after
     /// [`TimelineView::trace_replaced`].
@@ -155,7 +244,7 @@ impl TimelineView {
             // Those rows hide the frames: build the right ones when next drawn.
             return;
         }
-        self.api_states = api_state_changes(&rows, trace);
+        self.api_states = ApiStates::new(&rows, trace);
         self.rows = rows;
         self.specs_valid = false;
         self.built_for = Some((
@@ -191,7 +280,7 @@ impl TimelineView {
                 let started = std::time::Instant::now();
                 self.rows = build_rows(trace, self.show_frames);
                 self.specs_valid = false;
-                self.api_states = api_state_changes(&self.rows, trace);
+                self.api_states = ApiStates::new(&self.rows, trace);
                 self.built_for = Some(key);
                 self.laid_out_for = None;
                 self.last_build = Some((started, started.elapsed()));
@@ -205,7 +294,7 @@ impl TimelineView {
                 self.specs.clear();
                 self.specs.extend(self.rows.rows.iter().map(|r| RowSpec {
                     t_us: r.t_us,
-                    min_height: Self::row_height(r),
+                    min_height: row_height(r),
                 }));
                 self.specs_valid = true;
             }
@@ -354,186 +443,31 @@ impl TimelineView {
             body.height(),
         );
 
-        let lanes = self.lanes(rect, trace);
-        let painter = ui.painter_at(rect);
-        let dark = ui.visuals().dark_mode;
-        let text_color = ui.visuals().text_color();
-        let weak = ui.visuals().weak_text_color();
-
-        // Lane lines.
-        let lane_stroke = Stroke::new(1.0, lane_color(ui));
-        painter.vline(lanes.server_x, body.y_range(), lane_stroke);
-        for (_, x) in &lanes.clients {
-            painter.vline(*x, body.y_range(), lane_stroke);
-        }
-        painter.vline(
-            lanes.api.1,
-            body.y_range(),
-            Stroke::new(1.0, lane_color(ui).gamma_multiply(0.5)),
+        let scene = build_scene(
+            trace,
+            &self.rows,
+            &self.api_states,
+            &self.layout,
+            Viewport {
+                frame: geom::Rect::from_min_max(
+                    geom::Point::new(rect.min.x, rect.min.y),
+                    geom::Point::new(rect.max.x, rect.max.y),
+                ),
+                scroll_y: self.scroll_y,
+            },
+            &SceneOptions {
+                selected: self.selected,
+                show_frames: self.show_frames,
+                run: if running {
+                    RunState::Running
+                } else {
+                    RunState::Idle
+                },
+                px_per_ms: self.params.px_per_ms,
+                empty_hint: self.empty_hint,
+            },
         );
-
-        let body_painter = painter.with_clip_rect(body);
-        let y0 = body.top() - self.scroll_y;
-        let visible = self
-            .layout
-            .visible_rows(self.scroll_y, self.scroll_y + body.height());
-
-        // Collapsed idle gaps.
-        for gap in self
-            .layout
-            .visible_gaps(self.scroll_y, self.scroll_y + body.height())
-        {
-            let top = y0 + gap.y_top;
-            let bottom = y0 + gap.y_bottom;
-            let band = Rect::from_min_max(
-                Pos2::new(rect.left(), top + 3.0),
-                Pos2::new(lanes.right, bottom - 3.0),
-            );
-            body_painter.rect_filled(band, 2.0, ui.visuals().faint_bg_color);
-            body_painter.text(
-                band.center(),
-                Align2::CENTER_CENTER,
-                format!("… {} idle", format_duration_us(gap.idle_us)),
-                FontId::proportional(SMALL_FONT),
-                weak,
-            );
-        }
-
-        // The browser-API state bands.
-        self.paint_api_bands(&body_painter, &lanes, y0);
-
-        let selected_row = self.selected_row();
-        let mut clicked: Option<usize> = None;
-        for r in visible {
-            let (Some(row), Some(&y), Some(&h)) = (
-                self.rows.rows.get(r),
-                self.layout.row_y.get(r),
-                self.layout.row_h.get(r),
-            ) else {
-                continue;
-            };
-            let top = y0 + y;
-            let band = Rect::from_min_max(
-                Pos2::new(lanes.api.1 + 2.0, top),
-                Pos2::new(lanes.right, top + h),
-            );
-            let is_selected = selected_row == Some(r);
-            if is_selected {
-                body_painter.rect_filled(
-                    band,
-                    3.0,
-                    ui.visuals().selection.bg_fill.gamma_multiply(0.35),
-                );
-            }
-            let Some(event) = trace.events.get(row.event) else {
-                continue;
-            };
-            let summary = one_line(&explain::summary(event));
-            // Time column.
-            body_painter.text(
-                Pos2::new(lanes.time_x, top + 4.0),
-                Align2::LEFT_TOP,
-                format!("{:.3} ms", event.t_us as f64 / 1000.0),
-                FontId::monospace(SMALL_FONT - 1.0),
-                weak,
-            );
-            let id = Id::unique(("wirelab-row", self.generation, row.event));
-            let hit = band.intersect(body);
-            if hit.is_positive() {
-                let resp = ui.interact(hit, id, Sense::click());
-                let label = summary.clone();
-                resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-                if resp.clicked() {
-                    clicked = Some(row.event);
-                }
-                if resp.hovered() {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                }
-            }
-            self.paint_row(
-                ui,
-                &body_painter,
-                &lanes,
-                row,
-                top,
-                h,
-                &summary,
-                is_selected,
-                dark,
-                trace,
-            );
-
-            // Browser-API markers on this row.
-            for (k, &a) in row.api.iter().enumerate() {
-                let Some(api_event) = trace.events.get(a) else {
-                    continue;
-                };
-                let marker_top = top + 3.0 + k as f32 * API_LINE_H;
-                let mrect = Rect::from_min_max(
-                    Pos2::new(lanes.api.0, marker_top),
-                    Pos2::new(lanes.api.1 - 2.0, marker_top + API_LINE_H),
-                );
-                let label = one_line(&api_marker_text(api_event, trace));
-                let hit = mrect.intersect(body);
-                if hit.is_positive() {
-                    let resp = ui.interact(
-                        hit,
-                        Id::unique(("wirelab-api", self.generation, a)),
-                        Sense::click(),
-                    );
-                    let l = label.clone();
-                    resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &l));
-                    if resp.clicked() {
-                        clicked = Some(a);
-                    }
-                    if self.selected == Some(a) {
-                        body_painter.rect_filled(
-                            mrect,
-                            2.0,
-                            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
-                        );
-                    }
-                }
-                self.paint_api_marker(
-                    &body_painter,
-                    &lanes,
-                    api_event,
-                    marker_top,
-                    &label,
-                    text_color,
-                );
-            }
-        }
-
-        // The playhead: the newest event while a run is active.
-        if running && self.layout.height > 0.0 {
-            let y = y0 + self.layout.height + 4.0;
-            if body.y_range().contains(y) {
-                let red = Theme::of(ui.ctx()).playhead;
-                body_painter.hline(rect.left()..=lanes.right, y, Stroke::new(1.5, red));
-                body_painter.text(
-                    Pos2::new(lanes.right, y - 2.0),
-                    Align2::RIGHT_BOTTOM,
-                    "now",
-                    FontId::proportional(SMALL_FONT),
-                    red,
-                );
-            }
-        }
-
-        if trace.events.is_empty() {
-            body_painter.text(
-                body.center(),
-                Align2::CENTER_CENTER,
-                self.empty_hint,
-                FontId::proportional(LABEL_FONT + 1.0),
-                weak,
-            );
-        }
-
-        // Header last, so it stays on top of the rows.
-        self.paint_header(ui, &painter, rect, &lanes, trace);
-
+        let clicked = self.paint_scene(ui, &scene);
         if let Some(e) = clicked {
             self.selected = Some(e);
         } else if response.clicked() {
@@ -541,467 +475,201 @@ impl TimelineView {
         }
     }
 
-    fn lanes(&self, rect: Rect, trace: &Trace) -> Lanes {
-        let time_x = rect.left() + 4.0;
-        // A narrow diagram (beside a connection list and the detail pane) gives the browser
-        // API lane less room rather than squeezing the arrows.
-        let api_w = API_W.min((rect.width() * 0.28).max(140.0));
-        let api = (rect.left() + TIME_W, rect.left() + TIME_W + api_w);
-        let right = rect.right() - 8.0;
-        let server_x = (right - 70.0).max(api.1 + 200.0);
-        let mut conns = self.rows.lanes.clone();
-        for c in &trace.connections {
-            if !conns.contains(&c.id) {
-                conns.push(c.id);
-            }
-        }
-        let n = conns.len().max(1) as f32;
-        // Clients share the left part; the server keeps room for arrow labels between them.
-        let first = api.1 + 70.0;
-        let span = ((server_x - first) * 0.55).max(0.0);
-        let step = if n > 1.0 { span / (n - 1.0) } else { 0.0 };
-        let clients = conns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (*c, first + step * i as f32))
-            .collect();
-        Lanes {
-            time_x,
-            api,
-            clients,
-            server_x,
-            right,
-        }
-    }
+    /// Paints `scene` and makes its rows and markers clickable; returns the clicked event.
+    fn paint_scene(&self, ui: &Ui, scene: &Scene) -> Option<usize> {
+        let frame = rect(scene.frame);
+        let body = rect(scene.body);
+        let painter = ui.painter_at(frame);
+        let dark = ui.visuals().dark_mode;
 
-    fn paint_header(
-        &self,
-        ui: &Ui,
-        painter: &egui::Painter,
-        rect: Rect,
-        lanes: &Lanes,
-        trace: &Trace,
-    ) {
-        let header = Rect::from_min_size(rect.min, Vec2::new(rect.width(), HEADER_H));
-        painter.rect_filled(header, 0.0, ui.visuals().panel_fill);
-        painter.hline(
-            rect.x_range(),
-            header.bottom(),
-            Stroke::new(1.0, lane_color(ui)),
-        );
-        let strong = ui.visuals().strong_text_color();
-        let weak = ui.visuals().weak_text_color();
-        let title = FontId::proportional(LABEL_FONT);
-        let small = FontId::proportional(SMALL_FONT);
-        painter.text(
-            Pos2::new(lanes.time_x, header.top() + 6.0),
-            Align2::LEFT_TOP,
-            "time",
-            title.clone(),
-            strong,
-        );
-        painter.text(
-            Pos2::new(lanes.time_x, header.top() + 24.0),
-            Align2::LEFT_TOP,
-            format!("{:.3} px/ms", self.params.px_per_ms),
-            small.clone(),
-            weak,
-        );
-        painter.text(
-            Pos2::new(lanes.api.0, header.top() + 6.0),
-            Align2::LEFT_TOP,
-            "browser API",
-            title.clone(),
-            strong,
-        );
-        painter.text(
-            Pos2::new(lanes.api.0, header.top() + 24.0),
-            Align2::LEFT_TOP,
-            "what new WebSocket(url) reports",
-            small.clone(),
-            weak,
-        );
-        // Many client lanes close together: short names, and only as many as fit.
-        let gap = match lanes.clients.as_slice() {
-            [(_, a), (_, b), ..] => (b - a).abs(),
-            _ => f32::INFINITY,
-        };
-        let every = if gap >= 26.0 {
-            1
-        } else {
-            (26.0 / gap.max(1.0)).ceil() as usize
-        };
-        for (k, (conn, x)) in lanes.clients.iter().enumerate() {
-            if k % every != 0 {
-                continue;
-            }
-            let c = trace.connections.iter().find(|c| c.id == *conn);
-            let (name, addr) = if gap < 120.0 {
-                (format!("#{conn}"), String::new())
-            } else {
-                (
-                    c.and_then(|c| c.label.clone())
-                        .unwrap_or_else(|| format!("client #{conn}")),
-                    c.map(|c| c.client.clone()).unwrap_or_default(),
-                )
+        for line in &scene.lifelines {
+            let color = match line.style {
+                LifelineStyle::Participant => lane_color(ui),
+                LifelineStyle::Inferred => lane_color(ui).gamma_multiply(0.5),
             };
-            painter.text(
-                Pos2::new(*x, header.top() + 6.0),
-                Align2::CENTER_TOP,
-                one_line(&name),
-                title.clone(),
-                strong,
-            );
-            painter.text(
-                Pos2::new(*x, header.top() + 24.0),
-                Align2::CENTER_TOP,
-                one_line(&addr),
-                small.clone(),
-                weak,
+            painter.vline(
+                line.x,
+                Rangef::new(line.top, line.bottom),
+                Stroke::new(1.0, color),
             );
         }
-        if lanes.clients.is_empty() {
-            painter.text(
-                Pos2::new(lanes.client_x(0), header.top() + 6.0),
-                Align2::CENTER_TOP,
-                "client",
-                title.clone(),
-                strong,
-            );
-        }
-        let server_addr = trace
-            .connections
-            .first()
-            .map(|c| c.server.clone())
-            .or_else(|| trace.source.server.clone())
-            .unwrap_or_default();
-        painter.text(
-            Pos2::new(lanes.server_x, header.top() + 6.0),
-            Align2::CENTER_TOP,
-            "server",
-            title,
-            strong,
-        );
-        painter.text(
-            Pos2::new(lanes.server_x, header.top() + 24.0),
-            Align2::CENTER_TOP,
-            one_line(&server_addr),
-            small,
-            weak,
-        );
-    }
 
-    fn paint_api_bands(&self, painter: &egui::Painter, lanes: &Lanes, y0: f32) {
-        for (k, changes) in self.api_states.iter().enumerate() {
-            let x = lanes.api.0 + 3.0 + k as f32 * 7.0;
-            let y_of = |row: usize| self.layout.row_y.get(row).copied().unwrap_or(0.0) + 8.0;
-            for (n, &(row, state)) in changes.iter().enumerate() {
-                let start = y_of(row);
-                let end = match changes.get(n + 1) {
-                    Some(&(next, _)) => y_of(next),
-                    // CLOSED is final: a short stub; other states last until the newest row.
-                    None if state == 3 => start + 12.0,
-                    None => self.layout.height,
-                };
-                painter.rect_filled(
-                    Rect::from_min_max(
-                        Pos2::new(x, y0 + start),
-                        Pos2::new(x + 5.0, y0 + end.max(start + 4.0)),
-                    ),
-                    1.0,
-                    Theme::of(painter.ctx()).ready_state(state),
+        let body_painter = painter.with_clip_rect(body);
+        for gap in &scene.gaps {
+            body_painter.rect_filled(rect(gap.band), 2.0, ui.visuals().faint_bg_color);
+            paint_label(ui, &body_painter, &gap.label);
+        }
+        for band in &scene.api_bands {
+            body_painter.rect_filled(rect(band.rect), 1.0, state_color(ui, band.state));
+        }
+
+        let mut clicked: Option<usize> = None;
+        for row in &scene.rows {
+            let band = rect(row.band);
+            if row.selected {
+                body_painter.rect_filled(
+                    band,
+                    3.0,
+                    ui.visuals().selection.bg_fill.gamma_multiply(0.35),
                 );
             }
-        }
-    }
+            paint_label(ui, &body_painter, &row.time);
+            let id = Id::unique(("wirelab-row", self.generation, row.event));
+            let hit = band.intersect(body);
+            if hit.is_positive() {
+                let resp = ui.interact(hit, id, Sense::click());
+                resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &row.summary));
+                if resp.clicked() {
+                    clicked = Some(row.event);
+                }
+                if resp.hovered() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                }
+            }
+            paint_mark(ui, &body_painter, row, dark);
 
-    fn paint_api_marker(
-        &self,
-        painter: &egui::Painter,
-        lanes: &Lanes,
-        event: &crate::trace::Event,
-        top: f32,
-        label: &str,
-        text_color: Color32,
-    ) {
-        let stripes = self.rows.api_conns.len().max(1) as f32 * 7.0;
-        let x = lanes.api.0 + 6.0 + stripes;
-        let state = match event.kind {
-            EventKind::Api { ready_state, .. } => ready_state,
-            _ => 3,
-        };
-        painter.circle_filled(
-            Pos2::new(x + 3.0, top + API_LINE_H / 2.0),
-            3.5,
-            Theme::of(painter.ctx()).ready_state(state),
-        );
-        let width = (lanes.api.1 - x - 14.0).max(10.0);
-        let mut job = egui::text::LayoutJob::simple_singleline(
-            label.to_string(),
-            FontId::proportional(SMALL_FONT + 0.5),
-            text_color,
-        );
-        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
-        let galley = painter.layout_job(job);
-        painter.galley(Pos2::new(x + 10.0, top + 1.0), galley, text_color);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn paint_row(
-        &self,
-        ui: &Ui,
-        painter: &egui::Painter,
-        lanes: &Lanes,
-        row: &Row,
-        top: f32,
-        h: f32,
-        summary: &str,
-        selected: bool,
-        dark: bool,
-        trace: &Trace,
-    ) {
-        let theme = Theme::for_mode(egui::Theme::from_dark_mode(dark));
-        let text_color = ui.visuals().text_color();
-        let weak = ui.visuals().weak_text_color();
-        let font = FontId::proportional(if row.is_frame { SMALL_FONT } else { LABEL_FONT });
-        let line_y = top + if row.is_frame { 16.0 } else { 21.0 };
-        let label_between = |x1: f32, x2: f32, text: &str, color: Color32| {
-            let (l, r) = if x1 < x2 { (x1, x2) } else { (x2, x1) };
-            // Labels may reach a little past the arrow's ends: lanes are thin lines.
-            let width = (r - l + 90.0).max(40.0);
-            let mut job =
-                egui::text::LayoutJob::simple_singleline(text.to_string(), font.clone(), color);
-            job.wrap = egui::text::TextWrapping::truncate_at_width(width);
-            let galley = painter.layout_job(job);
-            let x = (l + r) / 2.0 - galley.size().x / 2.0;
-            painter.galley(Pos2::new(x, line_y - galley.size().y - 1.0), galley, color);
-        };
-        match row.kind {
-            RowKind::Arrow { conn, dir } => {
-                let cx = lanes.client_x(conn);
-                let (from, to) = match dir {
-                    Dir::C2s => (cx, lanes.server_x),
-                    Dir::S2c => (lanes.server_x, cx),
-                };
-                let color = theme.direction(dir);
-                let width = if selected {
-                    2.5
-                } else if row.is_frame {
-                    1.0
-                } else {
-                    1.5
-                };
-                let stroke = Stroke::new(
-                    width,
-                    if row.is_frame {
-                        color.gamma_multiply(0.7)
-                    } else {
-                        color
-                    },
-                );
-                painter.line_segment([Pos2::new(from, line_y), Pos2::new(to, line_y)], stroke);
-                let tip = if to > from { -1.0 } else { 1.0 };
-                painter.add(Shape::convex_polygon(
-                    vec![
-                        Pos2::new(to, line_y),
-                        Pos2::new(to + tip * 9.0, line_y - 4.5),
-                        Pos2::new(to + tip * 9.0, line_y + 4.5),
-                    ],
-                    stroke.color,
-                    Stroke::NONE,
-                ));
-                // A message carried by several frames: one tick per frame under the arrow.
-                if row.frames.len() > 1 && !self.show_frames {
-                    let n = row.frames.len();
-                    let (l, r) = if from < to { (from, to) } else { (to, from) };
-                    for k in 0..n.min(64) {
-                        let x = l + (r - l) * (k as f32 + 1.0) / (n.min(64) as f32 + 1.0);
-                        painter.vline(x, line_y..=line_y + 5.0, Stroke::new(1.0, color));
+            for marker in &row.api {
+                let mrect = rect(marker.band);
+                let hit = mrect.intersect(body);
+                if hit.is_positive() {
+                    let resp = ui.interact(
+                        hit,
+                        Id::unique(("wirelab-api", self.generation, marker.event)),
+                        Sense::click(),
+                    );
+                    resp.widget_info(|| {
+                        WidgetInfo::labeled(Role::Button, true, &marker.label.text)
+                    });
+                    if resp.clicked() {
+                        clicked = Some(marker.event);
+                    }
+                    if marker.selected {
+                        body_painter.rect_filled(
+                            mrect,
+                            2.0,
+                            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
+                        );
                     }
                 }
-                let mut text = summary.to_string();
-                if row.frames.len() > 1 && !text.contains("fragment") {
-                    text.push_str(&format!("  [{} frames]", row.frames.len()));
-                }
-                label_between(
-                    from,
-                    to,
-                    &text,
-                    if row.is_frame { weak } else { text_color },
+                body_painter.circle_filled(
+                    pos(marker.dot.center),
+                    marker.dot.radius,
+                    state_color(ui, marker.state),
                 );
-            }
-            RowKind::Socket { conn } => {
-                let cx = lanes.client_x(conn);
-                let color = weak;
-                painter.extend(Shape::dashed_line(
-                    &[Pos2::new(cx, line_y), Pos2::new(lanes.server_x, line_y)],
-                    Stroke::new(1.2, color),
-                    5.0,
-                    4.0,
-                ));
-                let side_x = match trace.events.get(row.event).map(|e| &e.kind) {
-                    Some(EventKind::TcpAccept { .. }) => lanes.server_x,
-                    Some(EventKind::TcpClose {
-                        initiator: Some(crate::trace::Side::Server),
-                        ..
-                    }) => lanes.server_x,
-                    _ => cx,
-                };
-                painter.circle_filled(Pos2::new(side_x, line_y), 4.0, color);
-                painter.circle_filled(Pos2::new(cx, line_y), 2.5, color);
-                painter.circle_filled(Pos2::new(lanes.server_x, line_y), 2.5, color);
-                label_between(cx, lanes.server_x, summary, weak);
-            }
-            RowKind::Stage => {
-                let mid = top + h / 2.0;
-                painter.hline(
-                    lanes.api.1 + 4.0..=lanes.right,
-                    mid,
-                    Stroke::new(1.0, lane_color(ui)),
-                );
-                let mut job = egui::text::LayoutJob::simple_singleline(
-                    summary.to_string(),
-                    FontId::proportional(SMALL_FONT),
-                    weak,
-                );
-                let width = (lanes.right - lanes.api.1 - 30.0).max(40.0);
-                job.wrap = egui::text::TextWrapping::truncate_at_width(width);
-                let galley = painter.layout_job(job);
-                let pos = Pos2::new(lanes.api.1 + 10.0, mid - galley.size().y / 2.0);
-                painter.rect_filled(
-                    Rect::from_min_size(pos, galley.size()).expand(2.0),
-                    2.0,
-                    ui.visuals().panel_fill,
-                );
-                painter.galley(pos, galley, weak);
-            }
-            RowKind::Diagnostic { conn } => {
-                let severity = match trace.events.get(row.event).map(|e| &e.kind) {
-                    Some(EventKind::Diagnostic { severity, .. }) => *severity,
-                    _ => Severity::Warning,
-                };
-                let color = theme.severity(severity);
-                let x = conn.map_or(lanes.server_x, |c| {
-                    (lanes.client_x(c) + lanes.server_x) / 2.0
-                });
-                let center = Pos2::new(lanes.client_x(conn.unwrap_or(0)) + 14.0, line_y - 5.0);
-                painter.add(Shape::convex_polygon(
-                    vec![
-                        center + Vec2::new(0.0, -7.0),
-                        center + Vec2::new(7.0, 6.0),
-                        center + Vec2::new(-7.0, 6.0),
-                    ],
-                    color,
-                    Stroke::NONE,
-                ));
-                painter.text(
-                    center + Vec2::new(0.0, 1.5),
-                    Align2::CENTER_CENTER,
-                    "!",
-                    FontId::proportional(10.0),
-                    theme.marker_glyph,
-                );
-                let _ = x;
-                let mut job = egui::text::LayoutJob::simple_singleline(
-                    summary.to_string(),
-                    font.clone(),
-                    color,
-                );
-                job.wrap = egui::text::TextWrapping::truncate_at_width(
-                    (lanes.right - center.x - 20.0).max(40.0),
-                );
-                painter.galley(
-                    Pos2::new(center.x + 12.0, line_y - 14.0),
-                    painter.layout_job(job),
-                    color,
-                );
-            }
-            RowKind::Note { conn } | RowKind::Api { conn } => {
-                let cx = conn.map_or(lanes.server_x, |c| lanes.client_x(c));
-                let color = match trace.events.get(row.event).map(|e| &e.kind) {
-                    Some(EventKind::WsUpgradeCheck { valid: true, .. }) => theme.ok,
-                    Some(EventKind::WsUpgradeCheck { valid: false, .. }) => theme.error,
-                    _ => weak,
-                };
-                let text = summary.to_string();
-                let mut job = egui::text::LayoutJob::simple_singleline(text, font.clone(), color);
-                job.wrap = egui::text::TextWrapping::truncate_at_width(
-                    (lanes.server_x - cx - 20.0).max(60.0),
-                );
-                let galley = painter.layout_job(job);
-                let pos = Pos2::new(cx + 10.0, line_y - galley.size().y + 2.0);
-                let r = Rect::from_min_size(pos, galley.size()).expand2(Vec2::new(5.0, 2.0));
-                painter.rect_filled(r, 3.0, ui.visuals().faint_bg_color);
-                painter.rect_stroke(
-                    r,
-                    3.0,
-                    Stroke::new(1.0, color.gamma_multiply(0.7)),
-                    egui::StrokeKind::Outside,
-                );
-                painter.galley(pos, galley, color);
+                paint_label(ui, &body_painter, &marker.label);
             }
         }
-    }
-}
 
-/// Where each connection's `readyState` changes, by row, for the state bands.
-fn api_state_changes(rows: &Rows, trace: &Trace) -> Vec<Vec<(usize, u8)>> {
-    let mut out: Vec<Vec<(usize, u8)>> = vec![Vec::new(); rows.api_conns.len()];
-    for (r, row) in rows.rows.iter().enumerate() {
-        let api = row.api.iter().copied();
-        // An api event without a known cause is a row of its own.
-        let own = matches!(row.kind, RowKind::Api { .. }).then_some(row.event);
-        for a in api.chain(own) {
-            let Some(e) = trace.events.get(a) else {
-                continue;
-            };
-            let EventKind::Api { ready_state, .. } = e.kind else {
-                continue;
-            };
-            let Some(k) = e
-                .conn
-                .and_then(|c| rows.api_conns.iter().position(|x| *x == c))
-            else {
-                continue;
-            };
-            if let Some(list) = out.get_mut(k)
-                && list.last().is_none_or(|(_, s)| *s != ready_state)
-            {
-                list.push((r, ready_state));
-            }
-        }
-    }
-    out
-}
-
-/// The text of a browser-API marker.
-fn api_marker_text(event: &crate::trace::Event, trace: &Trace) -> String {
-    match &event.kind {
-        EventKind::Api {
-            ready_state,
-            fires,
-            code,
-            reason,
-            was_clean,
-            data,
-            ..
-        } => {
-            let who = if trace.connections.len() > 1 {
-                event.conn.map(|c| format!("#{c} ")).unwrap_or_default()
-            } else {
-                String::new()
-            };
-            let what = explain::api_label(
-                *ready_state,
-                fires.as_deref(),
-                *code,
-                reason.as_deref(),
-                *was_clean,
-                data.as_deref(),
+        if let Some(playhead) = &scene.playhead {
+            body_painter.hline(
+                playhead.span.left..=playhead.span.right,
+                playhead.y,
+                Stroke::new(1.5, tone_color(ui, playhead.label.tone)),
             );
-            // The state itself is the band's colour; the marker names the event.
-            format!("{who}{what}")
+            paint_label(ui, &body_painter, &playhead.label);
         }
-        _ => explain::summary(event),
+        if let Some(hint) = &scene.empty_hint {
+            paint_label(ui, &body_painter, hint);
+        }
+
+        // Header last, so it stays on top of the rows.
+        let header = &scene.header;
+        painter.rect_filled(rect(header.band), 0.0, ui.visuals().panel_fill);
+        painter.hline(
+            header.rule.left..=header.rule.right,
+            header.band.bottom(),
+            Stroke::new(1.0, lane_color(ui)),
+        );
+        for label in &header.labels {
+            paint_label(ui, &painter, label);
+        }
+        clicked
     }
+}
+
+/// Paints a row's main mark.
+fn paint_mark(ui: &Ui, painter: &egui::Painter, row: &SceneRow, dark: bool) {
+    match &row.mark {
+        Mark::Arrow(arrow) => paint_arrow(ui, painter, arrow, row.selected, dark),
+        Mark::Socket(socket) => paint_socket(ui, painter, socket),
+        Mark::Stage(stage) => paint_stage(ui, painter, stage),
+        Mark::Diagnostic(diagnostic) => paint_diagnostic(ui, painter, diagnostic),
+        Mark::Note(note) => paint_note(ui, painter, note),
+    }
+}
+
+fn paint_arrow(ui: &Ui, painter: &egui::Painter, arrow: &Arrow, selected: bool, dark: bool) {
+    let color = arrow_color(arrow.style, dark);
+    let width = match (selected, arrow.unit) {
+        (true, _) => 2.5,
+        (false, WireUnit::Frame) => 1.0,
+        (false, WireUnit::Message) => 1.5,
+    };
+    let stroke = Stroke::new(
+        width,
+        match arrow.unit {
+            WireUnit::Frame => color.gamma_multiply(0.7),
+            WireUnit::Message => color,
+        },
+    );
+    painter.line_segment([pos(arrow.from), pos(arrow.to)], stroke);
+    painter.add(Shape::convex_polygon(
+        arrow.head.iter().copied().map(pos).collect(),
+        stroke.color,
+        Stroke::NONE,
+    ));
+    for tick in &arrow.ticks {
+        painter.vline(tick.x, tick.top..=tick.bottom, Stroke::new(1.0, color));
+    }
+    paint_label(ui, painter, &arrow.label);
+}
+
+fn paint_socket(ui: &Ui, painter: &egui::Painter, socket: &SocketLine) {
+    let color = tone_color(ui, Tone::Weak);
+    painter.extend(Shape::dashed_line(
+        &[pos(socket.from), pos(socket.to)],
+        Stroke::new(1.2, color),
+        5.0,
+        4.0,
+    ));
+    for dot in &socket.dots {
+        painter.circle_filled(pos(dot.center), dot.radius, color);
+    }
+    paint_label(ui, painter, &socket.label);
+}
+
+fn paint_stage(ui: &Ui, painter: &egui::Painter, stage: &StageCaption) {
+    painter.hline(
+        stage.rule.left..=stage.rule.right,
+        stage.y,
+        Stroke::new(1.0, lane_color(ui)),
+    );
+    let width = stage.label.max_width.unwrap_or(f32::INFINITY);
+    let text = PlacedLabel::new(ui, painter, &stage.label, width);
+    painter.rect_filled(text.rect().expand(2.0), 2.0, ui.visuals().panel_fill);
+    text.paint(painter);
+}
+
+fn paint_diagnostic(ui: &Ui, painter: &egui::Painter, diagnostic: &DiagnosticMark) {
+    painter.add(Shape::convex_polygon(
+        diagnostic.triangle.iter().copied().map(pos).collect(),
+        Theme::of(ui.ctx()).severity(diagnostic.severity),
+        Stroke::NONE,
+    ));
+    paint_label(ui, painter, &diagnostic.glyph);
+    paint_label(ui, painter, &diagnostic.label);
+}
+
+fn paint_note(ui: &Ui, painter: &egui::Painter, note: &Note) {
+    let width = note.label.max_width.unwrap_or(f32::INFINITY);
+    let text = PlacedLabel::new(ui, painter, &note.label, width);
+    let r = text.rect().expand2(Vec2::new(5.0, 2.0));
+    painter.rect_filled(r, 3.0, ui.visuals().faint_bg_color);
+    painter.rect_stroke(
+        r,
+        3.0,
+        Stroke::new(1.0, text.color.gamma_multiply(0.7)),
+        egui::StrokeKind::Outside,
+    );
+    text.paint(painter);
 }

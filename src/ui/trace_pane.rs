@@ -4,12 +4,11 @@
 
 use egui::RichText;
 
-use super::connections::{
-    ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace, format_bytes, format_count,
-};
-use super::rows::Rows;
 use super::theme::Theme;
 use super::{detail, timeline};
+use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
+use crate::diagram::rows::Rows;
+use crate::trace::describe::{format_bytes, format_count};
 use crate::trace::{Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
@@ -222,6 +221,16 @@ impl TracePane {
             _ => None,
         };
         self.timeline.select(keep);
+    }
+
+    /// The diagram's scroll offset (px from the top of its layout).
+    pub fn scroll_y(&self) -> f32 {
+        self.timeline.scroll_y
+    }
+
+    /// Scrolls the diagram to `y` px from the top of its layout.
+    pub fn set_scroll_y(&mut self, y: f32) {
+        self.timeline.scroll_y = y;
     }
 
     /// The selected event (index into [`TracePane::shown`]).

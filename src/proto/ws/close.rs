@@ -1,7 +1,8 @@
 //! Close frames: status codes (RFC 6455 §7.4, IANA "WebSocket Close Code Number" registry)
 //! and the close payload (§5.5.1).
 
-use super::frame::Violation;
+use super::message::utf8;
+use crate::proto::rule::Violation;
 
 /// A close status code. Total: every `u16` maps to a variant and back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -242,14 +243,14 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
             ),
         ));
     }
-    let reason = match std::str::from_utf8(reason_bytes) {
+    let reason = match utf8(reason_bytes) {
         Ok(s) => s.to_owned(),
-        Err(e) => {
+        Err(fault) => {
             violations.push(Violation::new(
                 "RFC 6455 §5.5.1",
                 format!(
                     "close reason is not valid UTF-8 (bad byte at offset {} of the reason); the receiver fails the connection with 1007",
-                    e.valid_up_to()
+                    fault.offset
                 ),
             ));
             String::from_utf8_lossy(reason_bytes).into_owned()
@@ -282,5 +283,11 @@ mod tests {
         assert_eq!(p.code, Some(1000));
         assert_eq!(p.reason, "bye");
         assert!(v.is_empty());
+    }
+
+    #[test]
+    fn close_code_texts() {
+        assert_eq!(CloseCode::from_u16(1000).name(), "Normal Closure");
+        assert!(crate::proto::http::explain_header("Sec-WebSocket-Key").is_some());
     }
 }

@@ -4,7 +4,8 @@
 
 use flate2::{Decompress, FlushDecompress, Status};
 
-use super::frame::Violation;
+use crate::proto::Role;
+use crate::proto::rule::Violation;
 
 /// The four bytes a sender strips from the end of every compressed message (RFC 7692 §7.2.1)
 /// and a receiver appends before inflating (§7.2.2).
@@ -28,11 +29,10 @@ pub struct DeflateParams {
 
 impl DeflateParams {
     /// Whether the sender in the given direction resets its context after each message.
-    pub fn no_context_takeover(&self, from_client: bool) -> bool {
-        if from_client {
-            self.client_no_context_takeover
-        } else {
-            self.server_no_context_takeover
+    pub fn no_context_takeover(&self, sender: Role) -> bool {
+        match sender {
+            Role::Client => self.client_no_context_takeover,
+            Role::Server => self.server_no_context_takeover,
         }
     }
 }
@@ -301,11 +301,11 @@ mod tests {
             (p.server_max_window_bits, p.client_max_window_bits),
             (Some(12), Some(12))
         );
-        assert!(!p.no_context_takeover(true));
+        assert!(!p.no_context_takeover(Role::Client));
         let p = negotiated(&["x-other, permessage-deflate; client_no_context_takeover".into()])
             .expect("valid")
             .expect("negotiated");
-        assert!(p.no_context_takeover(true) && !p.no_context_takeover(false));
+        assert!(p.no_context_takeover(Role::Client) && !p.no_context_takeover(Role::Server));
         assert_eq!(negotiated(&["x-webkit-deflate-frame".into()]), Ok(None));
         assert!(negotiated(&["permessage-deflate; server_max_window_bits=99".into()]).is_err());
     }

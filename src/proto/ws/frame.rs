@@ -20,6 +20,9 @@
 
 use std::ops::Range;
 
+use crate::proto::Role;
+use crate::proto::rule::{BreaksRule, Citation, Violation};
+
 /// The 4-bit opcode of a frame (RFC 6455 §5.2, §11.8). Total: unknown values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpCode {
@@ -142,6 +145,15 @@ impl LengthForm {
             LengthForm::Short => "7-bit",
             LengthForm::Extended16 => "7+16-bit",
             LengthForm::Extended64 => "7+64-bit",
+        }
+    }
+
+    /// The form the 7-bit length field announces: 126 and 127 announce an extended length.
+    pub fn from_len7(len7: u8) -> LengthForm {
+        match len7 & 0x7F {
+            126 => LengthForm::Extended16,
+            127 => LengthForm::Extended64,
+            _ => LengthForm::Short,
         }
     }
 
@@ -329,14 +341,33 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A header that can never be valid, whatever bytes follow.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameError {
     /// The 64-bit extended payload length has its most significant bit set.
-    #[error(
-        "64-bit payload length 0x{0:016x} has its most significant bit set; RFC 6455 §5.2 requires it to be 0"
-    )]
     LengthHighBitSet(u64),
 }
+
+impl BreaksRule for FrameError {
+    fn rule(&self) -> Citation {
+        match self {
+            FrameError::LengthHighBitSet(_) => "RFC 6455 §5.2",
+        }
+    }
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rule = self.rule();
+        match self {
+            FrameError::LengthHighBitSet(len) => write!(
+                f,
+                "64-bit payload length 0x{len:016x} has its most significant bit set; {rule} requires it to be 0"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
 
 /// Parses a frame header from the start of `buf`.
 ///
@@ -349,11 +380,7 @@ pub fn parse_header(buf: &[u8]) -> Result<Option<FrameHeader>, FrameError> {
     };
     let len7 = b1 & 0x7F;
     let masked = b1 & 0x80 != 0;
-    let length_form = match len7 {
-        126 => LengthForm::Extended16,
-        127 => LengthForm::Extended64,
-        _ => LengthForm::Short,
-    };
+    let length_form = LengthForm::from_len7(len7);
     let extra = length_form.extra_bytes();
     let payload_len = match length_form {
         LengthForm::Short => u64::from(len7),
@@ -398,6 +425,46 @@ pub fn parse_header(buf: &[u8]) -> Result<Option<FrameHeader>, FrameError> {
     }))
 }
 
+/// A frame header with its fields laid out, for views that show the bit layout and hex dump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameLayout {
+    /// The parsed header.
+    pub header: FrameHeader,
+    /// Every header field plus the payload, in wire order ([`FrameHeader::fields`]).
+    pub fields: Vec<Field>,
+}
+
+impl FrameLayout {
+    /// Parses the frame header at the start of `bytes`; `None` if truncated or impossible.
+    pub fn parse(bytes: &[u8]) -> Option<FrameLayout> {
+        let header = parse_header(bytes).ok().flatten()?;
+        Some(FrameLayout {
+            fields: header.fields(),
+            header,
+        })
+    }
+}
+
+impl Field {
+    /// The field's absolute bit range in the frame (bit 0 = most significant bit of byte 0).
+    pub fn bit_range(&self) -> Range<usize> {
+        match self.bits {
+            Some((first, count)) => {
+                let start = self.bytes.start * 8 + usize::from(first);
+                start..start + usize::from(count)
+            }
+            None => self.bytes.start * 8..self.bytes.end * 8,
+        }
+    }
+}
+
+/// `data` XORed with `key` (RFC 6455 §5.3), as a new buffer: [`unmask`] for a whole payload.
+pub fn unmasked(data: &[u8], key: [u8; 4]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    unmask(&mut out, key, 0);
+    out
+}
+
 /// XORs `data` with `key`, where `data[0]` is payload byte number `payload_offset`
 /// (so a payload can be unmasked in pieces). Masking and unmasking are the same operation (§5.3).
 pub fn unmask(data: &mut [u8], key: [u8; 4], payload_offset: u64) {
@@ -425,38 +492,23 @@ pub struct Field {
     pub meaning: String,
 }
 
-/// A broken protocol rule, with its reference, e.g. rule: "RFC 6455 §5.5",
-/// message: "control frame payload is 300 bytes; control frames carry at most 125".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Where the rule is written, e.g. "RFC 6455 §5.5".
-    pub rule: &'static str,
-    /// What happened and what the rule requires.
-    pub message: String,
-}
-
-impl Violation {
-    /// Builds a violation.
-    pub fn new(rule: &'static str, message: impl Into<String>) -> Self {
-        Violation {
-            rule,
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.rule, self.message)
-    }
+/// What RSV1 may mean on a sender's frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rsv1 {
+    /// No negotiated extension defines it: it must be 0 (RFC 6455 §5.2).
+    Reserved,
+    /// permessage-deflate was negotiated: it marks a compressed message, on the first frame
+    /// of a data message only (RFC 7692 §6.1).
+    Deflate,
 }
 
 /// Rules checkable from the header alone: client frames MUST be masked / server frames MUST
-/// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; `rsv1_allowed` =
-/// permessage-deflate negotiated, which allows RSV1 on the first frame of a data message
-/// only, RFC 7692 §6.1); reserved opcodes (§5.2); control frames: payload <= 125 and FIN
-/// set (§5.5); non-minimal length encoding (§5.2).
-pub fn check_header(h: &FrameHeader, from_client: bool, rsv1_allowed: bool) -> Vec<Violation> {
+/// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; with [`Rsv1::Deflate`],
+/// RSV1 is allowed on the first frame of a data message only, RFC 7692 §6.1); reserved
+/// opcodes (§5.2); control frames: payload <= 125 and FIN set (§5.5); non-minimal length
+/// encoding (§5.2).
+pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation> {
+    let from_client = sender == Role::Client;
     let mut v = Vec::new();
     if from_client && !h.masked {
         v.push(Violation::new(
@@ -471,7 +523,7 @@ pub fn check_header(h: &FrameHeader, from_client: bool, rsv1_allowed: bool) -> V
         ));
     }
     if h.rsv1 {
-        if !rsv1_allowed {
+        if rsv1 == Rsv1::Reserved {
             v.push(Violation::new(
                 "RFC 6455 §5.2",
                 "RSV1 is set but no extension that defines it (e.g. permessage-deflate) was negotiated",
@@ -623,5 +675,45 @@ mod tests {
         assert_eq!(f[8].bytes, 4..8);
         assert_eq!(f[8].value, "09 08 07 06");
         assert_eq!(f[9].bytes, 8..264);
+    }
+
+    #[test]
+    fn masked_hello_frame_layout() {
+        // RFC 6455 §5.7: a single-frame masked text message "Hello".
+        let f = [
+            0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
+        ];
+        let l = FrameLayout::parse(&f).unwrap();
+        assert_eq!(l.header.header_len, 6);
+        assert_eq!(l.header.payload_len, 5);
+        assert_eq!(unmasked(&f[6..], l.header.mask_key.unwrap()), b"Hello");
+        let names: Vec<&str> = l.fields.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "FIN",
+                "RSV1",
+                "RSV2",
+                "RSV3",
+                "opcode",
+                "MASK",
+                "payload length",
+                "masking key",
+                "payload"
+            ]
+        );
+        assert_eq!(l.fields[4].bit_range(), 4..8);
+        assert_eq!(l.fields[7].bit_range(), 16..48);
+        for n in 0..6 {
+            assert!(FrameLayout::parse(&f[..n]).is_none());
+        }
+    }
+
+    #[test]
+    fn frame_layout_extended_lengths() {
+        let l = FrameLayout::parse(&[0x82, 0x7E, 0x01, 0x00]).unwrap();
+        assert_eq!((l.header.header_len, l.header.payload_len), (4, 256));
+        let l = FrameLayout::parse(&[0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0]).unwrap();
+        assert_eq!((l.header.header_len, l.header.payload_len), (10, 65536));
     }
 }

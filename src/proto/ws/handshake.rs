@@ -5,7 +5,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest, Sha1};
 
-use super::frame::Violation;
+use crate::proto::http::Headers;
+use crate::proto::rule::Violation;
 
 /// The GUID appended to the client's key (RFC 6455 §1.3, §4.2.2).
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -41,37 +42,9 @@ pub fn derive_accept(key: &str) -> AcceptDerivation {
     }
 }
 
-/// Case-insensitive header lookup; the first occurrence's value.
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// The comma-separated elements of every occurrence of a header, trimmed, empty ones dropped.
-pub fn header_list(headers: &[(String, String)], name: &str) -> Vec<String> {
-    headers
-        .iter()
-        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .flat_map(|(_, v)| v.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Whether a comma-separated header (any occurrence) contains `token`, ASCII
-/// case-insensitively, e.g. `Connection: keep-alive, Upgrade` has the token `upgrade`.
-pub fn header_has_token(headers: &[(String, String)], name: &str, token: &str) -> bool {
-    header_list(headers, name)
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(token))
-}
-
 /// GET with Upgrade: websocket (RFC 6455 §4.1).
 pub fn is_upgrade_request(method: &str, headers: &[(String, String)]) -> bool {
-    method == "GET" && header_has_token(headers, "Upgrade", "websocket")
+    method == "GET" && Headers::new(headers).contains("Upgrade", "websocket")
 }
 
 /// The outcome of checking an upgrade request and its response.
@@ -120,9 +93,13 @@ pub fn check_upgrade(
 ) -> UpgradeCheck {
     const RULE: &str = "RFC 6455 §4.1";
     let mut problems = Vec::new();
+    let request = Headers::new(request_headers);
+    let response = Headers::new(response_headers);
 
     // The request.
-    let key = header(request_headers, "Sec-WebSocket-Key").map(|k| k.trim().to_owned());
+    let key = request
+        .get("Sec-WebSocket-Key")
+        .map(|k| k.trim().to_owned());
     match &key {
         None => problems.push(Violation::new(
             RULE,
@@ -143,7 +120,7 @@ pub fn check_upgrade(
             )),
         },
     }
-    match header(request_headers, "Sec-WebSocket-Version").map(str::trim) {
+    match request.get("Sec-WebSocket-Version").map(str::trim) {
         Some("13") => {}
         Some(v) => problems.push(Violation::new(
             RULE,
@@ -165,7 +142,7 @@ pub fn check_upgrade(
             ),
         ));
     }
-    match header(response_headers, "Upgrade").map(str::trim) {
+    match response.get("Upgrade").map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("websocket") => {}
         Some(v) => problems.push(Violation::new(
             RULE,
@@ -176,13 +153,15 @@ pub fn check_upgrade(
             "the response has no Upgrade header; it must say \"Upgrade: websocket\"",
         )),
     }
-    if !header_has_token(response_headers, "Connection", "upgrade") {
+    if !response.contains("Connection", "upgrade") {
         problems.push(Violation::new(
             RULE,
             "the response's Connection header does not contain the token \"Upgrade\"",
         ));
     }
-    let accept = header(response_headers, "Sec-WebSocket-Accept").map(|a| a.trim().to_owned());
+    let accept = response
+        .get("Sec-WebSocket-Accept")
+        .map(|a| a.trim().to_owned());
     match (&accept, &derivation) {
         (None, _) => problems.push(Violation::new(
             RULE,
@@ -198,10 +177,11 @@ pub fn check_upgrade(
         _ => {}
     }
 
-    let protocols_offered = header_list(request_headers, "Sec-WebSocket-Protocol");
-    let protocol = header(response_headers, "Sec-WebSocket-Protocol").map(|p| p.trim().to_owned());
+    let protocol = response
+        .get("Sec-WebSocket-Protocol")
+        .map(|p| p.trim().to_owned());
     if let Some(p) = &protocol
-        && !protocols_offered.iter().any(|o| o == p)
+        && !request.list("Sec-WebSocket-Protocol").any(|o| o == p)
     {
         problems.push(Violation::new(
             RULE,
@@ -209,8 +189,8 @@ pub fn check_upgrade(
         ));
     }
 
-    let extensions_offered = header_list(request_headers, "Sec-WebSocket-Extensions");
-    let extensions_negotiated = header_list(response_headers, "Sec-WebSocket-Extensions");
+    let extensions_offered = owned(request.list("Sec-WebSocket-Extensions"));
+    let extensions_negotiated = owned(response.list("Sec-WebSocket-Extensions"));
     for ext in &extensions_negotiated {
         let name = extension_name(ext);
         if !extensions_offered
@@ -234,6 +214,10 @@ pub fn check_upgrade(
         extensions_negotiated,
         problems,
     }
+}
+
+fn owned<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+    items.map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -275,5 +259,12 @@ mod tests {
         let c = check_upgrade(&req, 101, &resp);
         assert!(c.valid, "{:?}", c.problems);
         assert_eq!(c.protocol.as_deref(), Some("chat"));
+    }
+
+    #[test]
+    fn accept_vector_of_rfc_6455() {
+        let d = derive_accept("dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(d.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assert_eq!(d.sha1_hex, "b37a4f2cc0624f1690f64606cf385945b2bec4ea");
     }
 }

@@ -1,7 +1,8 @@
 //! Message reassembly (RFC 6455 §5.4): fragmented data messages, control frames interleaved
 //! between fragments, and UTF-8 validation of text (§8.1).
 
-use super::frame::{FrameHeader, OpCode, Violation};
+use super::frame::{FrameHeader, OpCode};
+use crate::proto::rule::Violation;
 
 /// Default cap on a reassembled message: 64 MiB.
 pub const DEFAULT_MAX_MESSAGE: usize = 64 * 1024 * 1024;
@@ -188,20 +189,37 @@ fn finish(p: Partial) -> Message {
     }
 }
 
+/// Where bytes stop being UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utf8Fault {
+    /// The bytes before it are valid UTF-8.
+    pub offset: usize,
+    /// The bytes end inside a character (rather than holding an invalid byte).
+    pub truncated: bool,
+}
+
+/// The one UTF-8 check of WebSocket text: text messages (§8.1) and close reasons (§5.5.1).
+pub fn utf8(bytes: &[u8]) -> Result<&str, Utf8Fault> {
+    std::str::from_utf8(bytes).map_err(|e| Utf8Fault {
+        offset: e.valid_up_to(),
+        truncated: e.error_len().is_none(),
+    })
+}
+
 /// Text messages must be valid UTF-8 (§8.1; an endpoint fails the connection with 1007).
 pub fn validate_text(payload: &[u8]) -> Result<&str, Violation> {
-    std::str::from_utf8(payload).map_err(|e| {
+    utf8(payload).map_err(|fault| {
+        let Utf8Fault { offset, truncated } = fault;
         Violation::new(
             "RFC 6455 §8.1",
-            match e.error_len() {
-                Some(_) => format!(
-                    "text message is not valid UTF-8 (invalid byte at offset {}); the receiver fails the connection with 1007",
-                    e.valid_up_to()
-                ),
-                None => format!(
-                    "text message is not valid UTF-8 (it ends inside a character at offset {}); the receiver fails the connection with 1007",
-                    e.valid_up_to()
-                ),
+            if truncated {
+                format!(
+                    "text message is not valid UTF-8 (it ends inside a character at offset {offset}); the receiver fails the connection with 1007"
+                )
+            } else {
+                format!(
+                    "text message is not valid UTF-8 (invalid byte at offset {offset}); the receiver fails the connection with 1007"
+                )
             },
         )
     })
@@ -212,6 +230,15 @@ pub fn validate_text(payload: &[u8]) -> Result<&str, Violation> {
 mod tests {
     use super::*;
     use crate::proto::ws::frame::parse_header;
+
+    #[test]
+    fn utf8_faults() {
+        assert_eq!(utf8("héllo".as_bytes()), Ok("héllo"));
+        let bad = utf8(b"ab\xffcd").unwrap_err();
+        assert_eq!((bad.offset, bad.truncated), (2, false));
+        let cut = utf8(&"a✓".as_bytes()[..3]).unwrap_err();
+        assert_eq!((cut.offset, cut.truncated), (1, true));
+    }
 
     #[test]
     fn limit_counts_but_stops_storing() {

@@ -8,11 +8,9 @@ pub mod message;
 
 pub use close::{CloseCode, ClosePayload, parse_close_payload};
 pub use frame::{
-    Field, FrameError, FrameHeader, LengthForm, OpCode, Violation, check_header, parse_header,
-    unmask,
+    Field, FrameError, FrameHeader, LengthForm, OpCode, Rsv1, check_header, parse_header, unmask,
 };
 pub use handshake::{
-    AcceptDerivation, GUID, UpgradeCheck, check_upgrade, derive_accept, header, header_has_token,
-    is_upgrade_request,
+    AcceptDerivation, GUID, UpgradeCheck, check_upgrade, derive_accept, is_upgrade_request,
 };
 pub use message::{Message, MessageAssembler, validate_text};

@@ -7,10 +7,10 @@ use std::ops::Range;
 
 use egui::{Align2, Color32, FontId, Grid, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2};
 
-use super::sections::{close_payload_ui, hex_preview, text_preview_ui};
+use super::sections::{close_payload_ui, hex, hex_preview, text_preview_ui};
 use super::{DetailView, HEX_LIMIT, Hover, PAYLOAD_LIMIT};
 use crate::trace::{Event, EventKind, Trace};
-use crate::ui::explain::{self, FrameLayout};
+use crate::proto::ws::frame::{self, FrameLayout};
 use crate::ui::theme::Theme;
 
 impl DetailView {
@@ -25,7 +25,7 @@ impl DetailView {
                 &synthesized
             }
         };
-        let Some(layout) = explain::frame_layout(bytes) else {
+        let Some(layout) = FrameLayout::parse(bytes) else {
             ui.label("The frame's bytes are incomplete; its header could not be parsed.");
             return;
         };
@@ -83,17 +83,17 @@ impl DetailView {
         self.hex_ui(ui, bytes, &byte_hl);
 
         // Payload.
-        let start = layout.header_len.min(bytes.len());
+        let start = layout.header.header_len.min(bytes.len());
         let payload = bytes.get(start..).unwrap_or(&[]);
         if recorded.is_some() {
             ui.add_space(6.0);
-            ui.label(RichText::new(format!("Payload ({} bytes)", layout.payload_len)).strong());
-            let unmasked = match layout.mask {
+            ui.label(RichText::new(format!("Payload ({} bytes)", layout.header.payload_len)).strong());
+            let unmasked = match layout.header.mask_key {
                 Some(key) => {
                     ui.label("masked, as on the wire:");
                     ui.monospace(hex_preview(payload, PAYLOAD_LIMIT));
-                    ui.label(format!("unmasked (XOR with {}):", explain::hex(&key)));
-                    explain::unmask(
+                    ui.label(format!("unmasked (XOR with {}):", hex(&key)));
+                    frame::unmasked(
                         payload
                             .get(..PAYLOAD_LIMIT.min(payload.len()))
                             .unwrap_or(payload),
@@ -106,7 +106,7 @@ impl DetailView {
                     .to_vec(),
             };
             ui.monospace(hex_preview(&unmasked, PAYLOAD_LIMIT));
-            if layout.opcode == 0x8 {
+            if layout.header.opcode.as_u8() == 0x8 {
                 close_payload_ui(ui, &unmasked);
             } else if let Ok(text) = std::str::from_utf8(&unmasked)
                 && !text.is_empty()
@@ -140,7 +140,7 @@ impl DetailView {
         let cell_w = width / 32.0;
         let ruler_h = 24.0;
         let row_h = 34.0;
-        let header_bits = layout.header_len * 8;
+        let header_bits = layout.header.header_len * 8;
         // The payload fills the rest of the last header row (or one row of its own).
         let payload_end = (header_bits / 32 + 1) * 32;
         let n_rows = payload_end / 32;
@@ -181,7 +181,7 @@ impl DetailView {
             let range = if is_payload {
                 header_bits..payload_end
             } else {
-                explain::bit_range(field)
+                field.bit_range()
             };
             // Split the field into per-row segments.
             let mut bit = range.start;
@@ -212,7 +212,7 @@ impl DetailView {
                     field.name.to_string()
                 };
                 let value = if is_payload {
-                    format!("{} bytes…", layout.payload_len)
+                    format!("{} bytes…", layout.header.payload_len)
                 } else {
                     field.value.clone()
                 };

@@ -7,8 +7,8 @@ use egui::{Grid, RichText, ScrollArea, Ui};
 mod frame;
 mod sections;
 
-use super::explain;
-use super::rows::{Rows, upgrade_check_for};
+use crate::proto::ws::close::CloseCode;
+use crate::diagram::rows::{Rows, upgrade_check_for};
 use crate::trace::{Event, EventKind, Observed, Trace, describe};
 use sections::{accept_ui, http_ui, list_or_none, message_ui};
 
@@ -82,7 +82,7 @@ impl DetailView {
         event: &Event,
     ) -> Option<usize> {
         let mut jump = None;
-        ui.heading(explain::summary(event));
+        ui.heading(describe::summary(event));
         let conn = event
             .conn
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
@@ -168,7 +168,7 @@ impl DetailView {
                 http_ui(
                     ui,
                     &format!("{version} {status} {reason}"),
-                    Some(explain::status_meaning(*status)),
+                    Some(crate::proto::http::status_meaning(*status)),
                     headers,
                     *head_len,
                     *body_len,
@@ -232,7 +232,7 @@ impl DetailView {
                             let name = trace
                                 .events
                                 .get(*f)
-                                .map(explain::summary)
+                                .map(describe::summary)
                                 .unwrap_or_default();
                             if ui
                                 .selectable_label(
@@ -298,7 +298,7 @@ impl DetailView {
                         }
                         if let Some(c) = code {
                             ui.label("CloseEvent.code");
-                            ui.monospace(format!("{c} {}", explain::close_code_name(*c)));
+                            ui.monospace(format!("{c} {}", CloseCode::from_u16(*c).name()));
                             ui.end_row();
                         }
                         if let Some(r) = reason {
@@ -320,7 +320,7 @@ impl DetailView {
                 if let Some(c) = cause.and_then(|c| usize::try_from(c).ok())
                     && let Some(e) = trace.events.get(c)
                     && ui
-                        .link(format!("caused by: {}", explain::summary(e)))
+                        .link(format!("caused by: {}", describe::summary(e)))
                         .clicked()
                 {
                     jump = Some(c);
@@ -364,7 +364,7 @@ impl DetailView {
             ui.label(RichText::new("In the browser API").strong());
             for a in consequences {
                 if let Some(e) = trace.events.get(a)
-                    && ui.link(explain::summary(e)).clicked()
+                    && ui.link(describe::summary(e)).clicked()
                 {
                     jump = Some(a);
                 }

@@ -6,8 +6,14 @@ use egui::{Grid, RichText, Ui};
 
 use super::PAYLOAD_LIMIT;
 use crate::trace::{EventKind, Trace};
-use crate::ui::explain;
+use crate::proto::ws::close::CloseCode;
+use crate::proto::ws::frame::{self, FrameLayout};
 use crate::ui::theme::Theme;
+
+/// Lowercase hex without separators, e.g. a masking key `37fa213d`.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 pub(super) fn hex_preview(bytes: &[u8], limit: usize) -> String {
     let shown = bytes.get(..limit.min(bytes.len())).unwrap_or(bytes);
@@ -44,11 +50,11 @@ fn close_code_ui(ui: &mut Ui, code: u16, reason: &str) {
     ui.label(
         RichText::new(format!(
             "Close code {code}: {}",
-            explain::close_code_name(code)
+            CloseCode::from_u16(code).name()
         ))
         .strong(),
     );
-    ui.label(explain::close_code_meaning(code));
+    ui.label(CloseCode::from_u16(code).meaning());
     ui.label(format!("Reason: {reason:?}"));
 }
 
@@ -152,11 +158,11 @@ fn compressed_ui(
     let mut recorded = !frames.is_empty();
     for f in frames {
         let bytes = trace.events.get(*f).and_then(|e| trace.event_bytes(e));
-        match bytes.and_then(|b| Some((b, explain::frame_layout(b)?))) {
+        match bytes.and_then(|b| Some((b, FrameLayout::parse(b)?))) {
             Some((b, layout)) => {
-                let payload = b.get(layout.header_len.min(b.len())..).unwrap_or_default();
-                match layout.mask {
-                    Some(key) => wire.extend(explain::unmask(payload, key)),
+                let payload = b.get(layout.header.header_len.min(b.len())..).unwrap_or_default();
+                match layout.header.mask_key {
+                    Some(key) => wire.extend(frame::unmasked(payload, key)),
                     None => wire.extend_from_slice(payload),
                 }
             }
@@ -237,7 +243,7 @@ pub(super) fn http_ui(
             ui.label(RichText::new(format!("{name}: ")).monospace().strong());
             ui.label(RichText::new(value).monospace());
         });
-        if let Some(text) = explain::explain_header(name) {
+        if let Some(text) = crate::proto::http::explain_header(name) {
             ui.indent(name, |ui| {
                 ui.weak(text);
             });
@@ -250,7 +256,7 @@ pub(super) fn http_ui(
 }
 
 pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid: bool) {
-    let d = explain::derive_accept(key);
+    let d = crate::proto::ws::handshake::derive_accept(key);
     ui.label(RichText::new("Sec-WebSocket-Accept, step by step (RFC 6455 §4.2.2)").strong());
     Grid::new("accept")
         .num_columns(2)
@@ -260,7 +266,7 @@ pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&
             ui.monospace(&d.key);
             ui.end_row();
             ui.label("2. append the GUID");
-            ui.monospace(format!("{} + {}", d.key, explain::WS_GUID));
+            ui.monospace(format!("{} + {}", d.key, crate::proto::ws::handshake::GUID));
             ui.end_row();
             ui.label("3. SHA-1 (hex)");
             ui.monospace(&d.sha1_hex);

@@ -1,7 +1,17 @@
 //! One-line summaries and short side notes for events: the text on the timeline's arrows, in
 //! the terminal and in accessibility labels. Pure.
+//!
+//! This folder is the one home of the texts the views show: summaries and notes (here), browser-API
+//! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
+
+mod api;
+mod units;
+
+pub use api::api_label;
+pub use units::{format_bytes, format_count, format_duration_us};
 
 use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
+use crate::proto::http::Headers;
 use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::OpCode;
 
@@ -46,7 +56,7 @@ pub fn summary(event: &Event) -> String {
             ..
         } => {
             let mut line = format!("{method} {target} {version}");
-            if let Some(upgrade) = header(headers, "upgrade") {
+            if let Some(upgrade) = Headers::new(headers).get("upgrade") {
                 line.push_str(&format!(" (Upgrade: {upgrade})"));
             }
             if *body_len > 0 {
@@ -244,7 +254,9 @@ pub fn note(event: &Event) -> Option<String> {
         EventKind::TcpClose { .. } => {
             "The connection is closed. On the wire each side sends a FIN that the other acknowledges."
         }
-        EventKind::HttpRequest { headers, .. } if header(headers, "upgrade").is_some() => {
+        EventKind::HttpRequest { headers, .. }
+            if Headers::new(headers).get("upgrade").is_some() =>
+        {
             "An ordinary HTTP/1.1 GET that asks to switch this connection to WebSocket \
              (RFC 6455 §4.1): Upgrade and Connection headers, a random 16-byte key in base64, version 13."
         }
@@ -303,13 +315,6 @@ fn tcp_line(flags: &str, s: &TcpSegment) -> String {
         line.push_str(&format!(" len={}", s.len));
     }
     line
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 fn decode_b64(text: &str) -> Option<Vec<u8>> {

@@ -1,16 +1,23 @@
 //! A small hand-built trace of a WebSocket echo conversation, with real wire bytes, for
-//! previews and GUI tests that must not depend on the lab.
+//! previews and GUI tests that must not depend on the lab. Test material: tests use it via
+//! `mod support;`, `examples/gui_preview.rs` includes it by path.
 
 use base64::Engine as _;
 
-use super::explain;
-use crate::trace::{
+use wirelab::proto::ws::frame::unmasked;
+use wirelab::proto::ws::handshake::derive_accept;
+use wirelab::trace::{
     Connection, Dir, Event, EventKind, Observed, Severity, Side, Source, StreamData, StreamSpan,
     Trace,
 };
 
 /// The client's key (the RFC 6455 §1.3 example).
 const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+
+/// Lowercase hex without separators, as the trace writes a masking key.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// Builds a frame's bytes.
 fn frame(fin: bool, opcode: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
@@ -30,7 +37,7 @@ fn frame(fin: bool, opcode: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8
     match mask {
         Some(key) => {
             out.extend_from_slice(&key);
-            out.extend(explain::unmask(payload, key));
+            out.extend(unmasked(payload, key));
         }
         None => out.extend_from_slice(payload),
     }
@@ -127,7 +134,7 @@ impl Builder {
                 rsv3: false,
                 opcode,
                 masked: mask.is_some(),
-                mask_key: mask.map(|k| explain::hex(&k)),
+                mask_key: mask.map(|k| hex(&k)),
                 payload_len: payload.len() as u64,
                 header_len: header_len as u8,
             },
@@ -251,7 +258,7 @@ pub fn demo_trace() -> Trace {
     );
     b.stage(1_300, 1, "upgrade request");
 
-    let accept = explain::derive_accept(KEY).accept;
+    let accept = derive_accept(KEY).accept;
     let headers: Vec<(String, String)> = [
         ("Connection", "Upgrade"),
         ("Upgrade", "websocket"),
@@ -370,30 +377,4 @@ pub fn demo_trace() -> Trace {
         data: s2c,
     });
     trace
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_trace_bytes_match_its_events() {
-        let t = demo_trace();
-        for e in &t.events {
-            if let EventKind::WsFrame {
-                header_len,
-                payload_len,
-                ..
-            } = e.kind
-            {
-                let bytes = t.event_bytes(e).unwrap();
-                let l = explain::frame_layout(bytes).unwrap();
-                assert_eq!(l.header_len, usize::from(header_len));
-                assert_eq!(l.payload_len, payload_len);
-            }
-        }
-        let json = t.to_json();
-        assert_eq!(Trace::from_json(&json).unwrap(), t);
-    }
 }

@@ -5,9 +5,9 @@
 //! Summaries are updated incrementally (a live capture appends events while the list is
 //! shown), so each event is looked at once.
 
+use crate::proto::http::Headers;
+use crate::trace::describe;
 use crate::trace::{Connection, Event, EventKind, Trace, TraceUpdate};
-
-use super::explain;
 
 /// What a connection carries, judged from its events (content, never the port).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,12 +104,7 @@ impl ConnSummary {
             }
             EventKind::HttpResponse { headers, .. } => {
                 self.messages += 1;
-                let stream = headers.iter().any(|(n, v)| {
-                    n.eq_ignore_ascii_case("content-type")
-                        && v.trim_start()
-                            .to_ascii_lowercase()
-                            .starts_with("text/event-stream")
-                });
+                let stream = Headers::new(headers).has_media_type("text/event-stream");
                 if stream {
                     Protocol::Sse
                 } else {
@@ -283,7 +278,7 @@ impl ConnFilter {
             trace
                 .events
                 .get(i)
-                .is_some_and(|e| explain::summary(e).to_lowercase().contains(&text))
+                .is_some_and(|e| describe::summary(e).to_lowercase().contains(&text))
         })
     }
 }
@@ -368,32 +363,6 @@ impl SubTrace {
     /// The index in this sub-trace of event `full_index` of the full trace.
     pub fn from_full(&self, full_index: usize) -> Option<usize> {
         self.full_index.binary_search(&full_index).ok()
-    }
-}
-
-/// A count for the list: `812`, `33.6k`, `336k`, `2.7M`.
-pub fn format_count(n: u64) -> String {
-    if n < 10_000 {
-        n.to_string()
-    } else if n < 100_000 {
-        format!("{:.1}k", n as f64 / 1e3)
-    } else if n < 1_000_000 {
-        format!("{}k", n / 1000)
-    } else {
-        format!("{:.1}M", n as f64 / 1e6)
-    }
-}
-
-/// A byte count for the list: `812 B`, `4.2 kB`, `17.0 MB`.
-pub fn format_bytes(n: u64) -> String {
-    if n < 1000 {
-        format!("{n} B")
-    } else if n < 1_000_000 {
-        format!("{:.1} kB", n as f64 / 1e3)
-    } else if n < 1_000_000_000 {
-        format!("{:.1} MB", n as f64 / 1e6)
-    } else {
-        format!("{:.2} GB", n as f64 / 1e9)
     }
 }
 
@@ -618,16 +587,5 @@ mod tests {
         let own = TraceUpdate::Event(ev(10, Some(0), Some(Dir::C2s), request("/y")));
         sub.apply(&own, 9);
         assert_eq!(sub.full_index, [0, 2, 3, 7, 9]);
-    }
-
-    #[test]
-    fn byte_counts_read_well() {
-        assert_eq!(format_bytes(812), "812 B");
-        assert_eq!(format_bytes(4_200), "4.2 kB");
-        assert_eq!(format_bytes(17_000_000), "17.0 MB");
-        assert_eq!(format_count(812), "812");
-        assert_eq!(format_count(33_600), "33.6k");
-        assert_eq!(format_count(336_164), "336k");
-        assert_eq!(format_count(2_700_000), "2.7M");
     }
 }

@@ -1,11 +1,43 @@
-//! Time → y for the sequence diagram: pure layout math, no egui types, unit-tested.
+//! Where things go in the sequence diagram: time → y for rows, x for lanes. Pure layout math,
+//! no egui types, unit-tested.
 //!
 //! Rows are placed top to bottom in time order. The distance between two rows is proportional
 //! to the time between them (`px_per_ms`), but never less than the earlier row's height, so
 //! labels never overlap. Idle gaps longer than a threshold can be collapsed to a fixed height
-//! and reported as [`IdleGap`]s so the view can draw a "… 1.2 s idle" marker.
+//! and reported as [`IdleGap`]s so the view can draw a "… 1.2 s idle" marker. Lanes
+//! ([`Lanes`]) go left to right: the time column, the browser-API lane, one lifeline per
+//! client, the server.
 
 use std::ops::Range;
+
+use super::geom::Rect;
+use super::rows::{Row, RowKind};
+use crate::trace::Connection;
+
+/// Height of the header above the rows (lane titles).
+pub const HEADER_H: f32 = 44.0;
+/// Width of the time column.
+pub const TIME_W: f32 = 74.0;
+/// Widest the browser-API lane gets.
+pub const API_W: f32 = 236.0;
+/// Height of an ordinary row.
+pub const ROW_H: f32 = 30.0;
+/// Height of a frame shown on its own row.
+pub const FRAME_ROW_H: f32 = 22.0;
+/// Height of a stage separator row.
+pub const STAGE_ROW_H: f32 = 22.0;
+/// Height of one browser-API marker line.
+pub const API_LINE_H: f32 = 15.0;
+
+/// The height `row` needs: its kind's height, or more for its browser-API markers.
+pub fn row_height(row: &Row) -> f32 {
+    let base = match row.kind {
+        RowKind::Stage => STAGE_ROW_H,
+        _ if row.is_frame => FRAME_ROW_H,
+        _ => ROW_H,
+    };
+    base.max(6.0 + API_LINE_H * row.api.len() as f32)
+}
 
 /// Layout parameters (the view's zoom and options).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -169,17 +201,88 @@ impl TimelineLayout {
     }
 }
 
-/// Formats an idle duration for a gap marker, e.g. `"1.2 s"` or `"850 ms"`.
-pub fn format_duration_us(us: i64) -> String {
-    let us = us.max(0);
-    if us >= 60_000_000 {
-        format!("{:.1} min", us as f64 / 60_000_000.0)
-    } else if us >= 1_000_000 {
-        format!("{:.1} s", us as f64 / 1_000_000.0)
-    } else if us >= 1_000 {
-        format!("{} ms", us / 1_000)
-    } else {
-        format!("{us} µs")
+/// A horizontal extent (px).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct XSpan {
+    /// Left edge.
+    pub left: f32,
+    /// Right edge.
+    pub right: f32,
+}
+
+/// A client's lifeline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClientLane {
+    /// The connection it belongs to.
+    pub conn: u32,
+    /// Its x (px).
+    pub x: f32,
+}
+
+/// Where the lanes are, in x (px), for a diagram drawn into a given rectangle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lanes {
+    /// Left edge of the time column's text.
+    pub time_x: f32,
+    /// The browser-API lane.
+    pub api: XSpan,
+    /// One lifeline per client, in lane order.
+    pub clients: Vec<ClientLane>,
+    /// The server's lifeline.
+    pub server_x: f32,
+    /// Right edge of the drawing.
+    pub right: f32,
+}
+
+impl Lanes {
+    /// Lanes for the connections `order` (the rows' lane order), then any other connection
+    /// of `connections`.
+    pub fn new(frame: Rect, order: &[u32], connections: &[Connection]) -> Lanes {
+        let left = frame.left();
+        let time_x = left + 4.0;
+        // A narrow diagram (beside a connection list and the detail pane) gives the browser
+        // API lane less room rather than squeezing the arrows.
+        let api_w = API_W.min((frame.width() * 0.28).max(140.0));
+        let api = XSpan {
+            left: left + TIME_W,
+            right: left + TIME_W + api_w,
+        };
+        let right = frame.right() - 8.0;
+        let server_x = (right - 70.0).max(api.right + 200.0);
+        let mut conns = order.to_vec();
+        for c in connections {
+            if !conns.contains(&c.id) {
+                conns.push(c.id);
+            }
+        }
+        let n = conns.len().max(1) as f32;
+        // Clients share the left part; the server keeps room for arrow labels between them.
+        let first = api.right + 70.0;
+        let span = ((server_x - first) * 0.55).max(0.0);
+        let step = if n > 1.0 { span / (n - 1.0) } else { 0.0 };
+        let clients = conns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ClientLane {
+                conn: *c,
+                x: first + step * i as f32,
+            })
+            .collect();
+        Lanes {
+            time_x,
+            api,
+            clients,
+            server_x,
+            right,
+        }
+    }
+
+    /// The x of connection `conn`'s lifeline (just right of the API lane if it has none).
+    pub fn client_x(&self, conn: u32) -> f32 {
+        self.clients
+            .iter()
+            .find(|c| c.conn == conn)
+            .map_or(self.api.right + 60.0, |c| c.x)
     }
 }
 
@@ -210,6 +313,7 @@ pub fn clamp_scroll(scroll: f32, content_h: f32, view_h: f32) -> f32 {
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 mod tests {
     use super::*;
+    use crate::trace::describe::format_duration_us;
 
     fn rows(ts: &[i64], h: f32) -> Vec<RowSpec> {
         ts.iter()
@@ -343,5 +447,40 @@ mod tests {
         assert_eq!(clamp_scroll(50.0, 80.0, 100.0), 0.0);
         assert_eq!(clamp_scroll(f32::INFINITY, 300.0, 100.0), 200.0);
         assert_eq!(clamp_scroll(f32::NAN, 300.0, 100.0), 0.0);
+    }
+
+    #[test]
+    fn lanes_leave_room_for_labels_and_narrow_gracefully() {
+        let conn = |id: u32| Connection {
+            id,
+            client: format!("127.0.0.1:{id}"),
+            server: "127.0.0.1:80".into(),
+            label: None,
+        };
+        let frame = |w: f32| {
+            Rect::from_min_max(
+                crate::diagram::geom::Point::new(100.0, 0.0),
+                crate::diagram::geom::Point::new(100.0 + w, 500.0),
+            )
+        };
+        // Rows name connection 2 first; connection 1 has no events yet but still gets a lane.
+        let l = Lanes::new(frame(1200.0), &[2, 0], &[conn(0), conn(1), conn(2)]);
+        assert_eq!(l.time_x, 104.0);
+        assert_eq!((l.api.left, l.api.right), (174.0, 174.0 + API_W));
+        let order: Vec<u32> = l.clients.iter().map(|c| c.conn).collect();
+        assert_eq!(order, [2, 0, 1]);
+        assert_eq!(l.server_x, 1300.0 - 8.0 - 70.0);
+        assert!(l.clients.windows(2).all(|w| w[0].x < w[1].x));
+        assert!(
+            l.clients
+                .iter()
+                .all(|c| c.x > l.api.right && c.x < l.server_x)
+        );
+        assert_eq!(l.client_x(0), l.clients[1].x);
+        assert_eq!(l.client_x(9), l.api.right + 60.0, "an unknown connection");
+        // Narrow: the API lane shrinks (to no less than 140 px), the server keeps 200 px.
+        let n = Lanes::new(frame(400.0), &[0], &[conn(0)]);
+        assert_eq!(n.api.right - n.api.left, 140.0);
+        assert_eq!(n.server_x, n.api.right + 200.0);
     }
 }

@@ -1,0 +1,13 @@
+//! The sequence diagram as pure data: which events become rows ([`rows`]), where rows and
+//! lanes go ([`layout`]: time → y, lanes, idle-gap collapsing, culling), the browser-API
+//! lane's states and texts ([`api_lane`]), and the [`scene`]: everything the visible part
+//! shows, with positions and semantic styles.
+//!
+//! Pure: plain `f32` coordinates ([`geom`]), no egui. The GUI paints a Scene and nothing else;
+//! so can any other writer (SVG).
+
+pub mod api_lane;
+pub mod geom;
+pub mod layout;
+pub mod rows;
+pub mod scene;

@@ -1,0 +1,421 @@
+//! WebSocket on one direction: frames (header, payload unmasked as it arrives), messages
+//! (reassembly, permessage-deflate inflation, UTF-8, close payloads) and an abnormal end.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use super::direction::{DirState, Mode, Sink, span};
+use crate::proto::Role;
+use crate::proto::rule::Violation;
+use crate::proto::ws::close::parse_close_payload;
+use crate::proto::ws::deflate::{DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
+use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode, Rsv1};
+use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssembler};
+use crate::trace::{EventKind, Severity, StreamSpan};
+
+/// The rule an unfinished WebSocket connection breaks when its TCP connection ends.
+const RULE_ABNORMAL: &str = "RFC 6455 §7.1.5";
+
+/// One direction's WebSocket state.
+pub(super) struct WsDir {
+    pub(super) rsv1: Rsv1,
+    pub(super) frame: Option<FrameProgress>,
+    pub(super) assembler: MessageAssembler,
+    /// Stream offset of the first frame of the data message in progress.
+    pub(super) msg_start: Option<u64>,
+    pub(super) close_seen: bool,
+    pub(super) after_close_reported: bool,
+    /// permessage-deflate: this sender's parameters, when it was negotiated.
+    pub(super) deflate: Option<DeflateSide>,
+    /// Bytes of the data message in progress missing from the capture.
+    pub(super) damaged: u64,
+}
+
+/// One sender's permessage-deflate state (RFC 7692 §7.2.2).
+pub(super) struct DeflateSide {
+    pub(super) inflater: Inflater,
+    /// The sender resets its LZ77 window after each message.
+    pub(super) no_context_takeover: bool,
+}
+
+impl DeflateSide {
+    pub(super) fn new(params: &DeflateParams, sender: Role) -> DeflateSide {
+        let no_context_takeover = params.no_context_takeover(sender);
+        DeflateSide {
+            inflater: Inflater::new(no_context_takeover, DEFAULT_MAX_INFLATED),
+            no_context_takeover,
+        }
+    }
+
+    /// Forgets the shared window (it is unknown after a message that could not be inflated).
+    pub(super) fn reset(&mut self) {
+        self.inflater = Inflater::new(self.no_context_takeover, DEFAULT_MAX_INFLATED);
+    }
+}
+
+impl WsDir {
+    pub(super) fn new() -> WsDir {
+        WsDir {
+            rsv1: Rsv1::Reserved,
+            frame: None,
+            assembler: MessageAssembler::new(),
+            msg_start: None,
+            close_seen: false,
+            after_close_reported: false,
+            deflate: None,
+            damaged: 0,
+        }
+    }
+
+    /// Enters WebSocket mode with the negotiated permessage-deflate parameters, if any.
+    pub(super) fn start(&mut self, deflate: Option<&DeflateParams>, sender: Role) {
+        self.rsv1 = if deflate.is_some() {
+            Rsv1::Deflate
+        } else {
+            Rsv1::Reserved
+        };
+        self.deflate = deflate.map(|p| DeflateSide::new(p, sender));
+    }
+}
+
+/// A frame whose header was parsed and whose payload is still arriving.
+pub(super) struct FrameProgress {
+    pub(super) header: FrameHeader,
+    pub(super) start: u64,
+    /// The unmasked payload so far (at most [`DEFAULT_MAX_MESSAGE`] bytes are kept).
+    pub(super) payload: Vec<u8>,
+    pub(super) received: u64,
+    /// Payload bytes missing from the capture (counted in `received`, absent from the stream).
+    pub(super) lost: u64,
+}
+
+impl DirState {
+    /// Parses frames until more bytes are needed.
+    pub(super) fn process_frames(&mut self, sink: &mut Sink<'_>) {
+        while self.mode == Mode::WebSocket {
+            if self.ws.frame.is_some() {
+                if !self.advance_payload() {
+                    break;
+                }
+                if let Some(f) = self.ws.frame.take() {
+                    self.complete_frame(f, sink);
+                }
+                continue;
+            }
+            if self.avail().is_empty() {
+                break;
+            }
+            match frame::parse_header(self.avail()) {
+                Ok(None) => break,
+                Err(e) => {
+                    let at = self.offset();
+                    let len = header_len_needed(self.avail()).min(self.avail().len()) as u64;
+                    let v = Violation::of("malformed WebSocket frame header", &e);
+                    sink.violation(self.dir, span(at, len), Severity::Error, &v);
+                    self.go_opaque(at, v.message);
+                    break;
+                }
+                Ok(Some(header)) => {
+                    let start = self.offset();
+                    self.consume(header.header_len);
+                    let keep = header.payload_len.min(DEFAULT_MAX_MESSAGE as u64);
+                    let capacity = usize::try_from(keep.min(1 << 20)).unwrap_or(0);
+                    self.ws.frame = Some(FrameProgress {
+                        header,
+                        start,
+                        payload: Vec::with_capacity(capacity),
+                        received: 0,
+                        lost: 0,
+                    });
+                }
+            }
+        }
+        self.compact();
+    }
+
+    /// Moves available payload bytes into the frame in progress (unmasked); true when the
+    /// frame is complete.
+    pub(super) fn advance_payload(&mut self) -> bool {
+        let DirState { buf, pos, ws, .. } = self;
+        let Some(f) = ws.frame.as_mut() else {
+            return false;
+        };
+        let avail = buf.get(*pos..).unwrap_or_default();
+        let missing = f.header.payload_len.saturating_sub(f.received);
+        let n = usize::try_from(missing)
+            .unwrap_or(usize::MAX)
+            .min(avail.len());
+        let room = DEFAULT_MAX_MESSAGE.saturating_sub(f.payload.len()).min(n);
+        if let Some(piece) = avail.get(..room) {
+            let at = f.payload.len();
+            f.payload.extend_from_slice(piece);
+            if let (Some(key), Some(dst)) = (f.header.mask_key, f.payload.get_mut(at..)) {
+                frame::unmask(dst, key, f.received);
+            }
+        }
+        f.received = f.received.saturating_add(n as u64);
+        *pos = pos.saturating_add(n).min(buf.len());
+        f.received >= f.header.payload_len
+    }
+
+    pub(super) fn complete_frame(&mut self, f: FrameProgress, sink: &mut Sink<'_>) {
+        let dir = self.dir;
+        let h = &f.header;
+        // In the recorded stream, which lacks the bytes missing from the capture.
+        let frame_len = h.frame_len().saturating_sub(f.lost);
+        let frame_span = span(f.start, frame_len);
+        if !h.opcode.is_control() {
+            self.ws.damaged = self.ws.damaged.saturating_add(f.lost);
+        }
+        sink.push(
+            dir,
+            frame_span,
+            EventKind::WsFrame {
+                fin: h.fin,
+                rsv1: h.rsv1,
+                rsv2: h.rsv2,
+                rsv3: h.rsv3,
+                opcode: h.opcode.as_u8(),
+                masked: h.masked,
+                // One formatting call, not one per byte: this runs for every client frame.
+                mask_key: h.mask_key.map(|k| format!("{:08x}", u32::from_be_bytes(k))),
+                payload_len: h.payload_len,
+                header_len: u8::try_from(h.header_len).unwrap_or(u8::MAX),
+            },
+        );
+        if self.ws.close_seen && !self.ws.after_close_reported {
+            self.ws.after_close_reported = true;
+            sink.diag(
+                dir,
+                frame_span,
+                Severity::Error,
+                format!(
+                    "{} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send further data",
+                    h.opcode.name()
+                ),
+                Some("RFC 6455 §5.5.1"),
+            );
+        }
+        for v in frame::check_header(h, self.role, self.ws.rsv1) {
+            sink.violation(dir, frame_span, Severity::Error, &v);
+        }
+        if (h.payload_len as u128) > DEFAULT_MAX_MESSAGE as u128 {
+            sink.diag(
+                dir,
+                frame_span,
+                Severity::Warning,
+                format!(
+                    "frame payload of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit; only the first bytes are kept",
+                    h.payload_len
+                ),
+                Some("RFC 6455 §10.4"),
+            );
+        }
+        let is_data_start = matches!(h.opcode, OpCode::Text | OpCode::Binary);
+        if is_data_start {
+            self.ws.msg_start = Some(f.start);
+        }
+        let mut violations = Vec::new();
+        let message = self.ws.assembler.push(h, &f.payload, &mut violations);
+        for v in &violations {
+            sink.violation(dir, frame_span, Severity::Error, v);
+        }
+        let Some(m) = message else {
+            return;
+        };
+        let frame_end = f.start.saturating_add(frame_len);
+        let msg_start = if m.opcode.is_control() {
+            f.start
+        } else {
+            self.ws.msg_start.take().unwrap_or(f.start)
+        };
+        let msg_span = span(msg_start, frame_end.saturating_sub(msg_start));
+        if m.opcode == OpCode::Close {
+            self.ws.close_seen = true;
+        }
+        let lost = if m.opcode.is_control() {
+            f.lost
+        } else {
+            std::mem::take(&mut self.ws.damaged)
+        };
+        self.emit_message(m, msg_span, lost, sink);
+    }
+
+    /// Inflates a compressed data message (RFC 7692 §7.2.2): the concatenated payloads of
+    /// all its frames, with this sender's shared window. `None` (after a diagnostic) when it
+    /// cannot be inflated; the message is then shown as sent.
+    pub(super) fn inflate(
+        &mut self,
+        m: &Message,
+        msg_span: Option<StreamSpan>,
+        sink: &mut Sink<'_>,
+    ) -> Option<Vec<u8>> {
+        let dir = self.dir;
+        let side = self.ws.deflate.as_mut()?;
+        if m.truncated() {
+            side.reset();
+            sink.diag(
+                dir,
+                msg_span,
+                Severity::Warning,
+                format!(
+                    "compressed message of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit: not inflated, and later messages that refer back to it cannot be inflated either",
+                    m.total_len
+                ),
+                Some("RFC 7692 §7.2.2"),
+            );
+            return None;
+        }
+        match side.inflater.inflate(&m.payload) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                // The inflater started afresh; later messages are still tried.
+                let takeover = if side.no_context_takeover {
+                    ""
+                } else {
+                    " (with context takeover, later messages that refer back to this one cannot be inflated either)"
+                };
+                sink.diag(
+                    dir,
+                    msg_span,
+                    Severity::Error,
+                    format!(
+                        "compressed message could not be inflated: {e}; it is shown as sent{takeover}"
+                    ),
+                    Some("RFC 7692 §7.2.2"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Emits a complete message. A damaged one (`lost` bytes missing from the capture) is
+    /// shown as recorded: not inflated, not decoded; its lengths count the missing bytes.
+    pub(super) fn emit_message(
+        &mut self,
+        m: Message,
+        msg_span: Option<StreamSpan>,
+        lost: u64,
+        sink: &mut Sink<'_>,
+    ) {
+        let damaged = lost > 0;
+        let dir = self.dir;
+        let mut text = None;
+        let mut data_b64 = None;
+        let mut close_code = None;
+        let mut close_reason = None;
+        // Control frames are never compressed (RFC 7692 §6.1; a set RSV1 is reported by the
+        // header check), and without a negotiated extension RSV1 means nothing known.
+        let is_data = matches!(m.opcode, OpCode::Text | OpCode::Binary);
+        let mut wire_payload_len = None;
+        let mut payload_len = m.total_len.saturating_add(lost);
+        let mut inflated = None;
+        if m.compressed && is_data && self.ws.deflate.is_some() {
+            wire_payload_len = Some(payload_len);
+            if damaged {
+                if let Some(side) = self.ws.deflate.as_mut() {
+                    side.reset();
+                }
+            } else {
+                inflated = self.inflate(&m, msg_span, sink);
+            }
+            if let Some(bytes) = &inflated {
+                payload_len = bytes.len() as u64;
+            }
+        }
+        let readable = !damaged && (!m.compressed || inflated.is_some());
+        let payload: &[u8] = inflated.as_deref().unwrap_or(&m.payload);
+        match m.opcode {
+            _ if damaged => data_b64 = Some(BASE64.encode(payload)),
+            OpCode::Text if readable => match message::validate_text(payload) {
+                Ok(s) => text = Some(s.to_string()),
+                Err(v) => {
+                    sink.violation(dir, msg_span, Severity::Error, &v);
+                    data_b64 = Some(BASE64.encode(payload));
+                }
+            },
+            OpCode::Close => {
+                let (close, violations) = parse_close_payload(&m.payload);
+                for v in &violations {
+                    sink.violation(dir, msg_span, Severity::Error, v);
+                }
+                close_code = close.code;
+                close_reason = close.code.map(|_| close.reason);
+            }
+            _ => data_b64 = Some(BASE64.encode(payload)),
+        }
+        sink.push(
+            dir,
+            msg_span,
+            EventKind::WsMessage {
+                opcode: m.opcode.as_u8(),
+                fragments: m.fragments,
+                compressed: m.compressed,
+                payload_len,
+                wire_payload_len,
+                text,
+                data_b64,
+                close_code,
+                close_reason,
+            },
+        );
+    }
+
+    pub(super) fn end_ws(&mut self, other_mode: Mode, sink: &mut Sink<'_>) {
+        let dir = self.dir;
+        let at = self.offset();
+        let left = self.avail().len();
+        if let Some(f) = &self.ws.frame {
+            sink.diag(
+                dir,
+                span(f.start, at.saturating_sub(f.start)),
+                Severity::Error,
+                format!(
+                    "connection closed in the middle of a frame: {} of {} payload bytes (the WebSocket connection is closed abnormally, 1006)",
+                    f.received, f.header.payload_len
+                ),
+                Some(RULE_ABNORMAL),
+            );
+        } else if left > 0 {
+            let needed = header_len_needed(self.avail());
+            sink.diag(
+                dir,
+                span(at, left as u64),
+                Severity::Error,
+                format!(
+                    "connection closed in the middle of a frame: {left} of {needed} header bytes (the WebSocket connection is closed abnormally, 1006)"
+                ),
+                Some(RULE_ABNORMAL),
+            );
+        }
+        if self.ws.assembler.in_progress() {
+            sink.diag(
+                dir,
+                None,
+                Severity::Error,
+                "connection closed in the middle of a fragmented message: its last fragment never came".to_string(),
+                Some(RULE_ABNORMAL),
+            );
+        }
+        if !self.ws.close_seen && other_mode != Mode::Opaque {
+            let who = self.role.name();
+            sink.diag(
+                dir,
+                None,
+                Severity::Warning,
+                format!(
+                    "the {who} stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)"
+                ),
+                Some(RULE_ABNORMAL),
+            );
+        }
+    }
+}
+
+/// How many header bytes a frame whose first bytes are `buf` needs (2 to 14).
+pub(super) fn header_len_needed(buf: &[u8]) -> usize {
+    let Some(&b1) = buf.get(1) else {
+        return 2;
+    };
+    2 + LengthForm::from_len7(b1).extra_bytes() + if b1 & 0x80 != 0 { 4 } else { 0 }
+}

@@ -1,0 +1,46 @@
+//! Broken protocol rules: every rule is cited once, where it is defined, and the same citation
+//! reaches both the human message and a diagnostic's `rule` field.
+
+/// Where a rule is written: a document and a section, e.g. `"RFC 6455 §5.5"`.
+pub type Citation = &'static str;
+
+/// A broken protocol rule, with its reference, e.g. rule: "RFC 6455 §5.5",
+/// message: "control frame payload is 300 bytes; control frames carry at most 125".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Where the rule is written, e.g. "RFC 6455 §5.5".
+    pub rule: Citation,
+    /// What happened and what the rule requires.
+    pub message: String,
+}
+
+impl Violation {
+    /// Builds a violation.
+    pub fn new(rule: Citation, message: impl Into<String>) -> Self {
+        Violation {
+            rule,
+            message: message.into(),
+        }
+    }
+
+    /// The violation an error reports, its message prefixed with `context` (e.g.
+    /// "malformed HTTP request head"): the rule is the error's own citation.
+    pub fn of(context: &str, error: &impl BreaksRule) -> Self {
+        Violation::new(error.rule(), format!("{context}: {error}"))
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.rule, self.message)
+    }
+}
+
+/// An error that breaks exactly one written rule. Its `Display` message cites [`rule`] (the
+/// one place the citation is written), so a message and a diagnostic never disagree.
+///
+/// [`rule`]: BreaksRule::rule
+pub trait BreaksRule: std::fmt::Display {
+    /// The rule this error breaks.
+    fn rule(&self) -> Citation;
+}
