@@ -200,7 +200,8 @@ fn several_connections_filter_by_protocol_and_each_has_its_diagram() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].starts_with("#3 "), "{rows:?}");
     h.state_mut().file_pane_mut().filter.text.clear();
-    h.state_mut().file_pane_mut().filter.protocol = Some(wirelab::analysis::connections::Protocol::Http);
+    h.state_mut().file_pane_mut().filter.protocol =
+        Some(wirelab::analysis::connections::Protocol::Http);
     h.run();
     let http = connection_rows(&h);
     h.state_mut().file_pane_mut().filter.protocol =

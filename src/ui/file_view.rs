@@ -9,12 +9,12 @@ use egui::RichText;
 
 use super::command::{Command, SaveRequest};
 use super::loader::{FileKind, LoadEvent, LoadTimings, Loader, PREVIEW_AFTER, Prepared};
-use crate::trace::describe::{format_bytes, format_count};
 use super::status::{StatusLine, one_line, save_json};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::file::FileStats;
 use crate::trace::EventKind;
+use crate::trace::describe::{format_bytes, format_count};
 
 /// What the empty File view says.
 const FILE_HINT: &str = "Open a capture (.pcap, .pcapng) or a saved trace: Open…, drop the file on the window, or --open FILE.";

@@ -11,6 +11,7 @@ use egui::{
     Ui, Vec2, WidgetInfo,
 };
 
+use super::theme::Theme;
 use crate::diagram::api_lane::ApiStates;
 use crate::diagram::geom;
 use crate::diagram::layout::{
@@ -22,7 +23,6 @@ use crate::diagram::scene::{
     Anchor, Arrow, ArrowStyle, DiagnosticMark, Font, Label, LifelineStyle, Mark, Note, RunState,
     Scene, SceneOptions, SceneRow, SocketLine, StageCaption, Tone, Viewport, WireUnit, build_scene,
 };
-use super::theme::Theme;
 use crate::trace::{Dir, Trace};
 
 const LABEL_FONT: f32 = 13.0;

@@ -9,8 +9,8 @@ use egui::{Align2, Color32, FontId, Grid, Pos2, Rect, RichText, Sense, Stroke, U
 
 use super::sections::{close_payload_ui, hex, hex_preview, text_preview_ui};
 use super::{DetailView, HEX_LIMIT, Hover, PAYLOAD_LIMIT};
-use crate::trace::{Event, EventKind, Trace};
 use crate::proto::ws::frame::{self, FrameLayout};
+use crate::trace::{Event, EventKind, Trace};
 use crate::ui::theme::Theme;
 
 impl DetailView {
@@ -87,7 +87,9 @@ impl DetailView {
         let payload = bytes.get(start..).unwrap_or(&[]);
         if recorded.is_some() {
             ui.add_space(6.0);
-            ui.label(RichText::new(format!("Payload ({} bytes)", layout.header.payload_len)).strong());
+            ui.label(
+                RichText::new(format!("Payload ({} bytes)", layout.header.payload_len)).strong(),
+            );
             let unmasked = match layout.header.mask_key {
                 Some(key) => {
                     ui.label("masked, as on the wire:");

@@ -7,8 +7,8 @@ use egui::{Grid, RichText, ScrollArea, Ui};
 mod frame;
 mod sections;
 
-use crate::proto::ws::close::CloseCode;
 use crate::diagram::rows::{Rows, upgrade_check_for};
+use crate::proto::ws::close::CloseCode;
 use crate::trace::{Event, EventKind, Observed, Trace, describe};
 use sections::{accept_ui, http_ui, list_or_none, message_ui};
 

@@ -5,9 +5,9 @@ use base64::Engine as _;
 use egui::{Grid, RichText, Ui};
 
 use super::PAYLOAD_LIMIT;
-use crate::trace::{EventKind, Trace};
 use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::{self, FrameLayout};
+use crate::trace::{EventKind, Trace};
 use crate::ui::theme::Theme;
 
 /// Lowercase hex without separators, e.g. a masking key `37fa213d`.
@@ -160,7 +160,9 @@ fn compressed_ui(
         let bytes = trace.events.get(*f).and_then(|e| trace.event_bytes(e));
         match bytes.and_then(|b| Some((b, FrameLayout::parse(b)?))) {
             Some((b, layout)) => {
-                let payload = b.get(layout.header.header_len.min(b.len())..).unwrap_or_default();
+                let payload = b
+                    .get(layout.header.header_len.min(b.len())..)
+                    .unwrap_or_default();
                 match layout.header.mask_key {
                     Some(key) => wire.extend(frame::unmasked(payload, key)),
                     None => wire.extend_from_slice(payload),
