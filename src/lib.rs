@@ -1,8 +1,10 @@
 //! wirelab: makes the web's conversations visible.
 //!
-//! The pipeline (see ARCHITECTURE.md): sources ([`lab`]'s socket tap; packet capture later)
-//! → per-connection byte streams → dissection ([`proto`], [`dissect`]) → [`trace`] → views
-//! ([`ui`], [`report`]). [`proto`], [`dissect`] and [`trace`] are pure: no tokio, egui or pcap.
+//! The pipeline (see ARCHITECTURE.md): sources ([`lab`]'s socket tap, [`capture`]'s packets)
+//! → [`reassembly`] (per-connection byte streams) → dissection ([`proto`], [`dissect`]) →
+//! [`trace`] → views ([`diagram`], [`analysis`], [`ui`], [`report`]). [`proto`], [`trace`],
+//! [`reassembly`], [`dissect`], [`diagram`] and [`analysis`] are pure: no tokio, egui, pcap or
+//! clock (`tests/layering.rs` keeps it so).
 
 pub mod analysis;
 pub mod capture;
