@@ -556,13 +556,18 @@ impl Collector {
     }
 
     /// Whether every connection of the current run has been torn down on the wire (both
-    /// FINs and the last ACK, or a RST, captured). Always true without packets.
+    /// FINs and the last ACK, or a RST, captured) and holds nothing back (a FIN may still
+    /// wait for the tap's record of its side's last bytes). Always true without packets.
     pub fn teardown_captured(&self) -> bool {
         let state = self.lock();
         let Some(run) = state.run.as_ref() else {
             return true;
         };
-        !run.packets || run.conns.values().all(|c| c.merge.capture_done())
+        !run.packets
+            || run
+                .conns
+                .values()
+                .all(|c| c.merge.capture_done() && !c.merge.is_holding())
     }
 
     /// The connection id of the client at `addr` in the current run.
@@ -709,6 +714,79 @@ mod tests {
         c.capture_update(packet(0, Dir::S2c, 22_000, EventKind::TcpAck));
         assert!(c.teardown_captured());
         let trace = c.trace().unwrap();
+        assert!(trace.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+    }
+
+    fn fin(conn: u32, dir: Dir, t_us: i64, sent: u32) -> LiveUpdate {
+        LiveUpdate::Trace(TraceUpdate::Event(Event {
+            t_us,
+            conn: Some(conn),
+            dir: Some(dir),
+            span: None,
+            kind: EventKind::TcpFin(TcpSegment {
+                seq: 1 + sent,
+                ack: 0,
+                window: None,
+                len: 0,
+            }),
+        }))
+    }
+
+    #[test]
+    fn the_teardown_packets_wait_for_the_tap_record_of_the_servers_last_bytes() {
+        let (c, t0) = packet_collector();
+        let client = addr(5002);
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        c.record(TapRecord::Accept {
+            peer: client,
+            local: addr(80),
+            at: ms(1),
+        });
+        capture_conn(&c, 0, client);
+        c.capture_update(packet(0, Dir::C2s, 500, EventKind::TcpSyn));
+        c.capture_update(packet(0, Dir::S2c, 600, EventKind::TcpSynAck));
+        c.capture_update(packet(0, Dir::C2s, 700, EventKind::TcpAck));
+        assert_eq!(
+            names(&c),
+            ["tcp_syn", "tcp_syn_ack", "tcp_ack", "tcp_accept"]
+        );
+        // The whole teardown is captured before the tap's record of the server's 4 bytes
+        // (written at 10 ms) and its close reach the collector.
+        c.capture_update(fin(0, Dir::S2c, 12_000, 4));
+        c.capture_update(fin(0, Dir::C2s, 12_100, 0));
+        c.capture_update(packet(0, Dir::S2c, 12_200, EventKind::TcpAck));
+        assert!(!names(&c).contains(&"tcp_fin"), "held for the tap's record");
+        assert!(
+            !c.teardown_captured(),
+            "the run does not end while a FIN waits"
+        );
+        c.record(TapRecord::Data {
+            peer: client,
+            dir: Dir::S2c,
+            at: ms(10),
+            bytes: b"bye!".to_vec(),
+        });
+        assert!(
+            c.teardown_captured(),
+            "its bytes release the server's FIN, and with it what waited behind it"
+        );
+        // The close, stamped before the FIN but recorded after it was released, comes last
+        // (a close follows its FIN on the wire anyway when it was a shutdown).
+        c.record(TapRecord::Closed {
+            peer: client,
+            at: ms(11),
+        });
+        let all: Vec<&str> = names(&c)
+            .into_iter()
+            .filter(|n| *n != "diagnostic")
+            .collect();
+        assert_eq!(
+            all[4..],
+            ["tcp_fin", "tcp_fin", "tcp_ack", "tcp_close"],
+            "{all:?}"
+        );
+        let trace = c.trace().unwrap();
+        assert_eq!(trace.stream(0, Dir::S2c), Some(&b"bye!"[..]));
         assert!(trace.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
     }
 

@@ -11,19 +11,26 @@
 //! - a client EOF waits for the client's FIN, the server's close for the server's FIN, a RST
 //!   releases both ([`ConnMerge`]);
 //!
-//! each for at most [`WITNESS_TIMEOUT`]. Held items of a connection are released by time.
-//! Packet timestamps are wall clock; the run's clock ([`RunClock`]) is an `Instant`, and both
-//! are read at the same moment when the run starts.
+//! and, the other way round, by holding back a FIN until the tap has recorded every byte of
+//! its side below the FIN's sequence number (or that side's end: the EOF for the client, the
+//! server's close for either), since the tap's records and the capture's packets reach the
+//! collector on different paths and either can be late. A FIN is also never put before
+//! a queued record of its own side's bytes, whatever the two clocks say: the bytes' sequence
+//! numbers are below the FIN's.
+//!
+//! Each item is held for at most [`WITNESS_TIMEOUT`]. Held items of a connection are released
+//! by time. Packet timestamps are wall clock; the run's clock ([`RunClock`]) is an `Instant`,
+//! and both are read at the same moment when the run starts.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::tap::TapRecord;
-use crate::trace::{Dir, Event, EventKind};
+use crate::trace::{Dir, Event, EventKind, TcpSegment};
 
-/// How long a socket observation is held back waiting for the packet that precedes it
-/// (see the module docs). Only a capture that lost packets or lags this far behind makes
-/// the merge fall back to arrival order.
+/// How long a socket observation is held back waiting for the packet that precedes it, or a
+/// FIN for the tap's records that precede it (see the module docs). Only a capture that lost
+/// packets or a source that lags this far behind makes the merge fall back to arrival order.
 pub const WITNESS_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The two clocks of a run: the tap's monotonic instants and the capture's wall clock, both
@@ -111,7 +118,8 @@ pub fn record_at(record: &TapRecord) -> Instant {
 /// Which held items [`ConnMerge::next_ready`] may release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Release {
-    /// Those whose packet was captured, or that waited [`WITNESS_TIMEOUT`].
+    /// Those whose witness (the packet or tap record that precedes them) arrived, or that
+    /// waited [`WITNESS_TIMEOUT`].
     Witnessed,
     /// All of them (packets are not merged, or no longer).
     All,
@@ -127,11 +135,60 @@ pub enum Handshake {
     Unseen,
 }
 
-/// An item and its time on the run's clock.
+/// An item and where it sorts: its time on the run's clock, or its neighbour's when
+/// causality moves it past that neighbour (see [`ConnMerge::push`]), so the queue stays in
+/// `t_us` order.
 #[derive(Debug)]
 struct Timed {
     t_us: i64,
     item: Item,
+}
+
+/// What the tap has recorded of one direction of a connection, so far.
+#[derive(Clone, Copy, Debug, Default)]
+struct TapSide {
+    /// Bytes recorded (read from the client, or written by the server).
+    bytes: u64,
+    /// The tap records no more bytes this way: the client's EOF was read (client → server),
+    /// or the server closed (either way; a read after a shutdown is rare, and is then merged
+    /// by time as any record that comes after the FIN was released).
+    ended: bool,
+}
+
+impl TapSide {
+    /// Whether the first `count` bytes (a FIN's relative sequence number minus the SYN, plus
+    /// the FIN segment's own payload) have been recorded, modulo 2^32 as sequence numbers are.
+    fn has(&self, count: u32) -> bool {
+        // Truncation intended: sequence arithmetic is modulo 2^32.
+        let recorded = self.bytes as u32;
+        recorded.wrapping_sub(count) < 1 << 31
+    }
+}
+
+/// The bytes of its side a FIN's sequence number says were sent before it (relative
+/// sequence numbers count the SYN as 1).
+fn bytes_before_fin(segment: &TcpSegment) -> u32 {
+    segment.seq.saturating_sub(1).wrapping_add(segment.len)
+}
+
+/// The direction of a FIN packet, if `item` is one.
+fn fin_dir(item: &Item) -> Option<Dir> {
+    match item {
+        Item::Packet(Event {
+            kind: EventKind::TcpFin(_),
+            dir,
+            ..
+        }) => *dir,
+        _ => None,
+    }
+}
+
+/// The direction of a tap record of bytes, if `item` is one.
+fn data_dir(item: &Item) -> Option<Dir> {
+    match item {
+        Item::Record(TapRecord::Data { dir, .. }) => Some(*dir),
+        _ => None,
+    }
 }
 
 /// The items of one open connection waiting to be applied, and what the capture saw of its
@@ -149,6 +206,8 @@ pub struct ConnMerge {
     rst: bool,
     /// An ACK was captured after both FINs: the teardown is complete on the wire.
     acked_after_fins: bool,
+    /// What the tap recorded, client→server and server→client ([`Dir::index`]).
+    tap: [TapSide; 2],
 }
 
 impl ConnMerge {
@@ -161,16 +220,46 @@ impl ConnMerge {
             fin: [false, false],
             rst: false,
             acked_after_fins: false,
+            tap: [TapSide::default(); 2],
         }
     }
 
     /// Queues `item`, which happened at `t_us` on the run's clock.
-    pub fn push(&mut self, t_us: i64, item: Item) {
-        if let Item::Packet(event) = &item {
-            self.saw_packet(event);
+    ///
+    /// By time, except that a side's queued bytes always go before its FIN: the server may
+    /// read the client's bytes after the client's FIN was captured, and the tap's clock and
+    /// the capture's agree only as closely as they were read together at the run's start.
+    pub fn push(&mut self, mut t_us: i64, item: Item) {
+        match &item {
+            Item::Packet(event) => self.saw_packet(event),
+            Item::Record(record) => self.saw_record(record),
+            Item::Socket(..) => {}
         }
         // After every item of the same time: the items of one direction keep their order.
-        let at = self.queue.partition_point(|queued| queued.t_us <= t_us);
+        let mut at = self.queue.partition_point(|queued| queued.t_us <= t_us);
+        if let Some(dir) = fin_dir(&item) {
+            // After the last queued bytes of its side.
+            if let Some(last) = self
+                .queue
+                .iter()
+                .rposition(|queued| data_dir(&queued.item) == Some(dir))
+                && last >= at
+            {
+                at = last + 1;
+                t_us = self.queue.get(last).map_or(t_us, |q| q.t_us.max(t_us));
+            }
+        } else if let Some(dir) = data_dir(&item) {
+            // Before a queued FIN of its side (at the FIN's place in time).
+            if let Some(fin) = self
+                .queue
+                .iter()
+                .position(|queued| fin_dir(&queued.item) == Some(dir))
+                && fin < at
+            {
+                at = fin;
+                t_us = self.queue.get(fin).map_or(t_us, |q| q.t_us);
+            }
+        }
         self.queue.insert(at, Timed { t_us, item });
     }
 
@@ -180,13 +269,13 @@ impl ConnMerge {
             self.held_since = None;
             return None;
         };
-        if release == Release::Witnessed && self.waits_for_packet(&first.item) {
+        if release == Release::Witnessed && self.waits_for_witness(&first.item) {
             let since = *self.held_since.get_or_insert(now);
             if now.saturating_duration_since(since) < WITNESS_TIMEOUT {
                 return None;
             }
             tracing::debug!(
-                "lab: a packet to precede a socket event did not come; merging as observed"
+                "lab: the packet or tap record to precede an event did not come; merging as observed"
             );
         }
         self.held_since = None;
@@ -222,15 +311,48 @@ impl ConnMerge {
         }
     }
 
-    /// Whether `item` must wait for a packet not captured yet: the client's EOF follows its
-    /// FIN, the server's close its own FIN (or a RST either way).
-    fn waits_for_packet(&self, item: &Item) -> bool {
-        if self.handshake == Handshake::Unseen {
+    /// Notes what a tap record tells about what the tap will still record.
+    fn saw_record(&mut self, record: &TapRecord) {
+        match record {
+            TapRecord::Data { dir, bytes, .. } => {
+                if let Some(side) = self.tap.get_mut(dir.index()) {
+                    let n = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+                    side.bytes = side.bytes.saturating_add(n);
+                }
+            }
+            TapRecord::Eof { .. } => {
+                if let Some(side) = self.tap.get_mut(Dir::C2s.index()) {
+                    side.ended = true;
+                }
+            }
+            TapRecord::Closed { .. } => {
+                for side in &mut self.tap {
+                    side.ended = true;
+                }
+            }
+            TapRecord::Accept { .. } | TapRecord::Held { .. } => {}
+        }
+    }
+
+    /// Whether `item` must wait for what precedes it and has not arrived yet: the client's
+    /// EOF follows its FIN, the server's close its own FIN (or a RST either way), and a FIN
+    /// follows the tap's records of every byte of its side below it (or that side's end, or
+    /// a RST).
+    fn waits_for_witness(&self, item: &Item) -> bool {
+        if self.handshake == Handshake::Unseen || self.rst {
             return false;
         }
         match item {
-            Item::Record(TapRecord::Eof { .. }) => !self.fin[Dir::C2s.index()] && !self.rst,
-            Item::Record(TapRecord::Closed { .. }) => !self.fin[Dir::S2c.index()] && !self.rst,
+            Item::Record(TapRecord::Eof { .. }) => !self.fin[Dir::C2s.index()],
+            Item::Record(TapRecord::Closed { .. }) => !self.fin[Dir::S2c.index()],
+            Item::Packet(Event {
+                kind: EventKind::TcpFin(segment),
+                dir: Some(dir),
+                ..
+            }) => self
+                .tap
+                .get(dir.index())
+                .is_some_and(|side| !side.ended && !side.has(bytes_before_fin(segment))),
             _ => false,
         }
     }
@@ -390,7 +512,6 @@ impl Opening {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::trace::TcpSegment;
 
     fn addr(port: u16) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], port))
@@ -471,6 +592,161 @@ mod tests {
         );
         assert!(merge.torn_down());
         assert!(merge.capture_done());
+    }
+
+    /// A FIN of `dir` after `sent` bytes of its side, captured at `t_us`.
+    fn fin(dir: Dir, t_us: i64, sent: u32) -> Item {
+        Item::Packet(Event {
+            t_us,
+            conn: Some(0),
+            dir: Some(dir),
+            span: None,
+            kind: EventKind::TcpFin(TcpSegment {
+                seq: 1 + sent,
+                ack: 0,
+                window: None,
+                len: 0,
+            }),
+        })
+    }
+
+    fn data(peer: SocketAddr, dir: Dir, at: Instant, n: usize) -> Item {
+        Item::Record(TapRecord::Data {
+            peer,
+            dir,
+            at,
+            bytes: vec![0; n],
+        })
+    }
+
+    /// The order seen about one Chromium run in six: the server wrote its close frame and
+    /// shut down, the browser closed too, and both FINs reached the collector before the
+    /// tap's record of the close frame did (the two come by different paths). The FINs must
+    /// still come after the close frame: its bytes are below the server's FIN.
+    #[test]
+    fn a_fin_that_arrives_before_the_tap_record_of_its_sides_bytes_waits_for_it() {
+        let t0 = Instant::now();
+        let clock = RunClock::new(t0, 0);
+        let us = |n: u64| t0 + Duration::from_micros(n);
+        let peer = addr(5004);
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        // Earlier bytes: 100 from the client, 50 from the server, all applied.
+        push(&mut merge, &clock, data(peer, Dir::C2s, us(1_000), 100));
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(2_000), 50));
+        assert_eq!(
+            names(&drain(&mut merge, us(2_000), Release::Witnessed)),
+            ["data", "data"]
+        );
+        // The close frame (8 bytes) written at 10.000 ms, the FIN captured at 10.040 ms, the
+        // client's FIN at 12 ms: the packets come first.
+        push(&mut merge, &clock, fin(Dir::S2c, 10_040, 58));
+        push(&mut merge, &clock, fin(Dir::C2s, 12_000, 100));
+        assert!(
+            drain(&mut merge, us(12_100), Release::Witnessed).is_empty(),
+            "the server's FIN waits for the tap's record of its last 8 bytes"
+        );
+        assert!(merge.is_holding());
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(10_000), 8));
+        push(
+            &mut merge,
+            &clock,
+            Item::Record(TapRecord::Closed {
+                peer,
+                at: us(10_020),
+            }),
+        );
+        assert_eq!(
+            names(&drain(&mut merge, us(12_200), Release::Witnessed)),
+            ["data", "closed", "tcp_fin", "tcp_fin"]
+        );
+        assert!(!merge.is_holding());
+    }
+
+    /// The two clocks disagree by more than the gap between a write's return and the FIN
+    /// that follows it (or a read returns after the client's FIN was captured): a side's
+    /// bytes still go before its FIN, whichever of the two was queued first.
+    #[test]
+    fn a_sides_bytes_go_before_its_fin_whatever_the_clocks_say() {
+        let t0 = Instant::now();
+        let clock = RunClock::new(t0, 0);
+        let us = |n: u64| t0 + Duration::from_micros(n);
+        let peer = addr(5005);
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        // A held close keeps what follows it queued.
+        push(
+            &mut merge,
+            &clock,
+            Item::Record(TapRecord::Closed {
+                peer,
+                at: us(4_000),
+            }),
+        );
+        // The client's 12 bytes, read at 9 ms, come before its FIN captured at 5 ms.
+        push(&mut merge, &clock, data(peer, Dir::C2s, us(9_000), 12));
+        push(&mut merge, &clock, fin(Dir::C2s, 5_000, 12));
+        // The server's FIN captured at 3 ms, its last 8 bytes stamped at 3.5 ms.
+        push(&mut merge, &clock, fin(Dir::S2c, 3_000, 8));
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(3_500), 8));
+        let out = drain(&mut merge, us(9_000), Release::Witnessed);
+        assert_eq!(
+            names(&out),
+            ["data", "tcp_fin", "closed", "data", "tcp_fin"],
+            "S2c bytes, its FIN, the close, C2s bytes, the client's FIN"
+        );
+        assert!(matches!(
+            out.first(),
+            Some(Item::Record(TapRecord::Data { dir: Dir::S2c, .. }))
+        ));
+        assert!(matches!(
+            out.get(3),
+            Some(Item::Record(TapRecord::Data { dir: Dir::C2s, .. }))
+        ));
+    }
+
+    #[test]
+    fn a_fin_goes_without_its_bytes_at_its_sides_end_a_reset_or_the_timeout() {
+        let t0 = Instant::now();
+        let clock = RunClock::new(t0, 0);
+        let peer = addr(5006);
+        // The client's EOF: the tap reads nothing more, whatever the FIN says.
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        push(&mut merge, &clock, fin(Dir::C2s, 10, 7));
+        assert!(drain(&mut merge, t0, Release::Witnessed).is_empty());
+        push(
+            &mut merge,
+            &clock,
+            Item::Record(TapRecord::Eof { peer, at: t0 }),
+        );
+        assert_eq!(
+            names(&drain(&mut merge, t0, Release::Witnessed)),
+            ["eof", "tcp_fin"]
+        );
+        // A reset.
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        push(&mut merge, &clock, fin(Dir::S2c, 10, 7));
+        push(
+            &mut merge,
+            &clock,
+            Item::Packet(packet(Dir::C2s, 20, EventKind::TcpRst)),
+        );
+        assert_eq!(
+            names(&drain(&mut merge, t0, Release::Witnessed)),
+            ["tcp_fin", "tcp_rst"]
+        );
+        // The timeout; and nothing waits on a connection the capture did not see.
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        push(&mut merge, &clock, fin(Dir::S2c, 10, 7));
+        assert!(drain(&mut merge, t0, Release::Witnessed).is_empty());
+        assert_eq!(
+            names(&drain(&mut merge, t0 + WITNESS_TIMEOUT, Release::Witnessed)),
+            ["tcp_fin"]
+        );
+        let mut merge = ConnMerge::new(Handshake::Unseen);
+        push(&mut merge, &clock, fin(Dir::S2c, 10, 7));
+        assert_eq!(
+            names(&drain(&mut merge, t0, Release::Witnessed)),
+            ["tcp_fin"]
+        );
     }
 
     #[test]
