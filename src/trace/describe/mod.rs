@@ -5,6 +5,7 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+mod tcp;
 mod units;
 
 pub use api::api_label;
@@ -241,19 +242,11 @@ pub fn summary(event: &Event) -> String {
 
 /// A short explanation of what the event means, for side notes; `None` when the summary says it all.
 pub fn note(event: &Event) -> Option<String> {
+    // Every TCP event kind, packet or socket, has its note in `tcp` (RFC 9293).
+    if let Some(text) = tcp::note(&event.kind, event.dir) {
+        return Some(text);
+    }
     let text = match &event.kind {
-        EventKind::TcpConnect {
-            observed: Observed::Socket,
-        } => {
-            "The client's connect() returned: the TCP three-way handshake (SYN, SYN-ACK, ACK) is done. \
-             The socket tap sees system calls, not packets."
-        }
-        EventKind::TcpAccept {
-            observed: Observed::Socket,
-        } => "The server's accept() returned this connection from its listen queue.",
-        EventKind::TcpClose { .. } => {
-            "The connection is closed. On the wire each side sends a FIN that the other acknowledges."
-        }
         EventKind::HttpRequest { headers, .. }
             if Headers::new(headers).get("upgrade").is_some() =>
         {
