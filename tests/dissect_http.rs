@@ -328,11 +328,14 @@ fn event_stream_emits_response_then_events() {
     assert_eq!(events[1].t_us, 1, "the response shows before its events");
     match (&events[2].kind, &events[3].kind) {
         (
-            EventKind::SseEvent { id, event, data },
+            EventKind::SseEvent {
+                id, event, data, ..
+            },
             EventKind::SseEvent {
                 id: id2,
                 event: event2,
                 data: data2,
+                ..
             },
         ) => {
             assert_eq!(

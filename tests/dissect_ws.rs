@@ -951,7 +951,9 @@ fn our_lines(events: &[Event]) -> Vec<String> {
                     }
                 ))
             }
-            EventKind::SseEvent { id, event, data } => Some(format!(
+            EventKind::SseEvent {
+                id, event, data, ..
+            } => Some(format!(
                 "sse {} {} {data}",
                 id.as_deref().unwrap_or("-"),
                 event.as_deref().unwrap_or("message")

@@ -519,7 +519,9 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
                     message,
                 ),
             ),
-            EventKind::SseEvent { id, event, data } => push(
+            EventKind::SseEvent {
+                id, event, data, ..
+            } => push(
                 &mut facts,
                 stream,
                 "sse",

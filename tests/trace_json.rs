@@ -108,6 +108,7 @@ fn every_kind() -> Vec<EventKind> {
             id: Some("1".into()),
             event: Some("price".into()),
             data: "x\ny".into(),
+            retry: Some(3000),
         },
         EventKind::Api {
             ready_state: 3,

@@ -360,6 +360,10 @@ pub enum EventKind {
         event: Option<String>,
         /// The `data:` lines joined with `\n`.
         data: String,
+        /// The stream's reconnection time in milliseconds after this event, when a `retry:`
+        /// field set one (it persists across events, like the last event ID).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry: Option<u64>,
     },
     /// What the browser's `WebSocket` object would report (inferred from the wire).
     Api {

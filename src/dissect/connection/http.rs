@@ -574,6 +574,7 @@ pub(super) fn emit_sse(sink: &mut Sink<'_>, dir: Dir, events: Vec<SseOut>) {
                 id: e.id,
                 event: e.event,
                 data: e.data,
+                retry: e.retry,
             },
         );
     }

@@ -13,6 +13,9 @@ pub(super) struct SseOut {
     pub event: Option<String>,
     /// The `data:` lines joined with `\n`.
     pub data: String,
+    /// The reconnection time in milliseconds after this event, when a `retry:` field set one
+    /// (it persists across events, like the ID).
+    pub retry: Option<u64>,
     /// Stream offset of the event's first byte.
     pub start: u64,
     /// Stream offset one past the blank line that dispatched it.
@@ -29,6 +32,8 @@ pub(super) struct SseParser {
     data: String,
     event_type: String,
     last_id: String,
+    /// The reconnection time the last valid `retry:` field set.
+    retry: Option<u64>,
     event_start: Option<u64>,
     /// Events dispatched so far.
     pub events: u64,
@@ -96,8 +101,13 @@ impl SseParser {
                 self.data.push('\n');
             }
             "id" if !value.contains('\0') => self.last_id = value.to_string(),
-            // `retry` sets the reconnection time and other fields are ignored; neither
-            // produces an event.
+            // Only ASCII digits set the reconnection time (a value too large for u64 is kept
+            // out rather than wrapped); anything else is ignored, as are unknown fields.
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                if let Ok(ms) = value.parse() {
+                    self.retry = Some(ms);
+                }
+            }
             _ => {}
         }
     }
@@ -117,6 +127,7 @@ impl SseParser {
             id: (!self.last_id.is_empty()).then(|| self.last_id.clone()),
             event: (!event_type.is_empty()).then_some(event_type),
             data,
+            retry: self.retry,
             start,
             end,
         });
@@ -174,6 +185,18 @@ mod tests {
             );
             assert_eq!(out[2].end, 100 + stream.len() as u64);
         }
+    }
+
+    #[test]
+    fn retry_sets_the_reconnection_time_and_persists() {
+        let out = parse_split(
+            b"retry: 3000\n\ndata: a\n\nretry: x1\ndata: b\n\nretry:250\ndata: c\n\n",
+            7,
+        );
+        let retries: Vec<Option<u64>> = out.iter().map(|e| e.retry).collect();
+        // A retry-only block dispatches nothing but still sets the time; "x1" is ignored.
+        assert_eq!(retries, [Some(3000), Some(3000), Some(250)]);
+        assert_eq!(parse_split(b"retry: +5\ndata: a\n\n", 2)[0].retry, None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+mod sse;
 mod tcp;
 mod units;
 
@@ -194,7 +195,9 @@ pub fn summary(event: &Event) -> String {
             }
             line
         }
-        EventKind::SseEvent { id, event, data } => {
+        EventKind::SseEvent {
+            id, event, data, ..
+        } => {
             let mut line = "SSE".to_string();
             if let Some(e) = event {
                 line.push_str(&format!(" event {e}"));
@@ -244,6 +247,10 @@ pub fn summary(event: &Event) -> String {
 pub fn note(event: &Event) -> Option<String> {
     // Every TCP event kind, packet or socket, has its note in `tcp` (RFC 9293).
     if let Some(text) = tcp::note(&event.kind, event.dir) {
+        return Some(text);
+    }
+    // Event-stream responses and their events (WHATWG HTML §9.2) in `sse`.
+    if let Some(text) = sse::note(&event.kind) {
         return Some(text);
     }
     let text = match &event.kind {

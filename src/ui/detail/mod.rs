@@ -258,6 +258,7 @@ impl DetailView {
                 id,
                 event: name,
                 data,
+                retry,
             } => {
                 Grid::new("sse").num_columns(2).show(ui, |ui| {
                     ui.label("id");
@@ -269,6 +270,11 @@ impl DetailView {
                     ui.label("data");
                     ui.monospace(data);
                     ui.end_row();
+                    if let Some(ms) = retry {
+                        ui.label("retry");
+                        ui.monospace(format!("{ms} ms"));
+                        ui.end_row();
+                    }
                 });
             }
             EventKind::Api {
