@@ -35,7 +35,8 @@ impl LiveTimeline {
         };
         t.apply(update);
         while let Some(e) = t.events.get(self.printed) {
-            terminal::write_event(&t.connections, e, out, style)?;
+            let before = t.events.get(..self.printed).unwrap_or_default();
+            terminal::write_event(&t.connections, before, e, out, style)?;
             self.printed += 1;
         }
         Ok(())

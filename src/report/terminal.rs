@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::super::trace::describe::{note, summary};
+use super::super::trace::describe::{note_in, summary};
 use crate::trace::{Connection, Dir, Event, EventKind, Severity, Trace};
 
 /// How to print.
@@ -63,15 +63,18 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
 /// Prints the whole timeline of `trace`.
 pub fn write_timeline(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) -> io::Result<()> {
     write_header(trace, out, style)?;
-    for event in &trace.events {
-        write_event(&trace.connections, event, out, style)?;
+    for (i, event) in trace.events.iter().enumerate() {
+        let before = trace.events.get(..i).unwrap_or_default();
+        write_event(&trace.connections, before, event, out, style)?;
     }
     write_footer(trace, out, style)
 }
 
-/// Prints one event line (and its note), as a live source delivers it.
+/// Prints one event line (and its note), as a live source delivers it; `before` holds the
+/// trace's events before it (some notes depend on them).
 pub fn write_event(
     connections: &[Connection],
+    before: &[Event],
     event: &Event,
     out: &mut dyn Write,
     style: TerminalStyle,
@@ -121,7 +124,7 @@ pub fn write_event(
         writeln!(out, "{time:>12} {lane:<10}{arrow}{text}{size}")?;
     }
     if style.notes
-        && let Some(n) = note(event)
+        && let Some(n) = note_in(before, event)
         && !matches!(event.kind, EventKind::Api { .. })
     {
         let pad = " ".repeat(12 + 1 + 10 + 7);

@@ -5,6 +5,7 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+mod polling;
 mod sse;
 mod tcp;
 mod units;
@@ -289,6 +290,16 @@ pub fn note(event: &Event) -> Option<String> {
         _ => return None,
     };
     Some(text.to_string())
+}
+
+/// The note of `event` in its trace: [`note`], plus what only the events `before` it show
+/// (a request held before its answer, a body that kept coming: RFC 6202). `before` is every
+/// event of the trace that precedes `event`, so a live view can call it as events arrive.
+pub fn note_in(before: &[Event], event: &Event) -> Option<String> {
+    match (note(event), polling::note(before, event)) {
+        (Some(own), Some(context)) => Some(format!("{own} {context}")),
+        (own, context) => own.or(context),
+    }
 }
 
 /// The name of a `readyState` value.

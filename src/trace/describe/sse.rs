@@ -25,14 +25,16 @@ pub(super) fn note(kind: &EventKind) -> Option<String> {
 
 fn stream() -> String {
     format!(
-        "A text/event-stream response: server-sent events. The server keeps the response open \
-         and writes each event when it happens, as UTF-8 lines ({}): \"data: …\" (several data \
+        "A text/event-stream response: server-sent events, a form of HTTP streaming ({}). The \
+         server keeps the response open and writes each event when it happens, as UTF-8 lines \
+         ({}): \"data: …\" (several data \
          lines are joined with a newline), \"event: …\" (the event's type), \"id: …\" (the last \
          event ID), \"retry: …\" (the reconnection time in milliseconds); a line starting with \
          \":\" is a comment. A blank line ends the event and dispatches it to the page's \
          EventSource; a block without a data line is not dispatched ({}). If the connection drops, \
          EventSource waits the reconnection time, connects again and sends the last event ID in \
          a Last-Event-ID header ({}, {}), so the server can resume after it.",
+        cite::RFC6202_3,
         cite::WHATWGHTML_9_2_5,
         cite::WHATWGHTML_9_2_6,
         cite::WHATWGHTML_9_2_3,

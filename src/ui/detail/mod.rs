@@ -114,7 +114,8 @@ impl DetailView {
             ));
         }
         ui.weak(where_);
-        if let Some(note) = describe::note(event) {
+        if let Some(note) = describe::note_in(trace.events.get(..index).unwrap_or_default(), event)
+        {
             ui.label(note);
         }
         ui.separator();
