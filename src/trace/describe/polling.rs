@@ -60,8 +60,9 @@ fn held(wait: i64) -> String {
     format!(
         "The server answered {} after the request. A server that holds each request open until \
          it has news (or a timeout runs out), answers, and gets the next request at once is doing \
-         long polling: the client sees each event about one request's trip after it happened, \
-         and every event costs a whole request and response ({}).",
+         long polling. Each answer costs a whole response and a new request with all their headers, \
+         and an event that happens while no request is waiting has to wait for the next one \
+         ({}).",
         format_duration_us(wait),
         cite::RFC6202_2
     )
