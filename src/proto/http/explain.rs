@@ -177,6 +177,7 @@ pub fn explain_header(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, text)| *text)
+        .or_else(|| super::explain_added::explain_header(name))
 }
 
 /// One line saying what a status code means (RFC 9110 §15), with its section.
@@ -223,6 +224,8 @@ pub fn status_meaning(status: u16) -> &'static str {
         503 => "Service Unavailable: the server is overloaded or down for now (RFC 9110 §15.6.4)",
         504 => "Gateway Timeout: an upstream server did not answer in time (RFC 9110 §15.6.5)",
         505 => "HTTP Version Not Supported (RFC 9110 §15.6.6)",
+        // Added with issue 13, in explain_added.rs.
+        406 | 410 | 412 | 416 | 417 | 421 | 422 => super::explain_added::status_meaning(status),
         // Codes without their own line: the class they belong to (RFC 9110 §15).
         _ => match status / 100 {
             1 => "Informational: an interim response; the final one follows (RFC 9110 §15.2)",

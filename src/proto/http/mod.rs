@@ -6,6 +6,7 @@
 
 mod chunked;
 mod explain;
+mod explain_added;
 mod headers;
 
 use std::fmt;
