@@ -9,6 +9,7 @@ mod polling;
 mod sse;
 mod tcp;
 mod units;
+mod ws;
 
 pub use api::api_label;
 pub use units::{format_bytes, format_count, format_duration_us};
@@ -252,6 +253,10 @@ pub fn note(event: &Event) -> Option<String> {
     }
     // Event-stream responses and their events (WHATWG HTML §9.2) in `sse`.
     if let Some(text) = sse::note(&event.kind) {
+        return Some(text);
+    }
+    // Deflate parameters, a 426's versions, fragments, pong and UTF-8 text in `ws`.
+    if let Some(text) = ws::note(&event.kind, event.dir) {
         return Some(text);
     }
     let text = match &event.kind {
