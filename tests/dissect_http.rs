@@ -601,3 +601,22 @@ fn real_capture_sse() {
     assert!(sse[0].1.starts_with('{'), "{:?}", sse[0]);
     assert!(diagnostics(&events).iter().all(|d| d.0 == Severity::Info));
 }
+
+#[test]
+fn event_stream_keeps_the_retry_field_on_the_events() {
+    // A retry-only block dispatches nothing but sets the reconnection time for what follows
+    // (WHATWG HTML §9.2.6); a value with anything but digits is ignored.
+    let resp = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: 3000\n\ndata: a\n\nretry: 2s\ndata: b\n\n";
+    let events = dissect(&[
+        (Dir::C2s, b"GET /sse HTTP/1.1\r\nHost: x\r\n\r\n"),
+        (Dir::S2c, resp),
+    ]);
+    let retries: Vec<Option<u64>> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SseEvent { retry, .. } => Some(*retry),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(retries, [Some(3000), Some(3000)]);
+}

@@ -158,3 +158,35 @@ fn print_notes_of_the_fixtures() {
         }
     }
 }
+
+#[test]
+fn socket_tap_events_have_notes_labelled_observed_at_the_socket() {
+    use wirelab::trace::{Event, Observed, Side};
+    for kind in [
+        EventKind::TcpConnect {
+            observed: Observed::Socket,
+        },
+        EventKind::TcpAccept {
+            observed: Observed::Socket,
+        },
+        EventKind::TcpClose {
+            observed: Observed::Socket,
+            initiator: Some(Side::Client),
+        },
+        EventKind::TcpClose {
+            observed: Observed::Socket,
+            initiator: Some(Side::Server),
+        },
+    ] {
+        let event = Event {
+            t_us: 0,
+            conn: Some(0),
+            dir: None,
+            span: None,
+            kind,
+        };
+        let n = note(&event).unwrap_or_default();
+        assert!(n.starts_with("Observed at the socket"), "{n}");
+        assert!(n.contains("RFC 9293 §3."), "{n}");
+    }
+}
