@@ -148,7 +148,10 @@ fn long_polling_and_streaming_are_noted_where_the_fixtures_show_them() {
 fn print_notes_of_the_fixtures() {
     // Not an assertion: `cargo test --test explanations -- --nocapture print` shows them.
     for (path, trace) in traces() {
-        if !path.to_string_lossy().contains("http_") {
+        if !path
+            .to_string_lossy()
+            .contains(std::env::var("NOTES_OF").as_deref().unwrap_or("http_"))
+        {
             continue;
         }
         for i in 0..trace.events.len() {

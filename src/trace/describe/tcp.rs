@@ -97,8 +97,8 @@ fn ack(s: &TcpSegment) -> String {
     if s.ack == 1 {
         format!(
             "ACK, the third step of the handshake: the client acknowledges the server's SYN \
-             (ack {} = the server's ISN + 1). Both sides now know each other's ISN and the \
-             connection is ESTABLISHED ({}). {}{}",
+             (ack {} = the server's ISN + 1). Both sides now know each other's ISN: the client \
+             is ESTABLISHED since the SYN-ACK, the server once this arrives ({}). {}{}",
             s.ack,
             cite::RFC9293_3_5,
             numbers(s),
