@@ -23,9 +23,8 @@ use wirelab::capture::live::{LiveCapture, LiveOptions, LiveUpdate};
 use wirelab::lab::{CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
 use wirelab::trace::{Dir, EventKind, Trace};
 
-#[path = "support/capture.rs"]
-mod capture_support;
-use capture_support::{Capture, require_capture};
+mod support;
+use support::capture::{Capture, require_capture};
 
 /// HTTP heads and every WebSocket message, as our dissector reads them. Not an independent
 /// oracle (both traces go through the same dissector); the stream bytes are.

@@ -9,8 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
-#[path = "support/capture.rs"]
-mod capture;
+mod support;
+use support::capture;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -205,18 +205,8 @@ fn capture_write_and_json_record_the_conversation() {
         let status = child.wait().unwrap();
         let said = said.join("\n");
         let test = "cli::capture_write_and_json_record_the_conversation";
-        if std::env::var(capture::SKIP_CAPTURE_ENV).is_ok_and(|v| v == "1") {
-            let line = format!(
-                "{test}: skipped ({}=1): `wirelab capture` did not start: {said}",
-                capture::SKIP_CAPTURE_ENV
-            );
-            eprintln!("{line}");
-            let mut skipped = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(capture::SKIPPED_FILE)
-                .unwrap();
-            writeln!(skipped, "{line}").unwrap();
+        if capture::opted_out() {
+            capture::record_skip(test, &format!("`wirelab capture` did not start: {said}"));
             return;
         }
         panic!(

@@ -10,7 +10,7 @@
 //!   same order, on the same connection, sent by the same end (compared by the sender's port),
 //!   with the same relative `seq` and `ack` and the same payload length. A segment with RST
 //!   is a `tcp_rst` whatever else it carries, SYN+ACK is a `tcp_syn_ack`, and FIN is a
-//!   `tcp_fin`, as in `src/reassembly/mod.rs`. Each event's time is tshark's
+//!   `tcp_fin`, as in `src/reassembly/classify.rs`. Each event's time is tshark's
 //!   `frame.time_relative` (to the microsecond; within 1 µs for nanosecond pcapng).
 //! * **Relative numbers.** Ours (`src/reassembly/mod.rs`, `TcpSegment` in `src/trace/mod.rs`)
 //!   are defined as tshark's: `seq` is relative to the sender's initial sequence number (the

@@ -12,9 +12,8 @@ use wirelab::lab::{
 };
 use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
 
-#[path = "support/lab_step.rs"]
-mod lab_step;
-use lab_step::Stepper;
+mod support;
+use support::lab_step::Stepper;
 
 /// The socket tap alone: these tests pin down the socket-level trace (packet mode, which
 /// adds TCP packet events, is tested in `lab_packet.rs`).

@@ -1,5 +1,6 @@
 //! Step mode watched stage by stage, with a barrier that proves the server had its chance
 //! (see [`Stepper`]). Used by `lab_scenarios.rs`.
+#![allow(dead_code)] // each test file uses the part it needs
 
 use std::time::{Duration, Instant};
 
