@@ -5,30 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use flate2::{Compress, Compression, FlushCompress};
-use wirelab::dissect::ConnectionDissector;
 use wirelab::trace::{Dir, Event, EventKind, Severity};
 
-fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
-    let whole = run(script, usize::MAX);
-    for piece in 1..=7 {
-        assert_eq!(whole, run(script, piece), "pieces of {piece} differ");
-    }
-    whole
-}
-
-fn run(script: &[(Dir, &[u8])], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(0);
-    let mut out = Vec::new();
-    for (i, (dir, bytes)) in script.iter().enumerate() {
-        for chunk in bytes.chunks(piece) {
-            d.feed(*dir, i as i64, chunk, &mut out);
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
-}
+mod support;
+use support::dissect::{dissect, run};
 
 const KEY_HEADERS: &str = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
 
@@ -393,7 +373,7 @@ fn real_capture_with_no_context_takeover_both_ways() {
     use base64::Engine as _;
     use sha2::{Digest as _, Sha256};
     use std::collections::BTreeMap;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap");
+    let dir = support::fixtures::data_dir("pcap");
     let name = "ws_deflate_no_context_takeover";
     let (trace, stats) =
         wirelab::capture::file::read_file(&dir.join(format!("{name}.pcap")), false).unwrap();

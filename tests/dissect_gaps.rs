@@ -6,42 +6,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use chrono::Utc;
-use wirelab::dissect::ConnectionDissector;
 use wirelab::dissect::TraceBuilder;
 use wirelab::trace::{Dir, Event, EventKind, Severity, Source, StreamSpan};
 
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Data(Dir, &'a [u8]),
-    Gap(Dir, u64),
-}
+mod support;
 use Step::{Data, Gap};
+use support::dissect::{Dissection, Start, Step};
 
+/// `script` on connection 0, whole and in pieces of 1..=7 bytes: identical events.
 fn dissect(script: &[Step<'_>]) -> Vec<Event> {
-    let whole = run(script, usize::MAX);
-    for piece in 1..=7 {
-        assert_eq!(whole, run(script, piece), "pieces of {piece} differ");
-    }
-    whole
+    Dissection::on(0).dissect(script)
 }
 
-fn run(script: &[Step<'_>], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(0);
-    let mut out = Vec::new();
-    for (i, step) in script.iter().enumerate() {
-        match *step {
-            Data(dir, bytes) => {
-                for chunk in bytes.chunks(piece) {
-                    d.feed(dir, i as i64, chunk, &mut out);
-                }
-            }
-            Gap(dir, n) => d.gap(dir, i as i64, n, &mut out),
-        }
+/// `script` on connection 0 joined mid-connection, whole and in pieces of 1..=7 bytes:
+/// identical events.
+fn dissect_mid(script: &[Step<'_>]) -> Vec<Event> {
+    Dissection {
+        conn: 0,
+        start: Start::MidConnection,
     }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
+    .dissect(script)
 }
 
 fn kinds(events: &[Event]) -> Vec<&'static str> {
@@ -476,34 +460,6 @@ fn random_bytes_and_gaps_never_panic_and_do_not_depend_on_splits() {
 }
 
 // ------------------------------------------------------------------ mid-connection starts
-
-fn run_mid(script: &[Step<'_>], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(0);
-    d.starts_mid_connection();
-    let mut out = Vec::new();
-    for (i, step) in script.iter().enumerate() {
-        match *step {
-            Data(dir, bytes) => {
-                for chunk in bytes.chunks(piece) {
-                    d.feed(dir, i as i64, chunk, &mut out);
-                }
-            }
-            Gap(dir, n) => d.gap(dir, i as i64, n, &mut out),
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
-}
-
-fn dissect_mid(script: &[Step<'_>]) -> Vec<Event> {
-    let whole = run_mid(script, usize::MAX);
-    for piece in 1..=7 {
-        assert_eq!(whole, run_mid(script, piece), "pieces of {piece} differ");
-    }
-    whole
-}
 
 #[test]
 fn mid_connection_http_starts_at_the_first_start_lines() {

@@ -6,7 +6,6 @@
 //! reads them, and the HTTP start lines and body lengths.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -17,22 +16,11 @@ use sha2::{Digest, Sha256};
 use wirelab::capture::file::read_file;
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 
+mod support;
+use support::facts::{Facts, assert_same_facts, hex, push};
+
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap")
-}
-
-/// Comparable lines per (stream, category); order matters within a category.
-type Facts = BTreeMap<(u64, String), Vec<String>>;
-
-fn push(facts: &mut Facts, stream: u64, category: &str, line: String) {
-    facts
-        .entry((stream, category.to_string()))
-        .or_default()
-        .push(line);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    support::fixtures::data_dir("pcap")
 }
 
 fn expected(name: &str) -> Facts {
@@ -231,28 +219,10 @@ fn check_file(name: &str, file: &str) -> Trace {
         stats.packets, stats.tcp_packets,
         "{name}: only TCP was captured"
     );
-    let (want, got) = (expected(name), ours(&trace));
-    let mut problems = Vec::new();
-    for key in want
-        .keys()
-        .chain(got.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        let (e, a) = (want.get(key), got.get(key));
-        if e != a {
-            problems.push(format!(
-                "stream {} {}:\n  expected {:#?}\n  ours     {:#?}",
-                key.0,
-                key.1,
-                e.cloned().unwrap_or_default(),
-                a.cloned().unwrap_or_default()
-            ));
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "{name} differs from what was sent:\n{}",
-        problems.join("\n")
+    assert_same_facts(
+        &expected(name),
+        &ours(&trace),
+        &format!("{name} differs from what was sent"),
     );
     // Nothing here is wrong on the wire: no warnings or errors.
     let bad: Vec<_> = trace

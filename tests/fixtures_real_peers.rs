@@ -15,7 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 use pcap_file::pcap::PcapReader;
@@ -25,20 +25,9 @@ use wirelab::capture::file::read_file;
 use wirelab::capture::packet::{Decoded, LinkType, decode};
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
-
-/// One comparable line per fact, grouped by (stream, category) so that the order within a
-/// direction matters but the interleaving of the two directions does not.
-type Facts = BTreeMap<(u64, String), Vec<String>>;
-
-fn push(facts: &mut Facts, stream: u64, category: &str, line: String) {
-    facts
-        .entry((stream, category.to_string()))
-        .or_default()
-        .push(line);
-}
+mod support;
+use support::facts::{Facts, assert_same_facts, hex, push};
+use support::fixtures::shared_dir as fixtures;
 
 /// A warning or error diagnostic a fixture is known to produce, and why it is right.
 struct KnownDiagnostic {
@@ -537,10 +526,6 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
     facts
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn check(name: &str) {
     let path = fixtures().join(format!("{name}.pcap"));
     let (trace, stats) = read_file(&path, true).expect("fixture readable");
@@ -551,29 +536,10 @@ fn check(name: &str) {
         stats.tcp_packets,
         "{name}: read_file's TCP packets"
     );
-    let expected = reference(name, &frame_times(&path));
-    let actual = ours(&trace, &packets);
-    let mut problems = Vec::new();
-    for key in expected
-        .keys()
-        .chain(actual.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        let (e, a) = (expected.get(key), actual.get(key));
-        if e != a {
-            problems.push(format!(
-                "stream {} {}:\n  expected {:#?}\n  ours     {:#?}",
-                key.0,
-                key.1,
-                e.cloned().unwrap_or_default(),
-                a.cloned().unwrap_or_default()
-            ));
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "{name} differs from the reference:\n{}",
-        problems.join("\n")
+    assert_same_facts(
+        &reference(name, &frame_times(&path)),
+        &ours(&trace, &packets),
+        &format!("{name} differs from the reference"),
     );
 }
 

@@ -17,33 +17,15 @@ use wirelab::proto::ws::frame::{
 use wirelab::proto::ws::handshake::{check_upgrade, derive_accept, is_upgrade_request};
 use wirelab::proto::ws::message::{MessageAssembler, validate_text};
 
+mod support;
+use support::rng::Rng;
+
 /// The sender of a frame that is (or is not) masked as a client's.
 fn sender(from_client: bool) -> Role {
     if from_client {
         Role::Client
     } else {
         Role::Server
-    }
-}
-
-/// xorshift64*: deterministic, good enough to spread test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn bool(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
     }
 }
 

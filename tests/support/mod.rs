@@ -2,5 +2,9 @@
 //! it needs.
 
 pub mod capture;
+pub mod dissect;
+pub mod facts;
+pub mod fixtures;
 pub mod lab_step;
+pub mod rng;
 pub mod sample;
