@@ -7,22 +7,12 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use wirelab::lab::{
-    CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario, scenarios,
-};
+use wirelab::lab::{Lab, LabCommand, LabUpdate, RunMode, run_scenario, scenarios};
 use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
 
 mod support;
+use support::lab::{get_hello, pump, socket_lab};
 use support::lab_step::Stepper;
-
-/// The socket tap alone: these tests pin down the socket-level trace (packet mode, which
-/// adds TCP packet events, is tested in `lab_packet.rs`).
-fn socket_lab() -> LabConfig {
-    LabConfig {
-        capture: CaptureMode::Socket,
-        ..LabConfig::default()
-    }
-}
 
 fn kinds(trace: &Trace) -> Vec<&'static str> {
     trace.events.iter().map(|e| e.kind.name()).collect()
@@ -603,34 +593,6 @@ fn ws_subprotocol_round_trip() {
     check_close(&trace, 0, "bye");
 }
 
-/// Applies updates to `trace` until `done` says so; panics after `limit`.
-fn pump(
-    lab: &Lab,
-    trace: &mut Option<Trace>,
-    limit: Duration,
-    mut done: impl FnMut(&LabUpdate, &Trace) -> bool,
-) {
-    let deadline = Instant::now() + limit;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        assert!(!left.is_zero(), "timed out waiting for the lab");
-        let Some(update) = lab.recv_timeout(left.min(Duration::from_millis(200))) else {
-            continue;
-        };
-        match &update {
-            LabUpdate::RunStarted { trace: t, .. } => *trace = Some(t.clone()),
-            LabUpdate::Trace(u) => trace.as_mut().unwrap().apply(u.clone()),
-            LabUpdate::Failed(message) => panic!("the run failed: {message}"),
-            _ => {}
-        }
-        if let Some(t) = trace.as_ref()
-            && done(&update, t)
-        {
-            return;
-        }
-    }
-}
-
 #[test]
 fn step_mode_advances_one_stage_per_step() {
     let lab = Lab::start(socket_lab(), None).unwrap();
@@ -736,13 +698,7 @@ fn step_mode_holds_the_server_until_its_stage() {
     }
     // A whole round trip of another client on the same lab completes meanwhile; the lab
     // client's 101 still waits for its stage.
-    let mut other = std::net::TcpStream::connect(lab.server_addr()).unwrap();
-    use std::io::{Read, Write};
-    other
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reply = String::new();
-    other.read_to_string(&mut reply).unwrap();
+    let reply = get_hello(lab.server_addr());
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     // Everything the external request caused is in the trace once its connection closed.
     pump(&lab, &mut trace, Duration::from_secs(10), |_, t| {

@@ -5,6 +5,8 @@ pub mod capture;
 pub mod dissect;
 pub mod facts;
 pub mod fixtures;
+pub mod gui;
+pub mod lab;
 pub mod lab_step;
 pub mod rng;
 pub mod sample;
