@@ -9,6 +9,16 @@ use wirelab::trace::{Dir, Event, EventKind, Severity};
 
 mod support;
 use support::dissect::{dissect, run};
+use support::events::diagnostics;
+use support::ws_wire::frame;
+
+/// Diagnostics other than the end of an unclosed WebSocket connection.
+fn problems(events: &[Event]) -> Vec<(Severity, String, Option<String>)> {
+    diagnostics(events)
+        .into_iter()
+        .filter(|(_, message, _)| !message.contains("without a close frame"))
+        .collect()
+}
 
 const KEY_HEADERS: &str = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
 
@@ -24,31 +34,6 @@ fn switch(answer: &str) -> Vec<u8> {
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Extensions: {answer}\r\n\r\n"
     )
     .into_bytes()
-}
-
-/// One frame; client frames are masked with `key`.
-fn frame(fin: bool, rsv1: bool, opcode: u8, payload: &[u8], key: Option<[u8; 4]>) -> Vec<u8> {
-    let mut out = vec![(u8::from(fin) << 7) | (u8::from(rsv1) << 6) | opcode];
-    let mask_bit = if key.is_some() { 0x80 } else { 0 };
-    match payload.len() {
-        n if n < 126 => out.push(mask_bit | n as u8),
-        n if n <= 0xFFFF => {
-            out.push(mask_bit | 126);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        n => {
-            out.push(mask_bit | 127);
-            out.extend_from_slice(&(n as u64).to_be_bytes());
-        }
-    }
-    match key {
-        Some(k) => {
-            out.extend_from_slice(&k);
-            out.extend(payload.iter().enumerate().map(|(i, b)| b ^ k[i % 4]));
-        }
-        None => out.extend_from_slice(payload),
-    }
-    out
 }
 
 /// Compresses one message as a permessage-deflate sender does (RFC 7692 §7.2.1): a sync
@@ -100,23 +85,6 @@ fn messages(events: &[Event]) -> Vec<Msg> {
                 *wire_payload_len,
                 text.clone(),
             )),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Diagnostics other than the end of an unclosed WebSocket connection.
-fn problems(events: &[Event]) -> Vec<(Severity, String, Option<String>)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic {
-                severity,
-                message,
-                rule,
-            } if !message.contains("without a close frame") => {
-                Some((*severity, message.clone(), rule.clone()))
-            }
             _ => None,
         })
         .collect()

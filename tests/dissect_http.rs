@@ -7,6 +7,7 @@ use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};
 
 mod support;
 use support::dissect::{Dissection, steps};
+use support::events::{diagnostics, kinds};
 use support::fixtures::{pcap_payloads, script as script_of, shared_fixture};
 
 /// Feeds `script` (step index = `t_us`) on connection 7 whole, one byte at a time, and in
@@ -19,10 +20,6 @@ fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
         assert!(e.dir.is_some());
     }
     events
-}
-
-fn kinds(events: &[Event]) -> Vec<&'static str> {
-    events.iter().map(|e| e.kind.name()).collect()
 }
 
 /// (method or status, head_len, body_len, span)
@@ -43,20 +40,6 @@ fn http_summary(e: &Event) -> (String, u64, u64, StreamSpan) {
         } => (status.to_string(), *head_len, *body_len, span),
         other => panic!("not http: {other:?}"),
     }
-}
-
-fn diagnostics(events: &[Event]) -> Vec<(Severity, String, Option<String>)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic {
-                severity,
-                message,
-                rule,
-            } => Some((*severity, message.clone(), rule.clone())),
-            _ => None,
-        })
-        .collect()
 }
 
 /// One chunk of the chunked transfer coding.

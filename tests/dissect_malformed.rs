@@ -6,10 +6,10 @@ use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};
 
 mod support;
 use support::dissect::{Dissection, steps};
+use support::events::{count, diagnostics};
 use support::rng::Rng;
+use support::ws_wire::{SWITCH, UPGRADE};
 
-const UPGRADE: &[u8] = b"GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-const SWITCH: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 const HELLO_UNMASKED: &[u8] = &[0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f];
 const HELLO_MASKED: &[u8] = &[
     0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
@@ -40,18 +40,11 @@ fn with_ws(frames: &[(Dir, &'static [u8])]) -> Vec<(Dir, &'static [u8])> {
     script
 }
 
-/// (severity, message, rule) of every diagnostic.
+/// (severity, message, rule or "") of every diagnostic.
 fn diags(events: &[Event]) -> Vec<(Severity, String, String)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic {
-                severity,
-                message,
-                rule,
-            } => Some((*severity, message.clone(), rule.clone().unwrap_or_default())),
-            _ => None,
-        })
+    diagnostics(events)
+        .into_iter()
+        .map(|(severity, message, rule)| (severity, message, rule.unwrap_or_default()))
         .collect()
 }
 
@@ -62,10 +55,6 @@ fn assert_error(events: &[Event], rule: &str, text: &str) {
         .filter(|d| d.0 == Severity::Error && d.2 == rule && d.1.contains(text))
         .count();
     assert_eq!(found, 1, "{rule} / {text}: {:#?}", diags(events));
-}
-
-fn count(events: &[Event], kind: &str) -> usize {
-    events.iter().filter(|e| e.kind.name() == kind).count()
 }
 
 fn texts(events: &[Event]) -> Vec<String> {

@@ -129,15 +129,11 @@ fn messages(events: &[Event]) -> Vec<Msg> {
         .collect()
 }
 
+/// "message [rule]" of every diagnostic.
 fn diagnostics(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic { message, rule, .. } => {
-                Some(format!("{message} [{}]", rule.clone().unwrap_or_default()))
-            }
-            _ => None,
-        })
+    support::events::diagnostics(events)
+        .into_iter()
+        .map(|(_, message, rule)| format!("{message} [{}]", rule.unwrap_or_default()))
         .collect()
 }
 

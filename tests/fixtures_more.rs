@@ -17,6 +17,7 @@ use wirelab::capture::file::read_file;
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 
 mod support;
+use support::events::message_payload;
 use support::facts::{Facts, assert_same_facts, hex, push};
 
 fn data_dir() -> PathBuf {
@@ -97,7 +98,6 @@ fn expected(name: &str) -> Facts {
 
 fn ours(trace: &Trace) -> Facts {
     let mut facts = Facts::new();
-    let b64 = base64::engine::general_purpose::STANDARD;
     for e in &trace.events {
         let Some(stream) = e.conn.map(u64::from) else {
             continue;
@@ -161,24 +161,11 @@ fn ours(trace: &Trace) -> Facts {
                 fragments,
                 compressed,
                 payload_len,
-                text,
-                data_b64,
                 close_code,
                 close_reason,
                 ..
             } => {
-                let payload: Vec<u8> = match (text, data_b64) {
-                    (Some(t), _) => t.as_bytes().to_vec(),
-                    (None, Some(d)) => b64.decode(d).unwrap(),
-                    (None, None) => {
-                        let mut p = Vec::new();
-                        if let Some(c) = close_code {
-                            p.extend_from_slice(&c.to_be_bytes());
-                        }
-                        p.extend_from_slice(close_reason.as_deref().unwrap_or("").as_bytes());
-                        p
-                    }
-                };
+                let payload = message_payload(&e.kind).expect("a message");
                 assert_eq!(payload.len() as u64, *payload_len, "decoded length");
                 let sha = hex(&Sha256::digest(&payload));
                 if *opcode >= 8 {

@@ -17,7 +17,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use base64::Engine as _;
 use pcap_file::pcap::PcapReader;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -26,6 +25,7 @@ use wirelab::capture::packet::{Decoded, LinkType, decode};
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 
 mod support;
+use support::events::message_payload;
 use support::facts::{Facts, assert_same_facts, hex, push};
 use support::fixtures::shared_dir as fixtures;
 
@@ -316,7 +316,6 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
     // A response announced at its head gets its body length from the `http_body_end` that
     // follows: remember where its line is and what it starts with.
     let mut last_http: BTreeMap<(u64, &str), (usize, String)> = BTreeMap::new();
-    let b64 = base64::engine::general_purpose::STANDARD;
     for c in &trace.connections {
         let has = |kind: &str| {
             trace
@@ -458,25 +457,11 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
                 fragments,
                 compressed,
                 payload_len,
-                text,
-                data_b64,
                 close_code,
                 close_reason,
                 ..
             } => {
-                let payload: Vec<u8> = match (text, data_b64) {
-                    (Some(t), _) => t.as_bytes().to_vec(),
-                    (None, Some(d)) => b64.decode(d).expect("our base64"),
-                    (None, None) => {
-                        // A close message: its payload is the code and reason.
-                        let mut p = Vec::new();
-                        if let Some(c) = close_code {
-                            p.extend_from_slice(&c.to_be_bytes());
-                        }
-                        p.extend_from_slice(close_reason.as_deref().unwrap_or("").as_bytes());
-                        p
-                    }
-                };
+                let payload = message_payload(&e.kind).expect("a message");
                 let sha = hex(&Sha256::digest(&payload));
                 let mut line = format!(
                     "at {} op {opcode} frags {fragments} compressed {compressed} len {payload_len} sha {sha}",

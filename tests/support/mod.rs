@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod dissect;
+pub mod events;
 pub mod facts;
 pub mod fixtures;
 pub mod gui;
@@ -10,3 +11,4 @@ pub mod lab;
 pub mod lab_step;
 pub mod rng;
 pub mod sample;
+pub mod ws_wire;
