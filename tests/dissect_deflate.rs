@@ -350,9 +350,7 @@ fn real_capture_with_no_context_takeover_both_ways() {
 
     // The independent decoding, per (direction, category), in wire order.
     let mut want: BTreeMap<(String, &str), Vec<String>> = BTreeMap::new();
-    let text = std::fs::read_to_string(dir.join(format!("{name}.expected.jsonl"))).unwrap();
-    for line in text.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    for v in support::fixtures::jsonl(dir.join(format!("{name}.expected.jsonl"))) {
         let kind = v["kind"].as_str().unwrap();
         let d = match kind {
             "http_request" => "c2s",

@@ -13,7 +13,9 @@ use wirelab::trace::{Dir, Event, EventKind, Observed, Source, StreamSpan};
 
 mod support;
 use support::dissect::{dissect, run};
-use support::fixtures::{pcap_payloads, script as script_of, shared_fixture as fixture};
+use support::fixtures::{
+    jsonl as read_jsonl, pcap_payloads, script as script_of, shared_fixture as fixture,
+};
 
 // ------------------------------------------------------------------ helpers
 
@@ -623,10 +625,8 @@ fn check_python_echo(pcap: &str, jsonl: &str) {
         "{:#?}",
         diagnostics(&events)
     );
-    let expected: Vec<Msg> = std::fs::read_to_string(jsonl)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let expected: Vec<Msg> = read_jsonl(jsonl)
+        .into_iter()
         .filter(|v| v["kind"] == "ws_message" || v["kind"] == "ws_control")
         .map(|v| {
             (
@@ -717,10 +717,8 @@ fn real_capture_fragmented_with_interleaved_pings() {
         "{:#?}",
         diagnostics(&events)
     );
-    let expected: Vec<(Dir, u8, u32, u64)> = std::fs::read_to_string(j)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let expected: Vec<(Dir, u8, u32, u64)> = read_jsonl(j)
+        .into_iter()
         .filter(|v| v["kind"] == "ws_message" || v["kind"] == "ws_control")
         .map(|v| {
             (
@@ -930,11 +928,7 @@ fn every_fixture_agrees_with_its_independent_decoding() {
     for (name, streams) in FIXTURES {
         let pcap = fixture(&format!("{name}.pcap"));
         let jsonl = fixture(&format!("{name}.messages.jsonl"));
-        let rows: Vec<serde_json::Value> = std::fs::read_to_string(&jsonl)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let rows = read_jsonl(&jsonl);
         let found = pcap_streams(&pcap);
         assert_eq!(found.len(), streams, "{name}: TCP streams");
         for (i, stream) in found.iter().enumerate() {

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::{Block, PcapNgReader};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wirelab::capture::file::read_file;
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
@@ -19,16 +18,15 @@ use wirelab::trace::{Dir, EventKind, Severity, Trace};
 mod support;
 use support::events::message_payload;
 use support::facts::{Facts, assert_same_facts, hex, push};
+use support::fixtures::jsonl;
 
 fn data_dir() -> PathBuf {
     support::fixtures::data_dir("pcap")
 }
 
 fn expected(name: &str) -> Facts {
-    let text = std::fs::read_to_string(data_dir().join(format!("{name}.expected.jsonl"))).unwrap();
     let mut facts = Facts::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: Value = serde_json::from_str(line).unwrap();
+    for row in jsonl(data_dir().join(format!("{name}.expected.jsonl"))) {
         let stream = row["stream"].as_u64().unwrap();
         let dir = row["dir"].as_str().unwrap_or("-");
         match row["kind"].as_str().unwrap() {

@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use pcap_file::pcap::PcapReader;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wirelab::capture::file::read_file;
 use wirelab::capture::packet::{Decoded, LinkType, decode};
@@ -27,7 +26,7 @@ use wirelab::trace::{Dir, EventKind, Severity, Trace};
 mod support;
 use support::events::message_payload;
 use support::facts::{Facts, assert_same_facts, hex, push};
-use support::fixtures::shared_dir as fixtures;
+use support::fixtures::{jsonl, shared_dir as fixtures};
 
 /// A warning or error diagnostic a fixture is known to produce, and why it is right.
 struct KnownDiagnostic {
@@ -167,8 +166,7 @@ fn frame_times(path: &Path) -> Vec<i64> {
 }
 
 fn reference(name: &str, times: &[i64]) -> Facts {
-    let text = std::fs::read_to_string(fixtures().join(format!("{name}.messages.jsonl")))
-        .expect("reference file readable");
+    let rows = jsonl(fixtures().join(format!("{name}.messages.jsonl")));
     let mut facts = Facts::new();
     for k in known_diagnostics(name) {
         push(
@@ -178,8 +176,7 @@ fn reference(name: &str, times: &[i64]) -> Facts {
             diagnostic_line(k.dir, k.severity, k.message),
         );
     }
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: Value = serde_json::from_str(line).expect("reference row is JSON");
+    for row in rows {
         let stream = row["stream"].as_u64().expect("stream");
         let at = || {
             let frame = row["frame"].as_u64().expect("frame") as usize;

@@ -18,6 +18,7 @@ use wirelab::proto::ws::handshake::{check_upgrade, derive_accept, is_upgrade_req
 use wirelab::proto::ws::message::{MessageAssembler, validate_text};
 
 mod support;
+use support::fixtures::{data_dir, jsonl};
 use support::rng::Rng;
 
 /// The sender of a frame that is (or is not) masked as a client's.
@@ -335,10 +336,8 @@ fn data_file(name: &str) -> Vec<u8> {
 
 /// The reference rows (`ws_message` / `ws_control`) of one direction, in order of completion.
 fn reference_messages(capture: &str, dir: &str) -> Vec<serde_json::Value> {
-    let text = String::from_utf8(data_file(&format!("{capture}.messages.jsonl"))).unwrap();
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    jsonl(data_dir("ws").join(format!("{capture}.messages.jsonl")))
+        .into_iter()
         .filter(|r| {
             matches!(r["kind"].as_str(), Some("ws_message" | "ws_control"))
                 && r["dir"].as_str() == Some(dir)

@@ -79,3 +79,17 @@ pub fn pcap_payloads(path: &str) -> Vec<(Dir, Vec<u8>)> {
 pub fn script(payloads: &[(Dir, Vec<u8>)]) -> Vec<(Dir, &[u8])> {
     payloads.iter().map(|(d, b)| (*d, b.as_slice())).collect()
 }
+
+/// The rows of a JSON-lines file (a reference decoding), blank lines skipped.
+pub fn jsonl(path: impl AsRef<Path>) -> Vec<serde_json::Value> {
+    let path = path.as_ref();
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{}: a row is not JSON ({e}): {l}", path.display()))
+        })
+        .collect()
+}
