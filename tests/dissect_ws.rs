@@ -616,16 +616,10 @@ fn deflate_negotiated_inflates_the_payload() {
 
 // ------------------------------------------------------------------ a real capture
 
-fn check_python_echo(pcap: &str, jsonl: &str) {
-    let segments = pcap_payloads(pcap);
-    let script = script_of(&segments);
-    let events = run(&script, usize::MAX);
-    assert!(
-        diagnostics(&events).is_empty(),
-        "{:#?}",
-        diagnostics(&events)
-    );
-    let expected: Vec<Msg> = read_jsonl(jsonl)
+/// The messages of the independent decoding (`ws_message` and `ws_control` rows), as
+/// [`messages`] reads ours.
+fn reference_messages(jsonl: &str) -> Vec<Msg> {
+    read_jsonl(jsonl)
         .into_iter()
         .filter(|v| v["kind"] == "ws_message" || v["kind"] == "ws_control")
         .map(|v| {
@@ -643,7 +637,19 @@ fn check_python_echo(pcap: &str, jsonl: &str) {
                 v["close_reason"].as_str().map(str::to_string),
             )
         })
-        .collect();
+        .collect()
+}
+
+fn check_python_echo(pcap: &str, jsonl: &str) {
+    let segments = pcap_payloads(pcap);
+    let script = script_of(&segments);
+    let events = run(&script, usize::MAX);
+    assert!(
+        diagnostics(&events).is_empty(),
+        "{:#?}",
+        diagnostics(&events)
+    );
+    let expected = reference_messages(jsonl);
     assert_eq!(expected.len(), 22);
     // The reference cuts texts longer than 200 characters to 200 + "...[+N chars]".
     let got: Vec<Msg> = messages(&events)
@@ -717,21 +723,9 @@ fn real_capture_fragmented_with_interleaved_pings() {
         "{:#?}",
         diagnostics(&events)
     );
-    let expected: Vec<(Dir, u8, u32, u64)> = read_jsonl(j)
+    let expected: Vec<(Dir, u8, u32, u64)> = reference_messages(&j)
         .into_iter()
-        .filter(|v| v["kind"] == "ws_message" || v["kind"] == "ws_control")
-        .map(|v| {
-            (
-                if v["dir"] == "c2s" {
-                    Dir::C2s
-                } else {
-                    Dir::S2c
-                },
-                v["opcode"].as_u64().unwrap() as u8,
-                v["n_fragments"].as_u64().unwrap() as u32,
-                v["payload_len"].as_u64().unwrap(),
-            )
-        })
+        .map(|m| (m.0, m.1, m.2, m.3))
         .collect();
     let got: Vec<_> = messages(&events)
         .into_iter()

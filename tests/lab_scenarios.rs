@@ -678,12 +678,12 @@ fn step_mode_advances_one_stage_per_step() {
     );
 }
 
-#[test]
-fn step_mode_holds_the_server_until_its_stage() {
-    // After connect + upgrade request, the 101 must not have been sent: the server waits.
+/// A fresh socket lab running `scenario` in step mode, stepped through its first two stages;
+/// the trace so far.
+fn two_stages_of(scenario: &str) -> (Lab, Option<Trace>) {
     let lab = Lab::start(socket_lab(), None).unwrap();
     lab.send(LabCommand::Start {
-        scenario: "ws-push".to_string(),
+        scenario: scenario.to_string(),
         mode: RunMode::Step,
     });
     let mut trace = None;
@@ -696,6 +696,13 @@ fn step_mode_holds_the_server_until_its_stage() {
             matches!(u, LabUpdate::StageDone { .. })
         });
     }
+    (lab, trace)
+}
+
+#[test]
+fn step_mode_holds_the_server_until_its_stage() {
+    // After connect + upgrade request, the 101 must not have been sent: the server waits.
+    let (lab, mut trace) = two_stages_of("ws-push");
     // A whole round trip of another client on the same lab completes meanwhile; the lab
     // client's 101 still waits for its stage.
     let reply = get_hello(lab.server_addr());
@@ -722,21 +729,7 @@ fn step_mode_holds_the_server_until_its_stage() {
 
 #[test]
 fn reset_mid_step_then_a_fresh_run_works() {
-    let lab = Lab::start(socket_lab(), None).unwrap();
-    lab.send(LabCommand::Start {
-        scenario: "ws-echo".to_string(),
-        mode: RunMode::Step,
-    });
-    let mut trace = None;
-    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
-        matches!(u, LabUpdate::RunStarted { .. })
-    });
-    for _ in 0..2 {
-        lab.send(LabCommand::Step);
-        pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
-            matches!(u, LabUpdate::StageDone { .. })
-        });
-    }
+    let (lab, _) = two_stages_of("ws-echo");
     // The server is now holding its 101 for the next stage; Reset must not leave it hanging.
     lab.send(LabCommand::Reset);
     lab.send(LabCommand::Start {
