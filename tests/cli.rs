@@ -14,7 +14,7 @@ use support::capture;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -54,8 +54,7 @@ fn succeeded(what: &str, out: &Output) {
 
 #[test]
 fn inspect_json_writes_the_trace_read_file_makes() {
-    let capture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap");
+    let capture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
     let dir = temp_dir("inspect");
     let json = dir.join("trace.json");
     let out = wirelab()

@@ -6,7 +6,7 @@
 //! reads them, and the HTTP start lines and body lengths.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use pcap_file::pcap::PcapReader;
@@ -411,8 +411,7 @@ fn raw_ipv6_derived() {
 // damaged capture must dissect like the intact one except where the bytes are missing.
 
 fn shared(name: &str) -> Trace {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../shared/fixtures/{name}.pcap"));
+    let path = support::fixtures::shared_dir().join(format!("{name}.pcap"));
     read_file(&path, false).unwrap().0
 }
 

@@ -40,12 +40,11 @@ use wirelab::capture::file::read_file;
 use wirelab::capture::packet::{Decoded, LinkType, decode};
 use wirelab::trace::{Dir, EventKind, Trace};
 
-fn shared_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
+mod support;
+use support::fixtures::shared_dir;
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap")
+    support::fixtures::data_dir("pcap")
 }
 
 /// One row of a `F.tshark.tsv`, by column name (the header row names the columns).

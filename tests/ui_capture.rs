@@ -15,9 +15,7 @@ use wirelab::ui::{GuiOptions, View, WirelabApp};
 use support::capture::{Capture, require_capture};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
-        .join(name)
+    support::fixtures::shared_dir().join(name)
 }
 
 fn harness() -> Harness<'static, WirelabApp> {

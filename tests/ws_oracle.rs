@@ -328,9 +328,7 @@ fn byte_soup_never_panics_and_agrees_with_tungstenite() {
 // ---------------------------------------------------------------- real captures
 
 fn data_file(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/ws")
-        .join(name);
+    let path = data_dir("ws").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
