@@ -902,10 +902,13 @@ fn every_fixture_agrees_with_its_independent_decoding() {
         ("ws_python_echo", 1),
         ("ws_python_echo_mtu1500", 1),
     ];
-    let dir = format!("{}/../shared/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let dir = support::fixtures::shared_dir();
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| {
-            panic!("{dir}: {e} (the shared real-traffic fixtures sit beside the checkout)")
+            panic!(
+                "{}: {e} (the shared real-traffic fixtures sit beside the checkout)",
+                dir.display()
+            )
         })
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -916,7 +919,8 @@ fn every_fixture_agrees_with_its_independent_decoding() {
     assert_eq!(
         on_disk,
         FIXTURES.map(|(name, _)| name.to_string()),
-        "the captures in {dir}: a new one needs its line here"
+        "the captures in {}: a new one needs its line here",
+        dir.display()
     );
     let mut checked = 0;
     for (name, streams) in FIXTURES {
