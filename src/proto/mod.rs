@@ -2,6 +2,7 @@
 //!
 //! Every parser is incremental: `Ok(None)` means "need more bytes". None of them does I/O.
 
+pub mod cite;
 pub mod http;
 pub mod rule;
 pub mod ws;
