@@ -237,8 +237,8 @@ fn rsv1_where_it_is_not_allowed() {
     assert_eq!(
         rules,
         [
-            Some("RFC 7692 §6.1".to_string()),
-            Some("RFC 7692 §6.1".to_string())
+            Some("RFC 7692 §6".to_string()),
+            Some("RFC 7692 §6".to_string())
         ]
     );
 

@@ -9,7 +9,7 @@ use chrono::Utc;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tungstenite::protocol::frame::{CloseFrame, Frame};
 use wirelab::dissect::TraceBuilder;
-use wirelab::trace::{Dir, Event, EventKind, Observed, Source, StreamSpan};
+use wirelab::trace::{Dir, Event, EventKind, Observed, Severity, Source, StreamSpan};
 
 mod support;
 use support::dissect::{dissect, run};
@@ -993,4 +993,74 @@ fn server_protocol_error_fails_the_connection() {
             (3, s("close"), Some(1006), s(""), Some(false), None),
         ]
     );
+}
+
+/// (severity, message, rule) of every diagnostic.
+fn diagnostics_with_severity(events: &[Event]) -> Vec<(Severity, String, String)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Diagnostic {
+                severity,
+                message,
+                rule,
+            } => Some((*severity, message.clone(), rule.clone().unwrap_or_default())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn frames_after_own_close_data_is_an_error_control_a_warning() {
+    // RFC 6455 §5.5.1: no more data frames after a close frame; a ping is not forbidden.
+    let script: Vec<(Dir, &[u8])> = vec![
+        (Dir::C2s, UPGRADE),
+        (Dir::S2c, SWITCH),
+        (Dir::S2c, &[0x88, 0x02, 0x03, 0xe8]),
+        (Dir::S2c, PING_HELLO),
+        (Dir::S2c, HELLO_UNMASKED),
+        (Dir::S2c, PING_HELLO),
+    ];
+    let after: Vec<(Severity, String, String)> = diagnostics_with_severity(&dissect(&script))
+        .into_iter()
+        .filter(|d| d.1.contains("after this endpoint's close frame"))
+        .collect();
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0].0, Severity::Warning, "{after:?}");
+    assert!(after[0].1.starts_with("ping frame"), "{after:?}");
+    assert_eq!(after[1].0, Severity::Error, "{after:?}");
+    assert!(after[1].1.starts_with("text frame"), "{after:?}");
+    assert!(after[1].1.contains("MUST NOT send any more data frames"));
+    assert!(after.iter().all(|d| d.2 == "RFC 6455 §5.5.1"));
+}
+
+#[test]
+fn a_message_over_the_dissectors_limit_does_not_fail_the_modelled_browser() {
+    // RFC 6455 §10.4 is about an implementation's own limits: the dissector's 64 MiB cap is
+    // not a rule the server broke, and a browser would not fail the connection for it.
+    let big = binary_64(wirelab::proto::ws::message::DEFAULT_MAX_MESSAGE + 1);
+    let script: Vec<(Dir, &[u8])> = vec![
+        (Dir::C2s, UPGRADE),
+        (Dir::S2c, SWITCH),
+        (Dir::S2c, &big),
+        (Dir::C2s, &[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]),
+        (Dir::S2c, &[0x88, 0x02, 0x03, 0xe8]),
+    ];
+    let events = build(&script, true);
+    let diags = diagnostics_with_severity(&events);
+    assert!(
+        diags.iter().any(|d| d.2 == "RFC 6455 §10.4"),
+        "the limit is reported: {diags:?}"
+    );
+    assert!(
+        diags.iter().all(|d| d.0 != Severity::Error),
+        "no error: {diags:?}"
+    );
+    let rows = api(&events);
+    assert_eq!(rows.get(2).and_then(|r| r.1.as_deref()), Some("message"));
+    assert_eq!(
+        rows.last(),
+        Some(&(3, s("close"), Some(1000), s(""), Some(true), None))
+    );
+    assert!(!rows.iter().any(|r| r.1.as_deref() == Some("error")));
 }

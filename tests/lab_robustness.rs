@@ -252,6 +252,13 @@ fn broken_upgrades_get_400_and_plain_gets_get_426() {
         plain.to_ascii_lowercase().contains("upgrade: websocket"),
         "{plain}"
     );
+    // RFC 6455 §4.4: a WebSocket server's 426 names the versions it speaks.
+    assert!(
+        plain
+            .to_ascii_lowercase()
+            .contains("sec-websocket-version: 13"),
+        "{plain}"
+    );
     let no_key = ask(format!(
         "GET /echo HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"
     ));
@@ -274,6 +281,13 @@ fn broken_upgrades_get_400_and_plain_gets_get_426() {
         old_version
             .to_ascii_lowercase()
             .contains("sec-websocket-version: 13"),
+        "{old_version}"
+    );
+    // RFC 9110 §15.5.22: a 426 MUST send an Upgrade header.
+    assert!(
+        old_version
+            .to_ascii_lowercase()
+            .contains("upgrade: websocket"),
         "{old_version}"
     );
     // A permessage-deflate offer is not answered (tungstenite cannot compress).

@@ -456,7 +456,7 @@ fn check_header_violations() {
     let h = hdr(&[0xC0, 0x00]);
     assert_eq!(
         rules(&check_header(&h, Role::Server, Rsv1::Deflate)),
-        ["RFC 7692 §6.1"]
+        ["RFC 7692 §6"]
     );
 
     // Non-minimal length encodings.
@@ -500,7 +500,14 @@ fn close_payload_parsing() {
     for forbidden in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535] {
         let (p, v) = parse_close_payload(&forbidden.to_be_bytes());
         assert_eq!(p.code, Some(forbidden));
-        assert_eq!(rules(&v), ["RFC 6455 §7.4"], "code {forbidden}");
+        // 1004 (reserved) and 1005/1006/1015 (MUST NOT be sent) are §7.4.1's; the unused and
+        // reserved ranges are §7.4.2's.
+        let section = if matches!(forbidden, 1004..=1006 | 1015) {
+            "RFC 6455 §7.4.1"
+        } else {
+            "RFC 6455 §7.4.2"
+        };
+        assert_eq!(rules(&v), [section], "code {forbidden}");
     }
     for allowed in [1000u16, 1003, 1007, 1011, 1014, 3000, 3999, 4000, 4999] {
         let (_, v) = parse_close_payload(&allowed.to_be_bytes());
@@ -533,7 +540,12 @@ fn close_code_names_and_meanings() {
         (1013, CloseCode::TryAgain, "Try Again Later", true),
         (1014, CloseCode::BadGateway, "Bad Gateway", true),
         (1015, CloseCode::Tls, "TLS Handshake", false),
-        (3001, CloseCode::Iana(3001), "Registered (IANA)", true),
+        (
+            3001,
+            CloseCode::Iana(3001),
+            "Library/Framework (IANA range)",
+            true,
+        ),
         (4321, CloseCode::Private(4321), "Private Use", true),
         (2000, CloseCode::Unassigned(2000), "Unassigned", false),
     ];

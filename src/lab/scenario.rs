@@ -250,7 +250,7 @@ fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
         ),
         server(
             vec![i],
-            "server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+            "server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
             vec![expect(who, "tcp_close")],
         ),
     ]

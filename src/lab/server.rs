@@ -377,6 +377,13 @@ fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool
         .any(|t| t.trim().eq_ignore_ascii_case(token))
 }
 
+/// The headers of the lab server's 426 Upgrade Required answers.
+const UPGRADE_REQUIRED_HEADERS: &[(header::HeaderName, &str)] = &[
+    (header::UPGRADE, "websocket"),
+    (header::CONNECTION, "Upgrade"),
+    (header::SEC_WEBSOCKET_VERSION, "13"),
+];
+
 fn plain(
     status: StatusCode,
     extra: &[(header::HeaderName, &'static str)],
@@ -393,15 +400,15 @@ fn plain(
 
 /// Checks the client's opening handshake (RFC 6455 §4.2.1); returns the
 /// `Sec-WebSocket-Accept` value or the error response to send instead.
+///
+/// Both 426 answers carry the same headers: a 426 MUST name the protocol to upgrade to
+/// (RFC 9110 §15.5.22), and a WebSocket server names the versions it speaks (RFC 6455 §4.4).
 fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
     let headers = req.headers();
     if !headers.contains_key(header::UPGRADE) {
         return Err(plain(
             StatusCode::UPGRADE_REQUIRED,
-            &[
-                (header::UPGRADE, "websocket"),
-                (header::CONNECTION, "Upgrade"),
-            ],
+            UPGRADE_REQUIRED_HEADERS,
             "This is a WebSocket endpoint: send a GET with Upgrade: websocket (RFC 6455 §4.1).\n"
                 .into(),
         ));
@@ -454,7 +461,7 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
         Some(v) if v.trim() != "13" => {
             return Err(plain(
                 StatusCode::UPGRADE_REQUIRED,
-                &[(header::SEC_WEBSOCKET_VERSION, "13")],
+                UPGRADE_REQUIRED_HEADERS,
                 format!(
                     "Sec-WebSocket-Version {v} is not supported; this server speaks 13 (RFC 6455 §4.4)\n"
                 ),

@@ -24,7 +24,10 @@ pub(super) struct WsDir {
     /// Stream offset of the first frame of the data message in progress.
     pub(super) msg_start: Option<u64>,
     pub(super) close_seen: bool,
-    pub(super) after_close_reported: bool,
+    /// A data frame after this sender's close frame was reported (once per direction).
+    pub(super) data_after_close_reported: bool,
+    /// A control frame after this sender's close frame was reported (once per direction).
+    pub(super) control_after_close_reported: bool,
     /// permessage-deflate: this sender's parameters, when it was negotiated.
     pub(super) deflate: Option<DeflateSide>,
     /// Bytes of the data message in progress missing from the capture.
@@ -61,7 +64,8 @@ impl WsDir {
             assembler: MessageAssembler::new(),
             msg_start: None,
             close_seen: false,
-            after_close_reported: false,
+            data_after_close_reported: false,
+            control_after_close_reported: false,
             deflate: None,
             damaged: 0,
         }
@@ -183,18 +187,8 @@ impl DirState {
                 header_len: u8::try_from(h.header_len).unwrap_or(u8::MAX),
             },
         );
-        if self.ws.close_seen && !self.ws.after_close_reported {
-            self.ws.after_close_reported = true;
-            sink.diag(
-                dir,
-                frame_span,
-                Severity::Error,
-                format!(
-                    "{} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send further data",
-                    h.opcode.name()
-                ),
-                Some("RFC 6455 §5.5.1"),
-            );
+        if self.ws.close_seen {
+            self.report_after_close(h.opcode, frame_span, sink);
         }
         for v in frame::check_header(h, self.role, self.ws.rsv1) {
             sink.violation(dir, frame_span, Severity::Error, &v);
@@ -218,7 +212,13 @@ impl DirState {
         let mut violations = Vec::new();
         let message = self.ws.assembler.push(h, &f.payload, &mut violations);
         for v in &violations {
-            sink.violation(dir, frame_span, Severity::Error, v);
+            // The dissector's own size limit is not the sender's fault.
+            let severity = if v.rule == message::LIMIT_RULE {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            sink.violation(dir, frame_span, severity, v);
         }
         let Some(m) = message else {
             return;
@@ -239,6 +239,47 @@ impl DirState {
             std::mem::take(&mut self.ws.damaged)
         };
         self.emit_message(m, msg_span, lost, sink);
+    }
+
+    /// A frame after this sender's own close frame: §5.5.1's MUST NOT covers data frames (an
+    /// error); a control frame (a ping or pong) is not forbidden there, only unexpected once the
+    /// closing handshake started (a warning). Each kind is reported once per direction.
+    fn report_after_close(
+        &mut self,
+        opcode: OpCode,
+        frame_span: Option<StreamSpan>,
+        sink: &mut Sink<'_>,
+    ) {
+        let name = opcode.name();
+        if opcode.is_control() {
+            if self.ws.control_after_close_reported {
+                return;
+            }
+            self.ws.control_after_close_reported = true;
+            sink.diag(
+                self.dir,
+                frame_span,
+                Severity::Warning,
+                format!(
+                    "{name} frame sent after this endpoint's close frame; the MUST NOT after a close frame covers data frames only; a control frame this late is unexpected and the other side may ignore it"
+                ),
+                Some("RFC 6455 §5.5.1"),
+            );
+        } else {
+            if self.ws.data_after_close_reported {
+                return;
+            }
+            self.ws.data_after_close_reported = true;
+            sink.diag(
+                self.dir,
+                frame_span,
+                Severity::Error,
+                format!(
+                    "{name} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send any more data frames"
+                ),
+                Some("RFC 6455 §5.5.1"),
+            );
+        }
     }
 
     /// Inflates a compressed data message (RFC 7692 §7.2.2): the concatenated payloads of
@@ -304,7 +345,7 @@ impl DirState {
         let mut data_b64 = None;
         let mut close_code = None;
         let mut close_reason = None;
-        // Control frames are never compressed (RFC 7692 §6.1; a set RSV1 is reported by the
+        // Control frames are never compressed (RFC 7692 §6; a set RSV1 is reported by the
         // header check), and without a negotiated extension RSV1 means nothing known.
         let is_data = matches!(m.opcode, OpCode::Text | OpCode::Binary);
         let mut wire_payload_len = None;
@@ -371,7 +412,7 @@ impl DirState {
                 span(f.start, at.saturating_sub(f.start)),
                 Severity::Error,
                 format!(
-                    "connection closed in the middle of a frame: {} of {} payload bytes (the WebSocket connection is closed abnormally, 1006)",
+                    "connection closed in the middle of a frame: {} of {} payload bytes (the receiving endpoint sees the WebSocket connection closed abnormally and reports 1006)",
                     f.received, f.header.payload_len
                 ),
                 Some(RULE_ABNORMAL),
@@ -383,7 +424,7 @@ impl DirState {
                 span(at, left as u64),
                 Severity::Error,
                 format!(
-                    "connection closed in the middle of a frame: {left} of {needed} header bytes (the WebSocket connection is closed abnormally, 1006)"
+                    "connection closed in the middle of a frame: {left} of {needed} header bytes (the receiving endpoint sees the WebSocket connection closed abnormally and reports 1006)"
                 ),
                 Some(RULE_ABNORMAL),
             );
@@ -399,12 +440,13 @@ impl DirState {
         }
         if !self.ws.close_seen && other_mode != Mode::Opaque {
             let who = self.role.name();
+            let other = self.role.peer().name();
             sink.diag(
                 dir,
                 None,
                 Severity::Warning,
                 format!(
-                    "the {who} stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)"
+                    "the {who} stopped sending without a close frame: the closing handshake did not complete, so the {other} sees the WebSocket connection closed abnormally and reports close code 1006"
                 ),
                 Some(RULE_ABNORMAL),
             );

@@ -14,15 +14,15 @@ pub fn explain_header(name: &str) -> Option<&'static str> {
         ),
         (
             "connection",
-            "Options for this connection only: \"Upgrade\" marks the Upgrade header as hop-by-hop, \"close\" ends the connection after this message, \"keep-alive\" keeps it open (RFC 9110 §7.6.1).",
+            "Options for this connection only: \"Upgrade\" marks the Upgrade header as hop-by-hop; \"close\" ends the connection after the current exchange (sent by a client: after the response, RFC 9112 §9.6); \"keep-alive\" is the HTTP/1.0 way to ask for a persistent connection, the default in HTTP/1.1 (RFC 9110 §7.6.1, RFC 9112 §9.3).",
         ),
         (
             "sec-websocket-key",
-            "Base64 of a random 16-byte nonce; the server's Accept derived from it proves the server understood the WebSocket handshake, not security (RFC 6455 §4.1).",
+            "Base64 of a random 16-byte nonce; the server's Accept derived from it proves the server read this WebSocket handshake. Not authentication or encryption, but it keeps a server or cache that does not speak WebSocket from being taken for one (RFC 6455 §4.1, §1.3).",
         ),
         (
             "sec-websocket-accept",
-            "base64(SHA-1(Sec-WebSocket-Key + \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\")): proves the server read this handshake (RFC 6455 §4.2.2).",
+            "base64(SHA-1(Sec-WebSocket-Key + \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\")): proves the server read this handshake, so a client is not fooled by a server, cache or HTML form/XHR exchange that is not WebSocket; not authentication or encryption (RFC 6455 §4.2.2, §1.3).",
         ),
         (
             "sec-websocket-version",
@@ -146,7 +146,7 @@ pub fn explain_header(name: &str) -> Option<&'static str> {
         ),
         (
             "te",
-            "Transfer codings the client accepts in the response, e.g. trailers (RFC 9110 §10.1.4).",
+            "Transfer codings the client accepts in the response besides chunked, e.g. gzip;q=0.5; the keyword trailers is not a coding but says the client accepts trailer fields. A sender of TE must also list it in Connection (RFC 9110 §10.1.4).",
         ),
         (
             "allow",
@@ -166,7 +166,7 @@ pub fn explain_header(name: &str) -> Option<&'static str> {
         ),
         (
             "sec-fetch-dest",
-            "Fetch metadata: where the response will be used, e.g. websocket, document (W3C Fetch Metadata).",
+            "Fetch metadata: the request's destination, what the response will be used as, e.g. document, script, image, or empty (fetch(), and a WebSocket handshake: websocket is a mode, not a destination; Chromium sends no Sec-Fetch-* on its handshake at all) (W3C Fetch Metadata).",
         ),
         (
             "x-accel-buffering",
@@ -213,7 +213,7 @@ pub fn status_meaning(status: u16) -> &'static str {
         414 => "URI Too Long: the target is longer than the server accepts (RFC 9110 §15.5.15)",
         415 => "Unsupported Media Type: the body's format is not supported (RFC 9110 §15.5.16)",
         426 => {
-            "Upgrade Required: the server refuses this protocol; the Upgrade header says which one to use (RFC 9110 §15.5.22)"
+            "Upgrade Required: the server refuses the request in the current protocol; it MUST send an Upgrade header naming the protocol(s) to switch to (RFC 9110 §15.5.22)"
         }
         429 => "Too Many Requests: rate limited (RFC 6585 §4)",
         431 => "Request Header Fields Too Large (RFC 6585 §5)",

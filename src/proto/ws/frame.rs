@@ -263,7 +263,7 @@ impl FrameHeader {
                 meaning: if self.masked {
                     "payload is masked with the 4-byte key (clients must mask)".into()
                 } else {
-                    "payload is not masked (servers must not mask)".into()
+                    "payload is not masked: right for a server frame; a client frame MUST be masked (RFC 6455 §5.1)".into()
                 },
             },
             Field {
@@ -498,13 +498,13 @@ pub enum Rsv1 {
     /// No negotiated extension defines it: it must be 0 (RFC 6455 §5.2).
     Reserved,
     /// permessage-deflate was negotiated: it marks a compressed message, on the first frame
-    /// of a data message only (RFC 7692 §6.1).
+    /// of a data message only (RFC 7692 §6).
     Deflate,
 }
 
 /// Rules checkable from the header alone: client frames MUST be masked / server frames MUST
 /// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; with [`Rsv1::Deflate`],
-/// RSV1 is allowed on the first frame of a data message only, RFC 7692 §6.1); reserved
+/// RSV1 is allowed on the first frame of a data message only, RFC 7692 §6); reserved
 /// opcodes (§5.2); control frames: payload <= 125 and FIN set (§5.5); non-minimal length
 /// encoding (§5.2).
 pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation> {
@@ -530,9 +530,9 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
             ));
         } else if h.opcode.is_control() || h.opcode == OpCode::Continuation {
             v.push(Violation::new(
-                "RFC 7692 §6.1",
+                "RFC 7692 §6",
                 format!(
-                    "RSV1 is set on a {} frame; permessage-deflate sets it only on the first frame of a data message",
+                    "RSV1 is set on a {} frame; permessage-deflate sets it only on the first frame of a data message (the receiver MUST fail the connection)",
                     h.opcode.name()
                 ),
             ));
@@ -626,6 +626,15 @@ mod tests {
         assert_eq!(h.header_len, 6);
         assert_eq!(h.frame_len(), 11);
         assert_eq!(parse_header(&[0x81, 0x85, 0x37]), Ok(None));
+    }
+
+    #[test]
+    fn rsv1_on_a_control_frame_cites_rfc7692_framing() {
+        // A ping with RSV1 (0xC9): RFC 7692 §6 forbids RSV1 on control frames.
+        let h = parse_header(&[0xC9, 0x00]).unwrap().unwrap();
+        let v = check_header(&h, Role::Server, Rsv1::Deflate);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].rule.to_string(), "RFC 7692 §6");
     }
 
     #[test]

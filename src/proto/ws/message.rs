@@ -7,6 +7,11 @@ use crate::proto::rule::Violation;
 /// Default cap on a reassembled message: 64 MiB.
 pub const DEFAULT_MAX_MESSAGE: usize = 64 * 1024 * 1024;
 
+/// The rule cited when a message crosses the assembler's own limit: §10.4 lets an
+/// implementation guard its own limits. It is the dissector's limit, not a rule the sender
+/// broke, so it is reported as a warning and no modelled endpoint fails the connection for it.
+pub const LIMIT_RULE: &str = "RFC 6455 §10.4";
+
 /// One complete message: a data message (possibly reassembled from fragments) or a control frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -168,9 +173,9 @@ impl MessageAssembler {
         let limit = self.max_message as u64;
         if total > limit && total_before <= limit {
             violations.push(Violation::new(
-                "RFC 6455 §10.4",
+                LIMIT_RULE,
                 format!(
-                    "{} message exceeds the {limit}-byte reassembly limit; the rest is counted but not stored (an endpoint would close with 1009)",
+                    "{} message exceeds the dissector's {limit}-byte reassembly limit; the rest is counted but not stored (an endpoint with a smaller limit would close with 1009)",
                     op.name()
                 ),
             ));

@@ -149,6 +149,7 @@ impl DetailView {
             } => {
                 http_ui(
                     ui,
+                    version,
                     &format!("{method} {target} {version}"),
                     None,
                     headers,
@@ -167,6 +168,7 @@ impl DetailView {
             } => {
                 http_ui(
                     ui,
+                    version,
                     &format!("{version} {status} {reason}"),
                     Some(crate::proto::http::status_meaning(*status)),
                     headers,

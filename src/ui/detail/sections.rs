@@ -31,10 +31,13 @@ pub(super) fn hex_preview(bytes: &[u8], limit: usize) -> String {
     out
 }
 
+/// A close frame without a status code: the code is reported by whoever receives it.
+const NO_STATUS_NOTE: &str = "No status code: the endpoint that receives this close frame reports 1005 (No Status Received); a browser's CloseEvent.code says 1005 only when the browser received it (RFC 6455 §7.1.5).";
+
 pub(super) fn close_payload_ui(ui: &mut Ui, payload: &[u8]) {
     match payload {
         [] => {
-            ui.label("No status code: the API reports 1005 (No Status Received).");
+            ui.label(NO_STATUS_NOTE);
         }
         [_] => {
             ui.label("A 1-byte close payload is invalid (RFC 6455 §5.5.1: a code is 2 bytes).");
@@ -103,7 +106,7 @@ pub(super) fn message_ui(ui: &mut Ui, trace: &Trace, kind: &EventKind, frames: &
     if let Some(code) = close_code {
         close_code_ui(ui, *code, close_reason.as_deref().unwrap_or(""));
     } else if *opcode == 0x8 {
-        ui.label("No status code: the API reports 1005 (No Status Received).");
+        ui.label(NO_STATUS_NOTE);
     }
     if let Some(t) = text {
         ui.label("text:");
@@ -226,13 +229,15 @@ pub(super) fn list_or_none(items: &[String]) -> String {
 
 pub(super) fn http_ui(
     ui: &mut Ui,
+    version: &str,
     start_line: &str,
     meaning: Option<&str>,
     headers: &[(String, String)],
     head_len: u64,
     body_len: u64,
 ) {
-    ui.label(RichText::new("HTTP/1.1 message").strong());
+    // The message's own version: an HTTP/1.0 message is not an HTTP/1.1 one.
+    ui.label(RichText::new(format!("{version} message")).strong());
     ui.monospace(start_line);
     if let Some(m) = meaning {
         ui.label(m);
