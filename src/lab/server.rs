@@ -35,6 +35,7 @@ use tungstenite::protocol::{CloseFrame, Role};
 
 use super::gate::Gates;
 use super::tap::{TapRecord, TapStream};
+use crate::proto::cite;
 
 /// The demo page: the classic browser example.
 const DEMO_PAGE: &str = include_str!("../../assets/demo/index.html");
@@ -409,11 +410,13 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
         return Err(plain(
             StatusCode::UPGRADE_REQUIRED,
             UPGRADE_REQUIRED_HEADERS,
-            "This is a WebSocket endpoint: send a GET with Upgrade: websocket (RFC 6455 §4.1).\n"
-                .into(),
+            format!(
+                "This is a WebSocket endpoint: send a GET with Upgrade: websocket ({}).\n",
+                cite::RFC6455_4_1
+            ),
         ));
     }
-    let bad = |why: &str| {
+    let bad = |why: String| {
         plain(
             StatusCode::BAD_REQUEST,
             &[],
@@ -421,23 +424,31 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
         )
     };
     if req.version() < Version::HTTP_11 {
-        return Err(bad("the request must be HTTP/1.1 or later (RFC 6455 §4.1)"));
+        return Err(bad(format!(
+            "the request must be HTTP/1.1 or later ({} item 1)",
+            cite::RFC6455_4_2_1
+        )));
     }
     if !has_token(headers, header::UPGRADE, "websocket") {
-        return Err(bad(
-            "the Upgrade header must include \"websocket\" (RFC 6455 §4.2.1 item 3)",
-        ));
+        return Err(bad(format!(
+            "the Upgrade header must include \"websocket\" ({} item 3)",
+            cite::RFC6455_4_2_1
+        )));
     }
     if !has_token(headers, header::CONNECTION, "upgrade") {
-        return Err(bad(
-            "the Connection header must include \"Upgrade\" (RFC 6455 §4.2.1 item 4)",
-        ));
+        return Err(bad(format!(
+            "the Connection header must include \"Upgrade\" ({} item 4)",
+            cite::RFC6455_4_2_1
+        )));
     }
     let Some(key) = headers
         .get(header::SEC_WEBSOCKET_KEY)
         .and_then(|k| k.to_str().ok())
     else {
-        return Err(bad("Sec-WebSocket-Key is missing (RFC 6455 §4.2.1 item 5)"));
+        return Err(bad(format!(
+            "Sec-WebSocket-Key is missing ({} item 5)",
+            cite::RFC6455_4_2_1
+        )));
     };
     let key = key.trim();
     use base64::Engine as _;
@@ -445,25 +456,28 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
         .decode(key)
         .map(|k| k.len());
     if decoded_len != Ok(16) {
-        return Err(bad(
-            "Sec-WebSocket-Key must be a base64-encoded 16-byte value (RFC 6455 §4.2.1 item 5)",
-        ));
+        return Err(bad(format!(
+            "Sec-WebSocket-Key must be a base64-encoded 16-byte value ({} item 5)",
+            cite::RFC6455_4_2_1
+        )));
     }
     match headers
         .get(header::SEC_WEBSOCKET_VERSION)
         .and_then(|v| v.to_str().ok())
     {
         None => {
-            return Err(bad(
-                "Sec-WebSocket-Version is missing (RFC 6455 §4.2.1 item 6)",
-            ));
+            return Err(bad(format!(
+                "Sec-WebSocket-Version is missing ({} item 6)",
+                cite::RFC6455_4_2_1
+            )));
         }
         Some(v) if v.trim() != "13" => {
             return Err(plain(
                 StatusCode::UPGRADE_REQUIRED,
                 UPGRADE_REQUIRED_HEADERS,
                 format!(
-                    "Sec-WebSocket-Version {v} is not supported; this server speaks 13 (RFC 6455 §4.4)\n"
+                    "Sec-WebSocket-Version {v} is not supported; this server speaks 13 ({})\n",
+                    cite::RFC6455_4_4
                 ),
             ));
         }

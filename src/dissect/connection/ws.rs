@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::direction::{DirState, Mode, Sink, span};
 use crate::proto::Role;
+use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 use crate::proto::ws::close::parse_close_payload;
 use crate::proto::ws::deflate::{DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
@@ -14,7 +15,7 @@ use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssem
 use crate::trace::{EventKind, Severity, StreamSpan};
 
 /// The rule an unfinished WebSocket connection breaks when its TCP connection ends.
-const RULE_ABNORMAL: &str = "RFC 6455 §7.1.5";
+const RULE_ABNORMAL: Cite = cite::RFC6455_7_1_5;
 
 /// One direction's WebSocket state.
 pub(super) struct WsDir {
@@ -202,7 +203,7 @@ impl DirState {
                     "frame payload of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit; only the first bytes are kept",
                     h.payload_len
                 ),
-                Some("RFC 6455 §10.4"),
+                Some(cite::RFC6455_10_4),
             );
         }
         let is_data_start = matches!(h.opcode, OpCode::Text | OpCode::Binary);
@@ -263,7 +264,7 @@ impl DirState {
                 format!(
                     "{name} frame sent after this endpoint's close frame; the MUST NOT after a close frame covers data frames only; a control frame this late is unexpected and the other side may ignore it"
                 ),
-                Some("RFC 6455 §5.5.1"),
+                Some(cite::RFC6455_5_5_1),
             );
         } else {
             if self.ws.data_after_close_reported {
@@ -277,7 +278,7 @@ impl DirState {
                 format!(
                     "{name} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send any more data frames"
                 ),
-                Some("RFC 6455 §5.5.1"),
+                Some(cite::RFC6455_5_5_1),
             );
         }
     }
@@ -303,7 +304,7 @@ impl DirState {
                     "compressed message of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit: not inflated, and later messages that refer back to it cannot be inflated either",
                     m.total_len
                 ),
-                Some("RFC 7692 §7.2.2"),
+                Some(cite::RFC7692_7_2_2),
             );
             return None;
         }
@@ -323,7 +324,7 @@ impl DirState {
                     format!(
                         "compressed message could not be inflated: {e}; it is shown as sent{takeover}"
                     ),
-                    Some("RFC 7692 §7.2.2"),
+                    Some(cite::RFC7692_7_2_2),
                 );
                 None
             }

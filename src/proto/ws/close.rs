@@ -2,6 +2,7 @@
 //! and the close payload (§5.5.1).
 
 use super::message::utf8;
+use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 
 /// A close status code. Total: every `u16` maps to a variant and back.
@@ -211,18 +212,18 @@ impl ClosePayload {
 }
 
 /// Why a code may not appear in a close frame, with the section that says so; `None` when it may.
-fn not_sendable(cc: CloseCode) -> Option<(&'static str, &'static str)> {
+fn not_sendable(cc: CloseCode) -> Option<(Cite, &'static str)> {
     match cc {
         CloseCode::NoStatus | CloseCode::Abnormal | CloseCode::Tls => Some((
-            "RFC 6455 §7.4.1",
+            cite::RFC6455_7_4_1,
             "is for local reporting only and MUST NOT be set as a status code in a close frame",
         )),
         CloseCode::Reserved => Some((
-            "RFC 6455 §7.4.1",
+            cite::RFC6455_7_4_1,
             "is reserved: its meaning might be defined in the future",
         )),
         CloseCode::Unassigned(_) => Some((
-            "RFC 6455 §7.4.2",
+            cite::RFC6455_7_4_2,
             "is outside every range defined for use (0–999 not used, 1016–2999 reserved for revisions and extensions, 5000+ not defined)",
         )),
         _ => None,
@@ -240,7 +241,7 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
         [] => return (ClosePayload::default(), violations),
         [_] => {
             violations.push(Violation::new(
-                "RFC 6455 §5.5.1",
+                cite::RFC6455_5_5_1,
                 "close payload is 1 byte; a close body, if present, starts with a 2-byte status code",
             ));
             return (ClosePayload::default(), violations);
@@ -262,7 +263,7 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
         Ok(s) => s.to_owned(),
         Err(fault) => {
             violations.push(Violation::new(
-                "RFC 6455 §5.5.1",
+                cite::RFC6455_5_5_1,
                 format!(
                     "close reason is not valid UTF-8 (bad byte at offset {} of the reason); the receiver fails the connection with 1007",
                     fault.offset

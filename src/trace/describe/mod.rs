@@ -11,6 +11,7 @@ pub use api::api_label;
 pub use units::{format_bytes, format_count, format_duration_us};
 
 use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
+use crate::proto::cite;
 use crate::proto::http::Headers;
 use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::OpCode;
@@ -263,33 +264,55 @@ pub fn note(event: &Event) -> Option<String> {
             return Some(upgrade_request_note(method, version, Headers::new(headers)));
         }
         EventKind::HttpResponse { status: 101, .. } => {
-            "101 Switching Protocols: the server agrees to switch to the protocol in its Upgrade \
-             header (RFC 9110 §15.2.2). For WebSocket the client first checks Sec-WebSocket-Accept; \
-             only if it matches does the connection speak WebSocket (RFC 6455 §4.1)."
+            return Some(format!(
+                "101 Switching Protocols: the server agrees to switch to the protocol in its \
+                 Upgrade header ({}). For WebSocket the client first checks Sec-WebSocket-Accept; \
+                 only if it matches does the connection speak WebSocket ({}).",
+                cite::RFC9110_15_2_2,
+                cite::RFC6455_4_1
+            ));
         }
         EventKind::WsUpgradeCheck { valid: true, .. } => {
-            "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) matches: \
-             from the byte after the 101's head on, this TCP connection speaks WebSocket in both \
-             directions (RFC 6455 §4.2.2). The check proves the server read this handshake: not \
-             authentication or encryption, but it keeps non-WebSocket servers, caches and HTML \
-             form or XHR exchanges from being taken for WebSocket (RFC 6455 §1.3)."
+            return Some(format!(
+                "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) \
+                 matches: from the byte after the 101's head on, this TCP connection speaks \
+                 WebSocket in both directions ({}). The check proves the server read this \
+                 handshake: not authentication or encryption, but it keeps non-WebSocket \
+                 servers, caches and HTML form or XHR exchanges from being taken for WebSocket ({}).",
+                cite::RFC6455_4_2_2,
+                cite::RFC6455_1_3
+            ));
         }
         EventKind::WsUpgradeCheck { valid: false, .. } => {
-            "The upgrade check failed (Sec-WebSocket-Accept missing or wrong, or Upgrade/Connection \
-             missing): the client MUST fail the WebSocket connection, and the bytes that follow \
-             are not WebSocket (RFC 6455 §4.1)."
+            return Some(format!(
+                "The upgrade check failed (Sec-WebSocket-Accept missing or wrong, or \
+                 Upgrade/Connection missing): the client MUST fail the WebSocket connection, and \
+                 the bytes that follow are not WebSocket ({}).",
+                cite::RFC6455_4_1
+            ));
         }
         EventKind::WsFrame { masked: true, .. } if event.dir == Some(Dir::C2s) => {
-            "Client-to-server frames are masked with a fresh 4-byte key (RFC 6455 §5.3), \
-             so that proxies cannot be tricked by attacker-chosen bytes."
+            return Some(format!(
+                "Client-to-server frames are masked with a fresh 4-byte key ({}), so that \
+                 proxies cannot be tricked by attacker-chosen bytes.",
+                cite::RFC6455_5_3
+            ));
         }
         EventKind::WsMessage { opcode: 0x9, .. } => {
-            "A ping; the other side must answer with a pong carrying the same data (RFC 6455 §5.5.2)."
+            return Some(format!(
+                "A ping; the other side must answer with a pong carrying the same data, unless \
+                 it already received a close frame ({}).",
+                cite::RFC6455_5_5_2
+            ));
         }
         EventKind::WsMessage { opcode: 0x8, .. } => {
-            "A close frame starts or answers the closing handshake (RFC 6455 §5.5.1); \
-             after both sides sent one, normally the server closes the TCP connection first \
-             (a SHOULD, RFC 6455 §7.1.1); the client MAY close it after sending and receiving Close."
+            return Some(format!(
+                "A close frame starts or answers the closing handshake ({}); after both sides \
+                 sent one, normally the server closes the TCP connection first (a SHOULD, {}); \
+                 the client MAY close it after sending and receiving Close.",
+                cite::RFC6455_5_5_1,
+                cite::RFC6455_7_1_1
+            ));
         }
         EventKind::HttpBodyEnd { .. } => {
             "The end of a body whose message was shown as soon as its head arrived (an event \
@@ -310,7 +333,8 @@ fn upgrade_request_note(method: &str, version: &str, headers: Headers<'_>) -> St
         let upgrade = headers.get("upgrade").unwrap_or_default();
         return format!(
             "A {method} {version} request that offers to switch this connection to {upgrade} if \
-             the server agrees (RFC 9110 §7.8); it is not a WebSocket upgrade."
+             the server agrees ({}); it is not a WebSocket upgrade.",
+            cite::RFC9110_7_8
         );
     }
     let mut parts = vec!["Upgrade: websocket".to_string()];
@@ -324,8 +348,8 @@ fn upgrade_request_note(method: &str, version: &str, headers: Headers<'_>) -> St
         parts.push(format!("version {v}"));
     }
     format!(
-        "A {method} {version} request that asks to switch this connection to WebSocket \
-         (RFC 6455 §4.1): {}.",
+        "A {method} {version} request that asks to switch this connection to WebSocket ({}): {}.",
+        cite::RFC6455_4_1,
         parts.join(", ")
     )
 }

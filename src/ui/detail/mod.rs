@@ -170,7 +170,7 @@ impl DetailView {
                     ui,
                     version,
                     &format!("{version} {status} {reason}"),
-                    Some(crate::proto::http::status_meaning(*status)),
+                    Some(&crate::proto::http::status_meaning(*status).to_string()),
                     headers,
                     *head_len,
                     *body_len,
