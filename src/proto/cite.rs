@@ -113,6 +113,8 @@ pub const RFC6455_8_1: Cite = Cite::new("RFC 6455", "8.1", "Handling Errors in U
 pub const RFC6455_9: Cite = Cite::new("RFC 6455", "9", "Extensions");
 /// RFC 6455 §10.2 "Origin Considerations".
 pub const RFC6455_10_2: Cite = Cite::new("RFC 6455", "10.2", "Origin Considerations");
+/// RFC 6455 §10.3 "Attacks On Infrastructure (Masking)".
+pub const RFC6455_10_3: Cite = Cite::new("RFC 6455", "10.3", "Attacks On Infrastructure (Masking)");
 /// RFC 6455 §10.4 "Implementation-Specific Limits".
 pub const RFC6455_10_4: Cite = Cite::new("RFC 6455", "10.4", "Implementation-Specific Limits");
 /// RFC 6455 §11.3.4 "Sec-WebSocket-Protocol".

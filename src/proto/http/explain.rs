@@ -252,14 +252,14 @@ pub fn explain_header(name: &str) -> Option<Explanation> {
         (
             "if-none-match",
             Explanation::new(
-                "Conditional request: answer 304 if the ETag still matches",
+                "Conditional request: for GET or HEAD, answer 304 if one of these ETags still matches (other methods: 412)",
                 &[cite::RFC9110_13_1_2],
             ),
         ),
         (
             "if-modified-since",
             Explanation::new(
-                "Conditional request: answer 304 if unchanged since this date",
+                "Conditional request (GET or HEAD): answer 304 if unchanged since this date",
                 &[cite::RFC9110_13_1_3],
             ),
         ),

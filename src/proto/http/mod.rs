@@ -119,7 +119,7 @@ impl fmt::Display for HttpError {
             }
             HttpError::HeaderValue => write!(
                 f,
-                "invalid header value ({rule}: field values are visible characters, SP and HTAB)"
+                "invalid header value ({rule}: field values are visible characters, SP, HTAB and obs-text bytes 0x80-0xFF)"
             ),
             HttpError::NewLine => write!(f, "invalid line ending ({rule}: lines end with CRLF)"),
             HttpError::Status => write!(

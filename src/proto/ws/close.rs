@@ -151,7 +151,7 @@ impl CloseCode {
             }
             CloseCode::TooBig => "the endpoint received a message too big for it to process",
             CloseCode::Extension => {
-                "the client expected the server to negotiate extensions it did not; the reason lists them"
+                "the client expected the server to negotiate extensions it did not; the reason should list them"
             }
             CloseCode::Internal => {
                 "the endpoint met an unexpected condition that prevented it from fulfilling the request"

@@ -106,7 +106,7 @@ impl OpCode {
             OpCode::Binary => "data frame: a binary message, or its first fragment",
             OpCode::Close => "control frame: starts or answers the closing handshake",
             OpCode::Ping => {
-                "control frame: the peer must answer with a pong carrying the same payload"
+                "control frame: the peer must answer with a pong carrying the same payload, unless it already received a close frame"
             }
             OpCode::Pong => "control frame: answers a ping (or is an unsolicited heartbeat)",
             OpCode::ReservedData(_) => {

@@ -294,8 +294,9 @@ pub fn note(event: &Event) -> Option<String> {
         EventKind::WsFrame { masked: true, .. } if event.dir == Some(Dir::C2s) => {
             return Some(format!(
                 "Client-to-server frames are masked with a fresh 4-byte key ({}), so that \
-                 proxies cannot be tricked by attacker-chosen bytes.",
-                cite::RFC6455_5_3
+                 proxies cannot be tricked by attacker-chosen bytes ({}).",
+                cite::RFC6455_5_3,
+                cite::RFC6455_10_3
             ));
         }
         EventKind::WsMessage { opcode: 0x9, .. } => {
