@@ -517,13 +517,13 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
     if from_client && !h.masked {
         v.push(Violation::new(
             cite::RFC6455_5_1,
-            "client frame is not masked; a client MUST mask every frame it sends (the server closes with 1002)",
+            "client frame is not masked; a client MUST mask every frame it sends (the server MUST close the connection, and MAY send close code 1002)",
         ));
     }
     if !from_client && h.masked {
         v.push(Violation::new(
             cite::RFC6455_5_1,
-            "server frame is masked; a server MUST NOT mask frames it sends (the client fails the connection)",
+            "server frame is masked; a server MUST NOT mask frames it sends (the client MUST close the connection, and MAY send close code 1002)",
         ));
     }
     if h.rsv1 {
