@@ -104,8 +104,10 @@ fn run_notes_prints_the_timeline_with_its_notes() {
     };
     let with = run(true);
     let without = run(false);
-    let note = "101 Switching Protocols: from the next byte on, this TCP connection speaks \
-                WebSocket in both directions (RFC 6455 §4.2.2).";
+    // The 101 agrees to switch; only the passed accept check says the connection speaks
+    // WebSocket (RFC 6455 §4.1).
+    let note = "101 Switching Protocols: the server agrees to switch to the protocol in its \
+                Upgrade header (RFC 9110 §15.2.2).";
     for text in [&with, &without] {
         assert!(text.contains("wirelab · ws-echo"), "the header:\n{text}");
         assert!(
@@ -120,6 +122,10 @@ fn run_notes_prints_the_timeline_with_its_notes() {
     assert!(
         with.contains("Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5"),
         "--notes prints the accept check's note:\n{with}"
+    );
+    assert!(
+        with.contains("speaks WebSocket in both directions (RFC 6455 §4.2.2)"),
+        "the passed accept check's note says the connection speaks WebSocket:\n{with}"
     );
     assert!(
         !without.contains(note),

@@ -36,9 +36,10 @@ struct KnownDiagnostic {
     message: &'static str,
 }
 
-/// The client's or server's 1006 warning: the fixture's peer stopped without a close frame.
-const NO_CLOSE_C2S: &str = "the client stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)";
-const NO_CLOSE_S2C: &str = "the server stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)";
+/// The client's or server's 1006 warning: the fixture's peer stopped without a close frame, so
+/// the other side reports 1006 (RFC 6455 §7.1.5).
+const NO_CLOSE_C2S: &str = "the client stopped sending without a close frame: the closing handshake did not complete, so the server sees the WebSocket connection closed abnormally and reports close code 1006";
+const NO_CLOSE_S2C: &str = "the server stopped sending without a close frame: the closing handshake did not complete, so the client sees the WebSocket connection closed abnormally and reports close code 1006";
 const REFUSED_400: &str = "the server answered 400 Bad Request instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP";
 
 /// Every warning and error diagnostic each fixture must produce, no more (`info` ones are

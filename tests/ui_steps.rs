@@ -240,7 +240,7 @@ const WS_SUBPROTOCOL: &[&[&str]] = &[
     &[
         "client api Some(\"close\") readyState 3 code Some(1000)",
         "client tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
 ];
 
@@ -320,7 +320,7 @@ const WS_CHAT: &[&[&str]] = &[
     &[
         "alice api Some(\"close\") readyState 3 code Some(1000)",
         "alice tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
     &[
         "bob > close Some(1000) Some(\"bye\")",
@@ -334,7 +334,7 @@ const WS_CHAT: &[&[&str]] = &[
     &[
         "bob api Some(\"close\") readyState 3 code Some(1000)",
         "bob tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
     &[
         "carol > close Some(1000) Some(\"bye\")",
@@ -348,7 +348,7 @@ const WS_CHAT: &[&[&str]] = &[
     &[
         "carol api Some(\"close\") readyState 3 code Some(1000)",
         "carol tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
 ];
 
