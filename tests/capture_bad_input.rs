@@ -4,15 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use wirelab::capture::file::{FileStats, read_file};
 use wirelab::trace::{EventKind, Trace};
 
+mod support;
+
 fn bad(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/bad")
-        .join(name)
+    support::fixtures::data_dir("bad").join(name)
 }
 
 fn read(name: &str) -> (Trace, FileStats) {

@@ -20,12 +20,12 @@ use std::time::{Duration, Instant};
 
 use wirelab::capture::file::read_file;
 use wirelab::capture::live::{LiveCapture, LiveOptions, LiveUpdate};
-use wirelab::lab::{CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
+use wirelab::lab::{Lab, LabCommand, LabUpdate, RunMode};
 use wirelab::trace::{Dir, EventKind, Trace};
 
-#[path = "support/capture.rs"]
-mod capture_support;
-use capture_support::{Capture, require_capture};
+mod support;
+use support::capture::{Capture, require_capture};
+use support::lab::socket_lab;
 
 /// HTTP heads and every WebSocket message, as our dissector reads them. Not an independent
 /// oracle (both traces go through the same dissector); the stream bytes are.
@@ -75,14 +75,7 @@ fn packets_and_the_socket_tap_tell_the_same_conversation() {
         return;
     }
     // The lab traces itself from the socket only; the capture here is independent of it.
-    let lab = Lab::start(
-        LabConfig {
-            capture: CaptureMode::Socket,
-            ..LabConfig::default()
-        },
-        None,
-    )
-    .unwrap();
+    let lab = Lab::start(socket_lab(), None).unwrap();
     let file = temp_pcapng();
     let capture = LiveCapture::start(
         LiveOptions {

@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+
 /// Runs `wirelab ARGS` as an unprivileged user, from a copy of the binary (a copy carries no
 /// file capabilities, so `make setcap` does not hide the case). As root that needs `setpriv`;
 /// when it is missing or the run cannot be spawned the test fails, saying so.
@@ -92,8 +94,7 @@ fn the_lab_goes_on_with_the_socket_tap_and_says_why() {
 
 #[test]
 fn files_open_without_permission() {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap");
+    let fixture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
     // `nobody` must be able to read it: copy it next to the binary's copy when dropping root.
     let dir = std::env::temp_dir().join(format!("wirelab-noperm-file-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

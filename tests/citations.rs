@@ -3,6 +3,8 @@
 //! of the table is used, and each entry is well formed (its name is its document and section,
 //! its title is written). Test code may write citations (it checks what the app prints).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -41,7 +43,11 @@ fn entries() -> Vec<Entry> {
             .filter(|(i, _)| i % 2 == 1)
             .map(|(_, s)| s.to_string())
             .collect();
-        assert_eq!(args.len(), 3, "entry {name}: Cite::new(doc, section, title) with plain strings");
+        assert_eq!(
+            args.len(),
+            3,
+            "entry {name}: Cite::new(doc, section, title) with plain strings"
+        );
         out.push(Entry {
             name,
             doc: args[0].clone(),
@@ -302,7 +308,10 @@ fn no_string_in_src_cites_by_hand() {
 #[test]
 fn every_entry_is_used_and_well_formed() {
     let entries = entries();
-    assert!(!entries.is_empty(), "no entries parsed from src/proto/cite.rs");
+    assert!(
+        !entries.is_empty(),
+        "no entries parsed from src/proto/cite.rs"
+    );
     let mut seen = BTreeSet::new();
     for e in &entries {
         assert!(!e.title.trim().is_empty(), "{}: no title", e.name);
@@ -313,9 +322,16 @@ fn every_entry_is_used_and_well_formed() {
             e.doc,
             e.section
         );
-        let expected = format!("{}_{}", e.doc.replace([' ', '-'], "").to_uppercase(), e.section)
-            .replace(['.', '-'], "_");
-        assert_eq!(e.name, expected, "an entry's name is its document and section");
+        let expected = format!(
+            "{}_{}",
+            e.doc.replace([' ', '-'], "").to_uppercase(),
+            e.section
+        )
+        .replace(['.', '-'], "_");
+        assert_eq!(
+            e.name, expected,
+            "an entry's name is its document and section"
+        );
     }
     let files = sources();
     let unused: Vec<&str> = entries
@@ -341,7 +357,9 @@ fn the_scanner_finds_hand_written_citations_and_skips_comments_and_tests() {
     let tests = test_line_ranges(&code);
     let flagged: Vec<usize> = literals
         .iter()
-        .filter(|l| cites_by_hand(&l.text) && !tests.iter().any(|&(a, b)| (a..=b).contains(&l.line)))
+        .filter(|l| {
+            cites_by_hand(&l.text) && !tests.iter().any(|&(a, b)| (a..=b).contains(&l.line))
+        })
         .map(|l| l.line)
         .collect();
     assert_eq!(flagged, [2, 3, 9]);

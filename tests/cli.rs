@@ -9,12 +9,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
-#[path = "support/capture.rs"]
-mod capture;
+mod support;
+use support::capture;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -54,8 +54,7 @@ fn succeeded(what: &str, out: &Output) {
 
 #[test]
 fn inspect_json_writes_the_trace_read_file_makes() {
-    let capture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap");
+    let capture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
     let dir = temp_dir("inspect");
     let json = dir.join("trace.json");
     let out = wirelab()
@@ -105,8 +104,10 @@ fn run_notes_prints_the_timeline_with_its_notes() {
     };
     let with = run(true);
     let without = run(false);
-    let note = "101 Switching Protocols: from the next byte on, this TCP connection speaks \
-                WebSocket in both directions (RFC 6455 §4.2.2).";
+    // The 101 agrees to switch; only the passed accept check says the connection speaks
+    // WebSocket (RFC 6455 §4.1).
+    let note = "101 Switching Protocols: the server agrees to switch to the protocol in its \
+                Upgrade header (RFC 9110 §15.2.2).";
     for text in [&with, &without] {
         assert!(text.contains("wirelab · ws-echo"), "the header:\n{text}");
         assert!(
@@ -121,6 +122,10 @@ fn run_notes_prints_the_timeline_with_its_notes() {
     assert!(
         with.contains("Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5"),
         "--notes prints the accept check's note:\n{with}"
+    );
+    assert!(
+        with.contains("speaks WebSocket in both directions (RFC 6455 §4.2.2)"),
+        "the passed accept check's note says the connection speaks WebSocket:\n{with}"
     );
     assert!(
         !without.contains(note),
@@ -205,18 +210,8 @@ fn capture_write_and_json_record_the_conversation() {
         let status = child.wait().unwrap();
         let said = said.join("\n");
         let test = "cli::capture_write_and_json_record_the_conversation";
-        if std::env::var(capture::SKIP_CAPTURE_ENV).is_ok_and(|v| v == "1") {
-            let line = format!(
-                "{test}: skipped ({}=1): `wirelab capture` did not start: {said}",
-                capture::SKIP_CAPTURE_ENV
-            );
-            eprintln!("{line}");
-            let mut skipped = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(capture::SKIPPED_FILE)
-                .unwrap();
-            writeln!(skipped, "{line}").unwrap();
+        if capture::opted_out() {
+            capture::record_skip(test, &format!("`wirelab capture` did not start: {said}"));
             return;
         }
         panic!(

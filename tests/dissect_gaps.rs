@@ -6,58 +6,36 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
 use chrono::Utc;
-use wirelab::dissect::ConnectionDissector;
 use wirelab::dissect::TraceBuilder;
 use wirelab::trace::{Dir, Event, EventKind, Severity, Source, StreamSpan};
 
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Data(Dir, &'a [u8]),
-    Gap(Dir, u64),
-}
+mod support;
 use Step::{Data, Gap};
+use support::dissect::{Dissection, Start, Step};
+use support::events::{diagnostics, kinds};
+use support::ws_wire::{SWITCH, UPGRADE};
 
+/// `script` on connection 0, whole and in pieces of 1..=7 bytes: identical events.
 fn dissect(script: &[Step<'_>]) -> Vec<Event> {
-    let whole = run(script, usize::MAX);
-    for piece in 1..=7 {
-        assert_eq!(whole, run(script, piece), "pieces of {piece} differ");
-    }
-    whole
+    Dissection::on(0).dissect(script)
 }
 
-fn run(script: &[Step<'_>], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(0);
-    let mut out = Vec::new();
-    for (i, step) in script.iter().enumerate() {
-        match *step {
-            Data(dir, bytes) => {
-                for chunk in bytes.chunks(piece) {
-                    d.feed(dir, i as i64, chunk, &mut out);
-                }
-            }
-            Gap(dir, n) => d.gap(dir, i as i64, n, &mut out),
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
-}
-
-fn kinds(events: &[Event]) -> Vec<&'static str> {
-    events.iter().map(|e| e.kind.name()).collect()
-}
-
+/// `script` on connection 0 joined mid-connection, whole and in pieces of 1..=7 bytes:
+/// identical events.
+/// (severity, message) of every diagnostic.
 fn diags(events: &[Event]) -> Vec<(Severity, String)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic {
-                severity, message, ..
-            } => Some((*severity, message.clone())),
-            _ => None,
-        })
+    diagnostics(events)
+        .into_iter()
+        .map(|(severity, message, _)| (severity, message))
         .collect()
+}
+
+fn dissect_mid(script: &[Step<'_>]) -> Vec<Event> {
+    Dissection {
+        conn: 0,
+        start: Start::MidConnection,
+    }
+    .dissect(script)
 }
 
 /// (dir, start line, body_len, span)
@@ -113,22 +91,11 @@ fn messages(events: &[Event]) -> Vec<(Dir, u8, String)> {
 
 const REQ_A: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
 const REQ_B: &[u8] = b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
-const UPGRADE: &[u8] = b"GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-const SWITCH: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 
-/// A server (unmasked) or client (masked) frame.
+/// A server (unmasked) or client (masked) frame with a short payload.
 fn frame(fin: bool, opcode: u8, payload: &[u8], key: Option<[u8; 4]>) -> Vec<u8> {
     assert!(payload.len() < 126);
-    let mut out = vec![(u8::from(fin) << 7) | opcode];
-    out.push(if key.is_some() { 0x80 } else { 0 } | payload.len() as u8);
-    match key {
-        Some(k) => {
-            out.extend_from_slice(&k);
-            out.extend(payload.iter().enumerate().map(|(i, b)| b ^ k[i % 4]));
-        }
-        None => out.extend_from_slice(payload),
-    }
-    out
+    support::ws_wire::frame(fin, false, opcode, payload, key)
 }
 
 const KEY: Option<[u8; 4]> = Some([0x11, 0x22, 0x33, 0x44]);
@@ -476,34 +443,6 @@ fn random_bytes_and_gaps_never_panic_and_do_not_depend_on_splits() {
 }
 
 // ------------------------------------------------------------------ mid-connection starts
-
-fn run_mid(script: &[Step<'_>], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(0);
-    d.starts_mid_connection();
-    let mut out = Vec::new();
-    for (i, step) in script.iter().enumerate() {
-        match *step {
-            Data(dir, bytes) => {
-                for chunk in bytes.chunks(piece) {
-                    d.feed(dir, i as i64, chunk, &mut out);
-                }
-            }
-            Gap(dir, n) => d.gap(dir, i as i64, n, &mut out),
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
-}
-
-fn dissect_mid(script: &[Step<'_>]) -> Vec<Event> {
-    let whole = run_mid(script, usize::MAX);
-    for piece in 1..=7 {
-        assert_eq!(whole, run_mid(script, piece), "pieces of {piece} differ");
-    }
-    whole
-}
 
 #[test]
 fn mid_connection_http_starts_at_the_first_start_lines() {

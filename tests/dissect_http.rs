@@ -3,44 +3,23 @@
 //! Every input is also fed one byte at a time and in uneven pieces; the events must not change.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
-use wirelab::dissect::ConnectionDissector;
 use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};
 
-/// Feeds `script` (step index = `t_us`) whole, one byte at a time, and in pieces of 1..=7
-/// bytes; asserts all three give identical events and returns them.
-fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
-    let whole = run(script, usize::MAX);
-    let bytewise = run(script, 1);
-    assert_eq!(
-        whole, bytewise,
-        "one byte at a time differs from all at once"
-    );
-    for piece in 2..=7 {
-        assert_eq!(whole, run(script, piece), "pieces of {piece} differ");
-    }
-    whole
-}
+mod support;
+use support::dissect::{Dissection, steps};
+use support::events::{diagnostics, kinds};
+use support::fixtures::{pcap_payloads, script as script_of, shared_fixture};
 
-fn run(script: &[(Dir, &[u8])], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(7);
-    let mut out = Vec::new();
-    for (i, (dir, bytes)) in script.iter().enumerate() {
-        for chunk in bytes.chunks(piece.max(1)) {
-            d.feed(*dir, i as i64, chunk, &mut out);
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    for e in &out {
+/// Feeds `script` (step index = `t_us`) on connection 7 whole, one byte at a time, and in
+/// pieces of 2..=7 bytes (all must give identical events); every event is on connection 7
+/// and has a direction. Returns them.
+fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
+    let events = Dissection::on(7).dissect(&steps(script));
+    for e in &events {
         assert_eq!(e.conn, Some(7));
         assert!(e.dir.is_some());
     }
-    out
-}
-
-fn kinds(events: &[Event]) -> Vec<&'static str> {
-    events.iter().map(|e| e.kind.name()).collect()
+    events
 }
 
 /// (method or status, head_len, body_len, span)
@@ -61,20 +40,6 @@ fn http_summary(e: &Event) -> (String, u64, u64, StreamSpan) {
         } => (status.to_string(), *head_len, *body_len, span),
         other => panic!("not http: {other:?}"),
     }
-}
-
-fn diagnostics(events: &[Event]) -> Vec<(Severity, String, Option<String>)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic {
-                severity,
-                message,
-                rule,
-            } => Some((*severity, message.clone(), rule.clone())),
-            _ => None,
-        })
-        .collect()
 }
 
 /// One chunk of the chunked transfer coding.
@@ -506,63 +471,10 @@ fn refused_upgrade_resumes_http() {
 
 // ------------------------------------------------------------------ real capture
 
-/// The TCP payloads of a classic pcap (Ethernet + IPv4 + TCP), per direction in file order;
-/// the client is the side that sent the first SYN.
-fn pcap_payloads(path: &str) -> Vec<(Dir, Vec<u8>)> {
-    let data = std::fs::read(path).unwrap();
-    assert_eq!(
-        &data[..4],
-        &[0xd4, 0xc3, 0xb2, 0xa1],
-        "little-endian microsecond pcap"
-    );
-    let mut pos = 24;
-    let mut client_port = None;
-    let mut out = Vec::new();
-    while pos + 16 <= data.len() {
-        let incl = u32::from_le_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
-        let pkt = &data[pos + 16..pos + 16 + incl];
-        pos += 16 + incl;
-        let ip = &pkt[14..];
-        let ihl = (ip[0] & 0x0f) as usize * 4;
-        let total = u16::from_be_bytes([ip[2], ip[3]]) as usize;
-        let tcp = &ip[ihl..total];
-        let src = u16::from_be_bytes([tcp[0], tcp[1]]);
-        let flags = tcp[13];
-        let doff = (tcp[12] >> 4) as usize * 4;
-        if flags & 0x02 != 0 && flags & 0x10 == 0 {
-            client_port = Some(src);
-        }
-        let payload = &tcp[doff..];
-        if !payload.is_empty() {
-            let dir = if Some(src) == client_port {
-                Dir::C2s
-            } else {
-                Dir::S2c
-            };
-            out.push((dir, payload.to_vec()));
-        }
-    }
-    out
-}
-
-/// Fails when a shared fixture is missing, saying where it comes from.
-fn require_fixture(path: &str) {
-    assert!(
-        std::path::Path::new(path).exists(),
-        "{path} is missing: the shared real-traffic fixtures sit beside the checkout in \
-         ../shared/fixtures (its README says how each was made)"
-    );
-}
-
 #[test]
 fn real_capture_short_polling_keep_alive() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/http_short_poll.pcap"
-    );
-    require_fixture(path);
-    let segments = pcap_payloads(path);
-    let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+    let segments = pcap_payloads(&shared_fixture("http_short_poll.pcap"));
+    let script = script_of(&segments);
     let events = dissect(&script);
     assert!(
         diagnostics(&events).is_empty(),
@@ -582,13 +494,8 @@ fn real_capture_short_polling_keep_alive() {
 
 #[test]
 fn real_capture_sse() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/http_sse.pcap"
-    );
-    require_fixture(path);
-    let segments = pcap_payloads(path);
-    let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+    let segments = pcap_payloads(&shared_fixture("http_sse.pcap"));
+    let script = script_of(&segments);
     let events = dissect(&script);
     let sse: Vec<_> = events
         .iter()

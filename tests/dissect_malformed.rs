@@ -2,51 +2,23 @@
 //! stay intact, and nothing panics — also for random byte soup fed in random pieces.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
-use wirelab::dissect::ConnectionDissector;
 use wirelab::trace::{Dir, Event, EventKind, Severity, StreamSpan};
 
-const UPGRADE: &[u8] = b"GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-const SWITCH: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+mod support;
+use support::dissect::{Dissection, steps};
+use support::events::{count, diagnostics};
+use support::rng::Rng;
+use support::ws_wire::{SWITCH, UPGRADE};
+
 const HELLO_UNMASKED: &[u8] = &[0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f];
 const HELLO_MASKED: &[u8] = &[
     0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
 ];
 
-/// A small deterministic PRNG (xorshift64*), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// Feeds each step in pieces whose sizes come from `sizes` (0 = the whole step).
+/// Feeds each step on connection 3 in pieces whose sizes come from `sizes` (0 = the whole
+/// step).
 fn run_with(script: &[(Dir, &[u8])], sizes: &mut dyn FnMut() -> usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(3);
-    let mut out = Vec::new();
-    for (i, (dir, bytes)) in script.iter().enumerate() {
-        let mut rest = *bytes;
-        while !rest.is_empty() {
-            let n = match sizes() {
-                0 => rest.len(),
-                n => n.min(rest.len()),
-            };
-            d.feed(*dir, i as i64, &rest[..n], &mut out);
-            rest = &rest[n..];
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
+    Dissection::on(3).run_with(&steps(script), sizes)
 }
 
 /// Whole, byte by byte and in random pieces: identical events.
@@ -56,7 +28,7 @@ fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     assert_eq!(
         whole,
-        run_with(script, &mut || 1 + rng.below(9)),
+        run_with(script, &mut || 1 + rng.index_below(9)),
         "random pieces differ"
     );
     whole
@@ -68,18 +40,11 @@ fn with_ws(frames: &[(Dir, &'static [u8])]) -> Vec<(Dir, &'static [u8])> {
     script
 }
 
-/// (severity, message, rule) of every diagnostic.
+/// (severity, message, rule or "") of every diagnostic.
 fn diags(events: &[Event]) -> Vec<(Severity, String, String)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic {
-                severity,
-                message,
-                rule,
-            } => Some((*severity, message.clone(), rule.clone().unwrap_or_default())),
-            _ => None,
-        })
+    diagnostics(events)
+        .into_iter()
+        .map(|(severity, message, rule)| (severity, message, rule.unwrap_or_default()))
         .collect()
 }
 
@@ -90,10 +55,6 @@ fn assert_error(events: &[Event], rule: &str, text: &str) {
         .filter(|d| d.0 == Severity::Error && d.2 == rule && d.1.contains(text))
         .count();
     assert_eq!(found, 1, "{rule} / {text}: {:#?}", diags(events));
-}
-
-fn count(events: &[Event], kind: &str) -> usize {
-    events.iter().filter(|e| e.kind.name() == kind).count()
 }
 
 fn texts(events: &[Event]) -> Vec<String> {
@@ -363,9 +324,9 @@ fn soup(rng: &mut Rng, len: usize) -> Vec<u8> {
 fn random_byte_soup_never_panics_and_keeps_earlier_events() {
     let mut rng = Rng(0xDEAD_BEEF_CAFE_F00D);
     for round in 0..150 {
-        let len = 1 + rng.below(3000);
+        let len = 1 + rng.index_below(3000);
         let c2s = soup(&mut rng, len);
-        let len = 1 + rng.below(3000);
+        let len = 1 + rng.index_below(3000);
         let s2c = soup(&mut rng, len);
         // HTTP mode: soup straight away, sometimes with CRLFs sprinkled in to reach httparse.
         let mut c2s_lines = c2s.clone();
@@ -380,7 +341,7 @@ fn random_byte_soup_never_panics_and_keeps_earlier_events() {
             let whole = run_with(&script, &mut || 0);
             assert_eq!(
                 whole,
-                run_with(&script, &mut || 1 + seed.below(64)),
+                run_with(&script, &mut || 1 + seed.index_below(64)),
                 "round {round}"
             );
         }
@@ -419,10 +380,10 @@ fn random_byte_soup_never_panics_and_keeps_earlier_events() {
 }
 
 fn rng_piece(rng: &mut Rng) -> usize {
-    match rng.below(4) {
+    match rng.index_below(4) {
         0 => 1,
-        1 => 1 + rng.below(8),
-        _ => 1 + rng.below(700),
+        1 => 1 + rng.index_below(8),
+        _ => 1 + rng.index_below(700),
     }
 }
 

@@ -8,35 +8,16 @@
 use chrono::Utc;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tungstenite::protocol::frame::{CloseFrame, Frame};
-use wirelab::dissect::ConnectionDissector;
 use wirelab::dissect::TraceBuilder;
-use wirelab::trace::{Dir, Event, EventKind, Observed, Source, StreamSpan};
+use wirelab::trace::{Dir, Event, EventKind, Observed, Severity, Source, StreamSpan};
+
+mod support;
+use support::dissect::{dissect, run};
+use support::fixtures::{
+    jsonl as read_jsonl, pcap_payloads, script as script_of, shared_fixture as fixture,
+};
 
 // ------------------------------------------------------------------ helpers
-
-/// Feeds `script` whole, one byte at a time and in pieces of 2..=7 bytes (step index =
-/// `t_us`); asserts identical events and returns them.
-fn dissect(script: &[(Dir, &[u8])]) -> Vec<Event> {
-    let whole = run(script, usize::MAX);
-    for piece in 1..=7 {
-        assert_eq!(whole, run(script, piece), "pieces of {piece} differ");
-    }
-    whole
-}
-
-fn run(script: &[(Dir, &[u8])], piece: usize) -> Vec<Event> {
-    let mut d = ConnectionDissector::new(0);
-    let mut out = Vec::new();
-    for (i, (dir, bytes)) in script.iter().enumerate() {
-        for chunk in bytes.chunks(piece) {
-            d.feed(*dir, i as i64, chunk, &mut out);
-        }
-    }
-    let t = script.len() as i64;
-    d.end(Dir::C2s, t, &mut out);
-    d.end(Dir::S2c, t, &mut out);
-    out
-}
 
 /// Runs `script` through a [`TraceBuilder`] (dissector + browser-API model), then the
 /// stream ends and, if `tcp_close`, the socket reports the close. Returns all events.
@@ -150,15 +131,11 @@ fn messages(events: &[Event]) -> Vec<Msg> {
         .collect()
 }
 
+/// "message [rule]" of every diagnostic.
 fn diagnostics(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Diagnostic { message, rule, .. } => {
-                Some(format!("{message} [{}]", rule.clone().unwrap_or_default()))
-            }
-            _ => None,
-        })
+    support::events::diagnostics(events)
+        .into_iter()
+        .map(|(_, message, rule)| format!("{message} [{}]", rule.unwrap_or_default()))
         .collect()
 }
 
@@ -639,76 +616,11 @@ fn deflate_negotiated_inflates_the_payload() {
 
 // ------------------------------------------------------------------ a real capture
 
-/// The TCP payloads of a classic pcap (Ethernet + IPv4 + TCP), per direction in file order;
-/// the client is the side that sent the first SYN. (The fixtures have no retransmissions.)
-fn pcap_payloads(path: &str) -> Vec<(Dir, Vec<u8>)> {
-    let data = std::fs::read(path).unwrap();
-    assert_eq!(
-        &data[..4],
-        &[0xd4, 0xc3, 0xb2, 0xa1],
-        "little-endian microsecond pcap"
-    );
-    assert_eq!(
-        u32::from_le_bytes(data[20..24].try_into().unwrap()),
-        1,
-        "Ethernet"
-    );
-    let mut pos = 24;
-    let mut client_port = None;
-    let mut out = Vec::new();
-    while pos + 16 <= data.len() {
-        let incl = u32::from_le_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
-        let pkt = &data[pos + 16..pos + 16 + incl];
-        pos += 16 + incl;
-        assert_eq!(&pkt[12..14], &[0x08, 0x00], "IPv4");
-        let ip = &pkt[14..];
-        let ihl = (ip[0] & 0x0f) as usize * 4;
-        let total = u16::from_be_bytes([ip[2], ip[3]]) as usize;
-        assert_eq!(ip[9], 6, "TCP");
-        let tcp = &ip[ihl..total];
-        let src = u16::from_be_bytes([tcp[0], tcp[1]]);
-        let flags = tcp[13];
-        let doff = (tcp[12] >> 4) as usize * 4;
-        if flags & 0x02 != 0 && flags & 0x10 == 0 {
-            client_port = Some(src);
-        }
-        let payload = &tcp[doff..];
-        if !payload.is_empty() {
-            let dir = if Some(src) == client_port {
-                Dir::C2s
-            } else {
-                Dir::S2c
-            };
-            out.push((dir, payload.to_vec()));
-        }
-    }
-    out
-}
-
-/// The path of a shared fixture; fails when it is missing, saying where it comes from.
-fn fixture(name: &str) -> String {
-    let path = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    assert!(
-        std::path::Path::new(&path).exists(),
-        "{path} is missing: the shared real-traffic fixtures sit beside the checkout in \
-         ../shared/fixtures (its README says how each was made)"
-    );
-    path
-}
-
-fn check_python_echo(pcap: &str, jsonl: &str) {
-    let segments = pcap_payloads(pcap);
-    let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
-    let events = run(&script, usize::MAX);
-    assert!(
-        diagnostics(&events).is_empty(),
-        "{:#?}",
-        diagnostics(&events)
-    );
-    let expected: Vec<Msg> = std::fs::read_to_string(jsonl)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+/// The messages of the independent decoding (`ws_message` and `ws_control` rows), as
+/// [`messages`] reads ours.
+fn reference_messages(jsonl: &str) -> Vec<Msg> {
+    read_jsonl(jsonl)
+        .into_iter()
         .filter(|v| v["kind"] == "ws_message" || v["kind"] == "ws_control")
         .map(|v| {
             (
@@ -725,7 +637,19 @@ fn check_python_echo(pcap: &str, jsonl: &str) {
                 v["close_reason"].as_str().map(str::to_string),
             )
         })
-        .collect();
+        .collect()
+}
+
+fn check_python_echo(pcap: &str, jsonl: &str) {
+    let segments = pcap_payloads(pcap);
+    let script = script_of(&segments);
+    let events = run(&script, usize::MAX);
+    assert!(
+        diagnostics(&events).is_empty(),
+        "{:#?}",
+        diagnostics(&events)
+    );
+    let expected = reference_messages(jsonl);
     assert_eq!(expected.len(), 22);
     // The reference cuts texts longer than 200 characters to 200 + "...[+N chars]".
     let got: Vec<Msg> = messages(&events)
@@ -792,30 +716,16 @@ fn real_capture_fragmented_with_interleaved_pings() {
         fixture("ws_fragmented.messages.jsonl"),
     );
     let segments = pcap_payloads(&p);
-    let script: Vec<(Dir, &[u8])> = segments.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+    let script = script_of(&segments);
     let events = dissect(&script);
     assert!(
         diagnostics(&events).is_empty(),
         "{:#?}",
         diagnostics(&events)
     );
-    let expected: Vec<(Dir, u8, u32, u64)> = std::fs::read_to_string(j)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|v| v["kind"] == "ws_message" || v["kind"] == "ws_control")
-        .map(|v| {
-            (
-                if v["dir"] == "c2s" {
-                    Dir::C2s
-                } else {
-                    Dir::S2c
-                },
-                v["opcode"].as_u64().unwrap() as u8,
-                v["n_fragments"].as_u64().unwrap() as u32,
-                v["payload_len"].as_u64().unwrap(),
-            )
-        })
+    let expected: Vec<(Dir, u8, u32, u64)> = reference_messages(&j)
+        .into_iter()
+        .map(|m| (m.0, m.1, m.2, m.3))
         .collect();
     let got: Vec<_> = messages(&events)
         .into_iter()
@@ -994,10 +904,13 @@ fn every_fixture_agrees_with_its_independent_decoding() {
         ("ws_python_echo", 1),
         ("ws_python_echo_mtu1500", 1),
     ];
-    let dir = format!("{}/../shared/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let dir = support::fixtures::shared_dir();
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| {
-            panic!("{dir}: {e} (the shared real-traffic fixtures sit beside the checkout)")
+            panic!(
+                "{}: {e} (the shared real-traffic fixtures sit beside the checkout)",
+                dir.display()
+            )
         })
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -1008,17 +921,14 @@ fn every_fixture_agrees_with_its_independent_decoding() {
     assert_eq!(
         on_disk,
         FIXTURES.map(|(name, _)| name.to_string()),
-        "the captures in {dir}: a new one needs its line here"
+        "the captures in {}: a new one needs its line here",
+        dir.display()
     );
     let mut checked = 0;
     for (name, streams) in FIXTURES {
         let pcap = fixture(&format!("{name}.pcap"));
         let jsonl = fixture(&format!("{name}.messages.jsonl"));
-        let rows: Vec<serde_json::Value> = std::fs::read_to_string(&jsonl)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let rows = read_jsonl(&jsonl);
         let found = pcap_streams(&pcap);
         assert_eq!(found.len(), streams, "{name}: TCP streams");
         for (i, stream) in found.iter().enumerate() {
@@ -1085,4 +995,74 @@ fn server_protocol_error_fails_the_connection() {
             (3, s("close"), Some(1006), s(""), Some(false), None),
         ]
     );
+}
+
+/// (severity, message, rule) of every diagnostic.
+fn diagnostics_with_severity(events: &[Event]) -> Vec<(Severity, String, String)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Diagnostic {
+                severity,
+                message,
+                rule,
+            } => Some((*severity, message.clone(), rule.clone().unwrap_or_default())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn frames_after_own_close_data_is_an_error_control_a_warning() {
+    // RFC 6455 §5.5.1: no more data frames after a close frame; a ping is not forbidden.
+    let script: Vec<(Dir, &[u8])> = vec![
+        (Dir::C2s, UPGRADE),
+        (Dir::S2c, SWITCH),
+        (Dir::S2c, &[0x88, 0x02, 0x03, 0xe8]),
+        (Dir::S2c, PING_HELLO),
+        (Dir::S2c, HELLO_UNMASKED),
+        (Dir::S2c, PING_HELLO),
+    ];
+    let after: Vec<(Severity, String, String)> = diagnostics_with_severity(&dissect(&script))
+        .into_iter()
+        .filter(|d| d.1.contains("after this endpoint's close frame"))
+        .collect();
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0].0, Severity::Warning, "{after:?}");
+    assert!(after[0].1.starts_with("ping frame"), "{after:?}");
+    assert_eq!(after[1].0, Severity::Error, "{after:?}");
+    assert!(after[1].1.starts_with("text frame"), "{after:?}");
+    assert!(after[1].1.contains("MUST NOT send any more data frames"));
+    assert!(after.iter().all(|d| d.2 == "RFC 6455 §5.5.1"));
+}
+
+#[test]
+fn a_message_over_the_dissectors_limit_does_not_fail_the_modelled_browser() {
+    // RFC 6455 §10.4 is about an implementation's own limits: the dissector's 64 MiB cap is
+    // not a rule the server broke, and a browser would not fail the connection for it.
+    let big = binary_64(wirelab::proto::ws::message::DEFAULT_MAX_MESSAGE + 1);
+    let script: Vec<(Dir, &[u8])> = vec![
+        (Dir::C2s, UPGRADE),
+        (Dir::S2c, SWITCH),
+        (Dir::S2c, &big),
+        (Dir::C2s, &[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]),
+        (Dir::S2c, &[0x88, 0x02, 0x03, 0xe8]),
+    ];
+    let events = build(&script, true);
+    let diags = diagnostics_with_severity(&events);
+    assert!(
+        diags.iter().any(|d| d.2 == "RFC 6455 §10.4"),
+        "the limit is reported: {diags:?}"
+    );
+    assert!(
+        diags.iter().all(|d| d.0 != Severity::Error),
+        "no error: {diags:?}"
+    );
+    let rows = api(&events);
+    assert_eq!(rows.get(2).and_then(|r| r.1.as_deref()), Some("message"));
+    assert_eq!(
+        rows.last(),
+        Some(&(3, s("close"), Some(1000), s(""), Some(true), None))
+    );
+    assert!(!rows.iter().any(|r| r.1.as_deref() == Some("error")));
 }

@@ -6,40 +6,27 @@
 //! reads them, and the HTTP start lines and body lengths.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::{Block, PcapNgReader};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wirelab::capture::file::read_file;
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 
+mod support;
+use support::events::message_payload;
+use support::facts::{Facts, assert_same_facts, hex, push};
+use support::fixtures::jsonl;
+
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap")
-}
-
-/// Comparable lines per (stream, category); order matters within a category.
-type Facts = BTreeMap<(u64, String), Vec<String>>;
-
-fn push(facts: &mut Facts, stream: u64, category: &str, line: String) {
-    facts
-        .entry((stream, category.to_string()))
-        .or_default()
-        .push(line);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    support::fixtures::data_dir("pcap")
 }
 
 fn expected(name: &str) -> Facts {
-    let text = std::fs::read_to_string(data_dir().join(format!("{name}.expected.jsonl"))).unwrap();
     let mut facts = Facts::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: Value = serde_json::from_str(line).unwrap();
+    for row in jsonl(data_dir().join(format!("{name}.expected.jsonl"))) {
         let stream = row["stream"].as_u64().unwrap();
         let dir = row["dir"].as_str().unwrap_or("-");
         match row["kind"].as_str().unwrap() {
@@ -109,7 +96,6 @@ fn expected(name: &str) -> Facts {
 
 fn ours(trace: &Trace) -> Facts {
     let mut facts = Facts::new();
-    let b64 = base64::engine::general_purpose::STANDARD;
     for e in &trace.events {
         let Some(stream) = e.conn.map(u64::from) else {
             continue;
@@ -173,24 +159,11 @@ fn ours(trace: &Trace) -> Facts {
                 fragments,
                 compressed,
                 payload_len,
-                text,
-                data_b64,
                 close_code,
                 close_reason,
                 ..
             } => {
-                let payload: Vec<u8> = match (text, data_b64) {
-                    (Some(t), _) => t.as_bytes().to_vec(),
-                    (None, Some(d)) => b64.decode(d).unwrap(),
-                    (None, None) => {
-                        let mut p = Vec::new();
-                        if let Some(c) = close_code {
-                            p.extend_from_slice(&c.to_be_bytes());
-                        }
-                        p.extend_from_slice(close_reason.as_deref().unwrap_or("").as_bytes());
-                        p
-                    }
-                };
+                let payload = message_payload(&e.kind).expect("a message");
                 assert_eq!(payload.len() as u64, *payload_len, "decoded length");
                 let sha = hex(&Sha256::digest(&payload));
                 if *opcode >= 8 {
@@ -231,28 +204,10 @@ fn check_file(name: &str, file: &str) -> Trace {
         stats.packets, stats.tcp_packets,
         "{name}: only TCP was captured"
     );
-    let (want, got) = (expected(name), ours(&trace));
-    let mut problems = Vec::new();
-    for key in want
-        .keys()
-        .chain(got.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        let (e, a) = (want.get(key), got.get(key));
-        if e != a {
-            problems.push(format!(
-                "stream {} {}:\n  expected {:#?}\n  ours     {:#?}",
-                key.0,
-                key.1,
-                e.cloned().unwrap_or_default(),
-                a.cloned().unwrap_or_default()
-            ));
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "{name} differs from what was sent:\n{}",
-        problems.join("\n")
+    assert_same_facts(
+        &expected(name),
+        &ours(&trace),
+        &format!("{name} differs from what was sent"),
     );
     // Nothing here is wrong on the wire: no warnings or errors.
     let bad: Vec<_> = trace
@@ -456,8 +411,7 @@ fn raw_ipv6_derived() {
 // damaged capture must dissect like the intact one except where the bytes are missing.
 
 fn shared(name: &str) -> Trace {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../shared/fixtures/{name}.pcap"));
+    let path = support::fixtures::shared_dir().join(format!("{name}.pcap"));
     read_file(&path, false).unwrap().0
 }
 

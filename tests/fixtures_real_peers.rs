@@ -15,30 +15,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use base64::Engine as _;
 use pcap_file::pcap::PcapReader;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wirelab::capture::file::read_file;
 use wirelab::capture::packet::{Decoded, LinkType, decode};
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
-
-/// One comparable line per fact, grouped by (stream, category) so that the order within a
-/// direction matters but the interleaving of the two directions does not.
-type Facts = BTreeMap<(u64, String), Vec<String>>;
-
-fn push(facts: &mut Facts, stream: u64, category: &str, line: String) {
-    facts
-        .entry((stream, category.to_string()))
-        .or_default()
-        .push(line);
-}
+mod support;
+use support::events::message_payload;
+use support::facts::{Facts, assert_same_facts, hex, push};
+use support::fixtures::{jsonl, shared_dir as fixtures};
 
 /// A warning or error diagnostic a fixture is known to produce, and why it is right.
 struct KnownDiagnostic {
@@ -48,9 +36,10 @@ struct KnownDiagnostic {
     message: &'static str,
 }
 
-/// The client's or server's 1006 warning: the fixture's peer stopped without a close frame.
-const NO_CLOSE_C2S: &str = "the client stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)";
-const NO_CLOSE_S2C: &str = "the server stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)";
+/// The client's or server's 1006 warning: the fixture's peer stopped without a close frame, so
+/// the other side reports 1006 (RFC 6455 §7.1.5).
+const NO_CLOSE_C2S: &str = "the client stopped sending without a close frame: the closing handshake did not complete, so the server sees the WebSocket connection closed abnormally and reports close code 1006";
+const NO_CLOSE_S2C: &str = "the server stopped sending without a close frame: the closing handshake did not complete, so the client sees the WebSocket connection closed abnormally and reports close code 1006";
 const REFUSED_400: &str = "the server answered 400 Bad Request instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP";
 
 /// Every warning and error diagnostic each fixture must produce, no more (`info` ones are
@@ -178,8 +167,7 @@ fn frame_times(path: &Path) -> Vec<i64> {
 }
 
 fn reference(name: &str, times: &[i64]) -> Facts {
-    let text = std::fs::read_to_string(fixtures().join(format!("{name}.messages.jsonl")))
-        .expect("reference file readable");
+    let rows = jsonl(fixtures().join(format!("{name}.messages.jsonl")));
     let mut facts = Facts::new();
     for k in known_diagnostics(name) {
         push(
@@ -189,8 +177,7 @@ fn reference(name: &str, times: &[i64]) -> Facts {
             diagnostic_line(k.dir, k.severity, k.message),
         );
     }
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: Value = serde_json::from_str(line).expect("reference row is JSON");
+    for row in rows {
         let stream = row["stream"].as_u64().expect("stream");
         let at = || {
             let frame = row["frame"].as_u64().expect("frame") as usize;
@@ -327,7 +314,6 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
     // A response announced at its head gets its body length from the `http_body_end` that
     // follows: remember where its line is and what it starts with.
     let mut last_http: BTreeMap<(u64, &str), (usize, String)> = BTreeMap::new();
-    let b64 = base64::engine::general_purpose::STANDARD;
     for c in &trace.connections {
         let has = |kind: &str| {
             trace
@@ -469,25 +455,11 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
                 fragments,
                 compressed,
                 payload_len,
-                text,
-                data_b64,
                 close_code,
                 close_reason,
                 ..
             } => {
-                let payload: Vec<u8> = match (text, data_b64) {
-                    (Some(t), _) => t.as_bytes().to_vec(),
-                    (None, Some(d)) => b64.decode(d).expect("our base64"),
-                    (None, None) => {
-                        // A close message: its payload is the code and reason.
-                        let mut p = Vec::new();
-                        if let Some(c) = close_code {
-                            p.extend_from_slice(&c.to_be_bytes());
-                        }
-                        p.extend_from_slice(close_reason.as_deref().unwrap_or("").as_bytes());
-                        p
-                    }
-                };
+                let payload = message_payload(&e.kind).expect("a message");
                 let sha = hex(&Sha256::digest(&payload));
                 let mut line = format!(
                     "at {} op {opcode} frags {fragments} compressed {compressed} len {payload_len} sha {sha}",
@@ -539,10 +511,6 @@ fn ours(trace: &Trace, packets: &BTreeMap<u32, u64>) -> Facts {
     facts
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn check(name: &str) {
     let path = fixtures().join(format!("{name}.pcap"));
     let (trace, stats) = read_file(&path, true).expect("fixture readable");
@@ -553,29 +521,10 @@ fn check(name: &str) {
         stats.tcp_packets,
         "{name}: read_file's TCP packets"
     );
-    let expected = reference(name, &frame_times(&path));
-    let actual = ours(&trace, &packets);
-    let mut problems = Vec::new();
-    for key in expected
-        .keys()
-        .chain(actual.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        let (e, a) = (expected.get(key), actual.get(key));
-        if e != a {
-            problems.push(format!(
-                "stream {} {}:\n  expected {:#?}\n  ours     {:#?}",
-                key.0,
-                key.1,
-                e.cloned().unwrap_or_default(),
-                a.cloned().unwrap_or_default()
-            ));
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "{name} differs from the reference:\n{}",
-        problems.join("\n")
+    assert_same_facts(
+        &reference(name, &frame_times(&path)),
+        &ours(&trace, &packets),
+        &format!("{name} differs from the reference"),
     );
 }
 

@@ -10,7 +10,7 @@
 //!   same order, on the same connection, sent by the same end (compared by the sender's port),
 //!   with the same relative `seq` and `ack` and the same payload length. A segment with RST
 //!   is a `tcp_rst` whatever else it carries, SYN+ACK is a `tcp_syn_ack`, and FIN is a
-//!   `tcp_fin`, as in `src/reassembly/mod.rs`. Each event's time is tshark's
+//!   `tcp_fin`, as in `src/reassembly/classify.rs`. Each event's time is tshark's
 //!   `frame.time_relative` (to the microsecond; within 1 µs for nanosecond pcapng).
 //! * **Relative numbers.** Ours (`src/reassembly/mod.rs`, `TcpSegment` in `src/trace/mod.rs`)
 //!   are defined as tshark's: `seq` is relative to the sender's initial sequence number (the
@@ -40,12 +40,11 @@ use wirelab::capture::file::read_file;
 use wirelab::capture::packet::{Decoded, LinkType, decode};
 use wirelab::trace::{Dir, EventKind, Trace};
 
-fn shared_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
+mod support;
+use support::fixtures::shared_dir;
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap")
+    support::fixtures::data_dir("pcap")
 }
 
 /// One row of a `F.tshark.tsv`, by column name (the header row names the columns).

@@ -6,48 +6,17 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wirelab::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode};
-use wirelab::trace::{Dir, EventKind, Trace};
+use wirelab::trace::{Dir, EventKind};
+
+mod support;
+// One lab serves the external connections and then a run: updates of the earlier trace may
+// still arrive before the run's RunStarted.
+use support::lab::pump_across_runs as pump;
 
 const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
-
-/// Applies updates until `done(trace)`; panics after `limit`.
-fn pump(
-    lab: &Lab,
-    trace: &mut Option<Trace>,
-    limit: Duration,
-    mut done: impl FnMut(&LabUpdate, &Trace) -> bool,
-) {
-    let deadline = Instant::now() + limit;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        assert!(
-            !left.is_zero(),
-            "timed out waiting for the lab; trace so far: {trace:#?}"
-        );
-        let Some(update) = lab.recv_timeout(left.min(Duration::from_millis(200))) else {
-            continue;
-        };
-        match &update {
-            LabUpdate::RunStarted { trace: t, .. } => *trace = Some(t.clone()),
-            // Updates of an earlier trace may still be on their way before a RunStarted.
-            LabUpdate::Trace(u) => {
-                if let Some(t) = trace.as_mut() {
-                    t.apply(u.clone());
-                }
-            }
-            LabUpdate::Failed(message) => panic!("the run failed: {message}"),
-            _ => {}
-        }
-        if let Some(t) = trace.as_ref()
-            && done(&update, t)
-        {
-            return;
-        }
-    }
-}
 
 fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).unwrap();
@@ -283,6 +252,13 @@ fn broken_upgrades_get_400_and_plain_gets_get_426() {
         plain.to_ascii_lowercase().contains("upgrade: websocket"),
         "{plain}"
     );
+    // RFC 6455 §4.4: a WebSocket server's 426 names the versions it speaks.
+    assert!(
+        plain
+            .to_ascii_lowercase()
+            .contains("sec-websocket-version: 13"),
+        "{plain}"
+    );
     let no_key = ask(format!(
         "GET /echo HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"
     ));
@@ -305,6 +281,13 @@ fn broken_upgrades_get_400_and_plain_gets_get_426() {
         old_version
             .to_ascii_lowercase()
             .contains("sec-websocket-version: 13"),
+        "{old_version}"
+    );
+    // RFC 9110 §15.5.22: a 426 MUST send an Upgrade header.
+    assert!(
+        old_version
+            .to_ascii_lowercase()
+            .contains("upgrade: websocket"),
         "{old_version}"
     );
     // A permessage-deflate offer is not answered (tungstenite cannot compress).

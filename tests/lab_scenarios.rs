@@ -7,23 +7,12 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use wirelab::lab::{
-    CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode, run_scenario, scenarios,
-};
+use wirelab::lab::{Lab, LabCommand, LabUpdate, RunMode, run_scenario, scenarios};
 use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
 
-#[path = "support/lab_step.rs"]
-mod lab_step;
-use lab_step::Stepper;
-
-/// The socket tap alone: these tests pin down the socket-level trace (packet mode, which
-/// adds TCP packet events, is tested in `lab_packet.rs`).
-fn socket_lab() -> LabConfig {
-    LabConfig {
-        capture: CaptureMode::Socket,
-        ..LabConfig::default()
-    }
-}
+mod support;
+use support::lab::{get_hello, pump, socket_lab};
+use support::lab_step::Stepper;
 
 fn kinds(trace: &Trace) -> Vec<&'static str> {
     trace.events.iter().map(|e| e.kind.name()).collect()
@@ -604,34 +593,6 @@ fn ws_subprotocol_round_trip() {
     check_close(&trace, 0, "bye");
 }
 
-/// Applies updates to `trace` until `done` says so; panics after `limit`.
-fn pump(
-    lab: &Lab,
-    trace: &mut Option<Trace>,
-    limit: Duration,
-    mut done: impl FnMut(&LabUpdate, &Trace) -> bool,
-) {
-    let deadline = Instant::now() + limit;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        assert!(!left.is_zero(), "timed out waiting for the lab");
-        let Some(update) = lab.recv_timeout(left.min(Duration::from_millis(200))) else {
-            continue;
-        };
-        match &update {
-            LabUpdate::RunStarted { trace: t, .. } => *trace = Some(t.clone()),
-            LabUpdate::Trace(u) => trace.as_mut().unwrap().apply(u.clone()),
-            LabUpdate::Failed(message) => panic!("the run failed: {message}"),
-            _ => {}
-        }
-        if let Some(t) = trace.as_ref()
-            && done(&update, t)
-        {
-            return;
-        }
-    }
-}
-
 #[test]
 fn step_mode_advances_one_stage_per_step() {
     let lab = Lab::start(socket_lab(), None).unwrap();
@@ -717,12 +678,12 @@ fn step_mode_advances_one_stage_per_step() {
     );
 }
 
-#[test]
-fn step_mode_holds_the_server_until_its_stage() {
-    // After connect + upgrade request, the 101 must not have been sent: the server waits.
+/// A fresh socket lab running `scenario` in step mode, stepped through its first two stages;
+/// the trace so far.
+fn two_stages_of(scenario: &str) -> (Lab, Option<Trace>) {
     let lab = Lab::start(socket_lab(), None).unwrap();
     lab.send(LabCommand::Start {
-        scenario: "ws-push".to_string(),
+        scenario: scenario.to_string(),
         mode: RunMode::Step,
     });
     let mut trace = None;
@@ -735,15 +696,16 @@ fn step_mode_holds_the_server_until_its_stage() {
             matches!(u, LabUpdate::StageDone { .. })
         });
     }
+    (lab, trace)
+}
+
+#[test]
+fn step_mode_holds_the_server_until_its_stage() {
+    // After connect + upgrade request, the 101 must not have been sent: the server waits.
+    let (lab, mut trace) = two_stages_of("ws-push");
     // A whole round trip of another client on the same lab completes meanwhile; the lab
     // client's 101 still waits for its stage.
-    let mut other = std::net::TcpStream::connect(lab.server_addr()).unwrap();
-    use std::io::{Read, Write};
-    other
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reply = String::new();
-    other.read_to_string(&mut reply).unwrap();
+    let reply = get_hello(lab.server_addr());
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     // Everything the external request caused is in the trace once its connection closed.
     pump(&lab, &mut trace, Duration::from_secs(10), |_, t| {
@@ -767,21 +729,7 @@ fn step_mode_holds_the_server_until_its_stage() {
 
 #[test]
 fn reset_mid_step_then_a_fresh_run_works() {
-    let lab = Lab::start(socket_lab(), None).unwrap();
-    lab.send(LabCommand::Start {
-        scenario: "ws-echo".to_string(),
-        mode: RunMode::Step,
-    });
-    let mut trace = None;
-    pump(&lab, &mut trace, Duration::from_secs(10), |u, _| {
-        matches!(u, LabUpdate::RunStarted { .. })
-    });
-    for _ in 0..2 {
-        lab.send(LabCommand::Step);
-        pump(&lab, &mut trace, Duration::from_secs(20), |u, _| {
-            matches!(u, LabUpdate::StageDone { .. })
-        });
-    }
+    let (lab, _) = two_stages_of("ws-echo");
     // The server is now holding its 101 for the next stage; Reset must not leave it hanging.
     lab.send(LabCommand::Reset);
     lab.send(LabCommand::Start {

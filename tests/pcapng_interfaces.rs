@@ -16,10 +16,10 @@ use pcap_file::pcapng::{Block, PcapNgReader};
 use wirelab::capture::file::read_file;
 use wirelab::trace::{Event, EventKind, Severity, Trace};
 
+mod support;
+
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/pcap")
-        .join(name)
+    support::fixtures::data_dir("pcap").join(name)
 }
 
 /// Each source's start offset after source 0's first packet (`OFFSET_US` in the script).

@@ -12,14 +12,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use wirelab::ui::{GuiOptions, View, WirelabApp};
 
-#[path = "support/capture.rs"]
-mod capture_support;
-use capture_support::{Capture, require_capture};
+use support::capture::{Capture, require_capture};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
-        .join(name)
+    support::fixtures::shared_dir().join(name)
 }
 
 fn harness() -> Harness<'static, WirelabApp> {

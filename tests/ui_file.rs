@@ -10,17 +10,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use egui_kittest::Harness;
 use wirelab::ui::{GuiOptions, View, WirelabApp};
 
+mod support;
+
 /// `copies` copies of `ws_python_echo.pcap`, each its own connection (the client port moved,
 /// one second later than the one before).
 fn repeated_capture(copies: u16) -> PathBuf {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/ws_python_echo.pcap");
+    let fixture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
     let bytes = std::fs::read(fixture).unwrap();
     let le32 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
     let mut out = bytes[..24].to_vec();

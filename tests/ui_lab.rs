@@ -7,6 +7,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use wirelab::ui::{GuiOptions, WirelabApp};
 
+use support::gui::step_until;
+use support::lab::get_hello;
+
 /// The first button whose label contains `text` (stage separators, which name their stage,
 /// are skipped).
 fn arrow<'h>(h: &'h Harness<'static, WirelabApp>, text: &'h str) -> Option<egui_kittest::Node<'h>> {
@@ -104,27 +107,6 @@ fn lab_errors_are_shown_not_panicked() {
     h.get_by_label(&format!("lab unavailable: {error}"));
 }
 
-/// Steps the harness until `done` holds, with short real waits: the lab runs on real sockets
-/// in another thread.
-fn step_until(
-    h: &mut Harness<'static, WirelabApp>,
-    what: &str,
-    done: impl Fn(&WirelabApp) -> bool,
-) {
-    for _ in 0..2_000 {
-        h.step();
-        if done(h.state()) {
-            h.run();
-            return;
-        }
-        if let Some(e) = h.state().error() {
-            panic!("while waiting for {what}: {e}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("timed out waiting for {what}");
-}
-
 #[test]
 fn run_ws_echo_then_step_three_stages() {
     let mut h = harness(GuiOptions {
@@ -172,13 +154,7 @@ fn run_ws_echo_then_step_three_stages() {
     // connection to the same server, whose events reach the view after every update the lab
     // sent before them. (lab_scenarios.rs proves the hold itself with `ServerHeld`.)
     let server = h.state().lab_server().expect("the lab runs");
-    let mut other = std::net::TcpStream::connect(server).unwrap();
-    use std::io::{Read as _, Write as _};
-    other
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reply = String::new();
-    other.read_to_string(&mut reply).unwrap();
+    let reply = get_hello(server);
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     step_until(&mut h, "the external request in the trace", |app| {
         app.trace()

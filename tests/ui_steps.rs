@@ -13,17 +13,17 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use wirelab::lab::{CaptureMode, LabConfig};
 use wirelab::trace::{Dir, EventKind, Severity, Trace};
 use wirelab::ui::{GuiOptions, WirelabApp};
+
+mod support;
+use support::gui::step_until;
+use support::lab::socket_lab;
 
 fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
     let options = GuiOptions {
         scenario: Some(scenario.into()),
-        lab: LabConfig {
-            capture: CaptureMode::Socket,
-            ..LabConfig::default()
-        },
+        lab: socket_lab(),
         ..GuiOptions::default()
     };
     let mut h = Harness::builder()
@@ -35,27 +35,6 @@ fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
         panic!("the lab did not start: {e}");
     }
     h
-}
-
-/// Steps the harness until `done` holds, with short real waits: the lab runs on real sockets
-/// in another thread.
-fn step_until(
-    h: &mut Harness<'static, WirelabApp>,
-    what: &str,
-    done: impl Fn(&WirelabApp) -> bool,
-) {
-    for _ in 0..2_000 {
-        h.step();
-        if done(h.state()) {
-            h.run();
-            return;
-        }
-        if let Some(e) = h.state().error() {
-            panic!("while waiting for {what}: {e}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 fn press(h: &mut Harness<'static, WirelabApp>, label_starts: &str) {
@@ -261,7 +240,7 @@ const WS_SUBPROTOCOL: &[&[&str]] = &[
     &[
         "client api Some(\"close\") readyState 3 code Some(1000)",
         "client tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
 ];
 
@@ -341,7 +320,7 @@ const WS_CHAT: &[&[&str]] = &[
     &[
         "alice api Some(\"close\") readyState 3 code Some(1000)",
         "alice tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
     &[
         "bob > close Some(1000) Some(\"bye\")",
@@ -355,7 +334,7 @@ const WS_CHAT: &[&[&str]] = &[
     &[
         "bob api Some(\"close\") readyState 3 code Some(1000)",
         "bob tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
     &[
         "carol > close Some(1000) Some(\"bye\")",
@@ -369,7 +348,7 @@ const WS_CHAT: &[&[&str]] = &[
     &[
         "carol api Some(\"close\") readyState 3 code Some(1000)",
         "carol tcp close by Some(Server)",
-        "stage: server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+        "stage: server closes the TCP connection (RFC 6455 §7.1.1: normally the server closes first)",
     ],
 ];
 

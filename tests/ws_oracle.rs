@@ -17,33 +17,16 @@ use wirelab::proto::ws::frame::{
 use wirelab::proto::ws::handshake::{check_upgrade, derive_accept, is_upgrade_request};
 use wirelab::proto::ws::message::{MessageAssembler, validate_text};
 
+mod support;
+use support::fixtures::{data_dir, jsonl};
+use support::rng::Rng;
+
 /// The sender of a frame that is (or is not) masked as a client's.
 fn sender(from_client: bool) -> Role {
     if from_client {
         Role::Client
     } else {
         Role::Server
-    }
-}
-
-/// xorshift64*: deterministic, good enough to spread test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn bool(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
     }
 }
 
@@ -345,18 +328,14 @@ fn byte_soup_never_panics_and_agrees_with_tungstenite() {
 // ---------------------------------------------------------------- real captures
 
 fn data_file(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/ws")
-        .join(name);
+    let path = data_dir("ws").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The reference rows (`ws_message` / `ws_control`) of one direction, in order of completion.
 fn reference_messages(capture: &str, dir: &str) -> Vec<serde_json::Value> {
-    let text = String::from_utf8(data_file(&format!("{capture}.messages.jsonl"))).unwrap();
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    jsonl(data_dir("ws").join(format!("{capture}.messages.jsonl")))
+        .into_iter()
         .filter(|r| {
             matches!(r["kind"].as_str(), Some("ws_message" | "ws_control"))
                 && r["dir"].as_str() == Some(dir)

@@ -38,8 +38,8 @@ fn field_value(h: &FrameHeader, name: &str) -> String {
         .value
 }
 
-fn rules(v: &[Violation]) -> Vec<&'static str> {
-    v.iter().map(|v| v.rule).collect()
+fn rules(v: &[Violation]) -> Vec<String> {
+    v.iter().map(|v| v.rule.to_string()).collect()
 }
 
 fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -158,7 +158,11 @@ fn upgrade_problems_are_named() {
     let c = check_upgrade(&req, 200, &resp);
     assert!(!c.valid);
     assert_eq!(c.problems.len(), 5, "{:#?}", c.problems);
-    assert!(c.problems.iter().all(|p| p.rule == "RFC 6455 §4.1"));
+    assert!(
+        c.problems
+            .iter()
+            .all(|p| p.rule.to_string() == "RFC 6455 §4.1")
+    );
     // A key that is not a 16-byte nonce, and a wrong version.
     let req = headers(&[
         ("Upgrade", "websocket"),
@@ -456,7 +460,7 @@ fn check_header_violations() {
     let h = hdr(&[0xC0, 0x00]);
     assert_eq!(
         rules(&check_header(&h, Role::Server, Rsv1::Deflate)),
-        ["RFC 7692 §6.1"]
+        ["RFC 7692 §6"]
     );
 
     // Non-minimal length encodings.
@@ -500,7 +504,14 @@ fn close_payload_parsing() {
     for forbidden in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535] {
         let (p, v) = parse_close_payload(&forbidden.to_be_bytes());
         assert_eq!(p.code, Some(forbidden));
-        assert_eq!(rules(&v), ["RFC 6455 §7.4"], "code {forbidden}");
+        // 1004 (reserved) and 1005/1006/1015 (MUST NOT be sent) are §7.4.1's; the unused and
+        // reserved ranges are §7.4.2's.
+        let section = if matches!(forbidden, 1004..=1006 | 1015) {
+            "RFC 6455 §7.4.1"
+        } else {
+            "RFC 6455 §7.4.2"
+        };
+        assert_eq!(rules(&v), [section], "code {forbidden}");
     }
     for allowed in [1000u16, 1003, 1007, 1011, 1014, 3000, 3999, 4000, 4999] {
         let (_, v) = parse_close_payload(&allowed.to_be_bytes());
@@ -533,7 +544,12 @@ fn close_code_names_and_meanings() {
         (1013, CloseCode::TryAgain, "Try Again Later", true),
         (1014, CloseCode::BadGateway, "Bad Gateway", true),
         (1015, CloseCode::Tls, "TLS Handshake", false),
-        (3001, CloseCode::Iana(3001), "Registered (IANA)", true),
+        (
+            3001,
+            CloseCode::Iana(3001),
+            "Library/Framework (IANA range)",
+            true,
+        ),
         (4321, CloseCode::Private(4321), "Private Use", true),
         (2000, CloseCode::Unassigned(2000), "Unassigned", false),
     ];
@@ -656,7 +672,7 @@ fn size_limit_counts_without_storing() {
 fn invalid_utf8_text() {
     assert_eq!(validate_text("héllo ✓".as_bytes()), Ok("héllo ✓"));
     let err = validate_text(b"ab\xffcd").expect_err("invalid");
-    assert_eq!(err.rule, "RFC 6455 §8.1");
+    assert_eq!(err.rule.to_string(), "RFC 6455 §8.1");
     assert!(err.message.contains("offset 2"));
     assert!(err.message.contains("1007"));
     // A character cut in half at the end is invalid too (the whole message is checked).

@@ -10,6 +10,7 @@
 //! went both ways). A server message that breaks a framing rule makes the browser fail the
 //! connection: CLOSING at once, then `error` and `close` 1006 when TCP closes.
 
+use crate::proto::cite::{self, Cite};
 use crate::proto::ws::handshake;
 use crate::trace::{Dir, Event, EventKind, Severity};
 
@@ -241,17 +242,25 @@ impl BrowserApi {
 }
 
 /// Whether breaking `rule` in a server message makes a browser fail the WebSocket connection:
-/// framing (§5), UTF-8 (§8.1), close codes (§7.4), extensions (RFC 7692), size limits (§10.4).
+/// framing (§5), UTF-8 (§8.1), close codes (§7.4), extensions (RFC 7692). Not the dissector's
+/// own size limit (§10.4 only says an implementation guards its *own* limits; a browser's
+/// differ), so the model reports no error and no 1006 a real browser would not.
 fn fails_connection(rule: &str) -> bool {
-    [
-        "RFC 6455 §5",
-        "RFC 6455 §8.1",
-        "RFC 6455 §7.4",
-        "RFC 6455 §10.4",
-        "RFC 7692",
-    ]
-    .iter()
-    .any(|prefix| rule.starts_with(prefix))
+    // A diagnostic's rule is a table entry's `Display` ("RFC 6455 §5.2"): a section counts
+    // with its subsections.
+    let within = |c: Cite| {
+        let c = c.to_string();
+        rule == c
+            || rule
+                .strip_prefix(c.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    [cite::RFC6455_5, cite::RFC6455_8_1, cite::RFC6455_7_4]
+        .into_iter()
+        .any(within)
+        || rule
+            .strip_prefix(cite::RFC7692_6.doc())
+            .is_some_and(|rest| rest.starts_with(' '))
 }
 
 /// The connection failed (never opened, or a protocol error): `error`, then `close` 1006,

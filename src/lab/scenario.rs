@@ -9,6 +9,7 @@ use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 
 use super::ScenarioInfo;
+use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
 
@@ -250,7 +251,10 @@ fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
         ),
         server(
             vec![i],
-            "server closes the TCP connection (RFC 6455 §7.1.1: the server closes first)",
+            format!(
+                "server closes the TCP connection ({}: normally the server closes first)",
+                cite::RFC6455_7_1_1
+            ),
             vec![expect(who, "tcp_close")],
         ),
     ]

@@ -35,6 +35,7 @@ use tungstenite::protocol::{CloseFrame, Role};
 
 use super::gate::Gates;
 use super::tap::{TapRecord, TapStream};
+use crate::proto::cite;
 
 /// The demo page: the classic browser example.
 const DEMO_PAGE: &str = include_str!("../../assets/demo/index.html");
@@ -377,6 +378,13 @@ fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool
         .any(|t| t.trim().eq_ignore_ascii_case(token))
 }
 
+/// The headers of the lab server's 426 Upgrade Required answers.
+const UPGRADE_REQUIRED_HEADERS: &[(header::HeaderName, &str)] = &[
+    (header::UPGRADE, "websocket"),
+    (header::CONNECTION, "Upgrade"),
+    (header::SEC_WEBSOCKET_VERSION, "13"),
+];
+
 fn plain(
     status: StatusCode,
     extra: &[(header::HeaderName, &'static str)],
@@ -393,20 +401,22 @@ fn plain(
 
 /// Checks the client's opening handshake (RFC 6455 §4.2.1); returns the
 /// `Sec-WebSocket-Accept` value or the error response to send instead.
+///
+/// Both 426 answers carry the same headers: a 426 MUST name the protocol to upgrade to
+/// (RFC 9110 §15.5.22), and a WebSocket server names the versions it speaks (RFC 6455 §4.4).
 fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
     let headers = req.headers();
     if !headers.contains_key(header::UPGRADE) {
         return Err(plain(
             StatusCode::UPGRADE_REQUIRED,
-            &[
-                (header::UPGRADE, "websocket"),
-                (header::CONNECTION, "Upgrade"),
-            ],
-            "This is a WebSocket endpoint: send a GET with Upgrade: websocket (RFC 6455 §4.1).\n"
-                .into(),
+            UPGRADE_REQUIRED_HEADERS,
+            format!(
+                "This is a WebSocket endpoint: send a GET with Upgrade: websocket ({}).\n",
+                cite::RFC6455_4_1
+            ),
         ));
     }
-    let bad = |why: &str| {
+    let bad = |why: String| {
         plain(
             StatusCode::BAD_REQUEST,
             &[],
@@ -414,23 +424,31 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
         )
     };
     if req.version() < Version::HTTP_11 {
-        return Err(bad("the request must be HTTP/1.1 or later (RFC 6455 §4.1)"));
+        return Err(bad(format!(
+            "the request must be HTTP/1.1 or later ({} item 1)",
+            cite::RFC6455_4_2_1
+        )));
     }
     if !has_token(headers, header::UPGRADE, "websocket") {
-        return Err(bad(
-            "the Upgrade header must include \"websocket\" (RFC 6455 §4.2.1 item 3)",
-        ));
+        return Err(bad(format!(
+            "the Upgrade header must include \"websocket\" ({} item 3)",
+            cite::RFC6455_4_2_1
+        )));
     }
     if !has_token(headers, header::CONNECTION, "upgrade") {
-        return Err(bad(
-            "the Connection header must include \"Upgrade\" (RFC 6455 §4.2.1 item 4)",
-        ));
+        return Err(bad(format!(
+            "the Connection header must include \"Upgrade\" ({} item 4)",
+            cite::RFC6455_4_2_1
+        )));
     }
     let Some(key) = headers
         .get(header::SEC_WEBSOCKET_KEY)
         .and_then(|k| k.to_str().ok())
     else {
-        return Err(bad("Sec-WebSocket-Key is missing (RFC 6455 §4.2.1 item 5)"));
+        return Err(bad(format!(
+            "Sec-WebSocket-Key is missing ({} item 5)",
+            cite::RFC6455_4_2_1
+        )));
     };
     let key = key.trim();
     use base64::Engine as _;
@@ -438,25 +456,28 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
         .decode(key)
         .map(|k| k.len());
     if decoded_len != Ok(16) {
-        return Err(bad(
-            "Sec-WebSocket-Key must be a base64-encoded 16-byte value (RFC 6455 §4.2.1 item 5)",
-        ));
+        return Err(bad(format!(
+            "Sec-WebSocket-Key must be a base64-encoded 16-byte value ({} item 5)",
+            cite::RFC6455_4_2_1
+        )));
     }
     match headers
         .get(header::SEC_WEBSOCKET_VERSION)
         .and_then(|v| v.to_str().ok())
     {
         None => {
-            return Err(bad(
-                "Sec-WebSocket-Version is missing (RFC 6455 §4.2.1 item 6)",
-            ));
+            return Err(bad(format!(
+                "Sec-WebSocket-Version is missing ({} item 6)",
+                cite::RFC6455_4_2_1
+            )));
         }
         Some(v) if v.trim() != "13" => {
             return Err(plain(
                 StatusCode::UPGRADE_REQUIRED,
-                &[(header::SEC_WEBSOCKET_VERSION, "13")],
+                UPGRADE_REQUIRED_HEADERS,
                 format!(
-                    "Sec-WebSocket-Version {v} is not supported; this server speaks 13 (RFC 6455 §4.4)\n"
+                    "Sec-WebSocket-Version {v} is not supported; this server speaks 13 ({})\n",
+                    cite::RFC6455_4_4
                 ),
             ));
         }

@@ -25,4 +25,12 @@ impl Role {
             Role::Server => "server",
         }
     }
+
+    /// The other end of the connection.
+    pub fn peer(self) -> Role {
+        match self {
+            Role::Client => Role::Server,
+            Role::Server => Role::Client,
+        }
+    }
 }

@@ -1,22 +1,24 @@
 //! Broken protocol rules: every rule is cited once, where it is defined, and the same citation
-//! reaches both the human message and a diagnostic's `rule` field.
+//! reaches both the human message and a diagnostic's `rule` field. A citation is an entry of
+//! the one table, [`crate::proto::cite`].
 
-/// Where a rule is written: a document and a section, e.g. `"RFC 6455 §5.5"`.
-pub type Citation = &'static str;
+use crate::proto::cite::Cite;
 
-/// A broken protocol rule, with its reference, e.g. rule: "RFC 6455 §5.5",
-/// message: "control frame payload is 300 bytes; control frames carry at most 125".
+/// A broken protocol rule, with its reference, e.g. rule: [`cite::RFC6455_5_5`] (shown as
+/// `RFC 6455 §5.5`), message: "control frame payload is 300 bytes; control frames carry at most 125".
+///
+/// [`cite::RFC6455_5_5`]: crate::proto::cite::RFC6455_5_5
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    /// Where the rule is written, e.g. "RFC 6455 §5.5".
-    pub rule: Citation,
+    /// Where the rule is written; a diagnostic's `rule` is its `Display`, e.g. `RFC 6455 §5.5`.
+    pub rule: Cite,
     /// What happened and what the rule requires.
     pub message: String,
 }
 
 impl Violation {
     /// Builds a violation.
-    pub fn new(rule: Citation, message: impl Into<String>) -> Self {
+    pub fn new(rule: Cite, message: impl Into<String>) -> Self {
         Violation {
             rule,
             message: message.into(),
@@ -42,5 +44,5 @@ impl std::fmt::Display for Violation {
 /// [`rule`]: BreaksRule::rule
 pub trait BreaksRule: std::fmt::Display {
     /// The rule this error breaks.
-    fn rule(&self) -> Citation;
+    fn rule(&self) -> Cite;
 }

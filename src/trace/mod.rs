@@ -401,7 +401,7 @@ pub enum EventKind {
         severity: Severity,
         /// What happened, in a sentence.
         message: String,
-        /// The rule that was broken, e.g. `"RFC 6455 §5.5: control frames MUST NOT be fragmented"`.
+        /// The rule that was broken: an entry of `proto::cite` as displayed, e.g. `"RFC 6455 §5.5"`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rule: Option<String>,
     },

@@ -22,12 +22,12 @@ re-run it after every build), or set WIRELAB_SKIP_CAPTURE=1 to skip the capture 
 (the skip is listed at the end of `make test`)";
 
 /// Whether the opt-out is set.
-fn opted_out() -> bool {
+pub fn opted_out() -> bool {
     std::env::var(SKIP_CAPTURE_ENV).is_ok_and(|v| v == "1")
 }
 
 /// Notes that `test` skipped `what` because of `why` (only with the opt-out set).
-fn record_skip(test: &str, why: &str) {
+pub fn record_skip(test: &str, why: &str) {
     let line = format!("{test}: skipped ({SKIP_CAPTURE_ENV}=1): {why}");
     eprintln!("{line}");
     if let Ok(mut f) = std::fs::OpenOptions::new()

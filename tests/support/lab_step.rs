@@ -1,9 +1,12 @@
 //! Step mode watched stage by stage, with a barrier that proves the server had its chance
 //! (see [`Stepper`]). Used by `lab_scenarios.rs`.
+#![allow(dead_code)] // each test file uses the part it needs
 
 use std::time::{Duration, Instant};
 
-use wirelab::lab::{CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
+use wirelab::lab::{Lab, LabCommand, LabUpdate, RunMode};
+
+use super::lab::socket_lab;
 use wirelab::trace::{Dir, EventKind, Side, Trace};
 
 /// What the server has said on connection `conn`: its HTTP responses, frames and messages, and
@@ -44,14 +47,7 @@ pub struct Stepper {
 
 impl Stepper {
     pub fn start(scenario: &str) -> Stepper {
-        let lab = Lab::start(
-            LabConfig {
-                capture: CaptureMode::Socket,
-                ..LabConfig::default()
-            },
-            None,
-        )
-        .unwrap();
+        let lab = Lab::start(socket_lab(), None).unwrap();
         lab.send(LabCommand::Start {
             scenario: scenario.to_string(),
             mode: RunMode::Step,

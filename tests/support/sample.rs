@@ -2,6 +2,8 @@
 //! previews and GUI tests that must not depend on the lab. Test material: tests use it via
 //! `mod support;`, `examples/gui_preview.rs` includes it by path.
 
+#![allow(dead_code)] // each test file uses the part it needs
+
 use base64::Engine as _;
 
 use wirelab::proto::ws::frame::unmasked;

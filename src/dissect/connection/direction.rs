@@ -6,6 +6,7 @@ use super::http::HttpMsg;
 use super::resync::{RULE_GAP, start_line_name};
 use super::ws::WsDir;
 use crate::proto::Role;
+use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 use crate::trace::{Dir, Event, EventKind, Severity, StreamSpan};
 
@@ -89,7 +90,7 @@ impl Sink<'_> {
         span: Option<StreamSpan>,
         severity: Severity,
         message: String,
-        rule: Option<&str>,
+        rule: Option<Cite>,
     ) {
         self.push(
             dir,
@@ -97,7 +98,7 @@ impl Sink<'_> {
             EventKind::Diagnostic {
                 severity,
                 message,
-                rule: rule.map(str::to_string),
+                rule: rule.map(|c| c.to_string()),
             },
         );
     }
@@ -239,7 +240,7 @@ impl DirState {
                         format!(
                             "{left} bytes sent after the WebSocket upgrade request were not dissected: no response decided the protocol"
                         ),
-                        Some("RFC 6455 §4.1"),
+                        Some(cite::RFC6455_4_1),
                     );
                 }
             }

@@ -7,6 +7,7 @@ use super::direction::{DirState, Mode, Sink, span};
 use super::sse::{SseOut, SseParser};
 use super::{Decision, Pending};
 use crate::proto::Role;
+use crate::proto::cite::{self, Cite};
 use crate::proto::http::{
     self, BodyFraming, ChunkedDecoder, Headers, HttpError, RequestHead, ResponseHead,
 };
@@ -24,7 +25,7 @@ pub(super) fn message_name(role: Role) -> &'static str {
 }
 
 /// Incomplete HTTP messages at connection close.
-const RULE_HTTP_INCOMPLETE: &str = "RFC 9112 §8";
+const RULE_HTTP_INCOMPLETE: Cite = cite::RFC9112_8;
 
 /// An HTTP message in progress (head parsed, body not complete).
 pub(super) struct HttpMsg {
@@ -240,7 +241,7 @@ impl DirState {
                         "the event stream ended after {} events; the last event had no blank line after it, so it was never dispatched",
                         p.events
                     ),
-                    Some("WHATWG HTML §9.2.6"),
+                    Some(cite::WHATWGHTML_9_2_6),
                 );
             }
         }
@@ -447,7 +448,7 @@ impl DirState {
                     span(start, head_len),
                     Severity::Warning,
                     reason.clone(),
-                    Some("RFC 9110 §15.2.2"),
+                    Some(cite::RFC9110_15_2_2),
                 );
                 let at = self.offset();
                 self.go_opaque(at, reason.clone());
@@ -664,7 +665,7 @@ pub(super) fn upgrade_problems(
     problems.push(Problem {
         severity: Severity::Warning,
         violation: Violation::new(
-            "RFC 6455 §4.1",
+            cite::RFC6455_4_1,
             format!(
                 "the server answered {status} {reason} instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP"
             ),
@@ -730,7 +731,7 @@ mod tests {
             let Some((message, rule)) = diag else {
                 panic!("{error:?}: no diagnostic in {out:?}");
             };
-            assert_eq!(rule.as_deref(), Some(error.rule()), "{error:?}");
+            assert_eq!(rule, &Some(error.rule().to_string()), "{error:?}");
             assert_eq!(
                 message.as_str(),
                 format!("malformed HTTP request head: {error}")

@@ -7,6 +7,7 @@ use super::direction::{DirState, Mode, Sink, span};
 use super::http::Body;
 use super::http::message_name;
 use crate::proto::Role;
+use crate::proto::cite::{self, Cite};
 use crate::proto::http;
 use crate::proto::ws::frame::{self, FrameHeader, OpCode, Rsv1};
 use crate::proto::ws::message::MessageAssembler;
@@ -17,7 +18,7 @@ pub(super) const RESYNC_LIMIT: u64 = 4 * 1024 * 1024;
 /// The longest frame a resynchronisation waits for to see what follows it.
 pub(super) const RESYNC_MAX_FRAME: u64 = 1024 * 1024;
 /// Missing bytes are not a rule of any protocol; the diagnostics name where they were lost.
-pub(super) const RULE_GAP: Option<&str> = None;
+pub(super) const RULE_GAP: Option<Cite> = None;
 
 /// Whether `line` (ending with LF) is an HTTP/1.x request line: `METHOD SP target SP
 /// HTTP/1.x` (RFC 9112 §3).
@@ -257,7 +258,7 @@ impl DirState {
                     format!(
                         "the capture started in the middle of the connection: WebSocket frames from here ({skipped} bytes skipped). The upgrade was not captured, so whether permessage-deflate was negotiated is unknown: compressed messages are shown as sent"
                     ),
-                    Some("RFC 7692 §5"),
+                    Some(cite::RFC7692_5),
                 );
                 true
             }

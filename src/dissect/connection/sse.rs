@@ -1,4 +1,4 @@
-//! The `text/event-stream` parser (WHATWG HTML §9.2.6 "Parsing an event stream"), fed the
+//! The `text/event-stream` parser (WHATWG HTML §9.2.5 "Parsing an event stream"), fed the
 //! decoded body bytes of a response as they arrive, with their stream offsets.
 
 /// A line or data buffer never grows beyond this; the rest of a longer line is dropped.

@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::direction::{DirState, Mode, Sink, span};
 use crate::proto::Role;
+use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 use crate::proto::ws::close::parse_close_payload;
 use crate::proto::ws::deflate::{DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
@@ -14,7 +15,7 @@ use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssem
 use crate::trace::{EventKind, Severity, StreamSpan};
 
 /// The rule an unfinished WebSocket connection breaks when its TCP connection ends.
-const RULE_ABNORMAL: &str = "RFC 6455 §7.1.5";
+const RULE_ABNORMAL: Cite = cite::RFC6455_7_1_5;
 
 /// One direction's WebSocket state.
 pub(super) struct WsDir {
@@ -24,7 +25,10 @@ pub(super) struct WsDir {
     /// Stream offset of the first frame of the data message in progress.
     pub(super) msg_start: Option<u64>,
     pub(super) close_seen: bool,
-    pub(super) after_close_reported: bool,
+    /// A data frame after this sender's close frame was reported (once per direction).
+    pub(super) data_after_close_reported: bool,
+    /// A control frame after this sender's close frame was reported (once per direction).
+    pub(super) control_after_close_reported: bool,
     /// permessage-deflate: this sender's parameters, when it was negotiated.
     pub(super) deflate: Option<DeflateSide>,
     /// Bytes of the data message in progress missing from the capture.
@@ -61,7 +65,8 @@ impl WsDir {
             assembler: MessageAssembler::new(),
             msg_start: None,
             close_seen: false,
-            after_close_reported: false,
+            data_after_close_reported: false,
+            control_after_close_reported: false,
             deflate: None,
             damaged: 0,
         }
@@ -183,18 +188,8 @@ impl DirState {
                 header_len: u8::try_from(h.header_len).unwrap_or(u8::MAX),
             },
         );
-        if self.ws.close_seen && !self.ws.after_close_reported {
-            self.ws.after_close_reported = true;
-            sink.diag(
-                dir,
-                frame_span,
-                Severity::Error,
-                format!(
-                    "{} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send further data",
-                    h.opcode.name()
-                ),
-                Some("RFC 6455 §5.5.1"),
-            );
+        if self.ws.close_seen {
+            self.report_after_close(h.opcode, frame_span, sink);
         }
         for v in frame::check_header(h, self.role, self.ws.rsv1) {
             sink.violation(dir, frame_span, Severity::Error, &v);
@@ -208,7 +203,7 @@ impl DirState {
                     "frame payload of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit; only the first bytes are kept",
                     h.payload_len
                 ),
-                Some("RFC 6455 §10.4"),
+                Some(cite::RFC6455_10_4),
             );
         }
         let is_data_start = matches!(h.opcode, OpCode::Text | OpCode::Binary);
@@ -218,7 +213,13 @@ impl DirState {
         let mut violations = Vec::new();
         let message = self.ws.assembler.push(h, &f.payload, &mut violations);
         for v in &violations {
-            sink.violation(dir, frame_span, Severity::Error, v);
+            // The dissector's own size limit is not the sender's fault.
+            let severity = if v.rule == message::LIMIT_RULE {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            sink.violation(dir, frame_span, severity, v);
         }
         let Some(m) = message else {
             return;
@@ -239,6 +240,47 @@ impl DirState {
             std::mem::take(&mut self.ws.damaged)
         };
         self.emit_message(m, msg_span, lost, sink);
+    }
+
+    /// A frame after this sender's own close frame: §5.5.1's MUST NOT covers data frames (an
+    /// error); a control frame (a ping or pong) is not forbidden there, only unexpected once the
+    /// closing handshake started (a warning). Each kind is reported once per direction.
+    fn report_after_close(
+        &mut self,
+        opcode: OpCode,
+        frame_span: Option<StreamSpan>,
+        sink: &mut Sink<'_>,
+    ) {
+        let name = opcode.name();
+        if opcode.is_control() {
+            if self.ws.control_after_close_reported {
+                return;
+            }
+            self.ws.control_after_close_reported = true;
+            sink.diag(
+                self.dir,
+                frame_span,
+                Severity::Warning,
+                format!(
+                    "{name} frame sent after this endpoint's close frame; the MUST NOT after a close frame covers data frames only; a control frame this late is unexpected and the other side may ignore it"
+                ),
+                Some(cite::RFC6455_5_5_1),
+            );
+        } else {
+            if self.ws.data_after_close_reported {
+                return;
+            }
+            self.ws.data_after_close_reported = true;
+            sink.diag(
+                self.dir,
+                frame_span,
+                Severity::Error,
+                format!(
+                    "{name} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send any more data frames"
+                ),
+                Some(cite::RFC6455_5_5_1),
+            );
+        }
     }
 
     /// Inflates a compressed data message (RFC 7692 §7.2.2): the concatenated payloads of
@@ -262,7 +304,7 @@ impl DirState {
                     "compressed message of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit: not inflated, and later messages that refer back to it cannot be inflated either",
                     m.total_len
                 ),
-                Some("RFC 7692 §7.2.2"),
+                Some(cite::RFC7692_7_2_2),
             );
             return None;
         }
@@ -282,7 +324,7 @@ impl DirState {
                     format!(
                         "compressed message could not be inflated: {e}; it is shown as sent{takeover}"
                     ),
-                    Some("RFC 7692 §7.2.2"),
+                    Some(cite::RFC7692_7_2_2),
                 );
                 None
             }
@@ -304,7 +346,7 @@ impl DirState {
         let mut data_b64 = None;
         let mut close_code = None;
         let mut close_reason = None;
-        // Control frames are never compressed (RFC 7692 §6.1; a set RSV1 is reported by the
+        // Control frames are never compressed (RFC 7692 §6; a set RSV1 is reported by the
         // header check), and without a negotiated extension RSV1 means nothing known.
         let is_data = matches!(m.opcode, OpCode::Text | OpCode::Binary);
         let mut wire_payload_len = None;
@@ -371,7 +413,7 @@ impl DirState {
                 span(f.start, at.saturating_sub(f.start)),
                 Severity::Error,
                 format!(
-                    "connection closed in the middle of a frame: {} of {} payload bytes (the WebSocket connection is closed abnormally, 1006)",
+                    "connection closed in the middle of a frame: {} of {} payload bytes (the receiving endpoint sees the WebSocket connection closed abnormally and reports 1006)",
                     f.received, f.header.payload_len
                 ),
                 Some(RULE_ABNORMAL),
@@ -383,7 +425,7 @@ impl DirState {
                 span(at, left as u64),
                 Severity::Error,
                 format!(
-                    "connection closed in the middle of a frame: {left} of {needed} header bytes (the WebSocket connection is closed abnormally, 1006)"
+                    "connection closed in the middle of a frame: {left} of {needed} header bytes (the receiving endpoint sees the WebSocket connection closed abnormally and reports 1006)"
                 ),
                 Some(RULE_ABNORMAL),
             );
@@ -399,12 +441,13 @@ impl DirState {
         }
         if !self.ws.close_seen && other_mode != Mode::Opaque {
             let who = self.role.name();
+            let other = self.role.peer().name();
             sink.diag(
                 dir,
                 None,
                 Severity::Warning,
                 format!(
-                    "the {who} stopped sending without a close frame: the closing handshake did not complete, so the WebSocket connection closed abnormally (1006)"
+                    "the {who} stopped sending without a close frame: the closing handshake did not complete, so the {other} sees the WebSocket connection closed abnormally and reports close code 1006"
                 ),
                 Some(RULE_ABNORMAL),
             );

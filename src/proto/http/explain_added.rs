@@ -3,8 +3,6 @@
 //! its own table; kept in their own file while that table is converted to the citation table,
 //! to be folded into it afterwards.
 
-use std::sync::LazyLock;
-
 use crate::proto::cite::{self, Cite};
 
 /// One explanation: what it says and the sections that say so (none for documents without
@@ -139,40 +137,32 @@ const STATUSES: &[Explanation<u16>] = &[
     },
 ];
 
-/// The texts with their citations appended, composed once.
-fn compose<K: Copy>(table: &'static [Explanation<K>]) -> Vec<(K, String)> {
-    table
-        .iter()
-        .map(|e| {
-            let text = if e.cites.is_empty() {
-                format!("{}.", e.text)
-            } else {
-                let cites: Vec<String> = e.cites.iter().map(Cite::to_string).collect();
-                format!("{} ({}).", e.text, cites.join(", "))
-            };
-            (e.key, text)
-        })
-        .collect()
+/// The table's entry as the explanation `explain.rs` hands out.
+fn shown<K>(e: &'static Explanation<K>) -> super::explain::Explanation {
+    super::explain::Explanation {
+        text: e.text,
+        cites: e.cites,
+    }
 }
-
-static HEADER_TEXTS: LazyLock<Vec<(&str, String)>> = LazyLock::new(|| compose(HEADERS));
-static STATUS_TEXTS: LazyLock<Vec<(u16, String)>> = LazyLock::new(|| compose(STATUSES));
 
 /// The explanation of a header field in this table (case-insensitive), if any.
-pub(super) fn explain_header(name: &str) -> Option<&'static str> {
-    HEADER_TEXTS
+pub(super) fn explain_header(name: &str) -> Option<super::explain::Explanation> {
+    HEADERS
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, text)| text.as_str())
+        .find(|e| e.key.eq_ignore_ascii_case(name))
+        .map(shown)
 }
 
-/// The meaning of a status code in this table; empty for a code not in it (`explain.rs` asks
-/// only for the codes it routes here, which a test checks).
-pub(super) fn status_meaning(status: u16) -> &'static str {
-    STATUS_TEXTS
-        .iter()
-        .find(|(code, _)| *code == status)
-        .map_or("", |(_, text)| text.as_str())
+/// The meaning of a status code in this table (`explain.rs` asks only for the codes it
+/// routes here, which a test checks); a code not in it gets the generic client-error text.
+pub(super) fn status_meaning(status: u16) -> super::explain::Explanation {
+    STATUSES.iter().find(|e| e.key == status).map_or(
+        super::explain::Explanation {
+            text: "Client error: the request is wrong or not allowed",
+            cites: &[cite::RFC9110_15_5],
+        },
+        shown,
+    )
 }
 
 #[cfg(test)]
@@ -183,14 +173,17 @@ mod tests {
     #[test]
     fn the_added_codes_and_headers_have_texts_with_their_sections() {
         for code in [406, 410, 412, 416, 417, 421, 422] {
-            let text = crate::proto::http::status_meaning(code);
+            let text = crate::proto::http::status_meaning(code).to_string();
             assert!(text.contains("RFC 9110 §15.5."), "{code}: {text}");
         }
-        let www = crate::proto::http::explain_header("WWW-Authenticate").unwrap();
-        assert!(www.contains("401") && www.ends_with("(RFC 9110 §11.6.1)."));
+        let www = crate::proto::http::explain_header("WWW-Authenticate")
+            .unwrap()
+            .to_string();
+        assert!(www.contains("401") && www.ends_with("(RFC 9110 §11.6.1)"));
         assert!(
             explain_header("sec-ch-ua")
                 .unwrap()
+                .to_string()
                 .contains("RFC 8942 §3.1")
         );
         assert!(explain_header("Upgrade-Insecure-Requests").is_some());

@@ -11,9 +11,10 @@ mod headers;
 
 use std::fmt;
 
-use crate::proto::rule::{BreaksRule, Citation};
+use crate::proto::cite::{self, Cite};
+use crate::proto::rule::BreaksRule;
 pub use chunked::ChunkedDecoder;
-pub use explain::{explain_header, status_meaning};
+pub use explain::{Explanation, explain_header, status_meaning};
 pub use headers::{Headers, is_media_type};
 
 /// The largest request or response head accepted. Real servers use 8–64 KiB; beyond this a
@@ -89,23 +90,23 @@ pub enum HttpError {
 }
 
 impl BreaksRule for HttpError {
-    fn rule(&self) -> Citation {
+    fn rule(&self) -> Cite {
         match self {
-            HttpError::HeaderName => "RFC 9110 §5.1",
-            HttpError::HeaderValue => "RFC 9110 §5.5",
-            HttpError::NewLine => "RFC 9112 §2.2",
-            HttpError::Status => "RFC 9112 §4",
+            HttpError::HeaderName => cite::RFC9110_5_1,
+            HttpError::HeaderValue => cite::RFC9110_5_5,
+            HttpError::NewLine => cite::RFC9112_2_2,
+            HttpError::Status => cite::RFC9112_4,
             // The request line: httparse does not say whether the method or the target broke it.
-            HttpError::Token => "RFC 9112 §3",
+            HttpError::Token => cite::RFC9112_3,
             // Limits on the number and size of fields are the recipient's (Field Limits).
-            HttpError::TooManyHeaders | HttpError::HeadTooLarge => "RFC 9110 §5.4",
-            HttpError::Version => "RFC 9112 §2.3",
-            HttpError::ContentLength(_) => "RFC 9110 §8.6",
-            HttpError::RequestTransferEncoding(_) => "RFC 9112 §6.3",
+            HttpError::TooManyHeaders | HttpError::HeadTooLarge => cite::RFC9110_5_4,
+            HttpError::Version => cite::RFC9112_2_3,
+            HttpError::ContentLength(_) => cite::RFC9110_8_6,
+            HttpError::RequestTransferEncoding(_) => cite::RFC9112_6_3,
             HttpError::ChunkSize
             | HttpError::ChunkSizeOverflow
             | HttpError::ChunkDataEnd
-            | HttpError::ChunkLineTooLong => "RFC 9112 §7.1",
+            | HttpError::ChunkLineTooLong => cite::RFC9112_7_1,
         }
     }
 }
@@ -119,7 +120,7 @@ impl fmt::Display for HttpError {
             }
             HttpError::HeaderValue => write!(
                 f,
-                "invalid header value ({rule}: field values are visible characters, SP and HTAB)"
+                "invalid header value ({rule}: field values are visible characters, SP, HTAB and obs-text bytes 0x80-0xFF)"
             ),
             HttpError::NewLine => write!(f, "invalid line ending ({rule}: lines end with CRLF)"),
             HttpError::Status => write!(
@@ -460,14 +461,17 @@ mod tests {
         ];
         for e in all {
             let message = e.to_string();
-            assert!(message.contains(e.rule()), "{e:?}: {message}");
+            assert!(message.contains(&e.rule().to_string()), "{e:?}: {message}");
             // No second, different citation in the message.
             assert_eq!(message.matches("RFC").count(), 1, "{e:?}: {message}");
         }
         // Field limits (RFC 9110 §5.4), the request line (RFC 9112 §3).
-        assert_eq!(HttpError::HeadTooLarge.rule(), "RFC 9110 §5.4");
-        assert_eq!(HttpError::TooManyHeaders.rule(), "RFC 9110 §5.4");
-        assert_eq!(HttpError::Token.rule(), "RFC 9112 §3");
+        assert_eq!(HttpError::HeadTooLarge.rule().to_string(), "RFC 9110 §5.4");
+        assert_eq!(
+            HttpError::TooManyHeaders.rule().to_string(),
+            "RFC 9110 §5.4"
+        );
+        assert_eq!(HttpError::Token.rule().to_string(), "RFC 9112 §3");
         assert_eq!(
             parse_request_head(b"G(T / HTTP/1.1\r\n\r\n"),
             Err(HttpError::Token)

@@ -2,6 +2,7 @@
 //! and the close payload (§5.5.1).
 
 use super::message::utf8;
+use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 
 /// A close status code. Total: every `u16` maps to a variant and back.
@@ -39,7 +40,8 @@ pub enum CloseCode {
     BadGateway,
     /// 1015, never sent: TLS handshake failure.
     Tls,
-    /// 3000–3999: registered with IANA by libraries, frameworks and applications.
+    /// 3000–3999: for libraries, frameworks and applications; the range open to IANA
+    /// registration (only some codes are registered).
     Iana(u16),
     /// 4000–4999: private use, by agreement between the endpoints.
     Private(u16),
@@ -115,7 +117,7 @@ impl CloseCode {
             CloseCode::TryAgain => "Try Again Later",
             CloseCode::BadGateway => "Bad Gateway",
             CloseCode::Tls => "TLS Handshake",
-            CloseCode::Iana(_) => "Registered (IANA)",
+            CloseCode::Iana(_) => "Library/Framework (IANA range)",
             CloseCode::Private(_) => "Private Use",
             CloseCode::Unassigned(_) => "Unassigned",
         }
@@ -149,7 +151,7 @@ impl CloseCode {
             }
             CloseCode::TooBig => "the endpoint received a message too big for it to process",
             CloseCode::Extension => {
-                "the client expected the server to negotiate extensions it did not; the reason lists them"
+                "the client expected the server to negotiate extensions it did not; the reason should list them"
             }
             CloseCode::Internal => {
                 "the endpoint met an unexpected condition that prevented it from fulfilling the request"
@@ -167,29 +169,23 @@ impl CloseCode {
                 "reported locally when the TLS handshake failed; never sent in a close frame"
             }
             CloseCode::Iana(_) => {
-                "3000–3999: for libraries, frameworks and applications, registered with IANA"
+                "3000–3999: for libraries, frameworks and applications; the range open to registration with IANA (a few codes are registered, e.g. 3000, 3003, 3008)"
             }
             CloseCode::Private(_) => {
                 "4000–4999: private use, meaning agreed between the application's endpoints"
             }
             CloseCode::Unassigned(_) => {
-                "not a code an endpoint may send (0–999 unused, 1016–2999 reserved for RFC 6455 revisions, 5000+ undefined)"
+                "not a code an endpoint may send (0–999 are not used; 1016–2999 are reserved for revisions of the protocol and for extensions with a permanent public specification; 5000+ are not defined)"
             }
         }
     }
 
     /// Whether the code may appear in a close frame. 1005, 1006 and 1015 are for local
     /// reporting only (§7.4.1); 0–999, 1016–2999 and 5000+ are not assigned (§7.4.2); 1004 is
-    /// reserved with no meaning yet, so receivers (tungstenite, Autobahn test suite) reject it too.
+    /// reserved with no meaning yet (§7.4.1), so receivers (tungstenite, Autobahn test suite)
+    /// reject it too.
     pub fn may_be_sent(self) -> bool {
-        !matches!(
-            self,
-            CloseCode::Reserved
-                | CloseCode::NoStatus
-                | CloseCode::Abnormal
-                | CloseCode::Tls
-                | CloseCode::Unassigned(_)
-        )
+        not_sendable(self).is_none()
     }
 }
 
@@ -215,9 +211,29 @@ impl ClosePayload {
     }
 }
 
+/// Why a code may not appear in a close frame, with the section that says so; `None` when it may.
+fn not_sendable(cc: CloseCode) -> Option<(Cite, &'static str)> {
+    match cc {
+        CloseCode::NoStatus | CloseCode::Abnormal | CloseCode::Tls => Some((
+            cite::RFC6455_7_4_1,
+            "is for local reporting only and MUST NOT be set as a status code in a close frame",
+        )),
+        CloseCode::Reserved => Some((
+            cite::RFC6455_7_4_1,
+            "is reserved: its meaning might be defined in the future",
+        )),
+        CloseCode::Unassigned(_) => Some((
+            cite::RFC6455_7_4_2,
+            "is outside every range defined for use (0–999 not used, 1016–2999 reserved for revisions and extensions, 5000+ not defined)",
+        )),
+        _ => None,
+    }
+}
+
 /// Parses a close frame's (unmasked) payload.
 ///
-/// Empty payload → no code; 1 byte → violation (§5.5.1); code not allowed → violation (§7.4);
+/// Empty payload → no code; 1 byte → violation (§5.5.1); code not allowed → violation (§7.4.1
+/// for 1004, 1005, 1006, 1015; §7.4.2 for the unassigned ranges);
 /// reason not UTF-8 → violation (§5.5.1, the receiver fails with 1007) and lossy text.
 pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
     let mut violations = Vec::new();
@@ -225,7 +241,7 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
         [] => return (ClosePayload::default(), violations),
         [_] => {
             violations.push(Violation::new(
-                "RFC 6455 §5.5.1",
+                cite::RFC6455_5_5_1,
                 "close payload is 1 byte; a close body, if present, starts with a 2-byte status code",
             ));
             return (ClosePayload::default(), violations);
@@ -234,11 +250,11 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
     };
     let code = u16::from_be_bytes(code_bytes);
     let cc = CloseCode::from_u16(code);
-    if !cc.may_be_sent() {
+    if let Some((rule, why)) = not_sendable(cc) {
         violations.push(Violation::new(
-            "RFC 6455 §7.4",
+            rule,
             format!(
-                "close code {code} ({}) MUST NOT be sent in a close frame; the receiver fails the connection with 1002",
+                "close code {code} ({}) {why}; receivers usually fail the connection with 1002 (common practice, e.g. the Autobahn test suite, not an RFC 6455 rule)",
                 cc.name()
             ),
         ));
@@ -247,7 +263,7 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
         Ok(s) => s.to_owned(),
         Err(fault) => {
             violations.push(Violation::new(
-                "RFC 6455 §5.5.1",
+                cite::RFC6455_5_5_1,
                 format!(
                     "close reason is not valid UTF-8 (bad byte at offset {} of the reason); the receiver fails the connection with 1007",
                     fault.offset
@@ -283,6 +299,33 @@ mod tests {
         assert_eq!(p.code, Some(1000));
         assert_eq!(p.reason, "bye");
         assert!(v.is_empty());
+    }
+
+    #[test]
+    fn unsendable_codes_cite_the_section_that_says_so() {
+        let rule = |code: u16| {
+            let (_, v) = parse_close_payload(&code.to_be_bytes());
+            v.first().map(|v| (v.rule.to_string(), v.message.clone()))
+        };
+        for code in [1005, 1006, 1015] {
+            let (r, m) = rule(code).unwrap();
+            assert_eq!(r, "RFC 6455 §7.4.1");
+            assert!(m.contains("MUST NOT"), "{m}");
+        }
+        let (r, m) = rule(1004).unwrap();
+        assert_eq!(r, "RFC 6455 §7.4.1");
+        assert!(!m.contains("MUST NOT") && m.contains("reserved"), "{m}");
+        for code in [0, 999, 1016, 2999, 5000] {
+            let (r, m) = rule(code).unwrap();
+            assert_eq!(r, "RFC 6455 §7.4.2");
+            assert!(!m.contains("MUST NOT"), "{m}");
+            assert!(m.contains("not an RFC 6455 rule"), "{m}");
+        }
+        assert_eq!(rule(3001), None);
+        assert_eq!(
+            CloseCode::from_u16(3001).name(),
+            "Library/Framework (IANA range)"
+        );
     }
 
     #[test]

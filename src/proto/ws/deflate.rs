@@ -5,6 +5,7 @@
 use flate2::{Decompress, FlushDecompress, Status};
 
 use crate::proto::Role;
+use crate::proto::cite;
 use crate::proto::rule::Violation;
 
 /// The four bytes a sender strips from the end of every compressed message (RFC 7692 §7.2.1)
@@ -60,7 +61,7 @@ pub fn negotiated(values: &[String]) -> Result<Option<DeflateParams>, Violation>
                     v.and_then(|v| v.parse::<u8>().ok())
                         .filter(|b| (8..=15).contains(b))
                         .ok_or_else(|| Violation {
-                            rule: "RFC 7692 §7.1.2",
+                            rule: cite::RFC7692_7_1_2,
                             message: format!("{name} must be a number from 8 to 15, got {v:?}"),
                         })
                 };
@@ -71,7 +72,7 @@ pub fn negotiated(values: &[String]) -> Result<Option<DeflateParams>, Violation>
                     "client_max_window_bits" => params.client_max_window_bits = Some(bits(value)?),
                     _ => {
                         return Err(Violation {
-                            rule: "RFC 7692 §7.1",
+                            rule: cite::RFC7692_7_1,
                             message: format!(
                                 "unknown permessage-deflate parameter {name:?} in the server's answer"
                             ),

@@ -21,7 +21,8 @@
 use std::ops::Range;
 
 use crate::proto::Role;
-use crate::proto::rule::{BreaksRule, Citation, Violation};
+use crate::proto::cite::{self, Cite};
+use crate::proto::rule::{BreaksRule, Violation};
 
 /// The 4-bit opcode of a frame (RFC 6455 §5.2, §11.8). Total: unknown values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,7 +106,7 @@ impl OpCode {
             OpCode::Binary => "data frame: a binary message, or its first fragment",
             OpCode::Close => "control frame: starts or answers the closing handshake",
             OpCode::Ping => {
-                "control frame: the peer must answer with a pong carrying the same payload"
+                "control frame: the peer must answer with a pong carrying the same payload, unless it already received a close frame"
             }
             OpCode::Pong => "control frame: answers a ping (or is an unsolicited heartbeat)",
             OpCode::ReservedData(_) => {
@@ -263,7 +264,10 @@ impl FrameHeader {
                 meaning: if self.masked {
                     "payload is masked with the 4-byte key (clients must mask)".into()
                 } else {
-                    "payload is not masked (servers must not mask)".into()
+                    format!(
+                        "payload is not masked: right for a server frame; a client frame MUST be masked ({})",
+                        cite::RFC6455_5_1
+                    )
                 },
             },
             Field {
@@ -348,9 +352,9 @@ pub enum FrameError {
 }
 
 impl BreaksRule for FrameError {
-    fn rule(&self) -> Citation {
+    fn rule(&self) -> Cite {
         match self {
-            FrameError::LengthHighBitSet(_) => "RFC 6455 §5.2",
+            FrameError::LengthHighBitSet(_) => cite::RFC6455_5_2,
         }
     }
 }
@@ -498,13 +502,13 @@ pub enum Rsv1 {
     /// No negotiated extension defines it: it must be 0 (RFC 6455 §5.2).
     Reserved,
     /// permessage-deflate was negotiated: it marks a compressed message, on the first frame
-    /// of a data message only (RFC 7692 §6.1).
+    /// of a data message only (RFC 7692 §6).
     Deflate,
 }
 
 /// Rules checkable from the header alone: client frames MUST be masked / server frames MUST
 /// NOT (§5.1); RSV bits set without a negotiated extension (§5.2; with [`Rsv1::Deflate`],
-/// RSV1 is allowed on the first frame of a data message only, RFC 7692 §6.1); reserved
+/// RSV1 is allowed on the first frame of a data message only, RFC 7692 §6); reserved
 /// opcodes (§5.2); control frames: payload <= 125 and FIN set (§5.5); non-minimal length
 /// encoding (§5.2).
 pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation> {
@@ -512,27 +516,27 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
     let mut v = Vec::new();
     if from_client && !h.masked {
         v.push(Violation::new(
-            "RFC 6455 §5.1",
-            "client frame is not masked; a client MUST mask every frame it sends (the server closes with 1002)",
+            cite::RFC6455_5_1,
+            "client frame is not masked; a client MUST mask every frame it sends (the server MUST close the connection, and MAY send close code 1002)",
         ));
     }
     if !from_client && h.masked {
         v.push(Violation::new(
-            "RFC 6455 §5.1",
-            "server frame is masked; a server MUST NOT mask frames it sends (the client fails the connection)",
+            cite::RFC6455_5_1,
+            "server frame is masked; a server MUST NOT mask frames it sends (the client MUST close the connection, and MAY send close code 1002)",
         ));
     }
     if h.rsv1 {
         if rsv1 == Rsv1::Reserved {
             v.push(Violation::new(
-                "RFC 6455 §5.2",
+                cite::RFC6455_5_2,
                 "RSV1 is set but no extension that defines it (e.g. permessage-deflate) was negotiated",
             ));
         } else if h.opcode.is_control() || h.opcode == OpCode::Continuation {
             v.push(Violation::new(
-                "RFC 7692 §6.1",
+                cite::RFC7692_6,
                 format!(
-                    "RSV1 is set on a {} frame; permessage-deflate sets it only on the first frame of a data message",
+                    "RSV1 is set on a {} frame; permessage-deflate sets it only on the first frame of a data message (the receiver MUST fail the connection)",
                     h.opcode.name()
                 ),
             ));
@@ -540,25 +544,25 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
     }
     if h.rsv2 {
         v.push(Violation::new(
-            "RFC 6455 §5.2",
+            cite::RFC6455_5_2,
             "RSV2 is set but no negotiated extension defines it",
         ));
     }
     if h.rsv3 {
         v.push(Violation::new(
-            "RFC 6455 §5.2",
+            cite::RFC6455_5_2,
             "RSV3 is set but no negotiated extension defines it",
         ));
     }
     match h.opcode {
         OpCode::ReservedData(x) => v.push(Violation::new(
-            "RFC 6455 §5.2",
+            cite::RFC6455_5_2,
             format!(
                 "opcode 0x{x:X} is reserved for future non-control frames; the receiver MUST fail the connection"
             ),
         )),
         OpCode::ReservedControl(x) => v.push(Violation::new(
-            "RFC 6455 §5.2",
+            cite::RFC6455_5_2,
             format!(
                 "opcode 0x{x:X} is reserved for future control frames; the receiver MUST fail the connection"
             ),
@@ -568,7 +572,7 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
     if h.opcode.is_control() {
         if h.payload_len > 125 {
             v.push(Violation::new(
-                "RFC 6455 §5.5",
+                cite::RFC6455_5_5,
                 format!(
                     "{} frame payload is {} bytes; control frames carry at most 125",
                     h.opcode.name(),
@@ -578,7 +582,7 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
         }
         if !h.fin {
             v.push(Violation::new(
-                "RFC 6455 §5.5",
+                cite::RFC6455_5_5,
                 format!(
                     "{} frame has FIN=0; control frames MUST NOT be fragmented",
                     h.opcode.name()
@@ -589,7 +593,7 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
     let minimal = LengthForm::minimal_for(h.payload_len);
     if h.length_form != minimal {
         v.push(Violation::new(
-            "RFC 6455 §5.2",
+            cite::RFC6455_5_2,
             format!(
                 "payload length {} is encoded in the {} form; the minimal number of bytes MUST be used ({} here)",
                 h.payload_len,
@@ -626,6 +630,15 @@ mod tests {
         assert_eq!(h.header_len, 6);
         assert_eq!(h.frame_len(), 11);
         assert_eq!(parse_header(&[0x81, 0x85, 0x37]), Ok(None));
+    }
+
+    #[test]
+    fn rsv1_on_a_control_frame_cites_rfc7692_framing() {
+        // A ping with RSV1 (0xC9): RFC 7692 §6 forbids RSV1 on control frames.
+        let h = parse_header(&[0xC9, 0x00]).unwrap().unwrap();
+        let v = check_header(&h, Role::Server, Rsv1::Deflate);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].rule.to_string(), "RFC 7692 §6");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest, Sha1};
 
+use crate::proto::cite::{self, Cite};
 use crate::proto::http::Headers;
 use crate::proto::rule::Violation;
 
@@ -91,7 +92,7 @@ pub fn check_upgrade(
     status: u16,
     response_headers: &[(String, String)],
 ) -> UpgradeCheck {
-    const RULE: &str = "RFC 6455 §4.1";
+    const RULE: Cite = cite::RFC6455_4_1;
     let mut problems = Vec::new();
     let request = Headers::new(request_headers);
     let response = Headers::new(response_headers);

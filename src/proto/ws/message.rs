@@ -2,10 +2,16 @@
 //! between fragments, and UTF-8 validation of text (§8.1).
 
 use super::frame::{FrameHeader, OpCode};
+use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 
 /// Default cap on a reassembled message: 64 MiB.
 pub const DEFAULT_MAX_MESSAGE: usize = 64 * 1024 * 1024;
+
+/// The rule cited when a message crosses the assembler's own limit: §10.4 lets an
+/// implementation guard its own limits. It is the dissector's limit, not a rule the sender
+/// broke, so it is reported as a warning and no modelled endpoint fails the connection for it.
+pub const LIMIT_RULE: Cite = cite::RFC6455_10_4;
 
 /// One complete message: a data message (possibly reassembled from fragments) or a control frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +104,7 @@ impl MessageAssembler {
         if op == OpCode::Continuation {
             let Some(mut partial) = self.current.take() else {
                 violations.push(Violation::new(
-                    "RFC 6455 §5.4",
+                    cite::RFC6455_5_4,
                     "continuation frame with no fragmented message in progress",
                 ));
                 return None;
@@ -120,7 +126,7 @@ impl MessageAssembler {
         // Text or Binary: starts a new message.
         if let Some(old) = self.current.take() {
             violations.push(Violation::new(
-                "RFC 6455 §5.4",
+                cite::RFC6455_5_4,
                 format!(
                     "new {} frame while a fragmented {} message is in progress ({} fragments, {} bytes); its remaining fragments must come first as continuation frames",
                     op.name(),
@@ -168,9 +174,9 @@ impl MessageAssembler {
         let limit = self.max_message as u64;
         if total > limit && total_before <= limit {
             violations.push(Violation::new(
-                "RFC 6455 §10.4",
+                LIMIT_RULE,
                 format!(
-                    "{} message exceeds the {limit}-byte reassembly limit; the rest is counted but not stored (an endpoint would close with 1009)",
+                    "{} message exceeds the dissector's {limit}-byte reassembly limit; the rest is counted but not stored (an endpoint with a smaller limit would close with 1009)",
                     op.name()
                 ),
             ));
@@ -211,7 +217,7 @@ pub fn validate_text(payload: &[u8]) -> Result<&str, Violation> {
     utf8(payload).map_err(|fault| {
         let Utf8Fault { offset, truncated } = fault;
         Violation::new(
-            "RFC 6455 §8.1",
+            cite::RFC6455_8_1,
             if truncated {
                 format!(
                     "text message is not valid UTF-8 (it ends inside a character at offset {offset}); the receiver fails the connection with 1007"

@@ -15,6 +15,7 @@ pub use api::api_label;
 pub use units::{format_bytes, format_count, format_duration_us};
 
 use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
+use crate::proto::cite;
 use crate::proto::http::Headers;
 use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::OpCode;
@@ -260,30 +261,65 @@ pub fn note(event: &Event) -> Option<String> {
         return Some(text);
     }
     let text = match &event.kind {
-        EventKind::HttpRequest { headers, .. }
-            if Headers::new(headers).get("upgrade").is_some() =>
-        {
-            "An ordinary HTTP/1.1 GET that asks to switch this connection to WebSocket \
-             (RFC 6455 §4.1): Upgrade and Connection headers, a random 16-byte key in base64, version 13."
+        EventKind::HttpRequest {
+            method,
+            version,
+            headers,
+            ..
+        } if Headers::new(headers).get("upgrade").is_some() => {
+            return Some(upgrade_request_note(method, version, Headers::new(headers)));
         }
         EventKind::HttpResponse { status: 101, .. } => {
-            "101 Switching Protocols: from the next byte on, this TCP connection speaks WebSocket \
-             in both directions (RFC 6455 §4.2.2)."
+            return Some(format!(
+                "101 Switching Protocols: the server agrees to switch to the protocol in its \
+                 Upgrade header ({}). For WebSocket the client first checks Sec-WebSocket-Accept; \
+                 only if it matches does the connection speak WebSocket ({}).",
+                cite::RFC9110_15_2_2,
+                cite::RFC6455_4_1
+            ));
         }
-        EventKind::WsUpgradeCheck { .. } => {
-            "The client checks Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)). \
-             It proves the server understood the handshake; it is not a security feature."
+        EventKind::WsUpgradeCheck { valid: true, .. } => {
+            return Some(format!(
+                "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) \
+                 matches: from the byte after the 101's head on, this TCP connection speaks \
+                 WebSocket in both directions ({}). The check proves the server read this \
+                 handshake: not authentication or encryption, but it keeps non-WebSocket \
+                 servers, caches and HTML form or XHR exchanges from being taken for WebSocket ({}).",
+                cite::RFC6455_4_2_2,
+                cite::RFC6455_1_3
+            ));
+        }
+        EventKind::WsUpgradeCheck { valid: false, .. } => {
+            return Some(format!(
+                "The upgrade check failed (Sec-WebSocket-Accept missing or wrong, or \
+                 Upgrade/Connection missing): the client MUST fail the WebSocket connection, and \
+                 the bytes that follow are not WebSocket ({}).",
+                cite::RFC6455_4_1
+            ));
         }
         EventKind::WsFrame { masked: true, .. } if event.dir == Some(Dir::C2s) => {
-            "Client-to-server frames are masked with a fresh 4-byte key (RFC 6455 §5.3), \
-             so that proxies cannot be tricked by attacker-chosen bytes."
+            return Some(format!(
+                "Client-to-server frames are masked with a fresh 4-byte key ({}), so that \
+                 proxies cannot be tricked by attacker-chosen bytes ({}).",
+                cite::RFC6455_5_3,
+                cite::RFC6455_10_3
+            ));
         }
         EventKind::WsMessage { opcode: 0x9, .. } => {
-            "A ping; the other side must answer with a pong carrying the same data (RFC 6455 §5.5.2)."
+            return Some(format!(
+                "A ping; the other side must answer with a pong carrying the same data, unless \
+                 it already received a close frame ({}).",
+                cite::RFC6455_5_5_2
+            ));
         }
         EventKind::WsMessage { opcode: 0x8, .. } => {
-            "A close frame starts or answers the closing handshake (RFC 6455 §5.5.1); \
-             after both sides sent one, the server closes the TCP connection first."
+            return Some(format!(
+                "A close frame starts or answers the closing handshake ({}); after both sides \
+                 sent one, normally the server closes the TCP connection first (a SHOULD, {}); \
+                 the client MAY close it after sending and receiving Close.",
+                cite::RFC6455_5_5_1,
+                cite::RFC6455_7_1_1
+            ));
         }
         EventKind::HttpBodyEnd { .. } => {
             "The end of a body whose message was shown as soon as its head arrived (an event \
@@ -305,6 +341,34 @@ pub fn note_in(before: &[Event], event: &Event) -> Option<String> {
         (Some(own), Some(context)) => Some(format!("{own} {context}")),
         (own, context) => own.or(context),
     }
+}
+
+/// The note on a request with an Upgrade header: a WebSocket upgrade names what it carries
+/// (only the parts present); any other protocol (e.g. `h2c`) is not WebSocket.
+fn upgrade_request_note(method: &str, version: &str, headers: Headers<'_>) -> String {
+    if !headers.contains("upgrade", "websocket") {
+        let upgrade = headers.get("upgrade").unwrap_or_default();
+        return format!(
+            "A {method} {version} request that offers to switch this connection to {upgrade} if \
+             the server agrees ({}); it is not a WebSocket upgrade.",
+            cite::RFC9110_7_8
+        );
+    }
+    let mut parts = vec!["Upgrade: websocket".to_string()];
+    if headers.contains("connection", "upgrade") {
+        parts.push("Connection: Upgrade".to_string());
+    }
+    if headers.get("sec-websocket-key").is_some() {
+        parts.push("a random key in Sec-WebSocket-Key (base64 of 16 bytes)".to_string());
+    }
+    if let Some(v) = headers.get("sec-websocket-version") {
+        parts.push(format!("version {v}"));
+    }
+    format!(
+        "A {method} {version} request that asks to switch this connection to WebSocket ({}): {}.",
+        cite::RFC6455_4_1,
+        parts.join(", ")
+    )
 }
 
 /// The name of a `readyState` value.
@@ -408,6 +472,126 @@ mod tests {
             Some(Dir::C2s),
         );
         assert_eq!(summary(&e), "close 1000 Normal Closure \"bye\"");
+    }
+
+    fn request(headers: &[(&str, &str)]) -> Event {
+        event(
+            EventKind::HttpRequest {
+                method: "GET".into(),
+                target: "/".into(),
+                version: "HTTP/1.1".into(),
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                head_len: 100,
+                body_len: 0,
+                chunked_overhead: None,
+            },
+            Some(Dir::C2s),
+        )
+    }
+
+    #[test]
+    fn an_h2c_upgrade_is_not_called_websocket() {
+        let n = note(&request(&[
+            ("Upgrade", "h2c"),
+            ("Connection", "Upgrade, HTTP2-Settings"),
+        ]))
+        .unwrap();
+        assert!(n.contains("to h2c"), "{n}");
+        assert!(n.contains("not a WebSocket upgrade"), "{n}");
+        assert!(!n.contains("version 13"), "{n}");
+    }
+
+    #[test]
+    fn a_websocket_upgrade_note_names_only_what_is_present() {
+        let n = note(&request(&[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+        ]))
+        .unwrap();
+        assert!(n.contains("to WebSocket (RFC 6455 §4.1)"), "{n}");
+        assert!(n.contains("Connection: Upgrade"), "{n}");
+        assert!(!n.contains("Sec-WebSocket-Key"), "{n}");
+        assert!(!n.contains("version"), "{n}");
+        let full = note(&request(&[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ]))
+        .unwrap();
+        assert!(full.contains("Sec-WebSocket-Key"), "{full}");
+        assert!(full.contains("version 13"), "{full}");
+    }
+
+    fn upgrade_check(valid: bool) -> Event {
+        event(
+            EventKind::WsUpgradeCheck {
+                key: "dGhlIHNhbXBsZSBub25jZQ==".into(),
+                expected_accept: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".into(),
+                accept: Some(
+                    if valid {
+                        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+                    } else {
+                        "wrong"
+                    }
+                    .into(),
+                ),
+                valid,
+                protocol: None,
+            },
+            Some(Dir::S2c),
+        )
+    }
+
+    #[test]
+    fn only_a_passed_upgrade_check_says_the_connection_speaks_websocket() {
+        let response = event(
+            EventKind::HttpResponse {
+                status: 101,
+                reason: "Switching Protocols".into(),
+                version: "HTTP/1.1".into(),
+                headers: vec![],
+                head_len: 100,
+                body_len: 0,
+                chunked_overhead: None,
+            },
+            Some(Dir::S2c),
+        );
+        let on_101 = note(&response).unwrap();
+        assert!(!on_101.contains("speaks WebSocket"), "{on_101}");
+        assert!(on_101.contains("only if it matches"), "{on_101}");
+        let passed = note(&upgrade_check(true)).unwrap();
+        assert!(passed.contains("speaks WebSocket"), "{passed}");
+        let failed = note(&upgrade_check(false)).unwrap();
+        assert!(!failed.contains("speaks WebSocket"), "{failed}");
+        assert!(
+            failed.contains("MUST fail the WebSocket connection"),
+            "{failed}"
+        );
+    }
+
+    #[test]
+    fn the_close_note_says_the_server_normally_closes_first() {
+        let close = event(
+            EventKind::WsMessage {
+                opcode: 8,
+                fragments: 1,
+                compressed: false,
+                payload_len: 2,
+                wire_payload_len: None,
+                text: None,
+                data_b64: None,
+                close_code: Some(1000),
+                close_reason: Some(String::new()),
+            },
+            Some(Dir::C2s),
+        );
+        let n = note(&close).unwrap();
+        assert!(n.contains("normally the server closes"), "{n}");
+        assert!(n.contains("MAY close"), "{n}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use egui::{Align2, Color32, FontId, Grid, Pos2, Rect, RichText, Sense, Stroke, U
 
 use super::sections::{close_payload_ui, hex, hex_preview, text_preview_ui};
 use super::{DetailView, HEX_LIMIT, Hover, PAYLOAD_LIMIT};
+use crate::proto::cite;
 use crate::proto::ws::frame::{self, FrameLayout};
 use crate::trace::{Event, EventKind, Trace};
 use crate::ui::theme::Theme;
@@ -36,7 +37,7 @@ impl DetailView {
         }
         let highlighted = self.highlighted_fields(&layout);
 
-        ui.label(RichText::new("Frame header (RFC 6455 §5.2)").strong());
+        ui.label(RichText::new(format!("Frame header ({})", cite::RFC6455_5_2)).strong());
         self.bit_layout_ui(ui, &layout, &highlighted);
         ui.add_space(6.0);
         Grid::new("frame-fields")

@@ -150,6 +150,7 @@ impl DetailView {
             } => {
                 http_ui(
                     ui,
+                    version,
                     &format!("{method} {target} {version}"),
                     None,
                     headers,
@@ -168,8 +169,9 @@ impl DetailView {
             } => {
                 http_ui(
                     ui,
+                    version,
                     &format!("{version} {status} {reason}"),
-                    Some(crate::proto::http::status_meaning(*status)),
+                    Some(&crate::proto::http::status_meaning(*status).to_string()),
                     headers,
                     *head_len,
                     *body_len,

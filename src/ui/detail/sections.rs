@@ -5,6 +5,7 @@ use base64::Engine as _;
 use egui::{Grid, RichText, Ui};
 
 use super::PAYLOAD_LIMIT;
+use crate::proto::cite;
 use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::{self, FrameLayout};
 use crate::trace::{EventKind, Trace};
@@ -31,13 +32,25 @@ pub(super) fn hex_preview(bytes: &[u8], limit: usize) -> String {
     out
 }
 
+/// A close frame without a status code: the code is reported by whoever receives it.
+fn no_status_note() -> String {
+    format!(
+        "No status code: the endpoint that receives this close frame reports 1005 (No Status \
+         Received); a browser's CloseEvent.code says 1005 only when the browser received it ({}).",
+        cite::RFC6455_7_1_5
+    )
+}
+
 pub(super) fn close_payload_ui(ui: &mut Ui, payload: &[u8]) {
     match payload {
         [] => {
-            ui.label("No status code: the API reports 1005 (No Status Received).");
+            ui.label(no_status_note());
         }
         [_] => {
-            ui.label("A 1-byte close payload is invalid (RFC 6455 §5.5.1: a code is 2 bytes).");
+            ui.label(format!(
+                "A 1-byte close payload is invalid ({}: a code is 2 bytes).",
+                cite::RFC6455_5_5_1
+            ));
         }
         [a, b, reason @ ..] => {
             let code = u16::from_be_bytes([*a, *b]);
@@ -103,7 +116,7 @@ pub(super) fn message_ui(ui: &mut Ui, trace: &Trace, kind: &EventKind, frames: &
     if let Some(code) = close_code {
         close_code_ui(ui, *code, close_reason.as_deref().unwrap_or(""));
     } else if *opcode == 0x8 {
-        ui.label("No status code: the API reports 1005 (No Status Received).");
+        ui.label(no_status_note());
     }
     if let Some(t) = text {
         ui.label("text:");
@@ -226,13 +239,15 @@ pub(super) fn list_or_none(items: &[String]) -> String {
 
 pub(super) fn http_ui(
     ui: &mut Ui,
+    version: &str,
     start_line: &str,
     meaning: Option<&str>,
     headers: &[(String, String)],
     head_len: u64,
     body_len: u64,
 ) {
-    ui.label(RichText::new("HTTP/1.1 message").strong());
+    // The message's own version: an HTTP/1.0 message is not an HTTP/1.1 one.
+    ui.label(RichText::new(format!("{version} message")).strong());
     ui.monospace(start_line);
     if let Some(m) = meaning {
         ui.label(m);
@@ -245,9 +260,9 @@ pub(super) fn http_ui(
             ui.label(RichText::new(format!("{name}: ")).monospace().strong());
             ui.label(RichText::new(value).monospace());
         });
-        if let Some(text) = crate::proto::http::explain_header(name) {
+        if let Some(explanation) = crate::proto::http::explain_header(name) {
             ui.indent(name, |ui| {
-                ui.weak(text);
+                ui.weak(explanation.to_string());
             });
         }
     }
@@ -259,7 +274,13 @@ pub(super) fn http_ui(
 
 pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid: bool) {
     let d = crate::proto::ws::handshake::derive_accept(key);
-    ui.label(RichText::new("Sec-WebSocket-Accept, step by step (RFC 6455 §4.2.2)").strong());
+    ui.label(
+        RichText::new(format!(
+            "Sec-WebSocket-Accept, step by step ({})",
+            cite::RFC6455_4_2_2
+        ))
+        .strong(),
+    );
     Grid::new("accept")
         .num_columns(2)
         .striped(true)
@@ -284,12 +305,15 @@ pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&
     if matches {
         ui.colored_label(
             Theme::of(ui.ctx()).ok,
-            "OK, match: the server read the key and speaks WebSocket",
+            "OK, match: the server read this key",
         );
     } else {
         ui.colored_label(
             Theme::of(ui.ctx()).error,
-            "MISMATCH: a client must fail the connection (RFC 6455 §4.1)",
+            format!(
+                "MISMATCH: the client MUST fail the WebSocket connection ({})",
+                cite::RFC6455_4_1
+            ),
         );
     }
     if d.accept != expected {
