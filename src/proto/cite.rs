@@ -356,30 +356,14 @@ pub const W3CFETCHMETADATA_2_3: Cite = Cite::new(
 pub const RFC6455_5_5_3: Cite = Cite::new("RFC 6455", "5.5.3", "Pong");
 /// RFC 6455 §5.6 "Data Frames".
 pub const RFC6455_5_6: Cite = Cite::new("RFC 6455", "5.6", "Data Frames");
-/// RFC 7692 §7.1.1.1 "server_no_context_takeover Extension Parameter" (the title quotes the name).
-pub const RFC7692_7_1_1_1: Cite = Cite::new(
-    "RFC 7692",
-    "7.1.1.1",
-    "server_no_context_takeover Extension Parameter",
-);
-/// RFC 7692 §7.1.1.2 "client_no_context_takeover Extension Parameter".
-pub const RFC7692_7_1_1_2: Cite = Cite::new(
-    "RFC 7692",
-    "7.1.1.2",
-    "client_no_context_takeover Extension Parameter",
-);
-/// RFC 7692 §7.1.2.1 "server_max_window_bits Extension Parameter".
-pub const RFC7692_7_1_2_1: Cite = Cite::new(
-    "RFC 7692",
-    "7.1.2.1",
-    "server_max_window_bits Extension Parameter",
-);
-/// RFC 7692 §7.1.2.2 "client_max_window_bits Extension Parameter".
-pub const RFC7692_7_1_2_2: Cite = Cite::new(
-    "RFC 7692",
-    "7.1.2.2",
-    "client_max_window_bits Extension Parameter",
-);
+/// RFC 7692 §7.1.1.1 "“server_no_context_takeover”" (the title quotes the name).
+pub const RFC7692_7_1_1_1: Cite = Cite::new("RFC 7692", "7.1.1.1", "“server_no_context_takeover”");
+/// RFC 7692 §7.1.1.2 "“client_no_context_takeover”".
+pub const RFC7692_7_1_1_2: Cite = Cite::new("RFC 7692", "7.1.1.2", "“client_no_context_takeover”");
+/// RFC 7692 §7.1.2.1 "“server_max_window_bits”".
+pub const RFC7692_7_1_2_1: Cite = Cite::new("RFC 7692", "7.1.2.1", "“server_max_window_bits”");
+/// RFC 7692 §7.1.2.2 "“client_max_window_bits”".
+pub const RFC7692_7_1_2_2: Cite = Cite::new("RFC 7692", "7.1.2.2", "“client_max_window_bits”");
 /// RFC 8942 §3.1 "The Accept-CH Response Header Field".
 pub const RFC8942_3_1: Cite = Cite::new("RFC 8942", "3.1", "The Accept-CH Response Header Field");
 /// RFC 9110 §6.6.2 "Trailer".
