@@ -33,6 +33,17 @@ pub struct DetailView {
     next_hover: Option<Hover>,
     frame_pick: usize,
     last_event: Option<usize>,
+    /// The selected event's note, computed once per selection: some notes read every earlier
+    /// event (`describe::note_in`), too much to redo every frame on a big capture.
+    note: Option<CachedNote>,
+}
+
+/// A note and the event it belongs to (its index and enough of it to tell a replaced trace).
+struct CachedNote {
+    index: usize,
+    t_us: i64,
+    conn: Option<u32>,
+    text: Option<String>,
 }
 
 impl DetailView {
@@ -71,6 +82,24 @@ impl DetailView {
             ui.ctx().request_repaint();
         }
         jump
+    }
+
+    /// The note of `trace.events[index]` (`event`), from the cache when it is for this event.
+    /// Events are append-only, so a note, which reads only earlier events, never goes stale.
+    fn note(&mut self, trace: &Trace, index: usize, event: &Event) -> Option<&str> {
+        let cached = self
+            .note
+            .as_ref()
+            .is_some_and(|c| c.index == index && c.t_us == event.t_us && c.conn == event.conn);
+        if !cached {
+            self.note = Some(CachedNote {
+                index,
+                t_us: event.t_us,
+                conn: event.conn,
+                text: describe::note_in(trace.events.get(..index).unwrap_or_default(), event),
+            });
+        }
+        self.note.as_ref().and_then(|c| c.text.as_deref())
     }
 
     fn event_ui(
@@ -114,8 +143,7 @@ impl DetailView {
             ));
         }
         ui.weak(where_);
-        if let Some(note) = describe::note_in(trace.events.get(..index).unwrap_or_default(), event)
-        {
+        if let Some(note) = self.note(trace, index, event) {
             ui.label(note);
         }
         ui.separator();
