@@ -5,9 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use support::source::{SourceFile, scan, sources, test_line_ranges};
 
 /// An entry of the table: `pub const NAME: Cite = Cite::new("DOC", "SECTION", "TITLE");`.
 #[derive(Debug)]
@@ -58,227 +62,23 @@ fn entries() -> Vec<Entry> {
     out
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("src/").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// A string literal of a source file, with the line it starts on.
-struct Literal {
-    line: usize,
-    text: String,
-}
-
-/// Splits Rust source into code (comments and literals blanked) and its string literals.
-fn scan(src: &str) -> (String, Vec<Literal>) {
-    let b = src.as_bytes();
-    let mut code = String::with_capacity(src.len());
-    let mut literals = Vec::new();
-    let mut line = 1;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                    depth += 1;
-                    i += 2;
-                } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    if b[i] == b'\n' {
-                        line += 1;
-                        code.push('\n');
-                    }
-                    i += 1;
-                }
-            }
-        } else if c == b'r'
-            && matches!(b.get(i + 1), Some(b'"') | Some(b'#'))
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-        {
-            let mut j = i + 1;
-            let mut hashes = 0;
-            while b.get(j) == Some(&b'#') {
-                hashes += 1;
-                j += 1;
-            }
-            if b.get(j) != Some(&b'"') {
-                code.push('r');
-                i += 1;
-                continue;
-            }
-            let start_line = line;
-            let start = j + 1;
-            j = start;
-            let closing: Vec<u8> = std::iter::once(b'"')
-                .chain(std::iter::repeat_n(b'#', hashes))
-                .collect();
-            while j < b.len() && !b[j..].starts_with(&closing) {
-                if b[j] == b'\n' {
-                    line += 1;
-                    code.push('\n');
-                }
-                j += 1;
-            }
-            literals.push(Literal {
-                line: start_line,
-                text: String::from_utf8_lossy(&b[start..j.min(b.len())]).into_owned(),
-            });
-            code.push_str("\"\"");
-            i = j + closing.len();
-        } else if c == b'"' {
-            let start_line = line;
-            let mut text = Vec::new();
-            i += 1;
-            while i < b.len() && b[i] != b'"' {
-                if b[i] == b'\\' {
-                    // A line continuation (`\` then newline and indentation) joins lines.
-                    if b.get(i + 1) == Some(&b'\n') {
-                        line += 1;
-                        code.push('\n');
-                        i += 2;
-                        while i < b.len() && b[i].is_ascii_whitespace() {
-                            if b[i] == b'\n' {
-                                line += 1;
-                                code.push('\n');
-                            }
-                            i += 1;
-                        }
-                        continue;
-                    }
-                    text.push(b[i]);
-                    i += 1;
-                } else if b[i] == b'\n' {
-                    line += 1;
-                    code.push('\n');
-                }
-                if i < b.len() {
-                    text.push(b[i]);
-                }
-                i += 1;
-            }
-            i += 1;
-            literals.push(Literal {
-                line: start_line,
-                text: String::from_utf8_lossy(&text).into_owned(),
-            });
-            code.push_str("\"\"");
-        } else if c == b'\'' {
-            let rest = &b[i + 1..];
-            let end = if rest.first() == Some(&b'\\') {
-                rest.iter().skip(1).position(|&c| c == b'\'').map(|p| p + 2)
-            } else {
-                // One char of up to 4 UTF-8 bytes, then the closing quote.
-                (1..=4).find(|&n| rest.get(n) == Some(&b'\''))
-            };
-            match end {
-                Some(e) if e <= 12 => {
-                    code.push_str("' '");
-                    i += e + 2;
-                }
-                _ => {
-                    code.push('\'');
-                    i += 1;
-                }
-            }
-        } else {
-            if c == b'\n' {
-                line += 1;
-            }
-            let len = match c {
-                0x00..=0x7f => 1,
-                0xc0..=0xdf => 2,
-                0xe0..=0xef => 3,
-                _ => 4,
-            };
-            code.push_str(std::str::from_utf8(&b[i..(i + len).min(b.len())]).unwrap_or(" "));
-            i += len;
-        }
-    }
-    (code, literals)
-}
-
-/// The line ranges of `#[cfg(test)]` items (test modules), which may write citations.
-fn test_line_ranges(code: &str) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let mut search = 0;
-    while let Some(pos) = code[search..].find("#[cfg(test)]") {
-        let at = search + pos;
-        let Some(open) = code[at..].find('{').map(|o| at + o) else {
-            break;
-        };
-        // Only a braced item right after the attribute (`mod tests {`, `fn … {`).
-        let mut depth = 0;
-        let mut end = code.len();
-        for (k, ch) in code[open..].char_indices() {
-            match ch {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = open + k;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let line_of = |offset: usize| code[..offset].matches('\n').count() + 1;
-        ranges.push((line_of(at), line_of(end)));
-        search = end.max(at + 1);
-    }
-    ranges
-}
-
 /// Whether a text cites a section by hand: `§`, or `RFC 1234 section`.
 fn cites_by_hand(text: &str) -> bool {
     text.contains('§') || text.to_ascii_lowercase().contains(" section ") && text.contains("RFC ")
 }
 
+/// A file of `src/` and the line ranges of its test items.
 struct Scanned {
-    rel: String,
-    code: String,
-    literals: Vec<Literal>,
+    file: SourceFile,
     tests: Vec<(usize, usize)>,
 }
 
-fn sources() -> Vec<Scanned> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut paths = Vec::new();
-    rust_files(&src, &mut paths);
-    paths.sort();
-    paths
+fn scanned() -> Vec<Scanned> {
+    sources()
         .into_iter()
-        .map(|p| {
-            let rel = p
-                .strip_prefix(&src)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let (code, literals) = scan(&fs::read_to_string(&p).unwrap_or_default());
-            let tests = test_line_ranges(&code);
-            Scanned {
-                rel,
-                code,
-                literals,
-                tests,
-            }
+        .map(|file| Scanned {
+            tests: test_line_ranges(&file.code),
+            file,
         })
         .collect()
 }
@@ -286,12 +86,12 @@ fn sources() -> Vec<Scanned> {
 #[test]
 fn no_string_in_src_cites_by_hand() {
     let mut found = Vec::new();
-    for f in sources() {
+    for Scanned { file: f, tests } in scanned() {
         if f.rel == "proto/cite.rs" || f.rel.ends_with("/tests.rs") {
             continue;
         }
         for lit in &f.literals {
-            let in_test = f.tests.iter().any(|&(a, b)| (a..=b).contains(&lit.line));
+            let in_test = tests.iter().any(|&(a, b)| (a..=b).contains(&lit.line));
             if !in_test && cites_by_hand(&lit.text) {
                 found.push(format!("src/{}:{}: {:?}", f.rel, lit.line, lit.text));
             }

@@ -9,9 +9,13 @@
 //! import graph has no cycle. Pure code (the pure layers, `capture::packet`, `lab::merge`) uses
 //! no tokio, egui, eframe, pcap, network crate or clock.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::path::{Path, PathBuf};
+
+use support::source::{SourceFile, sources, without_test_items};
 
 /// The top-level modules of `src/` and their layer: a module may import only modules whose
 /// layer is at most its own.
@@ -60,129 +64,6 @@ const IMPURE: &[&str] = &[
 
 fn layer_of(module: &str) -> Option<u8> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|&(_, l)| l)
-}
-
-/// The code of a Rust source with comments and string literals blanked, so that a doc comment
-/// or a message that mentions `tokio::` is not taken for a use of it.
-fn code_only(src: &str) -> String {
-    let b = src.as_bytes();
-    let mut out = String::with_capacity(src.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0;
-                while i < b.len() {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        if b[i] == b'\n' {
-                            out.push('\n');
-                        }
-                        i += 1;
-                    }
-                }
-            }
-            b'r' if (b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#'))
-                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
-            {
-                // A raw string r"…" or r#"…"#.
-                let mut j = i + 1;
-                let mut hashes = 0;
-                while b.get(j) == Some(&b'#') {
-                    hashes += 1;
-                    j += 1;
-                }
-                if b.get(j) != Some(&b'"') {
-                    out.push('r');
-                    i += 1;
-                    continue;
-                }
-                j += 1;
-                loop {
-                    match b.get(j) {
-                        None => break,
-                        Some(b'"')
-                            if b[j + 1..]
-                                .iter()
-                                .take(hashes)
-                                .filter(|&&c| c == b'#')
-                                .count()
-                                == hashes =>
-                        {
-                            j += 1 + hashes;
-                            break;
-                        }
-                        Some(b'\n') => {
-                            out.push('\n');
-                            j += 1;
-                        }
-                        Some(_) => j += 1,
-                    }
-                }
-                out.push_str("\"\"");
-                i = j;
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    } else if b[i] == b'\n' {
-                        out.push('\n');
-                    }
-                    i += 1;
-                }
-                i += 1;
-                out.push_str("\"\"");
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{..}') or a lifetime ('a): skip only the former.
-                let rest = &b[i + 1..];
-                let end = if rest.first() == Some(&b'\\') {
-                    rest.iter().skip(1).position(|&c| c == b'\'').map(|p| p + 2)
-                } else if rest.get(1) == Some(&b'\'') {
-                    Some(1)
-                } else {
-                    None
-                };
-                match end {
-                    Some(e) if e <= 12 => {
-                        out.push_str("' '");
-                        i += e + 2;
-                    }
-                    _ => {
-                        out.push('\'');
-                        i += 1;
-                    }
-                }
-            }
-            c => {
-                // Copy one whole UTF-8 character.
-                let len = match c {
-                    0x00..=0x7f => 1,
-                    0xc0..=0xdf => 2,
-                    0xe0..=0xef => 3,
-                    _ => 4,
-                };
-                out.push_str(std::str::from_utf8(&b[i..(i + len).min(b.len())]).unwrap_or(" "));
-                i += len;
-            }
-        }
-    }
-    out
 }
 
 /// The top-level modules a source names as `crate::m` (or `wirelab::m`).
@@ -255,75 +136,6 @@ fn impure_names_used(code: &str) -> Vec<&'static str> {
                 let before = code[..pos].chars().next_back();
                 !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
             })
-        })
-        .collect()
-}
-
-struct SourceFile {
-    /// Path below `src/`, with `/`.
-    rel: String,
-    code: String,
-}
-
-/// `code` without its `#[cfg(test)]` items: tests of pure code may read a clock.
-fn without_test_items(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    let mut rest = code;
-    while let Some(at) = rest.find("#[cfg(test)]") {
-        out.push_str(&rest[..at]);
-        let item = &rest[at..];
-        let Some(open) = item.find('{') else {
-            return out;
-        };
-        let mut depth = 0;
-        let mut end = item.len();
-        for (k, c) in item[open..].char_indices() {
-            match c {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = open + k + 1;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        rest = &item[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-fn sources() -> Vec<SourceFile> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut paths = Vec::new();
-    rust_files(&src, &mut paths);
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| SourceFile {
-            rel: p
-                .strip_prefix(&src)
-                .unwrap_or(p)
-                .to_string_lossy()
-                .replace('\\', "/"),
-            code: code_only(&fs::read_to_string(p).unwrap_or_default()),
         })
         .collect()
 }
@@ -473,26 +285,19 @@ fn the_scan_sees_the_tree_and_its_known_imports() {
 #[test]
 fn a_pure_module_using_tokio_or_a_clock_is_caught() {
     let files = [
-        SourceFile {
-            rel: "dissect/x.rs".into(),
-            code: code_only(
-                "use tokio::net::TcpStream;\nfn f() { let t = std::time::Instant::now(); }",
-            ),
-        },
-        SourceFile {
-            rel: "capture/packet.rs".into(),
-            code: code_only("fn f(c: pcap::Capture<pcap::Active>) {}"),
-        },
-        SourceFile {
-            rel: "diagram/rows.rs".into(),
-            code: code_only(
-                "fn f() {}\n#[cfg(test)]\nmod tests {\n    fn t() { let _ = chrono::Utc::now(); }\n}\n",
-            ),
-        },
-        SourceFile {
-            rel: "capture/live.rs".into(),
-            code: code_only("fn f(c: pcap::Capture<pcap::Active>) {}"),
-        },
+        SourceFile::new(
+            "dissect/x.rs",
+            "use tokio::net::TcpStream;\nfn f() { let t = std::time::Instant::now(); }",
+        ),
+        SourceFile::new(
+            "capture/packet.rs",
+            "fn f(c: pcap::Capture<pcap::Active>) {}",
+        ),
+        SourceFile::new(
+            "diagram/rows.rs",
+            "fn f() {}\n#[cfg(test)]\nmod tests {\n    fn t() { let _ = chrono::Utc::now(); }\n}\n",
+        ),
+        SourceFile::new("capture/live.rs", "fn f(c: pcap::Capture<pcap::Active>) {}"),
     ];
     let found = breaches(&files);
     assert_eq!(
@@ -508,16 +313,14 @@ fn a_pure_module_using_tokio_or_a_clock_is_caught() {
 #[test]
 fn an_import_up_the_layers_is_caught_and_comments_and_strings_are_not_imports() {
     let files = [
-        SourceFile {
-            rel: "trace/builder.rs".into(),
-            code: code_only("use crate::dissect::ConnectionDissector;\n"),
-        },
-        SourceFile {
-            rel: "proto/http.rs".into(),
-            code: code_only(
-                "use crate::{trace::Event, proto::ws};\n// crate::ui::App\n/// tokio::spawn\nconst S: &str = \"crate::lab and tokio::\";\nconst R: &str = r#\"egui::\"#;\nfn f<'a>(c: char) -> bool { c == '\"' }\nfn g() -> &'static str { \"crate::cli\" }",
-            ),
-        },
+        SourceFile::new(
+            "trace/builder.rs",
+            "use crate::dissect::ConnectionDissector;\n",
+        ),
+        SourceFile::new(
+            "proto/http.rs",
+            "use crate::{trace::Event, proto::ws};\n// crate::ui::App\n/// tokio::spawn\nconst S: &str = \"crate::lab and tokio::\";\nconst R: &str = r#\"egui::\"#;\nfn f<'a>(c: char) -> bool { c == '\"' }\nfn g() -> &'static str { \"crate::cli\" }",
+        ),
     ];
     let found = breaches(&files);
     assert_eq!(

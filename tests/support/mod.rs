@@ -11,4 +11,5 @@ pub mod lab;
 pub mod lab_step;
 pub mod rng;
 pub mod sample;
+pub mod source;
 pub mod ws_wire;
