@@ -261,6 +261,15 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     assert!(h.state_mut().file_pane_mut().other_diagnostics() >= 1);
     // Said above the list and drawn in the All diagram.
     assert!(h.query_all_by_label_contains("ends early").next().is_some());
+    // tshark's JSON dissection of a capture is not a trace, and the error says so.
+    open(&mut h, &fixture("http_sse.tshark.json"));
+    let e = h.state().file_error().expect("an error").to_string();
+    assert!(
+        e.contains("tshark's packet dissection (`tshark -T json`), not a wirelab trace"),
+        "{e}"
+    );
+    assert!(!e.contains('\n'), "{e}");
+    h.get_by_label(&e);
     // A trace JSON opens too (by content).
     let json = temp_file(
         "demo-trace",
