@@ -265,7 +265,7 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     open(&mut h, &fixture("http_sse.tshark.json"));
     let e = h.state().file_error().expect("an error").to_string();
     assert!(
-        e.contains("tshark's packet dissection (`tshark -T json`), not a wirelab trace"),
+        e.contains("tshark's packet dissection (tshark -T json), not a wirelab trace"),
         "{e}"
     );
     assert!(!e.contains('\n'), "{e}");

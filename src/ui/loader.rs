@@ -189,7 +189,7 @@ pub fn load(
 
 /// What opens as a trace, for the errors about JSON files that are not one.
 const TRACE_EXPECTED: &str = "wirelab opens capture files (.pcap, .pcapng) and the trace JSON \
-it writes itself (`--json`, Save trace JSON…)";
+it writes itself (--json, Save trace JSON…)";
 
 /// Why a JSON file did not read as a trace, in one line: what the file is as far as its shape
 /// tells, what is expected instead, and the parser's message (with its line and column) as the
@@ -204,7 +204,7 @@ fn not_a_trace(path: &Path, text: &str, error: &TraceError) -> String {
         JsonShape::NotJson => ("not JSON".to_string(), TRACE_EXPECTED),
         JsonShape::Tshark(option) => (
             format!(
-                "tshark's packet dissection (`tshark {option}`), not a wirelab trace: open the \
+                "tshark's packet dissection (tshark {option}), not a wirelab trace: open the \
                  capture file it was made from"
             ),
             TRACE_EXPECTED,
@@ -589,7 +589,7 @@ mod tests {
         let path = shared_fixture("http_sse.tshark.json");
         let err = load(&path, &mut |_, _, _| {}).unwrap_err();
         assert!(
-            err.contains("tshark's packet dissection (`tshark -T json`)"),
+            err.contains("tshark's packet dissection (tshark -T json)"),
             "{err}"
         );
         assert!(err.contains("not a wirelab trace"), "{err}");
@@ -604,7 +604,7 @@ mod tests {
         // The same with no telling extension: found by its content.
         let text = std::fs::read(&path).unwrap();
         let err = load(&temp("dissection", &text), &mut |_, _, _| {}).unwrap_err();
-        assert!(err.contains("`tshark -T json`"), "{err}");
+        assert!(err.contains("tshark -T json"), "{err}");
         // tshark -T ek: one object per line.
         let ek = temp(
             "ek.json",
@@ -612,7 +612,7 @@ mod tests {
               {\"timestamp\":\"1795263963248\",\"layers\":{\"frame\":{}}}\n",
         );
         let err = load(&ek, &mut |_, _, _| {}).unwrap_err();
-        assert!(err.contains("`tshark -T ek`"), "{err}");
+        assert!(err.contains("tshark -T ek"), "{err}");
         // Other JSON.
         let other = temp("other.json", b"{\"name\": \"not a trace\"}");
         let err = load(&other, &mut |_, _, _| {}).unwrap_err();
