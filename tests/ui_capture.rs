@@ -438,7 +438,8 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
     h.get_by_label_contains("captured to");
     // The file opens in the File view.
     h.get_by_label("Open in File view").click();
-    h.run();
+    // The reader asks for frames while it reads (and the view switch fades): steps, not `run`.
+    h.step();
     step_until(&mut h, "the capture file to load", |app| !app.is_loading());
     assert_eq!(h.state().view(), View::File);
     assert_eq!(h.state().file_error(), None);
