@@ -41,7 +41,10 @@ fn count(trace: &Trace, kind: &str) -> usize {
 #[test]
 fn unreadable_files_get_one_line_saying_why() {
     for (name, why) in [
-        ("bad_magic.pcap", "unknown file format"),
+        (
+            "bad_magic.pcap",
+            "not a pcap or pcapng file (it starts with ",
+        ),
         ("unknown_linktype.pcap", "link type 147"),
         ("does_not_exist.pcap", "No such file"),
     ] {

@@ -131,6 +131,11 @@ fn run_notes_prints_the_timeline_with_its_notes() {
         !without.contains(note),
         "no notes without --notes:\n{without}"
     );
+    // The socket tap alone: the handshake's packets were not seen, and the note says so.
+    assert!(
+        with.contains("a packet capture would show the SYN, SYN-ACK and ACK themselves"),
+        "{with}"
+    );
     let trace = Trace::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(trace.source.scenario.as_deref(), Some("ws-echo"));
     assert_eq!(trace.source.capture.as_deref(), Some("socket"));
@@ -142,6 +147,101 @@ fn run_notes_prints_the_timeline_with_its_notes() {
         "the trace has the run's messages"
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn inspect_names_each_connections_addresses() {
+    let capture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
+    let out = wirelab()
+        .args(["inspect", "--no-color"])
+        .arg(&capture)
+        .output()
+        .unwrap();
+    succeeded("inspect", &out);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (trace, _) = read_file(&capture, false).unwrap();
+    let c = &trace.connections[0];
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("connection: client"))
+        .unwrap_or_else(|| panic!("no connection line:\n{stdout}"));
+    assert!(line.trim_start().starts_with("#0 "), "{line}");
+    assert!(
+        line.ends_with(&format!(
+            "connection: client {} → server {}",
+            c.client, c.server
+        )),
+        "{line}"
+    );
+    // Said before the first event of #0.
+    let said = stdout.find("connection: client").unwrap();
+    let first_event = stdout.find("SYN seq=0").unwrap();
+    assert!(said < first_event, "{stdout}");
+}
+
+#[test]
+fn inspect_of_a_file_that_is_no_capture_says_so() {
+    let dir = temp_dir("inspect-not-capture");
+    let text = dir.join("notes.pcap");
+    std::fs::write(&text, "these are notes, not packets\n").unwrap();
+    // tshark's JSON dissection, which a Wireshark user may well pass.
+    let tshark = support::fixtures::shared_dir().join("http_sse.tshark.json");
+    for (file, like) in [(&text, "like text"), (&tshark, "like JSON")] {
+        for summary in [false, true] {
+            let mut cmd = wirelab();
+            cmd.arg("inspect");
+            if summary {
+                cmd.arg("--summary");
+            }
+            let out = cmd.arg(file).output().unwrap();
+            assert!(!out.status.success());
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                stderr.contains(&format!(
+                    "cannot read {}: not a pcap or pcapng file",
+                    file.display()
+                )),
+                "{stderr}"
+            );
+            assert!(stderr.contains(like), "{stderr}");
+            assert!(!stderr.contains("libpcap error"), "{stderr}");
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn run_notes_with_packets_point_at_the_handshake_packets() {
+    let out = wirelab()
+        .args([
+            "run",
+            "ws-echo",
+            "--capture",
+            "packet",
+            "--notes",
+            "--no-color",
+        ])
+        .output()
+        .unwrap();
+    let test = "cli::run_notes_with_packets_point_at_the_handshake_packets";
+    if !out.status.success() && capture::opted_out() {
+        capture::record_skip(test, &String::from_utf8_lossy(&out.stderr));
+        return;
+    }
+    succeeded(
+        &format!("{test}: run --capture packet (needs capture permission: root or `make setcap`)"),
+        &out,
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("SYN seq=0 ack=0"), "{stdout}");
+    assert!(
+        stdout.contains("The handshake's packets above come from the packet capture"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("a packet capture would show the SYN"),
+        "no talk of missing packets beside real ones:\n{stdout}"
+    );
 }
 
 /// One HTTP exchange on 127.0.0.1: a request, a 2-byte response, both ends closed.
@@ -236,6 +336,19 @@ fn capture_write_and_json_record_the_conversation() {
     assert!(
         stdout.contains("GET /cli HTTP/1.1"),
         "the timeline is printed as it happens:\n{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("→ server 127.0.0.1:{port}")),
+        "each connection's addresses are said as it appears:\n{stdout}"
+    );
+    // The counters say that libpcap counted each loopback packet twice.
+    let counters = said
+        .iter()
+        .find(|l| l.contains("packets processed"))
+        .unwrap_or_else(|| panic!("no counters: {said:?}"));
+    assert!(
+        counters.contains("(on lo the kernel counts each packet twice, as sent and as received"),
+        "{counters}"
     );
 
     // The pcapng holds the conversation's packets: a SYN each way, the request, the response.

@@ -261,6 +261,15 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     assert!(h.state_mut().file_pane_mut().other_diagnostics() >= 1);
     // Said above the list and drawn in the All diagram.
     assert!(h.query_all_by_label_contains("ends early").next().is_some());
+    // tshark's JSON dissection of a capture is not a trace, and the error says so.
+    open(&mut h, &fixture("http_sse.tshark.json"));
+    let e = h.state().file_error().expect("an error").to_string();
+    assert!(
+        e.contains("tshark's packet dissection (tshark -T json), not a wirelab trace"),
+        "{e}"
+    );
+    assert!(!e.contains('\n'), "{e}");
+    h.get_by_label(&e);
     // A trace JSON opens too (by content).
     let json = temp_file(
         "demo-trace",
@@ -409,13 +418,31 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
             .any(|r| r.contains(&format!(":{port}")) && r.contains("WebSocket")),
         "{rows:?}"
     );
-    h.get_by_label_contains("packets processed");
+    h.get_by_label_contains("processed");
+    h.get_by_label_contains("capturing to");
+    h.get_by_label(&out.display().to_string());
     h.get_by_label("Stop").click();
     step_until(&mut h, "the capture to stop", |app| {
         !app.capture().is_running()
     });
-    // The final counters come with the stop.
-    assert!(h.state().capture().stats().processed > 0);
+    // The final counters come with the stop, and agree: on `lo` libpcap counted each packet
+    // twice, and wirelab processed every one.
+    let stats = h.state().capture().stats();
+    assert!(stats.processed > 0);
+    assert_eq!(u64::from(stats.received), 2 * stats.processed, "{stats:?}");
+    h.run();
+    h.get_by_label(&format!(
+        "(each counted twice on lo: {} packets)",
+        stats.processed
+    ));
+    h.get_by_label_contains("captured to");
+    // The file opens in the File view.
+    h.get_by_label("Open in File view").click();
+    // The reader asks for frames while it reads (and the view switch fades): steps, not `run`.
+    h.step();
+    step_until(&mut h, "the capture file to load", |app| !app.is_loading());
+    assert_eq!(h.state().view(), View::File);
+    assert_eq!(h.state().file_error(), None);
     assert!(std::fs::metadata(&out).unwrap().len() > 100);
     let _ = std::fs::remove_file(&out);
 }
@@ -457,8 +484,8 @@ fn dropped_packets_show_red_in_the_capture_view() {
     };
     h.state_mut().capture_mut().show_counters(counters(0));
     h.run();
-    h.get_by_label("received 1200");
-    h.get_by_label("packets processed 1100");
+    h.get_by_label("libpcap received 1200");
+    h.get_by_label("processed 1100 packets");
     h.get_by_label("if_dropped 2");
     h.get_by_label("dropped 0");
     let calm = text_color(&h, "dropped 0").expect("\"dropped 0\" is painted");
@@ -467,4 +494,43 @@ fn dropped_packets_show_red_in_the_capture_view() {
     h.run();
     h.get_by_label("dropped 37");
     assert_eq!(text_color(&h, "dropped 37"), Some(red));
+}
+
+#[test]
+fn loopback_counters_say_each_packet_is_counted_twice() {
+    use wirelab::capture::live::{Counting, LiveStats};
+    let mut h = harness();
+    h.state_mut().set_view(View::Capture);
+    h.state_mut().capture_mut().device = "lo".into();
+    h.run();
+    assert_eq!(h.state_mut().capture_mut().counting(), Counting::of("lo"));
+    if cfg!(target_os = "linux") {
+        assert_eq!(Counting::of("lo"), Counting::Twice);
+        h.state_mut().capture_mut().show_counters(LiveStats {
+            received: 74,
+            dropped: 0,
+            if_dropped: 0,
+            processed: 37,
+        });
+        h.run();
+        h.get_by_label("libpcap received 74");
+        h.get_by_label("processed 37 packets");
+        h.get_by_label("(each counted twice on lo: 37 packets)");
+    }
+}
+
+#[test]
+fn live_captures_go_to_the_data_directory_and_the_view_says_where() {
+    let dir = wirelab::ui::capture_view::captures_dir();
+    if let Some(data) = dirs::data_dir() {
+        assert_eq!(dir, data.join("wirelab").join("captures"));
+    }
+    assert!(!dir.starts_with(std::env::temp_dir()) || dirs::data_dir().is_none());
+    let mut h = harness();
+    h.state_mut().set_view(View::Capture);
+    h.run();
+    let output = std::path::PathBuf::from(&h.state().capture().output);
+    assert_eq!(output.parent(), Some(dir.as_path()), "{output:?}");
+    h.get_by_label_contains("captures are kept in");
+    h.get_by_label(&dir.display().to_string());
 }

@@ -186,7 +186,8 @@ pub fn validate_filter(filter: &str) -> Result<(), String> {
 /// Counters from libpcap.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LiveStats {
-    /// Packets received by the filter.
+    /// Packets received by the filter, as the kernel counts them (see [`Counting`]: on Linux's
+    /// loopback each packet is counted twice). Includes `dropped`.
     pub received: u32,
     /// Packets dropped because the buffer was full.
     pub dropped: u32,
@@ -194,6 +195,67 @@ pub struct LiveStats {
     pub if_dropped: u32,
     /// Packets wirelab processed.
     pub processed: u64,
+}
+
+/// How libpcap's `received` counts the packets it hands over on an interface. On Linux the
+/// kernel gives a packet socket on the loopback interface every packet twice, once as it is
+/// sent and once as it is received; libpcap drops the sent copy, but the kernel's counter,
+/// which libpcap reports as `received`, has counted both (seen here: 52 received, 26 captured).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Counting {
+    /// Each packet is counted once.
+    #[default]
+    Once,
+    /// A loopback interface: every packet is counted twice.
+    Twice,
+    /// Linux's `any`: packets on the loopback interface are counted twice, others once.
+    LoopbackTwice,
+}
+
+impl Counting {
+    /// How `device` counts, asked of libpcap's interface list (Once if it cannot say).
+    pub fn of(device: &str) -> Counting {
+        if !cfg!(target_os = "linux") {
+            // BPF and Npcap hand a loopback packet over once.
+            return Counting::Once;
+        }
+        if device == "any" {
+            return Counting::LoopbackTwice;
+        }
+        let loopback = pcap::Device::list().ok().is_some_and(|list| {
+            list.iter()
+                .any(|d| d.name == device && d.flags.is_loopback())
+        });
+        if loopback {
+            Counting::Twice
+        } else {
+            Counting::Once
+        }
+    }
+
+    /// The packets behind `received` copies, when every one of them was counted the same
+    /// number of times.
+    pub fn packets(self, received: u32) -> Option<u32> {
+        match self {
+            Counting::Once => Some(received),
+            Counting::Twice => Some(received / 2),
+            Counting::LoopbackTwice => None,
+        }
+    }
+}
+
+impl LiveStats {
+    /// Packets libpcap has accepted that wirelab has not processed yet (in the kernel's
+    /// buffer or on their way), when `counting` makes that a count of packets.
+    /// Unknown after drops: a dropped loopback copy may be the one libpcap would have
+    /// discarded anyway.
+    pub fn waiting(&self, counting: Counting) -> Option<u64> {
+        if self.dropped > 0 {
+            return None;
+        }
+        let accepted = counting.packets(self.received)?;
+        Some(u64::from(accepted).saturating_sub(self.processed))
+    }
 }
 
 /// What a running capture reports.
@@ -378,6 +440,8 @@ struct Counters {
     received: std::sync::atomic::AtomicU32,
     dropped: std::sync::atomic::AtomicU32,
     if_dropped: std::sync::atomic::AtomicU32,
+    /// A packet was handed over since libpcap's counters were last read: they are behind.
+    stale: std::sync::atomic::AtomicBool,
 }
 
 impl Counters {
@@ -398,11 +462,13 @@ impl Counters {
             self.received.store(s.received, Relaxed);
             self.dropped.store(s.dropped, Relaxed);
             self.if_dropped.store(s.if_dropped, Relaxed);
+            self.stale.store(false, Relaxed);
         }
     }
 }
 
-/// How often, at most, counters are reported.
+/// How often, at most, counters are reported; also how long the link must have been idle
+/// before the processing thread wakes the reader to read libpcap's counters.
 const STATS_EVERY: Duration = Duration::from_millis(250);
 
 /// How often, at most, the pcapng file is flushed and the consumer notified while packets
@@ -411,6 +477,11 @@ const FLUSH_EVERY: Duration = Duration::from_millis(5);
 
 /// The libpcap reader: reads packets and hands them over, nothing else, so that it keeps up
 /// with the link; everything else happens on the processing thread (see [`process`]).
+///
+/// It reads libpcap's counters every [`STATS_EVERY`] while packets come, and when woken by
+/// `pcap_breakloop` without a stop: libpcap blocks while the link is idle (TPACKET_V3 hands
+/// over only non-empty blocks; immediate mode ignores the timeout), so without that wake-up
+/// the counters read during a burst would stay on screen until Stop.
 #[allow(clippy::too_many_arguments)] // one call site, each argument a different resource
 fn capture_loop(
     mut cap: pcap::Capture<pcap::Active>,
@@ -424,6 +495,7 @@ fn capture_loop(
 ) {
     let (raw_tx, raw_rx) = mpsc::sync_channel::<RawPacket>(HANDOFF_PACKETS);
     let counters = Counters::default();
+    let wake = cap.breakloop_handle();
     let mut error = None;
     std::thread::scope(|scope| {
         let worker_counters = &counters;
@@ -437,6 +509,7 @@ fn capture_loop(
                 tx,
                 notify,
                 worker_counters,
+                &wake,
             )
         });
         let mut last_stats = Instant::now();
@@ -455,9 +528,17 @@ fn capture_loop(
                     if raw_tx.send(raw).is_err() {
                         break; // the processing thread ended (it reports why)
                     }
+                    counters
+                        .stale
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
                 }
                 Err(pcap::Error::TimeoutExpired) => {}
-                Err(pcap::Error::NoMorePackets) => break,
+                // pcap_breakloop: a stop (the loop ends) or a wake-up to read the counters.
+                Err(pcap::Error::NoMorePackets) => {
+                    counters.read_from(&mut cap);
+                    last_stats = Instant::now();
+                    continue;
+                }
                 Err(e) => {
                     error = Some(e.to_string());
                     break;
@@ -486,8 +567,13 @@ fn capture_loop(
 
 /// The processing thread: writes each packet to the pcapng file (flushed at least every
 /// [`FLUSH_EVERY`] and whenever the link is idle, so a killed program loses at most the last
-/// few milliseconds), decodes, reassembles and dissects, and sends the trace updates. Returns
-/// why it stopped early, if it did.
+/// few milliseconds), decodes, reassembles and dissects, and sends the trace updates and the
+/// counters. Returns why it stopped early, if it did.
+///
+/// When the link has been idle for [`STATS_EVERY`] and libpcap's counters were read before
+/// the last packet, it wakes the reader (`wake`) to read them. Only then: `pcap_breakloop`
+/// during a packet makes libpcap return "break" instead of that packet, and after that long
+/// idle the reader is waiting in `poll`, where a break takes nothing.
 #[allow(clippy::too_many_arguments)] // one call site, each argument a different resource
 fn process(
     packets: Receiver<RawPacket>,
@@ -498,6 +584,7 @@ fn process(
     tx: &Sender<LiveUpdate>,
     notify: Option<&(dyn Fn() + Send + Sync)>,
     counters: &Counters,
+    wake: &pcap::BreakLoop,
 ) -> Option<String> {
     let started = Utc::now();
     let source = Source {
@@ -522,6 +609,7 @@ fn process(
     let mut last_t = 0;
     let mut last_flush = Instant::now();
     let mut last_stats = Instant::now();
+    let mut last_packet = Instant::now();
     let mut reported = LiveStats::default();
     let mut dirty = false;
     let mut error = None;
@@ -533,6 +621,7 @@ fn process(
         };
         let idle = packet.is_none();
         if let Some(p) = packet {
+            last_packet = Instant::now();
             counters
                 .processed
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -583,6 +672,12 @@ fn process(
         }
         if last_stats.elapsed() >= STATS_EVERY {
             last_stats = Instant::now();
+            if last_packet.elapsed() >= STATS_EVERY
+                && counters.stale.load(std::sync::atomic::Ordering::Relaxed)
+            {
+                // Read by the next report, STATS_EVERY from now.
+                wake.breakloop();
+            }
             let now = counters.snapshot();
             if now != reported {
                 reported = now;

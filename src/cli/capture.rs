@@ -60,8 +60,19 @@ pub(super) fn capture(args: CaptureArgs) -> anyhow::Result<()> {
             LiveUpdate::Trace(u) => live.apply(u, &mut out, style)?,
             LiveUpdate::Stats(_) => {}
             LiveUpdate::Stopped { stats, error } => {
+                let copies = match live::Counting::of(&args.interface) {
+                    live::Counting::Once => String::new(),
+                    live::Counting::Twice => format!(
+                        " (on {} the kernel counts each packet twice, as sent and as received: {} packets)",
+                        args.interface,
+                        stats.received / 2
+                    ),
+                    live::Counting::LoopbackTwice => {
+                        " (loopback packets counted twice, as sent and as received)".to_string()
+                    }
+                };
                 eprintln!(
-                    "{} packets processed; libpcap: {} received, {} dropped, {} dropped by the interface",
+                    "{} packets processed; libpcap: {} received{copies}, {} dropped, {} dropped by the interface",
                     stats.processed, stats.received, stats.dropped, stats.if_dropped
                 );
                 if let Some(e) = error {

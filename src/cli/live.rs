@@ -33,7 +33,18 @@ impl LiveTimeline {
         let Some(t) = self.trace.as_mut() else {
             return Ok(());
         };
+        // A connection's address pair is said once, when it first appears (a later update
+        // only names its lane).
+        let new_connection = match &update {
+            TraceUpdate::Connection(c) if !t.connections.iter().any(|k| k.id == c.id) => {
+                Some(c.clone())
+            }
+            _ => None,
+        };
         t.apply(update);
+        if let Some(c) = new_connection {
+            terminal::write_connection(&c, out, style)?;
+        }
         while let Some(e) = t.events.get(self.printed) {
             let before = t.events.get(..self.printed).unwrap_or_default();
             terminal::write_event(&t.connections, before, e, out, style)?;

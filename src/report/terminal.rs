@@ -60,14 +60,41 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
     }
 }
 
-/// Prints the whole timeline of `trace`.
+/// Prints the whole timeline of `trace`: the header, which addresses each connection joins,
+/// then every event.
 pub fn write_timeline(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) -> io::Result<()> {
     write_header(trace, out, style)?;
+    for c in &trace.connections {
+        write_connection(c, out, style)?;
+    }
     for (i, event) in trace.events.iter().enumerate() {
         let before = trace.events.get(..i).unwrap_or_default();
         write_event(&trace.connections, before, event, out, style)?;
     }
     write_footer(trace, out, style)
+}
+
+/// Prints which address pair a connection's lane name (`#0`) stands for, in the lane column:
+/// `#0  connection: client 127.0.0.1:50022 → server 127.0.0.1:8765`.
+pub fn write_connection(
+    connection: &Connection,
+    out: &mut dyn Write,
+    style: TerminalStyle,
+) -> io::Result<()> {
+    let lane = lane_name(std::slice::from_ref(connection), Some(connection.id));
+    let text = format!(
+        "connection: client {} → server {}",
+        connection.client, connection.server
+    );
+    let pad = "";
+    if style.color {
+        writeln!(
+            out,
+            "{pad:>12} {BOLD}{lane:<10}{RESET}{DIM}   ═══ {RESET}{text}"
+        )
+    } else {
+        writeln!(out, "{pad:>12} {lane:<10}   ═══ {text}")
+    }
 }
 
 /// Prints one event line (and its note), as a live source delivers it; `before` holds the

@@ -1,7 +1,9 @@
 //! The Capture view: live capture with libpcap ([`crate::capture::live`]) on an interface with
-//! a BPF filter validated as it is typed, streamed to a pcapng file as it goes, with its
-//! connections and their timelines appearing live. Without capture permission a banner says
-//! how to grant it; everything else keeps working.
+//! a BPF filter validated as it is typed, streamed to a pcapng file as it goes (by default
+//! under the user's data directory, [`captures_dir`], where it survives a reboot), with its
+//! connections and their timelines appearing live, and counters that say how libpcap's
+//! figures relate to wirelab's ([`Counting`]). Without capture permission a banner says how to
+//! grant it; everything else keeps working.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -13,7 +15,7 @@ use super::status::{StatusLine, one_line, save_json};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::live::{
-    self, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
+    self, Counting, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
 };
 
 /// How long a frame may spend applying capture updates before painting.
@@ -44,6 +46,8 @@ pub struct CaptureView {
     stopping: bool,
     started_at: Option<Instant>,
     stats: LiveStats,
+    /// How the interface counts, for the device it was asked about.
+    counting: Option<(String, Counting)>,
     status: Option<StatusLine>,
     permission: Option<String>,
     /// Whether capture permission was checked (once, when the view is first shown).
@@ -69,6 +73,7 @@ impl Default for CaptureView {
             stopping: false,
             started_at: None,
             stats: LiveStats::default(),
+            counting: None,
             status: None,
             permission: None,
             probed: false,
@@ -82,11 +87,21 @@ impl Default for CaptureView {
     }
 }
 
-/// A new file name under the temp dir's `wirelab-captures/`.
+/// Where live captures are written by default: `wirelab/captures` in the user's data
+/// directory (`~/.local/share` on Linux, `~/Library/Application Support` on macOS, the roaming
+/// AppData on Windows), where they outlive a reboot; the temporary folder only when the
+/// system names no data directory.
+pub fn captures_dir() -> PathBuf {
+    dirs::data_dir().map_or_else(
+        || std::env::temp_dir().join("wirelab-captures"),
+        |d| d.join("wirelab").join("captures"),
+    )
+}
+
+/// A new file name in [`captures_dir`].
 fn default_output() -> String {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    std::env::temp_dir()
-        .join("wirelab-captures")
+    captures_dir()
         .join(format!("capture-{stamp}-{}.pcapng", std::process::id()))
         .display()
         .to_string()
@@ -106,6 +121,19 @@ impl CaptureView {
     /// Shows libpcap's counters, as each `LiveUpdate::Stats` does.
     pub fn show_counters(&mut self, stats: LiveStats) {
         self.stats = stats;
+    }
+
+    /// How the chosen interface counts packets (asked of libpcap once per interface).
+    pub fn counting(&mut self) -> Counting {
+        let device = self.device.trim();
+        match &self.counting {
+            Some((d, c)) if d == device => *c,
+            _ => {
+                let c = Counting::of(device);
+                self.counting = Some((device.to_string(), c));
+                c
+            }
+        }
     }
 
     /// The permission banner's text, when capture was refused.
@@ -175,10 +203,8 @@ impl CaptureView {
                 self.stats = LiveStats::default();
                 self.permission = None;
                 self.captured = Some(output.clone());
-                self.status = Some(StatusLine::info(format!(
-                    "capturing to {}",
-                    output.display()
-                )));
+                // The file is shown under the counters.
+                self.status = None;
             }
             Err(LiveError::Permission { device, detail }) => self.refused(&device, &detail),
             Err(e) => self.status = Some(StatusLine::error(one_line(&e.to_string()))),
@@ -216,14 +242,9 @@ impl CaptureView {
                     // The thread has ended: dropping the handle joins it at once.
                     self.live = None;
                     self.stopping = false;
-                    let file = self
-                        .captured
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
                     self.status = Some(match error {
                         Some(e) => StatusLine::error(format!("capture ended: {}", one_line(&e))),
-                        None => StatusLine::info(format!("stopped; the packets are in {file}")),
+                        None => StatusLine::info("stopped"),
                     });
                     if self.output == self.auto_output {
                         // The next capture gets a file of its own.
@@ -403,6 +424,8 @@ impl CaptureView {
         if let Some(e) = &self.filter_error {
             ui.colored_label(theme.error, format!("filter error: {e}"));
         }
+        let counting = self.counting();
+        let device = self.device.trim().to_string();
         ui.horizontal_wrapped(|ui| {
             let s = self.stats;
             let state = if self.stopping {
@@ -415,28 +438,50 @@ impl CaptureView {
             };
             ui.label(state);
             ui.separator();
-            ui.label(format!("packets processed {}", s.processed))
-                .on_hover_text("Packets wirelab decoded and reassembled");
-            ui.label(format!("received {}", s.received))
-                .on_hover_text("libpcap: packets that passed the filter");
-            let dropped = RichText::new(format!("dropped {}", s.dropped));
-            ui.label(if s.dropped > 0 {
-                dropped.color(theme.error)
-            } else {
-                dropped
-            })
-            .on_hover_text("libpcap: packets dropped because the buffer was full");
-            ui.label(format!("if_dropped {}", s.if_dropped))
-                .on_hover_text("libpcap: packets the interface or its driver dropped");
+            counters_ui(ui, theme, s, counting, &device, running);
             ui.separator();
             let conns = self.pane.trace().connections.len();
             ui.label(format!(
-                "{conns} connections · {} events",
-                self.pane.trace().events.len()
+                "{} · {}",
+                count(conns as u64, "connection"),
+                count(self.pane.trace().events.len() as u64, "event")
             ));
             if let Some(status) = &self.status {
                 ui.separator();
                 status.ui(ui);
+            }
+        });
+        self.file_ui(ui, commands, running);
+    }
+
+    /// Where the capture goes: the file, the folder, and a way to open it.
+    fn file_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>, running: bool) {
+        let theme = Theme::of(ui.ctx());
+        ui.horizontal_wrapped(|ui| {
+            let (what, path) = match &self.captured {
+                Some(p) if running => ("capturing to", p.clone()),
+                Some(p) => ("captured to", p.clone()),
+                None => ("captures are kept in", captures_dir()),
+            };
+            ui.label(RichText::new(what).color(theme.banner_note));
+            let shown = ui
+                .add(
+                    egui::Label::new(RichText::new(path.display().to_string()).monospace())
+                        .sense(egui::Sense::click()),
+                )
+                .on_hover_text("Click to copy the path");
+            if shown.clicked() {
+                ui.ctx().copy_text(path.display().to_string());
+            }
+            let has_file = !running && self.captured.as_ref().is_some_and(|p| p.is_file());
+            if ui
+                .add_enabled(has_file, egui::Button::new("Open in File view"))
+                .on_hover_text("Read the captured pcapng file again in the File view")
+                .on_disabled_hover_text("After the capture stops")
+                .clicked()
+                && let Some(p) = &self.captured
+            {
+                commands.push(Command::OpenFile(p.clone()));
             }
         });
     }
@@ -456,4 +501,76 @@ impl CaptureView {
     pub fn save_json(&mut self, to: &std::path::Path) {
         self.status = Some(save_json(self.pane.trace(), to));
     }
+}
+
+/// `n` things, with the noun in the plural unless there is one.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// What the kernel's `received` counts on this interface, for its hover text.
+fn counting_help(counting: Counting, device: &str) -> String {
+    let base = "libpcap: packets that passed the filter, as the kernel counted them (dropped ones included)";
+    match counting {
+        Counting::Once => format!("{base}."),
+        Counting::Twice => format!(
+            "{base}. On the loopback interface ({device}) the kernel hands every packet to the capture twice, \
+             once as it is sent and once as it is received; libpcap keeps one copy, so `received` counts each \
+             packet twice and wirelab processes half as many."
+        ),
+        Counting::LoopbackTwice => format!(
+            "{base}. On `any`, packets on the loopback interface are handed over twice (as sent and as \
+             received) and counted twice, though libpcap keeps one copy: `received` is more than the \
+             packets when there is loopback traffic."
+        ),
+    }
+}
+
+/// The counters: what wirelab processed, what libpcap received (and how that counts here),
+/// what is still on its way, what was dropped.
+fn counters_ui(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    s: LiveStats,
+    counting: Counting,
+    device: &str,
+    running: bool,
+) {
+    ui.label(format!("processed {}", count(s.processed, "packet")))
+        .on_hover_text(
+            "Packets wirelab decoded, reassembled and dissected (and wrote to the file)",
+        );
+    ui.label(format!("libpcap received {}", s.received))
+        .on_hover_text(counting_help(counting, device));
+    let copies = match counting {
+        Counting::Once => None,
+        Counting::Twice => Some(format!(
+            "(each counted twice on {device}: {})",
+            count(u64::from(s.received / 2), "packet")
+        )),
+        Counting::LoopbackTwice => Some("(loopback packets counted twice)".to_string()),
+    };
+    if let Some(copies) = copies {
+        ui.label(RichText::new(copies).color(theme.banner_note))
+            .on_hover_text(counting_help(counting, device));
+    }
+    if running && let Some(waiting) = s.waiting(counting).filter(|n| *n > 0) {
+        ui.label(format!("waiting {waiting}")).on_hover_text(
+            "Packets libpcap has counted that wirelab has not processed yet (in the kernel's buffer, \
+             handed over within a few milliseconds)",
+        );
+    }
+    let dropped = RichText::new(format!("dropped {}", s.dropped));
+    ui.label(if s.dropped > 0 {
+        dropped.color(theme.error)
+    } else {
+        dropped
+    })
+    .on_hover_text("libpcap: packets dropped because the buffer was full");
+    ui.label(format!("if_dropped {}", s.if_dropped))
+        .on_hover_text("libpcap: packets the interface or its driver dropped");
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::analysis::connections::ConnIndex;
 use crate::capture::file::{FileStats, read_file_with_progress};
 use crate::diagram::rows::{Rows, build_rows};
-use crate::trace::Trace;
+use crate::trace::{FORMAT, Trace, TraceError};
 
 /// Capture files larger than this are opened without their payload bytes (the hex dumps of
 /// the detail pane), so memory stays bounded; every event is still there.
@@ -58,10 +58,12 @@ pub fn detect(path: &Path) -> Result<FileKind, String> {
             _ => {}
         }
     }
+    // A trace is an object; an array is JSON too (tshark's `-T json`), which the JSON reader
+    // then says is not a trace.
     if head
         .iter()
         .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{')
+        .is_some_and(|b| matches!(b, b'{' | b'['))
     {
         return Ok(FileKind::TraceJson);
     }
@@ -166,8 +168,7 @@ pub fn load(
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let total = text.len() as u64;
             progress(total / 2, total, None);
-            let mut trace = Trace::from_json(&text)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let mut trace = Trace::from_json(&text).map_err(|e| not_a_trace(path, &text, &e))?;
             if trace.source.file.is_none() {
                 trace.source.file = Some(path.display().to_string());
             }
@@ -183,6 +184,103 @@ pub fn load(
                 timings: Default::default(),
             })
         }
+    }
+}
+
+/// What opens as a trace, for the errors about JSON files that are not one.
+const TRACE_EXPECTED: &str = "wirelab opens capture files (.pcap, .pcapng) and the trace JSON \
+it writes itself (--json, Save trace JSON…)";
+
+/// Why a JSON file did not read as a trace, in one line: what the file is as far as its shape
+/// tells, what is expected instead, and the parser's message (with its line and column) as the
+/// detail.
+fn not_a_trace(path: &Path, text: &str, error: &TraceError) -> String {
+    let detail = match error {
+        TraceError::Json(e) => e.to_string(),
+        // Right format field, wrong version: its own message says it.
+        other => return format!("cannot read {}: {other}", path.display()),
+    };
+    let (what, expected) = match json_shape(text) {
+        JsonShape::NotJson => ("not JSON".to_string(), TRACE_EXPECTED),
+        JsonShape::Tshark(option) => (
+            format!(
+                "tshark's packet dissection (tshark {option}), not a wirelab trace: open the \
+                 capture file it was made from"
+            ),
+            TRACE_EXPECTED,
+        ),
+        JsonShape::Trace => (
+            "a wirelab trace, but damaged or written by another build".to_string(),
+            "",
+        ),
+        JsonShape::Array => (
+            "a JSON array, not a wirelab trace".to_string(),
+            TRACE_EXPECTED,
+        ),
+        JsonShape::Object => (
+            format!("a JSON object without \"format\": \"{FORMAT}\", not a wirelab trace"),
+            TRACE_EXPECTED,
+        ),
+    };
+    let expected = if expected.is_empty() {
+        String::new()
+    } else {
+        format!(". {expected}")
+    };
+    format!(
+        "cannot read {}: {what}{expected} (detail: {detail})",
+        path.display()
+    )
+}
+
+/// What a JSON file looks like, judged from its top level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JsonShape {
+    /// It does not parse as JSON (not even its first line).
+    NotJson,
+    /// tshark's output with this option: `-T json` (an array of `{_source: {layers}}`) or
+    /// `-T ek` (a line of `{"index": …}`, then one of `{"layers": …}`, per packet).
+    Tshark(&'static str),
+    /// An object with `"format": "wirelab-trace"`.
+    Trace,
+    /// Another array.
+    Array,
+    /// Another object.
+    Object,
+}
+
+/// Sorts `text` into a [`JsonShape`] (parses it once more: only when it failed as a trace).
+fn json_shape(text: &str) -> JsonShape {
+    use serde_json::Value;
+    let value = serde_json::from_str::<Value>(text).or_else(|e| {
+        // `-T ek` is one object per line, not one document.
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        serde_json::from_str::<Value>(first).map_err(|_| e)
+    });
+    match value {
+        Err(_) => JsonShape::NotJson,
+        Ok(Value::Array(items)) => {
+            let tshark = items
+                .first()
+                .is_some_and(|p| p.pointer("/_source/layers").is_some());
+            if tshark {
+                JsonShape::Tshark("-T json")
+            } else {
+                JsonShape::Array
+            }
+        }
+        Ok(Value::Object(map)) => {
+            if map.get("format").and_then(Value::as_str) == Some(FORMAT) {
+                JsonShape::Trace
+            } else if map.get("index").is_some_and(|i| i.get("_index").is_some())
+                || (map.contains_key("layers") && map.contains_key("timestamp"))
+            {
+                JsonShape::Tshark("-T ek")
+            } else {
+                JsonShape::Object
+            }
+        }
+        Ok(_) => JsonShape::Object,
     }
 }
 
@@ -478,6 +576,63 @@ mod tests {
         );
     }
 
+    /// The shared fixtures: real captures with tshark's dissections beside them.
+    fn shared_fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/fixtures")
+            .join(name)
+    }
+
+    #[test]
+    fn json_that_is_not_a_trace_says_what_it_is_and_what_is_expected() {
+        // tshark -T json, as tshark wrote it for a fixture.
+        let path = shared_fixture("http_sse.tshark.json");
+        let err = load(&path, &mut |_, _, _| {}).unwrap_err();
+        assert!(
+            err.contains("tshark's packet dissection (tshark -T json)"),
+            "{err}"
+        );
+        assert!(err.contains("not a wirelab trace"), "{err}");
+        assert!(
+            err.contains("open the capture file it was made from"),
+            "{err}"
+        );
+        assert!(err.contains("(.pcap, .pcapng)"), "{err}");
+        // The parser's own words stay, with line and column, as the detail.
+        assert!(err.contains("(detail: ") && err.contains(" line "), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+        // The same with no telling extension: found by its content.
+        let text = std::fs::read(&path).unwrap();
+        let err = load(&temp("dissection", &text), &mut |_, _, _| {}).unwrap_err();
+        assert!(err.contains("tshark -T json"), "{err}");
+        // tshark -T ek: one object per line.
+        let ek = temp(
+            "ek.json",
+            b"{\"index\":{\"_index\":\"packets-2026-11-21\",\"_type\":\"doc\"}}\n\
+              {\"timestamp\":\"1795263963248\",\"layers\":{\"frame\":{}}}\n",
+        );
+        let err = load(&ek, &mut |_, _, _| {}).unwrap_err();
+        assert!(err.contains("tshark -T ek"), "{err}");
+        // Other JSON.
+        let other = temp("other.json", b"{\"name\": \"not a trace\"}");
+        let err = load(&other, &mut |_, _, _| {}).unwrap_err();
+        assert!(
+            err.contains("a JSON object without \"format\": \"wirelab-trace\""),
+            "{err}"
+        );
+        let array = temp("array.json", b"[1, 2]");
+        let err = load(&array, &mut |_, _, _| {}).unwrap_err();
+        assert!(err.contains("a JSON array, not a wirelab trace"), "{err}");
+        // A trace that is cut short is called one.
+        let trace = temp(
+            "cut.json",
+            b"{\"format\": \"wirelab-trace\", \"version\": 1}",
+        );
+        let err = load(&trace, &mut |_, _, _| {}).unwrap_err();
+        assert!(err.contains("a wirelab trace, but damaged"), "{err}");
+        assert!(err.contains("missing field"), "{err}");
+    }
+
     #[test]
     fn errors_are_one_line() {
         let garbage = temp("g.pcap", b"this is not a capture file at all");
@@ -485,6 +640,6 @@ mod tests {
         assert!(!err.contains('\n'), "{err}");
         let json = temp("h.json", b"{ not json");
         let err = load(&json, &mut |_, _, _| {}).unwrap_err();
-        assert!(err.contains("h.json"), "{err}");
+        assert!(err.contains("h.json") && err.contains("not JSON"), "{err}");
     }
 }

@@ -37,6 +37,14 @@ pub enum FileError {
         /// libpcap's reason.
         reason: String,
     },
+    /// The file is neither pcap nor pcapng (libpcap knows none of its magic numbers).
+    #[error("cannot read {path}: not a pcap or pcapng file ({what})")]
+    NotCapture {
+        /// The file.
+        path: String,
+        /// What it starts with instead.
+        what: String,
+    },
     /// The file's link type is not one wirelab decodes.
     #[error(
         "cannot read {path}: link type {linktype} ({name}) is not supported; supported: Ethernet, NULL/LOOP, Linux SLL/SLL2, raw IP"

@@ -21,6 +21,35 @@ enum Reader {
     Classic(Classic),
 }
 
+/// What a file that is not a capture starts with: its first bytes, and a word when it is
+/// JSON or text.
+fn what_it_starts_with(path: &Path) -> String {
+    let mut head = [0u8; 8];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = head.get(..n).unwrap_or_default();
+    let hex = head
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[')) {
+        format!(
+            "it starts with {hex}, like JSON; a trace JSON that wirelab wrote opens with `wirelab gui --open`"
+        )
+    } else if !head.is_empty()
+        && head
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    {
+        format!("it starts with {hex}, like text")
+    } else {
+        format!("it starts with {hex}")
+    }
+}
+
 impl Packets {
     /// Opens `path`: classic pcap with the record walker, anything else with libpcap.
     pub(super) fn open(path: &Path) -> Result<Packets, FileError> {
@@ -31,9 +60,20 @@ impl Packets {
             });
         }
         let display = path.display().to_string();
-        let cap = pcap::Capture::from_file(path).map_err(|e| FileError::Open {
-            path: display.clone(),
-            reason: e.to_string(),
+        let cap = pcap::Capture::from_file(path).map_err(|e| {
+            let reason = e.to_string();
+            // libpcap's words for a magic number it does not know.
+            if reason.ends_with("unknown file format") {
+                FileError::NotCapture {
+                    path: display.clone(),
+                    what: what_it_starts_with(path),
+                }
+            } else {
+                FileError::Open {
+                    path: display.clone(),
+                    reason,
+                }
+            }
         })?;
         let linktype = cap.get_datalink();
         let Some(link) = LinkType::from_linktype(linktype.0) else {

@@ -333,11 +333,13 @@ pub fn note(event: &Event) -> Option<String> {
     Some(text.to_string())
 }
 
-/// The note of `event` in its trace: [`note`], plus what only the events `before` it show
+/// The note of `event` in its trace: [`note`], worded for what the trace holds (a socket
+/// event's handshake packets captured beside it), plus what only the events `before` it show
 /// (a request held before its answer, a body that kept coming: RFC 6202). `before` is every
 /// event of the trace that precedes `event`, so a live view can call it as events arrive.
 pub fn note_in(before: &[Event], event: &Event) -> Option<String> {
-    match (note(event), polling::note(before, event)) {
+    let own = tcp::note_in(before, event).or_else(|| note(event));
+    match (own, polling::note(before, event)) {
         (Some(own), Some(context)) => Some(format!("{own} {context}")),
         (own, context) => own.or(context),
     }

@@ -4,10 +4,48 @@
 //! acknowledgement numbers are relative to each side's initial sequence number.
 
 use crate::proto::cite;
-use crate::trace::{Dir, EventKind, Observed, Side, TcpSegment};
+use crate::trace::{Dir, Event, EventKind, Observed, Side, TcpSegment};
+
+/// Whether the trace also holds a connection's handshake packets, which decides what a socket
+/// event's note says about them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Handshake {
+    /// No packets of it were seen (the socket tap alone): a capture would show them.
+    NotCaptured,
+    /// Its SYN, SYN-ACK or ACK is in the trace before the socket event (packet+socket).
+    Captured,
+}
 
 /// The note for a TCP event, or `None` for any other kind.
 pub(super) fn note(kind: &EventKind, dir: Option<Dir>) -> Option<String> {
+    note_with(kind, dir, Handshake::NotCaptured)
+}
+
+/// [`note`] for an event with the events before it: a socket tap's `connect()` or `accept()`
+/// whose handshake packets are already in the trace says they are there, not that a capture
+/// would show them. `None` when `note` says it all.
+pub(super) fn note_in(before: &[Event], event: &Event) -> Option<String> {
+    let (EventKind::TcpConnect { observed } | EventKind::TcpAccept { observed }) = &event.kind
+    else {
+        return None;
+    };
+    let conn = event.conn?;
+    let captured = *observed == Observed::Socket
+        && before.iter().rev().any(|e| {
+            e.conn == Some(conn)
+                && matches!(
+                    e.kind,
+                    EventKind::TcpSyn(_) | EventKind::TcpSynAck(_) | EventKind::TcpAck(_)
+                )
+        });
+    if captured {
+        note_with(&event.kind, event.dir, Handshake::Captured)
+    } else {
+        None
+    }
+}
+
+fn note_with(kind: &EventKind, dir: Option<Dir>, handshake: Handshake) -> Option<String> {
     let text = match kind {
         EventKind::TcpSyn(s) => syn(s),
         EventKind::TcpSynAck(s) => syn_ack(s),
@@ -16,6 +54,7 @@ pub(super) fn note(kind: &EventKind, dir: Option<Dir>) -> Option<String> {
         EventKind::TcpRst(s) => rst(s),
         EventKind::TcpConnect { observed } => socket(
             *observed,
+            handshake,
             format!(
                 "the client's connect() returned, so the three-way handshake (SYN, SYN-ACK, ACK) \
                  is done ({}).",
@@ -24,6 +63,7 @@ pub(super) fn note(kind: &EventKind, dir: Option<Dir>) -> Option<String> {
         ),
         EventKind::TcpAccept { observed } => socket(
             *observed,
+            handshake,
             format!(
                 "the server's accept() returned a connection whose three-way handshake the \
                  kernel had already completed ({}).",
@@ -156,14 +196,20 @@ fn rst(s: &TcpSegment) -> String {
     )
 }
 
-/// A socket-tap note: it says what the system call means and that packets were not seen.
-fn socket(observed: Observed, what: String) -> String {
-    match observed {
-        Observed::Socket => format!(
+/// A socket-tap note: it says what the system call means, and where the handshake's packets
+/// are: not seen by the tap, and either captured beside it or not captured at all.
+fn socket(observed: Observed, handshake: Handshake, what: String) -> String {
+    match (observed, handshake) {
+        (Observed::Socket, Handshake::NotCaptured) => format!(
             "Observed at the socket: {what} The tap sees system calls, not packets; a packet \
              capture would show the SYN, SYN-ACK and ACK themselves."
         ),
-        Observed::Packet => capitalise(&what),
+        (Observed::Socket, Handshake::Captured) => format!(
+            "Observed at the socket: {what} The handshake's packets above come from the packet \
+             capture that ran beside the socket tap; the tap itself sees system calls, not \
+             packets."
+        ),
+        (Observed::Packet, _) => capitalise(&what),
     }
 }
 
@@ -253,5 +299,42 @@ mod tests {
             let n = note(&kind, None).unwrap();
             assert!(n.starts_with("Observed at the socket"), "{n}");
         }
+    }
+
+    fn event(conn: u32, dir: Option<Dir>, kind: EventKind) -> Event {
+        Event {
+            t_us: 0,
+            conn: Some(conn),
+            dir,
+            span: None,
+            kind,
+        }
+    }
+
+    #[test]
+    fn a_socket_event_says_where_the_handshake_packets_are() {
+        let connect = event(
+            0,
+            None,
+            EventKind::TcpConnect {
+                observed: Observed::Socket,
+            },
+        );
+        let missing = "a packet capture would show the SYN, SYN-ACK and ACK themselves";
+        let captured = "The handshake's packets above come from the packet capture";
+        // The socket tap alone: nothing to add to the note.
+        assert_eq!(note_in(&[], &connect), None);
+        assert!(note(&connect.kind, None).unwrap().contains(missing));
+        // packet+socket: the SYN is in the trace before connect().
+        let syn = event(0, Some(Dir::C2s), EventKind::TcpSyn(seg(0, 0, 0)));
+        let n = note_in(std::slice::from_ref(&syn), &connect).unwrap();
+        assert!(n.contains(captured) && !n.contains(missing), "{n}");
+        assert!(
+            n.contains("the tap itself sees system calls, not packets"),
+            "{n}"
+        );
+        // Another connection's packets do not count.
+        let other = event(1, Some(Dir::C2s), EventKind::TcpSyn(seg(0, 0, 0)));
+        assert_eq!(note_in(std::slice::from_ref(&other), &connect), None);
     }
 }

@@ -1,6 +1,8 @@
 //! Notes for WebSocket events the first notes left out: the permessage-deflate parameters of
 //! the handshake (RFC 7692 §7.1.1-§7.1.2.2), a 426 that names the versions the server speaks
-//! (RFC 6455 §4.4), fragments (§5.4), pong (§5.5.3) and text that must be UTF-8 (§5.6, §8.1).
+//! (RFC 6455 §4.4), fragments (§5.4), pong (§5.5.3), and the ordinary text and binary
+//! messages: what the opcode says (§5.6, text that must be UTF-8: §8.1), FIN and fragments
+//! (§5.2, §5.4), which side masks (§5.1, §5.3, §10.3) and compression (RFC 7692 §6, §7.2.2).
 
 use crate::proto::cite;
 use crate::proto::http::Headers;
@@ -42,13 +44,110 @@ pub(super) fn note(kind: &EventKind, dir: Option<Dir>) -> Option<String> {
             cite::RFC6455_5_5_3
         )),
         EventKind::WsMessage {
-            opcode: 0x1,
+            opcode: opcode @ (0x1 | 0x2),
             text,
             fragments,
+            compressed,
+            payload_len,
+            wire_payload_len,
             ..
-        } => Some(utf8(text.is_some(), *fragments)),
+        } => {
+            let data = if *opcode == 0x1 {
+                Data::Text {
+                    utf8: text.is_some(),
+                }
+            } else {
+                Data::Binary
+            };
+            Some(data_message(
+                data,
+                *fragments,
+                compressed.then_some((*wire_payload_len, *payload_len)),
+                dir,
+            ))
+        }
         _ => None,
     }
+}
+
+/// What a data message carries, by its opcode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Data {
+    /// Opcode 0x1: UTF-8 text.
+    Text {
+        /// Whether the payload was valid UTF-8.
+        utf8: bool,
+    },
+    /// Opcode 0x2: bytes for the application.
+    Binary,
+}
+
+/// The note of an ordinary text or binary message: what its opcode says, how FIN framed it,
+/// which side masks, and the compression when it was compressed (`(wire, inflated)` lengths).
+fn data_message(
+    data: Data,
+    fragments: u32,
+    compressed: Option<(Option<u64>, u64)>,
+    dir: Option<Dir>,
+) -> String {
+    let what = match data {
+        Data::Text { .. } => format!(
+            "A text message (opcode 0x1): its payload is text encoded as UTF-8 ({}).",
+            cite::RFC6455_5_6
+        ),
+        Data::Binary => format!(
+            "A binary message (opcode 0x2): its payload is bytes whose meaning is up to the \
+             application alone ({}).",
+            cite::RFC6455_5_6
+        ),
+    };
+    let framing = if fragments > 1 {
+        format!(
+            " It came in {fragments} frames: the first carries the opcode, continuation frames \
+             (opcode 0) follow, and only the last has FIN set ({}).",
+            cite::RFC6455_5_4
+        )
+    } else {
+        format!(
+            " It came in one frame with FIN set: FIN marks a message's final fragment, and the \
+             first may be the final one ({}).",
+            cite::RFC6455_5_2
+        )
+    };
+    let masking = match dir {
+        Some(Dir::C2s) => format!(
+            " Sent by the client, which must mask every frame it sends ({}), each with a new \
+             32-bit key chosen at random, XORed over the payload ({}): not for secrecy, but so \
+             that a page's script cannot choose the bytes that proxies on the way see ({}).",
+            cite::RFC6455_5_1,
+            cite::RFC6455_5_3,
+            cite::RFC6455_10_3
+        ),
+        Some(Dir::S2c) => format!(
+            " Sent by the server, which must not mask its frames ({}).",
+            cite::RFC6455_5_1
+        ),
+        None => String::new(),
+    };
+    let deflate = match compressed {
+        Some((wire, inflated)) => {
+            let sizes = wire.map_or(String::new(), |w| {
+                format!(": {w} bytes on the wire inflate to {inflated}")
+            });
+            format!(
+                " Compressed with permessage-deflate: RSV1 is set on its first frame ({}), and \
+                 the receiver appends 00 00 ff ff to the payload before inflating it{sizes} ({}).",
+                cite::RFC7692_6,
+                cite::RFC7692_7_2_2
+            )
+        }
+        None => String::new(),
+    };
+    let utf8 = match data {
+        Data::Text { utf8 } => format!(" {}", utf8_rule(utf8, fragments)),
+        Data::Binary => String::new(),
+    };
+    format!("{what}{framing}{masking}{deflate}{utf8}")
 }
 
 fn version_426(versions: &str) -> String {
@@ -88,7 +187,8 @@ fn fragment(fin: bool, opcode: u8, masked: bool, dir: Option<Dir>) -> Option<Str
     ))
 }
 
-fn utf8(valid: bool, fragments: u32) -> String {
+/// The UTF-8 rule of a text message, as it applies to this one.
+fn utf8_rule(valid: bool, fragments: u32) -> String {
     let split = if fragments > 1 {
         " The whole message must be valid; one fragment may end inside a character."
     } else {
@@ -96,16 +196,13 @@ fn utf8(valid: bool, fragments: u32) -> String {
     };
     if valid {
         format!(
-            "A text message: its payload is UTF-8 ({}).{split} A receiver that finds invalid \
-             UTF-8 must fail the connection ({}).",
-            cite::RFC6455_5_6,
+            "A receiver that finds invalid UTF-8 must fail the connection ({}).{split}",
             cite::RFC6455_8_1
         )
     } else {
         format!(
-            "A text message that is not valid UTF-8, which a text message must be ({}).{split} \
-             The receiver must fail the connection ({}); a close with 1007 says why.",
-            cite::RFC6455_5_6,
+            "This one is not valid UTF-8, which a text message must be.{split} The receiver \
+             must fail the connection ({}); a close with 1007 says why.",
             cite::RFC6455_8_1
         )
     }
@@ -288,11 +385,50 @@ mod tests {
         );
         let bad = note(&message(0x1, None), None).unwrap();
         assert!(bad.contains("not valid UTF-8") && bad.contains("RFC 6455 §8.1"));
+        assert!(bad.contains("It came in 2 frames") && bad.contains("RFC 6455 §5.4"));
         assert!(
             note(&message(0x1, Some("é")), None)
                 .unwrap()
                 .contains("inside a character")
         );
+        let one = |opcode, compressed, text: Option<&str>| EventKind::WsMessage {
+            opcode,
+            fragments: 1,
+            compressed,
+            payload_len: 179,
+            wire_payload_len: compressed.then_some(83),
+            text: text.map(str::to_string),
+            data_b64: None,
+            close_code: None,
+            close_reason: None,
+        };
+        let text = note(&one(0x1, false, Some("hi")), Some(Dir::C2s)).unwrap();
+        assert!(text.starts_with("A text message (opcode 0x1)"), "{text}");
+        assert!(text.contains("UTF-8 (RFC 6455 §5.6)"), "{text}");
+        assert!(text.contains("one frame with FIN set") && text.contains("RFC 6455 §5.2"));
+        assert!(
+            text.contains("must mask every frame it sends (RFC 6455 §5.1)"),
+            "{text}"
+        );
+        assert!(text.contains("RFC 6455 §5.3") && text.contains("RFC 6455 §10.3"));
+        assert!(
+            text.contains("must fail the connection (RFC 6455 §8.1)"),
+            "{text}"
+        );
+        assert!(!text.contains("deflate"), "{text}");
+        let binary = note(&one(0x2, false, None), Some(Dir::S2c)).unwrap();
+        assert!(
+            binary.starts_with("A binary message (opcode 0x2)"),
+            "{binary}"
+        );
+        assert!(
+            binary.contains("must not mask its frames (RFC 6455 §5.1)"),
+            "{binary}"
+        );
+        assert!(!binary.contains("UTF-8"), "{binary}");
+        let deflated = note(&one(0x1, true, Some("x")), Some(Dir::S2c)).unwrap();
+        assert!(deflated.contains("RSV1 is set on its first frame (RFC 7692 §6)"));
+        assert!(deflated.contains("83 bytes on the wire inflate to 179 (RFC 7692 §7.2.2)"));
         let refused = EventKind::HttpResponse {
             status: 426,
             reason: "Upgrade Required".into(),
