@@ -691,3 +691,208 @@ fn preview(text: &str) -> String {
         None => text.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Observed, Side, TcpSegment};
+
+    fn seg() -> TcpSegment {
+        TcpSegment {
+            seq: 0,
+            ack: 0,
+            window: None,
+            len: 0,
+        }
+    }
+
+    fn ev(dir: Option<Dir>, kind: EventKind) -> Event {
+        Event {
+            t_us: 0,
+            conn: Some(0),
+            dir,
+            span: None,
+            kind,
+        }
+    }
+
+    fn request(headers: &[(&str, &str)]) -> Event {
+        ev(
+            Some(Dir::C2s),
+            EventKind::HttpRequest {
+                method: "GET".into(),
+                target: "/".into(),
+                version: "HTTP/1.1".into(),
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                head_len: 20,
+                body_len: 0,
+                chunked_overhead: None,
+            },
+        )
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)]) -> Event {
+        ev(
+            Some(Dir::S2c),
+            EventKind::HttpResponse {
+                status,
+                reason: "OK".into(),
+                version: "HTTP/1.1".into(),
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                head_len: 20,
+                body_len: 0,
+                chunked_overhead: None,
+            },
+        )
+    }
+
+    fn sse(id: Option<&str>, event: Option<&str>) -> Event {
+        ev(
+            Some(Dir::S2c),
+            EventKind::SseEvent {
+                id: id.map(str::to_string),
+                event: event.map(str::to_string),
+                data: "x".into(),
+                retry: None,
+            },
+        )
+    }
+
+    fn body_end(complete: bool) -> Event {
+        ev(
+            Some(Dir::S2c),
+            EventKind::HttpBodyEnd {
+                body_len: 10,
+                complete,
+                chunked_overhead: None,
+            },
+        )
+    }
+
+    /// Feeds `events` (indices from 0) and returns `(cause, object, readyState, fires)` of
+    /// every api event.
+    fn run(events: &[Event]) -> Vec<(u64, ApiObject, u8, Option<String>)> {
+        let mut api = BrowserApi::new(0);
+        let mut out = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            api.observe(i as u64, e, &mut out);
+        }
+        out.into_iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Api {
+                    object,
+                    ready_state,
+                    fires,
+                    cause,
+                    ..
+                } => Some((cause.unwrap_or(u64::MAX), object, ready_state, fires)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const STREAM: &[(&str, &str)] = &[("Content-Type", "text/event-stream")];
+    const ES: ApiObject = ApiObject::EventSource;
+
+    #[test]
+    fn an_event_source_reconnects_when_the_server_ends_the_stream() {
+        let got = run(&[
+            ev(Some(Dir::C2s), EventKind::TcpSyn(seg())),
+            request(&[("Accept", "text/event-stream")]),
+            response(200, STREAM),
+            sse(Some("7"), None),
+            sse(Some("7"), Some("price")),
+            body_end(true),
+        ]);
+        let s = |f: &str| Some(f.to_string());
+        assert_eq!(
+            got,
+            [
+                (0, ES, 0, None),
+                (2, ES, 1, s("open")),
+                (3, ES, 1, s("message")),
+                (4, ES, 1, s("price")),
+                (5, ES, 0, s("error")),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_event_source_fails_on_another_answer_and_names_its_last_event_id() {
+        let mut api = BrowserApi::new(0);
+        let mut out = Vec::new();
+        api.observe(
+            0,
+            &request(&[("Accept", "text/event-stream"), ("Last-Event-ID", "41")]),
+            &mut out,
+        );
+        api.observe(1, &response(204, &[]), &mut out);
+        let kinds: Vec<_> = out.iter().map(|e| e.kind.clone()).collect();
+        assert!(matches!(
+            &kinds[0],
+            EventKind::Api { object: ES, ready_state: 0, last_event_id: Some(id), .. } if id == "41"
+        ));
+        assert!(matches!(
+            &kinds[1],
+            EventKind::Api { object: ES, ready_state: 2, fires: Some(f), code: Some(204), .. } if f == "error"
+        ));
+    }
+
+    #[test]
+    fn a_fetch_without_an_answer_fails_and_a_page_load_is_no_fetch() {
+        let got = run(&[
+            ev(
+                None,
+                EventKind::TcpConnect {
+                    observed: Observed::Socket,
+                },
+            ),
+            request(&[]),
+            ev(
+                None,
+                EventKind::TcpClose {
+                    observed: Observed::Socket,
+                    initiator: Some(Side::Server),
+                },
+            ),
+        ]);
+        let f = ApiObject::Fetch;
+        assert_eq!(got, [(0, f, 1, None), (2, f, 4, Some("error".to_string()))]);
+        let page = run(&[
+            request(&[("Sec-Fetch-Dest", "document")]),
+            response(200, &[("Content-Length", "0")]),
+        ]);
+        assert!(page.is_empty(), "{page:?}");
+    }
+
+    #[test]
+    fn a_websocket_closes_at_the_clients_fin_whoever_closes_first() {
+        let upgrade = request(&[("Upgrade", "websocket"), ("Connection", "Upgrade")]);
+        let fin = |dir| ev(Some(dir), EventKind::TcpFin(seg()));
+        for (first, second) in [(Dir::S2c, Dir::C2s), (Dir::C2s, Dir::S2c)] {
+            let got = run(&[
+                ev(Some(Dir::C2s), EventKind::TcpSyn(seg())),
+                upgrade.clone(),
+                fin(first),
+                fin(second),
+            ]);
+            // Never opened: error and close 1006, at the client's FIN.
+            let client_fin = if first == Dir::C2s { 2 } else { 3 };
+            assert_eq!(got[0], (0, ApiObject::WebSocket, 0, None));
+            assert!(
+                got[1..].iter().all(|(cause, ..)| *cause == client_fin),
+                "{got:?}"
+            );
+            assert_eq!(
+                got.last().and_then(|g| g.3.clone()).as_deref(),
+                Some("close")
+            );
+        }
+    }
+}
