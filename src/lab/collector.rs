@@ -1045,6 +1045,81 @@ mod tests {
     }
 
     #[test]
+    fn external_connections_are_kept_across_runs_and_reset_keeps_the_open_ones() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let c = Collector::new(addr(80), Arc::new(Outbox::new(tx, None)));
+        c.set_capture(false, None);
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let (open, closed) = (addr(7000), addr(7001));
+        for (peer, at) in [(open, 1), (closed, 2)] {
+            c.record(TapRecord::Accept {
+                peer,
+                local: addr(80),
+                at: ms(at),
+            });
+            c.record(TapRecord::Data {
+                peer,
+                dir: Dir::C2s,
+                at: ms(at + 1),
+                bytes: b"GET / HTTP/1.1\r\n".to_vec(),
+            });
+        }
+        c.record(TapRecord::Closed {
+            peer: closed,
+            at: ms(5),
+        });
+        let before = c.trace().unwrap();
+        assert_eq!(before.source.scenario, None, "an external-only trace");
+        assert_eq!(
+            before.connections[0].label.as_deref(),
+            Some("external client 127.0.0.1:7000")
+        );
+        // A scenario's trace starts with both, replayed: the same events, in time order.
+        c.start_run(Some("ws-echo"), RunMode::Run, Vec::new());
+        let run = c.trace().unwrap();
+        assert_eq!(run.source.scenario.as_deref(), Some("ws-echo"));
+        let kinds = |t: &Trace| {
+            t.events
+                .iter()
+                .map(|e| (e.conn, e.kind.name()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(&run), kinds(&before));
+        assert!(run.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+        assert_eq!(run.stream(0, Dir::C2s), before.stream(0, Dir::C2s));
+        // The open one goes on in the new trace.
+        c.record(TapRecord::Data {
+            peer: open,
+            dir: Dir::C2s,
+            at: Instant::now(),
+            bytes: b"Host: x\r\n\r\n".to_vec(),
+        });
+        assert!(
+            c.trace()
+                .unwrap()
+                .events
+                .iter()
+                .any(|e| e.kind.name() == "http_request")
+        );
+        // Reset: only the open one stays, in a fresh external trace.
+        c.clear_run();
+        let after = c.trace().unwrap();
+        assert_eq!(after.source.scenario, None);
+        assert_eq!(after.connections.len(), 1);
+        assert_eq!(after.connections[0].client, open.to_string());
+        // Every trace was announced, the last one an external one.
+        let started: Vec<String> = rx
+            .try_iter()
+            .filter_map(|u| match u {
+                LabUpdate::RunStarted { scenario, .. } => Some(scenario),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(started, ["external", "ws-echo", "external"]);
+    }
+
+    #[test]
     fn packets_of_another_run_or_connection_are_dropped() {
         let (c, _) = packet_collector();
         // A FIN of a connection this run does not know (an aborted run's): ignored.
