@@ -425,7 +425,7 @@ fn header(frame: Rect, lanes: &Lanes, trace: &Trace, px_per_ms: f32) -> Header {
         ),
         title("browser API".into(), lanes.api.left, Anchor::LeftTop),
         subtitle(
-            "what new WebSocket(url) reports".into(),
+            "inferred: WebSocket, fetch(), EventSource".into(),
             lanes.api.left,
             Anchor::LeftTop,
         ),

@@ -79,9 +79,9 @@ pub fn http_api_label(
                 format!("{} event", preview(kind, 20))
             };
             format!(
-                "{on} {} lastEventId {}",
-                preview(data.unwrap_or(""), 20),
-                preview(last_event_id.unwrap_or(""), 20)
+                "{on} lastEventId {}: {}",
+                preview(last_event_id.unwrap_or(""), 20),
+                preview(data.unwrap_or(""), 20)
             )
         }
         (ApiObject::EventSource, Some("error")) if ready_state == 0 => {
@@ -135,7 +135,7 @@ mod tests {
                 Some("x"),
                 Some("6")
             ),
-            "onmessage \"x\" lastEventId \"6\""
+            "onmessage lastEventId \"6\": \"x\""
         );
         assert_eq!(
             http_api_label(
@@ -146,7 +146,7 @@ mod tests {
                 Some("x"),
                 Some("")
             ),
-            "\"price\" event \"x\" lastEventId \"\""
+            "\"price\" event lastEventId \"\": \"x\""
         );
         assert_eq!(
             http_api_label(ApiObject::EventSource, 0, Some("error"), None, None, None),
