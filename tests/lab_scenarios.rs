@@ -720,11 +720,11 @@ fn step_mode_holds_the_server_until_its_stage() {
         .filter(|e| e.conn == Some(0) && e.kind.name() == "http_response")
         .count();
     assert_eq!(responses_on_client, 0, "the 101 waits for its stage");
-    assert!(
-        t.connections
-            .iter()
-            .any(|c| c.label.as_deref() == Some("external"))
-    );
+    assert!(t.connections.iter().any(|c| {
+        c.label
+            .as_deref()
+            .is_some_and(|l| l.starts_with("external client "))
+    }));
 }
 
 #[test]

@@ -111,12 +111,14 @@ fn every_kind() -> Vec<EventKind> {
             retry: Some(3000),
         },
         EventKind::Api {
+            object: wirelab::trace::ApiObject::WebSocket,
             ready_state: 3,
             fires: Some("close".into()),
             code: Some(1006),
             reason: Some(String::new()),
             was_clean: Some(false),
             data: Some("tick 1".into()),
+            last_event_id: None,
             cause: Some(12),
         },
         EventKind::Stage {

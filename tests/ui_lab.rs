@@ -274,3 +274,72 @@ fn demo_trace_bytes_match_its_events() {
     let json = t.to_json();
     assert_eq!(wirelab::trace::Trace::from_json(&json).unwrap(), t);
 }
+
+/// A WebSocket client of our own on `/echo` (not a lab client): one text echoed, then a close.
+fn external_echo(server: std::net::SocketAddr, text: &str) {
+    let (mut ws, _) = tungstenite::connect(format!("ws://{server}/echo")).unwrap();
+    ws.send(tungstenite::Message::text(text)).unwrap();
+    let echo = ws.read().unwrap();
+    assert_eq!(echo.to_text().unwrap(), text);
+    ws.close(None).unwrap();
+    // Reads until the server's close reply and the end of the connection.
+    while ws.read().is_ok() {}
+}
+
+fn has_echo(trace: &wirelab::trace::Trace, conn: u32, text: &str) -> bool {
+    trace.events.iter().any(|e| {
+        e.conn == Some(conn)
+            && e.dir == Some(wirelab::trace::Dir::S2c)
+            && matches!(&e.kind, wirelab::trace::EventKind::WsMessage { text: Some(t), .. } if t == text)
+    })
+}
+
+#[test]
+fn an_external_client_before_the_first_run_appears_in_the_lab_and_stays_after_a_run() {
+    let mut h = harness(GuiOptions {
+        lab: support::lab::socket_lab(),
+        ..GuiOptions::default()
+    });
+    h.run();
+    let server = h.state().lab_server().expect("the lab runs");
+    external_echo(server, "before any run");
+    step_until(&mut h, "the external client in the Lab", |app| {
+        let t = app.trace();
+        has_echo(t, 0, "before any run")
+            && t.events
+                .iter()
+                .any(|e| e.conn == Some(0) && e.kind.name() == "tcp_close")
+    });
+    let lane = h.state().trace().connections[0].label.clone().unwrap();
+    assert!(lane.starts_with("external client 127.0.0.1:"), "{lane}");
+    assert!(!h.state().is_busy(), "no run is going: Run stays enabled");
+    let count = h.state().trace().events.len();
+    assert!(
+        h.query_all_by_label_contains(&format!("{count} events"))
+            .count()
+            >= 1,
+        "the status counts the external client's events"
+    );
+    assert!(
+        h.query_all_by_label_contains("external clients").count() >= 1,
+        "the status says no scenario runs"
+    );
+
+    h.get_by_label("Run").click();
+    step_until(&mut h, "the ws-echo run", |app| app.is_finished());
+    let t = h.state().trace();
+    assert_eq!(t.source.scenario.as_deref(), Some("ws-echo"));
+    assert_eq!(t.connections[0].label.as_deref(), Some(lane.as_str()));
+    assert!(
+        has_echo(t, 0, "before any run"),
+        "kept when a scenario runs after it"
+    );
+    assert!(
+        t.connections
+            .iter()
+            .any(|c| c.label.as_deref() == Some("client")),
+        "{:?}",
+        t.connections
+    );
+    assert!(t.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+}

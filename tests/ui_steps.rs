@@ -188,6 +188,10 @@ const HTTP_GET: &[&[&str]] = &[
     &["client > GET /hello", "stage: client: request GET /hello"],
     &[
         "client < 200 body 35",
+        // What fetch() reports, known once the response came (drawn from the connect on).
+        "client api None readyState 1 code None",
+        "client api Some(\"response\") readyState 2 code Some(200)",
+        "client api Some(\"load\") readyState 4 code None",
         "stage: server answers 200 OK with a short text",
     ],
     &[

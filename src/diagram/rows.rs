@@ -362,12 +362,14 @@ mod tests {
 
     fn api(cause: Option<u64>) -> EventKind {
         EventKind::Api {
+            object: crate::trace::ApiObject::WebSocket,
             ready_state: 1,
             fires: Some("message".into()),
             code: None,
             reason: None,
             was_clean: None,
             data: None,
+            last_event_id: None,
             cause,
         }
     }

@@ -29,8 +29,65 @@ use crate::trace::{Dir, Event, EventKind, Observed, Side, Source, Trace, TraceUp
 /// How long a connection seen only in packets (a SYN whose accept never came) is kept.
 const STRAY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The label of connections the lab did not make (a browser, `curl`, a test's raw socket).
+/// The scenario name of a trace holding only connections the lab did not make (a browser,
+/// `curl`, a test's raw socket), before any run or after a Reset.
 pub const EXTERNAL_LABEL: &str = "external";
+
+/// The lane label of a connection the lab did not make, e.g. `external client 127.0.0.1:5000`.
+pub fn external_lane(peer: SocketAddr) -> String {
+    format!("external client {peer}")
+}
+
+/// One thing fed to the run's [`TraceBuilder`] for a connection, kept for the connections the
+/// lab did not make so the next run's trace can start with them (they are not the scenario's,
+/// but they were seen, and a browser's WebSocket may still be open).
+#[derive(Clone, Debug)]
+enum Input {
+    Open {
+        client: String,
+        server: String,
+        label: Option<String>,
+    },
+    Data {
+        dir: Dir,
+        t_us: i64,
+        bytes: Vec<u8>,
+    },
+    End {
+        dir: Dir,
+        t_us: i64,
+    },
+    Event(Event),
+}
+
+/// Which external connections a new trace starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Keep {
+    /// Every one (a scenario starts: what came before stays in view).
+    All,
+    /// Those still open (Reset clears the diagram; a browser's open WebSocket goes on).
+    Open,
+}
+
+/// External connections taken from one run into the next.
+struct Carried {
+    /// What was fed for them, in order, on `clock`.
+    inputs: Vec<(u32, Input)>,
+    /// Their state, by the client's address (ids of the old run).
+    conns: Vec<(SocketAddr, Conn)>,
+    clock: RunClock,
+}
+
+impl Carried {
+    /// When the first of them began.
+    fn first(&self) -> Option<Instant> {
+        self.inputs.iter().find_map(|(_, input)| match input {
+            Input::Data { t_us, .. } | Input::End { t_us, .. } => Some(self.clock.instant(*t_us)),
+            Input::Event(e) => Some(self.clock.instant(e.t_us)),
+            Input::Open { .. } => None,
+        })
+    }
+}
 
 /// An open connection of the run.
 struct Conn {
@@ -49,6 +106,9 @@ struct Run {
     packets: bool,
     /// Packets captured before this wall-clock time belong to an earlier run.
     packets_from_us: Option<i64>,
+    /// The connections the lab did not make, and what was fed for them (see [`Input`]).
+    external: HashSet<u32>,
+    external_inputs: Vec<(u32, Input)>,
 }
 
 impl Run {
@@ -63,13 +123,123 @@ impl Run {
 
     fn event(&mut self, at: Instant, conn: Option<u32>, kind: EventKind) {
         let t_us = self.clock.t_us(at);
-        self.builder.push_event(Event {
+        let event = Event {
             t_us,
             conn,
             dir: None,
             span: None,
             kind,
-        });
+        };
+        match conn {
+            Some(id) => self.feed(id, Input::Event(event)),
+            None => self.builder.push_event(event),
+        }
+    }
+
+    /// Feeds `input` of connection `id` to the builder (kept if the connection is external).
+    fn feed(&mut self, id: u32, input: Input) {
+        if self.external.contains(&id) {
+            self.external_inputs.push((id, input.clone()));
+        }
+        match input {
+            Input::Open { .. } => {}
+            Input::Data { dir, t_us, bytes } => self.builder.data(id, dir, t_us, &bytes),
+            Input::End { dir, t_us } => self.builder.end(id, dir, t_us),
+            Input::Event(event) => self.builder.push_event(event),
+        }
+    }
+
+    /// Opens a connection in the builder; `external`: the lab did not make it.
+    fn open_conn(&mut self, client: String, server: String, label: String, external: bool) -> u32 {
+        let id = self
+            .builder
+            .open_connection(client.clone(), server.clone(), Some(label.clone()));
+        if external {
+            self.external.insert(id);
+            let label = Some(label);
+            self.external_inputs.push((
+                id,
+                Input::Open {
+                    client,
+                    server,
+                    label,
+                },
+            ));
+        }
+        id
+    }
+
+    /// Takes the external connections `keep` asks for out of this run (whatever they still
+    /// held back goes into the trace first).
+    fn carry(&mut self, keep: Keep, now: Instant) -> Carried {
+        let peers: Vec<SocketAddr> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| self.external.contains(&c.id) && (keep == Keep::All || !c.closed))
+            .map(|(peer, _)| *peer)
+            .collect();
+        let mut conns = Vec::new();
+        for peer in peers {
+            self.drain(peer, now, Release::All);
+            if let Some(conn) = self.conns.remove(&peer) {
+                conns.push((peer, conn));
+            }
+        }
+        let ids: HashSet<u32> = conns.iter().map(|(_, c)| c.id).collect();
+        let inputs = std::mem::take(&mut self.external_inputs)
+            .into_iter()
+            .filter(|(id, _)| ids.contains(id))
+            .collect();
+        Carried {
+            inputs,
+            conns,
+            clock: self.clock,
+        }
+    }
+
+    /// Feeds what `carried` held into this (new) run, on its clock.
+    fn replay(&mut self, carried: Carried) {
+        let mut ids: HashMap<u32, u32> = HashMap::new();
+        for (old, input) in carried.inputs {
+            let at = |t_us: i64| carried.clock.instant(t_us);
+            if let Input::Open {
+                client,
+                server,
+                label,
+            } = input
+            {
+                let label = label.unwrap_or_default();
+                ids.insert(old, self.open_conn(client, server, label, true));
+                continue;
+            }
+            let Some(&id) = ids.get(&old) else {
+                continue;
+            };
+            let input = match input {
+                Input::Open { .. } => continue,
+                Input::Data { dir, t_us, bytes } => Input::Data {
+                    dir,
+                    t_us: self.clock.t_us(at(t_us)),
+                    bytes,
+                },
+                Input::End { dir, t_us } => Input::End {
+                    dir,
+                    t_us: self.clock.t_us(at(t_us)),
+                },
+                Input::Event(mut event) => {
+                    event.t_us = self.clock.t_us(at(event.t_us));
+                    event.conn = Some(id);
+                    Input::Event(event)
+                }
+            };
+            self.feed(id, input);
+        }
+        for (peer, mut conn) in carried.conns {
+            if let Some(&id) = ids.get(&conn.id) {
+                conn.id = id;
+                self.conns.insert(peer, conn);
+            }
+        }
     }
 
     /// Queues `item` on the connection of `peer` and applies what no longer waits.
@@ -107,7 +277,7 @@ impl Run {
             Item::Packet(mut event) => {
                 event.t_us = self.clock.clamp(event.t_us);
                 event.conn = Some(id);
-                self.builder.push_event(event);
+                self.feed(id, Input::Event(event));
             }
         }
     }
@@ -115,10 +285,12 @@ impl Run {
     /// Adds a connection to the run with what it opens with (see [`Opening::into_items`]),
     /// merged by time.
     fn open(&mut self, peer: SocketAddr, local: SocketAddr, opening: Opening, now: Instant) {
-        let id = self.builder.open_connection(
+        let external = !opening.is_lab_client();
+        let id = self.open_conn(
             peer.to_string(),
             local.to_string(),
-            Some(opening.label.clone()),
+            opening.label.clone(),
+            external,
         );
         let handshake = if self.packets && opening.handshake_seen() {
             Handshake::Captured
@@ -153,16 +325,22 @@ impl Run {
         match record {
             TapRecord::Accept { .. } | TapRecord::Held { .. } => {}
             TapRecord::Data { dir, at, bytes, .. } => {
-                let t = self.clock.t_us(at);
-                self.builder.data(id, dir, t, &bytes);
+                let t_us = self.clock.t_us(at);
+                self.feed(id, Input::Data { dir, t_us, bytes });
             }
             TapRecord::Eof { at, .. } => {
                 if !eof {
                     if let Some(c) = self.conns.get_mut(&peer) {
                         c.eof = true;
                     }
-                    let t = self.clock.t_us(at);
-                    self.builder.end(id, Dir::C2s, t);
+                    let t_us = self.clock.t_us(at);
+                    self.feed(
+                        id,
+                        Input::End {
+                            dir: Dir::C2s,
+                            t_us,
+                        },
+                    );
                 }
             }
             TapRecord::Closed { at, .. } => {
@@ -181,12 +359,24 @@ impl Run {
                         initiator: Some(initiator),
                     },
                 );
-                let t = self.clock.t_us(at);
+                let t_us = self.clock.t_us(at);
                 if !eof {
                     // Nothing more will be read from the client: whatever it left unfinished is final.
-                    self.builder.end(id, Dir::C2s, t);
+                    self.feed(
+                        id,
+                        Input::End {
+                            dir: Dir::C2s,
+                            t_us,
+                        },
+                    );
                 }
-                self.builder.end(id, Dir::S2c, t);
+                self.feed(
+                    id,
+                    Input::End {
+                        dir: Dir::S2c,
+                        t_us,
+                    },
+                );
             }
         }
     }
@@ -277,15 +467,29 @@ impl Collector {
     }
 
     /// Starts a fresh trace for `scenario` (None: external clients only) and announces it.
+    /// It begins with the external connections seen before (replayed on its clock, which then
+    /// starts at the first of them), so a browser's traffic is never lost to a run.
     pub fn start_run(&self, scenario: Option<&str>, mode: RunMode, stages: Vec<String>) {
         let mut state = self.lock();
-        // Connections of an aborted run are not this run's.
-        state.expected.clear();
-        self.start_run_locked(&mut state, scenario, mode, stages);
+        // The lab clients of an aborted run are not this run's; external ones go on.
+        state.expected.retain(|_, p| !p.is_lab_client());
+        let carried = self.carry(&mut state, Keep::All);
+        self.start_run_locked(&mut state, scenario, mode, stages, carried);
         if let Some(run) = state.run.as_mut() {
-            run.packets_from_us = Some(run.clock.started_us());
+            run.packets_from_us = Some(Utc::now().timestamp_micros());
         }
         self.flush(&mut state);
+    }
+
+    /// The current run's external connections that `keep` asks for (the run is ended).
+    fn carry(&self, state: &mut State, keep: Keep) -> Option<Carried> {
+        let mut run = state.run.take()?;
+        let carried = run.carry(keep, Instant::now());
+        // What the old run still had to say about them is sent before the new run starts.
+        state.run = Some(run);
+        self.flush(state);
+        state.run = None;
+        (!carried.inputs.is_empty()).then_some(carried)
     }
 
     fn start_run_locked(
@@ -294,32 +498,53 @@ impl Collector {
         scenario: Option<&str>,
         mode: RunMode,
         stages: Vec<String>,
+        carried: Option<Carried>,
     ) {
         // The two clocks of the run, read together: packet timestamps are wall clock, the
-        // tap's are monotonic.
-        let (started_at, t0) = (Utc::now(), Instant::now());
+        // tap's are monotonic. With carried connections, both go back to the first of them.
+        let (now_wall, now) = (Utc::now(), Instant::now());
+        let t0 = carried
+            .as_ref()
+            .and_then(Carried::first)
+            .map_or(now, |first| first.min(now));
+        let back =
+            chrono::TimeDelta::from_std(now.saturating_duration_since(t0)).unwrap_or_default();
+        let started_at = now_wall - back;
         let builder = TraceBuilder::new(self.source_for(scenario, state.packets), started_at);
         let trace = builder.trace().clone();
-        state.run = Some(Run {
+        let mut run = Run {
             builder,
             clock: RunClock::new(t0, started_at.timestamp_micros()),
             conns: HashMap::new(),
             packets: state.packets,
             packets_from_us: None,
-        });
+            external: HashSet::new(),
+            external_inputs: Vec::new(),
+        };
         self.outbox.send(LabUpdate::RunStarted {
             scenario: scenario.unwrap_or(EXTERNAL_LABEL).to_string(),
             mode,
             trace,
             stages,
         });
+        if let Some(carried) = carried {
+            run.replay(carried);
+        }
+        state.run = Some(run);
     }
 
-    /// Forgets the current run (Reset); later connections start a fresh external trace.
+    /// Ends the current run (Reset). External connections still open go on in a fresh
+    /// external trace; otherwise later connections start one.
     pub fn clear_run(&self) {
         let mut state = self.lock();
-        state.run = None;
-        state.expected.clear();
+        state.expected.retain(|_, p| !p.is_lab_client());
+        match self.carry(&mut state, Keep::Open) {
+            Some(carried) => {
+                self.start_run_locked(&mut state, None, RunMode::Run, Vec::new(), Some(carried));
+            }
+            None => state.run = None,
+        }
+        self.flush(&mut state);
     }
 
     /// A lab client bound to `addr` is about to connect; its lane is called `label`.
@@ -396,7 +621,7 @@ impl Collector {
             let pending = state
                 .expected
                 .entry(peer)
-                .or_insert_with(|| Opening::new(EXTERNAL_LABEL, Origin::External, now));
+                .or_insert_with(|| Opening::new(&external_lane(peer), Origin::External, now));
             pending.accepted = Some(Accepted {
                 at: *at,
                 local: *local,
@@ -434,7 +659,7 @@ impl Collector {
             return;
         };
         if state.run.is_none() {
-            self.start_run_locked(state, None, RunMode::Run, Vec::new());
+            self.start_run_locked(state, None, RunMode::Run, Vec::new(), None);
         }
         if let Some(run) = state.run.as_mut() {
             run.open(peer, local, pending, now);
@@ -518,7 +743,7 @@ impl Collector {
         }
         if matches!(event.kind, EventKind::TcpSyn(_)) {
             // A connection whose accept has not been recorded yet (an external client).
-            let mut pending = Opening::new(EXTERNAL_LABEL, Origin::External, now);
+            let mut pending = Opening::new(&external_lane(client), Origin::External, now);
             pending.packets.push(WallPacket { wall_us, event });
             state.expected.insert(client, pending);
         }
@@ -817,6 +1042,81 @@ mod tests {
         });
         assert_eq!(names(&c).last(), Some(&"tcp_close"));
         assert!(c.teardown_captured());
+    }
+
+    #[test]
+    fn external_connections_are_kept_across_runs_and_reset_keeps_the_open_ones() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let c = Collector::new(addr(80), Arc::new(Outbox::new(tx, None)));
+        c.set_capture(false, None);
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let (open, closed) = (addr(7000), addr(7001));
+        for (peer, at) in [(open, 1), (closed, 2)] {
+            c.record(TapRecord::Accept {
+                peer,
+                local: addr(80),
+                at: ms(at),
+            });
+            c.record(TapRecord::Data {
+                peer,
+                dir: Dir::C2s,
+                at: ms(at + 1),
+                bytes: b"GET / HTTP/1.1\r\n".to_vec(),
+            });
+        }
+        c.record(TapRecord::Closed {
+            peer: closed,
+            at: ms(5),
+        });
+        let before = c.trace().unwrap();
+        assert_eq!(before.source.scenario, None, "an external-only trace");
+        assert_eq!(
+            before.connections[0].label.as_deref(),
+            Some("external client 127.0.0.1:7000")
+        );
+        // A scenario's trace starts with both, replayed: the same events, in time order.
+        c.start_run(Some("ws-echo"), RunMode::Run, Vec::new());
+        let run = c.trace().unwrap();
+        assert_eq!(run.source.scenario.as_deref(), Some("ws-echo"));
+        let kinds = |t: &Trace| {
+            t.events
+                .iter()
+                .map(|e| (e.conn, e.kind.name()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(&run), kinds(&before));
+        assert!(run.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+        assert_eq!(run.stream(0, Dir::C2s), before.stream(0, Dir::C2s));
+        // The open one goes on in the new trace.
+        c.record(TapRecord::Data {
+            peer: open,
+            dir: Dir::C2s,
+            at: Instant::now(),
+            bytes: b"Host: x\r\n\r\n".to_vec(),
+        });
+        assert!(
+            c.trace()
+                .unwrap()
+                .events
+                .iter()
+                .any(|e| e.kind.name() == "http_request")
+        );
+        // Reset: only the open one stays, in a fresh external trace.
+        c.clear_run();
+        let after = c.trace().unwrap();
+        assert_eq!(after.source.scenario, None);
+        assert_eq!(after.connections.len(), 1);
+        assert_eq!(after.connections[0].client, open.to_string());
+        // Every trace was announced, the last one an external one.
+        let started: Vec<String> = rx
+            .try_iter()
+            .filter_map(|u| match u {
+                LabUpdate::RunStarted { scenario, .. } => Some(scenario),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(started, ["external", "ws-echo", "external"]);
     }
 
     #[test]

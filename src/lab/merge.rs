@@ -75,6 +75,11 @@ impl RunClock {
         self.last_t_us
     }
 
+    /// The instant of `t_us` on this clock (before the run's start counts as its start).
+    pub fn instant(&self, t_us: i64) -> Instant {
+        self.t0 + Duration::from_micros(u64::try_from(t_us).unwrap_or(0))
+    }
+
     /// Microseconds since the run's start, clamped (see [`RunClock::clamp`]).
     pub fn t_us(&mut self, at: Instant) -> i64 {
         let t = self.raw_t(at);

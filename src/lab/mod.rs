@@ -9,9 +9,12 @@
 //! observed → trace), [`merge`] (socket and packet observations in time order), [`outbox`]
 //! (updates to the view), [`packets`] (packet mode's capture).
 //!
-//! External clients (a browser on the demo page, `curl`) are traced too: into the current
-//! run's trace, or, when no run is active, into a fresh trace (a `RunStarted` with scenario
-//! `"external"` and an empty stage list) — so `Lab::start` alone is the `wirelab serve` server.
+//! External clients (a browser on the demo page, `curl`) are traced too, each in its own lane
+//! ("external client 127.0.0.1:PORT"): into the current run's trace, or, when no run is
+//! active, into a fresh trace (a `RunStarted` with scenario `"external"` and an empty stage
+//! list) — so `Lab::start` alone is the `wirelab serve` server. A new run's trace begins with
+//! the external connections seen before it (a Reset keeps those still open), so a browser's
+//! traffic is never lost to a run.
 //!
 //! Packet mode ([`CaptureMode`]): with capture permission, a live capture on the loopback
 //! interface (filter `tcp port <lab port>`, one per lab) adds the real TCP handshake and

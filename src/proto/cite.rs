@@ -98,6 +98,9 @@ pub const RFC6455_5_5_1: Cite = Cite::new("RFC 6455", "5.5.1", "Close");
 pub const RFC6455_5_5_2: Cite = Cite::new("RFC 6455", "5.5.2", "Ping");
 /// RFC 6455 §7.1.1 "Close the WebSocket Connection".
 pub const RFC6455_7_1_1: Cite = Cite::new("RFC 6455", "7.1.1", "Close the WebSocket Connection");
+/// RFC 6455 §7.1.4 "The WebSocket Connection is Closed".
+pub const RFC6455_7_1_4: Cite =
+    Cite::new("RFC 6455", "7.1.4", "The WebSocket Connection is Closed");
 /// RFC 6455 §7.1.5 "The WebSocket Connection Close Code".
 pub const RFC6455_7_1_5: Cite =
     Cite::new("RFC 6455", "7.1.5", "The WebSocket Connection Close Code");
@@ -322,6 +325,12 @@ pub const RFC6585_5: Cite = Cite::new("RFC 6585", "5", "431 Request Header Field
 
 // WHATWG HTML, WHATWG Fetch, WHATWG WebSockets.
 
+/// WHATWG HTML §9.2 "Server-sent events".
+pub const WHATWGHTML_9_2: Cite = Cite::new("WHATWG HTML", "9.2", "Server-sent events");
+/// WHATWG HTML §9.2.2 "The `EventSource` interface".
+pub const WHATWGHTML_9_2_2: Cite = Cite::new("WHATWG HTML", "9.2.2", "The `EventSource` interface");
+/// WHATWG Fetch §5.6 "Fetch method".
+pub const WHATWGFETCH_5_6: Cite = Cite::new("WHATWG Fetch", "5.6", "Fetch method");
 /// WHATWG HTML §9.2.4 "The `Last-Event-ID` header".
 pub const WHATWGHTML_9_2_4: Cite = Cite::new("WHATWG HTML", "9.2.4", "The `Last-Event-ID` header");
 /// WHATWG HTML §9.2.6 "Interpreting an event stream".

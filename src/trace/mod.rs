@@ -365,14 +365,20 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry: Option<u64>,
     },
-    /// What the browser's `WebSocket` object would report (inferred from the wire).
+    /// What the browser's API object (`WebSocket`, `fetch()`/`XMLHttpRequest`, `EventSource`)
+    /// would report (inferred from the wire).
     Api {
-        /// `readyState` after this event: 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED.
+        /// Which object: omitted for a `WebSocket` (the only one before it was added).
+        #[serde(default, skip_serializing_if = "ApiObject::is_websocket")]
+        object: ApiObject,
+        /// `readyState` after this event, as the object numbers it ([`ApiObject::state_name`]).
         ready_state: u8,
-        /// The event handler fired, if any: `"open"`, `"message"`, `"error"`, `"close"`.
+        /// The event handler fired, if any: `"open"`, `"message"`, `"error"`, `"close"`
+        /// (WebSocket, EventSource), `"response"` (fetch resolves with the headers), `"load"`
+        /// (the body is done), or the `event:` type an EventSource dispatches.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fires: Option<String>,
-        /// `CloseEvent.code`, for `close`.
+        /// `CloseEvent.code`, for `close`; `Response.status`, for a fetch `response`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         code: Option<u16>,
         /// `CloseEvent.reason`, for `close`.
@@ -381,9 +387,12 @@ pub enum EventKind {
         /// `CloseEvent.wasClean`, for `close`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         was_clean: Option<bool>,
-        /// A short preview of `MessageEvent.data`, for `message`.
+        /// A short preview of `MessageEvent.data`, for `message`; what arrived, for a fetch.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         data: Option<String>,
+        /// `MessageEvent.lastEventId`, for an EventSource message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_event_id: Option<String>,
         /// Index in [`Trace::events`] of the wire event that caused this one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cause: Option<u64>,
@@ -445,6 +454,54 @@ impl EventKind {
             EventKind::Api { .. } => "api",
             EventKind::Stage { .. } => "stage",
             EventKind::Diagnostic { .. } => "diagnostic",
+        }
+    }
+}
+
+/// The browser API object an [`EventKind::Api`] event is about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApiObject {
+    /// `new WebSocket(url)`: `readyState` 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED.
+    #[default]
+    #[serde(rename = "websocket")]
+    WebSocket,
+    /// `fetch()` of a plain HTTP request, with the `readyState` an `XMLHttpRequest` for it
+    /// would have: 1 OPENED (sent), 2 HEADERS_RECEIVED, 3 LOADING, 4 DONE.
+    #[serde(rename = "fetch")]
+    Fetch,
+    /// `new EventSource(url)`: `readyState` 0 CONNECTING, 1 OPEN, 2 CLOSED.
+    #[serde(rename = "eventsource")]
+    EventSource,
+}
+
+impl ApiObject {
+    /// Whether it is a `WebSocket` (the default, omitted in JSON).
+    pub fn is_websocket(&self) -> bool {
+        *self == ApiObject::WebSocket
+    }
+
+    /// The object as a script names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiObject::WebSocket => "WebSocket",
+            ApiObject::Fetch => "fetch()",
+            ApiObject::EventSource => "EventSource",
+        }
+    }
+
+    /// The name of `readyState` value `state` of this object.
+    pub fn state_name(self, state: u8) -> &'static str {
+        match (self, state) {
+            (ApiObject::WebSocket | ApiObject::EventSource, 0) => "CONNECTING",
+            (ApiObject::WebSocket | ApiObject::EventSource, 1) => "OPEN",
+            (ApiObject::WebSocket, 2) => "CLOSING",
+            (ApiObject::WebSocket, 3) | (ApiObject::EventSource, 2) => "CLOSED",
+            (ApiObject::Fetch, 0) => "UNSENT",
+            (ApiObject::Fetch, 1) => "OPENED",
+            (ApiObject::Fetch, 2) => "HEADERS_RECEIVED",
+            (ApiObject::Fetch, 3) => "LOADING",
+            (ApiObject::Fetch, 4) => "DONE",
+            _ => "?",
         }
     }
 }

@@ -10,6 +10,7 @@ use super::command::{Command, SaveRequest};
 use super::status::{StatusLine, save_json};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
+use crate::lab::collector::EXTERNAL_LABEL;
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
 use crate::trace::{Source, Trace};
 
@@ -50,6 +51,8 @@ struct RunState {
     awaiting_start: bool,
     /// Step presses made before RunStarted arrived.
     pending_steps: usize,
+    /// No scenario runs: the trace shows external clients (a browser on the demo page).
+    external: bool,
 }
 
 /// The Lab view's state.
@@ -253,6 +256,18 @@ impl LabView {
                 trace,
                 stages,
             } => {
+                if scenario == EXTERNAL_LABEL && stages.is_empty() {
+                    // External clients with no scenario running (before the first Run, after
+                    // a Reset); while a Start is on its way, its run will carry them.
+                    if !self.run.active {
+                        self.pane.set_trace(trace);
+                        self.run = RunState {
+                            external: true,
+                            ..RunState::default()
+                        };
+                    }
+                    return;
+                }
                 if !self.run.active {
                     // A run we reset locally; the lab will drop it too.
                     return;
@@ -279,6 +294,7 @@ impl LabView {
                     LabCapture::SocketOnly { reason }
                 });
             }
+            LabUpdate::Trace(u) if self.run.external => self.pane.apply(u),
             _ if self.run.awaiting_start || !self.run.active => {}
             LabUpdate::Trace(u) => self.pane.apply(u),
             LabUpdate::ServerHeld { .. } => {}
@@ -421,6 +437,8 @@ impl LabView {
                 ))
             } else if self.run.active {
                 RichText::new(format!("running · {stages}"))
+            } else if self.run.external {
+                RichText::new("external clients (no scenario running)")
             } else {
                 RichText::new("")
             };

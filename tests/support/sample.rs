@@ -102,12 +102,14 @@ impl Builder {
             None,
             None,
             EventKind::Api {
+                object: wirelab::trace::ApiObject::WebSocket,
                 ready_state,
                 fires: fires.map(str::to_string),
                 code: None,
                 reason: None,
                 was_clean: None,
                 data: None,
+                last_event_id: None,
                 cause: Some(cause),
             },
         );
@@ -342,12 +344,14 @@ pub fn demo_trace() -> Trace {
         None,
         None,
         EventKind::Api {
+            object: wirelab::trace::ApiObject::WebSocket,
             ready_state: 3,
             fires: Some("close".into()),
             code: Some(1000),
             reason: Some("bye".into()),
             was_clean: Some(true),
             data: None,
+            last_event_id: None,
             cause: Some(reply),
         },
     );

@@ -5,7 +5,7 @@ use super::{
     Label, Lifeline, LifelineStyle, Mark, Note, Playhead, RunState, Scene, SceneOptions, SceneRow,
     SocketLine, StageCaption, Tick, Tone, Viewport, WireUnit,
 };
-use crate::diagram::api_lane::{ApiStates, marker_text};
+use crate::diagram::api_lane::{ApiStates, marker_text, phase_of};
 use crate::diagram::geom::{Point, Rect};
 use crate::diagram::layout::{API_LINE_H, HEADER_H, Lanes, TimelineLayout, XSpan};
 use crate::diagram::rows::{Row, RowKind, Rows};
@@ -210,10 +210,7 @@ fn api_markers(
             continue;
         };
         let marker_top = g.top + 3.0 + k as f32 * API_LINE_H;
-        let state = match api_event.kind {
-            EventKind::Api { ready_state, .. } => ready_state,
-            _ => 3,
-        };
+        let state = phase_of(&api_event.kind);
         out.push(ApiMarker {
             event: a,
             band: Rect::from_min_max(
@@ -428,7 +425,7 @@ fn header(frame: Rect, lanes: &Lanes, trace: &Trace, px_per_ms: f32) -> Header {
         ),
         title("browser API".into(), lanes.api.left, Anchor::LeftTop),
         subtitle(
-            "what new WebSocket(url) reports".into(),
+            "inferred: WebSocket, fetch(), EventSource".into(),
             lanes.api.left,
             Anchor::LeftTop,
         ),

@@ -47,12 +47,14 @@ fn frame(fin: bool) -> EventKind {
 
 fn api(fires: &str, ready_state: u8, cause: u64) -> EventKind {
     EventKind::Api {
+        object: crate::trace::ApiObject::WebSocket,
         ready_state,
         fires: Some(fires.into()),
         code: None,
         reason: None,
         was_clean: None,
         data: Some("Hello".into()),
+        last_event_id: None,
         cause: Some(cause),
     }
 }

@@ -11,10 +11,10 @@ mod tcp;
 mod units;
 mod ws;
 
-pub use api::api_label;
+pub use api::{api_label, http_api_label};
 pub use units::{format_bytes, format_count, format_duration_us};
 
-use super::{Dir, Event, EventKind, Observed, Side, TcpSegment};
+use super::{ApiObject, Dir, Event, EventKind, Observed, Side, TcpSegment};
 use crate::proto::cite;
 use crate::proto::http::Headers;
 use crate::proto::ws::close::CloseCode;
@@ -212,6 +212,22 @@ pub fn summary(event: &Event) -> String {
             line
         }
         EventKind::Api {
+            object,
+            ready_state,
+            fires,
+            code,
+            data,
+            last_event_id,
+            ..
+        } if !object.is_websocket() => api::http_api_label(
+            *object,
+            *ready_state,
+            fires.as_deref(),
+            *code,
+            data.as_deref(),
+            last_event_id.as_deref(),
+        ),
+        EventKind::Api {
             ready_state,
             fires,
             code,
@@ -325,12 +341,47 @@ pub fn note(event: &Event) -> Option<String> {
             "The end of a body whose message was shown as soon as its head arrived (an event \
              stream, or a body that runs until the connection closes)."
         }
-        EventKind::Api { .. } => {
-            "What a browser's WebSocket object would report, inferred from the wire (WHATWG WebSockets)."
-        }
+        EventKind::Api { object, fires, .. } => return Some(api_note(*object, fires.as_deref())),
         _ => return None,
     };
     Some(text.to_string())
+}
+
+/// The note of a browser-API event: what the object is, that it is inferred, and the rule.
+fn api_note(object: ApiObject, fires: Option<&str>) -> String {
+    match (object, fires) {
+        (ApiObject::WebSocket, Some("close")) => format!(
+            "Inferred from the wire (WHATWG WebSockets): close fires when the WebSocket \
+             connection is closed, which {} defines as the underlying TCP connection being \
+             closed; for the client, when its own side closes: in answer to the server's FIN \
+             (after the closing handshake the server closes first, {}), or first. A capture \
+             shows it at the client's FIN; the socket tap, which sees no FIN, at the server's close.",
+            cite::RFC6455_7_1_4,
+            cite::RFC6455_7_1_1
+        ),
+        (ApiObject::WebSocket, _) => "What a browser's WebSocket object would report, inferred \
+             from the wire (WHATWG WebSockets). new WebSocket() runs before the TCP connect, so \
+             it is CONNECTING from the connection's first event on."
+            .to_string(),
+        (ApiObject::Fetch, _) => format!(
+            "What fetch() ({}) would report for this request, inferred from the wire, with the \
+             readyState an XMLHttpRequest would have: the promise resolves with the Response \
+             once its head arrived; reading the body finishes when the body ends, and fails \
+             (TypeError, XHR onerror) if the connection ends first.",
+            cite::WHATWGFETCH_5_6
+        ),
+        (ApiObject::EventSource, _) => format!(
+            "What an EventSource ({}) would report, inferred from the wire: OPEN and onopen \
+             once a 200 text/event-stream response arrives ({}), one message per dispatched \
+             event with lastEventId the last id: seen; when the server ends the stream, onerror \
+             and CONNECTING: it reconnects after the reconnection time, sending Last-Event-ID \
+             ({}, {}). Any other response fails it: onerror, CLOSED, no reconnect.",
+            cite::WHATWGHTML_9_2,
+            cite::WHATWGHTML_9_2_2,
+            cite::WHATWGHTML_9_2_3,
+            cite::WHATWGHTML_9_2_4
+        ),
+    }
 }
 
 /// The note of `event` in its trace: [`note`], worded for what the trace holds (a socket

@@ -9,7 +9,7 @@ mod sections;
 
 use crate::diagram::rows::{Rows, upgrade_check_for};
 use crate::proto::ws::close::CloseCode;
-use crate::trace::{Event, EventKind, Observed, Trace, describe};
+use crate::trace::{ApiObject, Event, EventKind, Observed, Trace, describe};
 use sections::{accept_ui, http_ui, list_or_none, message_ui};
 
 /// How many bytes of a frame the hex dump shows.
@@ -309,15 +309,23 @@ impl DetailView {
                 });
             }
             EventKind::Api {
+                object,
                 ready_state,
                 fires,
                 code,
                 reason,
                 was_clean,
                 data,
+                last_event_id,
                 cause,
             } => {
-                ui.label(RichText::new("What the browser's WebSocket object reports").strong());
+                ui.label(
+                    RichText::new(format!(
+                        "What the browser's {} would report (inferred)",
+                        object.name()
+                    ))
+                    .strong(),
+                );
                 Grid::new("api")
                     .num_columns(2)
                     .striped(true)
@@ -325,7 +333,7 @@ impl DetailView {
                         ui.label("readyState");
                         ui.monospace(format!(
                             "{ready_state} ({})",
-                            describe::ready_state_name(*ready_state)
+                            object.state_name(*ready_state)
                         ));
                         ui.end_row();
                         if let Some(f) = fires {
@@ -333,7 +341,11 @@ impl DetailView {
                             ui.monospace(format!("on{f}"));
                             ui.end_row();
                         }
-                        if let Some(c) = code {
+                        if let Some(c) = code.filter(|_| *object == ApiObject::Fetch) {
+                            ui.label("Response.status");
+                            ui.monospace(c.to_string());
+                            ui.end_row();
+                        } else if let Some(c) = code {
                             ui.label("CloseEvent.code");
                             ui.monospace(format!("{c} {}", CloseCode::from_u16(*c).name()));
                             ui.end_row();
@@ -349,8 +361,17 @@ impl DetailView {
                             ui.end_row();
                         }
                         if let Some(d) = data {
-                            ui.label("MessageEvent.data");
+                            ui.label(if *object == ApiObject::Fetch {
+                                "what arrived"
+                            } else {
+                                "MessageEvent.data"
+                            });
                             ui.monospace(d);
+                            ui.end_row();
+                        }
+                        if let Some(id) = last_event_id {
+                            ui.label("MessageEvent.lastEventId");
+                            ui.monospace(format!("{id:?}"));
                             ui.end_row();
                         }
                     });
