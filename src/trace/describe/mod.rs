@@ -21,7 +21,7 @@ use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::OpCode;
 
 /// Longest quoted payload preview in a summary, in characters.
-const PREVIEW_CHARS: usize = 40;
+const PREVIEW_CHARS: usize = 80;
 
 /// The one-line summary of an event, e.g. `GET /echo HTTP/1.1 (Upgrade: websocket)`,
 /// `HTTP/1.1 101 Switching Protocols`, `text "Hello" (5 B)`, `close 1000 Normal Closure "bye"`.
@@ -406,22 +406,27 @@ fn decode_b64(text: &str) -> Option<Vec<u8>> {
 
 /// Quotes and shortens text for a one-line summary; control characters are escaped.
 fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for (i, c) in text.chars().enumerate() {
-        if i == PREVIEW_CHARS {
-            out.push('…');
-            break;
-        }
+    let mut cut: String = text.chars().take(PREVIEW_CHARS).collect();
+    if text.chars().nth(PREVIEW_CHARS).is_some() {
+        cut.push('…');
+    }
+    format!("\"{}\"", visible(&cut))
+}
+
+/// `text` as it is (JSON stays JSON: no `\"` escaping), with control characters made
+/// visible as escapes (`\n`, `\r`, `\t`, else `\u{1b}`) so nothing is hidden and it stays on
+/// one line.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '"' => out.push_str("\\\""),
             c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
-    out.push('"');
     out
 }
 
