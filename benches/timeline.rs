@@ -116,8 +116,8 @@ fn bench(c: &mut Criterion, trace: &Trace, rows: &Rows) {
                 &options,
                 &scene::labels::estimate_width,
             )
-                .rows
-                .len()
+            .rows
+            .len()
         })
     });
     group.finish();

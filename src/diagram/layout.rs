@@ -263,15 +263,18 @@ impl Lanes {
         let left = frame.left();
         let time_x = left + 4.0;
         // A narrow diagram (zoomed, or beside the detail pane) gives the browser-API lane
-        // less room rather than squeezing the arrows, but never less than its title needs.
-        let api_w = (frame.width() * 0.22).clamp(needs.api.min(API_W), API_W);
+        // less room rather than squeezing the arrows, down to what its title needs; only a
+        // diagram too narrow for anything gives it less, so the server stays in the frame.
+        let api_w = (frame.width() * 0.2)
+            .clamp(needs.api.min(API_W), API_W)
+            .min((frame.width() - TIME_W - 120.0).max(30.0));
         let api = XSpan {
             left: left + TIME_W,
             right: left + TIME_W + api_w,
         };
         let right = frame.right() - 8.0;
         let server_half = (needs.server / 2.0).clamp(36.0, 120.0);
-        let server_x = (right - server_half).max(api.right + 120.0);
+        let server_x = (right - server_half).max(api.right + 100.0);
         let mut conns = order.to_vec();
         for c in connections {
             if !conns.contains(&c.id) {
@@ -285,7 +288,7 @@ impl Lanes {
             .map(|c| ((needs.client)(*c) + TITLE_GAP).clamp(40.0, 260.0))
             .collect();
         let first_half = widths.first().map_or(36.0, |w| w / 2.0);
-        let first = api.right + first_half.max(36.0);
+        let first = api.right + first_half.max(36.0) + 2.0;
         let span = (server_x - first).max(0.0);
         // Room kept right of the last client for the labels of its arrows.
         let label_room = (span * 0.45).max(server_half);
@@ -318,7 +321,10 @@ impl Lanes {
                     .checked_sub(1)
                     .and_then(|p| xs.get(p))
                     .map_or((x - api.right) * 2.0, |p| x - p);
-                let next = xs.get(i + 1).map_or((server_x - x) * 2.0, |n| n - x);
+                // The last title stops short of the server's.
+                let next = xs
+                    .get(i + 1)
+                    .map_or((server_x - server_half - x) * 2.0, |n| n - x);
                 ClientLane {
                     conn: *c,
                     x,
@@ -550,7 +556,7 @@ mod tests {
         // titles get less room than they want but the lanes stay in order.
         let n = Lanes::new(frame(400.0), &[0, 1, 2], &[conn(0)], &needs);
         assert_eq!(n.api.right - n.api.left, 90.0);
-        assert!(n.server_x >= n.api.right + 120.0);
+        assert!(n.server_x >= n.api.right + 100.0);
         assert!(n.clients.windows(2).all(|w| w[0].x < w[1].x));
         assert!(n.clients.iter().all(|c| c.room < 100.0));
     }

@@ -181,8 +181,13 @@ impl PlacedLabel {
             font_id(label.font),
             color,
         );
-        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
-        job.break_on_newline = true;
+        // The scene fitted the text already (up to two lines); a finite width is the old
+        // one-line truncation.
+        if width.is_finite() {
+            job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+        } else {
+            job.break_on_newline = true;
+        }
         let galley = painter.layout_job(job);
         let size = galley.size();
         let p = label.pos;
@@ -582,9 +587,8 @@ impl TimelineView {
                         Id::unique(("wirelab-api", self.generation, marker.event)),
                         Sense::click(),
                     );
-                    resp.widget_info(|| {
-                        WidgetInfo::labeled(Role::Button, true, &marker.label.text)
-                    });
+                    let name = marker.label.full.as_deref().unwrap_or(&marker.label.text);
+                    resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, name));
                     let resp = match marker.label.full.as_deref() {
                         Some(full) => resp.on_hover_text(full),
                         None => resp,

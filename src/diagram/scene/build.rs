@@ -1,5 +1,6 @@
 //! [`build_scene`]: the trace, its rows and layout and the viewport → a [`Scene`].
 
+use super::labels::{Lines, Measure, fit, left_in, line_height};
 use super::{
     Anchor, ApiBand, ApiMarker, Arrow, ArrowStyle, DiagnosticMark, Dot, Font, GapMarker, Header,
     Label, Lifeline, LifelineStyle, Mark, Note, Playhead, RunState, Scene, SceneOptions, SceneRow,
@@ -7,7 +8,6 @@ use super::{
 };
 use crate::diagram::api_lane::{ApiStates, marker_text};
 use crate::diagram::geom::{Point, Rect};
-use super::labels::{Lines, Measure, fit, left_in, line_height};
 use crate::diagram::layout::{
     API_LINE_H, HEADER_H, LaneNeeds, Lanes, TimelineLayout, XSpan, row_height,
 };

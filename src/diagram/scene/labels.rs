@@ -12,12 +12,12 @@ use crate::diagram::layout::XSpan;
 /// The width (px) `text` takes in `font`, as the writer will draw it.
 pub type Measure<'a> = &'a dyn Fn(&str, Font) -> f32;
 
-/// A writer-independent width estimate: every character as wide as the font's widest common
-/// glyphs, so text fitted with it fits in the real fonts too.
+/// A writer-independent width estimate, for tests and writers without fonts: every character
+/// as wide as an average glyph of the GUI's proportional font, a little wider than most.
 pub fn estimate_width(text: &str, font: Font) -> f32 {
     let per_char = match font {
-        Font::Title | Font::Label => 7.5,
-        Font::Small => 6.5,
+        Font::Title | Font::Label => 7.0,
+        Font::Small => 6.0,
         Font::Time => 6.0,
         Font::Marker => 7.0,
         Font::Hint => 8.0,
@@ -58,8 +58,9 @@ pub enum Lines {
     Two,
 }
 
-/// Fits `text` into `max_w` px: as it is, else (with [`Lines::Two`]) broken after the last
-/// space or punctuation that lets the first line fit, else shortened with `…`.
+/// Fits `text` into `max_w` px: as it is, else (with [`Lines::Two`]) broken at the last
+/// space or after the last punctuation that lets the first line fit (or inside a long word
+/// when that shows more), the second line shortened with `…` if it is still too long.
 pub fn fit(text: &str, font: Font, max_w: f32, lines: Lines, measure: Measure<'_>) -> Fitted {
     let w = measure(text, font);
     if w <= max_w {
@@ -72,27 +73,50 @@ pub fn fit(text: &str, font: Font, max_w: f32, lines: Lines, measure: Measure<'_
     if lines == Lines::One {
         return truncate(text, font, max_w, measure);
     }
-    let (first, rest) = split_to_fit(text, font, max_w, measure);
-    if first.is_empty() {
+    let two = |(first, rest): (&str, &str)| {
+        let second = truncate(rest, font, max_w, measure);
+        Fitted {
+            text: format!("{first}\n{}", second.text),
+            width: measure(first, font).max(second.width),
+            shortened: second.shortened,
+        }
+    };
+    let at_word = split_to_fit(text, font, max_w, measure);
+    if at_word.0.is_empty() {
         return truncate(text, font, max_w, measure);
     }
-    let second = truncate(rest, font, max_w, measure);
-    let first_w = measure(first, font);
-    Fitted {
-        text: format!("{first}\n{}", second.text),
-        width: first_w.max(second.width),
-        shortened: second.shortened,
+    let by_word = two(at_word);
+    if !by_word.shortened {
+        return by_word;
+    }
+    // A long unbreakable run (a URL, a key, filler text): breaking inside it may show all.
+    let end = longest_fitting_prefix(text, font, max_w, "", measure);
+    let inside = two((text.get(..end).unwrap_or(""), text.get(end..).unwrap_or("")));
+    if inside.text.chars().count() > by_word.text.chars().count() {
+        inside
+    } else {
+        by_word
     }
 }
 
 /// The longest prefix of `text` that fits in `max_w`, ending at a word break when there is
 /// one (the break's space is dropped), and the rest.
-fn split_to_fit<'t>(text: &'t str, font: Font, max_w: f32, measure: Measure<'_>) -> (&'t str, &'t str) {
+fn split_to_fit<'t>(
+    text: &'t str,
+    font: Font,
+    max_w: f32,
+    measure: Measure<'_>,
+) -> (&'t str, &'t str) {
     let fits = |end: usize| text.get(..end).is_some_and(|p| measure(p, font) <= max_w);
     // Candidate breaks: before a space (the space goes), after punctuation.
     let mut best: Option<(usize, usize)> = None;
+    let mut prev = None;
     for (i, c) in text.char_indices() {
+        let after_digit = prev.is_some_and(|p: char| p.is_ascii_digit());
+        prev = Some(c);
         let (end, next) = match c {
+            // A number and its unit ("179 B") stay together.
+            ' ' if after_digit => continue,
             ' ' => (i, i + 1),
             ',' | ';' | '/' | '&' | '?' | ')' | ':' | '=' => (i + c.len_utf8(), i + c.len_utf8()),
             _ => continue,

@@ -141,7 +141,15 @@ fn options(selected: Option<usize>, run: RunState) -> SceneOptions<'static> {
 }
 
 fn scene(t: &Trace, b: &Built, vp: Viewport, opts: &SceneOptions<'_>) -> Scene {
-    build_scene(t, &b.rows, &b.states, &b.layout, vp, opts, &labels::estimate_width)
+    build_scene(
+        t,
+        &b.rows,
+        &b.states,
+        &b.layout,
+        vp,
+        opts,
+        &labels::estimate_width,
+    )
 }
 
 fn arrows(s: &Scene) -> Vec<&Arrow> {
