@@ -446,6 +446,31 @@ mod tests {
     }
 
     #[test]
+    fn text_is_shown_as_it_is_with_control_characters_visible() {
+        let text = |t: &str| EventKind::WsMessage {
+            opcode: 1,
+            fragments: 1,
+            compressed: false,
+            payload_len: t.len() as u64,
+            wire_payload_len: None,
+            text: Some(t.into()),
+            data_b64: None,
+            close_code: None,
+            close_reason: None,
+        };
+        let json = r#"{"type":"quote","symbol":"ACME"}"#;
+        assert_eq!(
+            summary(&event(text(json), Some(Dir::S2c))),
+            format!("text \"{json}\" (32 B)")
+        );
+        assert_eq!(
+            summary(&event(text("a\nb\r\tc\u{1b}"), Some(Dir::S2c))),
+            "text \"a\\nb\\r\\tc\\u{1b}\" (7 B)"
+        );
+        assert_eq!(visible("plain ✓ text"), "plain ✓ text");
+    }
+
+    #[test]
     fn response_summary_names_status() {
         let e = event(
             EventKind::HttpResponse {
