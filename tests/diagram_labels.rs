@@ -233,17 +233,23 @@ fn every_scenario_s_labels_fit_without_overlap() {
     );
     // ws-chat's lanes are its clients, by name.
     let (_, chat) = traces.iter().find(|(n, _)| *n == "ws-chat").unwrap();
-    let scene = whole_scene(chat, WIDTHS[0], false);
-    let titles: Vec<&str> = scene
-        .header
-        .labels
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect();
-    for name in ["alice", "bob", "carol"] {
-        assert!(titles.contains(&name), "{titles:?}");
+    for width in [WIDTHS[0], WIDTHS[1]] {
+        let scene = whole_scene(chat, width, false);
+        let titles: Vec<&str> = scene
+            .header
+            .labels
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        for name in ["alice", "bob", "carol", "browser API", "server"] {
+            assert!(titles.contains(&name), "at {width}: {titles:?}");
+        }
+        assert!(!titles.iter().any(|t| t.starts_with('#')), "{titles:?}");
+        // Each name's subtitle is its whole address.
+        for c in &chat.connections {
+            assert!(titles.contains(&c.client.as_str()), "at {width}: {titles:?}");
+        }
     }
-    assert!(!titles.iter().any(|t| t.starts_with('#')), "{titles:?}");
 }
 
 #[test]

@@ -265,7 +265,7 @@ impl Lanes {
         // A narrow diagram (zoomed, or beside the detail pane) gives the browser-API lane
         // less room rather than squeezing the arrows, down to what its title needs; only a
         // diagram too narrow for anything gives it less, so the server stays in the frame.
-        let api_w = (frame.width() * 0.2)
+        let api_w = (frame.width() * 0.3 - 70.0)
             .clamp(needs.api.min(API_W), API_W)
             .min((frame.width() - TIME_W - 120.0).max(30.0));
         let api = XSpan {
