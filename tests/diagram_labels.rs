@@ -247,7 +247,10 @@ fn every_scenario_s_labels_fit_without_overlap() {
         assert!(!titles.iter().any(|t| t.starts_with('#')), "{titles:?}");
         // Each name's subtitle is its whole address.
         for c in &chat.connections {
-            assert!(titles.contains(&c.client.as_str()), "at {width}: {titles:?}");
+            assert!(
+                titles.contains(&c.client.as_str()),
+                "at {width}: {titles:?}"
+            );
         }
     }
 }
