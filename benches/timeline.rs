@@ -107,9 +107,17 @@ fn bench(c: &mut Criterion, trace: &Trace, rows: &Rows) {
                 ),
                 scroll_y: black_box(scroll),
             };
-            scene::build_scene(trace, rows, &states, &l, viewport, &options)
-                .rows
-                .len()
+            scene::build_scene(
+                trace,
+                rows,
+                &states,
+                &l,
+                viewport,
+                &options,
+                &scene::labels::estimate_width,
+            )
+            .rows
+            .len()
         })
     });
     group.finish();

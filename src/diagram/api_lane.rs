@@ -87,8 +87,8 @@ impl ApiStates {
     }
 }
 
-/// The text of a browser-API marker: the event it fires, prefixed by its connection when
-/// the trace has several.
+/// The text of a browser-API marker: the event it fires, prefixed by its connection's name
+/// (the lab's client name, else `#id`) when the trace has several.
 pub fn marker_text(event: &Event, trace: &Trace) -> String {
     match &event.kind {
         EventKind::Api {
@@ -103,7 +103,18 @@ pub fn marker_text(event: &Event, trace: &Trace) -> String {
             ..
         } => {
             let who = if trace.connections.len() > 1 {
-                event.conn.map(|c| format!("#{c} ")).unwrap_or_default()
+                event
+                    .conn
+                    .map(|c| {
+                        let name = trace
+                            .connections
+                            .iter()
+                            .find(|x| x.id == c)
+                            .and_then(|x| x.label.clone())
+                            .unwrap_or_else(|| format!("#{c}"));
+                        format!("{name} ")
+                    })
+                    .unwrap_or_default()
             } else {
                 String::new()
             };

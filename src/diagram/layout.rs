@@ -217,6 +217,18 @@ pub struct ClientLane {
     pub conn: u32,
     /// Its x (px).
     pub x: f32,
+    /// How wide its title may be, centred on `x`, without reaching a neighbour's (px).
+    pub room: f32,
+}
+
+/// How much room the lanes' titles need, measured by the writer (px).
+pub struct LaneNeeds<'a> {
+    /// The width a client lane's title and subtitle need (by connection id).
+    pub client: &'a dyn Fn(u32) -> f32,
+    /// The narrowest the browser-API lane may get and still show its title.
+    pub api: f32,
+    /// The width the server's title and subtitle need.
+    pub server: f32,
 }
 
 /// Where the lanes are, in x (px), for a diagram drawn into a given rectangle.
@@ -234,38 +246,90 @@ pub struct Lanes {
     pub right: f32,
 }
 
+/// Space kept between two lane titles (px).
+const TITLE_GAP: f32 = 10.0;
+
 impl Lanes {
     /// Lanes for the connections `order` (the rows' lane order), then any other connection
-    /// of `connections`.
-    pub fn new(frame: Rect, order: &[u32], connections: &[Connection]) -> Lanes {
+    /// of `connections`, spaced by the room their titles need (`needs`) and using the whole
+    /// width of `frame`: the clients on the left, the server on the right, and the widest
+    /// part, between the last client and the server, left to the arrows' labels.
+    pub fn new(
+        frame: Rect,
+        order: &[u32],
+        connections: &[Connection],
+        needs: &LaneNeeds<'_>,
+    ) -> Lanes {
         let left = frame.left();
         let time_x = left + 4.0;
-        // A narrow diagram (beside a connection list and the detail pane) gives the browser
-        // API lane less room rather than squeezing the arrows.
-        let api_w = API_W.min((frame.width() * 0.28).max(140.0));
+        // A narrow diagram (zoomed, or beside the detail pane) gives the browser-API lane
+        // less room rather than squeezing the arrows, down to what its title needs; only a
+        // diagram too narrow for anything gives it less, so the server stays in the frame.
+        let api_w = (frame.width() * 0.3 - 70.0)
+            .clamp(needs.api.min(API_W), API_W)
+            .min((frame.width() - TIME_W - 120.0).max(30.0));
         let api = XSpan {
             left: left + TIME_W,
             right: left + TIME_W + api_w,
         };
         let right = frame.right() - 8.0;
-        let server_x = (right - 70.0).max(api.right + 200.0);
+        let server_half = (needs.server / 2.0).clamp(36.0, 120.0);
+        let server_x = (right - server_half).max(api.right + 100.0);
         let mut conns = order.to_vec();
         for c in connections {
             if !conns.contains(&c.id) {
                 conns.push(c.id);
             }
         }
-        let n = conns.len().max(1) as f32;
-        // Clients share the left part; the server keeps room for arrow labels between them.
-        let first = api.right + 70.0;
-        let span = ((server_x - first) * 0.55).max(0.0);
-        let step = if n > 1.0 { span / (n - 1.0) } else { 0.0 };
+        // Each title needs its width; a lane is no wider than a fair share, so one long
+        // name cannot push the others out.
+        let widths: Vec<f32> = conns
+            .iter()
+            .map(|c| ((needs.client)(*c) + TITLE_GAP).clamp(40.0, 260.0))
+            .collect();
+        let first_half = widths.first().map_or(36.0, |w| w / 2.0);
+        let first = api.right + first_half.max(36.0) + 2.0;
+        let span = (server_x - first).max(0.0);
+        // Room kept right of the last client for the labels of its arrows.
+        let label_room = (span * 0.45).max(server_half);
+        let natural: Vec<f32> = widths.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect();
+        let natural_sum: f32 = natural.iter().sum();
+        let room_for_clients = (span - label_room).max(0.0);
+        // Spread the clients over their part when it is roomier than the titles need
+        // (lanes use the width they are given), squeeze them when it is not.
+        let scale = if natural_sum > 0.0 {
+            ((span * 0.5) / natural_sum)
+                .clamp(1.0, 2.0)
+                .min(room_for_clients / natural_sum)
+        } else {
+            1.0
+        };
+        let mut xs = Vec::with_capacity(conns.len());
+        let mut x = first;
+        for (i, _) in conns.iter().enumerate() {
+            if i > 0 {
+                x += natural.get(i - 1).copied().unwrap_or(0.0) * scale;
+            }
+            xs.push(x);
+        }
         let clients = conns
             .iter()
             .enumerate()
-            .map(|(i, c)| ClientLane {
-                conn: *c,
-                x: first + step * i as f32,
+            .map(|(i, c)| {
+                let x = xs.get(i).copied().unwrap_or(first);
+                let prev = i
+                    .checked_sub(1)
+                    .and_then(|p| xs.get(p))
+                    .map_or((x - api.right) * 2.0, |p| x - p);
+                // The last title stops short of the server's.
+                let next = xs
+                    .get(i + 1)
+                    .map_or((server_x - server_half - x) * 2.0, |n| n - x);
+                ClientLane {
+                    conn: *c,
+                    x,
+                    room: (prev.min(next) - TITLE_GAP).max(0.0),
+                }
             })
             .collect();
         Lanes {
@@ -463,24 +527,37 @@ mod tests {
                 crate::diagram::geom::Point::new(100.0 + w, 500.0),
             )
         };
+        let title = |_: u32| 100.0;
+        let needs = LaneNeeds {
+            client: &title,
+            api: 90.0,
+            server: 90.0,
+        };
         // Rows name connection 2 first; connection 1 has no events yet but still gets a lane.
-        let l = Lanes::new(frame(1200.0), &[2, 0], &[conn(0), conn(1), conn(2)]);
+        let l = Lanes::new(frame(1200.0), &[2, 0], &[conn(0), conn(1), conn(2)], &needs);
         assert_eq!(l.time_x, 104.0);
         assert_eq!((l.api.left, l.api.right), (174.0, 174.0 + API_W));
         let order: Vec<u32> = l.clients.iter().map(|c| c.conn).collect();
         assert_eq!(order, [2, 0, 1]);
-        assert_eq!(l.server_x, 1300.0 - 8.0 - 70.0);
+        assert_eq!(l.server_x, 1300.0 - 8.0 - 45.0);
         assert!(l.clients.windows(2).all(|w| w[0].x < w[1].x));
         assert!(
             l.clients
                 .iter()
                 .all(|c| c.x > l.api.right && c.x < l.server_x)
         );
+        // Every title has its room, and the clients leave the widest part to the labels.
+        assert!(l.clients.iter().all(|c| c.room >= 100.0), "{l:?}");
+        let last = l.clients.last().unwrap().x;
+        assert!(l.server_x - last >= (l.server_x - l.clients[0].x) * 0.4);
         assert_eq!(l.client_x(0), l.clients[1].x);
         assert_eq!(l.client_x(9), l.api.right + 60.0, "an unknown connection");
-        // Narrow: the API lane shrinks (to no less than 140 px), the server keeps 200 px.
-        let n = Lanes::new(frame(400.0), &[0], &[conn(0)]);
-        assert_eq!(n.api.right - n.api.left, 140.0);
-        assert_eq!(n.server_x, n.api.right + 200.0);
+        // Narrow: the API lane shrinks to what its title needs, the server keeps its room,
+        // titles get less room than they want but the lanes stay in order.
+        let n = Lanes::new(frame(400.0), &[0, 1, 2], &[conn(0)], &needs);
+        assert_eq!(n.api.right - n.api.left, 90.0);
+        assert!(n.server_x >= n.api.right + 100.0);
+        assert!(n.clients.windows(2).all(|w| w[0].x < w[1].x));
+        assert!(n.clients.iter().all(|c| c.room < 100.0));
     }
 }

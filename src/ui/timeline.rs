@@ -22,11 +22,16 @@ use crate::diagram::rows::{Rows, build_rows};
 use crate::diagram::scene::{
     Anchor, Arrow, ArrowStyle, DiagnosticMark, Font, Label, LifelineStyle, Mark, Note, RunState,
     Scene, SceneOptions, SceneRow, SocketLine, StageCaption, Tone, Viewport, WireUnit, build_scene,
+    label_extra_heights,
 };
 use crate::trace::{Dir, Trace};
 
 const LABEL_FONT: f32 = 13.0;
 const SMALL_FONT: f32 = 11.0;
+/// Up to this many rows, labels too long for one line get a row with room for two; a bigger
+/// trace keeps one line per row (shortened, the full text on hover), so a resize does not
+/// measure millions of labels.
+const MAX_WRAPPED_ROWS: usize = 5_000;
 
 /// The diagram's state: zoom, options, scroll, selection, and cached rows and layout.
 pub struct TimelineView {
@@ -59,6 +64,10 @@ pub struct TimelineView {
     generation: u64,
     view_h: f32,
     scroll_to_selection: bool,
+    /// Each row's extra height for a second line of label, for the current width.
+    label_extra: Vec<f32>,
+    /// What `label_extra` was computed for: generation, rows, frames shown, frame width.
+    label_extra_for: Option<(u64, usize, bool, u32)>,
 }
 
 type LayoutParamsKey = (u32, bool);
@@ -84,6 +93,8 @@ impl Default for TimelineView {
             generation: 0,
             view_h: 400.0,
             scroll_to_selection: false,
+            label_extra: Vec::new(),
+            label_extra_for: None,
         }
     }
 }
@@ -170,7 +181,13 @@ impl PlacedLabel {
             font_id(label.font),
             color,
         );
-        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+        // The scene fitted the text already (up to two lines); a finite width is the old
+        // one-line truncation.
+        if width.is_finite() {
+            job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+        } else {
+            job.break_on_newline = true;
+        }
         let galley = painter.layout_job(job);
         let size = galley.size();
         let p = label.pos;
@@ -292,15 +309,41 @@ impl TimelineView {
         if self.laid_out_for != Some(lkey) {
             if !self.specs_valid {
                 self.specs.clear();
-                self.specs.extend(self.rows.rows.iter().map(|r| RowSpec {
-                    t_us: r.t_us,
-                    min_height: row_height(r),
-                }));
+                let extra = &self.label_extra;
+                self.specs
+                    .extend(self.rows.rows.iter().enumerate().map(|(i, r)| RowSpec {
+                        t_us: r.t_us,
+                        min_height: row_height(r) + extra.get(i).copied().unwrap_or(0.0),
+                    }));
                 self.specs_valid = true;
             }
             layout_into(&self.specs, &self.params, &mut self.layout);
             self.laid_out_for = Some(lkey);
         }
+    }
+
+    /// Gives rows whose label needs two lines at the diagram's width `frame` the height for
+    /// them (measured with the painter's fonts), laying out again when that changed.
+    fn fit_labels(&mut self, ui: &Ui, trace: &Trace, frame: geom::Rect) {
+        let key = (
+            self.generation,
+            self.rows.rows.len(),
+            self.show_frames,
+            frame.width().to_bits(),
+        );
+        if self.label_extra_for == Some(key) {
+            return;
+        }
+        self.label_extra_for = Some(key);
+        if self.rows.rows.len() <= MAX_WRAPPED_ROWS {
+            let measure = measurer(ui);
+            label_extra_heights(trace, &self.rows, frame, &measure, &mut self.label_extra);
+        } else {
+            self.label_extra.clear();
+        }
+        self.specs_valid = false;
+        self.laid_out_for = None;
+        self.refresh(trace);
     }
 
     /// Index of the selected row, if the selection is shown.
@@ -408,6 +451,11 @@ impl TimelineView {
         response.widget_info(|| WidgetInfo::labeled(Role::ScrollView, true, "sequence diagram"));
         let body = Rect::from_min_max(Pos2::new(rect.left(), rect.top() + HEADER_H), rect.max);
         self.view_h = body.height();
+        let frame = geom::Rect::from_min_max(
+            geom::Point::new(rect.min.x, rect.min.y),
+            geom::Point::new(rect.max.x, rect.max.y),
+        );
+        self.fit_labels(ui, trace, frame);
 
         // Pan and zoom with the pointer.
         if response.hovered() {
@@ -449,10 +497,7 @@ impl TimelineView {
             &self.api_states,
             &self.layout,
             Viewport {
-                frame: geom::Rect::from_min_max(
-                    geom::Point::new(rect.min.x, rect.min.y),
-                    geom::Point::new(rect.max.x, rect.max.y),
-                ),
+                frame,
                 scroll_y: self.scroll_y,
             },
             &SceneOptions {
@@ -466,6 +511,7 @@ impl TimelineView {
                 px_per_ms: self.params.px_per_ms,
                 empty_hint: self.empty_hint,
             },
+            &measurer(ui),
         );
         let clicked = self.paint_scene(ui, &scene);
         if let Some(e) = clicked {
@@ -519,6 +565,10 @@ impl TimelineView {
             if hit.is_positive() {
                 let resp = ui.interact(hit, id, Sense::click());
                 resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &row.summary));
+                let resp = match mark_label(&row.mark).full.as_deref() {
+                    Some(full) => resp.on_hover_text(full),
+                    None => resp,
+                };
                 if resp.clicked() {
                     clicked = Some(row.event);
                 }
@@ -537,9 +587,12 @@ impl TimelineView {
                         Id::unique(("wirelab-api", self.generation, marker.event)),
                         Sense::click(),
                     );
-                    resp.widget_info(|| {
-                        WidgetInfo::labeled(Role::Button, true, &marker.label.text)
-                    });
+                    let name = marker.label.full.as_deref().unwrap_or(&marker.label.text);
+                    resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, name));
+                    let resp = match marker.label.full.as_deref() {
+                        Some(full) => resp.on_hover_text(full),
+                        None => resp,
+                    };
                     if resp.clicked() {
                         clicked = Some(marker.event);
                     }
@@ -569,7 +622,10 @@ impl TimelineView {
             paint_label(ui, &body_painter, &playhead.label);
         }
         if let Some(hint) = &scene.empty_hint {
-            paint_label(ui, &body_painter, hint);
+            // On a backdrop, so no lifeline runs through the text.
+            let text = PlacedLabel::new(ui, &body_painter, hint, f32::INFINITY);
+            body_painter.rect_filled(text.rect().expand(6.0), 4.0, ui.visuals().panel_fill);
+            text.paint(&body_painter);
         }
 
         // Header last, so it stays on top of the rows.
@@ -580,10 +636,43 @@ impl TimelineView {
             header.band.bottom(),
             Stroke::new(1.0, lane_color(ui)),
         );
-        for label in &header.labels {
-            paint_label(ui, &painter, label);
+        for (k, label) in header.labels.iter().enumerate() {
+            let Some(full) = &label.full else {
+                paint_label(ui, &painter, label);
+                continue;
+            };
+            // A shortened title: the whole name and address on hover.
+            let text = PlacedLabel::new(ui, &painter, label, f32::INFINITY);
+            ui.interact(
+                text.rect(),
+                Id::unique(("wirelab-title", self.generation, k)),
+                Sense::hover(),
+            )
+            .on_hover_text(full);
+            text.paint(&painter);
         }
         clicked
+    }
+}
+
+/// The painter's text measurement: the sum of the glyphs' widths in the font a label is
+/// drawn in (what egui's layout of one line adds up to, without a galley per text).
+fn measurer(ui: &Ui) -> impl Fn(&str, Font) -> f32 + '_ {
+    move |text: &str, font: Font| {
+        let id = font_id(font);
+        ui.ctx()
+            .fonts_mut(|f| text.chars().map(|c| f.glyph_width(&id, c)).sum::<f32>())
+    }
+}
+
+/// The label of a row's main mark.
+fn mark_label(mark: &Mark) -> &Label {
+    match mark {
+        Mark::Arrow(arrow) => &arrow.label,
+        Mark::Socket(socket) => &socket.label,
+        Mark::Stage(stage) => &stage.label,
+        Mark::Diagnostic(diagnostic) => &diagnostic.label,
+        Mark::Note(note) => &note.label,
     }
 }
 

@@ -1,5 +1,6 @@
 //! [`build_scene`]: the trace, its rows and layout and the viewport → a [`Scene`].
 
+use super::labels::{Lines, Measure, fit, left_in, line_height};
 use super::{
     Anchor, ApiBand, ApiMarker, Arrow, ArrowStyle, DiagnosticMark, Dot, Font, GapMarker, Header,
     Label, Lifeline, LifelineStyle, Mark, Note, Playhead, RunState, Scene, SceneOptions, SceneRow,
@@ -7,20 +8,163 @@ use super::{
 };
 use crate::diagram::api_lane::{ApiStates, marker_text, phase_of};
 use crate::diagram::geom::{Point, Rect};
-use crate::diagram::layout::{API_LINE_H, HEADER_H, Lanes, TimelineLayout, XSpan};
+use crate::diagram::layout::{
+    API_LINE_H, HEADER_H, LaneNeeds, Lanes, TimelineLayout, XSpan, row_height,
+};
 use crate::diagram::rows::{Row, RowKind, Rows};
 use crate::trace::describe::{self, format_duration_us};
 use crate::trace::{Dir, Event, EventKind, Severity, Side, Trace};
 
-/// Replaces control characters so a label stays on one line and every glyph exists.
+/// Shows control characters as escapes (`\n`, `\u{1b}`), so a label stays on one line,
+/// every glyph exists and nothing invisible is hidden.
 pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    describe::visible(text)
+}
+
+/// The lanes of `trace`'s diagram drawn into `frame`, spaced by the room their titles need.
+pub fn lanes_for(frame: Rect, rows: &Rows, trace: &Trace, measure: Measure<'_>) -> Lanes {
+    let client = |conn: u32| {
+        let (title, subtitle) = lane_titles(trace, conn);
+        measure(&title, Font::Title).max(measure(&subtitle, Font::Small))
+    };
+    let (server, server_addr) = server_titles(trace);
+    let needs = LaneNeeds {
+        client: &client,
+        api: measure(API_TITLE, Font::Title) + 12.0,
+        server: measure(&server, Font::Title).max(measure(&server_addr, Font::Small)),
+    };
+    Lanes::new(frame, &rows.lanes, &trace.connections, &needs)
+}
+
+/// For each row of `rows` (in order, into `out`), the height (px) it needs above its
+/// ordinary height for a second line of label in a diagram drawn into `frame`: a row whose
+/// label does not fit on one line gets room for two. One measurement per row.
+pub fn label_extra_heights(
+    trace: &Trace,
+    rows: &Rows,
+    frame: Rect,
+    measure: Measure<'_>,
+    out: &mut Vec<f32>,
+) {
+    out.clear();
+    let lanes = lanes_for(frame, rows, trace, measure);
+    out.extend(rows.rows.iter().map(|row| {
+        let Some(event) = trace.events.get(row.event) else {
+            return 0.0;
+        };
+        let Some(room) = label_room(&lanes, row) else {
+            return 0.0;
+        };
+        let font = row_font(row);
+        let text = row_text(row, event);
+        if measure(&text, font) > room.preferred.right - room.preferred.left {
+            line_height(font)
+        } else {
+            0.0
+        }
+    }));
+}
+
+/// The browser-API lane's title.
+const API_TITLE: &str = "browser API";
+
+/// Where a row's label may go: preferably over its own lanes, else over the whole width.
+struct LabelRoom {
+    preferred: XSpan,
+    whole: XSpan,
+}
+
+/// The room of `row`'s label; `None` for a stage caption (always one line across).
+fn label_room(lanes: &Lanes, row: &Row) -> Option<LabelRoom> {
+    let whole = XSpan {
+        left: lanes.api.right + 6.0,
+        right: lanes.right,
+    };
+    let from = |left: f32| XSpan {
+        left: left.clamp(whole.left, whole.right),
+        right: whole.right,
+    };
+    let room = match row.kind {
+        RowKind::Arrow { conn, .. } | RowKind::Socket { conn } => {
+            let cx = lanes.client_x(conn);
+            LabelRoom {
+                preferred: from(cx.min(lanes.server_x) - 4.0),
+                whole,
+            }
+        }
+        RowKind::Stage => return None,
+        RowKind::Diagnostic { conn } => {
+            let r = from(lanes.client_x(conn.unwrap_or(0)) + 26.0);
+            LabelRoom {
+                preferred: r,
+                whole: r,
+            }
+        }
+        RowKind::Note { conn } | RowKind::Api { conn } => {
+            let cx = conn.map_or(lanes.server_x, |c| lanes.client_x(c));
+            // The note's box is padded by 5 px each side.
+            let r = XSpan {
+                left: (cx + 10.0).clamp(whole.left, whole.right),
+                right: whole.right - 6.0,
+            };
+            LabelRoom {
+                preferred: r,
+                whole: r,
+            }
+        }
+    };
+    Some(room)
+}
+
+/// The font of `row`'s label.
+fn row_font(row: &Row) -> Font {
+    if row.is_frame {
+        Font::Small
+    } else {
+        Font::Label
+    }
+}
+
+/// The full text of `row`'s label, whose event is `event`.
+fn row_text(row: &Row, event: &Event) -> String {
+    let mut text = one_line(&describe::summary(event));
+    if matches!(row.kind, RowKind::Arrow { .. })
+        && row.frames.len() > 1
+        && !text.contains("fragment")
+    {
+        text.push_str(&format!("  [{} frames]", row.frames.len()));
+    }
+    text
+}
+
+/// `text` fitted into `room`: on one line over its preferred span if it fits, else (when the
+/// row has the height) on two lines there or over the whole width, else shortened; returns
+/// the text, its full version if shortened, and its box's left edge for a box centred on
+/// `center`.
+fn fit_in_room(
+    text: &str,
+    font: Font,
+    room: &LabelRoom,
+    lines: Lines,
+    center: f32,
+    measure: Measure<'_>,
+) -> (String, Option<String>, f32) {
+    let width = |s: XSpan| (s.right - s.left).max(0.0);
+    let mut span = room.preferred;
+    let mut fitted = fit(text, font, width(span), lines, measure);
+    if fitted.shortened && room.whole != room.preferred {
+        span = room.whole;
+        fitted = fit(text, font, width(span), lines, measure);
+    }
+    let left = left_in(span, fitted.width, center);
+    let full = fitted.shortened.then(|| text.to_string());
+    (fitted.text, full, left)
 }
 
 /// Builds the scene of the part of `trace`'s diagram in `viewport`: only rows and gaps in
-/// view are included, so its size follows the window, not the trace.
+/// view are included, so its size follows the window, not the trace. Text is measured with
+/// `measure`, the writer's own measurement; `layout` must have been laid out with the
+/// heights of [`label_extra_heights`] for the same frame to give long labels two lines.
 pub fn build_scene(
     trace: &Trace,
     rows: &Rows,
@@ -28,10 +172,11 @@ pub fn build_scene(
     layout: &TimelineLayout,
     viewport: Viewport,
     options: &SceneOptions<'_>,
+    measure: Measure<'_>,
 ) -> Scene {
     let frame = viewport.frame;
     let body = Rect::from_min_max(Point::new(frame.left(), frame.top() + HEADER_H), frame.max);
-    let lanes = Lanes::new(frame, &rows.lanes, &trace.connections);
+    let lanes = lanes_for(frame, rows, trace, measure);
     let scroll_y = viewport.scroll_y;
     let y0 = body.top() - scroll_y;
 
@@ -62,6 +207,7 @@ pub fn build_scene(
                 band,
                 label: Label {
                     text: format!("… {} idle", format_duration_us(gap.idle_us)),
+                    full: None,
                     pos: band.center(),
                     anchor: Anchor::CenterCenter,
                     max_width: None,
@@ -105,14 +251,15 @@ pub fn build_scene(
             selected,
             time: Label {
                 text: format!("{:.3} ms", event.t_us as f64 / 1000.0),
+                full: None,
                 pos: Point::new(lanes.time_x, top + 4.0),
                 anchor: Anchor::LeftTop,
                 max_width: None,
                 font: Font::Time,
                 tone: Tone::Weak,
             },
-            mark: row_mark(&geometry, row, event, &summary, options.show_frames),
-            api: api_markers(&geometry, row, trace, rows, options.selected),
+            mark: row_mark(&geometry, row, event, options.show_frames, measure),
+            api: api_markers(&geometry, row, trace, rows, options.selected, measure),
             summary,
         });
     }
@@ -128,6 +275,7 @@ pub fn build_scene(
             },
             label: Label {
                 text: "now".into(),
+                full: None,
                 pos: Point::new(lanes.right, y - 2.0),
                 anchor: Anchor::RightBottom,
                 max_width: None,
@@ -135,15 +283,25 @@ pub fn build_scene(
                 tone: Tone::Playhead,
             },
         });
-    let empty_hint = trace.events.is_empty().then(|| Label {
-        text: options.empty_hint.to_string(),
-        pos: body.center(),
-        anchor: Anchor::CenterCenter,
-        max_width: None,
-        font: Font::Hint,
-        tone: Tone::Weak,
+    let empty_hint = trace.events.is_empty().then(|| {
+        let fitted = fit(
+            options.empty_hint,
+            Font::Hint,
+            (body.width() - 40.0).max(0.0),
+            Lines::Two,
+            measure,
+        );
+        Label {
+            full: fitted.shortened.then(|| options.empty_hint.to_string()),
+            text: fitted.text,
+            pos: body.center(),
+            anchor: Anchor::CenterCenter,
+            max_width: None,
+            font: Font::Hint,
+            tone: Tone::Weak,
+        }
     });
-    let header = header(frame, &lanes, trace, options.px_per_ms);
+    let header = header(frame, &lanes, trace, options.px_per_ms, measure);
     Scene {
         frame,
         body,
@@ -200,6 +358,7 @@ fn api_markers(
     trace: &Trace,
     rows: &Rows,
     selected: Option<usize>,
+    measure: Measure<'_>,
 ) -> Vec<ApiMarker> {
     let lanes = g.lanes;
     let stripes = rows.api_conns.len().max(1) as f32 * 7.0;
@@ -223,13 +382,19 @@ fn api_markers(
                 radius: 3.5,
             },
             state,
-            label: Label {
-                text: one_line(&marker_text(api_event, trace)),
-                pos: Point::new(x + 10.0, marker_top + 1.0),
-                anchor: Anchor::LeftTop,
-                max_width: Some((lanes.api.right - x - 14.0).max(10.0)),
-                font: Font::Marker,
-                tone: Tone::Text,
+            label: {
+                let full = one_line(&marker_text(api_event, trace));
+                let room = (lanes.api.right - x - 14.0).max(0.0);
+                let fitted = fit(&full, Font::Marker, room, Lines::One, measure);
+                Label {
+                    full: fitted.shortened.then_some(full),
+                    text: fitted.text,
+                    pos: Point::new(x + 10.0, marker_top + 1.0),
+                    anchor: Anchor::LeftTop,
+                    max_width: None,
+                    font: Font::Marker,
+                    tone: Tone::Text,
+                }
             },
         });
     }
@@ -241,25 +406,51 @@ fn row_mark(
     g: &RowGeometry<'_>,
     row: &Row,
     event: &Event,
-    summary: &str,
     show_frames: bool,
+    measure: Measure<'_>,
 ) -> Mark {
     let lanes = g.lanes;
-    let font = if row.is_frame {
-        Font::Small
+    let font = row_font(row);
+    // A row laid out taller than its kind for a second line of label.
+    let extra = (g.h - row_height(row)).max(0.0);
+    let lines = if extra + 0.5 >= line_height(font) {
+        Lines::Two
     } else {
-        Font::Label
+        Lines::One
     };
-    let line_y = g.top + if row.is_frame { 16.0 } else { 21.0 };
-    // Labels sit above the line, centred between its ends; they may reach a little past
-    // them: lanes are thin lines.
-    let label_between = |x1: f32, x2: f32, text: String, tone: Tone| {
-        let (l, r) = if x1 < x2 { (x1, x2) } else { (x2, x1) };
+    let line_y = g.top + extra + if row.is_frame { 16.0 } else { 21.0 };
+    let text = row_text(row, event);
+    // The label sits above the line, centred between its ends as far as its room allows,
+    // its bottom just above the line.
+    let room = label_room(lanes, row);
+    let above = |x1: f32, x2: f32, tone: Tone| {
+        let center = (x1 + x2) / 2.0;
+        let (text, full, left) = match &room {
+            Some(room) => fit_in_room(&text, font, room, lines, center, measure),
+            None => (text.clone(), None, center),
+        };
         Label {
             text,
-            pos: Point::new((l + r) / 2.0, line_y - 1.0),
-            anchor: Anchor::CenterBottom,
-            max_width: Some((r - l + 90.0).max(40.0)),
+            full,
+            pos: Point::new(left, line_y - 1.0),
+            anchor: Anchor::LeftBottom,
+            max_width: None,
+            font,
+            tone,
+        }
+    };
+    // A label that starts at `x` (a note, a diagnostic) and goes right.
+    let from_left = |tone: Tone, y: f32| {
+        let (text, full, left) = match &room {
+            Some(room) => fit_in_room(&text, font, room, lines, f32::NEG_INFINITY, measure),
+            None => (text.clone(), None, lanes.api.right),
+        };
+        Label {
+            text,
+            full,
+            pos: Point::new(left, y),
+            anchor: Anchor::LeftBottom,
+            max_width: None,
             font,
             tone,
         }
@@ -285,10 +476,6 @@ fn row_mark(
                     });
                 }
             }
-            let mut text = summary.to_string();
-            if row.frames.len() > 1 && !text.contains("fragment") {
-                text.push_str(&format!("  [{} frames]", row.frames.len()));
-            }
             let (unit, tone) = if row.is_frame {
                 (WireUnit::Frame, Tone::Weak)
             } else {
@@ -305,7 +492,7 @@ fn row_mark(
                 style: ArrowStyle::of(dir),
                 unit,
                 ticks,
-                label: label_between(from, to, text, tone),
+                label: above(from, to, tone),
             })
         }
         RowKind::Socket { conn } => {
@@ -326,11 +513,22 @@ fn row_mark(
                 from: Point::new(cx, line_y),
                 to: Point::new(lanes.server_x, line_y),
                 dots: [dot(side_x, 4.0), dot(cx, 2.5), dot(lanes.server_x, 2.5)],
-                label: label_between(cx, lanes.server_x, summary.to_string(), Tone::Weak),
+                label: above(cx, lanes.server_x, Tone::Weak),
             })
         }
         RowKind::Stage => {
             let mid = g.top + g.h / 2.0;
+            let span = XSpan {
+                left: lanes.api.right + 10.0,
+                right: lanes.right - 4.0,
+            };
+            let fitted = fit(
+                &text,
+                Font::Small,
+                (span.right - span.left).max(0.0),
+                Lines::One,
+                measure,
+            );
             Mark::Stage(StageCaption {
                 rule: XSpan {
                     left: lanes.api.right + 4.0,
@@ -338,10 +536,11 @@ fn row_mark(
                 },
                 y: mid,
                 label: Label {
-                    text: summary.to_string(),
-                    pos: Point::new(lanes.api.right + 10.0, mid),
+                    full: fitted.shortened.then(|| text.clone()),
+                    text: fitted.text,
+                    pos: Point::new(span.left, mid),
                     anchor: Anchor::LeftCenter,
-                    max_width: Some((lanes.right - lanes.api.right - 30.0).max(40.0)),
+                    max_width: None,
                     font: Font::Small,
                     tone: Tone::Weak,
                 },
@@ -359,119 +558,139 @@ fn row_mark(
                 triangle: [at(0.0, -7.0), at(7.0, 6.0), at(-7.0, 6.0)],
                 glyph: Label {
                     text: "!".into(),
+                    full: None,
                     pos: at(0.0, 1.5),
                     anchor: Anchor::CenterCenter,
                     max_width: None,
                     font: Font::Glyph,
                     tone: Tone::OnMarker,
                 },
-                label: Label {
-                    text: summary.to_string(),
-                    pos: Point::new(center.x + 12.0, line_y - 14.0),
-                    anchor: Anchor::LeftTop,
-                    max_width: Some((lanes.right - center.x - 20.0).max(40.0)),
-                    font,
-                    tone: Tone::Diagnostic(severity),
-                },
+                label: from_left(Tone::Diagnostic(severity), line_y + 2.0),
             })
         }
-        RowKind::Note { conn } | RowKind::Api { conn } => {
-            let cx = conn.map_or(lanes.server_x, |c| lanes.client_x(c));
+        RowKind::Note { .. } | RowKind::Api { .. } => {
             let tone = match &event.kind {
                 EventKind::WsUpgradeCheck { valid: true, .. } => Tone::Confirmed,
                 EventKind::WsUpgradeCheck { valid: false, .. } => Tone::Failed,
                 _ => Tone::Weak,
             };
             Mark::Note(Note {
-                label: Label {
-                    text: summary.to_string(),
-                    pos: Point::new(cx + 10.0, line_y + 2.0),
-                    anchor: Anchor::LeftBottom,
-                    max_width: Some((lanes.server_x - cx - 20.0).max(60.0)),
-                    font,
-                    tone,
-                },
+                label: from_left(tone, line_y + 2.0),
             })
         }
     }
 }
 
-/// The header: lane titles and subtitles over a band and a rule.
-fn header(frame: Rect, lanes: &Lanes, trace: &Trace, px_per_ms: f32) -> Header {
-    let band = Rect::from_min_max(
-        frame.min,
-        Point::new(frame.left() + frame.width(), frame.top() + HEADER_H),
-    );
-    let top = band.top();
-    let text = |text: String, x: f32, y: f32, anchor: Anchor, font: Font, tone: Tone| Label {
-        text,
-        pos: Point::new(x, y),
-        anchor,
-        max_width: None,
-        font,
-        tone,
+/// A lane's title and subtitle: the client's name (from the lab) and address, or for a
+/// connection without a name (a capture) its number and its address pair.
+pub(super) fn lane_titles(trace: &Trace, conn: u32) -> (String, String) {
+    let Some(c) = trace.connections.iter().find(|c| c.id == conn) else {
+        return (format!("client #{conn}"), String::new());
     };
-    let title = |t: String, x: f32, anchor: Anchor| {
-        text(t, x, top + 6.0, anchor, Font::Title, Tone::Strong)
-    };
-    let subtitle =
-        |t: String, x: f32, anchor: Anchor| text(t, x, top + 24.0, anchor, Font::Small, Tone::Weak);
-    let mut labels = vec![
-        title("time".into(), lanes.time_x, Anchor::LeftTop),
-        subtitle(
-            format!("{px_per_ms:.3} px/ms"),
-            lanes.time_x,
-            Anchor::LeftTop,
-        ),
-        title("browser API".into(), lanes.api.left, Anchor::LeftTop),
-        subtitle(
-            "inferred: WebSocket, fetch(), EventSource".into(),
-            lanes.api.left,
-            Anchor::LeftTop,
-        ),
-    ];
-    // Many client lanes close together: short names, and only as many as fit.
-    let gap = match lanes.clients.as_slice() {
-        [a, b, ..] => (b.x - a.x).abs(),
-        _ => f32::INFINITY,
-    };
-    let every = if gap >= 26.0 {
-        1
+    let name = c
+        .label
+        .as_deref()
+        .map_or_else(|| format!("client #{conn}"), one_line);
+    // The server's title shows the first connection's server; any other server is named
+    // on its client's lane.
+    let first_server = trace.connections.first().map(|f| f.server.as_str());
+    let addr = if c.label.is_none() && first_server != Some(c.server.as_str()) {
+        format!("{} → {}", c.client, c.server)
     } else {
-        (26.0 / gap.max(1.0)).ceil() as usize
+        c.client.clone()
     };
-    for (k, lane) in lanes.clients.iter().enumerate() {
-        if k % every != 0 {
-            continue;
-        }
-        let conn = lane.conn;
-        let c = trace.connections.iter().find(|c| c.id == conn);
-        let (name, addr) = if gap < 120.0 {
-            (format!("#{conn}"), String::new())
-        } else {
-            (
-                c.and_then(|c| c.label.clone())
-                    .unwrap_or_else(|| format!("client #{conn}")),
-                c.map(|c| c.client.clone()).unwrap_or_default(),
-            )
-        };
-        labels.push(title(one_line(&name), lane.x, Anchor::CenterTop));
-        labels.push(subtitle(one_line(&addr), lane.x, Anchor::CenterTop));
-    }
-    if lanes.clients.is_empty() {
-        labels.push(title("client".into(), lanes.client_x(0), Anchor::CenterTop));
-    }
-    let server_addr = trace
+    (name, one_line(&addr))
+}
+
+/// The server lane's title and subtitle (its address).
+fn server_titles(trace: &Trace) -> (String, String) {
+    let addr = trace
         .connections
         .first()
         .map(|c| c.server.clone())
         .or_else(|| trace.source.server.clone())
         .unwrap_or_default();
-    labels.push(title("server".into(), lanes.server_x, Anchor::CenterTop));
-    labels.push(subtitle(
-        one_line(&server_addr),
+    ("server".into(), one_line(&addr))
+}
+
+/// The header: lane titles and subtitles over a band and a rule, each fitted to its lane.
+fn header(
+    frame: Rect,
+    lanes: &Lanes,
+    trace: &Trace,
+    px_per_ms: f32,
+    measure: Measure<'_>,
+) -> Header {
+    let band = Rect::from_min_max(
+        frame.min,
+        Point::new(frame.left() + frame.width(), frame.top() + HEADER_H),
+    );
+    let top = band.top();
+    // A text centred on (or starting at) `x`, no wider than `room`.
+    let text = |t: &str, x: f32, y: f32, anchor: Anchor, font: Font, room: f32, tone: Tone| {
+        let fitted = fit(t, font, room.max(0.0), Lines::One, measure);
+        Label {
+            full: fitted.shortened.then(|| t.to_string()),
+            text: fitted.text,
+            pos: Point::new(x, y),
+            anchor,
+            max_width: None,
+            font,
+            tone,
+        }
+    };
+    let title = |t: &str, x: f32, anchor: Anchor, room: f32| {
+        text(t, x, top + 6.0, anchor, Font::Title, room, Tone::Strong)
+    };
+    let subtitle = |t: &str, x: f32, anchor: Anchor, room: f32| {
+        text(t, x, top + 24.0, anchor, Font::Small, room, Tone::Weak)
+    };
+    let time_room = lanes.api.left - lanes.time_x - 4.0;
+    let api_room = lanes.api.right - lanes.api.left - 4.0;
+    let mut labels = vec![
+        title("time", lanes.time_x, Anchor::LeftTop, time_room),
+        subtitle(
+            &format!("{px_per_ms:.3} px/ms"),
+            lanes.time_x,
+            Anchor::LeftTop,
+            time_room,
+        ),
+        title(API_TITLE, lanes.api.left, Anchor::LeftTop, api_room),
+        subtitle(
+            "inferred: WebSocket, fetch(), EventSource",
+            lanes.api.left,
+            Anchor::LeftTop,
+            api_room,
+        ),
+    ];
+    // Lanes too close for even an ellipsis get no title (a capture of hundreds of
+    // connections); the rest are shortened to their room, the full text on hover.
+    let min_room = measure("…", Font::Title) + 2.0;
+    for lane in &lanes.clients {
+        if lane.room < min_room {
+            continue;
+        }
+        let (name, addr) = lane_titles(trace, lane.conn);
+        labels.push(title(&name, lane.x, Anchor::CenterTop, lane.room));
+        labels.push(subtitle(&addr, lane.x, Anchor::CenterTop, lane.room));
+    }
+    if lanes.clients.is_empty() {
+        let room = (lanes.server_x - lanes.api.right) / 2.0;
+        labels.push(title("client", lanes.client_x(0), Anchor::CenterTop, room));
+    }
+    let (server, server_addr) = server_titles(trace);
+    let server_room = 2.0 * (frame.right() - lanes.server_x) - 4.0;
+    labels.push(title(
+        &server,
         lanes.server_x,
         Anchor::CenterTop,
+        server_room,
+    ));
+    labels.push(subtitle(
+        &server_addr,
+        lanes.server_x,
+        Anchor::CenterTop,
+        server_room,
     ));
     Header {
         band,

@@ -5,14 +5,16 @@
 //!
 //! [`build_scene`] is a pure function of the trace, its rows and layout and the viewport. The
 //! egui painter draws a Scene and nothing else, so another writer (SVG) can draw the same
-//! picture. Text is not measured here: a [`Label`] says where its [`Anchor`] goes and how wide
-//! it may get; the writer measures and truncates.
+//! picture. Text is measured by the writer, through the [`labels::Measure`] it passes in:
+//! the scene fits every label into the room it has (wrapping or shortening it, see
+//! [`labels`]), so the geometry it holds is the geometry drawn.
 
 mod build;
+pub mod labels;
 #[cfg(test)]
 mod tests;
 
-pub use build::{build_scene, one_line};
+pub use build::{build_scene, label_extra_heights, lanes_for, one_line};
 
 use super::geom::{Point, Rect};
 use super::layout::{Lanes, XSpan};
@@ -77,11 +79,13 @@ pub enum Tone {
     OnMarker,
 }
 
-/// One line of text.
+/// A text: one line, or two separated by `\n` when it was wrapped to fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
-    /// The text, on one line (control characters replaced).
+    /// The text as drawn (control characters shown as escapes).
     pub text: String,
+    /// The whole text, when `text` had to be shortened to fit: the writer shows it on hover.
+    pub full: Option<String>,
     /// Where `anchor` goes.
     pub pos: Point,
     /// Which point of the text box is at `pos`.

@@ -143,7 +143,15 @@ fn options(selected: Option<usize>, run: RunState) -> SceneOptions<'static> {
 }
 
 fn scene(t: &Trace, b: &Built, vp: Viewport, opts: &SceneOptions<'_>) -> Scene {
-    build_scene(t, &b.rows, &b.states, &b.layout, vp, opts)
+    build_scene(
+        t,
+        &b.rows,
+        &b.states,
+        &b.layout,
+        vp,
+        opts,
+        &labels::estimate_width,
+    )
 }
 
 fn arrows(s: &Scene) -> Vec<&Arrow> {
@@ -241,17 +249,18 @@ fn labels_sit_inside_their_lanes_and_rows() {
         assert!(row.time.pos.y > row.band.top() && row.time.pos.y < row.band.bottom());
         if let Mark::Arrow(a) = &row.mark {
             // Centred between client and server, above the line, inside the row.
-            assert_eq!(a.label.anchor, Anchor::CenterBottom);
-            assert_eq!(a.label.pos.x, (lanes.client_x(0) + lanes.server_x) / 2.0);
+            let r = labels::label_rect(&a.label, &labels::estimate_width);
+            let mid = (lanes.client_x(0) + lanes.server_x) / 2.0;
+            assert!((r.center().x - mid).abs() < 0.5, "{r:?}");
+            assert!(r.top() >= row.band.top() && r.bottom() < a.from.y);
             assert!(a.label.pos.y < a.from.y);
             assert!(a.from.y > row.band.top() && a.from.y < row.band.bottom());
         }
         for m in &row.api {
             // The marker and its text stay in the API lane.
             assert!(m.band.left() >= lanes.api.left && m.band.right() <= lanes.api.right);
-            let width = m.label.max_width.unwrap();
-            assert!(m.label.pos.x > lanes.api.left);
-            assert!(m.label.pos.x + width <= lanes.api.right);
+            let r = labels::label_rect(&m.label, &labels::estimate_width);
+            assert!(r.left() > lanes.api.left && r.right() <= lanes.api.right);
             assert_eq!(m.label.text, "onmessage \"Hello\"");
             assert_eq!(m.state, 1);
         }

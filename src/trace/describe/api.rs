@@ -4,13 +4,14 @@
 use super::ready_state_name;
 use crate::trace::ApiObject;
 
-/// A payload or reason, shortened to `max_chars` characters and quoted (Rust debug quoting).
+/// A payload or reason, shortened to `max_chars` characters and quoted as it is (control
+/// characters made visible, see [`super::visible`]).
 fn preview(text: &str, max_chars: usize) -> String {
     let mut out: String = text.chars().take(max_chars).collect();
-    if text.chars().count() > max_chars {
+    if text.chars().nth(max_chars).is_some() {
         out.push('…');
     }
-    format!("{out:?}")
+    format!("\"{}\"", super::visible(&out))
 }
 
 /// The browser-API marker text, e.g. `onclose(1000, "bye", wasClean=true)`.

@@ -21,7 +21,7 @@ use crate::proto::ws::close::CloseCode;
 use crate::proto::ws::frame::OpCode;
 
 /// Longest quoted payload preview in a summary, in characters.
-const PREVIEW_CHARS: usize = 40;
+const PREVIEW_CHARS: usize = 80;
 
 /// The one-line summary of an event, e.g. `GET /echo HTTP/1.1 (Upgrade: websocket)`,
 /// `HTTP/1.1 101 Switching Protocols`, `text "Hello" (5 B)`, `close 1000 Normal Closure "bye"`.
@@ -457,22 +457,27 @@ fn decode_b64(text: &str) -> Option<Vec<u8>> {
 
 /// Quotes and shortens text for a one-line summary; control characters are escaped.
 fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for (i, c) in text.chars().enumerate() {
-        if i == PREVIEW_CHARS {
-            out.push('…');
-            break;
-        }
+    let mut cut: String = text.chars().take(PREVIEW_CHARS).collect();
+    if text.chars().nth(PREVIEW_CHARS).is_some() {
+        cut.push('…');
+    }
+    format!("\"{}\"", visible(&cut))
+}
+
+/// `text` as it is (JSON stays JSON: no `\"` escaping), with control characters made
+/// visible as escapes (`\n`, `\r`, `\t`, else `\u{1b}`) so nothing is hidden and it stays on
+/// one line.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '"' => out.push_str("\\\""),
             c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
-    out.push('"');
     out
 }
 
@@ -489,6 +494,31 @@ mod tests {
             span: None,
             kind,
         }
+    }
+
+    #[test]
+    fn text_is_shown_as_it_is_with_control_characters_visible() {
+        let text = |t: &str| EventKind::WsMessage {
+            opcode: 1,
+            fragments: 1,
+            compressed: false,
+            payload_len: t.len() as u64,
+            wire_payload_len: None,
+            text: Some(t.into()),
+            data_b64: None,
+            close_code: None,
+            close_reason: None,
+        };
+        let json = r#"{"type":"quote","symbol":"ACME"}"#;
+        assert_eq!(
+            summary(&event(text(json), Some(Dir::S2c))),
+            format!("text \"{json}\" (32 B)")
+        );
+        assert_eq!(
+            summary(&event(text("a\nb\r\tc\u{1b}"), Some(Dir::S2c))),
+            "text \"a\\nb\\r\\tc\\u{1b}\" (7 B)"
+        );
+        assert_eq!(visible("plain ✓ text"), "plain ✓ text");
     }
 
     #[test]

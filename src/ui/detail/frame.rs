@@ -111,6 +111,9 @@ impl DetailView {
             ui.monospace(hex_preview(&unmasked, PAYLOAD_LIMIT));
             if layout.header.opcode.as_u8() == 0x8 {
                 close_payload_ui(ui, &unmasked);
+            } else if layout.header.rsv1 {
+                // Deflated bytes are not text even when they happen to be valid UTF-8.
+                ui.weak("compressed (RSV1): the message shows the inflated text");
             } else if let Ok(text) = std::str::from_utf8(&unmasked)
                 && !text.is_empty()
             {
