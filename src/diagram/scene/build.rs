@@ -104,7 +104,7 @@ pub fn build_scene(
             ),
             selected,
             time: Label {
-                text: format!("{:.3} ms", event.t_us as f64 / 1000.0),
+                text: describe::format_time_us(event.t_us),
                 pos: Point::new(lanes.time_x, top + 4.0),
                 anchor: Anchor::LeftTop,
                 max_width: None,
