@@ -529,7 +529,7 @@ impl TracePane {
                             ui.strong("Detail");
                             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                 if ui
-                                    .small_button("Hide ⏵")
+                                    .small_button("Hide »")
                                     .on_hover_text("Collapse the detail pane (D); the diagram takes its width")
                                     .clicked()
                                 {
@@ -553,7 +553,7 @@ impl TracePane {
                     .exact_size(theme.size.detail_strip)
                     .show(ui, |ui| {
                         if ui
-                            .small_button("⏴")
+                            .small_button("«")
                             .on_hover_text("Show the detail pane (D)")
                             .clicked()
                         {
