@@ -400,15 +400,12 @@ impl LabView {
                             egui::FontSelection::Default,
                             egui::Align::Min,
                         );
-                        RichText::new(format!("\n{}", s.summary))
-                            .small()
-                            .weak()
-                            .append_to(
-                                &mut job,
-                                style,
-                                egui::FontSelection::Default,
-                                egui::Align::Min,
-                            );
+                        RichText::new(format!("\n{}", s.summary)).weak().append_to(
+                            &mut job,
+                            style,
+                            egui::FontSelection::Default,
+                            egui::Align::Min,
+                        );
                         job.wrap.max_width = theme.size.scenario_list_width;
                         if ui.selectable_label(picked == s.name, job).clicked() {
                             picked = s.name.to_string();

@@ -349,6 +349,9 @@ impl DetailView {
         let theme = Theme::of(ui.ctx());
         ui.horizontal_wrapped(|ui| {
             for (k, (name, range)) in ["head", "body"].iter().zip(&parts).enumerate() {
+                if range.is_empty() {
+                    continue;
+                }
                 let hot = self.http_part(&parts) == Some(k);
                 let mut text = RichText::new(format!(
                     "{name}: bytes {}..{} ({} bytes)",

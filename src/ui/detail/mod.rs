@@ -206,7 +206,6 @@ impl DetailView {
                     *head_len,
                     *body_len,
                 );
-                self.http_body_ui(ui, trace, index);
                 if let Some(check) = upgrade_check_for(trace, index)
                     && let Some(EventKind::WsUpgradeCheck {
                         key,
@@ -219,6 +218,7 @@ impl DetailView {
                     ui.separator();
                     accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
                 }
+                self.http_body_ui(ui, trace, index);
             }
             EventKind::WsUpgradeCheck {
                 key,

@@ -272,9 +272,17 @@ pub(super) fn http_ui(
         }
     }
     ui.add_space(4.0);
-    ui.label(format!(
-        "head {head_len} bytes (including the final CRLF CRLF), body {body_len} bytes"
-    ));
+    // A body announced at its head (an event stream) has no length yet: the body view says
+    // how much came.
+    if body_len > 0 {
+        ui.label(format!(
+            "head {head_len} bytes (including the final CRLF CRLF), body {body_len} bytes"
+        ));
+    } else {
+        ui.label(format!(
+            "head {head_len} bytes (including the final CRLF CRLF)"
+        ));
+    }
 }
 
 pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid: bool) {
