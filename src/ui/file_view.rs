@@ -159,8 +159,14 @@ impl FileView {
     pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         match &self.loaded {
             Some(file) => {
-                ui.label(RichText::new(file.path.display().to_string()).monospace())
-                    .on_hover_text(format!("read as {}", file.kind.name()));
+                // Cut to a fixed room, so a long path never wraps the top bar.
+                let path = file.path.display().to_string();
+                let theme = Theme::of(ui.ctx());
+                ui.scope(|ui| {
+                    ui.set_max_width(theme.size.bar_path_width);
+                    ui.add(egui::Label::new(RichText::new(&path).monospace()).truncate())
+                        .on_hover_text(format!("{path}\nread as {}", file.kind.name()));
+                });
             }
             None if self.loader.is_none() => {
                 ui.weak("no file open — Open… or drop a .pcap/.pcapng/.json file here");

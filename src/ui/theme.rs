@@ -78,6 +78,8 @@ pub struct Sizes {
     pub scenario_list_width: f32,
     /// The prompt after picking another scenario mid-run.
     pub prompt_width: f32,
+    /// The File view's path in the top bar (longer paths are cut, whole on hover).
+    pub bar_path_width: f32,
     /// The text on the drop veil.
     pub drop_font: f32,
     /// The scenario picker.
@@ -153,6 +155,7 @@ impl Theme {
                 step_width: 230.0,
                 scenario_list_width: 420.0,
                 prompt_width: 420.0,
+                bar_path_width: 700.0,
                 drop_font: 22.0,
                 scenario_width: 150.0,
                 progress_width: 300.0,
