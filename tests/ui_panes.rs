@@ -153,3 +153,48 @@ fn picking_a_scenario_mid_step_asks_first() {
         Some("http-get")
     );
 }
+
+#[test]
+fn another_arrow_shows_the_detail_from_its_title() {
+    let mut h = harness("ws-echo");
+    // A short window, so both details are taller than the pane.
+    h.set_size(egui::vec2(1400.0, 500.0));
+    h.state_mut().set_trace(support::sample::demo_trace());
+    h.run();
+    h.key_press(egui::Key::Home);
+    h.run();
+    // Two long details: a message with its frame's bit layout, field table and hex, then
+    // the 101 with its headers, the accept derivation and its bytes.
+    arrow(&h, "Hello").click();
+    h.run();
+    let title = h.get_by_label("WebSocket message (text)").rect();
+    let pane = egui::pos2(title.center().x, 300.0);
+    h.hover_at(pane);
+    for _ in 0..5 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -400.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        // Wheel scrolling is animated over a few frames.
+        h.run_steps(20);
+    }
+    let scrolled = h.get_by_label("WebSocket message (text)").rect();
+    assert!(
+        scrolled.top() < title.top() - 100.0,
+        "the pane did not scroll: title at {} then {}",
+        title.top(),
+        scrolled.top()
+    );
+    // Another arrow: its title is where the first one was.
+    arrow(&h, "101 Switching Protocols").click();
+    h.run();
+    let response = h.get_by_label("HTTP response").rect();
+    assert_eq!(
+        response.top(),
+        title.top(),
+        "the new title is at the pane's top"
+    );
+}
