@@ -266,6 +266,98 @@ fn dechunk(body: &[u8]) -> Vec<u8> {
     data
 }
 
+/// What the body view shows, prepared once per selection (finding a body announced at its
+/// head reads the events after it; indenting JSON reads the whole body).
+pub(super) struct PreparedBody {
+    /// The event it is for: its index and enough of it to tell a replaced trace.
+    index: usize,
+    t_us: i64,
+    conn: Option<u32>,
+    /// For a body still arriving: the stream's length and the events it was prepared at.
+    stream_len: usize,
+    events_len: usize,
+    /// `None`: the bytes were not recorded.
+    at: Option<MessageBytes>,
+    /// Data bytes after removing the chunk framing, for a chunked body.
+    chunked: Option<usize>,
+    /// A content coding other than identity: shown as sent.
+    encoding: Option<String>,
+    /// The body's data length (after removing chunk framing).
+    data_len: usize,
+    text: BodyText,
+    /// For a binary body: its first bytes as hex.
+    hex: String,
+}
+
+impl PreparedBody {
+    fn is_for(&self, trace: &Trace, index: usize) -> bool {
+        let Some(event) = trace.events.get(index) else {
+            return false;
+        };
+        let same = self.index == index && self.t_us == event.t_us && self.conn == event.conn;
+        // A body still arriving grows with the stream.
+        let grown = self.at.as_ref().is_some_and(|a| {
+            a.state == BodyState::SoFar
+                && (trace.stream(a.conn, a.dir).map_or(0, <[u8]>::len) != self.stream_len
+                    || trace.events.len() != self.events_len)
+        });
+        same && !grown
+    }
+
+    fn new(trace: &Trace, index: usize, headers: &[(String, String)]) -> PreparedBody {
+        let event = trace.events.get(index);
+        let at = locate(trace, index);
+        let stream_len = at
+            .as_ref()
+            .and_then(|a| trace.stream(a.conn, a.dir))
+            .map_or(0, <[u8]>::len);
+        let body = at
+            .as_ref()
+            .and_then(|a| {
+                let s = trace.stream(a.conn, a.dir)?;
+                s.get(a.start.saturating_add(a.head_len).min(a.end)..a.end)
+            })
+            .unwrap_or_default();
+        let h = Headers::new(headers);
+        let (data, chunked) = if h.contains("transfer-encoding", "chunked") {
+            let d = dechunk(body);
+            let n = d.len();
+            (std::borrow::Cow::Owned(d), Some(n))
+        } else {
+            (std::borrow::Cow::Borrowed(body), None)
+        };
+        let encoding = h
+            .get("content-encoding")
+            .map(str::trim)
+            .filter(|e| !e.eq_ignore_ascii_case("identity"))
+            .map(str::to_string);
+        let cut = data.len() > BODY_LIMIT;
+        let shown = data.get(..BODY_LIMIT.min(data.len())).unwrap_or(&data);
+        let text = match encoding {
+            Some(_) => BodyText::Binary,
+            None => classify(shown, h.get("content-type"), cut),
+        };
+        let hex = if text == BodyText::Binary {
+            hex_preview(shown, BODY_LIMIT)
+        } else {
+            String::new()
+        };
+        PreparedBody {
+            index,
+            t_us: event.map_or(0, |e| e.t_us),
+            conn: event.and_then(|e| e.conn),
+            stream_len,
+            events_len: trace.events.len(),
+            at,
+            chunked,
+            encoding,
+            data_len: data.len(),
+            text,
+            hex,
+        }
+    }
+}
+
 impl DetailView {
     /// The body of the HTTP message shown or ended by `trace.events[index]`, then the
     /// message's bytes with the head/body split.
@@ -273,7 +365,18 @@ impl DetailView {
         let Some((_, headers)) = message_of(trace, index) else {
             return;
         };
-        let Some(at) = locate(trace, index) else {
+        if !self.body.as_ref().is_some_and(|b| b.is_for(trace, index)) {
+            self.body = Some(PreparedBody::new(trace, index, headers));
+        }
+        let Some(prepared) = self.body.take() else {
+            return;
+        };
+        self.prepared_body_ui(ui, trace, &prepared);
+        self.body = Some(prepared);
+    }
+
+    fn prepared_body_ui(&mut self, ui: &mut Ui, trace: &Trace, prepared: &PreparedBody) {
+        let Some(at) = &prepared.at else {
             ui.weak(
                 "Raw bytes were not recorded (a large file is opened without them): the body \
                  cannot be shown.",
@@ -287,59 +390,41 @@ impl DetailView {
             return;
         };
         let head_len = at.head_len.min(bytes.len());
-        let body = bytes.get(head_len..).unwrap_or_default();
-        let h = Headers::new(headers);
+        let body_len = bytes.len().saturating_sub(head_len);
         ui.add_space(6.0);
         let state = match at.state {
             BodyState::Complete => "",
             BodyState::CutShort => ", cut short by the close",
             BodyState::SoFar => " so far, still arriving",
         };
-        ui.label(RichText::new(format!("Body ({} bytes{state})", body.len())).strong());
-        if body.is_empty() {
+        ui.label(RichText::new(format!("Body ({body_len} bytes{state})")).strong());
+        if body_len == 0 {
             ui.weak("This message has no body.");
         } else {
-            let chunked = h.contains("transfer-encoding", "chunked");
-            let decoded;
-            let data: &[u8] = if chunked {
-                decoded = dechunk(body);
+            if let Some(n) = prepared.chunked {
                 ui.weak(format!(
-                    "chunked: {} data bytes, shown without the chunk framing",
-                    decoded.len()
+                    "chunked: {n} data bytes, shown without the chunk framing"
                 ));
-                &decoded
-            } else {
-                body
-            };
-            let encoding = h
-                .get("content-encoding")
-                .map(str::trim)
-                .filter(|e| !e.eq_ignore_ascii_case("identity"));
-            let cut = data.len() > BODY_LIMIT;
-            let shown = data.get(..BODY_LIMIT.min(data.len())).unwrap_or(data);
-            let kind = match encoding {
-                Some(_) => BodyText::Binary,
-                None => classify(shown, h.get("content-type"), cut),
-            };
-            if let Some(e) = encoding {
+            }
+            if let Some(e) = &prepared.encoding {
                 ui.weak(format!("Content-Encoding {e}: shown as sent, not decoded"));
             }
-            match kind {
+            match &prepared.text {
                 BodyText::Json(pretty) => {
                     ui.weak("JSON, indented for reading");
-                    text_preview_limited_ui(ui, &pretty, usize::MAX);
+                    text_preview_limited_ui(ui, pretty, usize::MAX);
                 }
-                BodyText::Text(text) => text_preview_limited_ui(ui, &text, usize::MAX),
+                BodyText::Text(text) => text_preview_limited_ui(ui, text, usize::MAX),
                 BodyText::Binary => {
                     ui.weak("binary, as hex");
-                    ui.monospace(hex_preview(shown, BODY_LIMIT));
+                    ui.monospace(&prepared.hex);
                 }
             }
-            if cut {
+            if prepared.data_len > BODY_LIMIT {
                 ui.weak(format!(
                     "first {} KiB of {} shown",
                     BODY_LIMIT / 1024,
-                    describe::format_bytes(data.len() as u64)
+                    describe::format_bytes(prepared.data_len as u64)
                 ));
             }
         }
@@ -419,6 +504,54 @@ mod tests {
             classify(b"{nope", Some("application/json"), false),
             BodyText::Text("{nope".into())
         );
+    }
+
+    fn fixture(name: &str) -> Trace {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/fixtures")
+            .join(name);
+        crate::capture::file::read_file(&path, true)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .0
+    }
+
+    fn first(trace: &Trace, kind: &str) -> usize {
+        trace
+            .events
+            .iter()
+            .position(|e| e.kind.name() == kind)
+            .unwrap()
+    }
+
+    /// An event stream is shown at its head: its body is found at the `http_body_end` after
+    /// it (cut short by the close in this capture), from the response and from the end alike.
+    #[test]
+    fn a_body_announced_at_its_head_ends_at_its_body_end() {
+        let trace = fixture("http_sse.pcap");
+        let response = first(&trace, "http_response");
+        let end = first(&trace, "http_body_end");
+        let at = locate(&trace, response).unwrap();
+        assert_eq!(at.head_len, 210);
+        assert_eq!(at.state, BodyState::CutShort);
+        let body_end = trace.events[end].span.unwrap().end() as usize;
+        assert_eq!(at.end, body_end);
+        assert_eq!(at.end - at.start - at.head_len, 456);
+        assert_eq!(locate(&trace, end), Some(at));
+    }
+
+    /// A long-poll answer carries its body in its own span.
+    #[test]
+    fn a_response_body_is_in_its_span() {
+        let trace = fixture("http_long_poll.pcap");
+        let response = first(&trace, "http_response");
+        let at = locate(&trace, response).unwrap();
+        assert_eq!(at.state, BodyState::Complete);
+        assert_eq!(at.end - at.start, 216 + 69);
+        let body = &trace.stream(at.conn, at.dir).unwrap()[at.start + at.head_len..at.end];
+        assert!(matches!(
+            classify(body, Some("application/json; charset=utf-8"), false),
+            BodyText::Json(_)
+        ));
     }
 
     #[test]

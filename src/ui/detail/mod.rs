@@ -37,6 +37,8 @@ pub struct DetailView {
     /// The selected event's note, computed once per selection: some notes read every earlier
     /// event (`describe::note_in`), too much to redo every frame on a big capture.
     note: Option<CachedNote>,
+    /// The selected HTTP message's body view, prepared once per selection.
+    body: Option<body::PreparedBody>,
 }
 
 /// A note and the event it belongs to (its index and enough of it to tell a replaced trace).
