@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use super::live::style;
 use super::{InspectArgs, OutputFormat};
 use crate::report::terminal;
+use crate::trace::describe::counted;
 
 /// Reads the file and prints it as asked.
 pub(super) fn inspect(args: InspectArgs) -> anyhow::Result<()> {
@@ -70,20 +71,25 @@ fn write_summary(
     connections: u64,
     count: impl Fn(&str) -> u64,
 ) -> io::Result<()> {
+    // Each count with its noun, singular for one ("1 connection").
+    let n = |k: u64, one: &str, many: &str| counted(k, one, many);
     writeln!(
         out,
-        "{}: {} packets ({} TCP, {} undecodable), {} connections, {} HTTP requests, {} HTTP responses, \
-         {} WebSocket frames, {} WebSocket messages, {} SSE events, {} diagnostics",
+        "{}: {} ({} TCP, {} undecodable), {}, {}, {}, {}, {}, {}, {}",
         file.display(),
-        stats.packets,
+        n(stats.packets, "packet", "packets"),
         stats.tcp_packets,
         stats.undecodable,
-        connections,
-        count("http_request"),
-        count("http_response"),
-        count("ws_frame"),
-        count("ws_message"),
-        count("sse_event"),
-        count("diagnostic"),
+        n(connections, "connection", "connections"),
+        n(count("http_request"), "HTTP request", "HTTP requests"),
+        n(count("http_response"), "HTTP response", "HTTP responses"),
+        n(count("ws_frame"), "WebSocket frame", "WebSocket frames"),
+        n(
+            count("ws_message"),
+            "WebSocket message",
+            "WebSocket messages"
+        ),
+        n(count("sse_event"), "SSE event", "SSE events"),
+        n(count("diagnostic"), "diagnostic", "diagnostics"),
     )
 }

@@ -249,6 +249,7 @@ impl WirelabApp {
             Command::Run => self.lab.run(),
             Command::Step => self.lab.step(),
             Command::Reset => self.lab.reset(),
+            Command::PickScenario(name) => self.lab.pick_scenario(name),
             Command::ChooseFileToOpen => self.open_dialog(Purpose::Open),
             Command::OpenFile(path) => self.open_path(&path),
             Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what)),
@@ -404,6 +405,9 @@ impl eframe::App for WirelabApp {
             View::Capture => self.capture.body_ui(ui),
         }
         let ctx = ui.ctx().clone();
+        if self.view == View::Lab {
+            self.lab.prompt_ui(&ctx, &mut self.commands);
+        }
         self.dialog_ui(&ctx);
         self.apply_commands(&ctx);
     }

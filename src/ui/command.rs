@@ -13,6 +13,8 @@ pub enum Command {
     Step,
     /// Lab: stop the run and clear the diagram.
     Reset,
+    /// Lab: make this scenario the current one, resetting the diagram, Run and Step to it.
+    PickScenario(String),
     /// Ask for a file to open (the Open… dialog).
     ChooseFileToOpen,
     /// Open this capture file or trace in the File view.

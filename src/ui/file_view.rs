@@ -14,7 +14,7 @@ use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::file::FileStats;
 use crate::trace::EventKind;
-use crate::trace::describe::{format_bytes, format_count};
+use crate::trace::describe::{counted, format_bytes, format_count};
 
 /// What the empty File view says.
 const FILE_HINT: &str = "Open a capture (.pcap, .pcapng) or a saved trace: Open…, drop the file on the window, or --open FILE.";
@@ -159,8 +159,14 @@ impl FileView {
     pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         match &self.loaded {
             Some(file) => {
-                ui.label(RichText::new(file.path.display().to_string()).monospace())
-                    .on_hover_text(format!("read as {}", file.kind.name()));
+                // Cut to a fixed room, so a long path never wraps the top bar.
+                let path = file.path.display().to_string();
+                let theme = Theme::of(ui.ctx());
+                ui.scope(|ui| {
+                    ui.set_max_width(theme.size.bar_path_width);
+                    ui.add(egui::Label::new(RichText::new(&path).monospace()).truncate())
+                        .on_hover_text(format!("{path}\nread as {}", file.kind.name()));
+                });
             }
             None if self.loader.is_none() => {
                 ui.weak("no file open — Open… or drop a .pcap/.pcapng/.json file here");
@@ -219,15 +225,17 @@ impl FileView {
                 let kind = file.kind.name();
                 let mut line = match &file.stats {
                     Some(s) => format!(
-                        "{kind}: {} packets, {} TCP, {} undecodable · ",
-                        s.packets, s.tcp_packets, s.undecodable
+                        "{kind}: {}, {} TCP, {} undecodable · ",
+                        counted(s.packets, "packet", "packets"),
+                        s.tcp_packets,
+                        s.undecodable
                     ),
                     None => format!("{kind}: "),
                 };
                 line.push_str(&format!(
-                    "{} connections · {} events",
-                    trace.connections.len(),
-                    trace.events.len()
+                    "{} · {}",
+                    counted(trace.connections.len() as u64, "connection", "connections"),
+                    counted(trace.events.len() as u64, "event", "events")
                 ));
                 ui.label(line);
                 if let Some(t) = self.timings {

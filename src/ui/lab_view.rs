@@ -12,6 +12,7 @@ use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::lab::collector::EXTERNAL_LABEL;
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
+use crate::trace::describe::counted;
 use crate::trace::{Source, Trace};
 
 /// How long a frame may spend applying lab updates before painting.
@@ -55,6 +56,15 @@ struct RunState {
     external: bool,
 }
 
+/// The answers of the prompt shown when another scenario is picked during a stepped run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// Throw the half-done run away and reset to the picked scenario.
+    Reset,
+    /// Keep the run and its scenario.
+    Keep,
+}
+
 /// The Lab view's state.
 pub struct LabView {
     lab: Result<Lab, String>,
@@ -65,6 +75,8 @@ pub struct LabView {
     /// What the last save said.
     status: Option<StatusLine>,
     capture: Option<LabCapture>,
+    /// A scenario picked while a run was half done: the prompt asks whether to reset to it.
+    pending_pick: Option<String>,
 }
 
 impl LabView {
@@ -97,6 +109,7 @@ impl LabView {
                 .with_detail_width(detail_width),
             status: None,
             capture: None,
+            pending_pick: None,
         }
     }
 
@@ -172,6 +185,45 @@ impl LabView {
             }
         } else {
             format!("Step: start {}", self.scenario)
+        }
+    }
+
+    /// Whether a stepped run is half done: started, not finished, not failed. Picking another
+    /// scenario then asks before throwing it away.
+    pub fn is_half_done(&self) -> bool {
+        self.run.active
+            && self.run.mode == Some(RunMode::Step)
+            && !self.run.finished
+            && self.run.failed.is_none()
+    }
+
+    /// The scenario Run and Step start.
+    pub fn scenario(&self) -> &str {
+        &self.scenario
+    }
+
+    /// The scenario the reset prompt offers, while it is open.
+    pub fn pending_pick(&self) -> Option<&str> {
+        self.pending_pick.as_deref()
+    }
+
+    /// Makes `name` the current scenario: the run (if any) is reset and the diagram cleared,
+    /// so the diagram, Step and Run all show the new one.
+    pub fn pick_scenario(&mut self, name: String) {
+        self.pending_pick = None;
+        if self.run.active || !self.pane.trace().events.is_empty() {
+            self.reset();
+        }
+        self.scenario = name;
+    }
+
+    /// Answers the reset prompt: `Prompt::Reset` switches to the picked scenario,
+    /// `Prompt::Keep` keeps the current run and scenario.
+    pub fn answer_prompt(&mut self, answer: Prompt, commands: &mut Vec<Command>) {
+        if let Some(name) = self.pending_pick.take()
+            && answer == Prompt::Reset
+        {
+            commands.push(Command::PickScenario(name));
         }
     }
 
@@ -331,19 +383,45 @@ impl LabView {
             .map(|s| s.summary)
             .unwrap_or("");
         let busy = self.is_busy();
+        let mut picked = self.scenario.clone();
         ui.add_enabled_ui(!busy, |ui| {
             egui::ComboBox::from_id_salt("scenario")
                 .selected_text(self.scenario.clone())
                 .width(theme.size.scenario_width)
                 .show_ui(ui, |ui| {
+                    // Each scenario with its description (the catalogue's, as `run --list`).
+                    ui.set_min_width(theme.size.scenario_list_width);
                     for s in &self.scenarios {
-                        ui.selectable_value(&mut self.scenario, s.name.to_string(), s.name)
-                            .on_hover_text(s.summary);
+                        let mut job = egui::text::LayoutJob::default();
+                        let style = ui.style();
+                        RichText::new(s.name).strong().append_to(
+                            &mut job,
+                            style,
+                            egui::FontSelection::Default,
+                            egui::Align::Min,
+                        );
+                        RichText::new(format!("\n{}", s.summary)).weak().append_to(
+                            &mut job,
+                            style,
+                            egui::FontSelection::Default,
+                            egui::Align::Min,
+                        );
+                        job.wrap.max_width = theme.size.scenario_list_width;
+                        if ui.selectable_label(picked == s.name, job).clicked() {
+                            picked = s.name.to_string();
+                        }
                     }
                 })
                 .response
                 .on_hover_text(summary);
         });
+        if picked != self.scenario {
+            if self.is_half_done() {
+                self.pending_pick = Some(picked);
+            } else {
+                commands.push(Command::PickScenario(picked));
+            }
+        }
         let lab_ok = self.lab.is_ok();
         if ui
             .add_enabled(lab_ok && !busy, egui::Button::new("Run"))
@@ -355,9 +433,17 @@ impl LabView {
         let step_enabled =
             lab_ok && !busy && !(self.run.finished && self.run.mode == Some(RunMode::Step));
         let step_label = self.step_label();
+        // A fixed width, the label cut to it: the bar never moves as the label changes.
+        let step = egui::Button::new(&step_label)
+            .truncate()
+            .min_size(egui::vec2(theme.size.step_width, 0.0));
         if ui
-            .add_enabled(step_enabled, egui::Button::new(&step_label))
-            .on_hover_text("Run exactly one stage")
+            .add_enabled_ui(step_enabled, |ui| {
+                ui.set_max_width(theme.size.step_width);
+                ui.add(step)
+            })
+            .inner
+            .on_hover_text(format!("{step_label}: run exactly one stage"))
             .clicked()
         {
             commands.push(Command::Step);
@@ -443,11 +529,49 @@ impl LabView {
                 RichText::new("")
             };
             ui.label(state);
-            ui.weak(format!("{} events", self.trace().events.len()));
+            ui.weak(counted(self.trace().events.len() as u64, "event", "events"));
             if let Some(status) = &self.status {
                 status.ui(ui);
             }
         });
+    }
+
+    /// The prompt after another scenario was picked during a stepped run: reset to it, or
+    /// keep the run (Escape and a click beside it keep it too).
+    pub fn prompt_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(picked) = self.pending_pick.clone() else {
+            return;
+        };
+        let mut answer = None;
+        let modal = egui::Modal::new(egui::Id::unique("scenario-reset-prompt")).show(ctx, |ui| {
+            ui.set_max_width(Theme::of(ctx).size.prompt_width);
+            ui.heading(format!("Switch to {picked}?"));
+            ui.label(format!(
+                "The {} run is half done (stage {} of {}). Switching resets the diagram, Run and \
+                 Step to {picked}; keeping it lets you finish stepping.",
+                self.scenario,
+                self.run.done,
+                self.run.stages.len()
+            ));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(format!("Reset to {picked}")).clicked() {
+                    answer = Some(Prompt::Reset);
+                }
+                if ui
+                    .button(format!("Keep the {} run", self.scenario))
+                    .clicked()
+                {
+                    answer = Some(Prompt::Keep);
+                }
+            });
+        });
+        if answer.is_none() && modal.should_close() {
+            answer = Some(Prompt::Keep);
+        }
+        if let Some(a) = answer {
+            self.answer_prompt(a, commands);
+        }
     }
 
     /// The diagram and the detail pane.

@@ -70,6 +70,16 @@ pub struct Sizes {
     pub detail_max_share: f32,
     /// ... but never less than this.
     pub detail_max_floor: f32,
+    /// The strip a collapsed detail pane leaves, with its button.
+    pub detail_strip: f32,
+    /// The Step button (fixed, so the top bar never moves when its label changes).
+    pub step_width: f32,
+    /// The scenario picker's list, where each scenario has its description.
+    pub scenario_list_width: f32,
+    /// The prompt after picking another scenario mid-run.
+    pub prompt_width: f32,
+    /// The File view's path in the top bar (longer paths are cut, whole on hover).
+    pub bar_path_width: f32,
     /// The text on the drop veil.
     pub drop_font: f32,
     /// The scenario picker.
@@ -139,8 +149,13 @@ impl Theme {
                 lab_detail_width: 540.0,
                 pane_detail_width: 440.0,
                 detail_min: 260.0,
-                detail_max_share: 0.6,
-                detail_max_floor: 300.0,
+                detail_max_share: 0.4,
+                detail_max_floor: 260.0,
+                detail_strip: 28.0,
+                step_width: 230.0,
+                scenario_list_width: 420.0,
+                prompt_width: 420.0,
+                bar_path_width: 700.0,
                 drop_font: 22.0,
                 scenario_width: 150.0,
                 progress_width: 300.0,

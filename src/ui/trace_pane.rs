@@ -8,7 +8,7 @@ use super::theme::Theme;
 use super::{detail, timeline};
 use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
 use crate::diagram::rows::Rows;
-use crate::trace::describe::{format_bytes, format_count};
+use crate::trace::describe::{counted, format_bytes, format_count, format_time_us};
 use crate::trace::{Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
@@ -58,13 +58,27 @@ pub struct TracePane {
     selected_conn: Option<u32>,
     sub: Option<SubTrace>,
     timeline: timeline::TimelineView,
-    detail: detail::DetailView,
+    detail_view: detail::DetailView,
     /// The id salt of this pane's widgets (several panes live in one window).
     salt: &'static str,
     /// What a new trace does to "follow".
     on_new_trace: OnNewTrace,
     /// The detail pane's default width (`None`: the theme's).
     detail_width: Option<f32>,
+    /// Whether the detail pane is shown or collapsed to a strip (`D` or its button); its
+    /// width is egui's panel state, kept for the session.
+    detail: DetailPane,
+    /// The diagram's width at the last frame.
+    diagram_width: f32,
+}
+
+/// Whether the detail pane is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DetailPane {
+    /// Beside the diagram.
+    Open,
+    /// Collapsed to a strip with a button: the diagram takes its width.
+    Collapsed,
 }
 
 impl TracePane {
@@ -86,10 +100,12 @@ impl TracePane {
             selected_conn: None,
             sub: None,
             timeline,
-            detail: detail::DetailView::default(),
+            detail_view: detail::DetailView::default(),
             salt,
             on_new_trace,
             detail_width: None,
+            detail: DetailPane::Open,
+            diagram_width: 0.0,
         }
     }
 
@@ -348,9 +364,9 @@ impl TracePane {
         self.refresh_filter();
         let total = self.index.summaries.len();
         let all_text = format!(
-            "All connections ({} of {total} listed, {} events)",
+            "All connections ({} of {total} listed, {})",
             self.filtered.len(),
-            self.trace.events.len()
+            counted(self.trace.events.len() as u64, "event", "events")
         );
         if ui
             .selectable_label(self.selected_conn.is_none(), all_text)
@@ -405,11 +421,11 @@ impl TracePane {
                     // Rows have a fixed height (the list is virtual): never wrap.
                     .wrap_mode(egui::TextWrapMode::Extend);
                     let resp = ui.add(button).on_hover_text(format!(
-                        "{} events, {} diagnostics, {:.3} ms to {:.3} ms",
-                        s.events,
-                        s.diagnostics,
-                        s.first_us as f64 / 1000.0,
-                        s.last_us as f64 / 1000.0
+                        "{}, {}, {} to {}",
+                        counted(s.events, "event", "events"),
+                        counted(s.diagnostics, "diagnostic", "diagnostics"),
+                        format_time_us(s.first_us),
+                        format_time_us(s.last_us)
                     ));
                     if resp.clicked() {
                         clicked = Some(c.id);
@@ -466,25 +482,90 @@ impl TracePane {
         self.timeline.empty_hint = hint;
     }
 
-    /// The detail pane (right panel) and the sequence diagram (the rest).
+    /// Whether the detail pane is open or collapsed.
+    pub fn detail_pane(&self) -> DetailPane {
+        self.detail
+    }
+
+    /// Opens or collapses the detail pane.
+    pub fn set_detail_pane(&mut self, pane: DetailPane) {
+        self.detail = pane;
+    }
+
+    /// The diagram's width in points at the last frame drawn.
+    pub fn diagram_width(&self) -> f32 {
+        self.diagram_width
+    }
+
+    /// The detail pane (right panel, or a strip when collapsed) and the sequence diagram
+    /// (the rest). `D` collapses and opens the pane, unless a text field has the keyboard.
     pub fn diagram_ui(&mut self, ui: &mut egui::Ui, running: bool) {
         let mut jump = None;
         let theme = Theme::of(ui.ctx());
-        let max_detail = theme.detail_max(ui.available_width());
-        let detail_width = self.detail_width.unwrap_or(theme.size.pane_detail_width);
+        let toggle = !ui.ctx().egui_wants_keyboard_input()
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::D));
+        if toggle {
+            self.detail = match self.detail {
+                DetailPane::Open => DetailPane::Collapsed,
+                DetailPane::Collapsed => DetailPane::Open,
+            };
+        }
+        let available = ui.available_width();
+        // A share of the window, not a fixed width: at 2x UI zoom the diagram keeps most of it.
+        let max_detail = theme.detail_max(available).max(theme.size.detail_min);
+        let detail_width = self
+            .detail_width
+            .unwrap_or(theme.size.pane_detail_width)
+            .min(max_detail);
         let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
-        egui::Panel::right((self.salt, "detail"))
-            .resizable(true)
-            .default_size(detail_width)
-            .size_range(theme.size.detail_min..=max_detail)
-            .show(ui, |ui| {
-                jump = self
-                    .detail
-                    .ui(ui, shown, self.timeline.rows(), self.timeline.selected);
-            });
-        egui::CentralPanel::default().show(ui, |ui| {
+        match self.detail {
+            DetailPane::Open => {
+                let panel = egui::Panel::right((self.salt, "detail"))
+                    .resizable(true)
+                    .default_size(detail_width)
+                    .size_range(theme.size.detail_min..=max_detail)
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.strong("Detail");
+                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                if ui
+                                    .small_button("Hide »")
+                                    .on_hover_text("Collapse the detail pane (D); the diagram takes its width")
+                                    .clicked()
+                                {
+                                    self.detail = DetailPane::Collapsed;
+                                }
+                            });
+                        });
+                        ui.separator();
+                        jump = self.detail_view.ui(
+                            ui,
+                            shown,
+                            self.timeline.rows(),
+                            self.timeline.selected,
+                        );
+                    });
+                resize_grip(ui, panel.response.rect);
+            }
+            DetailPane::Collapsed => {
+                egui::Panel::right((self.salt, "detail-strip"))
+                    .resizable(false)
+                    .exact_size(theme.size.detail_strip)
+                    .show(ui, |ui| {
+                        if ui
+                            .small_button("«")
+                            .on_hover_text("Show the detail pane (D)")
+                            .clicked()
+                        {
+                            self.detail = DetailPane::Open;
+                        }
+                    });
+            }
+        }
+        let central = egui::CentralPanel::default().show(ui, |ui| {
             self.timeline.ui(ui, shown, running);
         });
+        self.diagram_width = central.response.rect.width();
         if let Some(e) = jump {
             self.timeline.select(Some(e));
         }
@@ -493,6 +574,18 @@ impl TracePane {
         {
             self.timeline.selected = None;
         }
+    }
+}
+
+/// A visible grip at the middle of the detail pane's left edge, where egui's resize handle
+/// is: dots say "drag me" before the pointer finds the edge.
+fn resize_grip(ui: &egui::Ui, panel: egui::Rect) {
+    let color = ui.visuals().widgets.noninteractive.fg_stroke.color;
+    let x = panel.left() + 3.0;
+    let mid = panel.center().y;
+    for k in -3..=3 {
+        ui.painter()
+            .circle_filled(egui::pos2(x, mid + k as f32 * 6.0), 1.5, color);
     }
 }
 

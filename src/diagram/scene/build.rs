@@ -250,7 +250,7 @@ pub fn build_scene(
             ),
             selected,
             time: Label {
-                text: format!("{:.3} ms", event.t_us as f64 / 1000.0),
+                text: describe::format_time_us(event.t_us),
                 full: None,
                 pos: Point::new(lanes.time_x, top + 4.0),
                 anchor: Anchor::LeftTop,

@@ -8,11 +8,13 @@ mod api;
 mod polling;
 mod sse;
 mod tcp;
+mod title;
 mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
-pub use units::{format_bytes, format_count, format_duration_us};
+pub use title::kind_title;
+pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
 
 use super::{ApiObject, Dir, Event, EventKind, Observed, Side, TcpSegment};
 use crate::proto::cite;

@@ -40,6 +40,34 @@ pub fn format_duration_us(us: i64) -> String {
     }
 }
 
+/// A timestamp (microseconds since the trace began) in the unit its magnitude calls for:
+/// `850 µs`, `12.345 ms`, `1.234 s`, `427.7 s`. Rows of a long capture stay short enough
+/// for the diagram's time column, and a short exchange keeps its sub-millisecond detail.
+pub fn format_time_us(us: i64) -> String {
+    let sign = if us < 0 { "-" } else { "" };
+    let abs = us.unsigned_abs();
+    if abs < 1_000 {
+        format!("{sign}{abs} µs")
+    } else if abs < 1_000_000 {
+        format!("{sign}{:.3} ms", abs as f64 / 1e3)
+    } else if abs < 10_000_000 {
+        format!("{sign}{:.3} s", abs as f64 / 1e6)
+    } else if abs < 100_000_000 {
+        format!("{sign}{:.2} s", abs as f64 / 1e6)
+    } else {
+        format!("{sign}{:.1} s", abs as f64 / 1e6)
+    }
+}
+
+/// `n` and its noun, singular for one: `1 connection`, `2 connections`, `0 events`.
+pub fn counted(n: u64, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +89,24 @@ mod tests {
         assert_eq!(format_duration_us(850_000), "850 ms");
         assert_eq!(format_duration_us(-5), "0 µs");
         assert_eq!(format_duration_us(90_000_000), "1.5 min");
+    }
+
+    #[test]
+    fn timestamps_pick_their_unit_by_magnitude() {
+        assert_eq!(format_time_us(0), "0 µs");
+        assert_eq!(format_time_us(850), "850 µs");
+        assert_eq!(format_time_us(12_345), "12.345 ms");
+        assert_eq!(format_time_us(999_999), "999.999 ms");
+        assert_eq!(format_time_us(1_234_567), "1.235 s");
+        assert_eq!(format_time_us(42_768_773), "42.77 s");
+        assert_eq!(format_time_us(427_687_739), "427.7 s");
+        assert_eq!(format_time_us(-1_500), "-1.500 ms");
+    }
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(counted(1, "connection", "connections"), "1 connection");
+        assert_eq!(counted(0, "connection", "connections"), "0 connections");
+        assert_eq!(counted(2, "event", "events"), "2 events");
     }
 }

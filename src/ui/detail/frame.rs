@@ -81,7 +81,7 @@ impl DetailView {
         ui.add_space(6.0);
         ui.label(RichText::new("Bytes on the wire").strong());
         let byte_hl = highlighted_bytes(&layout, &highlighted);
-        self.hex_ui(ui, bytes, &byte_hl);
+        self.hex_view_ui(ui, bytes, &byte_hl, None, HEX_LIMIT);
 
         // Payload.
         let start = layout.header.header_len.min(bytes.len());
@@ -189,12 +189,19 @@ impl DetailView {
             } else {
                 field.bit_range()
             };
-            // Split the field into per-row segments.
-            let mut bit = range.start;
-            while bit < range.end {
+            // Split the field into per-row segments. A field split across rows (the masking
+            // key after a 16-bit header) shows its value once, in its widest segment, as the
+            // RFC's diagram writes "(continued)" in the others.
+            let segments = row_segments(range.clone());
+            let widest = segments
+                .iter()
+                .enumerate()
+                .max_by_key(|(k, s)| (s.len(), std::cmp::Reverse(*k)))
+                .map_or(0, |(k, _)| k);
+            for (k, seg) in segments.iter().enumerate() {
+                let (bit, seg_end) = (seg.start, seg.end);
                 let row = bit / 32;
                 let col = bit % 32;
-                let seg_end = range.end.min((row + 1) * 32);
                 let cells = seg_end - bit;
                 let cell = Rect::from_min_size(
                     Pos2::new(
@@ -212,13 +219,18 @@ impl DetailView {
                     );
                 }
                 painter.rect_stroke(cell, 0.0, line, egui::StrokeKind::Inside);
+                let continued = !is_payload && k != widest;
                 let name = if cells <= 1 {
                     short_name(field.name)
+                } else if continued {
+                    format!("{} (continued)", field.name)
                 } else {
                     field.name.to_string()
                 };
                 let value = if is_payload {
                     format!("{} bytes…", layout.header.payload_len)
+                } else if continued {
+                    String::new()
                 } else {
                     field.value.clone()
                 };
@@ -242,25 +254,32 @@ impl DetailView {
                 if hover_pos.is_some_and(|p| cell.contains(p)) {
                     self.next_hover = Some(Hover::Field(i));
                 }
-                bit = seg_end;
             }
         }
     }
 
-    /// A hex dump, 16 bytes a line, bytes of the highlighted fields marked; hovering a byte
-    /// highlights its field(s).
-    fn hex_ui(&mut self, ui: &mut Ui, bytes: &[u8], highlight: &Range<usize>) {
-        let shown = bytes.len().min(HEX_LIMIT);
+    /// A hex dump of at most `limit` bytes, 16 (or 8, or 4, as the pane's width allows) a
+    /// line, the `highlight`ed bytes marked, a line before the byte at `divider` (an HTTP
+    /// message's body); hovering a byte reports it as [`Hover::Byte`].
+    pub(super) fn hex_view_ui(
+        &mut self,
+        ui: &mut Ui,
+        bytes: &[u8],
+        highlight: &Range<usize>,
+        divider: Option<usize>,
+        limit: usize,
+    ) {
+        let shown = bytes.len().min(limit);
         let font = FontId::monospace(12.0);
         let char_w = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
         let line_h = 16.0;
-        // 16 bytes a line when the pane is wide enough, else 8.
+        // The widest layout that fits, so the ASCII column is never clipped.
         let width_for = |n: f32| char_w * (6.0 + n * 3.0 + 1.0 + n) + 8.0;
-        let per_line: usize = if ui.available_width() >= width_for(16.0) {
-            16
-        } else {
-            8
-        };
+        let available = ui.available_width();
+        let per_line: usize = [16, 8]
+            .into_iter()
+            .find(|n| available >= width_for(*n as f32))
+            .unwrap_or(4);
         let lines = shown.div_ceil(per_line).max(1);
         let width = width_for(per_line as f32);
         let (rect, resp) =
@@ -311,6 +330,12 @@ impl DetailView {
                 if hover_pos.is_some_and(|p| cell.contains(p)) {
                     self.next_hover = Some(Hover::Byte(i));
                 }
+                if divider == Some(i) && i > 0 {
+                    let stroke = Stroke::new(2.0, Theme::of(ui.ctx()).field_highlight);
+                    let span = egui::Rangef::new(y, y + line_h);
+                    painter.vline(cell.left() - 1.0, span, stroke);
+                    painter.vline(ascii_x(col) - 0.5, span, stroke);
+                }
                 hexline.push_str(&format!("{b:02x} "));
                 ascii.push(if b.is_ascii_graphic() || *b == b' ' {
                     char::from(*b)
@@ -334,9 +359,21 @@ impl DetailView {
             );
         }
         if bytes.len() > shown {
-            ui.weak(format!("… {} more bytes", bytes.len() - shown));
+            ui.weak(format!("first {} of {} bytes shown", shown, bytes.len()));
         }
     }
+}
+
+/// A bit range cut at the bit layout's 32-bit rows.
+fn row_segments(range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut bit = range.start;
+    while bit < range.end {
+        let end = range.end.min((bit / 32 + 1) * 32);
+        out.push(bit..end);
+        bit = end;
+    }
+    out
 }
 
 /// One-letter-ish names for one-bit cells.
@@ -425,4 +462,18 @@ fn synth_header(kind: &EventKind) -> Vec<u8> {
         out.extend_from_slice(&key.to_be_bytes());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The masking key after a 2-byte header is split 16/16 across two rows; its value is
+    /// printed in the first (the widest, first on a tie) only.
+    #[test]
+    fn fields_are_cut_at_rows() {
+        assert_eq!(row_segments(16..48), vec![16..32, 32..48]);
+        assert_eq!(row_segments(0..4), vec![0..4]);
+        assert_eq!(row_segments(16..80), vec![16..32, 32..64, 64..80]);
+    }
 }

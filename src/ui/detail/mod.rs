@@ -4,6 +4,7 @@
 
 use egui::{Grid, RichText, ScrollArea, Ui};
 
+mod body;
 mod frame;
 mod sections;
 
@@ -36,6 +37,8 @@ pub struct DetailView {
     /// The selected event's note, computed once per selection: some notes read every earlier
     /// event (`describe::note_in`), too much to redo every frame on a big capture.
     note: Option<CachedNote>,
+    /// The selected HTTP message's body view, prepared once per selection.
+    body: Option<body::PreparedBody>,
 }
 
 /// A note and the event it belongs to (its index and enough of it to tell a replaced trace).
@@ -55,24 +58,27 @@ impl DetailView {
         rows: &Rows,
         selected: Option<usize>,
     ) -> Option<usize> {
-        if self.last_event != selected {
+        let changed = self.last_event != selected;
+        if changed {
             self.last_event = selected;
             self.frame_pick = 0;
             self.hover = None;
         }
         self.next_hover = None;
         let mut jump = None;
-        // Both directions: wide content (hex dumps, long keys) scrolls instead of widening
-        // the panel.
-        ScrollArea::both()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
+        // Vertical only: long values wrap and the hex dump fits its lines to the width, so
+        // nothing hides past the pane's edge. Another event starts at its title.
+        let mut area = ScrollArea::vertical().auto_shrink([false, false]);
+        if changed {
+            area = area.vertical_scroll_offset(0.0);
+        }
+        area.show(ui, |ui| {
                 let Some((index, event)) =
                     selected.and_then(|i| trace.events.get(i).map(|e| (i, e)))
                 else {
                     ui.add_space(8.0);
                     ui.weak("Click an arrow in the diagram to see it here, layer by layer.");
-                    ui.weak("Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms.");
+                    ui.weak("Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms; D hides or shows this pane.");
                     return;
                 };
                 jump = self.event_ui(ui, trace, rows, index, event);
@@ -111,15 +117,12 @@ impl DetailView {
         event: &Event,
     ) -> Option<usize> {
         let mut jump = None;
-        ui.heading(describe::summary(event));
+        ui.heading(describe::kind_title(&event.kind));
+        ui.add(egui::Label::new(RichText::new(describe::summary(event)).strong()).wrap());
         let conn = event
             .conn
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
-        let mut where_ = format!(
-            "{} · t = {:.3} ms",
-            event.kind.name(),
-            event.t_us as f64 / 1000.0
-        );
+        let mut where_ = format!("t = {}", describe::format_time_us(event.t_us));
         if let Some(c) = conn {
             where_.push_str(&format!(
                 " · {} ",
@@ -185,6 +188,7 @@ impl DetailView {
                     *head_len,
                     *body_len,
                 );
+                self.http_body_ui(ui, trace, index);
             }
             EventKind::HttpResponse {
                 status,
@@ -216,6 +220,7 @@ impl DetailView {
                     ui.separator();
                     accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
                 }
+                self.http_body_ui(ui, trace, index);
             }
             EventKind::WsUpgradeCheck {
                 key,
@@ -283,7 +288,7 @@ impl DetailView {
                 }
             }
             EventKind::HttpBodyEnd { .. } => {
-                ui.label(describe::summary(event));
+                self.http_body_ui(ui, trace, index);
             }
             EventKind::SseEvent {
                 id,
@@ -299,7 +304,7 @@ impl DetailView {
                     ui.label(name.clone().unwrap_or_else(|| "message".into()));
                     ui.end_row();
                     ui.label("data");
-                    ui.monospace(data);
+                    ui.add(egui::Label::new(RichText::new(data).monospace()).wrap());
                     ui.end_row();
                     if let Some(ms) = retry {
                         ui.label("retry");

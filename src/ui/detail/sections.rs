@@ -142,8 +142,13 @@ pub(super) fn message_ui(ui: &mut Ui, trace: &Trace, kind: &EventKind, frames: &
 /// Text as it is (quotes are not escaped: they are part of the payload), in a monospace block;
 /// control characters other than newlines and tabs are shown as escapes, and long texts cut.
 pub(super) fn text_preview_ui(ui: &mut Ui, text: &str) {
+    text_preview_limited_ui(ui, text, PAYLOAD_LIMIT);
+}
+
+/// [`text_preview_ui`] showing at most `limit` characters.
+pub(super) fn text_preview_limited_ui(ui: &mut Ui, text: &str, limit: usize) {
     let mut shown = String::new();
-    for c in text.chars().take(PAYLOAD_LIMIT) {
+    for c in text.chars().take(limit) {
         match c {
             '\n' | '\t' => shown.push(c),
             c if c.is_control() => shown.push_str(&c.escape_unicode().to_string()),
@@ -151,7 +156,7 @@ pub(super) fn text_preview_ui(ui: &mut Ui, text: &str) {
         }
     }
     ui.add(egui::Label::new(RichText::new(shown).monospace()).wrap());
-    let more = text.chars().count().saturating_sub(PAYLOAD_LIMIT);
+    let more = text.chars().count().saturating_sub(limit);
     if more > 0 {
         ui.weak(format!("… {more} more characters"));
     }
@@ -267,9 +272,17 @@ pub(super) fn http_ui(
         }
     }
     ui.add_space(4.0);
-    ui.label(format!(
-        "head {head_len} bytes (including the final CRLF CRLF), body {body_len} bytes"
-    ));
+    // A body announced at its head (an event stream) has no length yet: the body view says
+    // how much came.
+    if body_len > 0 {
+        ui.label(format!(
+            "head {head_len} bytes (including the final CRLF CRLF), body {body_len} bytes"
+        ));
+    } else {
+        ui.label(format!(
+            "head {head_len} bytes (including the final CRLF CRLF)"
+        ));
+    }
 }
 
 pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&str>, valid: bool) {
@@ -281,26 +294,25 @@ pub(super) fn accept_ui(ui: &mut Ui, key: &str, expected: &str, accept: Option<&
         ))
         .strong(),
     );
-    Grid::new("accept")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            ui.label("1. client's Sec-WebSocket-Key");
-            ui.monospace(&d.key);
-            ui.end_row();
-            ui.label("2. append the GUID");
-            ui.monospace(format!("{} + {}", d.key, crate::proto::ws::handshake::GUID));
-            ui.end_row();
-            ui.label("3. SHA-1 (hex)");
-            ui.monospace(&d.sha1_hex);
-            ui.end_row();
-            ui.label("4. base64 of the 20 bytes");
-            ui.monospace(&d.accept);
-            ui.end_row();
-            ui.label("server's Sec-WebSocket-Accept");
-            ui.monospace(accept.unwrap_or("(missing)"));
-            ui.end_row();
+    // Each step on its own line, its value below it: the values are long (key + GUID is 60
+    // characters) and must wrap in a narrow pane rather than run past its edge.
+    let guid = crate::proto::ws::handshake::GUID;
+    let steps = [
+        ("1. client's Sec-WebSocket-Key", d.key.clone()),
+        ("2. append the GUID", format!("{} + {guid}", d.key)),
+        ("3. SHA-1 (hex)", d.sha1_hex.clone()),
+        ("4. base64 of the 20 bytes", d.accept.clone()),
+        (
+            "server's Sec-WebSocket-Accept",
+            accept.unwrap_or("(missing)").to_string(),
+        ),
+    ];
+    for (step, value) in steps {
+        ui.label(step);
+        ui.indent(step, |ui| {
+            ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
         });
+    }
     let matches = accept == Some(d.accept.as_str());
     if matches {
         ui.colored_label(
