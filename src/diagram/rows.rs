@@ -4,9 +4,17 @@
 //!   on (then each frame gets its own row too); the frames stay reachable from the message.
 //! - `api` events are drawn in the browser-API lane on the row of the wire event that caused
 //!   them (or on their own row when the cause is unknown).
+//! - A lab stage's caption comes before what the stage did: the `stage` event is recorded
+//!   when its stage is done, after its events, but its row goes above the first row of its
+//!   stage (with that row's time), so the diagram reads "stage 2: upgrade request", then the
+//!   GET.
+//! - A frame that went out in an earlier stage than the message it completes (a fragment the
+//!   lab sent on its own Step) keeps its row even with frames hidden, so each stage shows
+//!   what it sent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use super::spans::{Span, find_spans};
 use crate::trace::{Dir, Event, EventKind, Trace};
 
 /// How a row is drawn.
@@ -40,6 +48,12 @@ pub enum RowKind {
     Api {
         /// The connection.
         conn: Option<u32>,
+    },
+    /// The end of a response body that was shown at its head (`http_body_end`): drawn as
+    /// the end of that response's open span, not as an arrow.
+    BodyEnd {
+        /// The connection.
+        conn: u32,
     },
 }
 
@@ -75,6 +89,8 @@ pub struct Rows {
     pub lanes: Vec<u32>,
     /// Connections that have browser-API events, in order of first appearance.
     pub api_conns: Vec<u32>,
+    /// Requests waiting for their response and response bodies that stay open, by first row.
+    pub spans: Vec<Span>,
 }
 
 /// Trace event index → row index: a dense table (one slot per event), far cheaper than a map
@@ -133,18 +149,38 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     let mut owner_of_frame: Vec<usize> = vec![NO_OWNER; events.len()];
     // Messages in event order, each with its frames in order.
     let mut carried: Vec<(usize, Indices)> = Vec::new();
+    // Frames sent in an earlier stage than their message: they keep their own row (rare).
+    let mut earlier_stage_frames: HashSet<usize> = HashSet::new();
+    // Stage events seen so far, and the stage events in order (for the captions in pass 2).
+    let mut stages_seen = 0usize;
+    let mut stage_events: Vec<usize> = Vec::new();
     for (i, e) in events.iter().enumerate() {
+        if let EventKind::Stage { .. } = e.kind {
+            stages_seen += 1;
+            stage_events.push(i);
+            continue;
+        }
         let (Some(conn), Some(dir)) = (e.conn, e.dir) else {
             continue;
         };
         match &e.kind {
-            EventKind::WsFrame { .. } => per_conn.get(conn).pending[dir.index()].push(i),
+            EventKind::WsFrame { .. } => {
+                per_conn.get(conn).pending[dir.index()].push((i, stages_seen));
+            }
             EventKind::WsMessage { fragments, .. } => {
                 let list = &mut per_conn.get(conn).pending[dir.index()];
                 let n = usize::try_from(*fragments)
                     .unwrap_or(usize::MAX)
                     .min(list.len());
-                let frames: Indices = list.drain(list.len() - n..).collect();
+                let frames: Indices = list
+                    .drain(list.len() - n..)
+                    .map(|(f, stage)| {
+                        if stage != stages_seen {
+                            earlier_stage_frames.insert(f);
+                        }
+                        f
+                    })
+                    .collect();
                 for &f in &frames {
                     if let Some(slot) = owner_of_frame.get_mut(f) {
                         *slot = i;
@@ -159,6 +195,9 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     }
     let owner = |f: usize| owner_of_frame.get(f).copied().filter(|o| *o != NO_OWNER);
     let mut carried = carried.into_iter().peekable();
+    // The next stage whose caption is not drawn yet: drawn above the first row after the
+    // stage before it.
+    let mut next_caption = stage_events.into_iter().peekable();
 
     let mut out = Rows {
         row_of_event: RowOfEvent::with_events(events.len()),
@@ -201,15 +240,30 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 }
                 RowKind::Api { conn: e.conn }
             }
-            // A frame is drawn on its message's row unless frames are shown.
-            EventKind::WsFrame { .. } if !show_frames && owner(i).is_some() => continue,
+            // A frame is drawn on its message's row unless frames are shown (or it went out in
+            // an earlier stage than its message).
+            EventKind::WsFrame { .. }
+                if !show_frames && owner(i).is_some() && !earlier_stage_frames.contains(&i) =>
+            {
+                continue;
+            }
             EventKind::TcpConnect { .. }
             | EventKind::TcpAccept { .. }
             | EventKind::TcpClose { .. } => match e.conn {
                 Some(conn) => RowKind::Socket { conn },
                 None => RowKind::Note { conn: None },
             },
-            EventKind::Stage { .. } => RowKind::Stage,
+            EventKind::Stage { .. } => {
+                if next_caption.next_if_eq(&i).is_some() {
+                    // A stage that added no row of its own: its caption where it ended.
+                    push_caption(&mut out, i, e.t_us);
+                }
+                continue;
+            }
+            EventKind::HttpBodyEnd { .. } => match e.conn {
+                Some(conn) => RowKind::BodyEnd { conn },
+                None => RowKind::Note { conn: None },
+            },
             // Conclusions drawn from the wire, not bytes on it: a note, even with a direction.
             EventKind::WsUpgradeCheck { .. } | EventKind::WsExtensions { .. } => {
                 RowKind::Note { conn: e.conn }
@@ -220,6 +274,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 (conn, _) => RowKind::Note { conn },
             },
         };
+        // This row is the first of the next stage: its caption goes above it.
+        if let Some(stage) = next_caption.next_if(|s| *s > i) {
+            push_caption(&mut out, stage, e.t_us);
+        }
         let row = out.rows.len();
         let frames = match carried.next_if(|(m, _)| *m == i) {
             Some((_, frames)) => frames,
@@ -259,14 +317,29 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
             is_frame,
         });
     }
+    out.spans = find_spans(trace, &out);
     out
+}
+
+/// Pushes the caption row of the `stage` event `stage`, at time `t_us` (its first row's).
+fn push_caption(out: &mut Rows, stage: usize, t_us: i64) {
+    out.row_of_event.insert(stage, out.rows.len());
+    out.rows.push(Row {
+        event: stage,
+        t_us,
+        kind: RowKind::Stage,
+        api: Indices::new(),
+        frames: Indices::new(),
+        is_frame: false,
+    });
 }
 
 /// What [`build_rows`] tracks per connection.
 #[derive(Default)]
 struct ConnState {
-    /// Frames not yet claimed by a message, per direction.
-    pending: [Vec<usize>; 2],
+    /// Frames not yet claimed by a message, per direction, with the number of stages done
+    /// when each was seen.
+    pending: [Vec<(usize, usize)>; 2],
     has_lane: bool,
     has_api: bool,
 }
@@ -439,8 +512,10 @@ mod tests {
             ev(2, Some(0), Some(Dir::S2c), message(1, 1)), // no frames: still a row
         ]);
         let r = build_rows(&t, false);
-        assert_eq!(r.rows[0].kind, RowKind::Api { conn: Some(0) });
-        assert_eq!(r.rows[1].kind, RowKind::Stage);
+        // The stage's caption goes above what it did (the API event before it).
+        assert_eq!(r.rows[0].kind, RowKind::Stage);
+        assert_eq!(r.rows[0].t_us, 0, "at the time of its first row");
+        assert_eq!(r.rows[1].kind, RowKind::Api { conn: Some(0) });
         assert_eq!(
             r.rows[2].kind,
             RowKind::Arrow {

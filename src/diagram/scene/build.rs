@@ -1,5 +1,6 @@
 //! [`build_scene`]: the trace, its rows and layout and the viewport → a [`Scene`].
 
+use super::spans::{SpanView, span_bars, stream_end};
 use super::{
     Anchor, ApiBand, ApiMarker, Arrow, ArrowStyle, DiagnosticMark, Dot, Font, GapMarker, Header,
     Label, Lifeline, LifelineStyle, Mark, Note, Playhead, RunState, Scene, SceneOptions, SceneRow,
@@ -7,7 +8,7 @@ use super::{
 };
 use crate::diagram::api_lane::{ApiStates, marker_text, phase_of};
 use crate::diagram::geom::{Point, Rect};
-use crate::diagram::layout::{API_LINE_H, HEADER_H, Lanes, TimelineLayout, XSpan};
+use crate::diagram::layout::{API_LINE_H, GapKind, HEADER_H, Lanes, TimelineLayout, XSpan};
 use crate::diagram::rows::{Row, RowKind, Rows};
 use crate::trace::describe::{self, format_duration_us};
 use crate::trace::{Dir, Event, EventKind, Severity, Side, Trace};
@@ -50,9 +51,11 @@ pub fn build_scene(
     );
     lifelines.push(lifeline(lanes.api.right, LifelineStyle::Inferred));
 
+    // Held gaps get no "idle" marker: the span that holds them is drawn through them.
     let gaps = layout
         .visible_gaps(scroll_y, scroll_y + body.height())
         .iter()
+        .filter(|gap| gap.kind == GapKind::Idle)
         .map(|gap| {
             let band = Rect::from_min_max(
                 Point::new(frame.left(), y0 + gap.y_top + 3.0),
@@ -73,6 +76,17 @@ pub fn build_scene(
         .collect();
 
     let api_bands = api_bands(api_states, layout, &lanes, y0);
+    // Row content shrinks with a zoomed-out layout; zoomed in, the extra room is below it.
+    let scale = layout.row_scale.clamp(0.0, 1.0);
+    let spans = span_bars(&SpanView {
+        rows,
+        layout,
+        lanes: &lanes,
+        y0,
+        scroll_y,
+        view_h: body.height(),
+        line_dy: ARROW_DY * scale,
+    });
 
     let selected_row = options
         .selected
@@ -94,6 +108,7 @@ pub fn build_scene(
             lanes: &lanes,
             top,
             h,
+            scale,
         };
         scene_rows.push(SceneRow {
             row: r,
@@ -151,6 +166,7 @@ pub fn build_scene(
         lifelines,
         gaps,
         api_bands,
+        spans,
         rows: scene_rows,
         playhead,
         empty_hint,
@@ -165,7 +181,13 @@ struct RowGeometry<'a> {
     top: f32,
     /// Its height.
     h: f32,
+    /// The layout's row scale, at most 1: offsets inside the row shrink with it.
+    scale: f32,
 }
+
+/// Offset of a message row's arrow from the row's top, and of a frame row's, at scale 1.
+const ARROW_DY: f32 = 21.0;
+const FRAME_ARROW_DY: f32 = 16.0;
 
 /// Every connection's `readyState` bands (few: one per change), not culled.
 fn api_bands(states: &ApiStates, layout: &TimelineLayout, lanes: &Lanes, y0: f32) -> Vec<ApiBand> {
@@ -250,7 +272,13 @@ fn row_mark(
     } else {
         Font::Label
     };
-    let line_y = g.top + if row.is_frame { 16.0 } else { 21.0 };
+    let line_y = g.top
+        + g.scale
+            * if row.is_frame {
+                FRAME_ARROW_DY
+            } else {
+                ARROW_DY
+            };
     // Labels sit above the line, centred between its ends; they may reach a little past
     // them: lanes are thin lines.
     let label_between = |x1: f32, x2: f32, text: String, tone: Tone| {
@@ -375,6 +403,7 @@ fn row_mark(
                 },
             })
         }
+        RowKind::BodyEnd { conn } => Mark::StreamEnd(stream_end(lanes, conn, line_y, summary)),
         RowKind::Note { conn } | RowKind::Api { conn } => {
             let cx = conn.map_or(lanes.server_x, |c| lanes.client_x(c));
             let tone = match &event.kind {

@@ -12,6 +12,7 @@ mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
+pub use polling::LONG_WAIT_US;
 pub use units::{format_bytes, format_count, format_duration_us};
 
 use super::{ApiObject, Dir, Event, EventKind, Observed, Side, TcpSegment};
