@@ -447,6 +447,61 @@ mod tests {
     }
 
     #[test]
+    fn zoom_stretches_rows_and_gaps_even_when_time_does_not_show() {
+        // Loopback: microseconds apart, spaced by row height alone, then a 3 s pause.
+        let r = rows(&[0, 5, 10, 3_000_010], 30.0);
+        let at = |px_per_ms: f32, collapse: bool| {
+            let p = LayoutParams {
+                px_per_ms,
+                collapse_gaps: collapse,
+                ..LayoutParams::default()
+            };
+            layout(&r, &p)
+        };
+        let base = at(DEFAULT_PX_PER_MS, true);
+        assert_eq!(base.row_y[..3], [0.0, 30.0, 60.0]);
+        assert_eq!(base.gaps.len(), 1);
+        let zoomed_in = at(DEFAULT_PX_PER_MS * 4.0, true);
+        assert_eq!(
+            zoomed_in.row_y[..3],
+            [0.0, 60.0, 120.0],
+            "rows twice as tall"
+        );
+        assert_eq!(
+            zoomed_in.gaps[0].y_bottom - zoomed_in.gaps[0].y_top,
+            2.0 * (base.gaps[0].y_bottom - base.gaps[0].y_top),
+            "and the collapsed gap too"
+        );
+        let zoomed_out = at(DEFAULT_PX_PER_MS / 4.0, true);
+        assert_eq!(
+            zoomed_out.row_h[0],
+            30.0 * ROW_SCALE_RANGE.0,
+            "never below the floor"
+        );
+        assert!(zoomed_out.height < base.height && base.height < zoomed_in.height);
+        // Without collapsing, time and rows both scale.
+        assert!(at(DEFAULT_PX_PER_MS * 2.0, false).height > at(DEFAULT_PX_PER_MS, false).height);
+    }
+
+    #[test]
+    fn a_held_gap_is_shortened_with_room_for_its_span_but_never_idle() {
+        let mut r = rows(&[0, 1_000, 501_000, 502_000], 20.0);
+        r[2].before = GapKind::Held;
+        let l = layout(&r, &params(2.0, true));
+        assert_eq!(l.gaps.len(), 1);
+        assert_eq!(l.gaps[0].kind, GapKind::Held);
+        assert_eq!(l.gaps[0].y_bottom - l.gaps[0].y_top, 60.0, "held_gap_px");
+        r[2].before = GapKind::Idle;
+        let l = layout(&r, &params(2.0, true));
+        assert_eq!(l.gaps[0].kind, GapKind::Idle);
+        assert_eq!(
+            l.gaps[0].y_bottom - l.gaps[0].y_top,
+            30.0,
+            "collapsed_gap_px"
+        );
+    }
+
+    #[test]
     fn minimum_spacing_prevents_overlap() {
         // All at the same microsecond: stacked by height.
         let l = layout(&rows(&[5, 5, 6, 7], 24.0), &params(2.0, true));

@@ -195,9 +195,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     }
     let owner = |f: usize| owner_of_frame.get(f).copied().filter(|o| *o != NO_OWNER);
     let mut carried = carried.into_iter().peekable();
-    // The next stage whose caption is not drawn yet: drawn above the first row after the
-    // stage before it.
-    let mut next_caption = stage_events.into_iter().peekable();
+    // Stage events whose caption is not drawn yet, in order; a caption is due above the
+    // first row after the stage event before it.
+    let mut next_caption = stage_events.into_iter();
+    let mut caption_due = true;
 
     let mut out = Rows {
         row_of_event: RowOfEvent::with_events(events.len()),
@@ -254,10 +255,12 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 None => RowKind::Note { conn: None },
             },
             EventKind::Stage { .. } => {
-                if next_caption.next_if_eq(&i).is_some() {
+                if caption_due {
                     // A stage that added no row of its own: its caption where it ended.
+                    let _ = next_caption.next();
                     push_caption(&mut out, i, e.t_us);
                 }
+                caption_due = true;
                 continue;
             }
             EventKind::HttpBodyEnd { .. } => match e.conn {
@@ -274,9 +277,13 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 (conn, _) => RowKind::Note { conn },
             },
         };
-        // This row is the first of the next stage: its caption goes above it.
-        if let Some(stage) = next_caption.next_if(|s| *s > i) {
-            push_caption(&mut out, stage, e.t_us);
+        // This row is the first of its stage: the stage's caption goes above it (a stage
+        // still running has no stage event yet, so no caption).
+        if caption_due {
+            caption_due = false;
+            if let Some(stage) = next_caption.next() {
+                push_caption(&mut out, stage, e.t_us);
+            }
         }
         let row = out.rows.len();
         let frames = match carried.next_if(|(m, _)| *m == i) {
@@ -494,6 +501,37 @@ mod tests {
         assert_eq!(kinds, vec![0, 1, 2, 3, 4, 5]);
         assert!(r.rows[1].is_frame);
         assert_eq!(r.rows[4].api.as_slice(), [6]); // the frame row that caused it
+    }
+
+    fn stage(index: u32) -> EventKind {
+        EventKind::Stage {
+            index,
+            label: format!("stage {index}"),
+        }
+    }
+
+    #[test]
+    fn captions_go_above_their_stage_and_fragments_of_an_earlier_stage_keep_their_row() {
+        let c = Some(Dir::C2s);
+        let t = trace(vec![
+            ev(1, Some(0), c, frame(1, false)), // 0: stage 0 sends the first fragment
+            ev(2, None, None, stage(0)),        // 1
+            ev(3, Some(0), c, frame(0, true)),  // 2: stage 1 sends the last one
+            ev(3, Some(0), c, message(1, 2)),   // 3
+            ev(4, None, None, stage(1)),        // 4
+            ev(5, None, None, stage(2)),        // 5: a stage that added nothing
+            ev(6, Some(0), c, frame(1, true)),  // 6: not in a stage (yet)
+        ]);
+        let r = build_rows(&t, false);
+        let shown: Vec<(usize, i64)> = r.rows.iter().map(|r| (r.event, r.t_us)).collect();
+        // Each caption at its first row's time; the lone stage where it ended; the frame
+        // folded into its message (same stage) has no row, the earlier one has.
+        assert_eq!(shown, [(1, 1), (0, 1), (4, 3), (3, 3), (5, 5), (6, 6)]);
+        assert!(r.rows[1].is_frame);
+        assert_eq!(r.rows[3].frames.as_slice(), [0, 2]);
+        assert_eq!(r.row_of_event[&0], 1, "its own row");
+        assert_eq!(r.row_of_event[&2], 3, "its message's row");
+        assert_eq!(r.row_of_event[&4], 2);
     }
 
     #[test]

@@ -119,7 +119,11 @@ pub fn build_scene(
             ),
             selected,
             time: Label {
-                text: format!("{:.3} ms", event.t_us as f64 / 1000.0),
+                // A stage caption has no time of its own: its first row, just below, shows it.
+                text: match row.kind {
+                    RowKind::Stage => String::new(),
+                    _ => format!("{:.3} ms", event.t_us as f64 / 1000.0),
+                },
                 pos: Point::new(lanes.time_x, top + 4.0),
                 anchor: Anchor::LeftTop,
                 max_width: None,

@@ -59,7 +59,7 @@ pub(super) fn stream_end(lanes: &Lanes, conn: u32, line_y: f32, summary: &str) -
             text: format!("end of the stream: {summary}"),
             pos: Point::new(x + BAR_W + 10.0, line_y),
             anchor: Anchor::LeftCenter,
-            max_width: Some((lanes.server_x - x - BAR_W - 20.0).max(60.0)),
+            max_width: Some((lanes.right - x - BAR_W - 14.0).max(60.0)),
             font: Font::Small,
             tone: Tone::Weak,
         },
@@ -140,9 +140,9 @@ pub(super) fn span_bars(v: &SpanView<'_>) -> Vec<SpanBar> {
                 text: text.clone(),
                 pos: Point::new(x + BAR_W + 8.0, v.y0 + y),
                 anchor: Anchor::LeftCenter,
-                max_width: Some((v.lanes.server_x - x - BAR_W - 20.0).max(60.0)),
+                max_width: Some((v.lanes.right - x - BAR_W - 12.0).max(60.0)),
                 font: Font::Small,
-                tone: Tone::Weak,
+                tone: Tone::Text,
             }
         });
         out.push(SpanBar {
