@@ -8,8 +8,11 @@
 use std::path::Path;
 
 use wirelab::capture::file::read_file;
+use wirelab::diagram::api_lane::ApiStates;
+use wirelab::diagram::geom::{Point, Rect};
 use wirelab::diagram::layout::{GapKind, LayoutParams, layout, row_specs};
 use wirelab::diagram::rows::{RowKind, Rows, build_rows};
+use wirelab::diagram::scene::{Mark, RunState, Scene, SceneOptions, Viewport, build_scene};
 use wirelab::diagram::spans::{SpanEnd, SpanKind, Stream};
 use wirelab::lab::{run_scenario, scenarios};
 use wirelab::trace::{EventKind, Trace};
@@ -211,4 +214,87 @@ fn a_request_still_waiting_is_an_open_span() {
     let span = rows.spans[0];
     assert_eq!((span.kind, span.end), (SpanKind::Held, SpanEnd::Open));
     assert!(span.label().unwrap().contains("no response yet"));
+}
+
+/// The scene of the top `height` px of a fixture's diagram, in a 1000 px wide frame.
+fn scene_of(trace: &Trace, rows: &Rows, height: f32) -> Scene {
+    let mut specs = Vec::new();
+    row_specs(rows, &mut specs);
+    let layout = layout(&specs, &LayoutParams::default());
+    build_scene(
+        trace,
+        rows,
+        &ApiStates::new(rows, trace),
+        &layout,
+        Viewport {
+            frame: Rect::from_min_max(Point::new(0.0, 0.0), Point::new(1000.0, height)),
+            scroll_y: 0.0,
+        },
+        &SceneOptions {
+            selected: None,
+            show_frames: false,
+            run: RunState::Idle,
+            px_per_ms: 2.0,
+            empty_hint: "",
+        },
+    )
+}
+
+#[test]
+fn the_scene_draws_held_requests_as_labelled_spans_and_no_idle_gaps() {
+    let (trace, rows) = fixture("http_long_poll.pcap");
+    let scene = scene_of(&trace, &rows, 5_000.0);
+    assert!(scene.gaps.is_empty(), "no idle marker: {:?}", scene.gaps);
+    assert_eq!(scene.spans.len(), 6);
+    let client_x = scene.lanes.client_x(0);
+    for bar in &scene.spans {
+        assert!(
+            bar.rect.left() > client_x && bar.rect.left() < client_x + 10.0,
+            "on its lane"
+        );
+        assert!(bar.rect.height() > 50.0, "{:?}", bar.rect);
+        assert_eq!(bar.breaks.len(), 1, "its shortened half second");
+        let label = bar.label.as_ref().expect("room for its label");
+        assert!(label.text.starts_with("request held by the server "));
+        assert!(label.pos.y > bar.rect.top() && label.pos.y < bar.rect.bottom());
+    }
+}
+
+#[test]
+fn the_scene_ends_an_sse_stream_with_its_body_end() {
+    let (trace, rows) = fixture("http_sse.pcap");
+    let scene = scene_of(&trace, &rows, 5_000.0);
+    assert!(scene.gaps.is_empty(), "{:?}", scene.gaps);
+    let bar = scene
+        .spans
+        .iter()
+        .find(|b| matches!(b.kind, SpanKind::Stream { .. }))
+        .expect("the stream's bar");
+    let ends: Vec<_> = scene
+        .rows
+        .iter()
+        .filter_map(|r| match &r.mark {
+            Mark::StreamEnd(end) => Some(end),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ends.len(), 1);
+    assert!(
+        ends[0]
+            .label
+            .text
+            .starts_with("end of the stream: body cut short by the close"),
+        "{}",
+        ends[0].label.text
+    );
+    assert_eq!(
+        ends[0].y,
+        bar.rect.bottom(),
+        "the bar ends at the body's end"
+    );
+    assert!(
+        !scene.rows.iter().any(|r| matches!(&r.mark, Mark::Arrow(a)
+            if a.label.text.contains("cut short"))),
+        "not an arrow"
+    );
 }

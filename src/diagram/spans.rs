@@ -60,7 +60,8 @@ pub struct Span {
     pub end_row: usize,
     /// How it ended.
     pub end: SpanEnd,
-    /// How long it lasted (µs); for an open span, until the newest row.
+    /// How long it lasted (µs); for an open span, until the newest row (not said in its
+    /// label: the newest row is not "now").
     pub lasted_us: i64,
 }
 
@@ -75,8 +76,9 @@ impl Span {
             (SpanKind::Held, SpanEnd::Closed) => {
                 format!("request never answered: the connection ended after {lasted}")
             }
+            // No duration: the newest row is not "now", so it would understate the wait.
             (SpanKind::Held, SpanEnd::Open) => {
-                format!("request held by the server, no response yet ({lasted} so far)")
+                "request held by the server, no response yet".to_string()
             }
             (SpanKind::Stream { event_stream }, end) => {
                 let what = match event_stream {
@@ -84,7 +86,7 @@ impl Span {
                     Stream::Body => "body streaming",
                 };
                 match end {
-                    SpanEnd::Open => format!("{what} ({lasted} so far)"),
+                    SpanEnd::Open => format!("{what}, not ended yet"),
                     SpanEnd::Done | SpanEnd::Closed => format!("{what} {lasted}"),
                 }
             }

@@ -94,7 +94,7 @@ pub(super) fn span_bars(v: &SpanView<'_>) -> Vec<SpanBar> {
         };
         let y_end = match span.end {
             // Still open: on past the newest row, to where the playhead is drawn.
-            SpanEnd::Open => v.layout.height + 4.0,
+            SpanEnd::Open => v.layout.height + LABEL_ROOM,
             SpanEnd::Done | SpanEnd::Closed => y_last,
         };
         if y_end < top || y_start > bottom {
@@ -125,6 +125,18 @@ pub(super) fn span_bars(v: &SpanView<'_>) -> Vec<SpanBar> {
             if b - a >= LABEL_ROOM && best.is_none_or(|(_, ba, bb)| b - a > bb - ba) {
                 best = Some((r, a, b));
             }
+        }
+        // Still open at the newest row: its label may go just below that row, in the room
+        // the view leaves under the diagram.
+        if best.is_none()
+            && span.end == SpanEnd::Open
+            && let (Some(y), Some(h)) = (
+                v.layout.row_y.get(span.end_row),
+                v.layout.row_h.get(span.end_row),
+            )
+            && y + h + LABEL_ROOM <= bottom
+        {
+            best = Some((span.end_row, y + h, y + h + LABEL_ROOM));
         }
         let label = text.as_ref().zip(best).map(|(text, (r, a, b))| {
             let stacked = used
