@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use wirelab::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout_into};
+use wirelab::diagram::layout::{GapKind, LayoutParams, RowSpec, TimelineLayout, layout_into};
 use wirelab::diagram::rows::Rows;
 use wirelab::ui::loader::LoadEvent;
 
@@ -103,6 +103,7 @@ fn frames(rows: &Rows) {
         .map(|r| RowSpec {
             t_us: r.t_us,
             min_height: 22.0 + 15.0 * r.api.len() as f32,
+            before: GapKind::Idle,
         })
         .collect();
     let mut params = LayoutParams::default();

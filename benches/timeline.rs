@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
-use wirelab::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout};
+use wirelab::diagram::layout::{GapKind, LayoutParams, RowSpec, TimelineLayout, layout};
 use wirelab::diagram::rows::{Rows, build_rows};
 use wirelab::dissect::TraceBuilder;
 use wirelab::trace::{Dir, Source, Trace};
@@ -58,6 +58,7 @@ fn specs(rows: &Rows) -> Vec<RowSpec> {
         .map(|r| RowSpec {
             t_us: r.t_us,
             min_height: 22.0 + 16.0 * r.api.len() as f32,
+            before: GapKind::Idle,
         })
         .collect()
 }

@@ -9,7 +9,7 @@ mod support;
 
 use wirelab::diagram::api_lane::{ApiStates, marker_text};
 use wirelab::diagram::geom::{Point, Rect};
-use wirelab::diagram::layout::{HEADER_H, LayoutParams, RowSpec, layout, row_height};
+use wirelab::diagram::layout::{HEADER_H, LayoutParams, RowSpec, layout, row_specs};
 use wirelab::diagram::rows::build_rows;
 use wirelab::diagram::scene::labels::{estimate_width, label_rect};
 use wirelab::diagram::scene::{
@@ -28,15 +28,11 @@ fn whole_scene(trace: &Trace, width: f32, show_frames: bool) -> Scene {
     let probe = Rect::from_min_max(Point::new(0.0, 0.0), Point::new(width, 900.0));
     let mut extra = Vec::new();
     label_extra_heights(trace, &rows, probe, &estimate_width, &mut extra);
-    let specs: Vec<RowSpec> = rows
-        .rows
-        .iter()
-        .zip(&extra)
-        .map(|(r, e)| RowSpec {
-            t_us: r.t_us,
-            min_height: row_height(r) + e,
-        })
-        .collect();
+    let mut specs: Vec<RowSpec> = Vec::new();
+    row_specs(&rows, &mut specs);
+    for (spec, e) in specs.iter_mut().zip(&extra) {
+        spec.min_height += e;
+    }
     let l = layout(&specs, &LayoutParams::default());
     let frame = Rect::from_min_max(
         Point::new(0.0, 0.0),
@@ -71,6 +67,11 @@ fn all_labels(scene: &Scene) -> Vec<(String, &Label)> {
     for l in &scene.header.labels {
         out.push(("header".into(), l));
     }
+    for bar in &scene.spans {
+        if let Some(label) = &bar.label {
+            out.push(("span".into(), label));
+        }
+    }
     for g in &scene.gaps {
         out.push(("gap".into(), &g.label));
     }
@@ -83,6 +84,7 @@ fn all_labels(scene: &Scene) -> Vec<(String, &Label)> {
             Mark::Stage(s) => &s.label,
             Mark::Diagnostic(d) => &d.label,
             Mark::Note(n) => &n.label,
+            Mark::StreamEnd(e) => &e.label,
         };
         out.push((at.clone(), mark));
         for m in &row.api {
@@ -135,13 +137,18 @@ fn check(name: &str, trace: &Trace, width: f32, show_frames: bool) {
             Mark::Stage(s) => &s.label,
             Mark::Diagnostic(d) => &d.label,
             Mark::Note(n) => &n.label,
+            Mark::StreamEnd(e) => &e.label,
         };
         let shown = label.full.as_deref().unwrap_or(&label.text);
+        // A stream's end says so before the summary ("end of the stream: …").
+        let whole = match &row.mark {
+            Mark::StreamEnd(_) => squeeze(shown).contains(&squeeze(&row.summary)),
+            _ => squeeze(shown).starts_with(&squeeze(&row.summary)),
+        };
         assert!(
-            squeeze(shown).starts_with(&squeeze(&row.summary)),
+            whole,
             "{what}: row {}: {shown:?} lost some of {:?}",
-            row.row,
-            row.summary
+            row.row, row.summary
         );
         for m in &row.api {
             let event = &trace.events[m.event];

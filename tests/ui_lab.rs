@@ -64,10 +64,8 @@ fn hand_built_trace_shows_arrows_and_details() {
         "the client's close and the server's reply"
     );
     h.get_by_label("onclose(1000, \"bye\", wasClean=true)");
-    let hello = h
-        .get_all_by_label_contains("Hello")
-        .next()
-        .map(|n| n.rect());
+    // Not the stage caption naming it, which now comes first.
+    let hello = arrow(&h, "Hello").map(|n| n.rect());
     let rect = hello.expect("a Hello arrow");
     h.hover_at(rect.center());
     h.event(egui::Event::PointerButton {

@@ -11,7 +11,8 @@
 use std::ops::Range;
 
 use super::geom::Rect;
-use super::rows::{Row, RowKind};
+use super::rows::{Row, RowKind, Rows};
+use super::spans::gap_kinds;
 use crate::trace::Connection;
 
 /// Height of the header above the rows (lane titles).
@@ -39,6 +40,28 @@ pub fn row_height(row: &Row) -> f32 {
     base.max(6.0 + API_LINE_H * row.api.len() as f32)
 }
 
+/// The layout's input for `rows`, into `out`: each row's time, the height it needs and
+/// whether a span holds the time before it.
+pub fn row_specs(rows: &Rows, out: &mut Vec<RowSpec>) {
+    out.clear();
+    let before = gap_kinds(&rows.spans, rows.rows.len());
+    out.extend(rows.rows.iter().zip(before).map(|(r, before)| RowSpec {
+        t_us: r.t_us,
+        min_height: row_height(r),
+        before,
+    }));
+}
+
+/// A row's height at row scale `scale`. Zoomed out, a row taller than an ordinary one (it
+/// stacks several browser-API markers, whose text does not shrink) keeps its height.
+fn scaled_height(min_height: f32, scale: f32) -> f32 {
+    if scale < 1.0 && min_height > ROW_H {
+        min_height
+    } else {
+        min_height * scale
+    }
+}
+
 /// Layout parameters (the view's zoom and options).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayoutParams {
@@ -48,25 +71,36 @@ pub struct LayoutParams {
     pub collapse_gaps: bool,
     /// Gaps at least this long (µs) are collapsed when `collapse_gaps` is on.
     pub gap_threshold_us: i64,
-    /// The height a collapsed gap takes (px), room for its marker.
+    /// The height a collapsed gap takes (px) at zoom 1, room for its marker.
     pub collapsed_gap_px: f32,
+    /// The height a shortened held gap takes (px) at zoom 1: room for the label of the span
+    /// that holds it ("request held by the server 501 ms").
+    pub held_gap_px: f32,
 }
+
+/// The zoom the view starts at (px per ms); [`LayoutParams::row_scale`] is 1 there.
+pub const DEFAULT_PX_PER_MS: f32 = 2.0;
 
 impl Default for LayoutParams {
     fn default() -> Self {
         LayoutParams {
-            px_per_ms: 2.0,
+            px_per_ms: DEFAULT_PX_PER_MS,
             collapse_gaps: true,
             // Loopback conversations take microseconds; anything this long is a pause (the
             // lab's pacing, a person stepping) and is better shown as a marker.
             gap_threshold_us: 100_000,
             collapsed_gap_px: 28.0,
+            held_gap_px: 56.0,
         }
     }
 }
 
 /// The smallest and largest zoom the view allows (px per ms).
 pub const ZOOM_RANGE: (f32, f32) = (0.001, 1000.0);
+
+/// The smallest and largest factor zoom applies to row heights and gap heights: below the
+/// smallest, labels of neighbouring rows would touch.
+pub const ROW_SCALE_RANGE: (f32, f32) = (0.75, 4.0);
 
 impl LayoutParams {
     /// Multiplies the zoom by `factor`, clamped to [`ZOOM_RANGE`].
@@ -75,6 +109,30 @@ impl LayoutParams {
             self.px_per_ms = (self.px_per_ms * factor).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
         }
     }
+
+    /// How much the zoom stretches rows and collapsed gaps: loopback events microseconds
+    /// apart are spaced by their rows' heights, not by time, so a zoom that only changed
+    /// px/ms would not move them. It grows with the square root of the zoom (gentler than
+    /// time, which scales linearly), within [`ROW_SCALE_RANGE`].
+    pub fn row_scale(&self) -> f32 {
+        let zoom = self.px_per_ms / DEFAULT_PX_PER_MS;
+        if zoom.is_finite() && zoom > 0.0 {
+            zoom.sqrt().clamp(ROW_SCALE_RANGE.0, ROW_SCALE_RANGE.1)
+        } else {
+            1.0
+        }
+    }
+}
+
+/// What the time before a row is, for collapsing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GapKind {
+    /// Nothing was waiting: a long gap may collapse to an "idle" marker.
+    #[default]
+    Idle,
+    /// A request waited for its response, or a response stream stayed open (a
+    /// [`super::spans::Span`] covers it): a long gap is shortened but never called idle.
+    Held,
 }
 
 /// One input row: its time and the height its content needs.
@@ -82,11 +140,13 @@ impl LayoutParams {
 pub struct RowSpec {
     /// Microseconds since the trace start.
     pub t_us: i64,
-    /// Minimum height (px) so this row's labels don't overlap the next row's.
+    /// Minimum height (px) at zoom 1 so this row's labels don't overlap the next row's.
     pub min_height: f32,
+    /// What the time between the row before and this one is.
+    pub before: GapKind,
 }
 
-/// An idle gap that was collapsed.
+/// A long gap that was shortened: collapsed as idle, or shortened inside a held span.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct IdleGap {
     /// Top of the gap (px), just below the row before it.
@@ -95,19 +155,35 @@ pub struct IdleGap {
     pub y_bottom: f32,
     /// How long nothing happened (µs).
     pub idle_us: i64,
+    /// Idle, or held (a span's label goes there, no idle marker).
+    pub kind: GapKind,
 }
 
 /// The result: each row's top y, collapsed gaps and the total height.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TimelineLayout {
     /// Top y (px) of each row, non-decreasing, same order as the input.
     pub row_y: Vec<f32>,
-    /// Each row's height (its `min_height`).
+    /// Each row's height (its `min_height` times `row_scale`).
     pub row_h: Vec<f32>,
+    /// The factor row heights were scaled by ([`LayoutParams::row_scale`]).
+    pub row_scale: f32,
     /// The gaps that were collapsed, in order.
     pub gaps: Vec<IdleGap>,
     /// Total height (px): the bottom of the last row.
     pub height: f32,
+}
+
+impl Default for TimelineLayout {
+    fn default() -> Self {
+        TimelineLayout {
+            row_y: Vec::new(),
+            row_h: Vec::new(),
+            row_scale: 1.0,
+            gaps: Vec::new(),
+            height: 0.0,
+        }
+    }
 }
 
 /// Lays out rows given in time order (a row earlier than its predecessor is treated as
@@ -127,25 +203,34 @@ pub fn layout_into(rows: &[RowSpec], params: &LayoutParams, out: &mut TimelineLa
     out.height = 0.0;
     out.row_y.reserve(rows.len());
     out.row_h.reserve(rows.len());
+    let scale = params.row_scale();
+    out.row_scale = scale;
+    let collapsed_px = params.collapsed_gap_px * scale;
+    let held_px = params.held_gap_px * scale;
     let px_per_ms = f64::from(params.px_per_ms.max(0.0));
     let mut prev: Option<(i64, f32, f32)> = None; // (t_us, y, height)
     for row in rows {
-        let h = row.min_height.max(0.0);
+        let h = scaled_height(row.min_height.max(0.0), scale);
         let y = match prev {
             None => 0.0,
             Some((prev_t, prev_y, prev_h)) => {
                 let dt_us = row.t_us.saturating_sub(prev_t).max(0);
                 let proportional = (dt_us as f64 * px_per_ms / 1000.0) as f32;
+                let gap_px = match row.before {
+                    GapKind::Idle => collapsed_px,
+                    GapKind::Held => held_px,
+                };
                 if params.collapse_gaps
                     && dt_us >= params.gap_threshold_us
-                    && proportional > params.collapsed_gap_px + prev_h
+                    && proportional > gap_px + prev_h
                 {
                     let y_top = prev_y + prev_h;
-                    let y_bottom = y_top + params.collapsed_gap_px;
+                    let y_bottom = y_top + gap_px;
                     out.gaps.push(IdleGap {
                         y_top,
                         y_bottom,
                         idle_us: dt_us,
+                        kind: row.before,
                     });
                     y_bottom
                 } else {
@@ -193,7 +278,7 @@ impl TimelineLayout {
         (y < top + h).then_some(i)
     }
 
-    /// The collapsed gaps that intersect `[y_min, y_max)`.
+    /// The shortened gaps (idle and held) that intersect `[y_min, y_max)`.
     pub fn visible_gaps(&self, y_min: f32, y_max: f32) -> &[IdleGap] {
         let start = self.gaps.partition_point(|g| g.y_bottom <= y_min);
         let end = self.gaps.partition_point(|g| g.y_top < y_max).max(start);
@@ -384,6 +469,7 @@ mod tests {
             .map(|&t_us| RowSpec {
                 t_us,
                 min_height: h,
+                before: GapKind::Idle,
             })
             .collect()
     }
@@ -394,15 +480,18 @@ mod tests {
             collapse_gaps: collapse,
             gap_threshold_us: 500_000,
             collapsed_gap_px: 30.0,
+            held_gap_px: 60.0,
         }
     }
 
     #[test]
     fn proportional_to_time_when_spacing_allows() {
-        // 10 ms apart at 10 px/ms = 100 px, more than the 20 px row height.
-        let l = layout(&rows(&[0, 10_000, 30_000], 20.0), &params(10.0, true));
+        // 10 ms apart at 10 px/ms = 100 px, more than the row height (10 px, scaled by the
+        // zoom).
+        let p = params(10.0, true);
+        let l = layout(&rows(&[0, 10_000, 30_000], 10.0), &p);
         assert_eq!(l.row_y, vec![0.0, 100.0, 300.0]);
-        assert_eq!(l.height, 320.0);
+        assert_eq!(l.height, 300.0 + 10.0 * p.row_scale());
         assert!(l.gaps.is_empty());
     }
 
@@ -422,6 +511,61 @@ mod tests {
     }
 
     #[test]
+    fn zoom_stretches_rows_and_gaps_even_when_time_does_not_show() {
+        // Loopback: microseconds apart, spaced by row height alone, then a 3 s pause.
+        let r = rows(&[0, 5, 10, 3_000_010], 30.0);
+        let at = |px_per_ms: f32, collapse: bool| {
+            let p = LayoutParams {
+                px_per_ms,
+                collapse_gaps: collapse,
+                ..LayoutParams::default()
+            };
+            layout(&r, &p)
+        };
+        let base = at(DEFAULT_PX_PER_MS, true);
+        assert_eq!(base.row_y[..3], [0.0, 30.0, 60.0]);
+        assert_eq!(base.gaps.len(), 1);
+        let zoomed_in = at(DEFAULT_PX_PER_MS * 4.0, true);
+        assert_eq!(
+            zoomed_in.row_y[..3],
+            [0.0, 60.0, 120.0],
+            "rows twice as tall"
+        );
+        assert_eq!(
+            zoomed_in.gaps[0].y_bottom - zoomed_in.gaps[0].y_top,
+            2.0 * (base.gaps[0].y_bottom - base.gaps[0].y_top),
+            "and the collapsed gap too"
+        );
+        let zoomed_out = at(DEFAULT_PX_PER_MS / 4.0, true);
+        assert_eq!(
+            zoomed_out.row_h[0],
+            30.0 * ROW_SCALE_RANGE.0,
+            "never below the floor"
+        );
+        assert!(zoomed_out.height < base.height && base.height < zoomed_in.height);
+        // Without collapsing, time and rows both scale.
+        assert!(at(DEFAULT_PX_PER_MS * 2.0, false).height > at(DEFAULT_PX_PER_MS, false).height);
+    }
+
+    #[test]
+    fn a_held_gap_is_shortened_with_room_for_its_span_but_never_idle() {
+        let mut r = rows(&[0, 1_000, 501_000, 502_000], 20.0);
+        r[2].before = GapKind::Held;
+        let l = layout(&r, &params(2.0, true));
+        assert_eq!(l.gaps.len(), 1);
+        assert_eq!(l.gaps[0].kind, GapKind::Held);
+        assert_eq!(l.gaps[0].y_bottom - l.gaps[0].y_top, 60.0, "held_gap_px");
+        r[2].before = GapKind::Idle;
+        let l = layout(&r, &params(2.0, true));
+        assert_eq!(l.gaps[0].kind, GapKind::Idle);
+        assert_eq!(
+            l.gaps[0].y_bottom - l.gaps[0].y_top,
+            30.0,
+            "collapsed_gap_px"
+        );
+    }
+
+    #[test]
     fn minimum_spacing_prevents_overlap() {
         // All at the same microsecond: stacked by height.
         let l = layout(&rows(&[5, 5, 6, 7], 24.0), &params(2.0, true));
@@ -437,10 +581,12 @@ mod tests {
             RowSpec {
                 t_us: 0,
                 min_height: 60.0,
+                before: GapKind::Idle,
             },
             RowSpec {
                 t_us: 1,
                 min_height: 20.0,
+                before: GapKind::Idle,
             },
         ];
         let l = layout(&r, &params(1.0, true));
@@ -471,19 +617,19 @@ mod tests {
         // 600 ms at 0.01 px/ms = 6 px: smaller than a collapsed gap, so drawn as is.
         let l = layout(&rows(&[0, 600_000], 10.0), &params(0.01, true));
         assert!(l.gaps.is_empty());
-        assert_eq!(l.row_y[1], 10.0);
+        assert_eq!(l.row_y[1], l.row_h[0]);
     }
 
     #[test]
     fn out_of_order_rows_never_move_up() {
         let l = layout(&rows(&[100, 50, 200], 10.0), &params(1.0, true));
-        assert!(l.row_y.windows(2).all(|w| w[1] >= w[0] + 10.0));
+        assert!(l.row_y.windows(2).all(|w| w[1] >= w[0] + l.row_h[0]));
     }
 
     #[test]
     fn visible_range_culls_rows() {
         let ts: Vec<i64> = (0..100_000).map(|i| i * 1_000).collect();
-        let l = layout(&rows(&ts, 20.0), &params(20.0, true)); // 20 px per row
+        let l = layout(&rows(&ts, 5.0), &params(20.0, true)); // 20 px per row
         let v = l.visible_rows(1_000.0, 1_400.0);
         assert_eq!(v, 50..70);
         assert_eq!(l.visible_rows(-100.0, 10.0), 0..1);

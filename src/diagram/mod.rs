@@ -1,6 +1,7 @@
 //! The sequence diagram as pure data: which events become rows ([`rows`]), where rows and
 //! lanes go ([`layout`]: time → y, lanes, idle-gap collapsing, culling), the browser-API
-//! lane's states and texts ([`api_lane`]), and the [`scene`]: everything the visible part
+//! lane's states and texts ([`api_lane`]), open spans (a held request, an open event stream:
+//! [`spans`]), and the [`scene`]: everything the visible part
 //! shows, with positions and semantic styles.
 //!
 //! Pure: plain `f32` coordinates ([`geom`]), no egui. The GUI paints a Scene and nothing else;
@@ -11,3 +12,4 @@ pub mod geom;
 pub mod layout;
 pub mod rows;
 pub mod scene;
+pub mod spans;

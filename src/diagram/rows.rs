@@ -4,9 +4,17 @@
 //!   on (then each frame gets its own row too); the frames stay reachable from the message.
 //! - `api` events are drawn in the browser-API lane on the row of the wire event that caused
 //!   them (or on their own row when the cause is unknown).
+//! - A lab stage's caption comes before what the stage did: the `stage` event is recorded
+//!   when its stage is done, after its events, but its row goes above the first row of its
+//!   stage (with that row's time), so the diagram reads "stage 2: upgrade request", then the
+//!   GET.
+//! - A frame that went out in an earlier stage than the message it completes (a fragment the
+//!   lab sent on its own Step) keeps its row even with frames hidden, so each stage shows
+//!   what it sent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use super::spans::{Span, find_spans};
 use crate::trace::{Dir, Event, EventKind, Trace};
 
 /// How a row is drawn.
@@ -40,6 +48,12 @@ pub enum RowKind {
     Api {
         /// The connection.
         conn: Option<u32>,
+    },
+    /// The end of a response body that was shown at its head (`http_body_end`): drawn as
+    /// the end of that response's open span, not as an arrow.
+    BodyEnd {
+        /// The connection.
+        conn: u32,
     },
 }
 
@@ -75,6 +89,8 @@ pub struct Rows {
     pub lanes: Vec<u32>,
     /// Connections that have browser-API events, in order of first appearance.
     pub api_conns: Vec<u32>,
+    /// Requests waiting for their response and response bodies that stay open, by first row.
+    pub spans: Vec<Span>,
 }
 
 /// Trace event index → row index: a dense table (one slot per event), far cheaper than a map
@@ -133,18 +149,38 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     let mut owner_of_frame: Vec<usize> = vec![NO_OWNER; events.len()];
     // Messages in event order, each with its frames in order.
     let mut carried: Vec<(usize, Indices)> = Vec::new();
+    // Frames sent in an earlier stage than their message: they keep their own row (rare).
+    let mut earlier_stage_frames: HashSet<usize> = HashSet::new();
+    // Stage events seen so far, and the stage events in order (for the captions in pass 2).
+    let mut stages_seen = 0usize;
+    let mut stage_events: Vec<usize> = Vec::new();
     for (i, e) in events.iter().enumerate() {
+        if let EventKind::Stage { .. } = e.kind {
+            stages_seen += 1;
+            stage_events.push(i);
+            continue;
+        }
         let (Some(conn), Some(dir)) = (e.conn, e.dir) else {
             continue;
         };
         match &e.kind {
-            EventKind::WsFrame { .. } => per_conn.get(conn).pending[dir.index()].push(i),
+            EventKind::WsFrame { .. } => {
+                per_conn.get(conn).pending[dir.index()].push((i, stages_seen));
+            }
             EventKind::WsMessage { fragments, .. } => {
                 let list = &mut per_conn.get(conn).pending[dir.index()];
                 let n = usize::try_from(*fragments)
                     .unwrap_or(usize::MAX)
                     .min(list.len());
-                let frames: Indices = list.drain(list.len() - n..).collect();
+                let frames: Indices = list
+                    .drain(list.len() - n..)
+                    .map(|(f, stage)| {
+                        if stage != stages_seen {
+                            earlier_stage_frames.insert(f);
+                        }
+                        f
+                    })
+                    .collect();
                 for &f in &frames {
                     if let Some(slot) = owner_of_frame.get_mut(f) {
                         *slot = i;
@@ -159,6 +195,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
     }
     let owner = |f: usize| owner_of_frame.get(f).copied().filter(|o| *o != NO_OWNER);
     let mut carried = carried.into_iter().peekable();
+    // Stage events whose caption is not drawn yet, in order; a caption is due above the
+    // first row after the stage event before it.
+    let mut next_caption = stage_events.into_iter();
+    let mut caption_due = true;
 
     let mut out = Rows {
         row_of_event: RowOfEvent::with_events(events.len()),
@@ -201,15 +241,32 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 }
                 RowKind::Api { conn: e.conn }
             }
-            // A frame is drawn on its message's row unless frames are shown.
-            EventKind::WsFrame { .. } if !show_frames && owner(i).is_some() => continue,
+            // A frame is drawn on its message's row unless frames are shown (or it went out in
+            // an earlier stage than its message).
+            EventKind::WsFrame { .. }
+                if !show_frames && owner(i).is_some() && !earlier_stage_frames.contains(&i) =>
+            {
+                continue;
+            }
             EventKind::TcpConnect { .. }
             | EventKind::TcpAccept { .. }
             | EventKind::TcpClose { .. } => match e.conn {
                 Some(conn) => RowKind::Socket { conn },
                 None => RowKind::Note { conn: None },
             },
-            EventKind::Stage { .. } => RowKind::Stage,
+            EventKind::Stage { .. } => {
+                if caption_due {
+                    // A stage that added no row of its own: its caption where it ended.
+                    let _ = next_caption.next();
+                    push_caption(&mut out, i, e.t_us);
+                }
+                caption_due = true;
+                continue;
+            }
+            EventKind::HttpBodyEnd { .. } => match e.conn {
+                Some(conn) => RowKind::BodyEnd { conn },
+                None => RowKind::Note { conn: None },
+            },
             // Conclusions drawn from the wire, not bytes on it: a note, even with a direction.
             EventKind::WsUpgradeCheck { .. } | EventKind::WsExtensions { .. } => {
                 RowKind::Note { conn: e.conn }
@@ -220,6 +277,14 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 (conn, _) => RowKind::Note { conn },
             },
         };
+        // This row is the first of its stage: the stage's caption goes above it (a stage
+        // still running has no stage event yet, so no caption).
+        if caption_due {
+            caption_due = false;
+            if let Some(stage) = next_caption.next() {
+                push_caption(&mut out, stage, e.t_us);
+            }
+        }
         let row = out.rows.len();
         let frames = match carried.next_if(|(m, _)| *m == i) {
             Some((_, frames)) => frames,
@@ -259,14 +324,29 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
             is_frame,
         });
     }
+    out.spans = find_spans(trace, &out);
     out
+}
+
+/// Pushes the caption row of the `stage` event `stage`, at time `t_us` (its first row's).
+fn push_caption(out: &mut Rows, stage: usize, t_us: i64) {
+    out.row_of_event.insert(stage, out.rows.len());
+    out.rows.push(Row {
+        event: stage,
+        t_us,
+        kind: RowKind::Stage,
+        api: Indices::new(),
+        frames: Indices::new(),
+        is_frame: false,
+    });
 }
 
 /// What [`build_rows`] tracks per connection.
 #[derive(Default)]
 struct ConnState {
-    /// Frames not yet claimed by a message, per direction.
-    pending: [Vec<usize>; 2],
+    /// Frames not yet claimed by a message, per direction, with the number of stages done
+    /// when each was seen.
+    pending: [Vec<(usize, usize)>; 2],
     has_lane: bool,
     has_api: bool,
 }
@@ -423,6 +503,37 @@ mod tests {
         assert_eq!(r.rows[4].api.as_slice(), [6]); // the frame row that caused it
     }
 
+    fn stage(index: u32) -> EventKind {
+        EventKind::Stage {
+            index,
+            label: format!("stage {index}"),
+        }
+    }
+
+    #[test]
+    fn captions_go_above_their_stage_and_fragments_of_an_earlier_stage_keep_their_row() {
+        let c = Some(Dir::C2s);
+        let t = trace(vec![
+            ev(1, Some(0), c, frame(1, false)), // 0: stage 0 sends the first fragment
+            ev(2, None, None, stage(0)),        // 1
+            ev(3, Some(0), c, frame(0, true)),  // 2: stage 1 sends the last one
+            ev(3, Some(0), c, message(1, 2)),   // 3
+            ev(4, None, None, stage(1)),        // 4
+            ev(5, None, None, stage(2)),        // 5: a stage that added nothing
+            ev(6, Some(0), c, frame(1, true)),  // 6: not in a stage (yet)
+        ]);
+        let r = build_rows(&t, false);
+        let shown: Vec<(usize, i64)> = r.rows.iter().map(|r| (r.event, r.t_us)).collect();
+        // Each caption at its first row's time; the lone stage where it ended; the frame
+        // folded into its message (same stage) has no row, the earlier one has.
+        assert_eq!(shown, [(1, 1), (0, 1), (4, 3), (3, 3), (5, 5), (6, 6)]);
+        assert!(r.rows[1].is_frame);
+        assert_eq!(r.rows[3].frames.as_slice(), [0, 2]);
+        assert_eq!(r.row_of_event[&0], 1, "its own row");
+        assert_eq!(r.row_of_event[&2], 3, "its message's row");
+        assert_eq!(r.row_of_event[&4], 2);
+    }
+
     #[test]
     fn api_without_known_cause_gets_its_own_row_and_kinds_are_mapped() {
         let t = trace(vec![
@@ -439,8 +550,10 @@ mod tests {
             ev(2, Some(0), Some(Dir::S2c), message(1, 1)), // no frames: still a row
         ]);
         let r = build_rows(&t, false);
-        assert_eq!(r.rows[0].kind, RowKind::Api { conn: Some(0) });
-        assert_eq!(r.rows[1].kind, RowKind::Stage);
+        // The stage's caption goes above what it did (the API event before it).
+        assert_eq!(r.rows[0].kind, RowKind::Stage);
+        assert_eq!(r.rows[0].t_us, 0, "at the time of its first row");
+        assert_eq!(r.rows[1].kind, RowKind::Api { conn: Some(0) });
         assert_eq!(
             r.rows[2].kind,
             RowKind::Arrow {

@@ -15,15 +15,16 @@ use super::theme::Theme;
 use crate::diagram::api_lane::ApiStates;
 use crate::diagram::geom;
 use crate::diagram::layout::{
-    HEADER_H, LayoutParams, RowSpec, TimelineLayout, clamp_scroll, layout_into, row_height,
+    HEADER_H, LayoutParams, RowSpec, TimelineLayout, clamp_scroll, layout_into, row_specs,
     scroll_to_show,
 };
 use crate::diagram::rows::{Rows, build_rows};
 use crate::diagram::scene::{
     Anchor, Arrow, ArrowStyle, DiagnosticMark, Font, Label, LifelineStyle, Mark, Note, RunState,
-    Scene, SceneOptions, SceneRow, SocketLine, StageCaption, Tone, Viewport, WireUnit, build_scene,
-    label_extra_heights,
+    Scene, SceneOptions, SceneRow, SocketLine, StageCaption, StreamEnd, Tone, Viewport, WireUnit,
+    build_scene, label_extra_heights,
 };
+use crate::diagram::spans::{SpanEnd, SpanKind};
 use crate::trace::{Dir, Trace};
 
 const LABEL_FONT: f32 = 13.0;
@@ -308,13 +309,11 @@ impl TimelineView {
         let lkey = (self.generation, self.rows.rows.len(), pkey);
         if self.laid_out_for != Some(lkey) {
             if !self.specs_valid {
-                self.specs.clear();
-                let extra = &self.label_extra;
-                self.specs
-                    .extend(self.rows.rows.iter().enumerate().map(|(i, r)| RowSpec {
-                        t_us: r.t_us,
-                        min_height: row_height(r) + extra.get(i).copied().unwrap_or(0.0),
-                    }));
+                row_specs(&self.rows, &mut self.specs);
+                // Rows whose label wraps to a second line get that line's height.
+                for (spec, extra) in self.specs.iter_mut().zip(&self.label_extra) {
+                    spec.min_height += extra;
+                }
                 self.specs_valid = true;
             }
             layout_into(&self.specs, &self.params, &mut self.layout);
@@ -548,6 +547,7 @@ impl TimelineView {
         for band in &scene.api_bands {
             body_painter.rect_filled(rect(band.rect), 1.0, state_color(ui, band.state));
         }
+        paint_spans(ui, &body_painter, scene, self.generation);
 
         let mut clicked: Option<usize> = None;
         for row in &scene.rows {
@@ -673,6 +673,7 @@ fn mark_label(mark: &Mark) -> &Label {
         Mark::Stage(stage) => &stage.label,
         Mark::Diagnostic(diagnostic) => &diagnostic.label,
         Mark::Note(note) => &note.label,
+        Mark::StreamEnd(end) => &end.label,
     }
 }
 
@@ -684,7 +685,87 @@ fn paint_mark(ui: &Ui, painter: &egui::Painter, row: &SceneRow, dark: bool) {
         Mark::Stage(stage) => paint_stage(ui, painter, stage),
         Mark::Diagnostic(diagnostic) => paint_diagnostic(ui, painter, diagnostic),
         Mark::Note(note) => paint_note(ui, painter, note),
+        Mark::StreamEnd(end) => paint_stream_end(ui, painter, end, dark),
     }
+}
+
+/// The colour of a span: the request's direction for a held request, the response's for a
+/// stream.
+fn span_color(kind: SpanKind, dark: bool) -> Color32 {
+    theme(dark).direction(match kind {
+        SpanKind::Held => Dir::C2s,
+        SpanKind::Stream { .. } => Dir::S2c,
+    })
+}
+
+/// Paints the open spans under the rows, with their full text on hover.
+fn paint_spans(ui: &Ui, painter: &egui::Painter, scene: &Scene, generation: u64) {
+    let dark = ui.visuals().dark_mode;
+    let body = rect(scene.body);
+    for (k, bar) in scene.spans.iter().enumerate() {
+        let color = span_color(bar.kind, dark);
+        let r = rect(bar.rect);
+        painter.rect_filled(r, 2.0, color.gamma_multiply(0.25));
+        let outline = Stroke::new(1.0, color.gamma_multiply(0.8));
+        painter.vline(r.left(), r.y_range(), outline);
+        painter.vline(r.right(), r.y_range(), outline);
+        painter.hline(r.x_range(), r.top(), outline);
+        match bar.end {
+            // Still open: no bottom edge, an arrowhead saying it goes on.
+            SpanEnd::Open => {
+                let (c, b) = (r.center().x, r.bottom());
+                let _ = painter.add(Shape::convex_polygon(
+                    vec![
+                        Pos2::new(c, b + 5.0),
+                        Pos2::new(c + 5.0, b - 2.0),
+                        Pos2::new(c - 5.0, b - 2.0),
+                    ],
+                    outline.color,
+                    Stroke::NONE,
+                ));
+            }
+            SpanEnd::Done | SpanEnd::Closed => {
+                painter.hline(r.x_range(), r.bottom(), outline);
+            }
+        }
+        // A shortened stretch of the span: two slanted strokes across it.
+        for &y in &bar.breaks {
+            let gap = ui.visuals().panel_fill;
+            painter.rect_filled(
+                Rect::from_min_max(
+                    Pos2::new(r.left() - 1.0, y - 3.0),
+                    Pos2::new(r.right() + 1.0, y + 3.0),
+                ),
+                0.0,
+                gap,
+            );
+            for dy in [-3.0, 3.0] {
+                painter.line_segment(
+                    [
+                        Pos2::new(r.left() - 3.0, y + dy + 2.0),
+                        Pos2::new(r.right() + 3.0, y + dy - 2.0),
+                    ],
+                    outline,
+                );
+            }
+        }
+        if let Some(label) = &bar.label {
+            paint_label(ui, painter, label);
+        }
+        if let Some(text) = &bar.text {
+            let hit = r.expand2(Vec2::new(3.0, 0.0)).intersect(body);
+            if hit.is_positive() {
+                let id = Id::unique(("wirelab-span", generation, k, bar.conn));
+                ui.interact(hit, id, Sense::hover()).on_hover_text(text);
+            }
+        }
+    }
+}
+
+fn paint_stream_end(ui: &Ui, painter: &egui::Painter, end: &StreamEnd, dark: bool) {
+    let color = arrow_color(ArrowStyle::ServerToClient, dark);
+    painter.hline(end.cap.left..=end.cap.right, end.y, Stroke::new(2.5, color));
+    paint_label(ui, painter, &end.label);
 }
 
 fn paint_arrow(ui: &Ui, painter: &egui::Painter, arrow: &Arrow, selected: bool, dark: bool) {

@@ -1,6 +1,7 @@
 //! [`build_scene`]: the trace, its rows and layout and the viewport → a [`Scene`].
 
 use super::labels::{Lines, Measure, fit, left_in, line_height};
+use super::spans::{SpanView, span_bars, stream_end};
 use super::{
     Anchor, ApiBand, ApiMarker, Arrow, ArrowStyle, DiagnosticMark, Dot, Font, GapMarker, Header,
     Label, Lifeline, LifelineStyle, Mark, Note, Playhead, RunState, Scene, SceneOptions, SceneRow,
@@ -9,7 +10,7 @@ use super::{
 use crate::diagram::api_lane::{ApiStates, marker_text, phase_of};
 use crate::diagram::geom::{Point, Rect};
 use crate::diagram::layout::{
-    API_LINE_H, HEADER_H, LaneNeeds, Lanes, TimelineLayout, XSpan, row_height,
+    API_LINE_H, GapKind, HEADER_H, LaneNeeds, Lanes, TimelineLayout, XSpan, row_height,
 };
 use crate::diagram::rows::{Row, RowKind, Rows};
 use crate::trace::describe::{self, format_duration_us};
@@ -92,7 +93,8 @@ fn label_room(lanes: &Lanes, row: &Row) -> Option<LabelRoom> {
                 whole,
             }
         }
-        RowKind::Stage => return None,
+        // A stage caption is one line across; a stream's end places its own label.
+        RowKind::Stage | RowKind::BodyEnd { .. } => return None,
         RowKind::Diagnostic { conn } => {
             let r = from(lanes.client_x(conn.unwrap_or(0)) + 26.0);
             LabelRoom {
@@ -195,9 +197,11 @@ pub fn build_scene(
     );
     lifelines.push(lifeline(lanes.api.right, LifelineStyle::Inferred));
 
+    // Held gaps get no "idle" marker: the span that holds them is drawn through them.
     let gaps = layout
         .visible_gaps(scroll_y, scroll_y + body.height())
         .iter()
+        .filter(|gap| gap.kind == GapKind::Idle)
         .map(|gap| {
             let band = Rect::from_min_max(
                 Point::new(frame.left(), y0 + gap.y_top + 3.0),
@@ -219,6 +223,17 @@ pub fn build_scene(
         .collect();
 
     let api_bands = api_bands(api_states, layout, &lanes, y0);
+    // Row content shrinks with a zoomed-out layout; zoomed in, the extra room is below it.
+    let scale = layout.row_scale.clamp(0.0, 1.0);
+    let spans = span_bars(&SpanView {
+        rows,
+        layout,
+        lanes: &lanes,
+        y0,
+        scroll_y,
+        view_h: body.height(),
+        line_dy: ARROW_DY * scale,
+    });
 
     let selected_row = options
         .selected
@@ -240,6 +255,7 @@ pub fn build_scene(
             lanes: &lanes,
             top,
             h,
+            scale,
         };
         scene_rows.push(SceneRow {
             row: r,
@@ -250,7 +266,11 @@ pub fn build_scene(
             ),
             selected,
             time: Label {
-                text: describe::format_time_us(event.t_us),
+                // A stage caption has no time of its own: its first row, just below, shows it.
+                text: match row.kind {
+                    RowKind::Stage => String::new(),
+                    _ => describe::format_time_us(event.t_us),
+                },
                 full: None,
                 pos: Point::new(lanes.time_x, top + 4.0),
                 anchor: Anchor::LeftTop,
@@ -309,6 +329,7 @@ pub fn build_scene(
         lifelines,
         gaps,
         api_bands,
+        spans,
         rows: scene_rows,
         playhead,
         empty_hint,
@@ -323,7 +344,13 @@ struct RowGeometry<'a> {
     top: f32,
     /// Its height.
     h: f32,
+    /// The layout's row scale, at most 1: offsets inside the row shrink with it.
+    scale: f32,
 }
+
+/// Offset of a message row's arrow from the row's top, and of a frame row's, at scale 1.
+const ARROW_DY: f32 = 21.0;
+const FRAME_ARROW_DY: f32 = 16.0;
 
 /// Every connection's `readyState` bands (few: one per change), not culled.
 fn api_bands(states: &ApiStates, layout: &TimelineLayout, lanes: &Lanes, y0: f32) -> Vec<ApiBand> {
@@ -412,13 +439,20 @@ fn row_mark(
     let lanes = g.lanes;
     let font = row_font(row);
     // A row laid out taller than its kind for a second line of label.
-    let extra = (g.h - row_height(row)).max(0.0);
+    let extra = (g.h - row_height(row) * g.scale).max(0.0);
     let lines = if extra + 0.5 >= line_height(font) {
         Lines::Two
     } else {
         Lines::One
     };
-    let line_y = g.top + extra + if row.is_frame { 16.0 } else { 21.0 };
+    let line_y = g.top
+        + extra
+        + g.scale
+            * if row.is_frame {
+                FRAME_ARROW_DY
+            } else {
+                ARROW_DY
+            };
     let text = row_text(row, event);
     // The label sits above the line, centred between its ends as far as its room allows,
     // its bottom just above the line.
@@ -568,6 +602,7 @@ fn row_mark(
                 label: from_left(Tone::Diagnostic(severity), line_y + 2.0),
             })
         }
+        RowKind::BodyEnd { conn } => Mark::StreamEnd(stream_end(lanes, conn, line_y, &text)),
         RowKind::Note { .. } | RowKind::Api { .. } => {
             let tone = match &event.kind {
                 EventKind::WsUpgradeCheck { valid: true, .. } => Tone::Confirmed,

@@ -1,5 +1,6 @@
 //! The Scene: everything the visible part of the diagram shows — lanes and lifelines, arrows
-//! and their labels, socket lines, stage captions, diagnostics, notes, idle-gap markers,
+//! and their labels, socket lines, stage captions, diagnostics, notes, idle-gap markers, open
+//! spans (a held request, an open stream) and the ends of streamed bodies,
 //! browser-API bands and markers, the header and the playhead — with positions and
 //! *semantic* styles (what a thing is, never its colour).
 //!
@@ -11,10 +12,12 @@
 
 mod build;
 pub mod labels;
+mod spans;
 #[cfg(test)]
 mod tests;
 
 pub use build::{build_scene, label_extra_heights, lanes_for, one_line};
+pub use spans::{SpanBar, StreamEnd};
 
 use super::geom::{Point, Rect};
 use super::layout::{Lanes, XSpan};
@@ -275,6 +278,8 @@ pub enum Mark {
     Diagnostic(DiagnosticMark),
     /// A note.
     Note(Note),
+    /// The end of a body shown at its head: the bottom of its span.
+    StreamEnd(StreamEnd),
 }
 
 /// A browser-API event drawn on its cause's row: a dot in its state's colour and a text.
@@ -341,6 +346,8 @@ pub struct Scene {
     pub gaps: Vec<GapMarker>,
     /// The browser-API state bands.
     pub api_bands: Vec<ApiBand>,
+    /// Open spans in view (held requests, open streams), drawn under the rows.
+    pub spans: Vec<SpanBar>,
     /// The rows in view, top to bottom.
     pub rows: Vec<SceneRow>,
     /// The playhead, when a run is active and it is in view.

@@ -3,7 +3,7 @@
 use super::*;
 use crate::diagram::api_lane::ApiStates;
 use crate::diagram::geom::{Point, Rect};
-use crate::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout, row_height};
+use crate::diagram::layout::{LayoutParams, RowSpec, TimelineLayout, layout, row_specs};
 use crate::diagram::rows::{RowKind, Rows, build_rows};
 use crate::trace::{Connection, Dir, Event, EventKind, Observed, Source, Trace};
 
@@ -110,14 +110,8 @@ struct Built {
 
 fn prepare(t: &Trace, show_frames: bool) -> Built {
     let rows = build_rows(t, show_frames);
-    let specs: Vec<RowSpec> = rows
-        .rows
-        .iter()
-        .map(|r| RowSpec {
-            t_us: r.t_us,
-            min_height: row_height(r),
-        })
-        .collect();
+    let mut specs: Vec<RowSpec> = Vec::new();
+    row_specs(&rows, &mut specs);
     Built {
         states: ApiStates::new(&rows, t),
         layout: layout(&specs, &LayoutParams::default()),

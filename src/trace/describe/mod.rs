@@ -13,6 +13,7 @@ mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
+pub use polling::LONG_WAIT_US;
 pub use title::kind_title;
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
 

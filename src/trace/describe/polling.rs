@@ -12,7 +12,7 @@ use crate::trace::{Dir, Event, EventKind};
 /// end of its body, is worth a note: far above a round trip on loopback or a LAN and above a
 /// handler that answers at once. The notes say what would make it long polling or streaming,
 /// so a merely slow server is not mislabelled.
-const LONG_WAIT_US: i64 = 250_000;
+pub const LONG_WAIT_US: i64 = 250_000;
 
 /// The note for `event` that depends on `before` (the trace's events before it), if any.
 pub(super) fn note(before: &[Event], event: &Event) -> Option<String> {
