@@ -692,7 +692,7 @@ fn header(
         ),
         title(API_TITLE, lanes.api.left, Anchor::LeftTop, api_room),
         subtitle(
-            "inferred: WebSocket, fetch(), EventSource",
+            "inferred from the wire",
             lanes.api.left,
             Anchor::LeftTop,
             api_room,

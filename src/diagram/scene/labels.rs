@@ -38,6 +38,10 @@ pub fn line_height(font: Font) -> f32 {
     }
 }
 
+/// The shortest run of characters without a space that a line may break inside (a URL, a
+/// key, filler text); shorter words are only broken at their ends.
+const LONG_RUN: usize = 16;
+
 /// Text fitted to a width.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fitted {
@@ -90,7 +94,21 @@ pub fn fit(text: &str, font: Font, max_w: f32, lines: Lines, measure: Measure<'_
         return by_word;
     }
     // A long unbreakable run (a URL, a key, filler text): breaking inside it may show all.
+    // Prose is never broken inside a word: only a run of at least `LONG_RUN` characters is.
     let end = longest_fitting_prefix(text, font, max_w, "", measure);
+    let run = |part: Option<&str>, from_end: bool| {
+        let part = part.unwrap_or("");
+        let chars: Vec<char> = part.chars().collect();
+        let it: Box<dyn Iterator<Item = &char>> = if from_end {
+            Box::new(chars.iter().rev())
+        } else {
+            Box::new(chars.iter())
+        };
+        it.take_while(|c| !c.is_whitespace()).count()
+    };
+    if run(text.get(..end), true) + run(text.get(end..), false) < LONG_RUN {
+        return by_word;
+    }
     let inside = two((text.get(..end).unwrap_or(""), text.get(end..).unwrap_or("")));
     if inside.text.chars().count() > by_word.text.chars().count() {
         inside
