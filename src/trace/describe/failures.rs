@@ -110,8 +110,9 @@ pub(super) fn note_in(before: &[Event], event: &Event) -> Option<String> {
             format!(" The request came from a page of {o}.")
         });
         return Some(format!(
-            "403 Forbidden to a WebSocket handshake: the server does not accept this connection, \
-             as it must answer when it does not want a page's origin ({}).{origin} Origin exists \
+            "403 Forbidden to a WebSocket handshake: the server does not want this connection, \
+             and a server that does not MUST answer with an HTTP error such as 403 and abort the \
+             handshake, e.g. after checking the page's origin ({}).{origin} Origin exists \
              so that servers can refuse pages of other sites: a browser sends the origin of the \
              script that opens the connection and the script cannot change it. A non-browser \
              client can send any Origin, so the check protects against pages in browsers, not \
