@@ -442,6 +442,16 @@ async fn run(
                 }
             }
             (ClientAction::StopAnswering, Conn::Ws(ws)) => conn = Conn::Silent(ws),
+            (ClientAction::CloseTcp, Conn::Ws(mut ws)) => {
+                // No close frame: the sending side ends (FIN) and what still arrives is read
+                // and dropped until the server closes, so the socket never closes with unread
+                // data (which would make it a reset, depending on timing).
+                use tokio::io::AsyncWriteExt as _;
+                match ws.get_mut().shutdown().await {
+                    Ok(()) => conn = Conn::Silent(ws),
+                    Err(err) => tracing::debug!("client {label}: shutdown failed: {err}"),
+                }
+            }
             (ClientAction::CloseTcp, Conn::Http { sender, task }) => {
                 // With no sender left, hyper's connection task ends and drops the socket (FIN).
                 drop(sender);
