@@ -46,8 +46,10 @@ pub(super) fn http_1_0() -> Vec<Stage> {
         stages.push(server(
             vec![i],
             format!(
-                "server answers 200 OK and closes the connection: HTTP/1.0 without keep-alive \
-                 is one request per connection ({})",
+                "server answers 200 OK and closes the connection, as the client does once it has \
+                 read the answer ({}): HTTP/1.0 without keep-alive is one request per \
+                 connection ({})",
+                cite::RFC9112_9_6,
                 cite::RFC9112_9_3
             ),
             vec![
