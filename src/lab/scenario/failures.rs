@@ -32,6 +32,8 @@ fn server_fails(i: usize, who: &str, code: &str, why: String) -> [Stage; 3] {
             format!("server fails the connection: close {code} ({why})"),
             vec![ws(who, Dir::S2c, opcode::CLOSE)],
         ),
+        // A stage that only waits (it releases nobody): the reply comes by itself, maybe before
+        // the stage starts, and a waiting stage, unlike a client stage, still counts it.
         server(
             Vec::new(),
             format!(
@@ -392,4 +394,32 @@ pub(super) fn ws_origin() -> Vec<Stage> {
     ];
     stages.extend(close_ws(0, lab, "bye"));
     stages
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::lab::scenario::CATALOGUE;
+
+    /// The catalogue's one-line summaries are literals; they must say what the code does.
+    #[test]
+    fn summaries_agree_with_the_constants() {
+        let summary = |name: &str| CATALOGUE.iter().find(|s| s.name == name).unwrap().summary;
+        let too_big = summary("ws-too-big");
+        assert!(
+            too_big.contains(&format!("{TOO_BIG_LEN}-byte")),
+            "{too_big}"
+        );
+        assert!(
+            too_big.contains(&format!("{MESSAGE_LIMIT} bytes")),
+            "{too_big}"
+        );
+        assert!(TOO_BIG_LEN > MESSAGE_LIMIT);
+        assert!(summary("ws-ping-timeout").contains("1011"));
+        // The frame is what its name says: FIN + text, MASK clear, 15 bytes of payload.
+        assert_eq!(UNMASKED_TEXT.first(), Some(&0x81));
+        assert_eq!(UNMASKED_TEXT.get(1), Some(&15));
+        assert_eq!(UNMASKED_TEXT.len(), 2 + 15);
+    }
 }
