@@ -415,7 +415,7 @@ mod tests {
             too_big.contains(&format!("{MESSAGE_LIMIT} bytes")),
             "{too_big}"
         );
-        assert!(TOO_BIG_LEN > MESSAGE_LIMIT);
+        const { assert!(TOO_BIG_LEN > MESSAGE_LIMIT) };
         assert!(summary("ws-ping-timeout").contains("1011"));
         // The frame is what its name says: FIN + text, MASK clear, 15 bytes of payload.
         assert_eq!(UNMASKED_TEXT.first(), Some(&0x81));
