@@ -11,7 +11,7 @@ use base64::Engine as _;
 use sha1::Digest as _;
 use wirelab::lab::{Lab, LabCommand, LabUpdate, RunMode, run_scenario};
 use wirelab::trace::describe::{note, note_in};
-use wirelab::trace::{Dir, Event, EventKind, Side, Trace};
+use wirelab::trace::{ApiObject, Dir, Event, EventKind, Side, Trace};
 
 mod support;
 use support::lab::{pump, socket_lab};
@@ -216,9 +216,15 @@ fn ws_missing_upgrade_gets_400_and_stays_http() {
     // 400 (RFC 6455 §4.2.1), then a plain GET on the same connection gets 200.
     assert_eq!(statuses(&t, c), vec![400, 200]);
     assert_eq!(t.connections.len(), 1);
-    assert!(
-        !on(&t, c).any(|e| matches!(e.kind, EventKind::WsFrame { .. } | EventKind::Api { .. }))
-    );
+    // No WebSocket on it: no frame, and the browser-API lane shows fetch(), not a WebSocket.
+    assert!(!on(&t, c).any(|e| matches!(
+        e.kind,
+        EventKind::WsFrame { .. }
+            | EventKind::Api {
+                object: ApiObject::WebSocket,
+                ..
+            }
+    )));
     let refusal = on(&t, c)
         .find(|e| matches!(e.kind, EventKind::HttpResponse { status: 400, .. }))
         .unwrap();
