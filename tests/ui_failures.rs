@@ -29,16 +29,21 @@ fn ws_bad_accept_shows_the_mismatch_in_the_detail_pane() {
     if let Some(e) = h.state().error() {
         panic!("the lab did not start: {e}");
     }
-    // The picker shows the first scenario; open it and pick ws-bad-accept.
+    // Open the picker and click ws-bad-accept's entry, found by its description.
+    let summary = wirelab::lab::scenarios()
+        .into_iter()
+        .find(|s| s.name == "ws-bad-accept")
+        .unwrap()
+        .summary;
     h.get_by(|n| n.role() == Role::ComboBox).click();
     h.run();
-    h.get_by(|n| n.label().as_deref() == Some("ws-bad-accept") && n.role() != Role::ComboBox)
-        .click();
+    // The list is taller than its popup: scroll the entry into view, then click it.
+    h.get_by_label_contains(summary).scroll_to_me();
+    h.run();
+    h.get_by_label_contains(summary).click();
     h.run();
     assert!(
-        h.query_by(|n| n.role() == Role::ComboBox
-            && n.label().is_some_and(|l| l.contains("ws-bad-accept"))
-            || n.value().is_some_and(|v| v.contains("ws-bad-accept")))
+        h.query_by(|n| n.role() == Role::ComboBox && n.value().as_deref() == Some("ws-bad-accept"))
             .is_some(),
         "the picker shows ws-bad-accept: {:?}",
         labels(&h)
