@@ -20,6 +20,8 @@ use tungstenite::Message;
 use tungstenite::client::IntoClientRequest as _;
 use tungstenite::error::{Error as WsError, ProtocolError};
 
+use super::scenario::{HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec};
+
 /// Something a client does, in the order its stages ask.
 pub enum ClientAction {
     /// `connect()` the bound `socket` to `server`.
@@ -45,8 +47,25 @@ pub enum ClientAction {
     },
     /// Send a WebSocket message (or a raw frame: `Message::Frame`, masked by tungstenite).
     Send(Message),
-    /// Close the TCP connection (for HTTP: drop the connection, which sends FIN).
+    /// Close the TCP connection (for HTTP: drop the connection, which sends FIN; for
+    /// WebSocket: without a close frame).
     CloseTcp,
+    /// A WebSocket handshake with an `Origin` header, whose answer should have `outcome`
+    /// ([`Action::Handshake`]).
+    Handshake {
+        /// e.g. `/origin`.
+        path: String,
+        /// The `Origin` header, if any.
+        origin: Option<Origin>,
+        /// Whether the connection should open.
+        outcome: HandshakeOutcome,
+    },
+    /// One HTTP request of the scenario's making ([`Action::Request`]).
+    Request(RequestSpec),
+    /// Raw bytes onto the WebSocket connection's socket ([`Action::SendRaw`]).
+    SendRaw(Vec<u8>),
+    /// Stop answering: read and drop everything ([`Action::StopAnswering`]).
+    StopAnswering,
 }
 
 /// What a client tells the runner.
@@ -118,6 +137,9 @@ enum Conn {
     Idle,
     Tcp(TcpStream),
     Ws(Box<WebSocketStream<TcpStream>>),
+    /// A WebSocket connection whose client stopped answering: its socket is read past
+    /// tungstenite and what comes is dropped, until the server closes.
+    Silent(Box<WebSocketStream<TcpStream>>),
     Deflate(Box<DeflateConn>),
     /// The closing handshake is complete: waiting for the server to close TCP first. yawc is
     /// not polled any more (it would answer the server's close with a second one).
@@ -143,6 +165,8 @@ enum Wake {
     Deflate(Option<yawc::Frame>),
     /// The watched socket is readable (the server's FIN).
     Readable,
+    /// A silent client read and dropped bytes; `true` once the server closed.
+    Silent(bool),
 }
 
 async fn run(
@@ -162,8 +186,14 @@ async fn run(
     loop {
         let wake = match &mut conn {
             Conn::Ws(ws) => tokio::select! {
+                // Actions first: a StopAnswering must win over a ping that is already there.
+                biased;
                 action = rx.recv(), if acting => Wake::Action(action),
                 message = ws.next() => Wake::Ws(message),
+            },
+            Conn::Silent(ws) => tokio::select! {
+                action = rx.recv(), if acting => Wake::Action(action),
+                ended = discard(ws.get_mut()) => Wake::Silent(ended),
             },
             Conn::Deflate(d) => tokio::select! {
                 action = rx.recv(), if acting => Wake::Action(action),
@@ -208,6 +238,12 @@ async fn run(
                     } else {
                         Conn::Deflate(d)
                     };
+                }
+                continue;
+            }
+            Wake::Silent(ended) => {
+                if ended {
+                    conn = Conn::Done;
                 }
                 continue;
             }
@@ -365,6 +401,57 @@ async fn run(
                     Err(err) => fail(format!("sending failed: {err}")),
                 }
             }
+            (
+                ClientAction::Handshake {
+                    path,
+                    origin,
+                    outcome,
+                },
+                Conn::Tcp(stream),
+            ) => {
+                let Some(server) = server else { continue };
+                match handshake(stream, server, &path, origin.as_ref(), outcome).await {
+                    Ok(Some(ws)) => conn = Conn::Ws(Box::new(ws)),
+                    // Failed as expected: the stream is dropped, which closes TCP.
+                    Ok(None) => {}
+                    Err(what) => fail(what),
+                }
+            }
+            (ClientAction::Request(spec), Conn::Tcp(stream)) => {
+                let Some(server) = server else { continue };
+                match http_connection(stream).await {
+                    Ok((mut sender, task)) => match send_request(&mut sender, server, spec).await {
+                        Ok(()) => conn = Conn::Http { sender, task },
+                        Err(err) => fail(format!("the request failed: {err}")),
+                    },
+                    Err(err) => fail(format!("the HTTP connection failed: {err}")),
+                }
+            }
+            (ClientAction::Request(spec), Conn::Http { mut sender, task }) => {
+                let Some(server) = server else { continue };
+                match send_request(&mut sender, server, spec).await {
+                    Ok(()) => conn = Conn::Http { sender, task },
+                    Err(err) => fail(format!("the request failed: {err}")),
+                }
+            }
+            (ClientAction::SendRaw(bytes), Conn::Ws(mut ws)) => {
+                use tokio::io::AsyncWriteExt as _;
+                match ws.get_mut().write_all(&bytes).await {
+                    Ok(()) => conn = Conn::Ws(ws),
+                    Err(err) => fail(format!("sending raw bytes failed: {err}")),
+                }
+            }
+            (ClientAction::StopAnswering, Conn::Ws(ws)) => conn = Conn::Silent(ws),
+            (ClientAction::CloseTcp, Conn::Ws(mut ws)) => {
+                // No close frame: the sending side ends (FIN) and what still arrives is read
+                // and dropped until the server closes, so the socket never closes with unread
+                // data (which would make it a reset, depending on timing).
+                use tokio::io::AsyncWriteExt as _;
+                match ws.get_mut().shutdown().await {
+                    Ok(()) => conn = Conn::Silent(ws),
+                    Err(err) => tracing::debug!("client {label}: shutdown failed: {err}"),
+                }
+            }
             (ClientAction::CloseTcp, Conn::Http { sender, task }) => {
                 // With no sender left, hyper's connection task ends and drops the socket (FIN).
                 drop(sender);
@@ -417,14 +504,19 @@ async fn http_get(
     server: SocketAddr,
     path: &str,
 ) -> anyhow::Result<(HttpSender, JoinHandle<()>)> {
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    let (mut sender, task) = http_connection(stream).await?;
+    send_get(&mut sender, server, path).await?;
+    Ok((sender, task))
+}
+
+/// An HTTP/1 client connection on `stream`, driven by its own task.
+async fn http_connection(stream: TcpStream) -> anyhow::Result<(HttpSender, JoinHandle<()>)> {
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     let task = tokio::spawn(async move {
         if let Err(err) = connection.await {
             tracing::debug!("HTTP client connection ended with an error: {err}");
         }
     });
-    send_get(&mut sender, server, path).await?;
     Ok((sender, task))
 }
 
@@ -440,5 +532,101 @@ async fn send_get(sender: &mut HttpSender, server: SocketAddr, path: &str) -> an
     let status = response.status();
     let body = axum::body::to_bytes(Body::new(response.into_body()), 16 * 1024 * 1024).await?;
     tracing::debug!("GET {path}: {status}, {} body bytes", body.len());
+    Ok(())
+}
+
+/// Reads and drops what arrives on a silent client's socket; `true` at end of stream (or on
+/// an error: either way nothing more will come).
+async fn discard(stream: &mut TcpStream) -> bool {
+    use tokio::io::AsyncReadExt as _;
+    let mut buf = [0u8; 4096];
+    !matches!(stream.read(&mut buf).await, Ok(n) if n > 0)
+}
+
+/// The `Origin` header's value for `origin` when the lab server is `server`.
+fn origin_value(origin: &Origin, server: SocketAddr) -> String {
+    match origin {
+        Origin::Lab => format!("http://{server}"),
+        Origin::Other(other) => (*other).to_string(),
+    }
+}
+
+/// The opening handshake with tungstenite, which checks the answer as RFC 6455 §4.1 says (a
+/// wrong `Sec-WebSocket-Accept` or a refusal fails the connection: nothing more is sent and
+/// the stream is dropped, closing TCP). `Ok(None)` when it failed as `outcome` expected.
+async fn handshake(
+    stream: TcpStream,
+    server: SocketAddr,
+    path: &str,
+    origin: Option<&Origin>,
+    outcome: HandshakeOutcome,
+) -> Result<Option<WebSocketStream<TcpStream>>, String> {
+    let mut request = format!("ws://{server}{path}")
+        .into_client_request()
+        .map_err(|err| format!("bad request for {path}: {err}"))?;
+    if let Some(origin) = origin
+        && let Ok(value) = origin_value(origin, server).parse()
+    {
+        request.headers_mut().insert("Origin", value);
+    }
+    match (
+        tokio_tungstenite::client_async(request, stream).await,
+        outcome,
+    ) {
+        (Ok((ws, _)), HandshakeOutcome::Opens) => Ok(Some(ws)),
+        (Err(err), HandshakeOutcome::Fails) => {
+            tracing::debug!("the upgrade to {path} failed, as expected: {err}");
+            Ok(None)
+        }
+        (Ok(_), HandshakeOutcome::Fails) => Err(format!(
+            "the upgrade to {path} succeeded where the scenario expects it to fail"
+        )),
+        (Err(err), HandshakeOutcome::Opens) => Err(format!("the upgrade to {path} failed: {err}")),
+    }
+}
+
+/// Sends `spec` (with `Host`, and a fresh `Sec-WebSocket-Key` if asked) and reads the whole answer.
+async fn send_request(
+    sender: &mut HttpSender,
+    server: SocketAddr,
+    spec: RequestSpec,
+) -> anyhow::Result<()> {
+    let version = match spec.version {
+        HttpVersion::Http10 => hyper::Version::HTTP_10,
+        HttpVersion::Http11 => hyper::Version::HTTP_11,
+    };
+    let mut builder = hyper::Request::builder()
+        .method(spec.method)
+        .uri(spec.path.as_str())
+        .version(version)
+        .header(hyper::header::HOST, server.to_string());
+    for (name, value) in &spec.headers {
+        builder = builder.header(*name, *value);
+    }
+    if spec.websocket_key {
+        builder = builder.header(
+            hyper::header::SEC_WEBSOCKET_KEY,
+            tungstenite::handshake::client::generate_key(),
+        );
+    }
+    let body = match spec.body {
+        RequestBody::Empty => Body::empty(),
+        RequestBody::Sized(bytes) => Body::from(bytes),
+        // A stream has no known length, so hyper frames it as chunks, one per item.
+        RequestBody::Chunked(chunks) => Body::from_stream(futures_util::stream::iter(
+            chunks
+                .into_iter()
+                .map(|c| Ok::<_, std::convert::Infallible>(axum::body::Bytes::from(c))),
+        )),
+    };
+    let response = sender.send_request(builder.body(body)?).await?;
+    let status = response.status();
+    let body = axum::body::to_bytes(Body::new(response.into_body()), 16 * 1024 * 1024).await?;
+    tracing::debug!(
+        "{} {}: {status}, {} body bytes",
+        spec.method,
+        spec.path,
+        body.len()
+    );
     Ok(())
 }

@@ -255,6 +255,28 @@ impl Runner {
                 self.send(*i, ClientAction::Send(message.clone()))
             }
             (Actor::Client(i), Action::CloseTcp) => self.send(*i, ClientAction::CloseTcp),
+            (
+                Actor::Client(i),
+                Action::Handshake {
+                    path,
+                    origin,
+                    outcome,
+                },
+            ) => self.send(
+                *i,
+                ClientAction::Handshake {
+                    path: path.clone(),
+                    origin: origin.clone(),
+                    outcome: *outcome,
+                },
+            ),
+            (Actor::Client(i), Action::Request(spec)) => {
+                self.send(*i, ClientAction::Request(spec.clone()))
+            }
+            (Actor::Client(i), Action::SendRaw(bytes)) => {
+                self.send(*i, ClientAction::SendRaw(bytes.clone()))
+            }
+            (Actor::Client(i), Action::StopAnswering) => self.send(*i, ClientAction::StopAnswering),
             (Actor::Client(_), Action::Release(_)) => {
                 Err("a client cannot release the server".to_string())
             }

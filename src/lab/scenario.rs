@@ -8,6 +8,9 @@ use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 
+mod failures;
+mod http;
+
 use super::ScenarioInfo;
 use crate::proto::cite;
 use crate::trace::Dir;
@@ -59,10 +62,87 @@ pub enum Action {
     },
     /// Client: send a message or a raw frame.
     Send(Message),
-    /// Client: close the TCP connection.
+    /// Client: close the TCP connection (on a WebSocket connection: without a close frame).
     CloseTcp,
     /// Server: let each listed client's connection handler take its next step.
     Release(Vec<usize>),
+    /// Client: a WebSocket opening handshake sent with `origin` as its `Origin` header, whose
+    /// answer is expected to have `outcome` (a refused or invalid answer is then what the
+    /// scenario shows, not a failure of the run). Done, for the client, when it has judged the
+    /// answer.
+    Handshake {
+        /// Path and query, e.g. `/origin`.
+        path: String,
+        /// The `Origin` header, if any.
+        origin: Option<Origin>,
+        /// Whether the connection should open.
+        outcome: HandshakeOutcome,
+    },
+    /// Client: one HTTP request of its own making (a handshake with a header left out, an
+    /// HTTP/1.0 GET, a POST with a body), sent with hyper; the whole answer is read.
+    Request(RequestSpec),
+    /// Client: bytes written to the WebSocket connection's socket as they are, past the
+    /// WebSocket library, which refuses to send illegal frames (e.g. an unmasked one).
+    SendRaw(Vec<u8>),
+    /// Client: its application stops answering (a stuck page, a dead peer): from now on what
+    /// arrives is read and thrown away, so no pong and no close reply is ever sent, and the
+    /// socket is closed when the server closes its side.
+    StopAnswering,
+}
+
+/// The `Origin` header a scenario's handshake sends (RFC 6454 §7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The lab's own origin, `http://<the lab server's address>`: the page the lab serves.
+    Lab,
+    /// Another site's origin, e.g. `http://other.example`.
+    Other(&'static str),
+}
+
+/// What a scenario's [`Action::Handshake`] expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandshakeOutcome {
+    /// A valid 101: the connection speaks WebSocket.
+    Opens,
+    /// A refusal (an HTTP error) or an invalid 101: the client fails the connection.
+    Fails,
+}
+
+/// The HTTP version of a [`RequestSpec`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpVersion {
+    /// HTTP/1.0: the connection closes after the response unless both ask for keep-alive.
+    Http10,
+    /// HTTP/1.1: the connection persists by default.
+    Http11,
+}
+
+/// The body of a [`RequestSpec`] and how it is framed (RFC 9112 §6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestBody {
+    /// No body.
+    Empty,
+    /// One body of known length: sent with `Content-Length`.
+    Sized(Vec<u8>),
+    /// A body sent as these chunks with `Transfer-Encoding: chunked`.
+    Chunked(Vec<Vec<u8>>),
+}
+
+/// One HTTP request a client makes itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestSpec {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// Path and query.
+    pub path: String,
+    /// HTTP/1.0 or HTTP/1.1.
+    pub version: HttpVersion,
+    /// Headers besides `Host` (always sent), in order.
+    pub headers: Vec<(&'static str, &'static str)>,
+    /// Also send a fresh `Sec-WebSocket-Key` (base64 of 16 random bytes, RFC 6455 §4.1).
+    pub websocket_key: bool,
+    /// The body.
+    pub body: RequestBody,
 }
 
 /// One stage.
@@ -91,7 +171,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 6] = [
+pub const CATALOGUE: [ScenarioInfo; 18] = [
     ScenarioInfo {
         name: "http-get",
         summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
@@ -116,6 +196,54 @@ pub const CATALOGUE: [ScenarioInfo; 6] = [
         name: "ws-deflate",
         summary: "permessage-deflate (RFC 7692): compressed text (twice: context takeover), 70000 B, incompressible binary, ping, close",
     },
+    ScenarioInfo {
+        name: "ws-bad-accept",
+        summary: "the server answers 101 with a wrong Sec-WebSocket-Accept: the client fails the connection, sends nothing and closes TCP",
+    },
+    ScenarioInfo {
+        name: "ws-missing-upgrade",
+        summary: "an upgrade request without Upgrade: websocket gets 400 Bad Request; the connection stays HTTP",
+    },
+    ScenarioInfo {
+        name: "ws-bad-version",
+        summary: "Sec-WebSocket-Version: 8 gets 426 Upgrade Required naming version 13",
+    },
+    ScenarioInfo {
+        name: "ws-unmasked",
+        summary: "the client sends an unmasked frame: the server closes with 1002 (protocol error)",
+    },
+    ScenarioInfo {
+        name: "ws-bad-utf8",
+        summary: "text that is not UTF-8, in one frame and split across two fragments: the server closes with 1007",
+    },
+    ScenarioInfo {
+        name: "ws-too-big",
+        summary: "a 5000-byte message to a server whose limit is 4096 bytes: close 1009 (message too big)",
+    },
+    ScenarioInfo {
+        name: "ws-ping-timeout",
+        summary: "the server pings, the client never answers: after its timeout the server closes with 1011",
+    },
+    ScenarioInfo {
+        name: "ws-abrupt",
+        summary: "the client's TCP connection ends without a close frame: the server reports 1006, never sent on the wire",
+    },
+    ScenarioInfo {
+        name: "ws-origin",
+        summary: "two pages: the lab's own origin gets 101, another site's origin gets 403 Forbidden",
+    },
+    ScenarioInfo {
+        name: "http-1.0",
+        summary: "three GETs over HTTP/1.0: three TCP connections, one request each",
+    },
+    ScenarioInfo {
+        name: "http-keep-alive",
+        summary: "three GETs over HTTP/1.1: one persistent TCP connection",
+    },
+    ScenarioInfo {
+        name: "http-post",
+        summary: "two POSTs: a body framed by Content-Length, then a chunked body",
+    },
 ];
 
 /// The valid names, for error messages.
@@ -137,6 +265,18 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "ws-push" => (vec!["client"], ws_push()),
         "ws-subprotocol" => (vec!["client"], ws_subprotocol()),
         "ws-deflate" => (vec!["client"], ws_deflate()),
+        "ws-bad-accept" => (vec!["client"], failures::ws_bad_accept()),
+        "ws-missing-upgrade" => (vec!["client"], failures::ws_missing_upgrade()),
+        "ws-bad-version" => (vec!["client"], failures::ws_bad_version()),
+        "ws-unmasked" => (vec!["client"], failures::ws_unmasked()),
+        "ws-bad-utf8" => (failures::BAD_UTF8_CLIENTS.to_vec(), failures::ws_bad_utf8()),
+        "ws-too-big" => (vec!["client"], failures::ws_too_big()),
+        "ws-ping-timeout" => (vec!["client"], failures::ws_ping_timeout()),
+        "ws-abrupt" => (vec!["client"], failures::ws_abrupt()),
+        "ws-origin" => (failures::ORIGIN_CLIENTS.to_vec(), failures::ws_origin()),
+        "http-1.0" => (http::HTTP10_CLIENTS.to_vec(), http::http_1_0()),
+        "http-keep-alive" => (vec!["client"], http::http_keep_alive()),
+        "http-post" => (vec!["client"], http::http_post()),
         _ => return None,
     };
     Some(Scenario {
@@ -553,7 +693,11 @@ mod tests {
             assert!(!scenario.stages.is_empty());
             for stage in &scenario.stages {
                 assert!(!stage.label.is_empty());
-                assert!(!stage.expect.is_empty(), "{}: {}", info.name, stage.label);
+                // Stopping to answer leaves no trace of its own: what it causes (no pong)
+                // is the next stages' business.
+                if !matches!(stage.action, Action::StopAnswering) {
+                    assert!(!stage.expect.is_empty(), "{}: {}", info.name, stage.label);
+                }
                 for e in &stage.expect {
                     // Every expectation is on one of the scenario's clients' lanes.
                     let Some(ConnSelector::Lane(lane)) = &e.conn else {
@@ -584,7 +728,9 @@ mod tests {
         assert!(scenario("nope").is_none());
         assert_eq!(
             names(),
-            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate"
+            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
+             ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
+             ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post"
         );
     }
 

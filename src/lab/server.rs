@@ -31,7 +31,9 @@ use tokio_tungstenite::WebSocketStream;
 use tungstenite::Message;
 use tungstenite::error::{Error as WsError, ProtocolError};
 use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::{CloseFrame, Role};
+use tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+
+pub mod faults;
 
 use super::gate::Gates;
 use super::tap::{TapRecord, TapStream};
@@ -97,6 +99,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/push", get(push))
         .route("/subprotocol", get(subprotocol))
         .route("/deflate", get(deflate))
+        .merge(faults::routes())
         .with_state(state)
 }
 
@@ -406,7 +409,9 @@ fn plain(
 /// (RFC 9110 §15.5.22), and a WebSocket server names the versions it speaks (RFC 6455 §4.4).
 fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
     let headers = req.headers();
-    if !headers.contains_key(header::UPGRADE) {
+    // A plain request (no handshake header at all) is told to upgrade; a handshake that lacks
+    // its Upgrade header is a broken handshake, answered 400 below.
+    if !headers.contains_key(header::UPGRADE) && !headers.contains_key(header::SEC_WEBSOCKET_KEY) {
         return Err(plain(
             StatusCode::UPGRADE_REQUIRED,
             UPGRADE_REQUIRED_HEADERS,
@@ -492,8 +497,49 @@ fn check_handshake(req: &Request) -> Result<String, Box<Response>> {
 async fn upgrade<F, Fut>(
     state: &ServerState,
     peer: SocketAddr,
-    mut req: Request,
+    req: Request,
     protocol: Option<&'static str>,
+    session: F,
+) -> Response
+where
+    F: FnOnce(Ws) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let answer = Answer {
+        protocol,
+        ..Answer::default()
+    };
+    upgrade_answering(state, peer, req, answer, session).await
+}
+
+/// How [`upgrade_answering`] answers a valid handshake.
+#[derive(Default)]
+struct Answer {
+    /// The subprotocol chosen, if any.
+    protocol: Option<&'static str>,
+    /// tungstenite's limits (`None`: its defaults).
+    config: Option<WebSocketConfig>,
+    /// The `Sec-WebSocket-Accept` sent.
+    accept: AcceptValue,
+}
+
+/// Which `Sec-WebSocket-Accept` the 101 carries.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum AcceptValue {
+    /// The right one (RFC 6455 §4.2.2).
+    #[default]
+    Derived,
+    /// base64(SHA-1(key)) without the GUID: a wrong one, for `ws-bad-accept`.
+    WithoutGuid,
+}
+
+/// [`upgrade`] with the answer's details chosen; a refusal is sent after the gate too, so a
+/// step shows it only when the server's stage runs.
+async fn upgrade_answering<F, Fut>(
+    state: &ServerState,
+    peer: SocketAddr,
+    mut req: Request,
+    answer: Answer,
     session: F,
 ) -> Response
 where
@@ -502,7 +548,14 @@ where
 {
     let accept = match check_handshake(&req) {
         Ok(accept) => accept,
-        Err(response) => return *response,
+        Err(response) => {
+            state.gates.wait(peer).await;
+            return *response;
+        }
+    };
+    let accept = match answer.accept {
+        AcceptValue::Derived => accept,
+        AcceptValue::WithoutGuid => faults::accept_without_guid(req.headers()),
     };
     let Ok(accept) = HeaderValue::from_str(&accept) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -512,9 +565,12 @@ where
     tokio::spawn(async move {
         match on_upgrade.await {
             Ok(upgraded) => {
-                let ws =
-                    WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None)
-                        .await;
+                let ws = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    Role::Server,
+                    answer.config,
+                )
+                .await;
                 session(ws).await;
             }
             Err(err) => tracing::debug!("upgrade of {peer} failed: {err}"),
@@ -526,7 +582,7 @@ where
     headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
     headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
-    if let Some(p) = protocol {
+    if let Some(p) = answer.protocol {
         headers.insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(p));
     }
     response
@@ -577,24 +633,28 @@ async fn common(
         }
         Some(Ok(message)) => Received::Data(message),
         Some(Err(err)) => {
-            fail_connection(ws, peer, err).await;
+            fail_connection(ws, gates, peer, err).await;
             Received::Over
         }
         None => Received::Over,
     }
 }
 
-/// A peer broke a rule: tell it why with the matching close code (RFC 6455 §7.4.1), then give up.
-async fn fail_connection(ws: &mut Ws, peer: SocketAddr, err: WsError) {
+/// A peer broke a rule: tell it why with the matching close code (RFC 6455 §7.4.1) once the
+/// server's stage comes, then give up (the caller closes TCP: "fail the connection", §7.1.7).
+async fn fail_connection(ws: &mut Ws, gates: &Gates, peer: SocketAddr, err: WsError) {
     tracing::info!("WebSocket client {peer}: {err}");
-    let code = match &err {
-        WsError::Utf8(_) => CloseCode::Invalid,
-        WsError::Capacity(_) => CloseCode::Size,
-        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => return,
-        WsError::Protocol(_) => CloseCode::Protocol,
-        _ => return,
+    let Some((code, mut reason)) = faults::close_for(&err) else {
+        if let WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) = err {
+            tracing::info!(
+                "WebSocket client {peer} closed TCP without a close frame: the connection closed \
+                 abnormally, reported as 1006, a code never sent on the wire ({})",
+                cite::RFC6455_7_1_5
+            );
+        }
+        return;
     };
-    let mut reason = err.to_string();
+    gates.wait(peer).await;
     // A close reason is at most 123 bytes (RFC 6455 §5.5: control payloads ≤ 125 bytes).
     while reason.len() > 123 {
         reason.pop();
@@ -608,8 +668,21 @@ async fn fail_connection(ws: &mut Ws, peer: SocketAddr, err: WsError) {
 }
 
 /// The server closes the TCP connection first after the closing handshake (RFC 6455 §7.1.1).
-async fn close_tcp(ws: Ws, gates: &Gates, peer: SocketAddr) {
-    gates.wait(peer).await;
+/// While it waits for its stage it reads on past tungstenite (which stops reading after an
+/// error) and drops what comes, e.g. a client's close in answer to a failed connection's close:
+/// read but not processed (§7.1.7), and not left unread, which would make the close a reset.
+async fn close_tcp(mut ws: Ws, gates: &Gates, peer: SocketAddr) {
+    use tokio::io::AsyncReadExt as _;
+    let mut reading = true;
+    let mut buf = [0u8; 4096];
+    loop {
+        tokio::select! {
+            () = gates.wait(peer) => break,
+            read = ws.get_mut().read(&mut buf), if reading => {
+                reading = matches!(read, Ok(n) if n > 0);
+            }
+        }
+    }
     drop(ws);
 }
 

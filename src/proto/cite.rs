@@ -104,6 +104,8 @@ pub const RFC6455_7_1_4: Cite =
 /// RFC 6455 §7.1.5 "The WebSocket Connection Close Code".
 pub const RFC6455_7_1_5: Cite =
     Cite::new("RFC 6455", "7.1.5", "The WebSocket Connection Close Code");
+/// RFC 6455 §7.1.7 "Fail the WebSocket Connection".
+pub const RFC6455_7_1_7: Cite = Cite::new("RFC 6455", "7.1.7", "Fail the WebSocket Connection");
 /// RFC 6455 §7.4 "Status Codes".
 pub const RFC6455_7_4: Cite = Cite::new("RFC 6455", "7.4", "Status Codes");
 /// RFC 6455 §7.4.1 "Defined Status Codes".

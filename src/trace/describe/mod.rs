@@ -5,6 +5,8 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+mod failures;
+mod http;
 mod polling;
 mod sse;
 mod tcp;
@@ -279,6 +281,10 @@ pub fn note(event: &Event) -> Option<String> {
     if let Some(text) = ws::note(&event.kind, event.dir) {
         return Some(text);
     }
+    // 1006 and an accept computed without the GUID in `failures`.
+    if let Some(text) = failures::note(&event.kind) {
+        return Some(text);
+    }
     let text = match &event.kind {
         EventKind::HttpRequest {
             method,
@@ -331,15 +337,30 @@ pub fn note(event: &Event) -> Option<String> {
                 cite::RFC6455_5_5_2
             ));
         }
-        EventKind::WsMessage { opcode: 0x8, .. } => {
-            return Some(format!(
+        EventKind::WsMessage {
+            opcode: 0x8,
+            close_code,
+            close_reason,
+            ..
+        } => {
+            let close = format!(
                 "A close frame starts or answers the closing handshake ({}); after both sides \
                  sent one, normally the server closes the TCP connection first (a SHOULD, {}); \
                  the client MAY close it after sending and receiving Close.",
                 cite::RFC6455_5_5_1,
                 cite::RFC6455_7_1_1
-            ));
+            );
+            // A failure's code says which rule was broken, before the general part.
+            return Some(
+                match close_code
+                    .and_then(|code| failures::close_code(code, close_reason.as_deref()))
+                {
+                    Some(failure) => format!("{failure} {close}"),
+                    None => close,
+                },
+            );
         }
+        EventKind::HttpRequest { .. } => return http::note(&event.kind),
         EventKind::HttpBodyEnd { .. } => {
             "The end of a body whose message was shown as soon as its head arrived (an event \
              stream, or a body that runs until the connection closes)."
@@ -392,11 +413,16 @@ fn api_note(object: ApiObject, fires: Option<&str>) -> String {
 /// (a request held before its answer, a body that kept coming: RFC 6202). `before` is every
 /// event of the trace that precedes `event`, so a live view can call it as events arrive.
 pub fn note_in(before: &[Event], event: &Event) -> Option<String> {
-    let own = tcp::note_in(before, event).or_else(|| note(event));
-    match (own, polling::note(before, event)) {
-        (Some(own), Some(context)) => Some(format!("{own} {context}")),
-        (own, context) => own.or(context),
-    }
+    let parts: Vec<String> = [
+        tcp::note_in(before, event).or_else(|| note(event)),
+        failures::note_in(before, event),
+        http::note_in(before, event),
+        polling::note(before, event),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// The note on a request with an Upgrade header: a WebSocket upgrade names what it carries
