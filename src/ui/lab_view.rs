@@ -437,6 +437,11 @@ impl LabView {
         let step = egui::Button::new(&step_label)
             .truncate()
             .min_size(egui::vec2(theme.size.step_width, 0.0));
+        // The bar wraps (zoomed in for a projector): the button goes whole onto the next row
+        // rather than past the window's edge.
+        if ui.available_size_before_wrap().x < theme.size.step_width {
+            ui.end_row();
+        }
         if ui
             .add_enabled_ui(step_enabled, |ui| {
                 ui.set_max_width(theme.size.step_width);
