@@ -109,6 +109,7 @@ pub fn record_at(record: &TapRecord) -> Instant {
     match record {
         TapRecord::Accept { at, .. }
         | TapRecord::Data { at, .. }
+        | TapRecord::Tls { at, .. }
         | TapRecord::Eof { at, .. }
         | TapRecord::Closed { at, .. }
         | TapRecord::Held { at, .. } => *at,
@@ -149,6 +150,9 @@ struct Timed {
 struct TapSide {
     /// Bytes recorded (read from the client, or written by the server).
     bytes: u64,
+    /// Bytes of TLS records recorded below TLS (a `wss://` connection): what the sequence
+    /// numbers count there, rather than the plaintext.
+    wire: u64,
     /// The tap records no more bytes this way: the client's EOF was read (client → server),
     /// or the server closed (either way; a read after a shutdown is rare, and is then merged
     /// by time as any record that comes after the FIN was released).
@@ -160,7 +164,7 @@ impl TapSide {
     /// the FIN segment's own payload) have been recorded, modulo 2^32 as sequence numbers are.
     fn has(&self, count: u32) -> bool {
         // Truncation intended: sequence arithmetic is modulo 2^32.
-        let recorded = self.bytes as u32;
+        let recorded = if self.wire > 0 { self.wire } else { self.bytes } as u32;
         recorded.wrapping_sub(count) < 1 << 31
     }
 }
@@ -186,7 +190,7 @@ fn fin_dir(item: &Item) -> Option<Dir> {
 /// The direction of a tap record of bytes, if `item` is one.
 fn data_dir(item: &Item) -> Option<Dir> {
     match item {
-        Item::Record(TapRecord::Data { dir, .. }) => Some(*dir),
+        Item::Record(TapRecord::Data { dir, .. } | TapRecord::Tls { dir, .. }) => Some(*dir),
         _ => None,
     }
 }
@@ -318,6 +322,12 @@ impl ConnMerge {
                 if let Some(side) = self.tap.get_mut(dir.index()) {
                     let n = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
                     side.bytes = side.bytes.saturating_add(n);
+                }
+            }
+            TapRecord::Tls { dir, bytes, .. } => {
+                if let Some(side) = self.tap.get_mut(dir.index()) {
+                    let n = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+                    side.wire = side.wire.saturating_add(n);
                 }
             }
             TapRecord::Eof { .. } => {

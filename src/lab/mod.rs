@@ -29,6 +29,7 @@ pub mod runner;
 pub mod scenario;
 pub mod server;
 pub mod tap;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -207,6 +208,14 @@ impl Lab {
                 start_capture(server_addr, Box::new(move || captured.notify_one()))
             })?
         };
+        // wss://: without a certificate the lab still serves ws:// and http://.
+        let tls = match tls::LabTls::generate() {
+            Ok(tls) => Some(Arc::new(tls)),
+            Err(err) => {
+                tracing::warn!("the lab serves no wss://: {err:#}");
+                None
+            }
+        };
         let (commands, command_rx) = unbounded_channel();
         let (update_tx, updates) = std::sync::mpsc::channel();
         let (stop, stop_rx) = oneshot::channel();
@@ -248,8 +257,12 @@ impl Lab {
                     let (tap_tx, mut tap_rx) = unbounded_channel();
                     let gates = Arc::new(Gates::reporting_to(tap_tx.clone()));
                     let router = server::router(Arc::new(server::ServerState::new(gates.clone())));
-                    let _server =
-                        AbortOnDrop(tokio::spawn(server::accept_loop(listener, router, tap_tx)));
+                    let _server = AbortOnDrop(tokio::spawn(server::accept_loop(
+                        listener,
+                        router,
+                        tap_tx,
+                        tls.clone(),
+                    )));
                     let sink = collector.clone();
                     let _collect = AbortOnDrop(tokio::spawn(async move {
                         while let Some(record) = tap_rx.recv().await {
@@ -262,6 +275,7 @@ impl Lab {
                         gates,
                         server: server_addr,
                         pace_ms: config.pace_ms,
+                        tls,
                     });
                     let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx)));
                     // Serve until the Lab is dropped (or its sender is).

@@ -61,6 +61,9 @@ pub enum Action {
     Send(Message),
     /// Client: close the TCP connection.
     CloseTcp,
+    /// Client: the TLS handshake on the open TCP connection (`wss://`); the server's rustls
+    /// answers at once (done, for the client, when the handshake is complete).
+    TlsHandshake,
     /// Server: let each listed client's connection handler take its next step.
     Release(Vec<usize>),
 }
@@ -91,7 +94,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 6] = [
+pub const CATALOGUE: [ScenarioInfo; 7] = [
     ScenarioInfo {
         name: "http-get",
         summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
@@ -116,6 +119,10 @@ pub const CATALOGUE: [ScenarioInfo; 6] = [
         name: "ws-deflate",
         summary: "permessage-deflate (RFC 7692): compressed text (twice: context takeover), 70000 B, incompressible binary, ping, close",
     },
+    ScenarioInfo {
+        name: "wss-echo",
+        summary: "the echo over TLS (wss://, a certificate made at run time): what the packets show (TLS records) beside what the tap above TLS shows (the upgrade and the frames)",
+    },
 ];
 
 /// The valid names, for error messages.
@@ -137,6 +144,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "ws-push" => (vec!["client"], ws_push()),
         "ws-subprotocol" => (vec!["client"], ws_subprotocol()),
         "ws-deflate" => (vec!["client"], ws_deflate()),
+        "wss-echo" => (vec!["client"], wss_echo()),
         _ => return None,
     };
     Some(Scenario {
@@ -540,6 +548,65 @@ fn ws_deflate() -> Vec<Stage> {
     stages
 }
 
+/// `wss-echo`: the echo over TLS. The packets carry only TLS records (the lab shows each
+/// one as the socket below TLS read or wrote it); the tap above TLS sees the upgrade and the
+/// frames, as in `ws-echo`.
+fn wss_echo() -> Vec<Stage> {
+    let tls = |dir| expect_dir("client", "tls_record", dir);
+    let mut stages = vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::TlsHandshake,
+            format!(
+                "client: TLS handshake: ClientHello and ServerHello in the clear, the rest encrypted ({})",
+                cite::RFC8446_4_1_2
+            ),
+            vec![tls(Dir::C2s), tls(Dir::S2c)],
+        ),
+        client(
+            0,
+            Action::Upgrade {
+                path: "/echo".to_string(),
+                protocols: Vec::new(),
+                deflate: false,
+            },
+            "client: upgrade request GET /echo inside TLS (the packets show one application_data record)",
+            vec![expect_dir("client", "http_request", Dir::C2s)],
+        ),
+        server(
+            vec![0],
+            "server answers 101 Switching Protocols (encrypted too)",
+            vec![expect_dir("client", "http_response", Dir::S2c)],
+        ),
+    ];
+    let hello = "Hello over TLS!";
+    stages.extend(echo_pair(
+        Message::text(hello),
+        opcode::TEXT,
+        format!("send text \"{hello}\" ({} B)", hello.len()),
+    ));
+    stages.extend(echo_pair(
+        Message::binary(filler_binary(70_000)),
+        opcode::BINARY,
+        "send binary (70000 B: more than one TLS record holds, 2^14 B each at most)".to_string(),
+    ));
+    let ping = "are you there?";
+    stages.push(client(
+        0,
+        Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
+        format!("send ping \"{ping}\""),
+        vec![ws("client", Dir::C2s, opcode::PING)],
+    ));
+    stages.push(server(
+        vec![0],
+        "server answers pong (same payload)",
+        vec![ws("client", Dir::S2c, opcode::PONG)],
+    ));
+    stages.extend(close_ws(0, "client", "bye"));
+    stages
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -584,7 +651,7 @@ mod tests {
         assert!(scenario("nope").is_none());
         assert_eq!(
             names(),
-            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate"
+            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, wss-echo"
         );
     }
 

@@ -282,7 +282,7 @@ impl DetailView {
                     }
                 }
             }
-            EventKind::HttpBodyEnd { .. } => {
+            EventKind::HttpBodyEnd { .. } | EventKind::TlsRecord { .. } => {
                 ui.label(describe::summary(event));
             }
             EventKind::SseEvent {
