@@ -20,8 +20,10 @@ pub enum TlsItem {
 /// One direction's record reader.
 #[derive(Clone, Debug, Default)]
 pub struct TlsRecords {
-    /// The start of the current record (header and, for a handshake, the first byte after it).
+    /// The current record's header bytes, as far as they came.
     head: Vec<u8>,
+    /// The first byte of the current record's fragment, once it came.
+    first: Option<u8>,
     /// The current record, once its header is read.
     current: Option<RecordHeader>,
     /// Fragment bytes of the current record still to come (after `head`).
@@ -56,53 +58,44 @@ impl TlsRecords {
     /// Reads `bytes`, the next of the direction; pushes what they complete onto `out`.
     pub fn feed(&mut self, mut bytes: &[u8], out: &mut Vec<TlsItem>) {
         while !bytes.is_empty() && !self.stopped {
-            if self.current.is_none() {
-                // Collect the header (and a handshake's type byte) first.
-                let want = HEADER_LEN + 1 - self.head.len();
-                let take = want.min(bytes.len());
-                let (now, rest) = bytes.split_at(take);
+            let take = if self.current.is_some() {
+                // The fragment: only its first byte is kept (a handshake message's type).
+                let take = self.remaining.min(bytes.len());
+                if self.first.is_none() {
+                    self.first = bytes.first().copied().filter(|_| take > 0);
+                }
+                self.remaining -= take;
+                take
+            } else {
                 if self.head.is_empty() {
                     self.record_start = self.offset;
                 }
-                self.head.extend_from_slice(now);
-                self.offset = self.offset.saturating_add(take as u64);
-                bytes = rest;
+                let take = (HEADER_LEN - self.head.len()).min(bytes.len());
+                self.head
+                    .extend_from_slice(bytes.get(..take).unwrap_or_default());
+                take
+            };
+            self.offset = self.offset.saturating_add(take as u64);
+            bytes = bytes.get(take..).unwrap_or_default();
+            if self.current.is_none() && self.head.len() == HEADER_LEN {
                 match tls::parse_header(&self.head) {
-                    Ok(None) => {}
-                    Ok(Some(header)) => {
-                        self.current = Some(header);
-                        // The header and at most one fragment byte are in `head`.
-                        let in_head = self.head.len() - HEADER_LEN;
-                        self.remaining = usize::from(header.length).saturating_sub(in_head);
-                        if in_head > usize::from(header.length) {
-                            // A zero-length record: the extra byte starts the next one.
-                            let next = self.head.pop();
-                            self.offset = self.offset.saturating_sub(1);
-                            self.finish(out);
-                            if let Some(b) = next {
-                                self.feed(&[b], out);
-                            }
-                        } else if self.remaining == 0 {
-                            self.finish(out);
-                        }
+                    Ok(header) => {
+                        self.current = header;
+                        self.remaining = header.map_or(0, |h| usize::from(h.length));
+                        self.first = None;
                     }
                     Err(err) => {
                         let span = StreamSpan {
                             offset: self.record_start,
-                            len: self.head.len() as u64,
+                            len: HEADER_LEN as u64,
                         };
                         let message = format!("not a TLS record: {err}");
                         out.push(TlsItem::NotTls(span, Violation::new(err.rule(), message)));
                         self.stopped = true;
                     }
                 }
-                continue;
             }
-            let take = self.remaining.min(bytes.len());
-            self.remaining -= take;
-            self.offset = self.offset.saturating_add(take as u64);
-            bytes = bytes.get(take..).unwrap_or_default();
-            if self.remaining == 0 {
+            if self.current.is_some() && self.remaining == 0 {
                 self.finish(out);
             }
         }
@@ -114,7 +107,7 @@ impl TlsRecords {
             return;
         };
         let handshake_type = (header.content_type == content_type::HANDSHAKE && !self.encrypted)
-            .then(|| self.head.get(HEADER_LEN).copied())
+            .then_some(self.first)
             .flatten();
         if header.content_type == content_type::CHANGE_CIPHER_SPEC {
             self.encrypted = true;
@@ -130,6 +123,7 @@ impl TlsRecords {
                 version: header.version,
                 length: header.length,
                 handshake_type,
+                observed: None,
             },
         ));
         self.head.clear();
@@ -195,7 +189,7 @@ mod tests {
         let TlsItem::NotTls(span, v) = &items[1] else {
             panic!("{items:?}")
         };
-        assert_eq!((span.offset, span.len), (6, 6));
+        assert_eq!((span.offset, span.len), (6, 5));
         assert_eq!(v.rule, crate::proto::cite::RFC8446_5_1);
         let mut r = TlsRecords::new();
         let mut out = Vec::new();

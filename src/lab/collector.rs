@@ -162,7 +162,12 @@ impl Run {
         let t_us = self.clock.t_us(at);
         for item in items {
             let kind = match item {
-                TlsItem::Record(_, kind) => kind,
+                TlsItem::Record(_, mut kind) => {
+                    if let EventKind::TlsRecord { observed, .. } = &mut kind {
+                        *observed = Some(Observed::Socket);
+                    }
+                    kind
+                }
                 TlsItem::NotTls(_, v) => EventKind::Diagnostic {
                     severity: Severity::Error,
                     message: v.message,

@@ -548,6 +548,7 @@ mod tests {
             .map(|item| match item {
                 Item::Record(TapRecord::Accept { .. }) => "accept record",
                 Item::Record(TapRecord::Data { .. }) => "data",
+                Item::Record(TapRecord::Tls { .. }) => "tls",
                 Item::Record(TapRecord::Eof { .. }) => "eof",
                 Item::Record(TapRecord::Closed { .. }) => "closed",
                 Item::Record(TapRecord::Held { .. }) => "held",
@@ -670,6 +671,43 @@ mod tests {
             ["data", "closed", "tcp_fin", "tcp_fin"]
         );
         assert!(!merge.is_holding());
+    }
+
+    /// On a `wss://` connection the sequence numbers count the TLS records below TLS, not
+    /// the plaintext above it: the FIN waits for the records, and the smaller plaintext
+    /// count does not release it early.
+    #[test]
+    fn a_tls_connections_fin_waits_for_the_tap_record_of_its_tls_bytes() {
+        let t0 = Instant::now();
+        let clock = RunClock::new(t0, 0);
+        let us = |n: u64| t0 + Duration::from_micros(n);
+        let peer = addr(5005);
+        let tls = |at, n| {
+            Item::Record(TapRecord::Tls {
+                peer,
+                dir: Dir::S2c,
+                at,
+                bytes: vec![23; n],
+            })
+        };
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        push(&mut merge, &clock, tls(us(1_000), 40));
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(1_010), 18));
+        assert_eq!(
+            names(&drain(&mut merge, us(1_100), Release::Witnessed)),
+            ["tls", "data"]
+        );
+        // A 29-byte record (the close frame inside) is written at 10 ms; its FIN comes first.
+        push(&mut merge, &clock, fin(Dir::S2c, 10_040, 69));
+        assert!(
+            drain(&mut merge, us(10_100), Release::Witnessed).is_empty(),
+            "the FIN waits for the record of the last 29 bytes"
+        );
+        push(&mut merge, &clock, tls(us(10_000), 29));
+        assert_eq!(
+            names(&drain(&mut merge, us(10_200), Release::Witnessed)),
+            ["tls", "tcp_fin"]
+        );
     }
 
     /// The two clocks disagree by more than the gap between a write's return and the FIN

@@ -562,7 +562,17 @@ fn wss_echo() -> Vec<Stage> {
                 "client: TLS handshake: ClientHello and ServerHello in the clear, the rest encrypted ({})",
                 cite::RFC8446_4_1_2
             ),
-            vec![tls(Dir::C2s), tls(Dir::S2c)],
+            // TLS 1.3 (RFC 8446 §D.4: with the middlebox compatibility records): the client's
+            // ClientHello, change_cipher_spec and encrypted Finished; the server's ServerHello,
+            // change_cipher_spec and its encrypted flight (certificate to Finished).
+            vec![
+                tls(Dir::C2s),
+                tls(Dir::C2s),
+                tls(Dir::C2s),
+                tls(Dir::S2c),
+                tls(Dir::S2c),
+                tls(Dir::S2c),
+            ],
         ),
         client(
             0,

@@ -380,6 +380,11 @@ pub enum EventKind {
         /// message it starts (1 ClientHello, 2 ServerHello).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         handshake_type: Option<u8>,
+        /// [`Observed::Socket`] when the lab's tap read the record on the TCP socket below its
+        /// TLS layer (the bytes the packets carry, beside the plaintext the tap above TLS
+        /// saw); absent when dissected from a capture's reassembled payload.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        observed: Option<Observed>,
     },
     /// What the browser's `WebSocket` object would report (inferred from the wire).
     Api {

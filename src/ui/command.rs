@@ -45,4 +45,6 @@ pub enum SaveRequest {
     CaptureJson,
     /// The Capture view's pcapng file.
     CapturePcapng,
+    /// The Lab run's packets as pcapng (packet mode).
+    LabPcapng,
 }

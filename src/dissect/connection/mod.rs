@@ -189,12 +189,23 @@ impl ConnectionDissector {
             t_us,
             out,
         };
+        let undecided = matches!(self.tls, Tls::Undecided);
         if self.feed_tls(dir, bytes, &mut sink) {
             return;
         }
         let role = self.role_of(dir);
+        if undecided && matches!(self.tls, Tls::No) && dir == Dir::S2c {
+            // The client's first bytes were held for the decision: dissect them now.
+            self.process(Role::Client, &mut sink);
+        }
+        let still_undecided = matches!(self.tls, Tls::Undecided);
         let state = self.state(role);
         state.seen = state.seen.saturating_add(bytes.len() as u64);
+        if still_undecided {
+            // Fewer than 3 bytes from the client: held until they tell TLS from HTTP.
+            state.buf.extend_from_slice(bytes);
+            return;
+        }
         if state.mode == Mode::Opaque || state.ended {
             state.base = state.base.saturating_add(bytes.len() as u64);
             return;
@@ -360,8 +371,14 @@ impl ConnectionDissector {
             t_us,
             out,
         };
-        if let Tls::Yes(_) = self.tls {
-            return;
+        match self.tls {
+            Tls::Yes(_) => return,
+            Tls::Undecided => {
+                // Fewer than 3 bytes ever: not TLS; dissect what was held.
+                self.tls = Tls::No;
+                self.process(Role::Client, &mut sink);
+            }
+            Tls::No => {}
         }
         let role = self.role_of(dir);
         let other_mode = match role {

@@ -5,7 +5,7 @@ use crate::proto::cite;
 use crate::proto::tls::{
     content_type, content_type_name, handshake_type, handshake_type_name, version_name,
 };
-use crate::trace::EventKind;
+use crate::trace::{EventKind, Observed};
 
 /// The one-line summary of a TLS record, e.g. `TLS handshake: ClientHello (517 B record)`.
 pub(super) fn summary(kind: &EventKind) -> Option<String> {
@@ -13,18 +13,24 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
         content_type: t,
         length,
         handshake_type: hs,
+        observed,
         ..
     } = kind
     else {
         return None;
     };
     let record = u64::from(*length) + 5;
-    Some(match (*t, hs.and_then(handshake_type_name)) {
+    let what = match (*t, hs.and_then(handshake_type_name)) {
         (_, Some(name)) => format!("TLS handshake: {name} ({record} B record)"),
         (content_type::APPLICATION_DATA, None) => {
             format!("TLS application_data: {length} B encrypted ({record} B record)")
         }
         (t, None) => format!("TLS {} ({record} B record)", content_type_name(t)),
+    };
+    // In the lab the tap above TLS shows the plaintext beside these: say which is which.
+    Some(match observed {
+        Some(Observed::Socket) => format!("on the wire: {what}"),
+        _ => what,
     })
 }
 
@@ -35,6 +41,7 @@ pub(super) fn note(kind: &EventKind) -> Option<String> {
         version,
         length,
         handshake_type: hs,
+        observed,
     } = kind
     else {
         return None;
@@ -87,5 +94,13 @@ pub(super) fn note(kind: &EventKind) -> Option<String> {
             "A handshake record sent after encryption began: its content is encrypted.".to_string()
         }
     };
-    Some(format!("{header} {what}"))
+    let source = match observed {
+        Some(Observed::Socket) => {
+            " The lab read this record on the TCP socket below its TLS layer: exactly the bytes \
+             the packets carry (save the run as pcapng to see the packets themselves). The rows \
+             without \"on the wire\" come from the tap above TLS, which sees the plaintext."
+        }
+        _ => "",
+    };
+    Some(format!("{header} {what}{source}"))
 }
