@@ -46,10 +46,12 @@ fn check_plaintext(trace: &Trace) {
     assert_eq!(trace.connections.len(), 1);
     assert_eq!(count(trace, "http_request"), 1);
     assert_eq!(count(trace, "http_response"), 1);
-    assert!(trace.events.iter().any(|e| matches!(
-        e.kind,
-        EventKind::WsUpgradeCheck { valid: true, .. }
-    )));
+    assert!(
+        trace
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::WsUpgradeCheck { valid: true, .. }))
+    );
     let texts: Vec<(Dir, &str)> = trace
         .events
         .iter()
@@ -123,7 +125,15 @@ fn the_tap_above_tls_sees_the_frames_and_below_it_only_tls_records() {
         .unwrap();
     let app_data_before = trace.events[..first_message]
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::TlsRecord { content_type: 23, .. }))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::TlsRecord {
+                    content_type: 23,
+                    ..
+                }
+            )
+        })
         .count();
     assert!(app_data_before >= 3, "handshake flight, upgrade, 101, text");
 }
@@ -192,14 +202,22 @@ fn packets_show_only_tls_records_while_the_tap_shows_the_frames() {
 
 #[test]
 fn run_pcapng_writes_a_file_that_wirelab_libpcap_and_tshark_read_back() {
-    if require_capture("lab_wss::run_pcapng_writes_a_file_that_wirelab_libpcap_and_tshark_read_back")
-        == Capture::Skipped
+    if require_capture(
+        "lab_wss::run_pcapng_writes_a_file_that_wirelab_libpcap_and_tshark_read_back",
+    ) == Capture::Skipped
     {
         return;
     }
     let path = temp_pcapng("cli");
     let out = Command::new(env!("CARGO_BIN_EXE_wirelab"))
-        .args(["run", "wss-echo", "--capture", "packet", "--no-color", "--pcapng"])
+        .args([
+            "run",
+            "wss-echo",
+            "--capture",
+            "packet",
+            "--no-color",
+            "--pcapng",
+        ])
         .arg(&path)
         .output()
         .unwrap();
@@ -229,7 +247,14 @@ fn run_pcapng_writes_a_file_that_wirelab_libpcap_and_tshark_read_back() {
     if let Ok(tshark) = Command::new("tshark")
         .args(["-r"])
         .arg(&path)
-        .args(["-Y", "tls.handshake.type == 1", "-T", "fields", "-e", "frame.number"])
+        .args([
+            "-Y",
+            "tls.handshake.type == 1",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ])
         .output()
     {
         let frames = String::from_utf8_lossy(&tshark.stdout);

@@ -414,6 +414,8 @@ pub const RFC9293_3_8_6: Cite = Cite::new("RFC 9293", "3.8.6", "Managing the Win
 pub const RFC8446_4_1_2: Cite = Cite::new("RFC 8446", "4.1.2", "Client Hello");
 /// RFC 8446 §4.1.3 "Server Hello".
 pub const RFC8446_4_1_3: Cite = Cite::new("RFC 8446", "4.1.3", "Server Hello");
+/// RFC 8446 §4.2.1 "Supported Versions".
+pub const RFC8446_4_2_1: Cite = Cite::new("RFC 8446", "4.2.1", "Supported Versions");
 /// RFC 8446 §5.1 "Record Layer".
 pub const RFC8446_5_1: Cite = Cite::new("RFC 8446", "5.1", "Record Layer");
 /// RFC 8446 §5.2 "Record Payload Protection".

@@ -59,11 +59,12 @@ pub(super) fn note(kind: &EventKind) -> Option<String> {
         (content_type::HANDSHAKE, Some(handshake_type::CLIENT_HELLO)) => format!(
             "The ClientHello, the client's first message, is sent in the clear: the versions \
              and cipher suites it offers, a random and its key shares ({}). Its record may say \
-             {} (0x0301) for compatibility; the version is really negotiated in its \
-             supported_versions extension ({}).",
+             {} (0x0301) for compatibility, a field every receiver ignores ({}); the version is \
+             negotiated in the supported_versions extension ({}).",
             cite::RFC8446_4_1_2,
             version_name(0x0301),
-            cite::RFC8446_5_1
+            cite::RFC8446_5_1,
+            cite::RFC8446_4_2_1
         ),
         (content_type::HANDSHAKE, Some(handshake_type::SERVER_HELLO)) => format!(
             "The ServerHello, also in the clear: the version and cipher suite the server chose \
