@@ -99,3 +99,17 @@ fn plain_http_is_not_taken_for_tls_even_in_one_byte_pieces() {
     let names: Vec<&str> = events.iter().map(|e| e.kind.name()).collect();
     assert_eq!(names, ["http_request", "http_response"]);
 }
+
+#[test]
+fn a_stream_that_ends_inside_a_record_says_how_far_it_got() {
+    let hello = bytes("client_hello.bin");
+    let events = dissect(&[(Dir::C2s, &hello[..100])]);
+    assert!(records(&events).is_empty());
+    let diags = diagnostics(&events);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].0, Severity::Info);
+    assert_eq!(
+        diags[0].1,
+        "the stream ended 100 bytes into a TLS record of 218"
+    );
+}

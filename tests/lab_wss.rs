@@ -262,3 +262,54 @@ fn run_pcapng_writes_a_file_that_wirelab_libpcap_and_tshark_read_back() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// The GUI's "Save pcapng…": a lab that keeps a scratch file saves one run's packets, not
+/// those of the run before it, and removes the scratch file when it stops.
+#[test]
+fn a_saved_run_has_its_own_packets_only() {
+    if require_capture("lab_wss::a_saved_run_has_its_own_packets_only") == Capture::Skipped {
+        return;
+    }
+    let config = LabConfig {
+        capture: CaptureMode::Packet,
+        pcapng: PacketFile::Scratch,
+        ..LabConfig::default()
+    };
+    let lab = wirelab::lab::Lab::start(config, None).unwrap();
+    let mut runs = Vec::new();
+    for scenario in ["http-get", "wss-echo"] {
+        lab.send(wirelab::lab::LabCommand::Start {
+            scenario: scenario.to_string(),
+            mode: wirelab::lab::RunMode::Run,
+        });
+        let mut trace = None;
+        support::lab::pump_across_runs(
+            &lab,
+            &mut trace,
+            std::time::Duration::from_secs(60),
+            |u, _| matches!(u, wirelab::lab::LabUpdate::Finished),
+        );
+        runs.push(trace.unwrap());
+    }
+    let path = temp_pcapng("saved");
+    let saved = lab.save_run_pcapng(runs[1].started_at, &path).unwrap();
+    assert!(saved >= 20, "{saved} packets");
+    let (packets, _) = wirelab::capture::file::read_file(&path, false).unwrap();
+    let _ = std::fs::remove_file(&path);
+    // The wss-echo connection alone: TLS records, no trace of http-get's GET /hello.
+    assert_eq!(packets.connections.len(), 1, "{:#?}", packets.connections);
+    assert_eq!(packets.connections[0].client, runs[1].connections[0].client);
+    assert_eq!(count(&packets, "http_request"), 0);
+    check_records(&tls_records(&packets));
+    let scratch = std::env::temp_dir().join(format!(
+        "wirelab-lab-{}-{}.pcapng",
+        std::process::id(),
+        lab.server_addr().port()
+    ));
+    assert!(scratch.exists());
+    drop(lab);
+    assert!(
+        !scratch.exists(),
+        "the scratch file is removed with the lab"
+    );
+}

@@ -50,6 +50,22 @@ impl TlsRecords {
         self.stopped
     }
 
+    /// The unfinished record when the direction ended: its span so far and the bytes it
+    /// announced (header included), or `None` when the last record was complete.
+    pub fn unfinished(&self) -> Option<(StreamSpan, u64)> {
+        if self.stopped || (self.current.is_none() && self.head.is_empty()) {
+            return None;
+        }
+        let span = StreamSpan {
+            offset: self.record_start,
+            len: self.offset.saturating_sub(self.record_start),
+        };
+        let announced = self
+            .current
+            .map(|h| HEADER_LEN as u64 + u64::from(h.length));
+        Some((span, announced.unwrap_or(HEADER_LEN as u64)))
+    }
+
     /// Bytes missing from the capture: record boundaries are lost, so nothing more is read.
     pub fn gap(&mut self) {
         self.stopped = true;

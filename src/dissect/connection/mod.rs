@@ -371,8 +371,24 @@ impl ConnectionDissector {
             t_us,
             out,
         };
-        match self.tls {
-            Tls::Yes(_) => return,
+        match &self.tls {
+            Tls::Yes(readers) => {
+                if let Some((span, announced)) =
+                    readers.get(dir.index()).and_then(TlsRecords::unfinished)
+                {
+                    sink.diag(
+                        dir,
+                        Some(span),
+                        Severity::Info,
+                        format!(
+                            "the stream ended {} bytes into a TLS record of {announced}",
+                            span.len
+                        ),
+                        None,
+                    );
+                }
+                return;
+            }
             Tls::Undecided => {
                 // Fewer than 3 bytes ever: not TLS; dissect what was held.
                 self.tls = Tls::No;
