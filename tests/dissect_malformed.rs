@@ -124,7 +124,13 @@ fn not_http_at_all() {
         Dir::C2s,
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\n\r\n",
     )]);
-    assert!(diags(&events).is_empty(), "{events:?}");
+    let found = diags(&events);
+    assert_eq!(found.len(), 1, "{events:?}");
+    assert_eq!(found[0].0, Severity::Info);
+    assert!(
+        found[0].1.contains("ended 14 bytes into a TLS record"),
+        "{found:?}"
+    );
     let events = dissect(&[(Dir::C2s, b"\x00\x00\x00\x0cbinary\x01\x02\n\r\n")]);
     assert_eq!(
         diags(&events)
