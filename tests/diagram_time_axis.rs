@@ -67,7 +67,11 @@ fn check_captions(name: &str, trace: &Trace, rows: &Rows, frames: &str) {
     // A stage that by design sends nothing (a client that stops answering) expects no event.
     let silent = |s: usize| match &trace.events[s].kind {
         EventKind::Stage { index, .. } => scenario(name)
-            .and_then(|sc| sc.stages.get(*index as usize).map(|st| st.expect.is_empty()))
+            .and_then(|sc| {
+                sc.stages
+                    .get(*index as usize)
+                    .map(|st| st.expect.is_empty())
+            })
             .unwrap_or(false),
         _ => false,
     };

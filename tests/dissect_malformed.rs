@@ -119,10 +119,19 @@ fn invalid_header_name_after_a_good_exchange() {
 
 #[test]
 fn not_http_at_all() {
+    // A TLS ClientHello's start is recognised as TLS (tests/dissect_tls.rs), not an HTTP error.
     let events = dissect(&[(
         Dir::C2s,
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\n\r\n",
     )]);
+    let found = diags(&events);
+    assert_eq!(found.len(), 1, "{events:?}");
+    assert_eq!(found[0].0, Severity::Info);
+    assert!(
+        found[0].1.contains("ended 14 bytes into a TLS record"),
+        "{found:?}"
+    );
+    let events = dissect(&[(Dir::C2s, b"\x00\x00\x00\x0cbinary\x01\x02\n\r\n")]);
     assert_eq!(
         diags(&events)
             .iter()

@@ -110,6 +110,13 @@ fn every_kind() -> Vec<EventKind> {
             data: "x\ny".into(),
             retry: Some(3000),
         },
+        EventKind::TlsRecord {
+            content_type: 22,
+            version: 0x0301,
+            length: 213,
+            handshake_type: Some(1),
+            observed: Some(Observed::Socket),
+        },
         EventKind::Api {
             object: wirelab::trace::ApiObject::WebSocket,
             ready_state: 3,

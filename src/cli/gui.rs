@@ -26,6 +26,8 @@ fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
             bind: args.bind,
             // A person watches the diagram fill in.
             pace_ms: 120,
+            // Whole packets in a scratch file, so a run can be saved as pcapng.
+            pcapng: crate::lab::PacketFile::Scratch,
             ..LabConfig::default()
         },
         open: args.open,

@@ -150,6 +150,9 @@ pub struct RunArgs {
     /// Write the trace (JSON, format wirelab-trace 1) to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
+    /// Save the run's packets (whole) to this pcapng file, for Wireshark; needs packet capture.
+    #[arg(long, value_name = "OUT")]
+    pub pcapng: Option<PathBuf>,
     /// How the wire is observed.
     #[arg(long, value_enum, default_value_t = CaptureMode::Auto)]
     pub capture: CaptureMode,

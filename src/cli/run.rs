@@ -35,6 +35,10 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
         bind: args.bind,
         pace_ms: 0,
         capture,
+        pcapng: args
+            .pcapng
+            .clone()
+            .map_or(lab::PacketFile::None, lab::PacketFile::Keep),
     };
     let trace = if args.step {
         run_stepping(scenario, config, style)?
@@ -45,6 +49,9 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
         terminal::write_timeline(&trace, &mut out, style)?;
         trace
     };
+    if let Some(path) = &args.pcapng {
+        eprintln!("packets written to {}", path.display());
+    }
     if let Some(path) = &args.json {
         std::fs::write(path, trace.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;

@@ -9,6 +9,7 @@
 mod browser_api;
 mod builder;
 mod connection;
+pub mod tls;
 
 pub use browser_api::BrowserApi;
 pub use builder::TraceBuilder;

@@ -7,6 +7,7 @@
 //! and its failures; the runner passes them on.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -21,6 +22,10 @@ use tungstenite::client::IntoClientRequest as _;
 use tungstenite::error::{Error as WsError, ProtocolError};
 
 use super::scenario::{HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec};
+use super::tls::LabTls;
+
+/// A client's TLS connection (`wss://`).
+type TlsTcp = tokio_rustls::client::TlsStream<TcpStream>;
 
 /// Something a client does, in the order its stages ask.
 pub enum ClientAction {
@@ -66,6 +71,9 @@ pub enum ClientAction {
     SendRaw(Vec<u8>),
     /// Stop answering: read and drop everything ([`Action::StopAnswering`]).
     StopAnswering,
+    /// The TLS handshake on the open TCP connection, trusting only the lab's certificate;
+    /// an `Upgrade` after it is a `wss://` upgrade.
+    TlsHandshake(Arc<LabTls>),
 }
 
 /// What a client tells the runner.
@@ -140,6 +148,10 @@ enum Conn {
     /// A WebSocket connection whose client stopped answering: its socket is read past
     /// tungstenite and what comes is dropped, until the server closes.
     Silent(Box<WebSocketStream<TcpStream>>),
+    /// After the TLS handshake, before the `wss://` upgrade.
+    Tls(Box<TlsTcp>),
+    /// A `wss://` connection: WebSocket over TLS.
+    Wss(Box<WebSocketStream<TlsTcp>>),
     Deflate(Box<DeflateConn>),
     /// The closing handshake is complete: waiting for the server to close TCP first. yawc is
     /// not polled any more (it would answer the server's close with a second one).
@@ -195,6 +207,10 @@ async fn run(
                 action = rx.recv(), if acting => Wake::Action(action),
                 ended = discard(ws.get_mut()) => Wake::Silent(ended),
             },
+            Conn::Wss(ws) => tokio::select! {
+                action = rx.recv(), if acting => Wake::Action(action),
+                message = ws.next() => Wake::Ws(message),
+            },
             Conn::Deflate(d) => tokio::select! {
                 action = rx.recv(), if acting => Wake::Action(action),
                 frame = d.ws.next() => Wake::Deflate(frame),
@@ -214,6 +230,16 @@ async fn run(
             }
             Wake::Ws(Some(Ok(message))) => {
                 tracing::debug!("client {label} received {message:?}");
+                continue;
+            }
+            Wake::Ws(Some(Err(WsError::Io(err))))
+                if matches!(conn, Conn::Wss(_))
+                    && err.kind() == std::io::ErrorKind::UnexpectedEof =>
+            {
+                // The lab server closes TCP after the closing handshake without a TLS
+                // close_notify; rustls reports that as an unexpected EOF.
+                tracing::debug!("client {label}: the server closed the TLS connection");
+                conn = Conn::Done;
                 continue;
             }
             Wake::Ws(Some(Err(err))) => {
@@ -355,6 +381,36 @@ async fn run(
                     Err(err) => fail(format!("the upgrade to {path} failed: {err}")),
                 }
             }
+            (ClientAction::TlsHandshake(tls), Conn::Tcp(stream)) => {
+                let Some(server) = server else { continue };
+                match tls.connect(server, stream).await {
+                    Ok(stream) => conn = Conn::Tls(Box::new(stream)),
+                    Err(err) => fail(format!("the TLS handshake failed: {err}")),
+                }
+            }
+            (
+                ClientAction::Upgrade {
+                    path, protocols, ..
+                },
+                Conn::Tls(stream),
+            ) => {
+                let Some(server) = server else { continue };
+                match wss_upgrade(*stream, server, &path, &protocols).await {
+                    Ok(ws) => conn = Conn::Wss(Box::new(ws)),
+                    Err(err) => fail(format!("the upgrade to wss://{server}{path} failed: {err}")),
+                }
+            }
+            (ClientAction::Send(message), Conn::Wss(mut ws)) => {
+                let closing = matches!(message, Message::Close(_));
+                match ws.send(message).await {
+                    Ok(()) => conn = Conn::Wss(ws),
+                    Err(err) if closing && closed_first(&err) => {
+                        tracing::debug!("client {label}: the server closed first");
+                        conn = Conn::Wss(ws);
+                    }
+                    Err(err) => fail(format!("sending failed: {err}")),
+                }
+            }
             (ClientAction::HttpGet { path }, Conn::Tcp(stream)) => {
                 let Some(server) = server else { continue };
                 match http_get(stream, server, &path).await {
@@ -468,6 +524,37 @@ async fn run(
             }
         }
     }
+}
+
+/// Whether sending a close failed only because the server closed first (tungstenite has
+/// then already answered its close, which is what this close would have done).
+fn closed_first(err: &WsError) -> bool {
+    matches!(
+        err,
+        WsError::ConnectionClosed
+            | WsError::AlreadyClosed
+            | WsError::Protocol(ProtocolError::SendAfterClosing)
+    )
+}
+
+/// The `wss://` upgrade request for `path` over an established TLS connection.
+async fn wss_upgrade(
+    stream: TlsTcp,
+    server: SocketAddr,
+    path: &str,
+    protocols: &[String],
+) -> Result<WebSocketStream<TlsTcp>, WsError> {
+    let mut request = format!("wss://{server}{path}").into_client_request()?;
+    if !protocols.is_empty()
+        && let Ok(value) = protocols.join(", ").parse()
+    {
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", value);
+    }
+    let (ws, response) = tokio_tungstenite::client_async(request, stream).await?;
+    tracing::debug!("wss upgrade: status {}", response.status());
+    Ok(ws)
 }
 
 /// The stream for yawc and a second handle on the same socket.

@@ -23,8 +23,9 @@ use super::tap::TapRecord;
 use super::{LabUpdate, RunMode};
 use crate::capture::live::LiveUpdate;
 use crate::dissect::TraceBuilder;
+use crate::dissect::tls::{TlsItem, TlsRecords};
 use crate::trace::matcher::EventMatcher;
-use crate::trace::{Dir, Event, EventKind, Observed, Side, Source, Trace, TraceUpdate};
+use crate::trace::{Dir, Event, EventKind, Observed, Severity, Side, Source, Trace, TraceUpdate};
 
 /// How long a connection seen only in packets (a SYN whose accept never came) is kept.
 const STRAY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -96,6 +97,8 @@ struct Conn {
     closed: bool,
     /// What waits to be applied, in time order (packet mode holds; otherwise at most one).
     merge: ConnMerge,
+    /// The TLS records below TLS of a `wss://` connection, per direction ([`Dir::index`]).
+    tls: [TlsRecords; 2],
 }
 
 struct Run {
@@ -304,6 +307,7 @@ impl Run {
                 eof: false,
                 closed: false,
                 merge: ConnMerge::new(handshake),
+                tls: Default::default(),
             },
         );
         let (packets, from) = (self.packets, self.packets_from_us);
@@ -314,6 +318,42 @@ impl Run {
             self.enqueue(peer, item);
         }
         self.drain(peer, now, self.release());
+    }
+
+    /// Reads the TLS records in `bytes` (below TLS): each complete one is a `tls_record`
+    /// event. Without a span: the trace's streams hold the plaintext above TLS.
+    fn tls_records(&mut self, peer: SocketAddr, id: u32, dir: Dir, at: Instant, bytes: &[u8]) {
+        let mut items = Vec::new();
+        if let Some(reader) = self
+            .conns
+            .get_mut(&peer)
+            .and_then(|c| c.tls.get_mut(dir.index()))
+        {
+            reader.feed(bytes, &mut items);
+        }
+        let t_us = self.clock.t_us(at);
+        for item in items {
+            let kind = match item {
+                TlsItem::Record(_, mut kind) => {
+                    if let EventKind::TlsRecord { observed, .. } = &mut kind {
+                        *observed = Some(Observed::Socket);
+                    }
+                    kind
+                }
+                TlsItem::NotTls(_, v) => EventKind::Diagnostic {
+                    severity: Severity::Error,
+                    message: v.message,
+                    rule: Some(v.rule.to_string()),
+                },
+            };
+            self.builder.push_event(Event {
+                t_us,
+                conn: Some(id),
+                dir: Some(dir),
+                span: None,
+                kind,
+            });
+        }
     }
 
     /// Applies a data/EOF/close record of a known connection.
@@ -328,6 +368,7 @@ impl Run {
                 let t_us = self.clock.t_us(at);
                 self.feed(id, Input::Data { dir, t_us, bytes });
             }
+            TapRecord::Tls { dir, at, bytes, .. } => self.tls_records(peer, id, dir, at, &bytes),
             TapRecord::Eof { at, .. } => {
                 if !eof {
                     if let Some(c) = self.conns.get_mut(&peer) {
@@ -597,6 +638,7 @@ impl Collector {
         let peer = match &record {
             TapRecord::Accept { peer, .. }
             | TapRecord::Data { peer, .. }
+            | TapRecord::Tls { peer, .. }
             | TapRecord::Eof { peer, .. }
             | TapRecord::Closed { peer, .. }
             | TapRecord::Held { peer, .. } => *peer,

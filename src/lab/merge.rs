@@ -114,6 +114,7 @@ pub fn record_at(record: &TapRecord) -> Instant {
     match record {
         TapRecord::Accept { at, .. }
         | TapRecord::Data { at, .. }
+        | TapRecord::Tls { at, .. }
         | TapRecord::Eof { at, .. }
         | TapRecord::Closed { at, .. }
         | TapRecord::Held { at, .. } => *at,
@@ -154,6 +155,9 @@ struct Timed {
 struct TapSide {
     /// Bytes recorded (read from the client, or written by the server).
     bytes: u64,
+    /// Bytes of TLS records recorded below TLS (a `wss://` connection): what the sequence
+    /// numbers count there, rather than the plaintext.
+    wire: u64,
     /// The tap records no more bytes this way: the client's EOF was read (client → server),
     /// or the server closed (either way; a read after a shutdown is rare, and is then merged
     /// by time as any record that comes after the FIN was released).
@@ -165,7 +169,7 @@ impl TapSide {
     /// the FIN segment's own payload) have been recorded, modulo 2^32 as sequence numbers are.
     fn has(&self, count: u32) -> bool {
         // Truncation intended: sequence arithmetic is modulo 2^32.
-        let recorded = self.bytes as u32;
+        let recorded = if self.wire > 0 { self.wire } else { self.bytes } as u32;
         recorded.wrapping_sub(count) < 1 << 31
     }
 }
@@ -191,7 +195,7 @@ fn fin_dir(item: &Item) -> Option<Dir> {
 /// The direction of a tap record of bytes, if `item` is one.
 fn data_dir(item: &Item) -> Option<Dir> {
     match item {
-        Item::Record(TapRecord::Data { dir, .. }) => Some(*dir),
+        Item::Record(TapRecord::Data { dir, .. } | TapRecord::Tls { dir, .. }) => Some(*dir),
         _ => None,
     }
 }
@@ -323,6 +327,12 @@ impl ConnMerge {
                 if let Some(side) = self.tap.get_mut(dir.index()) {
                     let n = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
                     side.bytes = side.bytes.saturating_add(n);
+                }
+            }
+            TapRecord::Tls { dir, bytes, .. } => {
+                if let Some(side) = self.tap.get_mut(dir.index()) {
+                    let n = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+                    side.wire = side.wire.saturating_add(n);
                 }
             }
             TapRecord::Eof { .. } => {
@@ -543,6 +553,7 @@ mod tests {
             .map(|item| match item {
                 Item::Record(TapRecord::Accept { .. }) => "accept record",
                 Item::Record(TapRecord::Data { .. }) => "data",
+                Item::Record(TapRecord::Tls { .. }) => "tls",
                 Item::Record(TapRecord::Eof { .. }) => "eof",
                 Item::Record(TapRecord::Closed { .. }) => "closed",
                 Item::Record(TapRecord::Held { .. }) => "held",
@@ -665,6 +676,43 @@ mod tests {
             ["data", "closed", "tcp_fin", "tcp_fin"]
         );
         assert!(!merge.is_holding());
+    }
+
+    /// On a `wss://` connection the sequence numbers count the TLS records below TLS, not
+    /// the plaintext above it: the FIN waits for the records, and the smaller plaintext
+    /// count does not release it early.
+    #[test]
+    fn a_tls_connections_fin_waits_for_the_tap_record_of_its_tls_bytes() {
+        let t0 = Instant::now();
+        let clock = RunClock::new(t0, 0);
+        let us = |n: u64| t0 + Duration::from_micros(n);
+        let peer = addr(5005);
+        let tls = |at, n| {
+            Item::Record(TapRecord::Tls {
+                peer,
+                dir: Dir::S2c,
+                at,
+                bytes: vec![23; n],
+            })
+        };
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        push(&mut merge, &clock, tls(us(1_000), 40));
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(1_010), 18));
+        assert_eq!(
+            names(&drain(&mut merge, us(1_100), Release::Witnessed)),
+            ["tls", "data"]
+        );
+        // A 29-byte record (the close frame inside) is written at 10 ms; its FIN comes first.
+        push(&mut merge, &clock, fin(Dir::S2c, 10_040, 69));
+        assert!(
+            drain(&mut merge, us(10_100), Release::Witnessed).is_empty(),
+            "the FIN waits for the record of the last 29 bytes"
+        );
+        push(&mut merge, &clock, tls(us(10_000), 29));
+        assert_eq!(
+            names(&drain(&mut merge, us(10_200), Release::Witnessed)),
+            ["tls", "tcp_fin"]
+        );
     }
 
     /// The two clocks disagree by more than the gap between a write's return and the FIN

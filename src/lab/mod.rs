@@ -28,10 +28,12 @@ pub mod gate;
 pub mod merge;
 pub mod outbox;
 pub mod packets;
+pub mod pcapng;
 pub mod runner;
 pub mod scenario;
 pub mod server;
 pub mod tap;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -61,6 +63,22 @@ pub struct LabConfig {
     pub pace_ms: u64,
     /// Whether packets are captured too. Default [`CaptureMode::Auto`].
     pub capture: CaptureMode,
+    /// Where packet mode keeps the packets (whole, as pcapng). Default [`PacketFile::None`].
+    pub pcapng: PacketFile,
+}
+
+/// Where packet mode keeps the packets it captures, as pcapng (for Wireshark): then whole
+/// packets are captured, not only their headers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PacketFile {
+    /// Nowhere: only the headers are captured.
+    #[default]
+    None,
+    /// In this file (`wirelab run --pcapng OUT`); the lab fails to start without capture.
+    Keep(std::path::PathBuf),
+    /// In a file of the temporary directory, removed when the lab stops, from which
+    /// [`Lab::save_run_pcapng`] copies a run's packets (the GUI's "Save pcapng…").
+    Scratch,
 }
 
 impl Default for LabConfig {
@@ -69,6 +87,7 @@ impl Default for LabConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             pace_ms: 0,
             capture: CaptureMode::Auto,
+            pcapng: PacketFile::None,
         }
     }
 }
@@ -188,6 +207,8 @@ fn unknown_scenario(name: &str) -> String {
 /// A running lab: server + runtime thread. Dropping it stops both.
 pub struct Lab {
     server_addr: SocketAddr,
+    /// The file packet mode writes, if any, and whether it is a scratch file.
+    pcapng: Option<(std::path::PathBuf, PacketFile)>,
     commands: UnboundedSender<LabCommand>,
     updates: Receiver<LabUpdate>,
     stop: Option<oneshot::Sender<()>>,
@@ -204,11 +225,37 @@ impl Lab {
         let server_addr = listener.local_addr()?;
         // Woken by the capture thread whenever it has packets for the collector.
         let captured = Arc::new(tokio::sync::Notify::new());
+        let pcapng_path = match &config.pcapng {
+            PacketFile::None => None,
+            PacketFile::Keep(path) => Some(path.clone()),
+            PacketFile::Scratch => Some(pcapng::scratch_path(server_addr.port())),
+        };
         let (capture, capture_reason) = {
             let captured = captured.clone();
+            let write = pcapng_path.clone();
             choose_capture(config.capture, server_addr, move || {
-                start_capture(server_addr, Box::new(move || captured.notify_one()))
+                start_capture(server_addr, write, Box::new(move || captured.notify_one()))
             })?
+        };
+        if let (PacketFile::Keep(path), None) = (&config.pcapng, &capture) {
+            anyhow::bail!(
+                "cannot save packets to {}: {}",
+                path.display(),
+                capture_reason
+                    .as_deref()
+                    .unwrap_or("packet capture is off (--capture socket)")
+            );
+        }
+        let pcapng = pcapng_path
+            .filter(|_| capture.is_some())
+            .map(|p| (p, config.pcapng.clone()));
+        // wss://: without a certificate the lab still serves ws:// and http://.
+        let tls = match tls::LabTls::generate() {
+            Ok(tls) => Some(Arc::new(tls)),
+            Err(err) => {
+                tracing::warn!("the lab serves no wss://: {err:#}");
+                None
+            }
         };
         let (commands, command_rx) = unbounded_channel();
         let (update_tx, updates) = std::sync::mpsc::channel();
@@ -251,8 +298,12 @@ impl Lab {
                     let (tap_tx, mut tap_rx) = unbounded_channel();
                     let gates = Arc::new(Gates::reporting_to(tap_tx.clone()));
                     let router = server::router(Arc::new(server::ServerState::new(gates.clone())));
-                    let _server =
-                        AbortOnDrop(tokio::spawn(server::accept_loop(listener, router, tap_tx)));
+                    let _server = AbortOnDrop(tokio::spawn(server::accept_loop(
+                        listener,
+                        router,
+                        tap_tx,
+                        tls.clone(),
+                    )));
                     let sink = collector.clone();
                     let _collect = AbortOnDrop(tokio::spawn(async move {
                         while let Some(record) = tap_rx.recv().await {
@@ -265,6 +316,7 @@ impl Lab {
                         gates,
                         server: server_addr,
                         pace_ms: config.pace_ms,
+                        tls,
                     });
                     let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx)));
                     // Serve until the Lab is dropped (or its sender is).
@@ -280,6 +332,7 @@ impl Lab {
         }
         Ok(Lab {
             server_addr,
+            pcapng,
             commands,
             updates,
             stop: Some(stop),
@@ -290,6 +343,21 @@ impl Lab {
     /// The server's address (the real ephemeral port).
     pub fn server_addr(&self) -> SocketAddr {
         self.server_addr
+    }
+
+    /// Copies the packets captured since `since` (a run's `started_at`) into the pcapng file
+    /// `to`; returns how many. An error when this lab keeps no packets (no packet capture).
+    pub fn save_run_pcapng(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        to: &std::path::Path,
+    ) -> anyhow::Result<u64> {
+        let Some((from, _)) = &self.pcapng else {
+            anyhow::bail!(
+                "no packets to save: this lab observes at the socket only (packet capture is off or not permitted)"
+            );
+        };
+        pcapng::copy_since(from, since, to)
     }
 
     /// Sends a command; never blocks.
@@ -316,6 +384,9 @@ impl Drop for Lab {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        if let Some((path, PacketFile::Scratch)) = &self.pcapng {
+            let _ = std::fs::remove_file(path);
         }
     }
 }

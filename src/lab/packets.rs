@@ -11,16 +11,17 @@ use super::collector::Collector;
 use crate::capture::live::{self as live_capture, LiveCapture, LiveError, LiveMode, LiveOptions};
 
 /// Starts the lab's packet capture: the loopback interface, the lab's port, TCP packet
-/// events only (the tap has the bytes).
+/// events only (the tap has the bytes); whole packets written to `write`, if given.
 pub(super) fn start_capture(
     server: SocketAddr,
+    write: Option<std::path::PathBuf>,
     notify: Box<dyn Fn() + Send + Sync>,
 ) -> Result<LiveCapture, LiveError> {
     LiveCapture::start_with(
         LiveOptions {
             device: loopback_device(),
             filter: format!("tcp port {}", server.port()),
-            write: None,
+            write,
         },
         LiveMode::TcpEvents,
         Some(notify),

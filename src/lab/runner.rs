@@ -57,6 +57,8 @@ pub struct RunContext {
     pub server: SocketAddr,
     /// Pause between stages in run mode.
     pub pace_ms: u64,
+    /// The lab's TLS (`wss://`), if its certificate could be made.
+    pub tls: Option<Arc<super::tls::LabTls>>,
 }
 
 /// The run in progress; dropping it aborts the run (its clients go away with it).
@@ -277,6 +279,12 @@ impl Runner {
                 self.send(*i, ClientAction::SendRaw(bytes.clone()))
             }
             (Actor::Client(i), Action::StopAnswering) => self.send(*i, ClientAction::StopAnswering),
+            (Actor::Client(i), Action::TlsHandshake) => {
+                let tls = self.ctx.tls.clone().ok_or_else(|| {
+                    "the lab could not make its TLS certificate, so it has no wss://".to_string()
+                })?;
+                self.send(*i, ClientAction::TlsHandshake(tls))
+            }
             (Actor::Client(_), Action::Release(_)) => {
                 Err("a client cannot release the server".to_string())
             }

@@ -64,6 +64,9 @@ pub enum Action {
     Send(Message),
     /// Client: close the TCP connection (on a WebSocket connection: without a close frame).
     CloseTcp,
+    /// Client: the TLS handshake on the open TCP connection (`wss://`); the server's rustls
+    /// answers at once (done, for the client, when the handshake is complete).
+    TlsHandshake,
     /// Server: let each listed client's connection handler take its next step.
     Release(Vec<usize>),
     /// Client: a WebSocket opening handshake sent with `origin` as its `Origin` header, whose
@@ -171,7 +174,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 18] = [
+pub const CATALOGUE: [ScenarioInfo; 19] = [
     ScenarioInfo {
         name: "http-get",
         summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
@@ -244,6 +247,10 @@ pub const CATALOGUE: [ScenarioInfo; 18] = [
         name: "http-post",
         summary: "two POSTs: a body framed by Content-Length, then a chunked body",
     },
+    ScenarioInfo {
+        name: "wss-echo",
+        summary: "the echo over TLS (wss://, a certificate made at run time): what the packets show (TLS records) beside what the tap above TLS shows (the upgrade and the frames)",
+    },
 ];
 
 /// The valid names, for error messages.
@@ -277,6 +284,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "http-1.0" => (http::HTTP10_CLIENTS.to_vec(), http::http_1_0()),
         "http-keep-alive" => (vec!["client"], http::http_keep_alive()),
         "http-post" => (vec!["client"], http::http_post()),
+        "wss-echo" => (vec!["client"], wss_echo()),
         _ => return None,
     };
     Some(Scenario {
@@ -680,6 +688,75 @@ fn ws_deflate() -> Vec<Stage> {
     stages
 }
 
+/// `wss-echo`: the echo over TLS. The packets carry only TLS records (the lab shows each
+/// one as the socket below TLS read or wrote it); the tap above TLS sees the upgrade and the
+/// frames, as in `ws-echo`.
+fn wss_echo() -> Vec<Stage> {
+    let tls = |dir| expect_dir("client", "tls_record", dir);
+    let mut stages = vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::TlsHandshake,
+            format!(
+                "client: TLS handshake: ClientHello and ServerHello in the clear, the rest encrypted ({})",
+                cite::RFC8446_4_1_2
+            ),
+            // TLS 1.3 (RFC 8446 §D.4: with the middlebox compatibility records): the client's
+            // ClientHello, change_cipher_spec and encrypted Finished; the server's ServerHello,
+            // change_cipher_spec and its encrypted flight (certificate to Finished).
+            vec![
+                tls(Dir::C2s),
+                tls(Dir::C2s),
+                tls(Dir::C2s),
+                tls(Dir::S2c),
+                tls(Dir::S2c),
+                tls(Dir::S2c),
+            ],
+        ),
+        client(
+            0,
+            Action::Upgrade {
+                path: "/echo".to_string(),
+                protocols: Vec::new(),
+                deflate: false,
+            },
+            "client: upgrade request GET /echo inside TLS (the packets show one application_data record)",
+            vec![expect_dir("client", "http_request", Dir::C2s)],
+        ),
+        server(
+            vec![0],
+            "server answers 101 Switching Protocols (encrypted too)",
+            vec![expect_dir("client", "http_response", Dir::S2c)],
+        ),
+    ];
+    let hello = "Hello over TLS!";
+    stages.extend(echo_pair(
+        Message::text(hello),
+        opcode::TEXT,
+        format!("send text \"{hello}\" ({} B)", hello.len()),
+    ));
+    stages.extend(echo_pair(
+        Message::binary(filler_binary(70_000)),
+        opcode::BINARY,
+        "send binary (70000 B: more than one TLS record holds, 2^14 B each at most)".to_string(),
+    ));
+    let ping = "are you there?";
+    stages.push(client(
+        0,
+        Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
+        format!("send ping \"{ping}\""),
+        vec![ws("client", Dir::C2s, opcode::PING)],
+    ));
+    stages.push(server(
+        vec![0],
+        "server answers pong (same payload)",
+        vec![ws("client", Dir::S2c, opcode::PONG)],
+    ));
+    stages.extend(close_ws(0, "client", "bye"));
+    stages
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -730,7 +807,8 @@ mod tests {
             names(),
             "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
              ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
-             ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post"
+             ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post, \
+             wss-echo"
         );
     }
 

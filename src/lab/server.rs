@@ -37,6 +37,7 @@ pub mod faults;
 
 use super::gate::Gates;
 use super::tap::{TapRecord, TapStream};
+use super::tls::{self, Accepted, LabTls};
 use crate::proto::cite;
 
 /// The demo page: the classic browser example.
@@ -103,8 +104,14 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .with_state(state)
 }
 
-/// Accepts connections until the task is dropped; each one is tapped and served by hyper.
-pub async fn accept_loop(listener: TcpListener, router: Router, tap: UnboundedSender<TapRecord>) {
+/// Accepts connections until the task is dropped; each one is tapped and served by hyper,
+/// over TLS when the client starts with a TLS handshake and the lab has `tls` (`wss://`).
+pub async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    tap: UnboundedSender<TapRecord>,
+    tls: Option<Arc<LabTls>>,
+) {
     let listen_addr = listener.local_addr().ok();
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -121,19 +128,32 @@ pub async fn accept_loop(listener: TcpListener, router: Router, tap: UnboundedSe
         };
         let _ = stream.set_nodelay(true);
         let tapped = TapStream::accept(stream, peer, local, tap.clone());
-        let service = TowerToHyperService::new(router.clone());
+        let (router, tap, tls) = (router.clone(), tap.clone(), tls.clone());
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                service.call(req)
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(tapped), service)
-                .with_upgrades();
-            if let Err(err) = conn.await {
-                tracing::debug!("HTTP connection from {peer} ended with an error: {err}");
+            match tls::accept(tapped, tls.as_deref(), peer, tap).await {
+                Accepted::Plain(tapped) => serve(tapped, router, peer).await,
+                Accepted::Tls(plain) => serve(*plain, router, peer).await,
+                Accepted::Gone => {}
             }
         });
+    }
+}
+
+/// Serves one connection's HTTP (and its upgrades) with the router.
+async fn serve<S>(io: S, router: Router, peer: SocketAddr)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = TowerToHyperService::new(router);
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        service.call(req)
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades();
+    if let Err(err) = conn.await {
+        tracing::debug!("HTTP connection from {peer} ended with an error: {err}");
     }
 }
 

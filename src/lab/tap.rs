@@ -38,6 +38,19 @@ pub enum TapRecord {
         /// The bytes.
         bytes: Vec<u8>,
     },
+    /// Bytes of TLS records read (`C2s`) or written (`S2c`) on the TCP socket of a `wss://`
+    /// connection, below TLS: exactly the payload its packets carry. The plaintext above TLS
+    /// is recorded as [`TapRecord::Data`].
+    Tls {
+        /// The client's address.
+        peer: SocketAddr,
+        /// Which way the bytes went.
+        dir: Dir,
+        /// When the read or write returned.
+        at: Instant,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
     /// A read returned end of stream: the client closed its sending side.
     Eof {
         /// The client's address.
@@ -69,6 +82,8 @@ pub struct TapStream<S> {
     tx: UnboundedSender<TapRecord>,
     eof: bool,
     closed: bool,
+    /// The bytes are TLS records (recorded as [`TapRecord::Tls`]), set by [`TapStream::carries_tls`].
+    tls: bool,
 }
 
 impl<S> TapStream<S> {
@@ -91,18 +106,40 @@ impl<S> TapStream<S> {
             tx,
             eof: false,
             closed: false,
+            tls: false,
         }
+    }
+
+    /// The wrapped stream (e.g. to peek at the client's first byte).
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// From now on the bytes are TLS records below a TLS layer: they are recorded as
+    /// [`TapRecord::Tls`], and the plaintext above TLS by a tap of its own.
+    pub fn carries_tls(&mut self) {
+        self.tls = true;
     }
 
     fn record(&self, dir: Dir, bytes: &[u8]) {
         if bytes.is_empty() {
             return;
         }
-        let _ = self.tx.send(TapRecord::Data {
-            peer: self.peer,
-            dir,
-            at: Instant::now(),
-            bytes: bytes.to_vec(),
+        let (peer, at, bytes) = (self.peer, Instant::now(), bytes.to_vec());
+        let _ = self.tx.send(if self.tls {
+            TapRecord::Tls {
+                peer,
+                dir,
+                at,
+                bytes,
+            }
+        } else {
+            TapRecord::Data {
+                peer,
+                dir,
+                at,
+                bytes,
+            }
         });
     }
 

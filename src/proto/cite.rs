@@ -421,6 +421,18 @@ pub const RFC9293_3_6: Cite = Cite::new("RFC 9293", "3.6", "Closing a Connection
 pub const RFC9293_3_6_1: Cite = Cite::new("RFC 9293", "3.6.1", "Half-Closed Connections");
 /// RFC 9293 §3.8.6 "Managing the Window".
 pub const RFC9293_3_8_6: Cite = Cite::new("RFC 9293", "3.8.6", "Managing the Window");
+/// RFC 8446 §4.1.2 "Client Hello".
+pub const RFC8446_4_1_2: Cite = Cite::new("RFC 8446", "4.1.2", "Client Hello");
+/// RFC 8446 §4.1.3 "Server Hello".
+pub const RFC8446_4_1_3: Cite = Cite::new("RFC 8446", "4.1.3", "Server Hello");
+/// RFC 8446 §4.2.1 "Supported Versions".
+pub const RFC8446_4_2_1: Cite = Cite::new("RFC 8446", "4.2.1", "Supported Versions");
+/// RFC 8446 §5.1 "Record Layer".
+pub const RFC8446_5_1: Cite = Cite::new("RFC 8446", "5.1", "Record Layer");
+/// RFC 8446 §5.2 "Record Payload Protection".
+pub const RFC8446_5_2: Cite = Cite::new("RFC 8446", "5.2", "Record Payload Protection");
+/// RFC 8446 §D.4 "Middlebox Compatibility Mode".
+pub const RFC8446_D_4: Cite = Cite::new("RFC 8446", "D.4", "Middlebox Compatibility Mode");
 /// RFC 6202 §2 "HTTP Long Polling".
 pub const RFC6202_2: Cite = Cite::new("RFC 6202", "2", "HTTP Long Polling");
 /// RFC 6202 §3 "HTTP Streaming".

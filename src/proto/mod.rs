@@ -5,6 +5,7 @@
 pub mod cite;
 pub mod http;
 pub mod rule;
+pub mod tls;
 pub mod ws;
 
 /// Which end of a connection sent some bytes. The rules differ: the client sends requests

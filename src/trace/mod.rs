@@ -365,6 +365,27 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry: Option<u64>,
     },
+    /// One TLS record, recognised by its header (RFC 8446 §5.1) and never decrypted: what a
+    /// capture of a `wss://` or `https://` connection shows without the keys.
+    TlsRecord {
+        /// The `ContentType`: 20 change_cipher_spec, 21 alert, 22 handshake, 23
+        /// application_data (a TLS 1.3 record after the handshake always says 23; its real
+        /// type is encrypted inside it).
+        content_type: u8,
+        /// `legacy_record_version`, e.g. 771 (0x0303).
+        version: u16,
+        /// Bytes of the record's fragment (the record is 5 header bytes more).
+        length: u16,
+        /// For a handshake record sent before encryption began: the type of the handshake
+        /// message it starts (1 ClientHello, 2 ServerHello).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        handshake_type: Option<u8>,
+        /// [`Observed::Socket`] when the lab's tap read the record on the TCP socket below its
+        /// TLS layer (the bytes the packets carry, beside the plaintext the tap above TLS
+        /// saw); absent when dissected from a capture's reassembled payload.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        observed: Option<Observed>,
+    },
     /// What the browser's API object (`WebSocket`, `fetch()`/`XMLHttpRequest`, `EventSource`)
     /// would report (inferred from the wire).
     Api {
@@ -451,6 +472,7 @@ impl EventKind {
             EventKind::WsFrame { .. } => "ws_frame",
             EventKind::WsMessage { .. } => "ws_message",
             EventKind::SseEvent { .. } => "sse_event",
+            EventKind::TlsRecord { .. } => "tls_record",
             EventKind::Api { .. } => "api",
             EventKind::Stage { .. } => "stage",
             EventKind::Diagnostic { .. } => "diagnostic",

@@ -258,6 +258,7 @@ impl WirelabApp {
                 SaveRequest::FileJson => self.file.save_json(&to),
                 SaveRequest::CaptureJson => self.capture.save_json(&to),
                 SaveRequest::CapturePcapng => self.capture.save_pcapng(&to),
+                SaveRequest::LabPcapng => self.lab.save_pcapng(&to),
             },
             Command::CancelLoad => self.file.cancel(),
             Command::StartCapture => self.capture.start(ctx),
@@ -282,6 +283,12 @@ impl WirelabApp {
                     .and_then(|p| p.file_name())
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "capture.pcapng".into()),
+            ),
+            Purpose::Save(SaveRequest::LabPcapng) => (
+                DialogMode::Save,
+                "Save the run's packets (pcapng)",
+                &["pcapng"],
+                "lab-run.pcapng".to_string(),
             ),
             Purpose::Save(_) => (
                 DialogMode::Save,

@@ -47,4 +47,6 @@ pub enum SaveRequest {
     CaptureJson,
     /// The Capture view's pcapng file.
     CapturePcapng,
+    /// The Lab run's packets as pcapng (packet mode).
+    LabPcapng,
 }

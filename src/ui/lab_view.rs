@@ -232,6 +232,20 @@ impl LabView {
         self.status = Some(save_json(self.pane.trace(), to));
     }
 
+    /// Writes the current run's packets (captured since its start) as pcapng to `to`.
+    pub fn save_pcapng(&mut self, to: &std::path::Path) {
+        let saved = match &self.lab {
+            Ok(lab) => lab
+                .save_run_pcapng(self.pane.trace().started_at, to)
+                .map_err(|e| format!("{e:#}")),
+            Err(e) => Err(e.clone()),
+        };
+        self.status = Some(match saved {
+            Ok(n) => StatusLine::info(format!("saved {n} packets to {}", to.display())),
+            Err(e) => StatusLine::error(format!("cannot save {}: {e}", to.display())),
+        });
+    }
+
     fn send(&self, cmd: LabCommand) {
         if let Ok(lab) = &self.lab {
             lab.send(cmd);
@@ -505,6 +519,18 @@ impl LabView {
                 .clicked()
             {
                 commands.push(Command::ChooseSaveTarget(SaveRequest::LabJson));
+            }
+            // The run's packets (packet mode only): for Wireshark or the File view.
+            let packets = self.trace().source.capture.as_deref() == Some("packet+socket");
+            if ui
+                .add_enabled(
+                    packets && !self.trace().events.is_empty(),
+                    egui::Button::new("Save pcapng…"),
+                )
+                .on_disabled_hover_text("packet mode only: the socket tap sees no packets")
+                .clicked()
+            {
+                commands.push(Command::ChooseSaveTarget(SaveRequest::LabPcapng));
             }
         });
         self.status_ui(ui);

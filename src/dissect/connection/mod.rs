@@ -19,7 +19,9 @@ mod ws;
 
 use std::collections::VecDeque;
 
+use super::tls::{TlsItem, TlsRecords};
 use crate::proto::Role;
+use crate::proto::tls::starts_tls;
 use crate::proto::ws::deflate::DeflateParams;
 use crate::trace::{Dir, Event, Severity};
 use direction::{DirState, Mode, Sink};
@@ -52,6 +54,18 @@ pub struct ConnectionDissector {
     roles_settled: bool,
     /// Requests not answered yet, oldest first (HTTP/1.1 answers in order).
     pending: VecDeque<Pending>,
+    /// Whether the connection is TLS (decided by the client's first bytes).
+    tls: Tls,
+}
+
+/// Whether a connection's bytes are TLS records, as its client's first bytes say.
+enum Tls {
+    /// Fewer than 3 bytes from the client so far, and none from the server.
+    Undecided,
+    /// Not TLS: HTTP and WebSocket are dissected.
+    No,
+    /// TLS records, one reader per direction (`c2s`, `s2c`); HTTP is not looked for.
+    Yes([TlsRecords; 2]),
 }
 
 /// What a response needs to know about the request it answers.
@@ -84,6 +98,7 @@ impl ConnectionDissector {
             swapped: false,
             roles_settled: false,
             pending: VecDeque::new(),
+            tls: Tls::Undecided,
         }
     }
 
@@ -92,6 +107,8 @@ impl ConnectionDissector {
     /// request or status line, or the first plausible WebSocket frame header. Call it before
     /// any bytes are fed.
     pub fn starts_mid_connection(&mut self) {
+        // A record boundary cannot be found in the middle of a stream.
+        self.tls = Tls::No;
         for state in [&mut self.client, &mut self.server] {
             if state.seen == 0 && state.mode == Mode::Http {
                 state.mode = Mode::ResyncStart;
@@ -172,9 +189,23 @@ impl ConnectionDissector {
             t_us,
             out,
         };
+        let undecided = matches!(self.tls, Tls::Undecided);
+        if self.feed_tls(dir, bytes, &mut sink) {
+            return;
+        }
         let role = self.role_of(dir);
+        if undecided && matches!(self.tls, Tls::No) && dir == Dir::S2c {
+            // The client's first bytes were held for the decision: dissect them now.
+            self.process(Role::Client, &mut sink);
+        }
+        let still_undecided = matches!(self.tls, Tls::Undecided);
         let state = self.state(role);
         state.seen = state.seen.saturating_add(bytes.len() as u64);
+        if still_undecided {
+            // Fewer than 3 bytes from the client: held until they tell TLS from HTTP.
+            state.buf.extend_from_slice(bytes);
+            return;
+        }
         if state.mode == Mode::Opaque || state.ended {
             state.base = state.base.saturating_add(bytes.len() as u64);
             return;
@@ -188,6 +219,48 @@ impl ConnectionDissector {
             return;
         }
         self.process(role, &mut sink);
+    }
+
+    /// Decides whether the connection is TLS (RFC 8446 §5.1: by the client's first bytes, a
+    /// handshake record header, never by port) and, if it is, reads `bytes` as records.
+    /// True when the bytes were taken as TLS.
+    fn feed_tls(&mut self, dir: Dir, bytes: &[u8], sink: &mut Sink<'_>) -> bool {
+        if let Tls::Undecided = self.tls {
+            if dir == Dir::C2s && self.client.mode == Mode::Http {
+                let mut first = self
+                    .client
+                    .buf
+                    .get(self.client.pos..)
+                    .unwrap_or_default()
+                    .to_vec();
+                first.extend_from_slice(bytes.get(..3).unwrap_or(bytes));
+                if first.len() >= 3 {
+                    self.tls = if starts_tls(&first) {
+                        let mut readers = [TlsRecords::new(), TlsRecords::new()];
+                        // What the client sent before the decision (1 or 2 bytes).
+                        let held = std::mem::take(&mut self.client.buf);
+                        self.client.pos = 0;
+                        let mut items = Vec::new();
+                        readers[0].feed(&held, &mut items);
+                        push_tls(Dir::C2s, items, sink);
+                        Tls::Yes(readers)
+                    } else {
+                        Tls::No
+                    };
+                }
+            } else {
+                self.tls = Tls::No;
+            }
+        }
+        let Tls::Yes(readers) = &mut self.tls else {
+            return false;
+        };
+        let mut items = Vec::new();
+        if let Some(reader) = readers.get_mut(dir.index()) {
+            reader.feed(bytes, &mut items);
+        }
+        push_tls(dir, items, sink);
+        true
     }
 
     /// `missing` bytes of `dir` are missing from the capture (lost packets, a snap length):
@@ -204,6 +277,22 @@ impl ConnectionDissector {
             t_us,
             out,
         };
+        if let Tls::Yes(readers) = &mut self.tls {
+            if let Some(reader) = readers.get_mut(dir.index())
+                && !reader.stopped()
+            {
+                reader.gap();
+                sink.diag(
+                    dir,
+                    None,
+                    Severity::Warning,
+                    format!("{missing} bytes are missing from the capture: TLS record boundaries are lost, so no more records are shown this way"),
+                    None,
+                );
+            }
+            return;
+        }
+        self.tls = Tls::No;
         // Whatever the roles turn out to be, a hole before the first message settles them.
         self.roles_settled = true;
         let state = self.state(self.role_of(dir));
@@ -282,6 +371,31 @@ impl ConnectionDissector {
             t_us,
             out,
         };
+        match &self.tls {
+            Tls::Yes(readers) => {
+                if let Some((span, announced)) =
+                    readers.get(dir.index()).and_then(TlsRecords::unfinished)
+                {
+                    sink.diag(
+                        dir,
+                        Some(span),
+                        Severity::Info,
+                        format!(
+                            "the stream ended {} bytes into a TLS record of {announced}",
+                            span.len
+                        ),
+                        None,
+                    );
+                }
+                return;
+            }
+            Tls::Undecided => {
+                // Fewer than 3 bytes ever: not TLS; dissect what was held.
+                self.tls = Tls::No;
+                self.process(Role::Client, &mut sink);
+            }
+            Tls::No => {}
+        }
         let role = self.role_of(dir);
         let other_mode = match role {
             Role::Client => self.server.mode,
@@ -290,5 +404,17 @@ impl ConnectionDissector {
         // A response that ran until the close may have refused an upgrade.
         let decision = self.state(role).end(other_mode, &mut sink);
         self.apply(decision, &mut sink);
+    }
+}
+
+/// Pushes what a TLS reader found as events of `dir`.
+fn push_tls(dir: Dir, items: Vec<TlsItem>, sink: &mut Sink<'_>) {
+    for item in items {
+        match item {
+            TlsItem::Record(span, kind) => sink.push(dir, Some(span), kind),
+            TlsItem::NotTls(span, violation) => {
+                sink.violation(dir, Some(span), Severity::Error, &violation);
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ mod polling;
 mod sse;
 mod tcp;
 mod title;
+mod tls;
 mod units;
 mod ws;
 
@@ -203,6 +204,7 @@ pub fn summary(event: &Event) -> String {
             }
             line
         }
+        EventKind::TlsRecord { .. } => tls::summary(&event.kind).unwrap_or_default(),
         EventKind::SseEvent {
             id, event, data, ..
         } => {
@@ -275,6 +277,10 @@ pub fn note(event: &Event) -> Option<String> {
     }
     // Event-stream responses and their events (WHATWG HTML §9.2) in `sse`.
     if let Some(text) = sse::note(&event.kind) {
+        return Some(text);
+    }
+    // TLS records (RFC 8446) in `tls`.
+    if let Some(text) = tls::note(&event.kind) {
         return Some(text);
     }
     // Deflate parameters, a 426's versions, fragments, pong and UTF-8 text in `ws`.

@@ -1,6 +1,7 @@
 //! What a person calls an event's kind ("HTTP response", "WebSocket message (close)"), for
 //! titles; the JSON tag (`http_response`) is for files, not for readers. Pure.
 
+use crate::proto::tls;
 use crate::proto::ws::frame::OpCode;
 use crate::trace::{EventKind, Severity};
 
@@ -27,6 +28,9 @@ pub fn kind_title(kind: &EventKind) -> String {
             format!("WebSocket message ({})", OpCode::from_u8(*opcode).name())
         }
         EventKind::SseEvent { .. } => "SSE event".into(),
+        EventKind::TlsRecord { content_type, .. } => {
+            format!("TLS record ({})", tls::content_type_name(*content_type))
+        }
         EventKind::Api { .. } => "browser API (inferred)".into(),
         EventKind::Stage { .. } => "lab stage".into(),
         EventKind::Diagnostic { severity, .. } => match severity {

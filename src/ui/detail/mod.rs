@@ -290,6 +290,9 @@ impl DetailView {
             EventKind::HttpBodyEnd { .. } => {
                 self.http_body_ui(ui, trace, index);
             }
+            EventKind::TlsRecord { .. } => {
+                ui.label(describe::summary(event));
+            }
             EventKind::SseEvent {
                 id,
                 event: name,
