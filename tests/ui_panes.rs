@@ -1,13 +1,14 @@
 //! The detail pane and the Lab's scenario picker, driven headless (egui_kittest): an HTTP
 //! body in the detail pane, collapsing the pane to widen the diagram, and picking another
-//! scenario (reset, and a prompt first when a stepped run is half done).
+//! scenario (reset, and a prompt first when a stepped run is half done); in the File view,
+//! collapsing the connection list, and the diagram's share at 2x UI zoom.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
 mod support;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use wirelab::ui::trace_pane::DetailPane;
+use wirelab::ui::trace_pane::SidePane;
 use wirelab::ui::{GuiOptions, WirelabApp};
 
 use support::gui::step_until;
@@ -81,7 +82,7 @@ fn collapsing_the_detail_pane_widens_the_diagram() {
     let open = h.state().lab().pane().diagram_width();
     h.key_press(egui::Key::D);
     h.run();
-    assert_eq!(h.state().lab().pane().detail_pane(), DetailPane::Collapsed);
+    assert_eq!(h.state().lab().pane().detail_pane(), SidePane::Collapsed);
     let collapsed = h.state().lab().pane().diagram_width();
     assert!(
         collapsed > open + 300.0,
@@ -90,7 +91,7 @@ fn collapsing_the_detail_pane_widens_the_diagram() {
     // The strip's button opens it again, at the width it had.
     h.get_by_label("«").click();
     h.run();
-    assert_eq!(h.state().lab().pane().detail_pane(), DetailPane::Open);
+    assert_eq!(h.state().lab().pane().detail_pane(), SidePane::Open);
     assert_eq!(h.state().lab().pane().diagram_width(), open);
     // At 2x UI zoom the pane takes at most 40% of the width.
     h.ctx.set_zoom_factor(2.0);
@@ -196,5 +197,38 @@ fn another_arrow_shows_the_detail_from_its_title() {
         response.top(),
         title.top(),
         "the new title is at the pane's top"
+    );
+}
+
+#[test]
+fn the_file_views_list_collapses_and_both_panes_leave_the_diagram_room_at_2x() {
+    let mut h = harness("http-get");
+    h.state_mut()
+        .open_path(std::path::Path::new(&support::fixtures::shared_fixture(
+            "ws_python_deflate.pcap",
+        )));
+    step_until(&mut h, "the file to load", |app| !app.is_loading());
+    h.run();
+    let open = h.state().file_pane().diagram_width();
+    h.key_press(egui::Key::L);
+    h.run();
+    assert_eq!(h.state().file_pane().list_pane(), SidePane::Collapsed);
+    let collapsed = h.state().file_pane().diagram_width();
+    assert!(
+        collapsed > open + 150.0,
+        "the diagram is {open} wide beside the list, {collapsed} without it"
+    );
+    h.get_by_label("»").click();
+    h.run();
+    assert_eq!(h.state().file_pane().list_pane(), SidePane::Open);
+    // At 2x UI zoom, with the list and the detail pane open, the diagram keeps a third.
+    h.ctx.set_zoom_factor(2.0);
+    h.run();
+    h.run();
+    let zoomed = h.state().file_pane().diagram_width();
+    let window = 1400.0 / 2.0;
+    assert!(
+        zoomed >= window / 3.0,
+        "at 2x zoom the diagram keeps {zoomed} of {window} points"
     );
 }

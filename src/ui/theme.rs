@@ -60,6 +60,8 @@ pub struct Sizes {
     pub list_min: f32,
     /// The connection list's widest width.
     pub list_max: f32,
+    /// The connection list's widest share of the window.
+    pub list_max_share: f32,
     /// The detail pane beside the Lab's diagram: default width.
     pub lab_detail_width: f32,
     /// The detail pane beside a File or Capture diagram: default width.
@@ -144,8 +146,9 @@ impl Theme {
             banner_note: Color32::from_rgb(230, 230, 230),
             size: Sizes {
                 list_width: 300.0,
-                list_min: 220.0,
+                list_min: 160.0,
                 list_max: 600.0,
+                list_max_share: 0.25,
                 lab_detail_width: 540.0,
                 pane_detail_width: 440.0,
                 detail_min: 260.0,
@@ -227,7 +230,9 @@ impl Theme {
 
     /// The detail pane's widest width beside `available` points.
     pub fn detail_max(&self, available: f32) -> f32 {
-        (available * self.size.detail_max_share).max(self.size.detail_max_floor)
+        // The floor gives way before the diagram drops under about half of `available`.
+        (available * self.size.detail_max_share)
+            .max(self.size.detail_max_floor.min(available * 0.45))
     }
 }
 

@@ -67,18 +67,30 @@ pub struct TracePane {
     detail_width: Option<f32>,
     /// Whether the detail pane is shown or collapsed to a strip (`D` or its button); its
     /// width is egui's panel state, kept for the session.
-    detail: DetailPane,
+    detail: SidePane,
+    /// Whether the connection list (File and Capture views) is open.
+    list: SidePane,
     /// The diagram's width at the last frame.
     diagram_width: f32,
 }
 
-/// Whether the detail pane is open.
+/// Whether a side pane (the connection list, the detail pane) is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DetailPane {
+pub enum SidePane {
     /// Beside the diagram.
     Open,
     /// Collapsed to a strip with a button: the diagram takes its width.
     Collapsed,
+}
+
+impl SidePane {
+    /// The other state.
+    fn toggled(self) -> SidePane {
+        match self {
+            SidePane::Open => SidePane::Collapsed,
+            SidePane::Collapsed => SidePane::Open,
+        }
+    }
 }
 
 impl TracePane {
@@ -104,7 +116,8 @@ impl TracePane {
             salt,
             on_new_trace,
             detail_width: None,
-            detail: DetailPane::Open,
+            detail: SidePane::Open,
+            list: SidePane::Open,
             diagram_width: 0.0,
         }
     }
@@ -325,6 +338,15 @@ impl TracePane {
             if !self.filter.is_empty() && ui.small_button("clear filter").clicked() {
                 self.filter = ConnFilter::default();
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("«")
+                    .on_hover_text("Collapse the connection list (L); the diagram takes its width")
+                    .clicked()
+                {
+                    self.list = SidePane::Collapsed;
+                }
+            });
         });
         ui.horizontal(|ui| {
             let label = ui.label("filter");
@@ -445,11 +467,39 @@ impl TracePane {
     /// The connection list (left panel, `list_id`), then [`TracePane::diagram_ui`].
     pub fn browse_ui(&mut self, ui: &mut egui::Ui, list_id: &str, running: bool) {
         let size = &Theme::of(ui.ctx()).size;
-        egui::Panel::left(list_id)
-            .resizable(true)
-            .default_size(size.list_width)
-            .size_range(size.list_min..=size.list_max)
-            .show(ui, |ui| self.list_ui(ui));
+        if !ui.ctx().egui_wants_keyboard_input()
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::L))
+        {
+            self.list = self.list.toggled();
+        }
+        // A share of the window at most, so at 2x UI zoom the list leaves the diagram room.
+        let max = size
+            .list_max
+            .min(ui.available_width() * size.list_max_share)
+            .max(size.list_min);
+        match self.list {
+            SidePane::Open => {
+                egui::Panel::left(list_id)
+                    .resizable(true)
+                    .default_size(size.list_width.min(max))
+                    .size_range(size.list_min..=max)
+                    .show(ui, |ui| self.list_ui(ui));
+            }
+            SidePane::Collapsed => {
+                egui::Panel::left((list_id, "strip"))
+                    .resizable(false)
+                    .exact_size(size.detail_strip)
+                    .show(ui, |ui| {
+                        if ui
+                            .small_button("»")
+                            .on_hover_text("Show the connection list (L)")
+                            .clicked()
+                        {
+                            self.list = SidePane::Open;
+                        }
+                    });
+            }
+        }
         self.diagram_ui(ui, running);
     }
 
@@ -483,12 +533,17 @@ impl TracePane {
     }
 
     /// Whether the detail pane is open or collapsed.
-    pub fn detail_pane(&self) -> DetailPane {
+    pub fn detail_pane(&self) -> SidePane {
         self.detail
     }
 
+    /// Whether the connection list is open (`L` toggles it).
+    pub fn list_pane(&self) -> SidePane {
+        self.list
+    }
+
     /// Opens or collapses the detail pane.
-    pub fn set_detail_pane(&mut self, pane: DetailPane) {
+    pub fn set_detail_pane(&mut self, pane: SidePane) {
         self.detail = pane;
     }
 
@@ -505,10 +560,7 @@ impl TracePane {
         let toggle = !ui.ctx().egui_wants_keyboard_input()
             && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::D));
         if toggle {
-            self.detail = match self.detail {
-                DetailPane::Open => DetailPane::Collapsed,
-                DetailPane::Collapsed => DetailPane::Open,
-            };
+            self.detail = self.detail.toggled();
         }
         let available = ui.available_width();
         // A share of the window, not a fixed width: at 2x UI zoom the diagram keeps most of it.
@@ -519,7 +571,7 @@ impl TracePane {
             .min(max_detail);
         let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
         match self.detail {
-            DetailPane::Open => {
+            SidePane::Open => {
                 let panel = egui::Panel::right((self.salt, "detail"))
                     .resizable(true)
                     .default_size(detail_width)
@@ -533,7 +585,7 @@ impl TracePane {
                                     .on_hover_text("Collapse the detail pane (D); the diagram takes its width")
                                     .clicked()
                                 {
-                                    self.detail = DetailPane::Collapsed;
+                                    self.detail = SidePane::Collapsed;
                                 }
                             });
                         });
@@ -547,7 +599,7 @@ impl TracePane {
                     });
                 resize_grip(ui, panel.response.rect);
             }
-            DetailPane::Collapsed => {
+            SidePane::Collapsed => {
                 egui::Panel::right((self.salt, "detail-strip"))
                     .resizable(false)
                     .exact_size(theme.size.detail_strip)
@@ -557,7 +609,7 @@ impl TracePane {
                             .on_hover_text("Show the detail pane (D)")
                             .clicked()
                         {
-                            self.detail = DetailPane::Open;
+                            self.detail = SidePane::Open;
                         }
                     });
             }

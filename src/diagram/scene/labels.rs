@@ -106,7 +106,9 @@ pub fn fit(text: &str, font: Font, max_w: f32, lines: Lines, measure: Measure<'_
         };
         it.take_while(|c| !c.is_whitespace()).count()
     };
-    if run(text.get(..end), true) + run(text.get(end..), false) < LONG_RUN {
+    // …and only when breaking between words wastes much of the first line.
+    let first_filled = measure(at_word.0, font) >= max_w * 0.6;
+    if first_filled || run(text.get(..end), true) + run(text.get(end..), false) < LONG_RUN {
         return by_word;
     }
     let inside = two((text.get(..end).unwrap_or(""), text.get(end..).unwrap_or("")));
