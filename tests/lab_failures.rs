@@ -199,6 +199,13 @@ fn ws_bad_accept_the_client_fails_the_connection() {
     let n = note_of(&t, check);
     assert!(n.contains("GUID left out"), "{n}");
     assert!(n.contains("RFC 6455 §7.1.7"), "{n}");
+    // The connection never opened, so no closing handshake was due: no "stopped sending
+    // without a close frame" warning for either side.
+    let stray = on(&t, c).find(|e| match &e.kind {
+        EventKind::Diagnostic { message, .. } => message.contains("without a close frame"),
+        _ => false,
+    });
+    assert!(stray.is_none(), "{stray:?}");
 }
 
 #[test]

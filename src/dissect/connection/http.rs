@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 
 use super::direction::{DirState, Mode, Sink, span};
 use super::sse::{SseOut, SseParser};
+use super::ws::Handshake;
 use super::{Decision, Pending};
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
@@ -430,6 +431,7 @@ impl DirState {
                 msg.sse = Some(SseParser::new());
             }
             msg.body = Body::from_framing(framing);
+            let msg_upgrade_valid = upgrade.as_ref().is_some_and(|u| u.check.valid);
             msg.upgrade = upgrade;
             if status == 101 {
                 self.http = Some(msg);
@@ -439,8 +441,13 @@ impl DirState {
                         sink.violation(self.dir, span(start, head_len), Severity::Error, v);
                     }
                     self.mode = Mode::WebSocket;
-                    self.ws.start(deflate.as_ref(), self.role);
-                    return Decision::WebSocket { deflate };
+                    let handshake = if msg_upgrade_valid {
+                        Handshake::Valid
+                    } else {
+                        Handshake::Failed
+                    };
+                    self.ws.start(deflate.as_ref(), self.role, handshake);
+                    return Decision::WebSocket { deflate, handshake };
                 }
                 let reason = "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected".to_string();
                 sink.diag(

@@ -26,6 +26,7 @@ use crate::proto::ws::deflate::DeflateParams;
 use crate::trace::{Dir, Event, Severity};
 use direction::{DirState, Mode, Sink};
 use resync::{is_request_line, is_status_line, role_line};
+use ws::Handshake;
 
 /// Dissects one TCP connection, both directions.
 ///
@@ -82,8 +83,11 @@ enum Decision {
     Nothing,
     /// The upgrade was refused: parse the held bytes as HTTP again.
     ResumeHttp,
-    /// Both directions speak WebSocket now.
-    WebSocket { deflate: Option<DeflateParams> },
+    /// Both directions speak WebSocket now (best effort after a failed handshake check).
+    WebSocket {
+        deflate: Option<DeflateParams>,
+        handshake: Handshake,
+    },
     /// An unknown protocol follows: stop dissecting the request side.
     Opaque(String),
 }
@@ -345,12 +349,12 @@ impl ConnectionDissector {
                     self.process(Role::Client, sink);
                 }
             }
-            Decision::WebSocket { deflate } => {
+            Decision::WebSocket { deflate, handshake } => {
                 if matches!(self.client.mode, Mode::Held | Mode::Http) {
                     self.client.mode = Mode::WebSocket;
                     self.client.http = None;
                     let role = self.client.role;
-                    self.client.ws.start(deflate.as_ref(), role);
+                    self.client.ws.start(deflate.as_ref(), role, handshake);
                     // Frames the client sent before the 101 was seen.
                     self.process(Role::Client, sink);
                 }

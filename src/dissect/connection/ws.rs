@@ -17,8 +17,21 @@ use crate::trace::{EventKind, Severity, StreamSpan};
 /// The rule an unfinished WebSocket connection breaks when its TCP connection ends.
 const RULE_ABNORMAL: Cite = cite::RFC6455_7_1_5;
 
+/// Whether the opening handshake's checks passed (RFC 6455 §4.1: a client that finds the
+/// server's answer invalid fails the connection, so no closing handshake follows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Handshake {
+    /// The client accepted the 101.
+    Valid,
+    /// A check failed (e.g. a wrong `Sec-WebSocket-Accept`): what follows is dissected as
+    /// WebSocket best effort, but the connection never opened for the client.
+    Failed,
+}
+
 /// One direction's WebSocket state.
 pub(super) struct WsDir {
+    /// How the opening handshake went.
+    pub(super) handshake: Handshake,
     pub(super) rsv1: Rsv1,
     pub(super) frame: Option<FrameProgress>,
     pub(super) assembler: MessageAssembler,
@@ -60,6 +73,7 @@ impl DeflateSide {
 impl WsDir {
     pub(super) fn new() -> WsDir {
         WsDir {
+            handshake: Handshake::Valid,
             rsv1: Rsv1::Reserved,
             frame: None,
             assembler: MessageAssembler::new(),
@@ -73,7 +87,13 @@ impl WsDir {
     }
 
     /// Enters WebSocket mode with the negotiated permessage-deflate parameters, if any.
-    pub(super) fn start(&mut self, deflate: Option<&DeflateParams>, sender: Role) {
+    pub(super) fn start(
+        &mut self,
+        deflate: Option<&DeflateParams>,
+        sender: Role,
+        handshake: Handshake,
+    ) {
+        self.handshake = handshake;
         self.rsv1 = if deflate.is_some() {
             Rsv1::Deflate
         } else {
@@ -439,7 +459,12 @@ impl DirState {
                 Some(RULE_ABNORMAL),
             );
         }
-        if !self.ws.close_seen && other_mode != Mode::Opaque {
+        // After a failed handshake the client failed the connection (RFC 6455 §4.1): no
+        // closing handshake was due, so its absence is no news.
+        if !self.ws.close_seen
+            && other_mode != Mode::Opaque
+            && self.ws.handshake == Handshake::Valid
+        {
             let who = self.role.name();
             let other = self.role.peer().name();
             sink.diag(
