@@ -622,10 +622,12 @@ pub(super) fn lane_titles(trace: &Trace, conn: u32) -> (String, String) {
     let Some(c) = trace.connections.iter().find(|c| c.id == conn) else {
         return (format!("client #{conn}"), String::new());
     };
-    let name = c
-        .label
-        .as_deref()
-        .map_or_else(|| format!("client #{conn}"), one_line);
+    // The subtitle gives the address: a label that ends with it ("external client ADDR")
+    // is titled without it.
+    let name = c.label.as_deref().map_or_else(
+        || format!("client #{conn}"),
+        |l| one_line(l.strip_suffix(c.client.as_str()).map_or(l, str::trim_end)),
+    );
     // The server's title shows the first connection's server; any other server is named
     // on its client's lane.
     let first_server = trace.connections.first().map(|f| f.server.as_str());
