@@ -41,7 +41,7 @@ pub fn format_duration_us(us: i64) -> String {
 }
 
 /// A timestamp (microseconds since the trace began) in the unit its magnitude calls for:
-/// `850 µs`, `12.345 ms`, `1.234 s`, `427.7 s`. Rows of a long capture stay short enough
+/// `850 µs`, `12.345 ms`, `1.234 s`, `427.688 s`. Rows of a long capture stay short enough
 /// for the diagram's time column, and a short exchange keeps its sub-millisecond detail.
 pub fn format_time_us(us: i64) -> String {
     let sign = if us < 0 { "-" } else { "" };
@@ -50,10 +50,9 @@ pub fn format_time_us(us: i64) -> String {
         format!("{sign}{abs} µs")
     } else if abs < 1_000_000 {
         format!("{sign}{:.3} ms", abs as f64 / 1e3)
-    } else if abs < 10_000_000 {
+    } else if abs < 1_000_000_000 {
+        // Milliseconds stay visible: packets a few ms apart must not print the same time.
         format!("{sign}{:.3} s", abs as f64 / 1e6)
-    } else if abs < 100_000_000 {
-        format!("{sign}{:.2} s", abs as f64 / 1e6)
     } else {
         format!("{sign}{:.1} s", abs as f64 / 1e6)
     }
@@ -98,8 +97,9 @@ mod tests {
         assert_eq!(format_time_us(12_345), "12.345 ms");
         assert_eq!(format_time_us(999_999), "999.999 ms");
         assert_eq!(format_time_us(1_234_567), "1.235 s");
-        assert_eq!(format_time_us(42_768_773), "42.77 s");
-        assert_eq!(format_time_us(427_687_739), "427.7 s");
+        assert_eq!(format_time_us(42_768_773), "42.769 s");
+        assert_eq!(format_time_us(427_687_739), "427.688 s");
+        assert_eq!(format_time_us(4_276_877_390), "4276.9 s");
         assert_eq!(format_time_us(-1_500), "-1.500 ms");
     }
 
