@@ -78,14 +78,7 @@ fn all_labels(scene: &Scene) -> Vec<(String, &Label)> {
     for row in &scene.rows {
         let at = format!("row {} ({})", row.row, row.summary);
         out.push((format!("{at} time"), &row.time));
-        let mark = match &row.mark {
-            Mark::Arrow(a) => &a.label,
-            Mark::Socket(s) => &s.label,
-            Mark::Stage(s) => &s.label,
-            Mark::Diagnostic(d) => &d.label,
-            Mark::Note(n) => &n.label,
-            Mark::StreamEnd(e) => &e.label,
-        };
+        let mark = row.mark.label();
         out.push((at.clone(), mark));
         for m in &row.api {
             out.push((format!("{at} api"), &m.label));
@@ -131,14 +124,7 @@ fn check(name: &str, trace: &Trace, width: f32, show_frames: bool) {
     }
     // Row labels: the whole summary, or its full text for the tooltip.
     for row in &scene.rows {
-        let label = match &row.mark {
-            Mark::Arrow(a) => &a.label,
-            Mark::Socket(s) => &s.label,
-            Mark::Stage(s) => &s.label,
-            Mark::Diagnostic(d) => &d.label,
-            Mark::Note(n) => &n.label,
-            Mark::StreamEnd(e) => &e.label,
-        };
+        let label = row.mark.label();
         let shown = label.full.as_deref().unwrap_or(&label.text);
         // A stream's end says so before the summary ("end of the stream: …").
         let whole = match &row.mark {

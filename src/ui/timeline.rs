@@ -565,7 +565,7 @@ impl TimelineView {
             if hit.is_positive() {
                 let resp = ui.interact(hit, id, Sense::click());
                 resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &row.summary));
-                let resp = match mark_label(&row.mark).full.as_deref() {
+                let resp = match row.mark.label().full.as_deref() {
                     Some(full) => resp.on_hover_text(full),
                     None => resp,
                 };
@@ -662,18 +662,6 @@ fn measurer(ui: &Ui) -> impl Fn(&str, Font) -> f32 + '_ {
         let id = font_id(font);
         ui.ctx()
             .fonts_mut(|f| text.chars().map(|c| f.glyph_width(&id, c)).sum::<f32>())
-    }
-}
-
-/// The label of a row's main mark.
-fn mark_label(mark: &Mark) -> &Label {
-    match mark {
-        Mark::Arrow(arrow) => &arrow.label,
-        Mark::Socket(socket) => &socket.label,
-        Mark::Stage(stage) => &stage.label,
-        Mark::Diagnostic(diagnostic) => &diagnostic.label,
-        Mark::Note(note) => &note.label,
-        Mark::StreamEnd(end) => &end.label,
     }
 }
 

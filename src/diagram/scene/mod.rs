@@ -282,6 +282,20 @@ pub enum Mark {
     StreamEnd(StreamEnd),
 }
 
+impl Mark {
+    /// The mark's text.
+    pub fn label(&self) -> &Label {
+        match self {
+            Mark::Arrow(arrow) => &arrow.label,
+            Mark::Socket(socket) => &socket.label,
+            Mark::Stage(stage) => &stage.label,
+            Mark::Diagnostic(diagnostic) => &diagnostic.label,
+            Mark::Note(note) => &note.label,
+            Mark::StreamEnd(end) => &end.label,
+        }
+    }
+}
+
 /// A browser-API event drawn on its cause's row: a dot in its state's colour and a text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiMarker {
