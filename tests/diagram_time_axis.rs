@@ -75,8 +75,31 @@ fn check_captions(name: &str, trace: &Trace, rows: &Rows, frames: &str) {
             .unwrap_or(false),
         _ => false,
     };
+    // A stage whose expected events all came before the previous stage was recorded: the
+    // peer's library acted at once (a close answered automatically), so its events are drawn
+    // under the stage that caused them. Which side of the record they land on is a race.
+    let answered_early = |s: usize| {
+        let Some(k) = stages.iter().position(|&x| x == s) else {
+            return false;
+        };
+        let Some(&prev) = k.checked_sub(1).and_then(|p| stages.get(p)) else {
+            return false;
+        };
+        let EventKind::Stage { index, .. } = &trace.events[s].kind else {
+            return false;
+        };
+        let Some(stage) = scenario(name).and_then(|sc| sc.stages.get(*index as usize).cloned())
+        else {
+            return false;
+        };
+        stage.expect.iter().all(|m| {
+            trace.events[..prev]
+                .iter()
+                .any(|e| m.matches(&trace.connections, e))
+        })
+    };
     for &s in &stages {
-        if silent(s) {
+        if silent(s) || answered_early(s) {
             continue;
         }
         assert!(
