@@ -8,7 +8,7 @@
 mod support;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable};
+use egui_kittest::kittest::Queryable;
 use wirelab::ui::{GuiOptions, WirelabApp};
 
 use support::gui::step_until;
