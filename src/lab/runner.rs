@@ -30,6 +30,7 @@ use super::client::{AbortOnDrop, Client, ClientAction, ClientReport};
 use super::collector::Collector;
 use super::gate::Gates;
 use super::outbox::Outbox;
+use super::push_client::{DialHook, Dialed, Dialer};
 use super::scenario::{Action, Actor, Scenario, Stage};
 use super::{LabUpdate, RunMode};
 use crate::trace::matcher::{ConnSelector, EventMatcher};
@@ -284,6 +285,23 @@ impl Runner {
                     "the lab could not make its TLS certificate, so it has no wss://".to_string()
                 })?;
                 self.send(*i, ClientAction::TlsHandshake(tls))
+            }
+            (Actor::Client(i), Action::Push(spec)) => {
+                let label = self.client(*i)?.label.clone();
+                let collector = self.ctx.collector.clone();
+                // Each further connection is put on the client's lane before its connect().
+                let hook: DialHook = Arc::new(move |dialed| match dialed {
+                    Dialed::Bound(local) => collector.expect_client(local, &label),
+                    Dialed::Connected(local, at) => collector.client_connected(local, at),
+                });
+                let dialer = Dialer::new(connectable(self.ctx.server), Some(hook));
+                self.send(
+                    *i,
+                    ClientAction::Push {
+                        spec: *spec,
+                        dialer,
+                    },
+                )
             }
             (Actor::Client(_), Action::Release(_)) => {
                 Err("a client cannot release the server".to_string())
