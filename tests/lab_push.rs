@@ -129,10 +129,15 @@ fn short_polling_delivers_every_event_once_in_order_with_and_without_keep_alive(
 
     // Without keep-alive: one TCP connection per poll, each closed by the server.
     let opened = conns(&trace, without);
-    assert!(opened.len() as u64 > EVENTS, "{opened:?}");
+    assert!(opened.len() as u64 >= EVENTS, "{opened:?}");
     let mut delivered = Vec::new();
     for &conn in &opened {
-        assert_eq!(requests(&trace, &[conn]).len(), 1, "#{conn}");
+        assert_eq!(
+            requests(&trace, &[conn]).len(),
+            1,
+            "#{conn}: {:#?}",
+            on(&trace, &[conn]).collect::<Vec<_>>()
+        );
         assert_eq!(
             header(requests(&trace, &[conn])[0], "connection"),
             Some("close")

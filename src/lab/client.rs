@@ -105,6 +105,15 @@ pub enum ClientReport {
     },
     /// Something else failed, in one sentence.
     Failed(String),
+    /// A push client received its whole sequence and closed its connections
+    /// ([`ClientAction::Push`]) after `requests` answered HTTP requests: its stage may end
+    /// once the trace shows that many responses.
+    PushDone {
+        /// The client's lane.
+        label: String,
+        /// How many requests it sent.
+        requests: u32,
+    },
 }
 
 /// A task handle that aborts the task when dropped, so a reset run leaves nothing behind.
@@ -512,7 +521,12 @@ async fn run(
                 match super::push_client::receive(spec, Some(stream), &dialer).await {
                     Ok(delivery) => {
                         let expected: Vec<u64> = (1..=u64::from(spec.workload.events)).collect();
-                        if delivery.ids != expected {
+                        if delivery.ids == expected {
+                            let _ = reports.send(ClientReport::PushDone {
+                                label: label.clone(),
+                                requests: delivery.requests,
+                            });
+                        } else {
                             fail(format!(
                                 "received events {:?}, not 1 to {} in order",
                                 delivery.ids, spec.workload.events

@@ -65,6 +65,9 @@ pub struct PushSpec {
 pub struct Delivery {
     /// The ids of the events delivered, in the order they arrived.
     pub ids: Vec<u64>,
+    /// The HTTP requests it sent (the WebSocket upgrade included), each answered. The lab
+    /// waits until the trace shows as many responses; metrics count from the trace instead.
+    pub requests: u32,
 }
 
 /// Something a [`Dialer`] did, for whoever records connections.
@@ -232,6 +235,7 @@ async fn poll(
             .send_request(get(dialer.server(), &path, keep_alive, None)?)
             .await
             .map_err(|e| format!("GET {path} failed: {e}"))?;
+        delivery.requests += 1;
         let status = response.status();
         let body = axum::body::to_bytes(Body::new(response.into_body()), 16 * 1024 * 1024)
             .await
@@ -284,6 +288,7 @@ async fn sse(
             .send_request(get(dialer.server(), &path, KeepAlive::On, last_id)?)
             .await
             .map_err(|e| format!("GET {path} failed: {e}"))?;
+        delivery.requests += 1;
         if !response.status().is_success() {
             return Err(format!("GET {path} answered {}", response.status()));
         }
@@ -379,7 +384,10 @@ async fn websocket(
     let (mut ws, _) = tokio_tungstenite::client_async(url.as_str(), first)
         .await
         .map_err(|e| format!("the upgrade to {url} failed: {e}"))?;
-    let mut delivery = Delivery::default();
+    let mut delivery = Delivery {
+        requests: 1,
+        ..Delivery::default()
+    };
     while let Some(message) = ws.next().await {
         match message {
             Ok(Message::Text(text)) => {

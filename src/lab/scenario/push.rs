@@ -22,6 +22,10 @@ pub const WORKLOAD: Workload = Workload {
 /// come back empty.
 pub const POLL_EVERY: Duration = Duration::from_millis(100);
 
+/// Short polling's interval without keep-alive in `short-poll`: the events' own, so that
+/// fewer connections (each a lane's stripe in the browser-API lane) show the same lesson.
+pub const POLL_EVERY_NO_KEEP_ALIVE: Duration = Duration::from_millis(250);
+
 /// After how many events `sse`'s connection drops (and the client reconnects).
 pub const SSE_DROP_AFTER: u64 = 2;
 
@@ -75,13 +79,16 @@ pub(super) fn short_poll() -> Vec<Stage> {
         client(
             1,
             Action::Push(PushSpec {
-                technique: Technique::ShortPoll { every: POLL_EVERY },
+                technique: Technique::ShortPoll {
+                    every: POLL_EVERY_NO_KEEP_ALIVE,
+                },
                 keep_alive: KeepAlive::Off,
                 workload: WORKLOAD,
             }),
             format!(
-                "{without}: the same polls with Connection: close, as HTTP/1.0 does by default: \
-                 a new TCP connection for every poll ({})",
+                "{without}: polls every {} ms with Connection: close, as HTTP/1.0 does by \
+                 default: a new TCP connection for every poll ({})",
+                POLL_EVERY_NO_KEEP_ALIVE.as_millis(),
                 cite::RFC9112_9_6
             ),
             polls(without),
