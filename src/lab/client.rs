@@ -21,6 +21,7 @@ use tungstenite::Message;
 use tungstenite::client::IntoClientRequest as _;
 use tungstenite::error::{Error as WsError, ProtocolError};
 
+use super::push_client::{Dialer, PushSpec};
 use super::scenario::{HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec};
 use super::tls::LabTls;
 
@@ -74,6 +75,15 @@ pub enum ClientAction {
     /// The TLS handshake on the open TCP connection, trusting only the lab's certificate;
     /// an `Upgrade` after it is a `wss://` upgrade.
     TlsHandshake(Arc<LabTls>),
+    /// Receive the event source's whole sequence by `spec`'s technique
+    /// ([`Action::Push`](super::scenario::Action::Push)), starting on the open connection;
+    /// new connections come from `dialer`. Fails unless the delivered ids are 1, 2, …, N.
+    Push {
+        /// Technique, keep-alive and workload.
+        spec: PushSpec,
+        /// Opens (and announces) further connections.
+        dialer: Dialer,
+    },
 }
 
 /// What a client tells the runner.
@@ -95,6 +105,15 @@ pub enum ClientReport {
     },
     /// Something else failed, in one sentence.
     Failed(String),
+    /// A push client received its whole sequence and closed its connections
+    /// ([`ClientAction::Push`]) after `requests` answered HTTP requests: its stage may end
+    /// once the trace shows that many responses.
+    PushDone {
+        /// The client's lane.
+        label: String,
+        /// How many requests it sent.
+        requests: u32,
+    },
 }
 
 /// A task handle that aborts the task when dropped, so a reset run leaves nothing behind.
@@ -498,6 +517,25 @@ async fn run(
                 }
             }
             (ClientAction::StopAnswering, Conn::Ws(ws)) => conn = Conn::Silent(ws),
+            (ClientAction::Push { spec, dialer }, Conn::Tcp(stream)) => {
+                match super::push_client::receive(spec, Some(stream), &dialer).await {
+                    Ok(delivery) => {
+                        let expected: Vec<u64> = (1..=u64::from(spec.workload.events)).collect();
+                        if delivery.ids == expected {
+                            let _ = reports.send(ClientReport::PushDone {
+                                label: label.clone(),
+                                requests: delivery.requests,
+                            });
+                        } else {
+                            fail(format!(
+                                "received events {:?}, not 1 to {} in order",
+                                delivery.ids, spec.workload.events
+                            ));
+                        }
+                    }
+                    Err(what) => fail(what),
+                }
+            }
             (ClientAction::CloseTcp, Conn::Ws(mut ws)) => {
                 // No close frame: the sending side ends (FIN) and what still arrives is read
                 // and dropped until the server closes, so the socket never closes with unread

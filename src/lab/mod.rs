@@ -29,6 +29,7 @@ pub mod merge;
 pub mod outbox;
 pub mod packets;
 pub mod pcapng;
+pub mod push_client;
 pub mod runner;
 pub mod scenario;
 pub mod server;

@@ -30,6 +30,7 @@ use super::client::{AbortOnDrop, Client, ClientAction, ClientReport};
 use super::collector::Collector;
 use super::gate::Gates;
 use super::outbox::Outbox;
+use super::push_client::{DialHook, Dialed, Dialer};
 use super::scenario::{Action, Actor, Scenario, Stage};
 use super::{LabUpdate, RunMode};
 use crate::trace::matcher::{ConnSelector, EventMatcher};
@@ -285,6 +286,23 @@ impl Runner {
                 })?;
                 self.send(*i, ClientAction::TlsHandshake(tls))
             }
+            (Actor::Client(i), Action::Push(spec)) => {
+                let label = self.client(*i)?.label.clone();
+                let collector = self.ctx.collector.clone();
+                // Each further connection is put on the client's lane before its connect().
+                let hook: DialHook = Arc::new(move |dialed| match dialed {
+                    Dialed::Bound(local) => collector.expect_client(local, &label),
+                    Dialed::Connected(local, at) => collector.client_connected(local, at),
+                });
+                let dialer = Dialer::new(connectable(self.ctx.server), Some(hook));
+                self.send(
+                    *i,
+                    ClientAction::Push {
+                        spec: *spec,
+                        dialer,
+                    },
+                )
+            }
             (Actor::Client(_), Action::Release(_)) => {
                 Err("a client cannot release the server".to_string())
             }
@@ -301,14 +319,31 @@ impl Runner {
     ) -> Result<Vec<usize>, String> {
         let deadline = tokio::time::Instant::now() + STAGE_TIMEOUT;
         let ctx = self.ctx.clone();
+        // A push client's stage also waits for the client to have received everything: how
+        // many requests that takes is the technique's business, not the stage's.
+        let mut receiving = matches!(stage.action, Action::Push(_));
+        // Once it is done: one response in the trace per request it sent.
+        let mut answered: Vec<EventMatcher> = Vec::new();
         loop {
             let changed = ctx.outbox.changed();
             tokio::pin!(changed);
             // Registered before checking, so a change between the check and the wait is not missed.
             changed.as_mut().enable();
             let missing = match claim(&ctx.collector, &stage.expect, floor, taken) {
-                Ok(found) => return Ok(found),
-                Err(missing) => missing,
+                Ok(found) if !receiving => match claim(&ctx.collector, &answered, floor, taken) {
+                    Ok(more) => {
+                        let mut all = found;
+                        all.extend(
+                            more.into_iter()
+                                .filter(|i| !all.contains(i))
+                                .collect::<Vec<_>>(),
+                        );
+                        return Ok(all);
+                    }
+                    Err(missing) => Some(missing),
+                },
+                Ok(_) => None,
+                Err(missing) => Some(missing),
             };
             tokio::select! {
                 () = &mut changed => {}
@@ -321,9 +356,22 @@ impl Runner {
                         return Err(message);
                     }
                     ClientReport::Failed(message) => return Err(message),
+                    ClientReport::PushDone { label, requests } => {
+                        receiving = false;
+                        let response = EventMatcher::kind("http_response")
+                            .on_lane(&label)
+                            .dir(crate::trace::Dir::S2c);
+                        answered = vec![response; requests as usize];
+                    }
                 },
                 () = tokio::time::sleep_until(deadline) => {
-                    return Err(not_seen(missing));
+                    return Err(missing.map_or_else(
+                        || format!(
+                            "the client had not received every event after {} s",
+                            STAGE_TIMEOUT.as_secs()
+                        ),
+                        not_seen,
+                    ));
                 }
             }
         }

@@ -10,8 +10,10 @@ use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 
 mod failures;
 mod http;
+pub mod push;
 
 use super::ScenarioInfo;
+use super::push_client::PushSpec;
 use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
@@ -91,6 +93,10 @@ pub enum Action {
     /// arrives is read and thrown away, so no pong and no close reply is ever sent, and the
     /// socket is closed when the server closes its side.
     StopAnswering,
+    /// Client: receive the event source's whole sequence by a push technique (short or long
+    /// polling, SSE, WebSocket), on the open connection and, as the technique needs, new
+    /// ones; done, for the client, when every event arrived and its connections are closed.
+    Push(PushSpec),
 }
 
 /// The `Origin` header a scenario's handshake sends (RFC 6454 §7).
@@ -174,7 +180,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 19] = [
+pub const CATALOGUE: [ScenarioInfo; 22] = [
     ScenarioInfo {
         name: "http-get",
         summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
@@ -251,6 +257,18 @@ pub const CATALOGUE: [ScenarioInfo; 19] = [
         name: "wss-echo",
         summary: "the echo over TLS (wss://, a certificate made at run time): what the packets show (TLS records) beside what the tap above TLS shows (the upgrade and the frames)",
     },
+    ScenarioInfo {
+        name: "short-poll",
+        summary: "short polling: 5 server events, a poll every 100 ms answered at once (mostly empty), with keep-alive and with a new connection per poll",
+    },
+    ScenarioInfo {
+        name: "long-poll",
+        summary: "long polling: each request is held until the next of 5 server events, then the client asks again",
+    },
+    ScenarioInfo {
+        name: "sse",
+        summary: "server-sent events: 5 events on one streamed response; after the 2nd the connection drops and Last-Event-ID resumes it",
+    },
 ];
 
 /// The valid names, for error messages.
@@ -285,6 +303,9 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "http-keep-alive" => (vec!["client"], http::http_keep_alive()),
         "http-post" => (vec!["client"], http::http_post()),
         "wss-echo" => (vec!["client"], wss_echo()),
+        "short-poll" => (push::SHORT_POLL_CLIENTS.to_vec(), push::short_poll()),
+        "long-poll" => (vec!["client"], push::long_poll()),
+        "sse" => (vec!["client"], push::sse()),
         _ => return None,
     };
     Some(Scenario {
@@ -808,7 +829,7 @@ mod tests {
             "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
              ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
              ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post, \
-             wss-echo"
+             wss-echo, short-poll, long-poll, sse"
         );
     }
 

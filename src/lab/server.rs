@@ -34,6 +34,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 
 pub mod faults;
+pub mod push;
 
 use super::gate::Gates;
 use super::tap::{TapRecord, TapStream};
@@ -54,6 +55,8 @@ pub struct ServerState {
     gates: Arc<Gates>,
     chat: Mutex<HashMap<u64, UnboundedSender<String>>>,
     next_chat_id: AtomicU64,
+    /// The one event source of the push endpoints.
+    events: push::EventHub,
 }
 
 impl ServerState {
@@ -63,6 +66,7 @@ impl ServerState {
             gates,
             chat: Mutex::new(HashMap::new()),
             next_chat_id: AtomicU64::new(0),
+            events: push::EventHub::default(),
         }
     }
 
@@ -101,6 +105,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/subprotocol", get(subprotocol))
         .route("/deflate", get(deflate))
         .merge(faults::routes())
+        .merge(push::routes())
         .with_state(state)
 }
 

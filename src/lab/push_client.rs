@@ -1,0 +1,429 @@
+//! Clients of the push endpoints ([`super::server::push`]): short polling, long polling,
+//! server-sent events and WebSocket push, each receiving the event source's whole sequence.
+//!
+//! Polling runs with HTTP/1.1 keep-alive (every poll on one persistent connection) or one
+//! new connection per poll (`Connection: close`, what HTTP/1.0 does by default). New
+//! connections are opened by a [`Dialer`], which tells the lab (the collector) each one's
+//! address before `connect()`, so the trace puts them on the client's lane.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use futures_util::StreamExt as _;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpSocket, TcpStream};
+use tungstenite::Message;
+
+use super::server::push::{
+    LONG_POLL_PATH, POLL_PATH, PollAnswer, SSE_PATH, WS_PATH, WireEvent, Workload,
+};
+
+/// How a client learns of pushed events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Technique {
+    /// `GET /poll?since=N` every `every`, answered at once.
+    ShortPoll {
+        /// The time between two polls.
+        every: Duration,
+    },
+    /// `GET /long-poll?since=N`, the next one as soon as the answer is in.
+    LongPoll,
+    /// `GET /sse`: one streamed response; `drop_after`: close the connection after that many
+    /// events and reconnect with `Last-Event-ID` (as an `EventSource` does after a drop).
+    Sse {
+        /// Events read before the simulated drop, if any.
+        drop_after: Option<u64>,
+    },
+    /// `GET /events-ws` upgraded to WebSocket: one text message per event.
+    WebSocket,
+}
+
+/// Whether polls share a persistent connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeepAlive {
+    /// HTTP/1.1's default: every poll on the same connection.
+    On,
+    /// `Connection: close` on every poll: a new TCP connection each time.
+    Off,
+}
+
+/// What a push client does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PushSpec {
+    /// The technique.
+    pub technique: Technique,
+    /// For polling: persistent connection or one per poll.
+    pub keep_alive: KeepAlive,
+    /// The workload the client asks the event source for (the first request starts it).
+    pub workload: Workload,
+}
+
+/// What a push client received.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// The ids of the events delivered, in the order they arrived.
+    pub ids: Vec<u64>,
+    /// The HTTP requests it sent (the WebSocket upgrade included), each answered. The lab
+    /// waits until the trace shows as many responses; metrics count from the trace instead.
+    pub requests: u32,
+}
+
+/// Something a [`Dialer`] did, for whoever records connections.
+#[derive(Clone, Copy, Debug)]
+pub enum Dialed {
+    /// A socket was bound to this address; `connect()` comes next.
+    Bound(SocketAddr),
+    /// The `connect()` from this address returned at this moment.
+    Connected(SocketAddr, Instant),
+}
+
+/// Told of every connection a [`Dialer`] opens.
+pub type DialHook = Arc<dyn Fn(Dialed) + Send + Sync>;
+
+/// Opens connections to the lab server.
+#[derive(Clone)]
+pub struct Dialer {
+    server: SocketAddr,
+    hook: Option<DialHook>,
+}
+
+impl Dialer {
+    /// Connections to `server`, each announced to `hook`.
+    pub fn new(server: SocketAddr, hook: Option<DialHook>) -> Self {
+        Dialer { server, hook }
+    }
+
+    /// The server it connects to.
+    pub fn server(&self) -> SocketAddr {
+        self.server
+    }
+
+    /// A new TCP connection, bound first so its address is announced before `connect()`.
+    pub async fn dial(&self) -> Result<TcpStream, String> {
+        let failed = |e: std::io::Error| format!("cannot connect to {}: {e}", self.server);
+        let socket = if self.server.is_ipv4() {
+            TcpSocket::new_v4()
+        } else {
+            TcpSocket::new_v6()
+        }
+        .map_err(failed)?;
+        socket
+            .bind(SocketAddr::new(self.server.ip(), 0))
+            .map_err(failed)?;
+        let local = socket.local_addr().map_err(failed)?;
+        if let Some(hook) = &self.hook {
+            hook(Dialed::Bound(local));
+        }
+        let stream = socket.connect(self.server).await.map_err(failed)?;
+        if let Some(hook) = &self.hook {
+            hook(Dialed::Connected(local, Instant::now()));
+        }
+        let _ = stream.set_nodelay(true);
+        Ok(stream)
+    }
+}
+
+/// Receives every event of `spec`'s workload; `first` is an open connection to use first
+/// (the lab's connect stage), else the dialer opens one. Ends with every connection closed.
+pub async fn receive(
+    spec: PushSpec,
+    first: Option<TcpStream>,
+    dialer: &Dialer,
+) -> Result<Delivery, String> {
+    let first = match first {
+        Some(stream) => stream,
+        None => dialer.dial().await?,
+    };
+    let total = u64::from(spec.workload.events);
+    // Only the first request names the workload: it starts the event source.
+    let query = spec.workload.query();
+    let path = |base: &str, since: u64, first: bool| {
+        if first {
+            format!("{base}?since={since}&{query}")
+        } else {
+            format!("{base}?since={since}")
+        }
+    };
+    match spec.technique {
+        Technique::ShortPoll { every } => {
+            poll(first, dialer, spec.keep_alive, total, |since, first| {
+                (path(POLL_PATH, since, first), Some(every))
+            })
+            .await
+        }
+        Technique::LongPoll => {
+            poll(first, dialer, spec.keep_alive, total, |since, first| {
+                (path(LONG_POLL_PATH, since, first), None)
+            })
+            .await
+        }
+        Technique::Sse { drop_after } => sse(first, dialer, &query, total, drop_after).await,
+        Technique::WebSocket => websocket(first, dialer.server(), &query, total).await,
+    }
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Body>;
+
+/// An HTTP/1.1 client connection on `stream`, driven by its own task.
+async fn http(stream: TcpStream) -> Result<(Sender, tokio::task::JoinHandle<()>), String> {
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("HTTP handshake failed: {e}"))?;
+    let task = tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            tracing::debug!("push client connection ended with an error: {err}");
+        }
+    });
+    Ok((sender, task))
+}
+
+fn get(
+    server: SocketAddr,
+    path: &str,
+    keep_alive: KeepAlive,
+    last_event_id: Option<u64>,
+) -> Result<hyper::Request<Body>, String> {
+    let mut request = hyper::Request::get(path)
+        .header(hyper::header::HOST, server.to_string())
+        .header(
+            hyper::header::USER_AGENT,
+            concat!("wirelab/", env!("CARGO_PKG_VERSION")),
+        );
+    if keep_alive == KeepAlive::Off {
+        request = request.header(hyper::header::CONNECTION, "close");
+    }
+    if let Some(id) = last_event_id {
+        request = request.header("Last-Event-ID", id.to_string());
+    }
+    request
+        .body(Body::empty())
+        .map_err(|e| format!("bad request {path}: {e}"))
+}
+
+/// Polls until every event arrived; `next(since, first)` gives the next request's path and how
+/// long to wait before it (short polling's interval).
+async fn poll(
+    first: TcpStream,
+    dialer: &Dialer,
+    keep_alive: KeepAlive,
+    total: u64,
+    next: impl Fn(u64, bool) -> (String, Option<Duration>),
+) -> Result<Delivery, String> {
+    let mut delivery = Delivery::default();
+    let mut since = 0;
+    let mut first_request = true;
+    let mut connection = Some(http(first).await?);
+    let mut due = tokio::time::Instant::now();
+    while since < total {
+        let (path, every) = next(since, first_request);
+        first_request = false;
+        tokio::time::sleep_until(due).await;
+        if let Some(every) = every {
+            due += every;
+        }
+        let (sender, _) = match &mut connection {
+            Some(open) => open,
+            None => connection.insert(http(dialer.dial().await?).await?),
+        };
+        sender
+            .ready()
+            .await
+            .map_err(|e| format!("the connection closed before {path}: {e}"))?;
+        let response = sender
+            .send_request(get(dialer.server(), &path, keep_alive, None)?)
+            .await
+            .map_err(|e| format!("GET {path} failed: {e}"))?;
+        delivery.requests += 1;
+        let status = response.status();
+        let body = axum::body::to_bytes(Body::new(response.into_body()), 16 * 1024 * 1024)
+            .await
+            .map_err(|e| format!("GET {path}: reading the body failed: {e}"))?;
+        if !status.is_success() {
+            return Err(format!("GET {path} answered {status}"));
+        }
+        let answer: PollAnswer = serde_json::from_slice(&body)
+            .map_err(|e| format!("GET {path}: the answer is not a poll answer: {e}"))?;
+        for event in answer.events {
+            since = since.max(event.id);
+            delivery.ids.push(event.id);
+        }
+        if keep_alive == KeepAlive::Off {
+            // The server closes after its answer; wait for that before the next connect.
+            if let Some((sender, task)) = connection.take() {
+                drop(sender);
+                let _ = task.await;
+            }
+        }
+    }
+    if let Some((sender, task)) = connection.take() {
+        // Dropping the sender lets hyper close the idle connection.
+        drop(sender);
+        let _ = task.await;
+    }
+    Ok(delivery)
+}
+
+/// One streamed `text/event-stream` response after another until every event arrived; a
+/// reconnection sends `Last-Event-ID` (WHATWG HTML §9.2.4).
+async fn sse(
+    first: TcpStream,
+    dialer: &Dialer,
+    query: &str,
+    total: u64,
+    mut drop_after: Option<u64>,
+) -> Result<Delivery, String> {
+    let mut delivery = Delivery::default();
+    let mut stream = Some(first);
+    let mut last_id: Option<u64> = None;
+    let mut path = format!("{SSE_PATH}?{query}");
+    while last_id.unwrap_or(0) < total {
+        let tcp = match stream.take() {
+            Some(tcp) => tcp,
+            None => dialer.dial().await?,
+        };
+        let (mut sender, task) = http(tcp).await?;
+        let response = sender
+            .send_request(get(dialer.server(), &path, KeepAlive::On, last_id)?)
+            .await
+            .map_err(|e| format!("GET {path} failed: {e}"))?;
+        delivery.requests += 1;
+        if !response.status().is_success() {
+            return Err(format!("GET {path} answered {}", response.status()));
+        }
+        // A reconnection names no workload: it resumes the running source.
+        path = SSE_PATH.to_string();
+        let mut body = Body::new(response.into_body()).into_data_stream();
+        let mut parser = SseParser::default();
+        let mut dropped = false;
+        while !dropped && last_id.unwrap_or(0) < total {
+            let Some(chunk) = body.next().await else {
+                return Err(format!(
+                    "GET {path}: the stream ended after event {}",
+                    last_id.unwrap_or(0)
+                ));
+            };
+            let chunk = chunk.map_err(|e| format!("GET {path}: reading the stream failed: {e}"))?;
+            for (id, _data) in parser.feed(&chunk) {
+                if let Some(id) = id {
+                    last_id = Some(id);
+                    delivery.ids.push(id);
+                }
+            }
+            // The simulated drop happens once, at the first read that reaches its count.
+            if drop_after.is_some_and(|n| delivery.ids.len() as u64 >= n) {
+                drop_after = None;
+                dropped = true;
+            }
+        }
+        // Dropping the body and the sender closes the connection.
+        drop(body);
+        drop(sender);
+        task.abort();
+        let _ = task.await;
+    }
+    Ok(delivery)
+}
+
+/// The events of a `text/event-stream` as they arrive: blank-line-separated blocks of
+/// `field: value` lines; only `id` and `data` matter here (the dissector's parser is the
+/// full one, WHATWG HTML §9.2.6).
+#[derive(Default)]
+struct SseParser {
+    pending: Vec<u8>,
+}
+
+impl SseParser {
+    /// Each complete event in `bytes` (with what came before): its id (if a number) and data.
+    fn feed(&mut self, bytes: &[u8]) -> Vec<(Option<u64>, String)> {
+        self.pending.extend_from_slice(bytes);
+        let mut events = Vec::new();
+        while let Some(end) = find_blank_line(&self.pending) {
+            let block: Vec<u8> = self.pending.drain(..end.0 + end.1).collect();
+            let text = String::from_utf8_lossy(block.get(..end.0).unwrap_or_default());
+            let (mut id, mut data) = (None, None::<String>);
+            for line in text.lines() {
+                let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                let value = value.strip_prefix(' ').unwrap_or(value);
+                match field {
+                    "id" => id = value.parse().ok(),
+                    "data" => data = Some(value.to_string()),
+                    _ => {}
+                }
+            }
+            if let Some(data) = data {
+                events.push((id, data));
+            }
+        }
+        events
+    }
+}
+
+/// Where the first blank line ends a block: (the block's length, the separator's length).
+fn find_blank_line(bytes: &[u8]) -> Option<(usize, usize)> {
+    let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2));
+    let crlf = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| (i, 4));
+    match (lf, crlf) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// WebSocket push: every text message is one event; the server closes after the last.
+async fn websocket(
+    first: TcpStream,
+    server: SocketAddr,
+    query: &str,
+    total: u64,
+) -> Result<Delivery, String> {
+    let url = format!("ws://{server}{WS_PATH}?{query}");
+    let (mut ws, _) = tokio_tungstenite::client_async(url.as_str(), first)
+        .await
+        .map_err(|e| format!("the upgrade to {url} failed: {e}"))?;
+    let mut delivery = Delivery {
+        requests: 1,
+        ..Delivery::default()
+    };
+    while let Some(message) = ws.next().await {
+        match message {
+            Ok(Message::Text(text)) => {
+                let event: WireEvent = serde_json::from_str(text.as_str())
+                    .map_err(|e| format!("a message is not an event: {e}"))?;
+                delivery.ids.push(event.id);
+            }
+            Ok(Message::Close(_)) => {}
+            Ok(_) => {}
+            Err(tungstenite::Error::ConnectionClosed) => break,
+            Err(err) => return Err(format!("the WebSocket connection failed: {err}")),
+        }
+    }
+    if (delivery.ids.len() as u64) < total {
+        let _ = ws.close(None).await;
+    }
+    Ok(delivery)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parser_finds_events_split_anywhere() {
+        let stream = b"id: 1\ndata: a\n\n:comment\n\nid: 2\r\ndata: b\r\n\r\n";
+        for split in 0..stream.len() {
+            let mut parser = SseParser::default();
+            let (a, b) = stream.split_at(split);
+            let mut got = parser.feed(a);
+            got.extend(parser.feed(b));
+            assert_eq!(
+                got,
+                [(Some(1), "a".to_string()), (Some(2), "b".to_string())]
+            );
+        }
+    }
+}

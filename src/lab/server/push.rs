@@ -1,0 +1,462 @@
+//! The push endpoints, all fed by one [`EventSource`]: numbered events, each stamped when the
+//! source made it, so a client's delivery can be compared with the emitted sequence.
+//!
+//! - `GET /poll?since=N`: short polling, answered at once with the events after `N` (maybe
+//!   none) as JSON;
+//! - `GET /long-poll?since=N`: long polling (RFC 6202 §2), held until an event after `N`
+//!   exists or [`LONG_POLL_TIMEOUT`] passes;
+//! - `GET /sse`: server-sent events (WHATWG HTML §9.2) on one streamed response, one `id:`
+//!   line per event; a reconnection's `Last-Event-ID` resumes after that id; the response
+//!   stays open after the last event until the client closes;
+//! - `GET /events-ws`: the same events as WebSocket text messages, then a close 1000.
+//!
+//! Every request may carry the workload (`events`, `interval_ms`, `payload_bytes`); the
+//! first request that finds no source running (none yet, or the last one has emitted all its
+//! events) and asks from the start (`since=0`, no `Last-Event-ID`) starts a new source with
+//! it, so clients of one run, whatever their technique, share one event sequence. The push
+//! endpoints are not gated: their timing is the event source's.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use tungstenite::Message;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::protocol::frame::coding::CloseCode;
+
+use super::{Received, ServerState, Ws, close_tcp, common, upgrade};
+use crate::lab::scenario::filler_text;
+
+/// Short polling's path.
+pub const POLL_PATH: &str = "/poll";
+/// Long polling's path.
+pub const LONG_POLL_PATH: &str = "/long-poll";
+/// Server-sent events' path.
+pub const SSE_PATH: &str = "/sse";
+/// WebSocket push's path.
+pub const WS_PATH: &str = "/events-ws";
+
+/// How long a long poll is held without an event before it is answered empty.
+pub const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most events one source emits (a typo must not make it run for hours).
+pub const MAX_EVENTS: u32 = 100_000;
+
+/// The largest payload of one event.
+pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+/// What an event source emits: `events` events, one every `interval` (the first one
+/// `interval` after the start), each with `payload_bytes` of text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Workload {
+    /// How many events.
+    pub events: u32,
+    /// The time between two events.
+    pub interval: Duration,
+    /// Each event's payload size.
+    pub payload_bytes: usize,
+}
+
+impl Default for Workload {
+    /// The scenarios' small workload: 5 events of 16 B, 250 ms apart.
+    fn default() -> Self {
+        Workload {
+            events: 5,
+            interval: Duration::from_millis(250),
+            payload_bytes: 16,
+        }
+    }
+}
+
+impl Workload {
+    /// The query parameters that ask for this workload, e.g. `events=5&interval_ms=250&payload_bytes=16`.
+    pub fn query(&self) -> String {
+        format!(
+            "events={}&interval_ms={}&payload_bytes={}",
+            self.events,
+            self.interval.as_millis(),
+            self.payload_bytes
+        )
+    }
+}
+
+/// One emitted event.
+#[derive(Clone, Debug)]
+pub struct PushEvent {
+    /// 1, 2, 3, … in emission order.
+    pub id: u64,
+    /// When the source made it.
+    pub created: Instant,
+    /// Its payload.
+    pub data: String,
+}
+
+/// An event as the polling endpoints and WebSocket push send it (JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEvent {
+    /// The event's number.
+    pub id: u64,
+    /// Its payload.
+    pub data: String,
+}
+
+/// A poll's answer: the events after the asked id, and the newest id the source has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollAnswer {
+    /// The events after `since`, in order; empty if there were none (yet).
+    pub events: Vec<WireEvent>,
+    /// The newest event's id (0 before the first).
+    pub last_id: u64,
+    /// Whether the source has emitted all its events.
+    pub done: bool,
+}
+
+/// A sequence of numbered events, emitted at the workload's pace by its own task.
+pub struct EventSource {
+    workload: Workload,
+    events: Mutex<Vec<PushEvent>>,
+    last_id: watch::Sender<u64>,
+}
+
+impl EventSource {
+    /// Starts a source: its task emits the workload's events, then ends.
+    pub fn start(workload: Workload) -> Arc<EventSource> {
+        let (last_id, _) = watch::channel(0);
+        let source = Arc::new(EventSource {
+            workload,
+            events: Mutex::new(Vec::new()),
+            last_id,
+        });
+        let emitter = source.clone();
+        tokio::spawn(async move {
+            let mut due = tokio::time::Instant::now();
+            for id in 1..=u64::from(workload.events) {
+                due += workload.interval;
+                tokio::time::sleep_until(due).await;
+                emitter.emit(id);
+            }
+        });
+        source
+    }
+
+    fn emit(&self, id: u64) {
+        let event = PushEvent {
+            id,
+            created: Instant::now(),
+            data: filler_text(self.workload.payload_bytes),
+        };
+        if let Ok(mut events) = self.events.lock() {
+            events.push(event);
+        }
+        self.last_id.send_replace(id);
+    }
+
+    /// The workload it emits.
+    pub fn workload(&self) -> Workload {
+        self.workload
+    }
+
+    /// The newest event's id (0 before the first).
+    pub fn last_id(&self) -> u64 {
+        *self.last_id.borrow()
+    }
+
+    /// Whether every event has been emitted.
+    pub fn done(&self) -> bool {
+        self.last_id() >= u64::from(self.workload.events)
+    }
+
+    /// The events after `since`, in order.
+    pub fn after(&self, since: u64) -> Vec<PushEvent> {
+        self.events
+            .lock()
+            .map(|events| events.iter().filter(|e| e.id > since).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Waits until an event after `since` exists or the source is done; `false` on timeout.
+    pub async fn wait_after(&self, since: u64, timeout: Duration) -> bool {
+        let total = u64::from(self.workload.events);
+        let mut rx = self.last_id.subscribe();
+        let waited =
+            tokio::time::timeout(timeout, rx.wait_for(|&last| last > since || last >= total));
+        matches!(waited.await, Ok(Ok(_)))
+    }
+
+    fn answer(&self, since: u64) -> PollAnswer {
+        PollAnswer {
+            events: self
+                .after(since)
+                .into_iter()
+                .map(|e| WireEvent {
+                    id: e.id,
+                    data: e.data,
+                })
+                .collect(),
+            last_id: self.last_id(),
+            done: self.done(),
+        }
+    }
+}
+
+/// The server's current event source.
+#[derive(Default)]
+pub struct EventHub {
+    current: Mutex<Option<Arc<EventSource>>>,
+}
+
+impl EventHub {
+    /// The running source; a new one with `workload` if none runs and the client asks
+    /// `from_start`.
+    pub fn source(&self, workload: Workload, from_start: bool) -> Option<Arc<EventSource>> {
+        let mut current = self.current.lock().ok()?;
+        match current.as_ref() {
+            Some(source) if !source.done() || !from_start => Some(source.clone()),
+            _ => {
+                let source = EventSource::start(workload);
+                *current = Some(source.clone());
+                Some(source)
+            }
+        }
+    }
+}
+
+/// The query of every push endpoint.
+#[derive(Deserialize)]
+struct PushQuery {
+    since: Option<u64>,
+    events: Option<u32>,
+    interval_ms: Option<u64>,
+    payload_bytes: Option<usize>,
+}
+
+impl PushQuery {
+    fn workload(&self) -> Workload {
+        let default = Workload::default();
+        Workload {
+            events: self.events.unwrap_or(default.events).min(MAX_EVENTS),
+            // At least 1 ms so a typo cannot make the source spin.
+            interval: self.interval_ms.map_or(default.interval, |ms| {
+                Duration::from_millis(ms.clamp(1, 3_600_000))
+            }),
+            payload_bytes: self
+                .payload_bytes
+                .unwrap_or(default.payload_bytes)
+                .min(MAX_PAYLOAD_BYTES),
+        }
+    }
+}
+
+/// The routes of this module.
+pub(super) fn routes() -> Router<Arc<ServerState>> {
+    Router::new()
+        .route(POLL_PATH, get(short_poll))
+        .route(LONG_POLL_PATH, get(long_poll))
+        .route(SSE_PATH, get(sse))
+        .route(WS_PATH, get(ws_push))
+}
+
+fn unavailable() -> Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "the event source is unavailable\n",
+    )
+        .into_response()
+}
+
+fn json(answer: &PollAnswer) -> Response {
+    let body = serde_json::to_string(answer).unwrap_or_else(|_| "{}".to_string());
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            // Every poll must reach the server, never a cache.
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn short_poll(State(state): State<Arc<ServerState>>, Query(q): Query<PushQuery>) -> Response {
+    let since = q.since.unwrap_or(0);
+    let Some(source) = state.events.source(q.workload(), since == 0) else {
+        return unavailable();
+    };
+    json(&source.answer(since))
+}
+
+async fn long_poll(State(state): State<Arc<ServerState>>, Query(q): Query<PushQuery>) -> Response {
+    let since = q.since.unwrap_or(0);
+    let Some(source) = state.events.source(q.workload(), since == 0) else {
+        return unavailable();
+    };
+    source.wait_after(since, LONG_POLL_TIMEOUT).await;
+    json(&source.answer(since))
+}
+
+/// The id after which an SSE response starts: `Last-Event-ID` (a reconnection, WHATWG HTML
+/// §9.2.4), else `since`, else 0. An id that is not a number starts from the beginning.
+fn sse_start(headers: &HeaderMap, since: Option<u64>) -> (u64, bool) {
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match last.or(since) {
+        Some(id) => (id, id == 0),
+        None => (0, true),
+    }
+}
+
+/// One event in the event-stream format: its `id:` line, its `data:` line, a blank line.
+pub fn sse_frame(id: u64, data: &str) -> String {
+    format!("id: {id}\ndata: {data}\n\n")
+}
+
+async fn sse(
+    State(state): State<Arc<ServerState>>,
+    Query(q): Query<PushQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (since, from_start) = sse_start(&headers, q.since);
+    let Some(source) = state.events.source(q.workload(), from_start) else {
+        return unavailable();
+    };
+    // One open response: after the source's last event it stays open (as an event stream
+    // does; ending it would make an `EventSource` reconnect) until the client closes.
+    let stream = futures_util::stream::unfold((source, since), |(source, sent)| async move {
+        if sent >= u64::from(source.workload().events) {
+            std::future::pending::<()>().await;
+        }
+        source.wait_after(sent, LONG_POLL_TIMEOUT).await;
+        let fresh = source.after(sent);
+        let last = fresh.last().map_or(sent, |e| e.id);
+        if fresh.is_empty() {
+            // No event for a long time: a comment line keeps the connection alive.
+            return Some((
+                Ok::<_, Infallible>(Bytes::from_static(b":\n\n")),
+                (source, last),
+            ));
+        }
+        let text: String = fresh.iter().map(|e| sse_frame(e.id, &e.data)).collect();
+        Some((Ok(Bytes::from(text)), (source, last)))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+async fn ws_push(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PushQuery>,
+    req: Request,
+) -> Response {
+    let since = q.since.unwrap_or(0);
+    let Some(source) = state.events.source(q.workload(), since == 0) else {
+        return unavailable();
+    };
+    let gates = state.gates.clone();
+    upgrade(&state, peer, req, None, move |ws| async move {
+        ws_session(ws, source, since, peer, &gates).await;
+    })
+    .await
+}
+
+/// Sends every event after `since` as a text message, then closes with 1000 "done".
+async fn ws_session(
+    mut ws: Ws,
+    source: Arc<EventSource>,
+    mut sent: u64,
+    peer: SocketAddr,
+    gates: &super::Gates,
+) {
+    let total = u64::from(source.workload().events);
+    let mut closing = false;
+    loop {
+        let may_send = !closing;
+        tokio::select! {
+            next = ws.next() => match common(&mut ws, gates, peer, next, closing).await {
+                Received::Data(_) | Received::Handled => {}
+                Received::Over => break,
+            },
+            _ = source.wait_after(sent, LONG_POLL_TIMEOUT), if may_send => {
+                let mut failed = false;
+                for event in source.after(sent) {
+                    let text = serde_json::to_string(&WireEvent { id: event.id, data: event.data })
+                        .unwrap_or_default();
+                    if let Err(err) = ws.send(Message::text(text)).await {
+                        tracing::debug!("event to {peer} failed: {err}");
+                        failed = true;
+                        break;
+                    }
+                    sent = event.id;
+                }
+                if failed {
+                    break;
+                }
+                if sent >= total {
+                    closing = true;
+                    let done = CloseFrame { code: CloseCode::Normal, reason: "done".into() };
+                    if let Err(err) = ws.send(Message::Close(Some(done))).await {
+                        tracing::debug!("close to {peer} failed: {err}");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    close_tcp(ws, gates, peer).await;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sse_resumes_after_last_event_id() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(sse_start(&headers, None), (0, true));
+        assert_eq!(sse_start(&headers, Some(3)), (3, false));
+        headers.insert("last-event-id", "2".parse().unwrap());
+        assert_eq!(sse_start(&headers, Some(0)), (2, false));
+        assert_eq!(sse_frame(7, "x"), "id: 7\ndata: x\n\n");
+    }
+
+    #[tokio::test]
+    async fn a_source_emits_its_workload_in_order() {
+        let workload = Workload {
+            events: 3,
+            interval: Duration::from_millis(5),
+            payload_bytes: 4,
+        };
+        let source = EventSource::start(workload);
+        assert!(source.after(0).is_empty());
+        // Generous timeouts: only the order is checked, never the timing.
+        assert!(source.wait_after(0, Duration::from_secs(20)).await);
+        assert!(source.wait_after(2, Duration::from_secs(20)).await);
+        let ids: Vec<u64> = source.after(0).iter().map(|e| e.id).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(source.done());
+        assert!(source.after(0).iter().all(|e| e.data.len() == 4));
+        let hub = EventHub::default();
+        let first = hub.source(workload, true).unwrap();
+        let same = hub.source(workload, true).unwrap();
+        assert!(Arc::ptr_eq(&first, &same));
+    }
+}
