@@ -7,10 +7,10 @@
 //! - a `101` response (or WebSocket frames): [`Technique::WebSocket`];
 //! - a `text/event-stream` response (or SSE events): [`Technique::Sse`];
 //! - requests that repeat, [`MIN_POLLS`] or more with the same method and path (query
-//!   ignored) from one client host to one server, over one connection or many (polling
-//!   without keep-alive opens one per poll): polling, and [`Technique::LongPoll`] when most of
-//!   them were held [`LONG_WAIT_US`] or longer before their response, else
-//!   [`Technique::ShortPoll`];
+//!   ignored) from one client host to one server, each answered with a 2xx or `304`, over
+//!   one connection or many (polling without keep-alive opens one per poll): polling, and
+//!   [`Technique::LongPoll`] when most of them were held [`LONG_WAIT_US`] or longer before
+//!   their response, else [`Technique::ShortPoll`];
 //! - other HTTP: [`Technique::Http`]; no HTTP at all (raw TCP, TLS): [`Technique::Tcp`].
 
 use std::collections::HashMap;
@@ -299,12 +299,27 @@ fn host(addr: &str) -> String {
         .to_string()
 }
 
-/// One request and how long its response took.
+/// One request and its answer.
 struct Request {
     method: String,
     path: String,
     t_us: i64,
-    waited_us: Option<i64>,
+    /// How long its final response took to come, and its status.
+    answer: Option<(i64, u16)>,
+}
+
+impl Request {
+    /// Whether it was answered as a poll is: with a 2xx (maybe empty) or a `304`. Refused
+    /// requests (a `400`, a `426`) repeated are retries, not polling.
+    fn answered_as_poll(&self) -> bool {
+        self.answer
+            .is_some_and(|(_, status)| (200..300).contains(&status) || status == 304)
+    }
+
+    fn held(&self) -> bool {
+        self.answer
+            .is_some_and(|(waited, _)| waited >= LONG_WAIT_US)
+    }
 }
 
 /// What one connection's events show.
@@ -362,7 +377,7 @@ impl ConnFacts {
                     method: method.clone(),
                     path: path.to_string(),
                     t_us: event.t_us,
-                    waited_us: None,
+                    answer: None,
                 });
             }
             EventKind::HttpResponse {
@@ -389,7 +404,7 @@ impl ConnFacts {
                     // HTTP/1.1 answers requests in order: the n-th final response answers
                     // the n-th request.
                     if let Some(request) = self.requests.get_mut(self.answered) {
-                        request.waited_us = Some(event.t_us.saturating_sub(request.t_us));
+                        request.answer = Some((event.t_us.saturating_sub(request.t_us), *status));
                     }
                     self.answered += 1;
                 }
@@ -471,7 +486,7 @@ fn classify(conns: &[ConnFacts]) -> Vec<Technique> {
     // Requests per (client host, server, method, path), and how many of them were held.
     let mut groups: HashMap<(&str, &str, &str, &str), (usize, usize)> = HashMap::new();
     for facts in conns.iter().filter(|f| !f.upgraded && !f.event_stream) {
-        for r in &facts.requests {
+        for r in facts.requests.iter().filter(|r| r.answered_as_poll()) {
             let key = (
                 facts.client_host.as_str(),
                 facts.server.as_str(),
@@ -480,7 +495,7 @@ fn classify(conns: &[ConnFacts]) -> Vec<Technique> {
             );
             let (n, held) = groups.entry(key).or_default();
             *n += 1;
-            if r.waited_us.is_some_and(|w| w >= LONG_WAIT_US) {
+            if r.held() {
                 *held += 1;
             }
         }
@@ -505,7 +520,8 @@ fn classify(conns: &[ConnFacts]) -> Vec<Technique> {
                     r.method.as_str(),
                     r.path.as_str(),
                 );
-                let technique = match groups.get(&key) {
+                let group = groups.get(&key).filter(|_| r.answered_as_poll());
+                let technique = match group {
                     Some(&(n, held)) if n >= MIN_POLLS && held * 2 > n => Technique::LongPoll,
                     Some(&(n, _)) if n >= MIN_POLLS => Technique::ShortPoll,
                     _ => Technique::Http,
