@@ -178,7 +178,9 @@ fn every_fixture_is_classified_sensibly() {
         } else if name.starts_with("ws_") {
             assert!(techniques.contains(&"websocket"), "{name}: {techniques:?}");
             assert!(
-                !techniques.iter().any(|t| t.ends_with("-poll") || *t == "sse"),
+                !techniques
+                    .iter()
+                    .any(|t| t.ends_with("-poll") || *t == "sse"),
                 "{name}: {techniques:?}"
             );
         } else if name.starts_with("http_long_poll") {
