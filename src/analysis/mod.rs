@@ -1,4 +1,5 @@
 //! Pure functions of a [`Trace`](crate::trace::Trace): the connection list and its filters
-//! ([`connections`]).
+//! ([`connections`]), and what each push technique cost on the wire ([`metrics`]).
 
 pub mod connections;
+pub mod metrics;

@@ -13,6 +13,9 @@ use crate::trace::describe::counted;
 /// Reads the file and prints it as asked.
 pub(super) fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     let stdout = io::stdout();
+    if args.metrics {
+        return super::metrics::inspect_metrics(&args.file, args.json.as_deref());
+    }
     if args.summary && args.json.is_none() {
         // Counts only: the same work on every core, no events kept.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -7,6 +7,7 @@ mod capture;
 mod gui;
 mod inspect;
 mod live;
+mod metrics;
 mod run;
 mod serve;
 
@@ -85,9 +86,14 @@ pub struct InspectArgs {
     /// The capture file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Write the trace (JSON, format wirelab-trace 1) to this file.
+    /// Write the trace (JSON, format wirelab-trace 1) to this file; with `--metrics`, the
+    /// metrics (docs/metrics.md).
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
+    /// Classify every TCP connection by content (short poll, long poll, SSE, WebSocket,
+    /// HTTP) and print what each technique cost on the wire, instead of the events.
+    #[arg(long, conflicts_with_all = ["summary", "format", "frames"])]
+    pub metrics: bool,
     /// Print only counts.
     #[arg(long)]
     pub summary: bool,
