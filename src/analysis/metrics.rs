@@ -235,12 +235,12 @@ pub const FIELDS: [Field; 14] = [
     },
     Field {
         name: "packets",
-        counts: "packets (packet sources only)",
+        counts: "packets (not counted yet: the trace does not keep data packets)",
         value: |c| c.packets,
     },
     Field {
         name: "ip_bytes",
-        counts: "bytes from the IP header on (packet sources only)",
+        counts: "bytes from the IP header on (not counted yet)",
         value: |c| c.ip_bytes,
     },
 ];

@@ -80,6 +80,6 @@ fn write_table(m: &Metrics, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "\n\"-\": not in the trace (packets and IP bytes are counted only from packets)"
+        "\n\"-\": not counted yet (the trace does not record every data packet, so packets and IP bytes are left out)"
     )
 }

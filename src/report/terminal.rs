@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::super::trace::describe::{note_in, summary};
+use super::super::trace::describe::{self, note_in, summary};
 use crate::trace::{Connection, Dir, Event, EventKind, Severity, Trace};
 
 /// How to print.
@@ -172,10 +172,10 @@ pub fn write_footer(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         .filter(|e| matches!(e.kind, EventKind::Diagnostic { .. }))
         .count();
     let line = format!(
-        "{} connection(s), {} event(s), {} diagnostic(s)",
-        trace.connections.len(),
-        trace.events.len(),
-        diagnostics
+        "{}, {}, {}",
+        describe::counted(trace.connections.len() as u64, "connection", "connections"),
+        describe::counted(trace.events.len() as u64, "event", "events"),
+        describe::counted(diagnostics as u64, "diagnostic", "diagnostics")
     );
     if style.color {
         writeln!(out, "{DIM}{line}{RESET}")
