@@ -17,6 +17,7 @@ use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::live::{
     self, Counting, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
 };
+use crate::trace::describe;
 
 /// How long a frame may spend applying capture updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -443,8 +444,8 @@ impl CaptureView {
             let conns = self.pane.trace().connections.len();
             ui.label(format!(
                 "{} · {}",
-                count(conns as u64, "connection"),
-                count(self.pane.trace().events.len() as u64, "event")
+                describe::counted(conns as u64, "connection", "connections"),
+                describe::counted(self.pane.trace().events.len() as u64, "event", "events")
             ));
             if let Some(status) = &self.status {
                 ui.separator();
@@ -503,15 +504,6 @@ impl CaptureView {
     }
 }
 
-/// `n` things, with the noun in the plural unless there is one.
-fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// What the kernel's `received` counts on this interface, for its hover text.
 fn counting_help(counting: Counting, device: &str) -> String {
     let base = "libpcap: packets that passed the filter, as the kernel counted them (dropped ones included)";
@@ -540,17 +532,18 @@ fn counters_ui(
     device: &str,
     running: bool,
 ) {
-    ui.label(format!("processed {}", count(s.processed, "packet")))
-        .on_hover_text(
-            "Packets wirelab decoded, reassembled and dissected (and wrote to the file)",
-        );
+    ui.label(format!(
+        "processed {}",
+        describe::counted(s.processed, "packet", "packets")
+    ))
+    .on_hover_text("Packets wirelab decoded, reassembled and dissected (and wrote to the file)");
     ui.label(format!("libpcap received {}", s.received))
         .on_hover_text(counting_help(counting, device));
     let copies = match counting {
         Counting::Once => None,
         Counting::Twice => Some(format!(
             "(each counted twice on {device}: {})",
-            count(u64::from(s.received / 2), "packet")
+            describe::counted(u64::from(s.received / 2), "packet", "packets")
         )),
         Counting::LoopbackTwice => Some("(loopback packets counted twice)".to_string()),
     };
