@@ -93,3 +93,37 @@ pub fn jsonl(path: impl AsRef<Path>) -> Vec<serde_json::Value> {
         })
         .collect()
 }
+
+/// A classic pcap of `copies` copies of `ws_python_echo.pcap`, each its own connection (the
+/// client port moved, one second later than the one before), written to the temporary
+/// folder: a capture big enough to take a while to read.
+pub fn repeated_capture(copies: u16) -> PathBuf {
+    let bytes = std::fs::read(shared_dir().join("ws_python_echo.pcap")).unwrap();
+    let le32 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+    let mut out = bytes[..24].to_vec();
+    for copy in 0..copies {
+        let mut at = 24;
+        while at + 16 <= bytes.len() {
+            let caplen = le32(&bytes, at + 8) as usize;
+            let mut record = bytes[at..at + 16 + caplen].to_vec();
+            let secs = le32(&record, 0) + u32::from(copy);
+            record[0..4].copy_from_slice(&secs.to_le_bytes());
+            // Ethernet + a 20-byte IPv4 header, then the TCP ports; 8088 is the server.
+            for port_at in [16 + 34, 16 + 36] {
+                let port = u16::from_be_bytes([record[port_at], record[port_at + 1]]);
+                if port != 8088 {
+                    let moved = 20_000 + copy;
+                    record[port_at..port_at + 2].copy_from_slice(&moved.to_be_bytes());
+                }
+            }
+            out.extend_from_slice(&record);
+            at += 16 + caplen;
+        }
+    }
+    let path = std::env::temp_dir().join(format!(
+        "wirelab-repeated-{}-{copies}.pcap",
+        std::process::id()
+    ));
+    std::fs::write(&path, out).unwrap();
+    path
+}

@@ -1,0 +1,55 @@
+//! The file loader on its own thread: a long read is previewed as far as it got, then the
+//! whole file, which begins with the same events; a quick read has no preview.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wirelab::ui::loader::{LoadEvent, Loader};
+
+fn wait(loader: &mut Loader) -> Vec<LoadEvent> {
+    let mut events = Vec::new();
+    for _ in 0..20_000 {
+        match loader.poll() {
+            Some(e) => {
+                let done = matches!(e, LoadEvent::Done(_));
+                events.push(e);
+                if done {
+                    return events;
+                }
+            }
+            None => std::thread::sleep(Duration::from_millis(1)),
+        }
+    }
+    panic!("the loader never finished");
+}
+
+#[test]
+fn a_long_read_is_previewed_and_the_result_continues_the_preview() {
+    let path = support::fixtures::repeated_capture(300); // 12 300 packets, 300 connections
+    let mut loader = Loader::start_with_preview(path, Arc::new(|| {}), Duration::ZERO);
+    let events = wait(&mut loader);
+    let [LoadEvent::Preview(preview), LoadEvent::Done(Ok(done))] = events.as_slice() else {
+        panic!("a preview, then the result: {events:?}");
+    };
+    let (p, d) = (&preview.trace, &done.trace);
+    assert!(!p.events.is_empty() && p.events.len() < d.events.len() / 2);
+    assert_eq!(p.events[..], d.events[..p.events.len()]);
+    assert_eq!(p.connections[..], d.connections[..p.connections.len()]);
+    assert_eq!(d.connections.len(), 300);
+    assert!(preview.prepared.is_some() && done.prepared.is_some());
+    assert!(loader.poll().is_none());
+}
+
+#[test]
+fn a_quick_read_has_no_preview() {
+    let path = support::fixtures::repeated_capture(1);
+    let mut loader = Loader::start(path, Arc::new(|| {}));
+    let events = wait(&mut loader);
+    assert!(
+        matches!(events.as_slice(), [LoadEvent::Done(Ok(_))]),
+        "{events:?}"
+    );
+}
