@@ -12,6 +12,7 @@ pub mod cli;
 pub mod diagram;
 pub mod dissect;
 pub mod lab;
+pub mod lang;
 pub mod proto;
 pub mod reassembly;
 pub mod report;

@@ -21,6 +21,7 @@ use support::source::{SourceFile, sources, without_test_items};
 /// layer is at most its own.
 const LAYERS: &[(&str, u8)] = &[
     ("proto", 0),
+    ("lang", 0),
     ("trace", 1),
     ("reassembly", 2),
     ("dissect", 2),

@@ -25,6 +25,7 @@
 pub mod client;
 pub mod collector;
 pub mod gate;
+pub mod link;
 pub mod merge;
 pub mod outbox;
 pub mod packets;
