@@ -23,6 +23,7 @@ fn main() -> anyhow::Result<()> {
         .position(|a| a == "--scenario")
         .and_then(|i| args.get(i + 1).cloned());
     wirelab::ui::run_gui(wirelab::ui::GuiOptions {
+        lang: wirelab::lang::Lang::En,
         // Paced so a person can watch the diagram fill in.
         lab: wirelab::lab::LabConfig {
             pace_ms: 150,

@@ -89,6 +89,7 @@ fn the_file_view_draws_connecting_from_the_syn_and_onclose_at_the_last_fin() {
 #[test]
 fn the_lab_draws_connecting_from_the_first_tcp_event_and_onclose_at_the_last_fin() {
     let mut h = harness(GuiOptions {
+        lang: wirelab::lang::Lang::En,
         scenario: Some("ws-echo".into()),
         ..GuiOptions::default()
     });

@@ -20,6 +20,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn harness() -> Harness<'static, WirelabApp> {
     let options = GuiOptions {
+        lang: wirelab::lang::Lang::En,
         // The lab is not what these tests look at: keep it off the capture device.
         lab: wirelab::lab::LabConfig {
             capture: wirelab::lab::CaptureMode::Socket,

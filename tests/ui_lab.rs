@@ -108,6 +108,7 @@ fn lab_errors_are_shown_not_panicked() {
 #[test]
 fn run_ws_echo_then_step_three_stages() {
     let mut h = harness(GuiOptions {
+        lang: wirelab::lang::Lang::En,
         scenario: Some("ws-echo".into()),
         ..GuiOptions::default()
     });
@@ -295,6 +296,7 @@ fn has_echo(trace: &wirelab::trace::Trace, conn: u32, text: &str) -> bool {
 #[test]
 fn an_external_client_before_the_first_run_appears_in_the_lab_and_stays_after_a_run() {
     let mut h = harness(GuiOptions {
+        lang: wirelab::lang::Lang::En,
         lab: support::lab::socket_lab(),
         ..GuiOptions::default()
     });

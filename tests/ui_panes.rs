@@ -15,6 +15,7 @@ use support::gui::step_until;
 
 fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
     let options = GuiOptions {
+        lang: wirelab::lang::Lang::En,
         scenario: Some(scenario.into()),
         ..GuiOptions::default()
     };

@@ -22,6 +22,7 @@ use support::lab::socket_lab;
 
 fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
     let options = GuiOptions {
+        lang: wirelab::lang::Lang::En,
         scenario: Some(scenario.into()),
         lab: socket_lab(),
         ..GuiOptions::default()

@@ -15,6 +15,7 @@ use support::gui::step_until;
 #[test]
 fn wss_echo_shows_tls_records_beside_the_frames() {
     let options = GuiOptions {
+        lang: wirelab::lang::Lang::En,
         scenario: Some("wss-echo".into()),
         lab: LabConfig {
             capture: CaptureMode::Socket,

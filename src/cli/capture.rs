@@ -10,7 +10,7 @@ use super::live::{LiveTimeline, style};
 use crate::report::terminal;
 
 /// Captures until `--duration` or Ctrl-C (or lists the interfaces).
-pub(super) fn capture(args: CaptureArgs) -> anyhow::Result<()> {
+pub(super) fn capture(args: CaptureArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
     use crate::capture::live::{self, LiveCapture, LiveOptions, LiveUpdate};
     if args.list_interfaces {
         for (name, description) in live::devices().map_err(anyhow::Error::msg)? {

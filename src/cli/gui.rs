@@ -4,9 +4,10 @@ use anyhow::bail;
 
 use super::GuiArgs;
 use crate::lab::LabConfig;
+use crate::lang::Lang;
 
 /// Opens the GUI, or says why it cannot (no display).
-pub(super) fn gui(args: GuiArgs) -> anyhow::Result<()> {
+pub(super) fn gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
@@ -17,10 +18,10 @@ pub(super) fn gui(args: GuiArgs) -> anyhow::Result<()> {
              (or under Xvfb: `Xvfb :99 & DISPLAY=:99 wirelab`)."
         );
     }
-    open_gui(args)
+    open_gui(args, lang)
 }
 
-fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
+fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
     crate::ui::run_gui(crate::ui::GuiOptions {
         lab: LabConfig {
             bind: args.bind,
@@ -32,5 +33,6 @@ fn open_gui(args: GuiArgs) -> anyhow::Result<()> {
         },
         open: args.open,
         scenario: args.scenario,
+        lang,
     })
 }

@@ -11,7 +11,7 @@ use crate::report::terminal;
 use crate::trace::describe::counted;
 
 /// Reads the file and prints it as asked.
-pub(super) fn inspect(args: InspectArgs) -> anyhow::Result<()> {
+pub(super) fn inspect(args: InspectArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
     let stdout = io::stdout();
     if args.metrics {
         return super::metrics::inspect_metrics(&args.file, args.json.as_deref());

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::lang::Lang;
+
 /// wirelab: makes the web's conversations visible.
 #[derive(Debug, Parser)]
 #[command(name = "wirelab", version, about, long_about = None)]
@@ -23,6 +25,28 @@ pub struct Cli {
     /// What to do; without a command, the GUI opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The language of the interface and of every explanation: en or zh (default: from the
+    /// locale, `LC_ALL`, `LC_MESSAGES` or `LANG`, e.g. `LANG=zh_CN.UTF-8`).
+    #[arg(long, global = true, value_name = "en|zh", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+impl Cli {
+    /// The language asked for: `--lang`, else the locale's.
+    pub fn language(&self) -> Lang {
+        self.lang.unwrap_or_else(|| {
+            let var = |name| std::env::var(name).ok();
+            Lang::from_locale(
+                var("LC_ALL").as_deref(),
+                var("LC_MESSAGES").as_deref(),
+                var("LANG").as_deref(),
+            )
+        })
+    }
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::from_code(code).ok_or_else(|| format!("unknown language {code:?}: use en or zh"))
 }
 
 /// The subcommands.
@@ -197,16 +221,20 @@ pub struct ServeArgs {
 /// Parses the command line and runs it.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let lang = cli.language();
     match cli.command {
-        None => gui::gui(GuiArgs {
-            open: None,
-            scenario: None,
-            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        }),
-        Some(Command::Gui(args)) => gui::gui(args),
-        Some(Command::Run(args)) => run::run(args),
-        Some(Command::Serve(args)) => serve::serve(args),
-        Some(Command::Inspect(args)) => inspect::inspect(args),
-        Some(Command::Capture(args)) => capture::capture(args),
+        None => gui::gui(
+            GuiArgs {
+                open: None,
+                scenario: None,
+                bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            },
+            lang,
+        ),
+        Some(Command::Gui(args)) => gui::gui(args, lang),
+        Some(Command::Run(args)) => run::run(args, lang),
+        Some(Command::Serve(args)) => serve::serve(args, lang),
+        Some(Command::Inspect(args)) => inspect::inspect(args, lang),
+        Some(Command::Capture(args)) => capture::capture(args, lang),
     }
 }

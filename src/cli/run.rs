@@ -13,7 +13,7 @@ use crate::report::terminal::{self, TerminalStyle};
 use crate::trace::Trace;
 
 /// Runs the scenario (or lists them) and writes the trace if asked.
-pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
+pub(super) fn run(args: RunArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
     if args.list {
         let scenarios = lab::scenarios();
         let width = scenarios.iter().map(|s| s.name.len()).max().unwrap_or(0);

@@ -9,7 +9,7 @@ use super::live::{LiveTimeline, next_update, say_capture_mode, start_lab, style}
 use crate::lab::{LabConfig, LabUpdate};
 
 /// Serves until Ctrl-C.
-pub(super) fn serve(args: ServeArgs) -> anyhow::Result<()> {
+pub(super) fn serve(args: ServeArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
     let lab = start_lab(LabConfig {
         bind: args.bind,
         pace_ms: 0,

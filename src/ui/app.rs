@@ -13,6 +13,7 @@ use super::lab_view::{LabCapture, LabView};
 use super::theme::Theme;
 use super::trace_pane::TracePane;
 use crate::lab::LabConfig;
+use crate::lang::Lang;
 use crate::trace::Trace;
 
 /// What the GUI starts with.
@@ -25,6 +26,8 @@ pub struct GuiOptions {
     pub open: Option<PathBuf>,
     /// The scenario to preselect.
     pub scenario: Option<String>,
+    /// The language to start in (the menu switches it).
+    pub lang: Lang,
 }
 
 /// Opens the wirelab window and runs until it is closed.
@@ -94,6 +97,7 @@ impl WirelabApp {
     /// Starts the lab (its errors are shown in the window, never panicked on) and opens
     /// `options.open` if given.
     pub fn new(ctx: &egui::Context, options: GuiOptions) -> WirelabApp {
+        super::lang::set(ctx, options.lang);
         let mut app = WirelabApp {
             view: View::Lab,
             lab: LabView::new(ctx, options.lab.clone(), options.scenario.clone()),

@@ -20,6 +20,7 @@ mod detail;
 mod file_dialog;
 pub mod file_view;
 pub mod lab_view;
+pub mod lang;
 pub mod loader;
 pub mod status;
 pub mod theme;
