@@ -34,7 +34,8 @@ fn ws_bad_accept_shows_the_mismatch_in_the_detail_pane() {
         .into_iter()
         .find(|s| s.name == "ws-bad-accept")
         .unwrap()
-        .summary;
+        .summary
+        .en;
     h.get_by(|n| n.role() == Role::ComboBox).click();
     h.run();
     // The list is taller than its popup: scroll the entry into view, then click it.

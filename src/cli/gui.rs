@@ -29,6 +29,8 @@ fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
             pace_ms: 120,
             // Whole packets in a scratch file, so a run can be saved as pcapng.
             pcapng: crate::lab::PacketFile::Scratch,
+            // The window relabels them when its language changes.
+            lang,
             ..LabConfig::default()
         },
         open: args.open,

@@ -23,6 +23,7 @@ pub mod lab_view;
 pub mod lang;
 pub mod loader;
 pub mod status;
+pub mod text;
 pub mod theme;
 mod timeline;
 pub mod trace_pane;
