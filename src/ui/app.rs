@@ -100,6 +100,7 @@ impl WirelabApp {
     /// Starts the lab (its errors are shown in the window, never panicked on) and opens
     /// `options.open` if given.
     pub fn new(ctx: &egui::Context, options: GuiOptions) -> WirelabApp {
+        super::fonts::install(ctx);
         super::lang::set(ctx, options.lang);
         let mut app = WirelabApp {
             view: View::Lab,

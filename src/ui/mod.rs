@@ -19,6 +19,7 @@ pub mod command;
 mod detail;
 mod file_dialog;
 pub mod file_view;
+pub mod fonts;
 pub mod lab_view;
 pub mod lang;
 pub mod loader;
