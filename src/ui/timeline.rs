@@ -448,11 +448,9 @@ impl TimelineView {
         }
 
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-        response.widget_info(|| WidgetInfo::labeled(
-                Role::ScrollView,
-                true,
-                super::text::SEQUENCE_DIAGRAM.get(super::lang::current(ui.ctx())),
-            ));
+        // Read before: the accessibility callback runs with the context locked.
+        let name = super::text::SEQUENCE_DIAGRAM.get(super::lang::current(ui.ctx()));
+        response.widget_info(|| WidgetInfo::labeled(Role::ScrollView, true, name));
         let body = Rect::from_min_max(Pos2::new(rect.left(), rect.top() + HEADER_H), rect.max);
         self.view_h = body.height();
         let frame = geom::Rect::from_min_max(
