@@ -444,17 +444,35 @@ fn ws(lane: &str, dir: Dir, opcode: u8) -> EventMatcher {
     expect_dir(lane, "ws_message", dir).opcode(opcode)
 }
 
+/// A lane's name in a Chinese caption (the lane keeps its name in the trace).
+pub(super) fn lane_zh(who: &str) -> &str {
+    match who {
+        "client" => "客户端",
+        "one frame" => "单帧",
+        "two fragments" => "两个分片",
+        "lab page" => "实验室页面",
+        "other site" => "其他网站",
+        "conn 1" => "连接 1",
+        "conn 2" => "连接 2",
+        "conn 3" => "连接 3",
+        "no keep-alive" => "无 keep-alive",
+        other => other,
+    }
+}
+
 fn connect(i: usize, who: &str) -> Stage {
+    let who_zh = lane_zh(who);
     client(
         i,
         Action::Connect,
-        say(format!("{who}: TCP connect"), format!("{who}：TCP 连接")),
+        say(format!("{who}: TCP connect"), format!("{who_zh}：TCP 连接")),
         vec![expect(who, "tcp_accept")],
     )
 }
 
 /// Connect, upgrade request, 101.
 fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
+    let who_zh = lane_zh(who);
     let offer = if protocols.is_empty() {
         String::new()
     } else {
@@ -471,7 +489,7 @@ fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
             },
             say(
                 format!("{who}: upgrade request GET {path} (Upgrade: websocket{offer})"),
-                format!("{who}：升级请求 GET {path}（Upgrade: websocket{offer}）"),
+                format!("{who_zh}：升级请求 GET {path}（Upgrade: websocket{offer}）"),
             ),
             vec![expect_dir(who, "http_request", Dir::C2s)],
         ),
@@ -488,6 +506,7 @@ fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
 
 /// Client close 1000 `reason`, the server's close reply, the server's TCP close.
 fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
+    let who_zh = lane_zh(who);
     let frame = CloseFrame {
         code: CloseCode::Normal,
         reason: reason.to_string().into(),
@@ -498,7 +517,7 @@ fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
             Action::Send(Message::Close(Some(frame))),
             say(
                 format!("{who}: send close 1000 \"{reason}\""),
-                format!("{who}：发送关闭帧，关闭码 1000 \"{reason}\""),
+                format!("{who_zh}：发送关闭帧，关闭码 1000 \"{reason}\""),
             ),
             vec![ws(who, Dir::C2s, opcode::CLOSE)],
         ),
@@ -704,12 +723,13 @@ fn ws_chat() -> Vec<Stage> {
     };
     for (i, text) in [(0, "hi everyone, alice here"), (1, "hello alice, bob here")] {
         let who = names[i];
+        let who_zh = lane_zh(who);
         stages.push(client(
             i,
             Action::Send(Message::text(text)),
             say(
                 format!("{who}: send text \"{text}\""),
-                format!("{who}：发送文本 \"{text}\""),
+                format!("{who_zh}：发送文本 \"{text}\""),
             ),
             vec![ws(who, Dir::C2s, opcode::TEXT)],
         ));
@@ -995,12 +1015,20 @@ mod tests {
                 // Stopping to answer leaves no trace of its own: what it causes (no pong)
                 // is the next stages' business.
                 if !matches!(stage.action, Action::StopAnswering) {
-                    assert!(!stage.expect.is_empty(), "{}: {}", info.name, stage.label.en);
+                    assert!(
+                        !stage.expect.is_empty(),
+                        "{}: {}",
+                        info.name,
+                        stage.label.en
+                    );
                 }
                 for e in &stage.expect {
                     // Every expectation is on one of the scenario's clients' lanes.
                     let Some(ConnSelector::Lane(lane)) = &e.conn else {
-                        panic!("{}: {} expects an event on no lane", info.name, stage.label.en)
+                        panic!(
+                            "{}: {} expects an event on no lane",
+                            info.name, stage.label.en
+                        )
                     };
                     assert!(scenario.clients.contains(&lane.as_str()));
                 }

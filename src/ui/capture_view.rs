@@ -203,7 +203,9 @@ impl CaptureView {
             }
             Err(LiveError::Permission { device, detail }) => self.refused(&device, &detail),
             Err(e) => {
-                self.status = Some(StatusLine::error(Phrase::verbatim(one_line(&e.to_string()))))
+                self.status = Some(StatusLine::error(Phrase::verbatim(one_line(
+                    &e.to_string(),
+                ))))
             }
         }
     }
@@ -297,9 +299,7 @@ impl CaptureView {
                     }
                 });
                 ui.label(RichText::new(text).color(theme.banner_text));
-                ui.label(
-                    RichText::new(t::PERMISSION_NOTE.get(lang)).color(theme.banner_note),
-                );
+                ui.label(RichText::new(t::PERMISSION_NOTE.get(lang)).color(theme.banner_note));
             });
     }
 
@@ -386,7 +386,10 @@ impl CaptureView {
                 commands.push(Command::StartCapture);
             }
             if ui
-                .add_enabled(running && !self.stopping, egui::Button::new(t::STOP.get(lang)))
+                .add_enabled(
+                    running && !self.stopping,
+                    egui::Button::new(t::STOP.get(lang)),
+                )
                 .clicked()
             {
                 commands.push(Command::StopCapture);

@@ -196,7 +196,11 @@ impl LabView {
                 return t::STEP_DONE.get(lang).to_string();
             }
             // The next stage is the first not done (the lab's `next` says the same).
-            match self.run.caption(self.run.done, lang).or(self.run.next.clone()) {
+            match self
+                .run
+                .caption(self.run.done, lang)
+                .or(self.run.next.clone())
+            {
                 Some(next) => t::step_next(lang, &next),
                 None => t::STEP.get(lang).to_string(),
             }
@@ -459,12 +463,14 @@ impl LabView {
                             egui::FontSelection::Default,
                             egui::Align::Min,
                         );
-                        RichText::new(format!("\n{}", s.summary.get(lang))).weak().append_to(
-                            &mut job,
-                            style,
-                            egui::FontSelection::Default,
-                            egui::Align::Min,
-                        );
+                        RichText::new(format!("\n{}", s.summary.get(lang)))
+                            .weak()
+                            .append_to(
+                                &mut job,
+                                style,
+                                egui::FontSelection::Default,
+                                egui::Align::Min,
+                            );
                         job.wrap.max_width = theme.size.scenario_list_width;
                         if ui.selectable_label(picked == s.name, job).clicked() {
                             picked = s.name.to_string();
@@ -512,7 +518,10 @@ impl LabView {
         {
             commands.push(Command::Step);
         }
-        if ui.add_enabled(lab_ok, egui::Button::new(t::RESET.get(lang))).clicked() {
+        if ui
+            .add_enabled(lab_ok, egui::Button::new(t::RESET.get(lang)))
+            .clicked()
+        {
             commands.push(Command::Reset);
         }
         ui.separator();
@@ -631,10 +640,7 @@ impl LabView {
                 if ui.button(t::prompt_reset(lang, &picked)).clicked() {
                     answer = Some(Prompt::Reset);
                 }
-                if ui
-                    .button(t::prompt_keep(lang, &self.scenario))
-                    .clicked()
-                {
+                if ui.button(t::prompt_keep(lang, &self.scenario)).clicked() {
                     answer = Some(Prompt::Keep);
                 }
             });

@@ -173,9 +173,8 @@ pub fn load(
         FileKind::Pcap | FileKind::PcapNg => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             let keep = size <= KEEP_STREAMS_MAX;
-            let (trace, stats) =
-                read_file_with_progress(path, keep, progress)
-                    .map_err(|e| Phrase::verbatim(e.to_string()))?;
+            let (trace, stats) = read_file_with_progress(path, keep, progress)
+                .map_err(|e| Phrase::verbatim(e.to_string()))?;
             Ok(Loaded {
                 path: path.to_path_buf(),
                 kind,
@@ -573,7 +572,9 @@ mod tests {
         assert!(!err.contains('\n'), "{err}");
         // The same with no telling extension: found by its content.
         let text = std::fs::read(&path).unwrap();
-        let err = load(&temp("dissection", &text), &mut |_, _, _| {}).unwrap_err().en;
+        let err = load(&temp("dissection", &text), &mut |_, _, _| {})
+            .unwrap_err()
+            .en;
         assert!(err.contains("tshark -T json"), "{err}");
         // tshark -T ek: one object per line.
         let ek = temp(

@@ -409,11 +409,7 @@ pub fn capturing_for(lang: Lang, secs: u64) -> String {
 
 /// What the capture holds so far.
 pub fn connections_and_events(lang: Lang, conns: u64, events_n: u64) -> String {
-    format!(
-        "{} · {}",
-        connections(lang, conns),
-        events(lang, events_n)
-    )
+    format!("{} · {}", connections(lang, conns), events(lang, events_n))
 }
 
 /// wirelab's processed counter.
@@ -435,10 +431,7 @@ pub fn received(lang: Lang, n: u32) -> String {
 /// On the loopback every packet is counted twice: `half` packets really.
 pub fn counted_twice(lang: Lang, device: &str, half: u64) -> String {
     match lang {
-        Lang::En => format!(
-            "(each counted twice on {device}: {})",
-            packets(lang, half)
-        ),
+        Lang::En => format!("(each counted twice on {device}: {})", packets(lang, half)),
         Lang::Zh => format!("（在 {device} 上每个都计了两次：实为 {half} 个数据包）"),
     }
 }

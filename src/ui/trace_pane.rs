@@ -97,11 +97,7 @@ impl SidePane {
 
 impl TracePane {
     /// An empty pane; `empty_hint`: what the empty diagram says.
-    pub fn new(
-        salt: &'static str,
-        on_new_trace: OnNewTrace,
-        empty_hint: Text,
-    ) -> TracePane {
+    pub fn new(salt: &'static str, on_new_trace: OnNewTrace, empty_hint: Text) -> TracePane {
         let mut timeline = timeline::TimelineView::default();
         timeline.empty_hint = empty_hint;
         TracePane {
@@ -387,7 +383,11 @@ impl TracePane {
             .labelled_by(label.id);
             let label = ui.label(t::PROTOCOL.get(lang));
             egui::ComboBox::from_id_salt((self.salt, "protocol"))
-                .selected_text(self.filter.protocol.map_or(t::ANY.get(lang), Protocol::name))
+                .selected_text(
+                    self.filter
+                        .protocol
+                        .map_or(t::ANY.get(lang), Protocol::name),
+                )
                 .width(size.protocol_width)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filter.protocol, None, t::ANY.get(lang));
@@ -525,13 +525,24 @@ impl TracePane {
     pub fn options_ui(&mut self, ui: &mut egui::Ui) {
         let timeline = &mut self.timeline;
         let lang = super::lang::current(ui.ctx());
-        ui.checkbox(&mut timeline.params.collapse_gaps, t::COLLAPSE_GAPS.get(lang));
+        ui.checkbox(
+            &mut timeline.params.collapse_gaps,
+            t::COLLAPSE_GAPS.get(lang),
+        );
         ui.checkbox(&mut timeline.show_frames, t::SHOW_FRAMES.get(lang));
         ui.checkbox(&mut timeline.follow, t::FOLLOW.get(lang));
-        if ui.small_button("-").on_hover_text(t::ZOOM_OUT_HINT.get(lang)).clicked() {
+        if ui
+            .small_button("-")
+            .on_hover_text(t::ZOOM_OUT_HINT.get(lang))
+            .clicked()
+        {
             timeline.params.zoom_by(0.8);
         }
-        if ui.small_button("+").on_hover_text(t::ZOOM_IN_HINT.get(lang)).clicked() {
+        if ui
+            .small_button("+")
+            .on_hover_text(t::ZOOM_IN_HINT.get(lang))
+            .clicked()
+        {
             timeline.params.zoom_by(1.25);
         }
     }
@@ -599,15 +610,18 @@ impl TracePane {
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
                             ui.strong(t::DETAIL.get(lang));
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                if ui
-                                    .small_button(t::HIDE_DETAIL.get(lang))
-                                    .on_hover_text(t::HIDE_DETAIL_HINT.get(lang))
-                                    .clicked()
-                                {
-                                    self.detail = SidePane::Collapsed;
-                                }
-                            });
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if ui
+                                        .small_button(t::HIDE_DETAIL.get(lang))
+                                        .on_hover_text(t::HIDE_DETAIL_HINT.get(lang))
+                                        .clicked()
+                                    {
+                                        self.detail = SidePane::Collapsed;
+                                    }
+                                },
+                            );
                         });
                         ui.separator();
                         jump = self.detail_view.ui(

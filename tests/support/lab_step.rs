@@ -141,7 +141,10 @@ impl Stepper {
                         // It may have come before the StageDone already.
                         if self.held.get(&conn) != Some(&true) {
                             self.pump(
-                                &format!("the server to be held after stage {i} {}", stage.label.en),
+                                &format!(
+                                    "the server to be held after stage {i} {}",
+                                    stage.label.en
+                                ),
                                 |_, s| s.held.get(&conn) == Some(&true),
                             );
                         }

@@ -7,12 +7,12 @@ use tungstenite::protocol::frame::coding::{Data, OpCode};
 
 use super::{
     Action, HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec, Stage, client,
-    close_ws, connect, expect, expect_dir, filler_text, opcode, open_ws, say, server, ws,
+    close_ws, connect, expect, expect_dir, filler_text, lane_zh, opcode, open_ws, say, server, ws,
 };
-use crate::lang::Phrase;
 use crate::lab::server::faults::{
     BAD_ACCEPT_PATH, HEARTBEAT_TIMEOUT_MS, LIMITED_PATH, MESSAGE_LIMIT, ORIGIN_PATH, OTHER_ORIGIN,
 };
+use crate::lang::Phrase;
 use crate::proto::cite;
 use crate::trace::Dir;
 
@@ -28,6 +28,7 @@ pub const ORIGIN_CLIENTS: [&str; 2] = ["lab page", "other site"];
 /// processes (§7.1.7); then the server's TCP close.
 fn server_fails(i: usize, who: &str, code: &str, why: Phrase) -> [Stage; 3] {
     let (why_en, why_zh) = (&why.en, &why.zh);
+    let who_zh = lane_zh(who);
     [
         server(
             vec![i],
@@ -48,7 +49,7 @@ fn server_fails(i: usize, who: &str, code: &str, why: Phrase) -> [Stage; 3] {
                     cite::RFC6455_5_5_1
                 ),
                 format!(
-                    "{who} 回复自己的关闭帧（{}）；判定失败的服务器会读到它，但不再处理",
+                    "{who_zh} 回复自己的关闭帧（{}）；判定失败的服务器会读到它，但不再处理",
                     cite::RFC6455_5_5_1
                 ),
             ),
@@ -292,6 +293,7 @@ fn text_frame(payload: &[u8], opcode: Data, fin: bool) -> Action {
 
 pub(super) fn ws_bad_utf8() -> Vec<Stage> {
     let [one, two] = BAD_UTF8_CLIENTS;
+    let (one_zh, two_zh) = (lane_zh(one), lane_zh(two));
     let why = || {
         say(
             format!("invalid UTF-8 in a text message, {}", cite::RFC6455_8_1),
@@ -304,7 +306,7 @@ pub(super) fn ws_bad_utf8() -> Vec<Stage> {
         text_frame(LATIN1_CAFE, Data::Text, true),
         say(
             format!("{one}: send text \"caf\" + E9 (é in Latin-1, not UTF-8)"),
-            format!("{one}：发送文本 \"caf\" + E9（Latin-1 编码的 é，不是 UTF-8）"),
+            format!("{one_zh}：发送文本 \"caf\" + E9（Latin-1 编码的 é，不是 UTF-8）"),
         ),
         vec![ws(one, Dir::C2s, opcode::TEXT)],
     ));
@@ -318,7 +320,7 @@ pub(super) fn ws_bad_utf8() -> Vec<Stage> {
                 "{two}: frame 1 (text, FIN=0) \"caf\" + C3: the first byte of é in UTF-8, valid \
                  so far"
             ),
-            format!("{two}：第 1 帧（text，FIN=0）\"caf\" + C3：é 的 UTF-8 编码的第一个字节，到此为止仍然有效"),
+            format!("{two_zh}：第 1 帧（text，FIN=0）\"caf\" + C3：é 的 UTF-8 编码的第一个字节，到此为止仍然有效"),
         ),
         vec![expect_dir(two, "ws_frame", Dir::C2s).opcode(opcode::TEXT)],
     ));
@@ -331,7 +333,7 @@ pub(super) fn ws_bad_utf8() -> Vec<Stage> {
                  continuation byte, so the sequence across the boundary is invalid"
             ),
             format!(
-                "{two}：第 2 帧（continuation，FIN=1）\"(au lait)\"：C3 后面跟的是 28，\
+                "{two_zh}：第 2 帧（continuation，FIN=1）\"(au lait)\"：C3 后面跟的是 28，\
                  不是后续字节，所以跨越分片边界的这个字节序列无效"
             ),
         ),
@@ -474,6 +476,7 @@ pub(super) fn ws_abrupt() -> Vec<Stage> {
 
 pub(super) fn ws_origin() -> Vec<Stage> {
     let [lab, other] = ORIGIN_CLIENTS;
+    let (lab_zh, other_zh) = (lane_zh(lab), lane_zh(other));
     let mut stages = vec![
         connect(0, lab),
         client(
@@ -487,7 +490,7 @@ pub(super) fn ws_origin() -> Vec<Stage> {
                 format!(
                     "{lab}: upgrade request GET {ORIGIN_PATH} with Origin: the lab's own origin"
                 ),
-                format!("{lab}：升级请求 GET {ORIGIN_PATH}，Origin 是实验室自己的源"),
+                format!("{lab_zh}：升级请求 GET {ORIGIN_PATH}，Origin 是实验室自己的源"),
             ),
             vec![expect_dir(lab, "http_request", Dir::C2s)],
         ),
@@ -509,7 +512,7 @@ pub(super) fn ws_origin() -> Vec<Stage> {
             },
             say(
                 format!("{other}: upgrade request GET {ORIGIN_PATH} with Origin: {OTHER_ORIGIN}"),
-                format!("{other}：升级请求 GET {ORIGIN_PATH}，带有 Origin: {OTHER_ORIGIN}"),
+                format!("{other_zh}：升级请求 GET {ORIGIN_PATH}，带有 Origin: {OTHER_ORIGIN}"),
             ),
             vec![expect_dir(other, "http_request", Dir::C2s)],
         ),
@@ -544,7 +547,14 @@ mod tests {
     /// The catalogue's one-line summaries are literals; they must say what the code does.
     #[test]
     fn summaries_agree_with_the_constants() {
-        let summary = |name: &str| CATALOGUE.iter().find(|s| s.name == name).unwrap().summary.en;
+        let summary = |name: &str| {
+            CATALOGUE
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .summary
+                .en
+        };
         let too_big = summary("ws-too-big");
         assert!(
             too_big.contains(&format!("{TOO_BIG_LEN}-byte")),

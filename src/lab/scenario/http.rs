@@ -4,7 +4,7 @@
 
 use super::{
     Action, HttpVersion, RequestBody, RequestSpec, Stage, client, connect, expect, expect_dir,
-    say, server,
+    lane_zh, say, server,
 };
 use crate::lab::server::faults::UPLOAD_PATH;
 use crate::proto::cite;
@@ -26,6 +26,7 @@ fn nth(n: usize) -> &'static str {
 pub(super) fn http_1_0() -> Vec<Stage> {
     let mut stages = Vec::new();
     for (i, who) in HTTP10_CLIENTS.into_iter().enumerate() {
+        let who_zh = lane_zh(who);
         stages.push(connect(i, who));
         stages.push(client(
             i,
@@ -44,7 +45,7 @@ pub(super) fn http_1_0() -> Vec<Stage> {
                     nth(i + 1)
                 ),
                 format!(
-                    "{who}：在新的 TCP 连接上发送第 {} 个请求 GET /hello HTTP/1.0（Connection: close）",
+                    "{who_zh}：在新的 TCP 连接上发送第 {} 个请求 GET /hello HTTP/1.0（Connection: close）",
                     i + 1
                 ),
             ),

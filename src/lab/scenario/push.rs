@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use super::{Action, Stage, client, connect, expect, expect_dir, say};
-use crate::lang::Phrase;
+use super::{Action, Stage, client, connect, expect, expect_dir, lane_zh, say};
 use crate::lab::push_client::{KeepAlive, PushSpec, Technique};
 use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Workload};
+use crate::lang::Phrase;
 use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
@@ -60,6 +60,7 @@ fn events_note() -> Phrase {
 
 pub(super) fn short_poll() -> Vec<Stage> {
     let [with, without] = SHORT_POLL_CLIENTS;
+    let (with_zh, without_zh) = (lane_zh(with), lane_zh(without));
     let every = POLL_EVERY.as_millis();
     vec![
         connect(0, with),
@@ -80,7 +81,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                     cite::RFC9112_9_3
                 ),
                 format!(
-                    "{with}：每 {every} ms 发一次 GET {POLL_PATH}?since=N，每次都立即得到回答，\
+                    "{with_zh}：每 {every} ms 发一次 GET {POLL_PATH}?since=N，每次都立即得到回答，\
                      大多是空的（短轮询，{}）；{}；所有轮询都走同一个持久连接（{}）",
                     cite::RFC6202_2,
                     events_note().zh,
@@ -107,7 +108,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                     cite::RFC9112_9_6
                 ),
                 format!(
-                    "{without}：每 {} ms 轮询一次，带 Connection: close，就像 HTTP/1.0 的默认行为：\
+                    "{without_zh}：每 {} ms 轮询一次，带 Connection: close，就像 HTTP/1.0 的默认行为：\
                      每次轮询都新建一个 TCP 连接（{}）",
                     POLL_EVERY_NO_KEEP_ALIVE.as_millis(),
                     cite::RFC9112_9_6
