@@ -143,10 +143,7 @@ fn texts_with_values_are_whole_sentences_in_each_language() {
         ("connections", shown(&|l| text::connections(l, 1))),
         ("packets", shown(&|l| text::packets(l, 0))),
         ("diagnostics", shown(&|l| text::diagnostics(l, 2))),
-        (
-            "step_next",
-            shown(&|l| text::step_next(l, "TCP")),
-        ),
+        ("step_next", shown(&|l| text::step_next(l, "TCP"))),
         ("step_start", shown(&|l| text::step_start(l, "ws-echo"))),
         ("step_hint", shown(&|l| text::step_hint(l, "Step"))),
         ("server_at", shown(&|l| text::server_at(l, &addr))),
