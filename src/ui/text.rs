@@ -576,7 +576,7 @@ pub fn all_connections(lang: Lang, listed: usize, total: usize, events_n: u64) -
             "All connections ({listed} of {total} listed, {})",
             events(lang, events_n)
         ),
-        Lang::Zh => format!("全部连接（列出 {listed} 个，共 {total} 个；{events_n} 个事件）"),
+        Lang::Zh => format!("全部连接（列出 {listed}/{total} 个，{events_n} 个事件）"),
     }
 }
 
