@@ -10,6 +10,7 @@ use std::path::Path;
 
 use wirelab::lab::scenario::{CATALOGUE, scenario};
 use wirelab::lang::Lang;
+use wirelab::ui::loader::FileKind;
 use wirelab::ui::text::{self, CountingText, RunStateText};
 
 /// Whether `text` has a CJK ideograph in it.
@@ -196,6 +197,11 @@ fn texts_with_values_are_whole_sentences_in_each_language() {
             shown(&|l| text::all_connections(l, 2, 3, 40)),
         ),
         ("whole_file_notes", shown(&|l| text::whole_file_notes(l, 2))),
+        ("not_a_port", shown(&|l| text::not_a_port(l, "80a"))),
+        (
+            "file_kind",
+            shown(&|l| FileKind::TraceJson.name(l).to_string()),
+        ),
         (
             "conn_line",
             shown(&|l| text::conn_line(l, "WebSocket", "4", "1 kB", "2 kB")),

@@ -7,7 +7,7 @@ mod support;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable};
+use egui_kittest::kittest::Queryable;
 use wirelab::lang::Lang;
 use wirelab::ui::{GuiOptions, WirelabApp};
 

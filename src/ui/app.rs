@@ -33,6 +33,7 @@ pub struct GuiOptions {
 
 /// Opens the wirelab window and runs until it is closed.
 pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
+    let lang = options.lang;
     // No context yet: the sizes are the same in every theme.
     let size = &Theme::for_mode(egui::Theme::Dark).size;
     let native = eframe::NativeOptions {
@@ -47,7 +48,10 @@ pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
         native,
         Box::new(move |cc| Ok(Box::new(WirelabApp::new(&cc.egui_ctx, options)))),
     )
-    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+    .map_err(|e| match lang {
+        Lang::En => anyhow::anyhow!("could not open the window: {e}"),
+        Lang::Zh => anyhow::anyhow!("无法打开窗口：{e}"),
+    })
 }
 
 /// Which view the window shows.

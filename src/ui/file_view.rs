@@ -165,7 +165,7 @@ impl FileView {
                 ui.scope(|ui| {
                     ui.set_max_width(theme.size.bar_path_width);
                     ui.add(egui::Label::new(RichText::new(&path).monospace()).truncate())
-                        .on_hover_text(t::read_as(lang, &path, file.kind.name()));
+                        .on_hover_text(t::read_as(lang, &path, file.kind.name(lang)));
                 });
             }
             None if self.loader.is_none() => {
@@ -223,7 +223,7 @@ impl FileView {
         ui.horizontal_wrapped(|ui| {
             if let Some(file) = &self.loaded {
                 let trace = self.pane.trace();
-                let kind = file.kind.name();
+                let kind = file.kind.name(lang);
                 let held = t::connections_and_events(
                     lang,
                     trace.connections.len() as u64,

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::analysis::connections::ConnIndex;
 use crate::capture::file::{FileStats, read_file_with_progress};
 use crate::diagram::rows::{Rows, build_rows};
-use crate::lang::{Phrase, Text};
+use crate::lang::{Lang, Phrase, Text};
 use crate::trace::{FORMAT, Trace, TraceError};
 
 /// Capture files larger than this are opened without their payload bytes (the hex dumps of
@@ -31,12 +31,13 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// Its name in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            FileKind::Pcap => "pcap",
-            FileKind::PcapNg => "pcapng",
-            FileKind::TraceJson => "trace JSON",
+    /// Its name in messages, in `lang` (the formats' own names stay as they are).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (FileKind::Pcap, _) => "pcap",
+            (FileKind::PcapNg, _) => "pcapng",
+            (FileKind::TraceJson, Lang::En) => "trace JSON",
+            (FileKind::TraceJson, Lang::Zh) => "追踪记录 JSON",
         }
     }
 }

@@ -589,6 +589,14 @@ pub fn whole_file_notes(lang: Lang, n: u64) -> String {
     }
 }
 
+/// The port filter holds something that is not a port.
+pub fn not_a_port(lang: Lang, typed: &str) -> String {
+    match lang {
+        Lang::En => format!("{typed:?} is not a port number (0-65535)"),
+        Lang::Zh => format!("{typed:?} 不是端口号（0-65535）"),
+    }
+}
+
 /// A connection's second line: protocol, messages, bytes each way.
 pub fn conn_line(lang: Lang, protocol: &str, messages: &str, up: &str, down: &str) -> String {
     match lang {

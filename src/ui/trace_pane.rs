@@ -398,8 +398,9 @@ impl TracePane {
                 .response
                 .labelled_by(label.id);
         });
-        if let Some(e) = self.filter.port_error() {
-            ui.colored_label(Theme::of(ui.ctx()).error, e);
+        if self.filter.port_error().is_some() {
+            let port = self.filter.port.trim();
+            ui.colored_label(Theme::of(ui.ctx()).error, t::not_a_port(lang, port));
         }
         ui.separator();
         self.refresh_filter();
