@@ -60,6 +60,8 @@ pub struct RunContext {
     pub pace_ms: u64,
     /// The lab's TLS (`wss://`), if its certificate could be made.
     pub tls: Option<Arc<super::tls::LabTls>>,
+    /// The language of the stage captions the trace records.
+    pub lang: crate::lang::Lang,
 }
 
 /// The run in progress; dropping it aborts the run (its clients go away with it).
@@ -78,7 +80,11 @@ impl ActiveRun {
 
 /// Begins `scenario`'s trace and starts running it (see the module docs).
 pub fn start(scenario: Scenario, mode: RunMode, ctx: Arc<RunContext>) -> ActiveRun {
-    let labels = scenario.stages.iter().map(|s| s.label.clone()).collect();
+    let labels = scenario
+        .stages
+        .iter()
+        .map(|s| s.caption(ctx.lang).to_string())
+        .collect();
     ctx.collector
         .start_run(Some(scenario.info.name), mode, labels);
     let (steps, step_rx) = unbounded_channel();
@@ -125,7 +131,7 @@ async fn run(
         }
         ctx.outbox.send(LabUpdate::StageStarted {
             index,
-            label: stage.label.clone(),
+            label: stage.caption(ctx.lang).to_string(),
         });
         if let Actor::Client(_) = stage.actor {
             // What a stage waits for is caused by the latest client action (server stages
@@ -144,16 +150,19 @@ async fn run(
                 ctx.outbox.send(LabUpdate::Failed(format!(
                     "stage {} \"{}\": {message}",
                     index + 1,
-                    stage.label
+                    stage.caption(ctx.lang)
                 )));
                 return;
             }
         }
-        ctx.collector.stage_done(index, &stage.label);
+        ctx.collector.stage_done(index, stage.caption(ctx.lang));
         ctx.outbox.send(LabUpdate::StageDone {
             index,
-            label: stage.label.clone(),
-            next: scenario.stages.get(index + 1).map(|s| s.label.clone()),
+            label: stage.caption(ctx.lang).to_string(),
+            next: scenario
+                .stages
+                .get(index + 1)
+                .map(|s| s.caption(ctx.lang).to_string()),
         });
     }
     // The clients read on until the server closes, then close their sockets themselves.

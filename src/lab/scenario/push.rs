@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
-use super::{Action, Stage, client, connect, expect, expect_dir};
+use super::{Action, Stage, client, connect, expect, expect_dir, lane_zh, say};
 use crate::lab::push_client::{KeepAlive, PushSpec, Technique};
 use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Workload};
+use crate::lang::Phrase;
 use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
@@ -45,17 +46,21 @@ fn polls(lane: &str) -> Vec<EventMatcher> {
     expect_all
 }
 
-fn events_note() -> String {
-    format!(
-        "{} events of {} B, {} ms apart",
+fn events_note() -> Phrase {
+    let (n, bytes, ms) = (
         WORKLOAD.events,
         WORKLOAD.payload_bytes,
-        WORKLOAD.interval.as_millis()
+        WORKLOAD.interval.as_millis(),
+    );
+    say(
+        format!("{n} events of {bytes} B, {ms} ms apart"),
+        format!("{n} 个 {bytes} B 的事件，间隔 {ms} ms"),
     )
 }
 
 pub(super) fn short_poll() -> Vec<Stage> {
     let [with, without] = SHORT_POLL_CLIENTS;
+    let (with_zh, without_zh) = (lane_zh(with), lane_zh(without));
     let every = POLL_EVERY.as_millis();
     vec![
         connect(0, with),
@@ -66,12 +71,22 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
             }),
-            format!(
-                "{with}: GET {POLL_PATH}?since=N every {every} ms, each answered at once, most of \
-                 them empty (short polling, {}); {}; every poll on one persistent connection ({})",
-                cite::RFC6202_2,
-                events_note(),
-                cite::RFC9112_9_3
+            say(
+                format!(
+                    "{with}: GET {POLL_PATH}?since=N every {every} ms, each answered at once, most \
+                     of them empty (short polling, {}); {}; every poll on one persistent \
+                     connection ({})",
+                    cite::RFC6202_2,
+                    events_note().en,
+                    cite::RFC9112_9_3
+                ),
+                format!(
+                    "{with_zh}：每 {every} ms 发一次 GET {POLL_PATH}?since=N，每次都立即得到回答，\
+                     大多是空的（短轮询，{}）；{}；所有轮询都走同一个持久连接（{}）",
+                    cite::RFC6202_2,
+                    events_note().zh,
+                    cite::RFC9112_9_3
+                ),
             ),
             polls(with),
         ),
@@ -85,11 +100,19 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 keep_alive: KeepAlive::Off,
                 workload: WORKLOAD,
             }),
-            format!(
-                "{without}: polls every {} ms with Connection: close, as HTTP/1.0 does by \
-                 default: a new TCP connection for every poll ({})",
-                POLL_EVERY_NO_KEEP_ALIVE.as_millis(),
-                cite::RFC9112_9_6
+            say(
+                format!(
+                    "{without}: polls every {} ms with Connection: close, as HTTP/1.0 does by \
+                     default: a new TCP connection for every poll ({})",
+                    POLL_EVERY_NO_KEEP_ALIVE.as_millis(),
+                    cite::RFC9112_9_6
+                ),
+                format!(
+                    "{without_zh}：每 {} ms 轮询一次，带 Connection: close，就像 HTTP/1.0 的默认行为：\
+                     每次轮询都新建一个 TCP 连接（{}）",
+                    POLL_EVERY_NO_KEEP_ALIVE.as_millis(),
+                    cite::RFC9112_9_6
+                ),
             ),
             polls(without),
         ),
@@ -106,12 +129,20 @@ pub(super) fn long_poll() -> Vec<Stage> {
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
             }),
-            format!(
-                "client: GET {LONG_POLL_PATH}?since=N: the server holds each request until the \
-                 next event, answers with it, and the client asks again at once: one request \
-                 per event ({}); {}",
-                cite::RFC6202_2,
-                events_note()
+            say(
+                format!(
+                    "client: GET {LONG_POLL_PATH}?since=N: the server holds each request until the \
+                     next event, answers with it, and the client asks again at once: one request \
+                     per event ({}); {}",
+                    cite::RFC6202_2,
+                    events_note().en
+                ),
+                format!(
+                    "客户端：GET {LONG_POLL_PATH}?since=N：服务器把每个请求挂起，直到下一个事件发生，\
+                     用它作为回答，客户端随即再次请求：每个事件一个请求（{}）；{}",
+                    cite::RFC6202_2,
+                    events_note().zh
+                ),
             ),
             polls("client"),
         ),
@@ -133,15 +164,28 @@ pub(super) fn sse() -> Vec<Stage> {
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
             }),
-            format!(
-                "client: GET {SSE_PATH}: one text/event-stream response ({}) that stays open, \
-                 each event an id: and a data: line sent as it happens (HTTP streaming, {}); \
-                 {}; after event {SSE_DROP_AFTER} the connection drops and the client reconnects \
-                 with Last-Event-ID: {SSE_DROP_AFTER}, so the server resumes after it ({})",
-                cite::WHATWGHTML_9_2,
-                cite::RFC6202_3,
-                events_note(),
-                cite::WHATWGHTML_9_2_4
+            say(
+                format!(
+                    "client: GET {SSE_PATH}: one text/event-stream response ({}) that stays open, \
+                     each event an id: and a data: line sent as it happens (HTTP streaming, {}); \
+                     {}; after event {SSE_DROP_AFTER} the connection drops and the client \
+                     reconnects with Last-Event-ID: {SSE_DROP_AFTER}, so the server resumes after \
+                     it ({})",
+                    cite::WHATWGHTML_9_2,
+                    cite::RFC6202_3,
+                    events_note().en,
+                    cite::WHATWGHTML_9_2_4
+                ),
+                format!(
+                    "客户端：GET {SSE_PATH}：一个保持打开的 text/event-stream 响应（{}），\
+                     每个事件发生时就发出一行 id: 和一行 data:（HTTP 流，{}）；{}；\
+                     第 {SSE_DROP_AFTER} 个事件之后连接断开，客户端带着 Last-Event-ID: {SSE_DROP_AFTER} \
+                     重新连接，服务器从它之后继续发送（{}）",
+                    cite::WHATWGHTML_9_2,
+                    cite::RFC6202_3,
+                    events_note().zh,
+                    cite::WHATWGHTML_9_2_4
+                ),
             ),
             expect_all,
         ),
