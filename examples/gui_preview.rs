@@ -31,5 +31,6 @@ fn main() -> anyhow::Result<()> {
         },
         open,
         scenario,
+        presenter: args.iter().any(|a| a == "--presenter"),
     })
 }

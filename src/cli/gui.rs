@@ -43,5 +43,6 @@ fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
         open: args.open,
         scenario: args.scenario,
         lang,
+        presenter: args.presenter,
     })
 }

@@ -10,9 +10,12 @@ use super::command::{Command, SaveRequest};
 use super::file_dialog::{DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
+use super::presenter;
 use super::text as t;
 use super::theme::Theme;
+use super::theme::ThemeName;
 use super::trace_pane::TracePane;
+use super::{about, help, legend};
 use crate::lab::LabConfig;
 use crate::lang::Lang;
 use crate::trace::Trace;
@@ -29,6 +32,8 @@ pub struct GuiOptions {
     pub scenario: Option<String>,
     /// The language to start in (the menu switches it).
     pub lang: Lang,
+    /// Start in presenter mode (`wirelab gui --presenter`; F5 and Esc leave it).
+    pub presenter: bool,
 }
 
 /// Opens the wirelab window and runs until it is closed.
@@ -98,6 +103,57 @@ pub struct WirelabApp {
     notify: Arc<dyn Fn() + Send + Sync>,
     /// The language of the last frame (for what is made outside a frame: dialog titles).
     lang: Lang,
+    /// The legend, help and About windows.
+    overlays: Overlays,
+}
+
+/// Which of the windows over the view are open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overlays {
+    /// The legend of the diagram's styles.
+    pub legend: bool,
+    /// The help overlay with every shortcut.
+    pub help: bool,
+    /// About wirelab.
+    pub about: bool,
+}
+
+/// The top bar's texts for the classroom: theme, legend, help, About, presenter mode.
+mod bar_text {
+    use crate::lang::Text;
+
+    pub const THEME: Text = Text {
+        en: "Theme",
+        zh: "主题",
+    };
+    pub const HELP: Text = Text {
+        en: "Help",
+        zh: "帮助",
+    };
+    pub const SHORTCUTS: Text = Text {
+        en: "Keyboard shortcuts (F1)",
+        zh: "快捷键（F1）",
+    };
+    pub const ABOUT: Text = Text {
+        en: "About wirelab",
+        zh: "关于 wirelab",
+    };
+    pub const PRESENT: Text = Text {
+        en: "Presenter mode (F5)",
+        zh: "演示模式（F5）",
+    };
+    pub const PRESENT_HINT: Text = Text {
+        en: "Full screen, high contrast and large text for a projector; Esc leaves it",
+        zh: "全屏、高对比度、大字体，适合投影；按 Esc 退出",
+    };
+    pub const LEAVE: Text = Text {
+        en: "Leave presenter mode (Esc)",
+        zh: "退出演示模式（Esc）",
+    };
+    pub const LEGEND_HINT: Text = Text {
+        en: "What the diagram's arrows, lines and colours mean",
+        zh: "时序图中箭头、线条和颜色的含义",
+    };
 }
 
 impl WirelabApp {
@@ -116,7 +172,11 @@ impl WirelabApp {
             commands: Vec::new(),
             notify: repaint_notifier(ctx),
             lang: options.lang,
+            overlays: Overlays::default(),
         };
+        if options.presenter {
+            presenter::enter(ctx);
+        }
         if let Some(path) = &options.open {
             app.open_path(path);
         }
@@ -126,6 +186,11 @@ impl WirelabApp {
     /// The lab server's address, when the lab runs.
     pub fn lab_server(&self) -> Option<std::net::SocketAddr> {
         self.lab.server_addr()
+    }
+
+    /// Which windows (legend, help, About) are open over the view.
+    pub fn overlays(&self) -> Overlays {
+        self.overlays
     }
 
     /// The view shown.
@@ -368,8 +433,97 @@ impl WirelabApp {
         }
     }
 
+    /// F1 and `?` open and close the help, F5 toggles presenter mode, Esc leaves it (when no
+    /// dialog or help is open to take the Esc first). Single keys wait while a text field
+    /// has the keyboard.
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let (f1, question, f5, esc) = ctx.input_mut(|i| {
+            let question = !typing
+                && i.events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Text(t) if t == "?"));
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+                question,
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F5),
+                i.key_pressed(egui::Key::Escape),
+            )
+        });
+        if f1 || question {
+            self.overlays.help = !self.overlays.help;
+        }
+        if f5 {
+            presenter::toggle(ctx);
+        }
+        let modal_open = self.overlays.help
+            || self.overlays.about
+            || self.dialog.is_some()
+            || self.lab.pending_pick().is_some();
+        if esc && !modal_open && !typing && presenter::is_active(ctx) {
+            presenter::leave(ctx);
+        }
+    }
+
+    /// The classroom's part of the first row: Theme, Legend, Help (shortcuts, About) and
+    /// presenter mode.
+    fn classroom_ui(overlays: &mut Overlays, ui: &mut egui::Ui) {
+        let lang = super::lang::current(ui.ctx());
+        let ctx = ui.ctx().clone();
+        ui.menu_button(bar_text::THEME.get(lang), |ui| {
+            let now = super::theme::current(&ctx);
+            for name in ThemeName::ALL {
+                if ui.radio(now == name, name.label().get(lang)).clicked() {
+                    super::theme::set(&ctx, name);
+                    ui.close();
+                }
+            }
+        });
+        ui.toggle_value(&mut overlays.legend, legend::TITLE.get(lang))
+            .on_hover_text(bar_text::LEGEND_HINT.get(lang));
+        ui.menu_button(bar_text::HELP.get(lang), |ui| {
+            if ui.button(bar_text::SHORTCUTS.get(lang)).clicked() {
+                overlays.help = true;
+                ui.close();
+            }
+            if ui.button(bar_text::ABOUT.get(lang)).clicked() {
+                overlays.about = true;
+                ui.close();
+            }
+        });
+        if ui
+            .button(bar_text::PRESENT.get(lang))
+            .on_hover_text(bar_text::PRESENT_HINT.get(lang))
+            .clicked()
+        {
+            presenter::enter(&ctx);
+        }
+    }
+
+    /// The top bar in presenter mode: the run controls and the way out, nothing else.
+    fn presenter_bar(&mut self, ui: &mut egui::Ui) {
+        let lang = super::lang::current(ui.ctx());
+        let commands = &mut self.commands;
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(bar_text::LEAVE.get(lang)).clicked() {
+                presenter::leave(ui.ctx());
+            }
+            ui.toggle_value(&mut self.overlays.legend, legend::TITLE.get(lang));
+            ui.separator();
+            match self.view {
+                View::Lab => self.lab.bar_ui(ui, commands),
+                View::File => self.file.bar_ui(ui, commands),
+                View::Capture => self.capture.controls_ui(ui, commands),
+            }
+        });
+    }
+
     /// The first row: the view tabs and File ▸ Open…, then the current view's own controls.
     fn top_bar(&mut self, ui: &mut egui::Ui) {
+        if presenter::is_active(ui.ctx()) {
+            self.presenter_bar(ui);
+            return;
+        }
         let commands = &mut self.commands;
         let lang = super::lang::current(ui.ctx());
         self.lang = lang;
@@ -389,6 +543,8 @@ impl WirelabApp {
             {
                 commands.push(Command::ChooseFileToOpen);
             }
+            ui.separator();
+            Self::classroom_ui(&mut self.overlays, ui);
             ui.separator();
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),
@@ -433,6 +589,7 @@ impl eframe::App for WirelabApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.shortcuts(&ui.ctx().clone());
         self.dropped_files(ui);
         let padding = Theme::of(ui.ctx()).size.bar_padding;
         egui::Panel::top("top-bar").show(ui, |ui| {
@@ -450,6 +607,9 @@ impl eframe::App for WirelabApp {
             self.lab.prompt_ui(&ctx, &mut self.commands);
         }
         self.dialog_ui(&ctx);
+        legend::show(&ctx, &mut self.overlays.legend);
+        help::show(&ctx, &mut self.overlays.help);
+        about::show(&ctx, &mut self.overlays.about);
         self.apply_commands(&ctx);
     }
 }

@@ -13,6 +13,7 @@
 //! a file being read run on their own threads; each frame drains their updates within a
 //! small time budget and asks for another frame when more are waiting.
 
+mod about;
 mod app;
 pub mod capture_view;
 pub mod command;
@@ -20,9 +21,12 @@ mod detail;
 mod file_dialog;
 pub mod file_view;
 pub mod fonts;
+mod help;
 pub mod lab_view;
 pub mod lang;
+mod legend;
 pub mod loader;
+pub mod presenter;
 pub mod status;
 pub mod text;
 pub mod theme;
