@@ -32,5 +32,6 @@ fn main() -> anyhow::Result<()> {
         open,
         scenario,
         presenter: args.iter().any(|a| a == "--presenter"),
+        file_dialog: wirelab::ui::file_dialog::DialogKind::best_available(),
     })
 }

@@ -98,7 +98,7 @@ fn presenter_mode_by_the_buttons_keeps_a_chosen_theme() {
     let mut h = harness();
     theme::set(&h.ctx, ThemeName::Light);
     h.run();
-    h.get_by_label("Presenter mode (F5)").click();
+    h.get_by_label("Presenter (F5)").click();
     h.run();
     assert_presenting(&h, ThemeName::Light);
     h.get_by_label("Leave presenter mode (Esc)").click();
@@ -287,4 +287,38 @@ fn colours_are_named_only_in_the_theme() {
         "colours outside src/ui/theme.rs (name them in the theme):\n{}",
         found.join("\n")
     );
+}
+
+/// The in-app dialog asks before saving over an existing file, and Replace writes it.
+#[test]
+fn saving_over_an_existing_file_asks_first() {
+    let dir = std::env::temp_dir().join(format!("wirelab-classroom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let existing = dir.join("trace.json");
+    std::fs::write(&existing, "keep me").unwrap();
+    let mut h = harness();
+    // Opening a file remembers its folder: the dialog starts there, suggesting trace.json.
+    h.state_mut().open_path(&dir.join("none.pcap"));
+    h.state_mut().set_view(View::Lab);
+    h.run();
+    h.get_by_label("Save trace JSON…").click();
+    h.run_steps(10);
+    let save = |h: &Harness<'static, WirelabApp>| {
+        h.get_by(|n| {
+            n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("Save")
+        })
+        .click();
+    };
+    save(&h);
+    h.run_steps(10);
+    assert!(has(&h, "trace.json exists already. Replace it?"));
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    h.get_by_label("Replace").click();
+    h.run_steps(10);
+    let written = std::fs::read_to_string(&existing).unwrap();
+    assert!(
+        written.starts_with('{'),
+        "the trace was written: {written:.40}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

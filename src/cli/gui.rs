@@ -44,5 +44,7 @@ fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
         scenario: args.scenario,
         lang,
         presenter: args.presenter,
+        // A real window: the system's dialog when this build has it.
+        file_dialog: crate::ui::file_dialog::DialogKind::best_available(),
     })
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::capture_view::CaptureView;
 use super::command::{Command, SaveRequest};
-use super::file_dialog::{DialogMode, FileDialog};
+use super::file_dialog::{DialogKind, DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
 use super::presenter;
@@ -34,6 +34,8 @@ pub struct GuiOptions {
     pub lang: Lang,
     /// Start in presenter mode (`wirelab gui --presenter`; F5 and Esc leave it).
     pub presenter: bool,
+    /// The file dialog for Open… and Save…: the in-app one unless asked otherwise.
+    pub file_dialog: DialogKind,
 }
 
 /// Opens the wirelab window and runs until it is closed.
@@ -80,7 +82,33 @@ enum Purpose {
 /// The file dialog on screen and what its answer is for.
 struct PendingDialog {
     purpose: Purpose,
-    dialog: FileDialog,
+    dialog: Dialog,
+}
+
+/// A file dialog: drawn in the window, or the system's on its own thread.
+enum Dialog {
+    InApp(Box<FileDialog>),
+    #[cfg(feature = "native-dialog")]
+    System(super::native_dialog::NativeDialog),
+}
+
+impl Dialog {
+    fn is_open(&self) -> bool {
+        match self {
+            Dialog::InApp(d) => d.is_open(),
+            #[cfg(feature = "native-dialog")]
+            Dialog::System(d) => d.is_open(),
+        }
+    }
+
+    /// Draws or polls the dialog; the chosen path, once.
+    fn show(&mut self, ctx: &egui::Context) -> Option<PathBuf> {
+        match self {
+            Dialog::InApp(d) => d.show(ctx),
+            #[cfg(feature = "native-dialog")]
+            Dialog::System(d) => d.poll(ctx),
+        }
+    }
 }
 
 /// A repaint callback for threads.
@@ -96,6 +124,7 @@ pub struct WirelabApp {
     file: FileView,
     capture: CaptureView,
     dialog: Option<PendingDialog>,
+    dialog_kind: DialogKind,
     last_dir: Option<PathBuf>,
     /// What the views asked for during this frame, applied after its UI.
     commands: Vec<Command>,
@@ -139,7 +168,7 @@ mod bar_text {
         zh: "关于 wirelab",
     };
     pub const PRESENT: Text = Text {
-        en: "Presenter mode (F5)",
+        en: "Presenter (F5)",
         zh: "演示模式（F5）",
     };
     pub const PRESENT_HINT: Text = Text {
@@ -168,6 +197,7 @@ impl WirelabApp {
             file: FileView::default(),
             capture: CaptureView::default(),
             dialog: None,
+            dialog_kind: options.file_dialog,
             last_dir: None,
             commands: Vec::new(),
             notify: repaint_notifier(ctx),
@@ -328,9 +358,9 @@ impl WirelabApp {
             Command::Step => self.lab.step(),
             Command::Reset => self.lab.reset(),
             Command::PickScenario(name) => self.lab.pick_scenario(name),
-            Command::ChooseFileToOpen => self.open_dialog(Purpose::Open),
+            Command::ChooseFileToOpen => self.open_dialog(Purpose::Open, ctx),
             Command::OpenFile(path) => self.open_path(&path),
-            Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what)),
+            Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what), ctx),
             Command::Save { what, to } => match what {
                 SaveRequest::LabJson => self.lab.save_json(&to),
                 SaveRequest::FileJson => self.file.save_json(&to),
@@ -344,7 +374,7 @@ impl WirelabApp {
         }
     }
 
-    fn open_dialog(&mut self, purpose: Purpose) {
+    fn open_dialog(&mut self, purpose: Purpose, ctx: &egui::Context) {
         let (mode, title, exts, name): (_, _, &[&'static str], String) = match purpose {
             Purpose::Open => (
                 DialogMode::Open,
@@ -375,12 +405,34 @@ impl WirelabApp {
                 "trace.json".to_string(),
             ),
         };
-        let mut dialog = FileDialog::new(mode, title.get(self.lang), exts);
+        // Only the system dialog needs the language here (the in-app one reads it as drawn).
+        #[cfg(not(feature = "native-dialog"))]
+        let _ = ctx;
+        if self.dialog.as_ref().is_some_and(|d| d.dialog.is_open()) {
+            // One dialog at a time (a system dialog leaves the window usable meanwhile).
+            return;
+        }
+        let title = title.get(self.lang);
         let dir = self
             .last_dir
             .clone()
             .or_else(|| std::env::current_dir().ok());
-        dialog.open(dir.as_deref(), &name);
+        let dialog = match self.dialog_kind {
+            #[cfg(feature = "native-dialog")]
+            DialogKind::System => Dialog::System(super::native_dialog::NativeDialog::open(
+                mode,
+                title,
+                exts,
+                dir.as_deref(),
+                &name,
+                super::file_dialog::ALL_FILES.get(super::lang::current(ctx)),
+            )),
+            _ => {
+                let mut dialog = FileDialog::new(mode, title, exts);
+                dialog.open(dir.as_deref(), &name);
+                Dialog::InApp(Box::new(dialog))
+            }
+        };
         self.dialog = Some(PendingDialog { purpose, dialog });
     }
 
@@ -479,8 +531,7 @@ impl WirelabApp {
                 }
             }
         });
-        ui.toggle_value(&mut overlays.legend, legend::TITLE.get(lang))
-            .on_hover_text(bar_text::LEGEND_HINT.get(lang));
+        legend_button(ui, &mut overlays.legend, lang);
         ui.menu_button(bar_text::HELP.get(lang), |ui| {
             if ui.button(bar_text::SHORTCUTS.get(lang)).clicked() {
                 overlays.help = true;
@@ -508,7 +559,7 @@ impl WirelabApp {
             if ui.button(bar_text::LEAVE.get(lang)).clicked() {
                 presenter::leave(ui.ctx());
             }
-            ui.toggle_value(&mut self.overlays.legend, legend::TITLE.get(lang));
+            legend_button(ui, &mut self.overlays.legend, lang);
             ui.separator();
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),
@@ -578,6 +629,17 @@ fn language_menu(ui: &mut egui::Ui, lang: Lang) {
     if picked != lang {
         super::lang::set(ui.ctx(), picked);
         ui.ctx().request_repaint();
+    }
+}
+
+/// The Legend button: a button (not a bare toggle label), selected while the legend is open.
+fn legend_button(ui: &mut egui::Ui, open: &mut bool, lang: Lang) {
+    if ui
+        .add(egui::Button::new(legend::TITLE.get(lang)).selected(*open))
+        .on_hover_text(bar_text::LEGEND_HINT.get(lang))
+        .clicked()
+    {
+        *open = !*open;
     }
 }
 

@@ -342,17 +342,20 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
             ctx.content_rect().top() + 90.0,
         ))
         .show(ctx, |ui| {
-            Grid::new("wirelab-legend-grid")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| {
-                    for entry in ENTRIES {
-                        let (r, _) =
-                            ui.allocate_exact_size(size.legend_sample.into(), Sense::hover());
-                        paint_sample(ui, entry.sample, r);
-                        ui.add(egui::Label::new(entry.means.get(lang)).wrap());
-                        ui.end_row();
-                    }
-                });
+            // Zoomed in for a projector the legend is taller than the window: it scrolls.
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                Grid::new("wirelab-legend-grid")
+                    .num_columns(2)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        for entry in ENTRIES {
+                            let (r, _) =
+                                ui.allocate_exact_size(size.legend_sample.into(), Sense::hover());
+                            paint_sample(ui, entry.sample, r);
+                            ui.add(egui::Label::new(entry.means.get(lang)).wrap());
+                            ui.end_row();
+                        }
+                    });
+            });
         });
 }

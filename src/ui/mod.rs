@@ -18,7 +18,7 @@ mod app;
 pub mod capture_view;
 pub mod command;
 mod detail;
-mod file_dialog;
+pub mod file_dialog;
 pub mod file_view;
 pub mod fonts;
 mod help;
@@ -26,6 +26,8 @@ pub mod lab_view;
 pub mod lang;
 mod legend;
 pub mod loader;
+#[cfg(feature = "native-dialog")]
+mod native_dialog;
 pub mod presenter;
 pub mod status;
 pub mod text;

@@ -79,6 +79,8 @@ pub fn set(ctx: &egui::Context, name: ThemeName) {
     let theme = name.theme();
     ctx.set_style_of(name.mode(), theme.style());
     ctx.set_theme(name.mode());
+    // The frame that chose it drew with the old visuals: draw the next at once.
+    ctx.request_repaint();
 }
 
 /// The colours and sizes the views and painters draw with.
