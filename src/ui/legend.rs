@@ -12,7 +12,7 @@ use crate::diagram::scene::{
     Anchor, Arrow, ArrowStyle, DiagnosticMark, Dot, Font, Label, Note, SocketLine, Tick, Tone,
     WireUnit,
 };
-use crate::lang::Text;
+use crate::lang::{Lang, Text};
 use crate::trace::{Dir, Severity};
 
 /// The window's title (and the top bar's button).
@@ -34,8 +34,8 @@ enum Sample {
     Socket,
     /// Diagnostics of each severity.
     Diagnostics,
-    /// A note, in a tone.
-    Note(Tone, &'static str),
+    /// A note, in a tone, with its sample text.
+    Note(Tone, Text),
     /// The browser-API lane's readyState colours and a marker.
     Api,
     /// A held request and a streaming body beside the server.
@@ -108,21 +108,39 @@ const ENTRIES: &[Entry] = &[
         },
     },
     Entry {
-        sample: Sample::Note(Tone::Weak, "note"),
+        sample: Sample::Note(
+            Tone::Weak,
+            Text {
+                en: "note",
+                zh: "注释",
+            },
+        ),
         means: Text {
             en: "A note: what the event means, citing its specification",
             zh: "注释：说明事件的含义，并引用相应的规范",
         },
     },
     Entry {
-        sample: Sample::Note(Tone::Confirmed, "accept ✓"),
+        sample: Sample::Note(
+            Tone::Confirmed,
+            Text {
+                en: "accept ✓",
+                zh: "accept ✓",
+            },
+        ),
         means: Text {
             en: "A check that passed, such as a matching Sec-WebSocket-Accept",
             zh: "通过的校验，例如 Sec-WebSocket-Accept 与预期一致",
         },
     },
     Entry {
-        sample: Sample::Note(Tone::Failed, "accept ✗"),
+        sample: Sample::Note(
+            Tone::Failed,
+            Text {
+                en: "accept ✗",
+                zh: "accept ✗",
+            },
+        ),
         means: Text {
             en: "A check that failed",
             zh: "未通过的校验",
@@ -195,7 +213,7 @@ fn arrow(r: Rect, y: f32, style: ArrowStyle, unit: WireUnit, text: &str) -> Arro
     }
 }
 
-fn paint_sample(ui: &Ui, sample: Sample, r: Rect) {
+fn paint_sample(ui: &Ui, sample: Sample, r: Rect, lang: Lang) {
     let theme = Theme::of(ui.ctx());
     let painter = ui.painter_at(r);
     let y = r.bottom() - 7.0;
@@ -273,7 +291,7 @@ fn paint_sample(ui: &Ui, sample: Sample, r: Rect) {
         Sample::Note(tone, text) => {
             let note = Note {
                 label: label(
-                    text,
+                    text.get(lang),
                     Pos2::new(r.left() + 8.0, r.center().y),
                     Anchor::LeftCenter,
                     Font::Small,
@@ -336,6 +354,8 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
         .resizable(false)
         .collapsible(false)
         .default_width(size.legend_width)
+        // Tall enough for every entry at 1×; zoomed in, it scrolls.
+        .default_height(ctx.content_rect().height() - 120.0)
         // At the right, below the top bar: the diagram's lanes and the bar stay in view.
         .default_pos(egui::pos2(
             ctx.content_rect().right() - size.legend_width - 40.0,
@@ -351,7 +371,7 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                         for entry in ENTRIES {
                             let (r, _) =
                                 ui.allocate_exact_size(size.legend_sample.into(), Sense::hover());
-                            paint_sample(ui, entry.sample, r);
+                            paint_sample(ui, entry.sample, r, lang);
                             ui.add(egui::Label::new(entry.means.get(lang)).wrap());
                             ui.end_row();
                         }
