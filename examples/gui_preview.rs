@@ -31,5 +31,7 @@ fn main() -> anyhow::Result<()> {
         },
         open,
         scenario,
+        presenter: args.iter().any(|a| a == "--presenter"),
+        file_dialog: wirelab::ui::file_dialog::DialogKind::best_available(),
     })
 }

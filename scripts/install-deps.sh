@@ -10,7 +10,8 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-packages=(pkg-config libpcap-dev)
+# libgtk-3-dev: the system's file dialog (rfd's GTK 3 backend; `--no-default-features` drops it).
+packages=(pkg-config libpcap-dev libgtk-3-dev)
 if [ "$mode" = test ] && ! command -v chromium >/dev/null 2>&1 \
     && ! command -v chromium-browser >/dev/null 2>&1; then
   # Debian calls the browser `chromium`, Ubuntu `chromium-browser`.

@@ -43,5 +43,8 @@ fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
         open: args.open,
         scenario: args.scenario,
         lang,
+        presenter: args.presenter,
+        // A real window: the system's dialog when this build has it.
+        file_dialog: crate::ui::file_dialog::DialogKind::best_available(),
     })
 }

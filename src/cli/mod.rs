@@ -155,6 +155,10 @@ pub struct GuiArgs {
     /// Where the lab server listens (loopback unless you choose otherwise).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub bind: SocketAddr,
+    /// Start in presenter mode: full screen, high contrast, large text, only the diagram,
+    /// the detail pane and the run controls (F5 or Esc leave it).
+    #[arg(long)]
+    pub presenter: bool,
 }
 
 /// How the wire is observed.
@@ -228,6 +232,7 @@ pub fn main() -> anyhow::Result<()> {
                 open: None,
                 scenario: None,
                 bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+                presenter: false,
             },
             lang,
         ),

@@ -7,12 +7,15 @@ use std::sync::Arc;
 
 use super::capture_view::CaptureView;
 use super::command::{Command, SaveRequest};
-use super::file_dialog::{DialogMode, FileDialog};
+use super::file_dialog::{DialogKind, DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
+use super::presenter;
 use super::text as t;
 use super::theme::Theme;
+use super::theme::ThemeName;
 use super::trace_pane::TracePane;
+use super::{about, help, legend};
 use crate::lab::LabConfig;
 use crate::lang::Lang;
 use crate::trace::Trace;
@@ -29,6 +32,10 @@ pub struct GuiOptions {
     pub scenario: Option<String>,
     /// The language to start in (the menu switches it).
     pub lang: Lang,
+    /// Start in presenter mode (`wirelab gui --presenter`; F5 and Esc leave it).
+    pub presenter: bool,
+    /// The file dialog for Open… and Save…: the in-app one unless asked otherwise.
+    pub file_dialog: DialogKind,
 }
 
 /// Opens the wirelab window and runs until it is closed.
@@ -75,7 +82,33 @@ enum Purpose {
 /// The file dialog on screen and what its answer is for.
 struct PendingDialog {
     purpose: Purpose,
-    dialog: FileDialog,
+    dialog: Dialog,
+}
+
+/// A file dialog: drawn in the window, or the system's on its own thread.
+enum Dialog {
+    InApp(Box<FileDialog>),
+    #[cfg(feature = "native-dialog")]
+    System(super::native_dialog::NativeDialog),
+}
+
+impl Dialog {
+    fn is_open(&self) -> bool {
+        match self {
+            Dialog::InApp(d) => d.is_open(),
+            #[cfg(feature = "native-dialog")]
+            Dialog::System(d) => d.is_open(),
+        }
+    }
+
+    /// Draws or polls the dialog; the chosen path, once.
+    fn show(&mut self, ctx: &egui::Context) -> Option<PathBuf> {
+        match self {
+            Dialog::InApp(d) => d.show(ctx),
+            #[cfg(feature = "native-dialog")]
+            Dialog::System(d) => d.poll(ctx),
+        }
+    }
 }
 
 /// A repaint callback for threads.
@@ -91,6 +124,7 @@ pub struct WirelabApp {
     file: FileView,
     capture: CaptureView,
     dialog: Option<PendingDialog>,
+    dialog_kind: DialogKind,
     last_dir: Option<PathBuf>,
     /// What the views asked for during this frame, applied after its UI.
     commands: Vec<Command>,
@@ -98,6 +132,57 @@ pub struct WirelabApp {
     notify: Arc<dyn Fn() + Send + Sync>,
     /// The language of the last frame (for what is made outside a frame: dialog titles).
     lang: Lang,
+    /// The legend, help and About windows.
+    overlays: Overlays,
+}
+
+/// Which of the windows over the view are open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overlays {
+    /// The legend of the diagram's styles.
+    pub legend: bool,
+    /// The help overlay with every shortcut.
+    pub help: bool,
+    /// About wirelab.
+    pub about: bool,
+}
+
+/// The top bar's texts for the classroom: theme, legend, help, About, presenter mode.
+mod bar_text {
+    use crate::lang::Text;
+
+    pub const THEME: Text = Text {
+        en: "Theme",
+        zh: "主题",
+    };
+    pub const HELP: Text = Text {
+        en: "Help",
+        zh: "帮助",
+    };
+    pub const SHORTCUTS: Text = Text {
+        en: "Keyboard shortcuts (F1)",
+        zh: "快捷键（F1）",
+    };
+    pub const ABOUT: Text = Text {
+        en: "About wirelab",
+        zh: "关于 wirelab",
+    };
+    pub const PRESENT: Text = Text {
+        en: "Presenter (F5)",
+        zh: "演示模式（F5）",
+    };
+    pub const PRESENT_HINT: Text = Text {
+        en: "Full screen, high contrast and large text for a projector; Esc leaves it",
+        zh: "全屏、高对比度、大字体，适合投影；按 Esc 退出",
+    };
+    pub const LEAVE: Text = Text {
+        en: "Leave presenter mode (Esc)",
+        zh: "退出演示模式（Esc）",
+    };
+    pub const LEGEND_HINT: Text = Text {
+        en: "What the diagram's arrows, lines and colours mean",
+        zh: "时序图中箭头、线条和颜色的含义",
+    };
 }
 
 impl WirelabApp {
@@ -112,11 +197,16 @@ impl WirelabApp {
             file: FileView::default(),
             capture: CaptureView::default(),
             dialog: None,
+            dialog_kind: options.file_dialog,
             last_dir: None,
             commands: Vec::new(),
             notify: repaint_notifier(ctx),
             lang: options.lang,
+            overlays: Overlays::default(),
         };
+        if options.presenter {
+            presenter::enter(ctx);
+        }
         if let Some(path) = &options.open {
             app.open_path(path);
         }
@@ -126,6 +216,11 @@ impl WirelabApp {
     /// The lab server's address, when the lab runs.
     pub fn lab_server(&self) -> Option<std::net::SocketAddr> {
         self.lab.server_addr()
+    }
+
+    /// Which windows (legend, help, About) are open over the view.
+    pub fn overlays(&self) -> Overlays {
+        self.overlays
     }
 
     /// The view shown.
@@ -263,9 +358,9 @@ impl WirelabApp {
             Command::Step => self.lab.step(),
             Command::Reset => self.lab.reset(),
             Command::PickScenario(name) => self.lab.pick_scenario(name),
-            Command::ChooseFileToOpen => self.open_dialog(Purpose::Open),
+            Command::ChooseFileToOpen => self.open_dialog(Purpose::Open, ctx),
             Command::OpenFile(path) => self.open_path(&path),
-            Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what)),
+            Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what), ctx),
             Command::Save { what, to } => match what {
                 SaveRequest::LabJson => self.lab.save_json(&to),
                 SaveRequest::FileJson => self.file.save_json(&to),
@@ -279,7 +374,7 @@ impl WirelabApp {
         }
     }
 
-    fn open_dialog(&mut self, purpose: Purpose) {
+    fn open_dialog(&mut self, purpose: Purpose, ctx: &egui::Context) {
         let (mode, title, exts, name): (_, _, &[&'static str], String) = match purpose {
             Purpose::Open => (
                 DialogMode::Open,
@@ -310,12 +405,34 @@ impl WirelabApp {
                 "trace.json".to_string(),
             ),
         };
-        let mut dialog = FileDialog::new(mode, title.get(self.lang), exts);
+        // Only the system dialog needs the language here (the in-app one reads it as drawn).
+        #[cfg(not(feature = "native-dialog"))]
+        let _ = ctx;
+        if self.dialog.as_ref().is_some_and(|d| d.dialog.is_open()) {
+            // One dialog at a time (a system dialog leaves the window usable meanwhile).
+            return;
+        }
+        let title = title.get(self.lang);
         let dir = self
             .last_dir
             .clone()
             .or_else(|| std::env::current_dir().ok());
-        dialog.open(dir.as_deref(), &name);
+        let dialog = match self.dialog_kind {
+            #[cfg(feature = "native-dialog")]
+            DialogKind::System => Dialog::System(super::native_dialog::NativeDialog::open(
+                mode,
+                title,
+                exts,
+                dir.as_deref(),
+                &name,
+                super::file_dialog::ALL_FILES.get(super::lang::current(ctx)),
+            )),
+            _ => {
+                let mut dialog = FileDialog::new(mode, title, exts);
+                dialog.open(dir.as_deref(), &name);
+                Dialog::InApp(Box::new(dialog))
+            }
+        };
         self.dialog = Some(PendingDialog { purpose, dialog });
     }
 
@@ -368,8 +485,96 @@ impl WirelabApp {
         }
     }
 
+    /// F1 and `?` open and close the help, F5 toggles presenter mode, Esc leaves it (when no
+    /// dialog or help is open to take the Esc first). Single keys wait while a text field
+    /// has the keyboard.
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let (f1, question, f5, esc) = ctx.input_mut(|i| {
+            let question = !typing
+                && i.events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Text(t) if t == "?"));
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+                question,
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F5),
+                i.key_pressed(egui::Key::Escape),
+            )
+        });
+        if f1 || question {
+            self.overlays.help = !self.overlays.help;
+        }
+        if f5 {
+            presenter::toggle(ctx);
+        }
+        let modal_open = self.overlays.help
+            || self.overlays.about
+            || self.dialog.is_some()
+            || self.lab.pending_pick().is_some();
+        if esc && !modal_open && !typing && presenter::is_active(ctx) {
+            presenter::leave(ctx);
+        }
+    }
+
+    /// The classroom's part of the first row: Theme, Legend, Help (shortcuts, About) and
+    /// presenter mode.
+    fn classroom_ui(overlays: &mut Overlays, ui: &mut egui::Ui) {
+        let lang = super::lang::current(ui.ctx());
+        let ctx = ui.ctx().clone();
+        ui.menu_button(bar_text::THEME.get(lang), |ui| {
+            let now = super::theme::current(&ctx);
+            for name in ThemeName::ALL {
+                if ui.radio(now == name, name.label().get(lang)).clicked() {
+                    super::theme::set(&ctx, name);
+                    ui.close();
+                }
+            }
+        });
+        legend_button(ui, &mut overlays.legend, lang);
+        ui.menu_button(bar_text::HELP.get(lang), |ui| {
+            if ui.button(bar_text::SHORTCUTS.get(lang)).clicked() {
+                overlays.help = true;
+                ui.close();
+            }
+            if ui.button(bar_text::ABOUT.get(lang)).clicked() {
+                overlays.about = true;
+                ui.close();
+            }
+        });
+        if ui
+            .button(bar_text::PRESENT.get(lang))
+            .on_hover_text(bar_text::PRESENT_HINT.get(lang))
+            .clicked()
+        {
+            presenter::enter(&ctx);
+        }
+    }
+
+    /// The top bar in presenter mode: the run controls and the way out, nothing else.
+    fn presenter_bar(&mut self, ui: &mut egui::Ui) {
+        let lang = super::lang::current(ui.ctx());
+        let commands = &mut self.commands;
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(bar_text::LEAVE.get(lang)).clicked() {
+                presenter::leave(ui.ctx());
+            }
+            legend_button(ui, &mut self.overlays.legend, lang);
+            ui.separator();
+            match self.view {
+                View::Lab => self.lab.bar_ui(ui, commands),
+                View::File => self.file.bar_ui(ui, commands),
+                View::Capture => self.capture.controls_ui(ui, commands),
+            }
+        });
+    }
+
     /// The first row: the view tabs and File ▸ Open…, then the current view's own controls.
     fn top_bar(&mut self, ui: &mut egui::Ui) {
+        if presenter::is_active(ui.ctx()) {
+            self.presenter_bar(ui);
+            return;
+        }
         let commands = &mut self.commands;
         let lang = super::lang::current(ui.ctx());
         self.lang = lang;
@@ -389,6 +594,8 @@ impl WirelabApp {
             {
                 commands.push(Command::ChooseFileToOpen);
             }
+            ui.separator();
+            Self::classroom_ui(&mut self.overlays, ui);
             ui.separator();
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),
@@ -425,6 +632,17 @@ fn language_menu(ui: &mut egui::Ui, lang: Lang) {
     }
 }
 
+/// The Legend button: a button (not a bare toggle label), selected while the legend is open.
+fn legend_button(ui: &mut egui::Ui, open: &mut bool, lang: Lang) {
+    if ui
+        .add(egui::Button::new(legend::TITLE.get(lang)).selected(*open))
+        .on_hover_text(bar_text::LEGEND_HINT.get(lang))
+        .clicked()
+    {
+        *open = !*open;
+    }
+}
+
 impl eframe::App for WirelabApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.lab.drain(ctx);
@@ -433,6 +651,7 @@ impl eframe::App for WirelabApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.shortcuts(&ui.ctx().clone());
         self.dropped_files(ui);
         let padding = Theme::of(ui.ctx()).size.bar_padding;
         egui::Panel::top("top-bar").show(ui, |ui| {
@@ -450,6 +669,9 @@ impl eframe::App for WirelabApp {
             self.lab.prompt_ui(&ctx, &mut self.commands);
         }
         self.dialog_ui(&ctx);
+        legend::show(&ctx, &mut self.overlays.legend);
+        help::show(&ctx, &mut self.overlays.help);
+        about::show(&ctx, &mut self.overlays.about);
         self.apply_commands(&ctx);
     }
 }

@@ -1,11 +1,135 @@
-//! A file dialog drawn with egui itself: a folder field, the folder's listing and a file name.
-//! No native dialog: those need a desktop portal, which many machines (and Xvfb) lack.
+//! A file dialog drawn with egui itself: a folder field, the folder's listing and a file name,
+//! in the window's language; saving over an existing file asks first.
+//!
+//! The system's dialog (`native-dialog` feature, [`super::native_dialog`]) replaces it in a
+//! real window when the build has it. This one stays: it needs no system library, and the
+//! headless tests can click through it. (`egui-file-dialog` 0.15 needs egui 0.36; `rfd`'s
+//! default desktop portal is missing on many machines and under Xvfb; `rfd` with GTK 3 works
+//! on any X11 or Wayland display but needs `libgtk-3-dev` to build.)
 
 use std::path::{Path, PathBuf};
 
 use egui::{Id, RichText};
 
+use super::lang;
 use super::theme::Theme;
+use crate::lang::{Lang, Text};
+
+/// The dialog's words.
+mod text {
+    use crate::lang::Text;
+
+    pub const UP: Text = Text {
+        en: "⬆ Up",
+        zh: "⬆ 上一级",
+    };
+    pub const UP_HINT: Text = Text {
+        en: "the parent folder",
+        zh: "上一级文件夹",
+    };
+    pub const HOME: Text = Text {
+        en: "Home",
+        zh: "主目录",
+    };
+    pub const TEMP: Text = Text {
+        en: "Temp",
+        zh: "临时目录",
+    };
+    pub const FOLDER: Text = Text {
+        en: "folder",
+        zh: "文件夹",
+    };
+    pub const FILE_NAME: Text = Text {
+        en: "file name",
+        zh: "文件名",
+    };
+    pub const NO_FILES: Text = Text {
+        en: "(no matching files here)",
+        zh: "（这里没有符合条件的文件）",
+    };
+    pub const OPEN: Text = Text {
+        en: "Open",
+        zh: "打开",
+    };
+    pub const SAVE: Text = Text {
+        en: "Save",
+        zh: "保存",
+    };
+    pub const REPLACE: Text = Text {
+        en: "Replace",
+        zh: "替换",
+    };
+    pub const CANCEL: Text = Text {
+        en: "Cancel",
+        zh: "取消",
+    };
+}
+
+/// The filter that lists every file (also the system dialog's).
+pub const ALL_FILES: Text = Text {
+    en: "all files",
+    zh: "所有文件",
+};
+
+fn only_hint(lang: Lang, extensions: &str) -> String {
+    match lang {
+        Lang::En => format!("otherwise only {extensions}"),
+        Lang::Zh => format!("否则只列出 {extensions}"),
+    }
+}
+
+fn cannot_list(lang: Lang, dir: &Path, e: &std::io::Error) -> String {
+    match lang {
+        Lang::En => format!("cannot list {}: {e}", dir.display()),
+        Lang::Zh => format!("无法列出 {} 的内容：{e}", dir.display()),
+    }
+}
+
+fn not_a_folder(lang: Lang, dir: &Path) -> String {
+    match lang {
+        Lang::En => format!("{} is not a folder", dir.display()),
+        Lang::Zh => format!("{} 不是文件夹", dir.display()),
+    }
+}
+
+fn does_not_exist(lang: Lang, path: &Path) -> String {
+    match lang {
+        Lang::En => format!("{} does not exist", path.display()),
+        Lang::Zh => format!("{} 不存在", path.display()),
+    }
+}
+
+fn replace_question(lang: Lang, path: &Path) -> String {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    match lang {
+        Lang::En => format!("{name} exists already. Replace it?"),
+        Lang::Zh => format!("{name} 已存在，要替换它吗？"),
+    }
+}
+
+/// Which file dialog the window uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DialogKind {
+    /// The dialog drawn in the window ([`FileDialog`]): works everywhere, headless tests too.
+    #[default]
+    InApp,
+    /// The system's own (GTK 3) when built with the `native-dialog` feature, else in-app.
+    System,
+}
+
+impl DialogKind {
+    /// The system's dialog when this build has it, else the in-app one.
+    pub fn best_available() -> DialogKind {
+        if cfg!(feature = "native-dialog") {
+            DialogKind::System
+        } else {
+            DialogKind::InApp
+        }
+    }
+}
 
 /// Open an existing file, or choose where to save one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +162,8 @@ pub struct FileDialog {
     error: Option<String>,
     all_files: bool,
     open: bool,
+    /// Saving over this existing file waits for Replace.
+    confirm_replace: Option<PathBuf>,
 }
 
 impl FileDialog {
@@ -56,6 +182,7 @@ impl FileDialog {
             error: None,
             all_files: false,
             open: false,
+            confirm_replace: None,
         }
     }
 
@@ -67,6 +194,7 @@ impl FileDialog {
         self.name = name.to_string();
         self.error = None;
         self.listed = None;
+        self.confirm_replace = None;
         self.open = true;
     }
 
@@ -81,7 +209,7 @@ impl FileDialog {
         self.listed = None;
     }
 
-    fn list(&mut self) {
+    fn list(&mut self, lang: Lang) {
         if self.listed.as_ref() == Some(&self.dir) {
             return;
         }
@@ -109,7 +237,7 @@ impl FileDialog {
                         .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
                 });
             }
-            Err(e) => self.error = Some(format!("cannot list {}: {e}", self.dir.display())),
+            Err(e) => self.error = Some(cannot_list(lang, &self.dir, &e)),
         }
     }
 
@@ -142,11 +270,13 @@ impl FileDialog {
         if !self.open {
             return None;
         }
-        self.list();
+        let lang = lang::current(ctx);
+        self.list(lang);
         let size = &Theme::of(ctx).size;
         let mut picked: Option<PathBuf> = None;
         let mut go_to: Option<PathBuf> = None;
         let mut cancel = false;
+        let mut replace_confirmed = false;
         let title = self.title.clone();
         let modal =
             egui::Modal::new(Id::unique(("wirelab-file-dialog", title.as_str()))).show(ctx, |ui| {
@@ -154,19 +284,22 @@ impl FileDialog {
                 ui.heading(&title);
                 ui.horizontal(|ui| {
                     if ui
-                        .add_enabled(self.dir.parent().is_some(), egui::Button::new("⬆ Up"))
-                        .on_hover_text("the parent folder")
+                        .add_enabled(
+                            self.dir.parent().is_some(),
+                            egui::Button::new(text::UP.get(lang)),
+                        )
+                        .on_hover_text(text::UP_HINT.get(lang))
                         .clicked()
                     {
                         go_to = self.dir.parent().map(Path::to_path_buf);
                     }
-                    if ui.button("Home").clicked() {
+                    if ui.button(text::HOME.get(lang)).clicked() {
                         go_to = std::env::var_os("HOME").map(PathBuf::from);
                     }
-                    if ui.button("Temp").clicked() {
+                    if ui.button(text::TEMP.get(lang)).clicked() {
                         go_to = Some(std::env::temp_dir());
                     }
-                    let label = ui.label("folder");
+                    let label = ui.label(text::FOLDER.get(lang));
                     let edit = ui
                         .add(
                             egui::TextEdit::singleline(&mut self.dir_text)
@@ -225,11 +358,11 @@ impl FileDialog {
                         }
                     });
                 if shown.is_empty() && self.error.is_none() {
-                    ui.weak("(no matching files here)");
+                    ui.weak(text::NO_FILES.get(lang));
                 }
                 ui.separator();
                 ui.horizontal(|ui| {
-                    let label = ui.label("file name");
+                    let label = ui.label(text::FILE_NAME.get(lang));
                     let edit = ui
                         .add(
                             egui::TextEdit::singleline(&mut self.name)
@@ -240,21 +373,36 @@ impl FileDialog {
                         picked = self.chosen();
                     }
                     if !self.extensions.is_empty() {
-                        ui.checkbox(&mut self.all_files, "all files")
-                            .on_hover_text(format!(
-                                "otherwise only {}",
-                                self.extensions
-                                    .iter()
-                                    .map(|e| format!(".{e}"))
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            ));
+                        let only = self
+                            .extensions
+                            .iter()
+                            .map(|e| format!(".{e}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        ui.checkbox(&mut self.all_files, ALL_FILES.get(lang))
+                            .on_hover_text(only_hint(lang, &only));
                     }
                 });
+                // Asked once the name is an existing file; another name forgets the question.
+                if self.confirm_replace.is_some() && self.confirm_replace != self.chosen() {
+                    self.confirm_replace = None;
+                }
+                if let Some(existing) = self.confirm_replace.clone() {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(
+                            Theme::of(ui.ctx()).warning,
+                            replace_question(lang, &existing),
+                        );
+                        if ui.button(text::REPLACE.get(lang)).clicked() {
+                            picked = Some(existing.clone());
+                            replace_confirmed = true;
+                        }
+                    });
+                }
                 ui.horizontal(|ui| {
                     let verb = match self.mode {
-                        DialogMode::Open => "Open",
-                        DialogMode::Save => "Save",
+                        DialogMode::Open => text::OPEN.get(lang),
+                        DialogMode::Save => text::SAVE.get(lang),
                     };
                     if ui
                         .add_enabled(!self.name.trim().is_empty(), egui::Button::new(verb))
@@ -262,7 +410,7 @@ impl FileDialog {
                     {
                         picked = self.chosen();
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button(text::CANCEL.get(lang)).clicked() {
                         cancel = true;
                     }
                 });
@@ -274,7 +422,7 @@ impl FileDialog {
             if dir.is_dir() {
                 self.set_dir(dir);
             } else {
-                self.error = Some(format!("{} is not a folder", dir.display()));
+                self.error = Some(not_a_folder(lang, &dir));
             }
         }
         if let Some(p) = &picked {
@@ -283,7 +431,10 @@ impl FileDialog {
                 self.name.clear();
                 picked = None;
             } else if self.mode == DialogMode::Open && !p.is_file() {
-                self.error = Some(format!("{} does not exist", p.display()));
+                self.error = Some(does_not_exist(lang, p));
+                picked = None;
+            } else if self.mode == DialogMode::Save && p.is_file() && !replace_confirmed {
+                self.confirm_replace = Some(p.clone());
                 picked = None;
             }
         }

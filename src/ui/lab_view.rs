@@ -524,6 +524,10 @@ impl LabView {
         {
             commands.push(Command::Reset);
         }
+        if super::presenter::is_active(ui.ctx()) {
+            // The run controls only: the server and capture mode are for the one at the desk.
+            return;
+        }
         ui.separator();
         match &self.lab {
             Ok(lab) => {

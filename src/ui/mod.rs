@@ -13,16 +13,22 @@
 //! a file being read run on their own threads; each frame drains their updates within a
 //! small time budget and asks for another frame when more are waiting.
 
+mod about;
 mod app;
 pub mod capture_view;
 pub mod command;
 mod detail;
-mod file_dialog;
+pub mod file_dialog;
 pub mod file_view;
 pub mod fonts;
+mod help;
 pub mod lab_view;
 pub mod lang;
+mod legend;
 pub mod loader;
+#[cfg(feature = "native-dialog")]
+mod native_dialog;
+pub mod presenter;
 pub mod status;
 pub mod text;
 pub mod theme;

@@ -1,14 +1,93 @@
 //! Every colour and size of the GUI, named once. A [`Theme`] is a plain struct of named
-//! fields, so another theme (light, high contrast) is another constructor; painters reach the
-//! one in use with [`Theme::of`].
+//! fields (a palette other writers, such as an SVG export, can read); there are three
+//! ([`ThemeName`]: dark, light and high contrast for a projector in a lit room), painters reach
+//! the one in use with [`Theme::of`], and [`set`] switches the window to another, egui's own
+//! visuals included.
 
-use egui::Color32;
+use egui::{Color32, Stroke};
 
+use crate::lang::Text;
 use crate::trace::{Dir, Severity};
+
+/// One of the themes, as the Theme menu lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ThemeName {
+    /// Light text on a dark background: the colours wirelab has always had.
+    Dark,
+    /// Dark text on a light background.
+    Light,
+    /// Black on white, saturated colours, thicker strokes and larger text: readable on a
+    /// projector in a lit room (presenter mode uses it).
+    HighContrast,
+}
+
+impl ThemeName {
+    /// Every theme, in menu order.
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast];
+
+    /// The theme's name in the Theme menu.
+    pub fn label(self) -> Text {
+        match self {
+            ThemeName::Dark => Text {
+                en: "Dark",
+                zh: "深色",
+            },
+            ThemeName::Light => Text {
+                en: "Light",
+                zh: "浅色",
+            },
+            ThemeName::HighContrast => Text {
+                en: "High contrast (projector)",
+                zh: "高对比度（投影）",
+            },
+        }
+    }
+
+    /// The theme's colours and sizes.
+    pub fn theme(self) -> &'static Theme {
+        match self {
+            ThemeName::Dark => &DARK,
+            ThemeName::Light => &LIGHT,
+            ThemeName::HighContrast => &HIGH_CONTRAST,
+        }
+    }
+
+    /// egui's mode the theme is drawn in (its widgets' base visuals).
+    pub fn mode(self) -> egui::Theme {
+        self.theme().mode
+    }
+}
+
+fn key() -> egui::Id {
+    egui::Id::unique("wirelab-theme")
+}
+
+/// The window's theme: the one chosen with [`set`], else the one of egui's dark or light mode
+/// (which follows the system until a theme is chosen).
+pub fn current(ctx: &egui::Context) -> ThemeName {
+    ctx.data(|data| data.get_temp(key()))
+        .unwrap_or(match ctx.theme() {
+            egui::Theme::Dark => ThemeName::Dark,
+            egui::Theme::Light => ThemeName::Light,
+        })
+}
+
+/// Switches the window to `name`: the diagram, the panes and egui's widgets use it from the
+/// next frame on.
+pub fn set(ctx: &egui::Context, name: ThemeName) {
+    ctx.data_mut(|data| data.insert_temp(key(), name));
+    let theme = name.theme();
+    ctx.set_style_of(name.mode(), theme.style());
+    ctx.set_theme(name.mode());
+    // The frame that chose it drew with the old visuals: draw the next at once.
+    ctx.request_repaint();
+}
 
 /// The colours and sizes the views and painters draw with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theme {
+    /// egui's dark or light visuals this theme starts from.
+    pub mode: egui::Theme,
     /// Errors: failed runs, bad input, refused actions, error diagnostics, a failed check.
     pub error: Color32,
     /// Warnings: notes about a file, warning diagnostics.
@@ -47,8 +126,64 @@ pub struct Theme {
     pub banner_text: Color32,
     /// The permission banner's closing note.
     pub banner_note: Color32,
+    /// The window's and panels' background (also behind the diagram's header and captions).
+    pub background: Color32,
+    /// Text.
+    pub text: Color32,
+    /// Secondary text: times, socket lines, hints.
+    pub text_weak: Color32,
+    /// Emphasised text.
+    pub text_strong: Color32,
+    /// Lifelines and the header's rule.
+    pub lane: Color32,
+    /// A faint band: idle gaps, notes' backgrounds.
+    pub faint_bg: Color32,
+    /// A selected row or item.
+    pub selection: Color32,
+    /// Separators and the outlines of frames and windows.
+    pub separator: Color32,
+    /// The background of buttons and text fields.
+    pub widget_fill: Color32,
     /// Sizes of panels and controls.
     pub size: Sizes,
+    /// Stroke widths and font sizes of the sequence diagram.
+    pub diagram: DiagramSizes,
+}
+
+/// Stroke widths and font sizes of the sequence diagram, in points. The fonts stay the same in
+/// every theme: rows are laid out for them (presenter mode enlarges everything with the zoom).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagramSizes {
+    /// A participant's lifeline, and the rules of the header and stage captions.
+    pub lifeline: f32,
+    /// A message's arrow.
+    pub arrow: f32,
+    /// A frame's arrow ("show frames").
+    pub frame_arrow: f32,
+    /// The selected row's arrow.
+    pub selected_arrow: f32,
+    /// The ticks on an arrow (one per frame of a fragmented message).
+    pub tick: f32,
+    /// The dashed line of an event observed at the socket.
+    pub socket: f32,
+    /// The cap where a stream's body ends.
+    pub stream_end: f32,
+    /// The playhead.
+    pub playhead: f32,
+    /// The outline of a span bar and of a note.
+    pub outline: f32,
+    /// A label, a lane's title.
+    pub label_font: f32,
+    /// Small text: subtitles, API markers.
+    pub small_font: f32,
+    /// The time column (monospace).
+    pub time_font: f32,
+    /// A diagnostic's text.
+    pub marker_font: f32,
+    /// The empty diagram's hint.
+    pub hint_font: f32,
+    /// The glyph on a diagnostic's marker.
+    pub glyph_font: f32,
 }
 
 /// Sizes of panels and controls, in points.
@@ -114,17 +249,29 @@ pub struct Sizes {
     pub folder_width: f32,
     /// The file dialog's list of files: its tallest height.
     pub dialog_list_height: f32,
+    /// egui's text styles (body, buttons, headings) relative to egui's defaults.
+    pub text_scale: f32,
+    /// The width of widget outlines and separators.
+    pub widget_stroke: f32,
+    /// The UI zoom presenter mode starts with (Ctrl +/− change it, Ctrl 0 resets it).
+    pub presenter_zoom: f32,
+    /// The legend window's width.
+    pub legend_width: f32,
+    /// The room a legend sample (an arrow, a mark) is drawn in.
+    pub legend_sample: [f32; 2],
+    /// The help overlay's and About window's width.
+    pub help_width: f32,
 }
 
-/// What the dark theme uses (and, for now, every theme: only arrows differ in light mode).
 static DARK: Theme = Theme::dark();
-/// Today's light mode: the dark theme with darker arrows that read on a light background.
 static LIGHT: Theme = Theme::light();
+static HIGH_CONTRAST: Theme = Theme::high_contrast();
 
 impl Theme {
     /// The dark theme: the colours wirelab has always had.
     pub const fn dark() -> Theme {
         Theme {
+            mode: egui::Theme::Dark,
             error: Color32::from_rgb(230, 70, 60),
             warning: Color32::from_rgb(230, 160, 30),
             info: Color32::from_rgb(90, 150, 230),
@@ -144,6 +291,33 @@ impl Theme {
             banner_title: Color32::from_rgb(255, 210, 120),
             banner_text: Color32::WHITE,
             banner_note: Color32::from_rgb(230, 230, 230),
+            // egui's own dark visuals, named here so every painter and writer uses the same.
+            background: Color32::from_gray(27),
+            text: Color32::from_gray(140),
+            text_weak: Color32::from_rgba_premultiplied(84, 84, 84, 153),
+            text_strong: Color32::WHITE,
+            lane: Color32::from_rgba_premultiplied(50, 50, 50, 92),
+            faint_bg: Color32::from_rgba_premultiplied(5, 5, 5, 0),
+            selection: Color32::from_rgb(0, 92, 128),
+            separator: Color32::from_gray(60),
+            widget_fill: Color32::from_gray(50),
+            diagram: DiagramSizes {
+                lifeline: 1.0,
+                arrow: 1.5,
+                frame_arrow: 1.0,
+                selected_arrow: 2.5,
+                tick: 1.0,
+                socket: 1.2,
+                stream_end: 2.5,
+                playhead: 1.5,
+                outline: 1.0,
+                label_font: 13.0,
+                small_font: 11.0,
+                time_font: 10.0,
+                marker_font: 11.5,
+                hint_font: 14.0,
+                glyph_font: 10.0,
+            },
             size: Sizes {
                 list_width: 300.0,
                 list_min: 160.0,
@@ -175,20 +349,85 @@ impl Theme {
                 dialog_width: 620.0,
                 folder_width: 380.0,
                 dialog_list_height: 320.0,
+                text_scale: 1.0,
+                widget_stroke: 1.0,
+                presenter_zoom: 1.5,
+                legend_width: 440.0,
+                legend_sample: [150.0, 22.0],
+                help_width: 520.0,
             },
         }
     }
 
-    /// The light theme: the dark one with arrows dark enough for a light background.
+    /// The light theme: egui's light visuals, and arrows dark enough for a light background.
     pub const fn light() -> Theme {
         Theme {
+            mode: egui::Theme::Light,
             c2s: Color32::from_rgb(20, 90, 200),
             s2c: Color32::from_rgb(20, 130, 60),
+            background: Color32::from_gray(248),
+            text: Color32::from_gray(80),
+            text_weak: Color32::from_rgba_premultiplied(48, 48, 48, 153),
+            text_strong: Color32::BLACK,
+            lane: Color32::from_rgba_premultiplied(29, 29, 29, 92),
+            selection: Color32::from_rgb(144, 209, 255),
+            separator: Color32::from_gray(190),
+            widget_fill: Color32::from_gray(230),
             ..Theme::dark()
         }
     }
 
-    /// The theme for egui's dark or light mode.
+    /// The high-contrast theme, for a projector in a lit room: black on white, saturated
+    /// colours dark enough to read from the back of the room, thicker strokes, larger text.
+    pub const fn high_contrast() -> Theme {
+        let dark = Theme::dark();
+        Theme {
+            mode: egui::Theme::Light,
+            error: Color32::from_rgb(200, 0, 0),
+            warning: Color32::from_rgb(170, 85, 0),
+            info: Color32::from_rgb(0, 70, 190),
+            ok: Color32::from_rgb(0, 115, 30),
+            c2s: Color32::from_rgb(0, 60, 210),
+            s2c: Color32::from_rgb(0, 120, 30),
+            connecting: Color32::from_rgb(175, 125, 0),
+            open: Color32::from_rgb(0, 135, 40),
+            closing: Color32::from_rgb(215, 90, 0),
+            closed: Color32::from_gray(80),
+            playhead: Color32::from_rgb(220, 0, 0),
+            marker_glyph: Color32::WHITE,
+            field_highlight: Color32::from_rgb(235, 130, 0),
+            drop_veil: Color32::from_black_alpha(200),
+            background: Color32::WHITE,
+            text: Color32::BLACK,
+            text_weak: Color32::from_gray(55),
+            text_strong: Color32::BLACK,
+            lane: Color32::from_gray(70),
+            faint_bg: Color32::from_gray(232),
+            selection: Color32::from_rgb(255, 215, 0),
+            separator: Color32::from_gray(40),
+            widget_fill: Color32::from_gray(215),
+            diagram: DiagramSizes {
+                lifeline: 2.0,
+                arrow: 3.0,
+                frame_arrow: 2.0,
+                selected_arrow: 4.5,
+                tick: 2.0,
+                socket: 2.2,
+                stream_end: 4.0,
+                playhead: 3.0,
+                outline: 2.0,
+                ..dark.diagram
+            },
+            size: Sizes {
+                text_scale: 1.25,
+                widget_stroke: 2.0,
+                ..dark.size
+            },
+            ..dark
+        }
+    }
+
+    /// The theme for egui's dark or light mode (before a window has a context).
     pub fn for_mode(mode: egui::Theme) -> &'static Theme {
         match mode {
             egui::Theme::Dark => &DARK,
@@ -196,9 +435,54 @@ impl Theme {
         }
     }
 
-    /// The theme in use in `ctx` (follows egui's dark or light mode).
+    /// The theme in use in `ctx`: the one chosen with [`set`], else egui's dark or light.
     pub fn of(ctx: &egui::Context) -> &'static Theme {
-        Theme::for_mode(ctx.theme())
+        current(ctx).theme()
+    }
+
+    /// egui's visuals drawn with this theme's colours: its dark or light visuals with the
+    /// background, text, selection and outlines replaced (for dark and light, egui's own values).
+    pub fn visuals(&self) -> egui::Visuals {
+        let mut v = match self.mode {
+            egui::Theme::Dark => egui::Visuals::dark(),
+            egui::Theme::Light => egui::Visuals::light(),
+        };
+        v.panel_fill = self.background;
+        v.window_fill = self.background;
+        v.faint_bg_color = self.faint_bg;
+        v.selection.bg_fill = self.selection;
+        v.weak_text_color = Some(self.text_weak);
+        v.window_stroke = Stroke::new(self.size.widget_stroke, self.separator);
+        let w = &mut v.widgets;
+        w.noninteractive.bg_fill = self.background;
+        w.noninteractive.weak_bg_fill = self.background;
+        w.noninteractive.fg_stroke.color = self.text;
+        w.noninteractive.bg_stroke = Stroke::new(self.size.widget_stroke, self.separator);
+        w.inactive.weak_bg_fill = self.widget_fill;
+        w.active.fg_stroke.color = self.text_strong;
+        if self.size.widget_stroke > 1.0 {
+            // Outlined buttons and strong text on every widget: nothing washes out.
+            v.error_fg_color = self.error;
+            v.warn_fg_color = self.warning;
+            for state in [&mut w.inactive, &mut w.hovered, &mut w.active, &mut w.open] {
+                state.fg_stroke.color = self.text_strong;
+                state.bg_stroke = Stroke::new(self.size.widget_stroke, self.separator);
+            }
+        }
+        v
+    }
+
+    /// egui's style for this theme: its [`Theme::visuals`] and text sizes.
+    pub fn style(&self) -> egui::Style {
+        let mut text_styles = egui::style::default_text_styles();
+        for font in text_styles.values_mut() {
+            font.size *= self.size.text_scale;
+        }
+        egui::Style {
+            visuals: self.visuals(),
+            text_styles,
+            ..egui::Style::default()
+        }
     }
 
     /// An arrow's colour.
@@ -240,22 +524,56 @@ impl Theme {
 mod tests {
     use super::*;
 
+    /// Dark and light are egui's own visuals, named: choosing one changes nothing on screen.
     #[test]
-    fn light_differs_from_dark_only_in_arrows() {
-        let (dark, light) = (Theme::dark(), Theme::light());
-        assert_ne!(dark.c2s, light.c2s);
-        assert_ne!(dark.s2c, light.s2c);
-        let arrows_as_dark = Theme {
-            c2s: dark.c2s,
-            s2c: dark.s2c,
-            ..light
-        };
-        assert_eq!(arrows_as_dark, dark);
+    fn dark_and_light_are_egui_defaults() {
+        for (theme, default) in [
+            (Theme::dark(), egui::Visuals::dark()),
+            (Theme::light(), egui::Visuals::light()),
+        ] {
+            let mut v = theme.visuals();
+            assert_eq!(v.weak_text_color(), default.weak_text_color());
+            assert_eq!(theme.text_strong, default.strong_text_color());
+            assert_eq!(
+                theme.lane,
+                default.weak_text_color().gamma_multiply(0.6),
+                "the lane colour the painter derived before"
+            );
+            v.weak_text_color = None;
+            assert_eq!(v, default, "{:?}", theme.mode);
+            assert_eq!(
+                theme.style().text_styles,
+                egui::Style::default().text_styles
+            );
+        }
     }
 
     #[test]
-    fn modes_pick_their_theme() {
+    fn high_contrast_is_stronger() {
+        let (dark, hc) = (Theme::dark(), Theme::high_contrast());
+        assert_eq!((hc.background, hc.text), (Color32::WHITE, Color32::BLACK));
+        assert!(hc.diagram.arrow > dark.diagram.arrow);
+        assert!(hc.diagram.lifeline > dark.diagram.lifeline);
+        let body = |t: &Theme| t.style().text_styles[&egui::TextStyle::Body].size;
+        assert!(body(&hc) > body(&dark));
+        // Row heights are laid out for the diagram's fonts: they stay.
+        assert_eq!(hc.diagram.label_font, dark.diagram.label_font);
+    }
+
+    #[test]
+    fn names_pick_their_theme_and_the_context_follows() {
         assert_eq!(Theme::for_mode(egui::Theme::Dark), &Theme::dark());
         assert_eq!(Theme::for_mode(egui::Theme::Light), &Theme::light());
+        let ctx = egui::Context::default();
+        for name in ThemeName::ALL {
+            set(&ctx, name);
+            assert_eq!(current(&ctx), name);
+            assert_eq!(Theme::of(&ctx), name.theme());
+            assert_eq!(ctx.theme(), name.mode());
+            assert_eq!(
+                ctx.style_of(name.mode()).visuals.panel_fill,
+                name.theme().background
+            );
+        }
     }
 }

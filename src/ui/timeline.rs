@@ -28,8 +28,6 @@ use crate::diagram::spans::{SpanEnd, SpanKind};
 use crate::lang::Text;
 use crate::trace::{Dir, Trace};
 
-const LABEL_FONT: f32 = 13.0;
-const SMALL_FONT: f32 = 11.0;
 /// Up to this many rows, labels too long for one line get a row with room for two; a bigger
 /// trace keeps one line per row (shortened, the full text on hover), so a resize does not
 /// measure millions of labels.
@@ -101,18 +99,17 @@ impl Default for TimelineView {
     }
 }
 
-/// Colours of the diagram.
+/// Colours and sizes of the diagram: the window's theme.
+fn theme(ui: &Ui) -> &'static Theme {
+    Theme::of(ui.ctx())
+}
+
 fn lane_color(ui: &Ui) -> Color32 {
-    ui.visuals().weak_text_color().gamma_multiply(0.6)
+    theme(ui).lane
 }
 
-/// The theme of the mode the diagram is painted in.
-fn theme(dark: bool) -> &'static Theme {
-    Theme::for_mode(egui::Theme::from_dark_mode(dark))
-}
-
-fn arrow_color(style: ArrowStyle, dark: bool) -> Color32 {
-    theme(dark).direction(match style {
+fn arrow_color(ui: &Ui, style: ArrowStyle) -> Color32 {
+    theme(ui).direction(match style {
         ArrowStyle::ClientToServer => Dir::C2s,
         ArrowStyle::ServerToClient => Dir::S2c,
     })
@@ -124,11 +121,11 @@ fn state_color(ui: &Ui, state: u8) -> Color32 {
 
 /// The colour of a text or mark of tone `tone`.
 fn tone_color(ui: &Ui, tone: Tone) -> Color32 {
-    let theme = Theme::of(ui.ctx());
+    let theme = theme(ui);
     match tone {
-        Tone::Text => ui.visuals().text_color(),
-        Tone::Weak => ui.visuals().weak_text_color(),
-        Tone::Strong => ui.visuals().strong_text_color(),
+        Tone::Text => theme.text,
+        Tone::Weak => theme.text_weak,
+        Tone::Strong => theme.text_strong,
         Tone::Diagnostic(severity) => theme.severity(severity),
         Tone::Confirmed => theme.ok,
         Tone::Failed => theme.error,
@@ -137,14 +134,15 @@ fn tone_color(ui: &Ui, tone: Tone) -> Color32 {
     }
 }
 
-fn font_id(font: Font) -> FontId {
+fn font_id(ui: &Ui, font: Font) -> FontId {
+    let size = &theme(ui).diagram;
     match font {
-        Font::Title | Font::Label => FontId::proportional(LABEL_FONT),
-        Font::Small => FontId::proportional(SMALL_FONT),
-        Font::Time => FontId::monospace(SMALL_FONT - 1.0),
-        Font::Marker => FontId::proportional(SMALL_FONT + 0.5),
-        Font::Hint => FontId::proportional(LABEL_FONT + 1.0),
-        Font::Glyph => FontId::proportional(10.0),
+        Font::Title | Font::Label => FontId::proportional(size.label_font),
+        Font::Small => FontId::proportional(size.small_font),
+        Font::Time => FontId::monospace(size.time_font),
+        Font::Marker => FontId::proportional(size.marker_font),
+        Font::Hint => FontId::proportional(size.hint_font),
+        Font::Glyph => FontId::proportional(size.glyph_font),
     }
 }
 
@@ -180,7 +178,7 @@ impl PlacedLabel {
         let color = tone_color(ui, label.tone);
         let mut job = egui::text::LayoutJob::simple_singleline(
             label.text.clone(),
-            font_id(label.font),
+            font_id(ui, label.font),
             color,
         );
         // The scene fitted the text already (up to two lines); a finite width is the old
@@ -228,7 +226,7 @@ fn paint_label(ui: &Ui, painter: &egui::Painter, label: &Label) {
                 pos(label.pos),
                 align(label.anchor),
                 &label.text,
-                font_id(label.font),
+                font_id(ui, label.font),
                 tone_color(ui, label.tone),
             );
         }
@@ -528,7 +526,7 @@ impl TimelineView {
         let frame = rect(scene.frame);
         let body = rect(scene.body);
         let painter = ui.painter_at(frame);
-        let dark = ui.visuals().dark_mode;
+        let size = &theme(ui).diagram;
 
         for line in &scene.lifelines {
             let color = match line.style {
@@ -538,13 +536,13 @@ impl TimelineView {
             painter.vline(
                 line.x,
                 Rangef::new(line.top, line.bottom),
-                Stroke::new(1.0, color),
+                Stroke::new(size.lifeline, color),
             );
         }
 
         let body_painter = painter.with_clip_rect(body);
         for gap in &scene.gaps {
-            body_painter.rect_filled(rect(gap.band), 2.0, ui.visuals().faint_bg_color);
+            body_painter.rect_filled(rect(gap.band), 2.0, theme(ui).faint_bg);
             paint_label(ui, &body_painter, &gap.label);
         }
         for band in &scene.api_bands {
@@ -556,11 +554,7 @@ impl TimelineView {
         for row in &scene.rows {
             let band = rect(row.band);
             if row.selected {
-                body_painter.rect_filled(
-                    band,
-                    3.0,
-                    ui.visuals().selection.bg_fill.gamma_multiply(0.35),
-                );
+                body_painter.rect_filled(band, 3.0, theme(ui).selection.gamma_multiply(0.35));
             }
             paint_label(ui, &body_painter, &row.time);
             let id = Id::unique(("wirelab-row", self.generation, row.event));
@@ -579,7 +573,7 @@ impl TimelineView {
                     ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 }
             }
-            paint_mark(ui, &body_painter, row, dark);
+            paint_mark(ui, &body_painter, row);
 
             for marker in &row.api {
                 let mrect = rect(marker.band);
@@ -603,7 +597,7 @@ impl TimelineView {
                         body_painter.rect_filled(
                             mrect,
                             2.0,
-                            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
+                            theme(ui).selection.gamma_multiply(0.5),
                         );
                     }
                 }
@@ -620,24 +614,24 @@ impl TimelineView {
             body_painter.hline(
                 playhead.span.left..=playhead.span.right,
                 playhead.y,
-                Stroke::new(1.5, tone_color(ui, playhead.label.tone)),
+                Stroke::new(size.playhead, tone_color(ui, playhead.label.tone)),
             );
             paint_label(ui, &body_painter, &playhead.label);
         }
         if let Some(hint) = &scene.empty_hint {
             // On a backdrop, so no lifeline runs through the text.
             let text = PlacedLabel::new(ui, &body_painter, hint, f32::INFINITY);
-            body_painter.rect_filled(text.rect().expand(6.0), 4.0, ui.visuals().panel_fill);
+            body_painter.rect_filled(text.rect().expand(6.0), 4.0, theme(ui).background);
             text.paint(&body_painter);
         }
 
         // Header last, so it stays on top of the rows.
         let header = &scene.header;
-        painter.rect_filled(rect(header.band), 0.0, ui.visuals().panel_fill);
+        painter.rect_filled(rect(header.band), 0.0, theme(ui).background);
         painter.hline(
             header.rule.left..=header.rule.right,
             header.band.bottom(),
-            Stroke::new(1.0, lane_color(ui)),
+            Stroke::new(size.lifeline, lane_color(ui)),
         );
         for (k, label) in header.labels.iter().enumerate() {
             let Some(full) = &label.full else {
@@ -662,28 +656,28 @@ impl TimelineView {
 /// drawn in (what egui's layout of one line adds up to, without a galley per text).
 fn measurer(ui: &Ui) -> impl Fn(&str, Font) -> f32 + '_ {
     move |text: &str, font: Font| {
-        let id = font_id(font);
+        let id = font_id(ui, font);
         ui.ctx()
             .fonts_mut(|f| text.chars().map(|c| f.glyph_width(&id, c)).sum::<f32>())
     }
 }
 
 /// Paints a row's main mark.
-fn paint_mark(ui: &Ui, painter: &egui::Painter, row: &SceneRow, dark: bool) {
+fn paint_mark(ui: &Ui, painter: &egui::Painter, row: &SceneRow) {
     match &row.mark {
-        Mark::Arrow(arrow) => paint_arrow(ui, painter, arrow, row.selected, dark),
+        Mark::Arrow(arrow) => paint_arrow(ui, painter, arrow, row.selected),
         Mark::Socket(socket) => paint_socket(ui, painter, socket),
         Mark::Stage(stage) => paint_stage(ui, painter, stage),
         Mark::Diagnostic(diagnostic) => paint_diagnostic(ui, painter, diagnostic),
         Mark::Note(note) => paint_note(ui, painter, note),
-        Mark::StreamEnd(end) => paint_stream_end(ui, painter, end, dark),
+        Mark::StreamEnd(end) => paint_stream_end(ui, painter, end),
     }
 }
 
 /// The colour of a span: the request's direction for a held request, the response's for a
 /// stream.
-fn span_color(kind: SpanKind, dark: bool) -> Color32 {
-    theme(dark).direction(match kind {
+fn span_color(ui: &Ui, kind: SpanKind) -> Color32 {
+    theme(ui).direction(match kind {
         SpanKind::Held => Dir::C2s,
         SpanKind::Stream { .. } => Dir::S2c,
     })
@@ -691,13 +685,12 @@ fn span_color(kind: SpanKind, dark: bool) -> Color32 {
 
 /// Paints the open spans under the rows, with their full text on hover.
 fn paint_spans(ui: &Ui, painter: &egui::Painter, scene: &Scene, generation: u64) {
-    let dark = ui.visuals().dark_mode;
     let body = rect(scene.body);
     for (k, bar) in scene.spans.iter().enumerate() {
-        let color = span_color(bar.kind, dark);
+        let color = span_color(ui, bar.kind);
         let r = rect(bar.rect);
         painter.rect_filled(r, 2.0, color.gamma_multiply(0.25));
-        let outline = Stroke::new(1.0, color.gamma_multiply(0.8));
+        let outline = Stroke::new(theme(ui).diagram.outline, color.gamma_multiply(0.8));
         painter.vline(r.left(), r.y_range(), outline);
         painter.vline(r.right(), r.y_range(), outline);
         painter.hline(r.x_range(), r.top(), outline);
@@ -721,7 +714,7 @@ fn paint_spans(ui: &Ui, painter: &egui::Painter, scene: &Scene, generation: u64)
         }
         // A shortened stretch of the span: two slanted strokes across it.
         for &y in &bar.breaks {
-            let gap = ui.visuals().panel_fill;
+            let gap = theme(ui).background;
             painter.rect_filled(
                 Rect::from_min_max(
                     Pos2::new(r.left() - 1.0, y - 3.0),
@@ -753,18 +746,25 @@ fn paint_spans(ui: &Ui, painter: &egui::Painter, scene: &Scene, generation: u64)
     }
 }
 
-fn paint_stream_end(ui: &Ui, painter: &egui::Painter, end: &StreamEnd, dark: bool) {
-    let color = arrow_color(ArrowStyle::ServerToClient, dark);
-    painter.hline(end.cap.left..=end.cap.right, end.y, Stroke::new(2.5, color));
+fn paint_stream_end(ui: &Ui, painter: &egui::Painter, end: &StreamEnd) {
+    let color = arrow_color(ui, ArrowStyle::ServerToClient);
+    let width = theme(ui).diagram.stream_end;
+    painter.hline(
+        end.cap.left..=end.cap.right,
+        end.y,
+        Stroke::new(width, color),
+    );
     paint_label(ui, painter, &end.label);
 }
 
-fn paint_arrow(ui: &Ui, painter: &egui::Painter, arrow: &Arrow, selected: bool, dark: bool) {
-    let color = arrow_color(arrow.style, dark);
+/// Paints an arrow (also the legend's samples).
+pub(super) fn paint_arrow(ui: &Ui, painter: &egui::Painter, arrow: &Arrow, selected: bool) {
+    let color = arrow_color(ui, arrow.style);
+    let size = &theme(ui).diagram;
     let width = match (selected, arrow.unit) {
-        (true, _) => 2.5,
-        (false, WireUnit::Frame) => 1.0,
-        (false, WireUnit::Message) => 1.5,
+        (true, _) => size.selected_arrow,
+        (false, WireUnit::Frame) => size.frame_arrow,
+        (false, WireUnit::Message) => size.arrow,
     };
     let stroke = Stroke::new(
         width,
@@ -780,16 +780,21 @@ fn paint_arrow(ui: &Ui, painter: &egui::Painter, arrow: &Arrow, selected: bool, 
         Stroke::NONE,
     ));
     for tick in &arrow.ticks {
-        painter.vline(tick.x, tick.top..=tick.bottom, Stroke::new(1.0, color));
+        painter.vline(
+            tick.x,
+            tick.top..=tick.bottom,
+            Stroke::new(size.tick, color),
+        );
     }
     paint_label(ui, painter, &arrow.label);
 }
 
-fn paint_socket(ui: &Ui, painter: &egui::Painter, socket: &SocketLine) {
+/// Paints a socket event's dashed line (also the legend's sample).
+pub(super) fn paint_socket(ui: &Ui, painter: &egui::Painter, socket: &SocketLine) {
     let color = tone_color(ui, Tone::Weak);
     painter.extend(Shape::dashed_line(
         &[pos(socket.from), pos(socket.to)],
-        Stroke::new(1.2, color),
+        Stroke::new(theme(ui).diagram.socket, color),
         5.0,
         4.0,
     ));
@@ -803,33 +808,35 @@ fn paint_stage(ui: &Ui, painter: &egui::Painter, stage: &StageCaption) {
     painter.hline(
         stage.rule.left..=stage.rule.right,
         stage.y,
-        Stroke::new(1.0, lane_color(ui)),
+        Stroke::new(theme(ui).diagram.lifeline, lane_color(ui)),
     );
     let width = stage.label.max_width.unwrap_or(f32::INFINITY);
     let text = PlacedLabel::new(ui, painter, &stage.label, width);
-    painter.rect_filled(text.rect().expand(2.0), 2.0, ui.visuals().panel_fill);
+    painter.rect_filled(text.rect().expand(2.0), 2.0, theme(ui).background);
     text.paint(painter);
 }
 
-fn paint_diagnostic(ui: &Ui, painter: &egui::Painter, diagnostic: &DiagnosticMark) {
+/// Paints a diagnostic's marker and text (also the legend's samples).
+pub(super) fn paint_diagnostic(ui: &Ui, painter: &egui::Painter, diagnostic: &DiagnosticMark) {
     painter.add(Shape::convex_polygon(
         diagnostic.triangle.iter().copied().map(pos).collect(),
-        Theme::of(ui.ctx()).severity(diagnostic.severity),
+        theme(ui).severity(diagnostic.severity),
         Stroke::NONE,
     ));
     paint_label(ui, painter, &diagnostic.glyph);
     paint_label(ui, painter, &diagnostic.label);
 }
 
-fn paint_note(ui: &Ui, painter: &egui::Painter, note: &Note) {
+/// Paints a note in its box (also the legend's sample).
+pub(super) fn paint_note(ui: &Ui, painter: &egui::Painter, note: &Note) {
     let width = note.label.max_width.unwrap_or(f32::INFINITY);
     let text = PlacedLabel::new(ui, painter, &note.label, width);
     let r = text.rect().expand2(Vec2::new(5.0, 2.0));
-    painter.rect_filled(r, 3.0, ui.visuals().faint_bg_color);
+    painter.rect_filled(r, 3.0, theme(ui).faint_bg);
     painter.rect_stroke(
         r,
         3.0,
-        Stroke::new(1.0, text.color.gamma_multiply(0.7)),
+        Stroke::new(theme(ui).diagram.outline, text.color.gamma_multiply(0.7)),
         egui::StrokeKind::Outside,
     );
     text.paint(painter);

@@ -484,6 +484,11 @@ impl TracePane {
 
     /// The connection list (left panel, `list_id`), then [`TracePane::diagram_ui`].
     pub fn browse_ui(&mut self, ui: &mut egui::Ui, list_id: &str, running: bool) {
+        if super::presenter::is_active(ui.ctx()) {
+            // Presenter mode: the diagram and its detail only.
+            self.diagram_ui(ui, running);
+            return;
+        }
         let size = &Theme::of(ui.ctx()).size;
         let lang = super::lang::current(ui.ctx());
         if !ui.ctx().egui_wants_keyboard_input()
