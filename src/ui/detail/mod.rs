@@ -9,9 +9,15 @@ mod frame;
 mod sections;
 
 use crate::diagram::rows::{Rows, upgrade_check_for};
+use crate::lang::{Lang, Text};
 use crate::proto::ws::close::CloseCode;
 use crate::trace::{ApiObject, Event, EventKind, Observed, Trace, describe};
 use sections::{accept_ui, http_ui, list_or_none, message_ui};
+
+/// `en` or `zh`, as `lang` asks: for the pane's fixed texts.
+pub(super) fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    Text { en, zh }.get(lang)
+}
 
 /// How many bytes of a frame the hex dump shows.
 const HEX_LIMIT: usize = 2048;
@@ -58,6 +64,7 @@ impl DetailView {
         rows: &Rows,
         selected: Option<usize>,
     ) -> Option<usize> {
+        let lang = crate::ui::lang::current(ui.ctx());
         let changed = self.last_event != selected;
         if changed {
             self.last_event = selected;
@@ -77,11 +84,19 @@ impl DetailView {
                     selected.and_then(|i| trace.events.get(i).map(|e| (i, e)))
                 else {
                     ui.add_space(8.0);
-                    ui.weak("Click an arrow in the diagram to see it here, layer by layer.");
-                    ui.weak("Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms; D hides or shows this pane.");
+                    ui.weak(tr(
+                        lang,
+                        "Click an arrow in the diagram to see it here, layer by layer.",
+                        "点击图中的一个箭头，在这里逐层查看它。",
+                    ));
+                    ui.weak(tr(
+                        lang,
+                        "Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms; D hides or shows this pane.",
+                        "上/下方向键移动选择；+/- 缩放；PageUp/PageDown/Home/End 滚动；Ctrl+滚轮缩放；D 隐藏或显示这个面板。",
+                    ));
                     return;
                 };
-                jump = self.event_ui(ui, trace, rows, index, event);
+                jump = self.event_ui(ui, trace, rows, index, event, lang);
             });
         if self.next_hover != self.hover {
             self.hover = self.next_hover;
@@ -115,6 +130,7 @@ impl DetailView {
         rows: &Rows,
         index: usize,
         event: &Event,
+        lang: Lang,
     ) -> Option<usize> {
         let mut jump = None;
         ui.heading(describe::kind_title(&event.kind));
@@ -124,26 +140,25 @@ impl DetailView {
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
         let mut where_ = format!("t = {}", describe::format_time_us(event.t_us));
         if let Some(c) = conn {
-            where_.push_str(&format!(
-                " · {} ",
-                c.label
-                    .clone()
-                    .unwrap_or_else(|| format!("connection #{}", c.id))
-            ));
-            where_.push_str(&format!("{} <-> {}", c.client, c.server));
+            let name = c.label.clone().unwrap_or_else(|| match lang {
+                Lang::En => format!("connection #{}", c.id),
+                Lang::Zh => format!("连接 #{}", c.id),
+            });
+            where_.push_str(&format!(" · {name} {} <-> {}", c.client, c.server));
         }
         if let Some(dir) = event.dir {
-            where_.push_str(match dir {
-                crate::trace::Dir::C2s => " · client -> server",
-                crate::trace::Dir::S2c => " · server -> client",
+            where_.push_str(match (dir, lang) {
+                (crate::trace::Dir::C2s, Lang::En) => " · client -> server",
+                (crate::trace::Dir::S2c, Lang::En) => " · server -> client",
+                (crate::trace::Dir::C2s, Lang::Zh) => " · 客户端 -> 服务器",
+                (crate::trace::Dir::S2c, Lang::Zh) => " · 服务器 -> 客户端",
             });
         }
         if let Some(span) = event.span {
-            where_.push_str(&format!(
-                " · bytes {}..{} of the stream",
-                span.offset,
-                span.end()
-            ));
+            where_.push_str(&match lang {
+                Lang::En => format!(" · bytes {}..{} of the stream", span.offset, span.end()),
+                Lang::Zh => format!(" · 字节流的第 {}..{} 字节", span.offset, span.end()),
+            });
         }
         ui.weak(where_);
         if let Some(note) = self.note(trace, index, event) {
@@ -155,19 +170,30 @@ impl DetailView {
             | EventKind::TcpAccept { observed }
             | EventKind::TcpClose { observed, .. } => {
                 if *observed == Observed::Socket {
-                    ui.label(RichText::new("Observed at the socket").strong());
                     ui.label(
+                        RichText::new(tr(lang, "Observed at the socket", "在套接字层观察到"))
+                            .strong(),
+                    );
+                    ui.label(tr(
+                        lang,
                         "The socket tap saw connect()/accept()/close() return. The TCP packets \
                          themselves (SYN, SYN-ACK, ACK, FIN) are not visible at this level; \
                          packet capture would show them.",
-                    );
+                        "套接字探针看到的是 connect()/accept()/close() 的返回。TCP 报文段本身\
+                         （SYN、SYN-ACK、ACK、FIN）在这一层看不到；抓包才能看到它们。",
+                    ));
                 }
                 if let EventKind::TcpClose {
                     initiator: Some(side),
                     ..
                 } = &event.kind
                 {
-                    ui.label(format!("closed first by the {side:?}").to_lowercase());
+                    ui.label(match (side, lang) {
+                        (crate::trace::Side::Client, Lang::En) => "closed first by the client",
+                        (crate::trace::Side::Server, Lang::En) => "closed first by the server",
+                        (crate::trace::Side::Client, Lang::Zh) => "客户端先关闭",
+                        (crate::trace::Side::Server, Lang::Zh) => "服务器先关闭",
+                    });
                 }
             }
             EventKind::HttpRequest {
@@ -187,8 +213,9 @@ impl DetailView {
                     headers,
                     *head_len,
                     *body_len,
+                    lang,
                 );
-                self.http_body_ui(ui, trace, index);
+                self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::HttpResponse {
                 status,
@@ -203,10 +230,11 @@ impl DetailView {
                     ui,
                     version,
                     &format!("{version} {status} {reason}"),
-                    Some(&crate::proto::http::status_meaning(*status).to_string()),
+                    Some(&crate::proto::http::status_meaning(*status).shown(lang)),
                     headers,
                     *head_len,
                     *body_len,
+                    lang,
                 );
                 if let Some(check) = upgrade_check_for(trace, index)
                     && let Some(EventKind::WsUpgradeCheck {
@@ -218,9 +246,9 @@ impl DetailView {
                     }) = trace.events.get(check).map(|e| &e.kind)
                 {
                     ui.separator();
-                    accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
+                    accept_ui(ui, key, expected_accept, accept.as_deref(), *valid, lang);
                 }
-                self.http_body_ui(ui, trace, index);
+                self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::WsUpgradeCheck {
                 key,
@@ -229,9 +257,12 @@ impl DetailView {
                 valid,
                 protocol,
             } => {
-                accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
+                accept_ui(ui, key, expected_accept, accept.as_deref(), *valid, lang);
                 if let Some(p) = protocol {
-                    ui.label(format!("Negotiated subprotocol: {p}"));
+                    ui.label(match lang {
+                        Lang::En => format!("Negotiated subprotocol: {p}"),
+                        Lang::Zh => format!("协商的子协议：{p}"),
+                    });
                 }
             }
             EventKind::WsExtensions {
@@ -239,14 +270,19 @@ impl DetailView {
                 negotiated,
             } => {
                 ui.label(RichText::new("Sec-WebSocket-Extensions").strong());
-                ui.label(format!("offered by the client: {}", list_or_none(offered)));
-                ui.label(format!(
-                    "accepted by the server: {}",
-                    list_or_none(negotiated)
-                ));
+                let (offered, negotiated) =
+                    (list_or_none(offered, lang), list_or_none(negotiated, lang));
+                ui.label(match lang {
+                    Lang::En => format!("offered by the client: {offered}"),
+                    Lang::Zh => format!("客户端提供的扩展：{offered}"),
+                });
+                ui.label(match lang {
+                    Lang::En => format!("accepted by the server: {negotiated}"),
+                    Lang::Zh => format!("服务器接受的扩展：{negotiated}"),
+                });
             }
             EventKind::WsFrame { .. } => {
-                self.frame_ui(ui, trace, event);
+                self.frame_ui(ui, trace, event, lang);
             }
             EventKind::WsMessage { .. } => {
                 let frames: Vec<usize> = rows
@@ -256,13 +292,17 @@ impl DetailView {
                     .filter(|r| r.event == index)
                     .map(|r| r.frames.to_vec())
                     .unwrap_or_default();
-                message_ui(ui, trace, &event.kind, &frames);
+                message_ui(ui, trace, &event.kind, &frames, lang);
                 if !frames.is_empty() {
                     ui.separator();
                     ui.horizontal_wrapped(|ui| {
                         ui.label(
-                            RichText::new(format!("Carried by {} frame(s):", frames.len()))
-                                .strong(),
+                            RichText::new(match (frames.len(), lang) {
+                                (1, Lang::En) => "Carried by 1 frame:".to_string(),
+                                (n, Lang::En) => format!("Carried by {n} frames:"),
+                                (n, Lang::Zh) => format!("由 {n} 个帧承载："),
+                            })
+                            .strong(),
                         );
                         for (k, f) in frames.iter().enumerate() {
                             let name = trace
@@ -283,12 +323,12 @@ impl DetailView {
                     });
                     let pick = frames.get(self.frame_pick).or(frames.first()).copied();
                     if let Some(frame) = pick.and_then(|f| trace.events.get(f)) {
-                        self.frame_ui(ui, trace, frame);
+                        self.frame_ui(ui, trace, frame, lang);
                     }
                 }
             }
             EventKind::HttpBodyEnd { .. } => {
-                self.http_body_ui(ui, trace, index);
+                self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::TlsRecord { .. } => {
                 ui.label(describe::summary(event));
@@ -328,10 +368,13 @@ impl DetailView {
                 cause,
             } => {
                 ui.label(
-                    RichText::new(format!(
-                        "What the browser's {} would report (inferred)",
-                        object.name()
-                    ))
+                    RichText::new(match lang {
+                        Lang::En => format!(
+                            "What the browser's {} would report (inferred)",
+                            object.name()
+                        ),
+                        Lang::Zh => format!("浏览器的 {} 会报告什么（推断）", object.name()),
+                    })
                     .strong(),
                 );
                 Grid::new("api")
@@ -345,7 +388,7 @@ impl DetailView {
                         ));
                         ui.end_row();
                         if let Some(f) = fires {
-                            ui.label("event fired");
+                            ui.label(tr(lang, "event fired", "触发的事件"));
                             ui.monospace(format!("on{f}"));
                             ui.end_row();
                         }
@@ -370,7 +413,7 @@ impl DetailView {
                         }
                         if let Some(d) = data {
                             ui.label(if *object == ApiObject::Fetch {
-                                "what arrived"
+                                tr(lang, "what arrived", "到达的内容")
                             } else {
                                 "MessageEvent.data"
                             });
@@ -386,14 +429,20 @@ impl DetailView {
                 if let Some(c) = cause.and_then(|c| usize::try_from(c).ok())
                     && let Some(e) = trace.events.get(c)
                     && ui
-                        .link(format!("caused by: {}", describe::summary(e)))
+                        .link(match lang {
+                            Lang::En => format!("caused by: {}", describe::summary(e)),
+                            Lang::Zh => format!("起因：{}", describe::summary(e)),
+                        })
                         .clicked()
                 {
                     jump = Some(c);
                 }
             }
             EventKind::Stage { index, label } => {
-                ui.label(format!("Lab stage {} finished: {label}", index + 1));
+                ui.label(match lang {
+                    Lang::En => format!("Lab stage {} finished: {label}", index + 1),
+                    Lang::Zh => format!("实验第 {} 步完成：{label}", index + 1),
+                });
             }
             EventKind::Diagnostic {
                 severity,
@@ -403,7 +452,13 @@ impl DetailView {
                 ui.label(RichText::new(format!("{severity:?}")).strong());
                 ui.label(message);
                 if let Some(rule) = rule {
-                    ui.label(RichText::new(format!("Rule: {rule}")).italics());
+                    ui.label(
+                        RichText::new(match lang {
+                            Lang::En => format!("Rule: {rule}"),
+                            Lang::Zh => format!("规则：{rule}"),
+                        })
+                        .italics(),
+                    );
                 }
             }
             EventKind::TcpSyn(s)
@@ -427,7 +482,9 @@ impl DetailView {
             .unwrap_or_default();
         if !consequences.is_empty() {
             ui.separator();
-            ui.label(RichText::new("In the browser API").strong());
+            ui.label(
+                RichText::new(tr(lang, "In the browser API", "在浏览器 API 中")).strong(),
+            );
             for a in consequences {
                 if let Some(e) = trace.events.get(a)
                     && ui.link(describe::summary(e)).clicked()
