@@ -269,7 +269,10 @@ fn rfc_5_7_single_frame_masked_text() {
         rules(&check_header(&h, Role::Server, Rsv1::Reserved)),
         ["RFC 6455 §5.1"]
     );
-    let key = h.fields(wirelab::lang::Lang::En).into_iter().find(|f| f.name == "masking key");
+    let key = h
+        .fields(wirelab::lang::Lang::En)
+        .into_iter()
+        .find(|f| f.name == "masking key");
     let key = key.expect("masking key field");
     assert_eq!(key.bytes, 2..6);
     assert_eq!(key.value, "37 fa 21 3d");
@@ -560,8 +563,16 @@ fn close_code_names_and_meanings() {
         assert_eq!(code.may_be_sent(), sendable, "{n}");
         assert!(!code.meaning(wirelab::lang::Lang::En).is_empty());
     }
-    assert!(CloseCode::Normal.meaning(wirelab::lang::Lang::En).contains("fulfilled"));
-    assert!(CloseCode::Invalid.meaning(wirelab::lang::Lang::En).contains("UTF-8"));
+    assert!(
+        CloseCode::Normal
+            .meaning(wirelab::lang::Lang::En)
+            .contains("fulfilled")
+    );
+    assert!(
+        CloseCode::Invalid
+            .meaning(wirelab::lang::Lang::En)
+            .contains("UTF-8")
+    );
     assert!(
         CloseCode::Abnormal
             .meaning(wirelab::lang::Lang::En)

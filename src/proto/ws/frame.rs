@@ -339,10 +339,7 @@ impl FrameHeader {
                         "payload length, 64-bit big-endian (most significant bit must be 0)",
                         "载荷长度，64 位大端序（最高位必须为 0）",
                     ),
-                    _ => say(
-                        "payload length, 16-bit big-endian",
-                        "载荷长度，16 位大端序",
-                    ),
+                    _ => say("payload length, 16-bit big-endian", "载荷长度，16 位大端序"),
                 },
             });
         }

@@ -12,8 +12,8 @@ use egui::{RichText, Ui};
 
 use super::sections::{hex_preview, text_preview_limited_ui};
 use super::tr;
-use crate::lang::Lang;
 use super::{DetailView, Hover};
+use crate::lang::Lang;
 use crate::proto::http::{ChunkedDecoder, Headers};
 use crate::trace::{Dir, EventKind, Trace, describe};
 use crate::ui::theme::Theme;
@@ -414,7 +414,9 @@ impl DetailView {
             (BodyState::CutShort, Lang::En) => {
                 format!("Body ({body_len} bytes, cut short by the close)")
             }
-            (BodyState::SoFar, Lang::En) => format!("Body ({body_len} bytes so far, still arriving)"),
+            (BodyState::SoFar, Lang::En) => {
+                format!("Body ({body_len} bytes so far, still arriving)")
+            }
             (BodyState::Complete, Lang::Zh) => format!("消息体（{body_len} 字节）"),
             (BodyState::CutShort, Lang::Zh) => {
                 format!("消息体（{body_len} 字节，因连接关闭而不完整）")
@@ -423,7 +425,11 @@ impl DetailView {
         };
         ui.label(RichText::new(title).strong());
         if body_len == 0 {
-            ui.weak(tr(lang, "This message has no body.", "这条报文没有消息体。"));
+            ui.weak(tr(
+                lang,
+                "This message has no body.",
+                "这条报文没有消息体。",
+            ));
         } else {
             if let Some(n) = prepared.chunked {
                 ui.weak(match lang {
@@ -439,7 +445,11 @@ impl DetailView {
             }
             match &prepared.text {
                 BodyText::Json(pretty) => {
-                    ui.weak(tr(lang, "JSON, indented for reading", "JSON，已缩进以便阅读"));
+                    ui.weak(tr(
+                        lang,
+                        "JSON, indented for reading",
+                        "JSON，已缩进以便阅读",
+                    ));
                     text_preview_limited_ui(ui, pretty, usize::MAX, lang);
                 }
                 BodyText::Text(text) => text_preview_limited_ui(ui, text, usize::MAX, lang),
@@ -493,7 +503,14 @@ impl DetailView {
             .http_part(&parts)
             .and_then(|k| parts.get(k).cloned())
             .unwrap_or(0..0);
-        self.hex_view_ui(ui, bytes, &highlight, Some(head_len), MESSAGE_HEX_LIMIT, lang);
+        self.hex_view_ui(
+            ui,
+            bytes,
+            &highlight,
+            Some(head_len),
+            MESSAGE_HEX_LIMIT,
+            lang,
+        );
     }
 
     /// The part (0 head, 1 body) the pointer is over, in the legend or the hex dump.

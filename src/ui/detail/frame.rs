@@ -97,7 +97,11 @@ impl DetailView {
             ui.label(RichText::new(title).strong());
             let unmasked = match layout.header.mask_key {
                 Some(key) => {
-                    ui.label(tr(lang, "masked, as on the wire:", "掩码后，即线路上的样子："));
+                    ui.label(tr(
+                        lang,
+                        "masked, as on the wire:",
+                        "掩码后，即线路上的样子：",
+                    ));
                     ui.monospace(hex_preview(payload, PAYLOAD_LIMIT, lang));
                     ui.label(match lang {
                         Lang::En => format!("unmasked (XOR with {}):", hex(&key)),

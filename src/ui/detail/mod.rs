@@ -47,9 +47,11 @@ pub struct DetailView {
     body: Option<body::PreparedBody>,
 }
 
-/// A note and the event it belongs to (its index and enough of it to tell a replaced trace).
+/// A note and the event it belongs to (its index and enough of it to tell a replaced trace),
+/// in the language it was written in.
 struct CachedNote {
     index: usize,
+    lang: Lang,
     t_us: i64,
     conn: Option<u32>,
     text: Option<String>,
@@ -107,17 +109,18 @@ impl DetailView {
 
     /// The note of `trace.events[index]` (`event`), from the cache when it is for this event.
     /// Events are append-only, so a note, which reads only earlier events, never goes stale.
-    fn note(&mut self, trace: &Trace, index: usize, event: &Event) -> Option<&str> {
-        let cached = self
-            .note
-            .as_ref()
-            .is_some_and(|c| c.index == index && c.t_us == event.t_us && c.conn == event.conn);
+    fn note(&mut self, trace: &Trace, index: usize, event: &Event, lang: Lang) -> Option<&str> {
+        let cached = self.note.as_ref().is_some_and(|c| {
+            c.index == index && c.t_us == event.t_us && c.conn == event.conn && c.lang == lang
+        });
         if !cached {
+            let before = trace.events.get(..index).unwrap_or_default();
             self.note = Some(CachedNote {
                 index,
+                lang,
                 t_us: event.t_us,
                 conn: event.conn,
-                text: describe::note_in(trace.events.get(..index).unwrap_or_default(), event),
+                text: describe::note_in(before, event, lang),
             });
         }
         self.note.as_ref().and_then(|c| c.text.as_deref())
@@ -133,8 +136,8 @@ impl DetailView {
         lang: Lang,
     ) -> Option<usize> {
         let mut jump = None;
-        ui.heading(describe::kind_title(&event.kind));
-        ui.add(egui::Label::new(RichText::new(describe::summary(event)).strong()).wrap());
+        ui.heading(describe::kind_title(&event.kind, lang));
+        ui.add(egui::Label::new(RichText::new(describe::summary(event, lang)).strong()).wrap());
         let conn = event
             .conn
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
@@ -161,7 +164,7 @@ impl DetailView {
             });
         }
         ui.weak(where_);
-        if let Some(note) = self.note(trace, index, event) {
+        if let Some(note) = self.note(trace, index, event, lang) {
             ui.label(note);
         }
         ui.separator();
@@ -308,7 +311,7 @@ impl DetailView {
                             let name = trace
                                 .events
                                 .get(*f)
-                                .map(describe::summary)
+                                .map(|e| describe::summary(e, lang))
                                 .unwrap_or_default();
                             if ui
                                 .selectable_label(
@@ -331,7 +334,7 @@ impl DetailView {
                 self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::TlsRecord { .. } => {
-                ui.label(describe::summary(event));
+                ui.label(describe::summary(event, lang));
             }
             EventKind::SseEvent {
                 id,
@@ -430,8 +433,8 @@ impl DetailView {
                     && let Some(e) = trace.events.get(c)
                     && ui
                         .link(match lang {
-                            Lang::En => format!("caused by: {}", describe::summary(e)),
-                            Lang::Zh => format!("起因：{}", describe::summary(e)),
+                            Lang::En => format!("caused by: {}", describe::summary(e, lang)),
+                            Lang::Zh => format!("起因：{}", describe::summary(e, lang)),
                         })
                         .clicked()
                 {
@@ -482,12 +485,10 @@ impl DetailView {
             .unwrap_or_default();
         if !consequences.is_empty() {
             ui.separator();
-            ui.label(
-                RichText::new(tr(lang, "In the browser API", "在浏览器 API 中")).strong(),
-            );
+            ui.label(RichText::new(tr(lang, "In the browser API", "在浏览器 API 中")).strong());
             for a in consequences {
                 if let Some(e) = trace.events.get(a)
-                    && ui.link(describe::summary(e)).clicked()
+                    && ui.link(describe::summary(e, lang)).clicked()
                 {
                     jump = Some(a);
                 }

@@ -143,7 +143,14 @@ pub(super) fn message_ui(
             }
         });
     if *compressed {
-        compressed_ui(ui, trace, frames, text.as_deref(), data_b64.as_deref(), lang);
+        compressed_ui(
+            ui,
+            trace,
+            frames,
+            text.as_deref(),
+            data_b64.as_deref(),
+            lang,
+        );
         return;
     }
     if let Some(code) = close_code {
@@ -371,7 +378,10 @@ pub(super) fn accept_ui(
 ) {
     let d = crate::proto::ws::handshake::derive_accept(key);
     let title = match lang {
-        Lang::En => format!("Sec-WebSocket-Accept, step by step ({})", cite::RFC6455_4_2_2),
+        Lang::En => format!(
+            "Sec-WebSocket-Accept, step by step ({})",
+            cite::RFC6455_4_2_2
+        ),
         Lang::Zh => format!("Sec-WebSocket-Accept 的计算步骤（{}）", cite::RFC6455_4_2_2),
     };
     ui.label(RichText::new(title).strong());
@@ -388,19 +398,11 @@ pub(super) fn accept_ui(
             d.key.clone(),
         ),
         (
-            tr(
-                lang,
-                "2. append the GUID",
-                "2. 在后面拼接固定的 GUID",
-            ),
+            tr(lang, "2. append the GUID", "2. 在后面拼接固定的 GUID"),
             format!("{} + {guid}", d.key),
         ),
         (
-            tr(
-                lang,
-                "3. SHA-1 (hex)",
-                "3. 对拼接结果求 SHA-1（十六进制）",
-            ),
+            tr(lang, "3. SHA-1 (hex)", "3. 对拼接结果求 SHA-1（十六进制）"),
             d.sha1_hex.clone(),
         ),
         (
