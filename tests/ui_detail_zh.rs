@@ -56,7 +56,10 @@ fn ws_echo_in_chinese_explains_the_handshake_in_chinese() {
     // The upgrade request: each header with its Chinese explanation, the key's included.
     select_arrow(&mut h, "GET /echo HTTP/1.1 (Upgrade: websocket)");
     let key = explain_header("Sec-WebSocket-Key").unwrap().shown(Lang::Zh);
-    assert!(key.contains("16 字节") && key.contains("RFC 6455 §4.1"), "{key}");
+    assert!(
+        key.contains("16 字节") && key.contains("RFC 6455 §4.1"),
+        "{key}"
+    );
     assert!(
         h.query_by_label(&key).is_some(),
         "{key} not in {:?}",
@@ -80,7 +83,9 @@ fn ws_echo_in_chinese_explains_the_handshake_in_chinese() {
         .shown(Lang::Zh);
     h.get_by_label(&accept);
     // No English explanation is left beside the headers.
-    let english = explain_header("Sec-WebSocket-Accept").unwrap().shown(Lang::En);
+    let english = explain_header("Sec-WebSocket-Accept")
+        .unwrap()
+        .shown(Lang::En);
     assert!(
         h.query_by_label(&english).is_none(),
         "the English explanation is still shown"

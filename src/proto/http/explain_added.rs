@@ -176,6 +176,11 @@ pub(super) fn explain_header(name: &str) -> Option<super::explain::Explanation> 
         .map(shown)
 }
 
+/// The header field names of this table.
+pub(super) fn header_names() -> impl Iterator<Item = &'static str> {
+    HEADERS.iter().map(|e| e.key)
+}
+
 /// The meaning of a status code in this table (`explain.rs` asks only for the codes it
 /// routes here, which a test checks); a code not in it gets the generic client-error text.
 pub(super) fn status_meaning(status: u16) -> super::explain::Explanation {

@@ -15,6 +15,22 @@ fn preview(text: &str, max_chars: usize) -> String {
     format!("\"{}\"", super::visible(&out))
 }
 
+/// A fetch's outcome as the trace stores it (`body done, 69 B`, `body cut short after 12 B`, no
+/// response,
+/// written by the browser-API model in English), in Chinese; anything else as it is.
+fn fetch_outcome_zh(data: &str) -> String {
+    let bytes = |rest: &str| rest.strip_suffix(" B").map(str::to_string);
+    if let Some(n) = data.strip_prefix("body done, ").and_then(bytes) {
+        format!("消息体接收完毕，{n} B")
+    } else if let Some(n) = data.strip_prefix("body cut short after ").and_then(bytes) {
+        format!("消息体在 {n} B 后中断")
+    } else if data == "no response: fetch() rejects with a TypeError" {
+        "没有响应：fetch() 以 TypeError 拒绝".to_string()
+    } else {
+        data.to_string()
+    }
+}
+
 /// The browser-API marker text, e.g. `onclose(1000, "bye", wasClean=true)`.
 pub fn api_label(
     ready_state: u8,
@@ -74,7 +90,10 @@ pub fn http_api_label(
         }
         (ApiObject::Fetch, Some(f)) => match lang {
             Lang::En => format!("{} · on{f} (XHR {state})", data.unwrap_or("done")),
-            Lang::Zh => format!("{} · on{f}（XHR {state}）", data.unwrap_or("完成")),
+            Lang::Zh => format!(
+                "{} · on{f}（XHR {state}）",
+                data.map_or_else(|| "完成".to_string(), fetch_outcome_zh)
+            ),
         },
         (ApiObject::EventSource, None) => match (last_event_id, lang) {
             (Some(id), Lang::En) => format!(
