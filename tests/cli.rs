@@ -175,7 +175,7 @@ fn run_notes_in_chinese_prints_the_timeline_in_chinese() {
         "connect() 返回：TCP 连接已建立（在套接字层观察到）",
         "Sec-WebSocket-Accept 一致 ✓ WebSocket 已打开",
         "101 Switching Protocols（切换协议）：服务器同意切换到它在 Upgrade 首部中指明的协议（RFC 9110 §15.2.2）。",
-        "这条 TCP 连接在两个方向上都说 WebSocket（RFC 6455 §4.2.2）",
+        "这条 TCP 连接在两个方向上都使用 WebSocket 协议（RFC 6455 §4.2.2）",
         "一条文本消息（opcode 0x1）",
         "抓包才能看到 SYN、SYN-ACK 和 ACK 本身",
         "条连接，",

@@ -502,19 +502,25 @@ impl FrameLayout {
 }
 
 impl Field {
-    /// The field's name for a reader of `lang`: RFC 6455's own name, with a Chinese gloss
-    /// for the names that are words rather than tokens ("payload length（载荷长度）").
-    pub fn label(&self, lang: Lang) -> String {
+    /// The Chinese gloss of the field's name, for the names that are words rather than tokens
+    /// (`payload length`: 载荷长度); `None` in English and for `FIN`, `RSV1`, `opcode`, `MASK`.
+    pub fn gloss(&self, lang: Lang) -> Option<&'static str> {
         let zh = match self.name {
             "payload length" => "载荷长度",
             "extended payload length" => "扩展载荷长度",
             "masking key" => "掩码键",
             "payload" => "载荷",
-            _ => return self.name.to_string(),
+            _ => return None,
         };
-        match lang {
-            Lang::En => self.name.to_string(),
-            Lang::Zh => format!("{}（{zh}）", self.name),
+        (lang == Lang::Zh).then_some(zh)
+    }
+
+    /// The field's name for a reader of `lang`: RFC 6455's own name, with the Chinese gloss
+    /// beside the names that are words ("payload length（载荷长度）").
+    pub fn label(&self, lang: Lang) -> String {
+        match self.gloss(lang) {
+            Some(zh) => format!("{}（{zh}）", self.name),
+            None => self.name.to_string(),
         }
     }
 

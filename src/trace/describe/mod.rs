@@ -401,7 +401,7 @@ pub fn note(event: &Event, lang: Lang) -> Option<String> {
             Lang::Zh => format!(
                 "101 Switching Protocols（切换协议）：服务器同意切换到它在 Upgrade 首部中指明的\
                  协议（{}）。对 WebSocket 来说，客户端先检查 Sec-WebSocket-Accept；只有它一致，\
-                 这条连接才开始说 WebSocket（{}）。",
+                 这条连接才开始使用 WebSocket 协议（{}）。",
                 cite::RFC9110_15_2_2,
                 cite::RFC6455_4_1
             ),
@@ -419,7 +419,7 @@ pub fn note(event: &Event, lang: Lang) -> Option<String> {
             ),
             Lang::Zh => format!(
                 "Sec-WebSocket-Accept = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)) \
-                 一致：从 101 响应首部之后的第一个字节起，这条 TCP 连接在两个方向上都说 WebSocket\
+                 一致：从 101 响应首部之后的第一个字节起，这条 TCP 连接在两个方向上都使用 WebSocket 协议\
                  （{}）。这项检查证明服务器读懂了这次握手：它不是身份认证，也不是加密，但能防止把\
                  不懂 WebSocket 的服务器、缓存以及 HTML 表单或 XHR 交换误当成 WebSocket（{}）。",
                 cite::RFC6455_4_2_2,

@@ -63,13 +63,22 @@ impl DetailView {
                 for (i, f) in layout.fields.iter().enumerate() {
                     let hot = highlighted.contains(&i);
                     let name = if hot {
-                        RichText::new(f.label(lang))
+                        RichText::new(f.name)
                             .strong()
                             .color(Theme::of(ui.ctx()).field_highlight)
                     } else {
-                        RichText::new(f.label(lang))
+                        RichText::new(f.name)
                     };
-                    let r1 = ui.label(name);
+                    // RFC 6455's name, and below it the Chinese one: the column stays as
+                    // narrow as in English, leaving the room to the meaning.
+                    let r1 = ui
+                        .vertical(|ui| {
+                            ui.add(egui::Label::new(name).extend());
+                            if let Some(gloss) = f.gloss(lang) {
+                                ui.add(egui::Label::new(RichText::new(gloss).weak()).extend());
+                            }
+                        })
+                        .response;
                     let bits = field_position(f, lang);
                     let r2 = ui.monospace(bits);
                     let r3 = ui.monospace(&f.value);
@@ -244,12 +253,13 @@ impl DetailView {
                 let name = if cells <= 1 {
                     short_name(field.name)
                 } else if continued {
-                    match lang {
-                        Lang::En => format!("{} (continued)", field.name),
-                        Lang::Zh => format!("{}（续）", field.label(lang)),
+                    match field.gloss(lang) {
+                        Some(gloss) => format!("{gloss}（续）"),
+                        None => format!("{} (continued)", field.name),
                     }
                 } else {
-                    field.label(lang)
+                    // The cells are narrow: the Chinese name alone, the table gives both.
+                    field.gloss(lang).unwrap_or(field.name).to_string()
                 };
                 let value = if is_payload {
                     match lang {
@@ -400,17 +410,17 @@ fn field_position(f: &frame::Field, lang: Lang) -> String {
     let (start, last) = (f.bytes.start, f.bytes.end.saturating_sub(1));
     match (f.bits, lang) {
         (Some((first, 1)), Lang::En) => format!("byte {start}, bit {first}"),
-        (Some((first, 1)), Lang::Zh) => format!("第 {start} 字节，第 {first} 位"),
+        (Some((first, 1)), Lang::Zh) => format!("字节 {start} · 位 {first}"),
         (Some((first, count)), Lang::En) => {
             format!("byte {start}, bits {first}-{}", first + count - 1)
         }
         (Some((first, count)), Lang::Zh) => {
-            format!("第 {start} 字节，第 {first}-{} 位", first + count - 1)
+            format!("字节 {start} · 位 {first}-{}", first + count - 1)
         }
         (None, Lang::En) if f.bytes.len() == 1 => format!("byte {start}"),
-        (None, Lang::Zh) if f.bytes.len() == 1 => format!("第 {start} 字节"),
+        (None, Lang::Zh) if f.bytes.len() == 1 => format!("字节 {start}"),
         (None, Lang::En) => format!("bytes {start}-{last}"),
-        (None, Lang::Zh) => format!("第 {start}-{last} 字节"),
+        (None, Lang::Zh) => format!("字节 {start}-{last}"),
     }
 }
 
