@@ -5,6 +5,7 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+mod diagnostic;
 mod failures;
 mod http;
 mod polling;
@@ -16,6 +17,7 @@ mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
+pub use diagnostic::diagnostic_message;
 pub use polling::LONG_WAIT_US;
 pub use title::kind_title;
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
@@ -322,7 +324,11 @@ pub fn summary(event: &Event, lang: Lang) -> String {
             severity, message, ..
         } => match lang {
             Lang::En => format!("{severity:?}: {message}"),
-            Lang::Zh => format!("{}：{message}", severity_name(*severity, lang)),
+            Lang::Zh => format!(
+                "{}：{}",
+                severity_name(*severity, lang),
+                diagnostic_message(message, lang)
+            ),
         },
     }
 }

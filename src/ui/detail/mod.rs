@@ -452,8 +452,12 @@ impl DetailView {
                 message,
                 rule,
             } => {
-                ui.label(RichText::new(format!("{severity:?}")).strong());
-                ui.label(message);
+                let severity = match lang {
+                    Lang::En => format!("{severity:?}"),
+                    Lang::Zh => describe::kind_title(&event.kind, lang),
+                };
+                ui.label(RichText::new(severity).strong());
+                ui.label(describe::diagnostic_message(message, lang));
                 if let Some(rule) = rule {
                     ui.label(
                         RichText::new(match lang {
