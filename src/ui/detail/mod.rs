@@ -12,7 +12,7 @@ use crate::diagram::rows::{Rows, upgrade_check_for};
 use crate::lang::{Lang, Text};
 use crate::proto::ws::close::CloseCode;
 use crate::trace::{ApiObject, Event, EventKind, Observed, Trace, describe};
-use sections::{accept_ui, http_ui, list_or_none, message_ui};
+use sections::{HttpHead, accept_ui, http_ui, list_or_none, message_ui};
 
 /// `en` or `zh`, as `lang` asks: for the pane's fixed texts.
 pub(super) fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -208,16 +208,16 @@ impl DetailView {
                 body_len,
                 ..
             } => {
-                http_ui(
-                    ui,
+                let start_line = format!("{method} {target} {version}");
+                let head = HttpHead {
                     version,
-                    &format!("{method} {target} {version}"),
-                    None,
+                    start_line: &start_line,
+                    meaning: None,
                     headers,
-                    *head_len,
-                    *body_len,
-                    lang,
-                );
+                    head_len: *head_len,
+                    body_len: *body_len,
+                };
+                http_ui(ui, &head, lang);
                 self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::HttpResponse {
@@ -229,16 +229,17 @@ impl DetailView {
                 body_len,
                 ..
             } => {
-                http_ui(
-                    ui,
+                let start_line = format!("{version} {status} {reason}");
+                let meaning = crate::proto::http::status_meaning(*status).shown(lang);
+                let head = HttpHead {
                     version,
-                    &format!("{version} {status} {reason}"),
-                    Some(&crate::proto::http::status_meaning(*status).shown(lang)),
+                    start_line: &start_line,
+                    meaning: Some(&meaning),
                     headers,
-                    *head_len,
-                    *body_len,
-                    lang,
-                );
+                    head_len: *head_len,
+                    body_len: *body_len,
+                };
+                http_ui(ui, &head, lang);
                 if let Some(check) = upgrade_check_for(trace, index)
                     && let Some(EventKind::WsUpgradeCheck {
                         key,

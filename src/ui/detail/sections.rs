@@ -319,16 +319,31 @@ pub(super) fn list_or_none(items: &[String], lang: Lang) -> String {
     }
 }
 
-pub(super) fn http_ui(
-    ui: &mut Ui,
-    version: &str,
-    start_line: &str,
-    meaning: Option<&str>,
-    headers: &[(String, String)],
-    head_len: u64,
-    body_len: u64,
-    lang: Lang,
-) {
+/// An HTTP message's head as the HTTP section shows it.
+pub(super) struct HttpHead<'a> {
+    /// The message's own version, e.g. `HTTP/1.1`.
+    pub version: &'a str,
+    /// The request or status line.
+    pub start_line: &'a str,
+    /// What the status means (responses only).
+    pub meaning: Option<&'a str>,
+    /// The header fields in order.
+    pub headers: &'a [(String, String)],
+    /// Bytes of the head, with its final CRLF CRLF.
+    pub head_len: u64,
+    /// Bytes of the body.
+    pub body_len: u64,
+}
+
+pub(super) fn http_ui(ui: &mut Ui, head: &HttpHead<'_>, lang: Lang) {
+    let HttpHead {
+        version,
+        start_line,
+        meaning,
+        headers,
+        head_len,
+        body_len,
+    } = *head;
     // The message's own version: an HTTP/1.0 message is not an HTTP/1.1 one.
     let title = match lang {
         Lang::En => format!("{version} message"),
