@@ -112,7 +112,7 @@ fn numbers(s: &TcpSegment, lang: Lang) -> String {
         ),
         Lang::Zh => format!(
             "seq {} 和 ack {} 是相对值：wirelab 减去了每一方的初始序号（ISN）。每个数据字节占一个\
-             序号，SYN 和 FIN 也各占一个；ack N 的意思是“N 之前的都收到了，下一个等 N”（{}）。",
+             序号，SYN 和 FIN 也各占一个；ack N 的意思是“N 之前的字节都已收到，接下来期待的是 N”（{}）。",
             s.seq,
             s.ack,
             cite::RFC9293_3_4

@@ -272,7 +272,7 @@ fn fragment(fin: bool, opcode: u8, masked: bool, dir: Option<Dir>, lang: Lang) -
                 ""
             };
             format!(
-                "{what}。只有第一帧带消息类型；控制帧可以插在分片之间，但控制帧本身从不分片\
+                "{what}。只有第一帧带消息类型；控制帧可以插在分片之间，但控制帧本身不能分片\
                  （{}）。{mask}",
                 cite::RFC6455_5_4
             )
