@@ -97,6 +97,7 @@ fn bench(c: &mut Criterion, trace: &Trace, rows: &Rows) {
         run: scene::RunState::Idle,
         px_per_ms: params.px_per_ms,
         empty_hint: "",
+        lang: wirelab::lang::Lang::En,
     };
     group.bench_function("pan_frame/build_scene", |b| {
         b.iter(|| {

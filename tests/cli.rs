@@ -1,5 +1,6 @@
 //! The real binary's commands succeeding: `inspect --json` writes the trace `read_file` makes,
-//! `run --notes` prints a lab run's timeline with its notes, and `capture --write --json`
+//! `run --notes` prints a lab run's timeline with its notes (in Chinese with `--lang zh`;
+//! `inspect --lang zh` likewise, its JSON the same), and `capture --write --json`
 //! records a conversation made during the capture into a pcapng file and a trace.
 //! (`capture_permission` covers the same binary without capture permission.)
 //!
@@ -146,6 +147,72 @@ fn run_notes_prints_the_timeline_with_its_notes() {
             .any(|e| matches!(&e.kind, EventKind::WsMessage { text: Some(t), .. } if t == "Hello, WebSocket!")),
         "the trace has the run's messages"
     );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn run_notes_in_chinese_prints_the_timeline_in_chinese() {
+    let out = wirelab()
+        .args([
+            "run",
+            "ws-echo",
+            "--capture",
+            "socket",
+            "--no-color",
+            "--notes",
+            "--lang",
+            "zh",
+        ])
+        .output()
+        .unwrap();
+    succeeded("run ws-echo --notes --lang zh", &out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The header, the connection line, the summaries and the notes, in Chinese; protocol
+    // tokens and the citations as they are.
+    for want in [
+        "在套接字层观察",
+        "连接：客户端 ",
+        "connect() 返回：TCP 连接已建立（在套接字层观察到）",
+        "Sec-WebSocket-Accept 一致 ✓ WebSocket 已打开",
+        "101 Switching Protocols（切换协议）：服务器同意切换到它在 Upgrade 首部中指明的协议（RFC 9110 §15.2.2）。",
+        "这条 TCP 连接在两个方向上都使用 WebSocket 协议（RFC 6455 §4.2.2）",
+        "一条文本消息（opcode 0x1）",
+        "抓包才能看到 SYN、SYN-ACK 和 ACK 本身",
+        "条连接，",
+    ] {
+        assert!(text.contains(want), "{want:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("the server agrees to switch"),
+        "no English note:\n{text}"
+    );
+}
+
+#[test]
+fn inspect_in_chinese_prints_chinese_and_writes_the_same_json() {
+    let capture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
+    let dir = temp_dir("inspect-zh");
+    let inspect = |lang: &str| {
+        let json = dir.join(format!("trace-{lang}.json"));
+        let out = wirelab()
+            .args(["inspect", "--no-color", "--lang", lang, "--json"])
+            .arg(&json)
+            .arg(&capture)
+            .output()
+            .unwrap();
+        succeeded("inspect --lang", &out);
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read_to_string(&json).unwrap(),
+        )
+    };
+    let (en, en_json) = inspect("en");
+    let (zh, zh_json) = inspect("zh");
+    assert!(en.contains("connection: client "), "{en}");
+    assert!(zh.contains("连接：客户端 "), "{zh}");
+    assert!(zh.contains("HTTP/1.1 101 Switching Protocols"), "{zh}");
+    // The trace is data: the same in every language.
+    assert_eq!(en_json, zh_json);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -27,7 +27,14 @@ fn whole_scene(trace: &Trace, width: f32, show_frames: bool) -> Scene {
     let rows = build_rows(trace, show_frames);
     let probe = Rect::from_min_max(Point::new(0.0, 0.0), Point::new(width, 900.0));
     let mut extra = Vec::new();
-    label_extra_heights(trace, &rows, probe, &estimate_width, &mut extra);
+    label_extra_heights(
+        trace,
+        &rows,
+        probe,
+        &estimate_width,
+        wirelab::lang::Lang::En,
+        &mut extra,
+    );
     let mut specs: Vec<RowSpec> = Vec::new();
     row_specs(&rows, &mut specs);
     for (spec, e) in specs.iter_mut().zip(&extra) {
@@ -54,6 +61,7 @@ fn whole_scene(trace: &Trace, width: f32, show_frames: bool) -> Scene {
             run: RunState::Idle,
             px_per_ms: 2.0,
             empty_hint: "",
+            lang: wirelab::lang::Lang::En,
         },
         &estimate_width,
     );
@@ -138,7 +146,7 @@ fn check(name: &str, trace: &Trace, width: f32, show_frames: bool) {
         );
         for m in &row.api {
             let event = &trace.events[m.event];
-            let want = one_line(&marker_text(event, trace));
+            let want = one_line(&marker_text(event, trace, wirelab::lang::Lang::En));
             assert_eq!(m.label.full.as_deref().unwrap_or(&m.label.text), want);
         }
     }

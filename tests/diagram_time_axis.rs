@@ -161,7 +161,7 @@ fn long_polling_is_held_requests_not_idle_time() {
             EventKind::HttpResponse { status: 200, .. }
         ));
         assert!((490_000..510_000).contains(&span.lasted_us), "{span:?}");
-        let label = span.label().unwrap();
+        let label = span.label(wirelab::lang::Lang::En).unwrap();
         assert!(
             label.starts_with("request held by the server ") && label.ends_with(" ms"),
             "{label}"
@@ -177,11 +177,9 @@ fn long_polling_is_held_requests_not_idle_time() {
 fn short_polling_answers_at_once_and_its_pauses_are_idle() {
     let (_, rows) = fixture("http_short_poll.pcap");
     assert_eq!(rows.spans.len(), 16);
-    assert!(
-        rows.spans
-            .iter()
-            .all(|s| s.kind == SpanKind::Held && s.end == SpanEnd::Done && s.label().is_none())
-    );
+    assert!(rows.spans.iter().all(|s| s.kind == SpanKind::Held
+        && s.end == SpanEnd::Done
+        && s.label(wirelab::lang::Lang::En).is_none()));
     let gaps = gap_kinds_of_layout(&rows);
     assert_eq!(gaps.len(), 15, "the 200 ms between polls: {gaps:?}");
     assert!(gaps.iter().all(|k| *k == GapKind::Idle));
@@ -205,9 +203,12 @@ fn an_sse_stream_stays_open_and_ends_with_the_connection() {
     );
     assert_eq!(stream.end, SpanEnd::Closed, "cut short by the close");
     assert!(
-        stream.label().unwrap().starts_with("event stream open 3.0"),
+        stream
+            .label(wirelab::lang::Lang::En)
+            .unwrap()
+            .starts_with("event stream open 3.0"),
         "{:?}",
-        stream.label()
+        stream.label(wirelab::lang::Lang::En)
     );
     // It starts at the response's head and ends at the body's end, which is drawn as the end
     // of the stream (after both FINs), not as an arrow.
@@ -252,7 +253,11 @@ fn a_request_still_waiting_is_an_open_span() {
     assert_eq!(rows.spans.len(), 1);
     let span = rows.spans[0];
     assert_eq!((span.kind, span.end), (SpanKind::Held, SpanEnd::Open));
-    assert!(span.label().unwrap().contains("no response yet"));
+    assert!(
+        span.label(wirelab::lang::Lang::En)
+            .unwrap()
+            .contains("no response yet")
+    );
 }
 
 /// The scene of the top `height` px of a fixture's diagram, in a 1000 px wide frame.
@@ -275,6 +280,7 @@ fn scene_of(trace: &Trace, rows: &Rows, height: f32) -> Scene {
             run: RunState::Idle,
             px_per_ms: 2.0,
             empty_hint: "",
+            lang: wirelab::lang::Lang::En,
         },
         &estimate_width,
     )

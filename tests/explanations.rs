@@ -85,7 +85,7 @@ fn every_tcp_event_sse_event_and_event_stream_has_a_note() {
             };
             if needs {
                 kinds.insert(e.kind.name());
-                let n = note(e).unwrap_or_default();
+                let n = note(e, wirelab::lang::Lang::En).unwrap_or_default();
                 assert!(
                     !n.is_empty(),
                     "{}: no note for {:?}",
@@ -123,7 +123,13 @@ fn long_polling_and_streaming_are_noted_where_the_fixtures_show_them() {
     };
     let notes = |trace: &Trace| -> Vec<String> {
         (0..trace.events.len())
-            .filter_map(|i| note_in(&trace.events[..i], &trace.events[i]))
+            .filter_map(|i| {
+                note_in(
+                    &trace.events[..i],
+                    &trace.events[i],
+                    wirelab::lang::Lang::En,
+                )
+            })
             .collect()
     };
     let long = notes(&find("http_long_poll.pcap"));
@@ -155,7 +161,11 @@ fn print_notes_of_the_fixtures() {
             continue;
         }
         for i in 0..trace.events.len() {
-            if let Some(n) = note_in(&trace.events[..i], &trace.events[i]) {
+            if let Some(n) = note_in(
+                &trace.events[..i],
+                &trace.events[i],
+                wirelab::lang::Lang::En,
+            ) {
                 println!("{}: {}: {n}", path.display(), trace.events[i].kind.name());
             }
         }
@@ -188,7 +198,7 @@ fn socket_tap_events_have_notes_labelled_observed_at_the_socket() {
             span: None,
             kind,
         };
-        let n = note(&event).unwrap_or_default();
+        let n = note(&event, wirelab::lang::Lang::En).unwrap_or_default();
         assert!(n.starts_with("Observed at the socket"), "{n}");
         assert!(n.contains("RFC 9293 §3."), "{n}");
     }

@@ -531,7 +531,12 @@ fn mid_connection_capture_with_the_roles_guessed_wrong() {
                     EventKind::HttpRequest { .. } | EventKind::HttpResponse { .. }
                 )
             })
-            .map(|e| (e.dir, wirelab::trace::describe::summary(e)))
+            .map(|e| {
+                (
+                    e.dir,
+                    wirelab::trace::describe::summary(e, wirelab::lang::Lang::En),
+                )
+            })
             .collect()
     };
     let intact = shared("http_long_poll");

@@ -138,7 +138,7 @@ fn note_of(trace: &Trace, event: &Event) -> String {
         .iter()
         .position(|e| std::ptr::eq(e, event))
         .unwrap();
-    note_in(&trace.events[..i], event).unwrap_or_default()
+    note_in(&trace.events[..i], event, wirelab::lang::Lang::En).unwrap_or_default()
 }
 
 /// The request's head length on `conn` (the first request).
@@ -298,7 +298,7 @@ fn assert_server_failed(t: &Trace, c: u32, code: u16, rule: &str) {
             e.dir == Some(Dir::S2c) && matches!(e.kind, EventKind::WsMessage { opcode: 8, .. })
         })
         .unwrap();
-    let n = note(close).unwrap();
+    let n = note(close, wirelab::lang::Lang::En).unwrap();
     assert!(n.starts_with(&format!("{code} (")), "{n}");
 }
 
@@ -430,7 +430,7 @@ fn ws_ping_timeout_the_server_gives_up_with_1011() {
     let close = on(&t, c)
         .find(|e| matches!(e.kind, EventKind::WsMessage { opcode: 8, .. }))
         .unwrap();
-    let n = note(close).unwrap();
+    let n = note(close, wirelab::lang::Lang::En).unwrap();
     assert!(n.contains("RFC 6455 §5.5.2"), "{n}");
     assert!(n.contains("no timeout"), "{n}");
 }
@@ -449,7 +449,7 @@ fn ws_abrupt_the_server_reports_1006_never_on_the_wire() {
                     if r == "RFC 6455 §7.1.5" && message.contains("1006"))
         })
         .expect("the server side's 1006");
-    let n = note(abnormal).unwrap();
+    let n = note(abnormal, wirelab::lang::Lang::En).unwrap();
     assert!(n.contains("never sent in a close frame"), "{n}");
     assert_eq!(
         api(&t, c).last(),
@@ -537,7 +537,11 @@ fn http_1_0_opens_a_connection_per_request() {
         let request = on(&t, c.id)
             .find(|e| matches!(e.kind, EventKind::HttpRequest { .. }))
             .unwrap();
-        assert!(note(request).unwrap().contains("RFC 9112 §9.3"));
+        assert!(
+            note(request, wirelab::lang::Lang::En)
+                .unwrap()
+                .contains("RFC 9112 §9.3")
+        );
     }
 }
 
@@ -584,7 +588,7 @@ fn http_post_frames_bodies_by_length_and_by_chunks() {
     assert_eq!(header(&posts[0].1, "content-length"), Some("32"));
     assert_eq!((posts[0].2, posts[0].3), (32, None));
     assert!(
-        note(posts[0].0)
+        note(posts[0].0, wirelab::lang::Lang::En)
             .unwrap()
             .contains("Content-Length: 32 bytes")
     );
@@ -593,7 +597,11 @@ fn http_post_frames_bodies_by_length_and_by_chunks() {
     assert_eq!(header(&posts[1].1, "transfer-encoding"), Some("chunked"));
     assert_eq!(header(&posts[1].1, "content-length"), None);
     assert_eq!((posts[1].2, posts[1].3), (44 + 21, Some(21)));
-    assert!(note(posts[1].0).unwrap().contains("RFC 9112 §7.1"));
+    assert!(
+        note(posts[1].0, wirelab::lang::Lang::En)
+            .unwrap()
+            .contains("RFC 9112 §7.1")
+    );
     assert_eq!(statuses(&t, c), vec![200, 200]);
 }
 

@@ -265,7 +265,8 @@ fn demo_trace_bytes_match_its_events() {
         } = e.kind
         {
             let bytes = t.event_bytes(e).unwrap();
-            let l = wirelab::proto::ws::frame::FrameLayout::parse(bytes).unwrap();
+            let l = wirelab::proto::ws::frame::FrameLayout::parse(bytes, wirelab::lang::Lang::En)
+                .unwrap();
             assert_eq!(l.header.header_len, usize::from(header_len));
             assert_eq!(l.header.payload_len, payload_len);
         }

@@ -159,7 +159,7 @@ fn parser_agrees_with_tungstenite_on_generated_frames() {
                 );
                 check_truncations(&bytes, ours.header_len, &what);
                 // Fields tile the header exactly, in order, and describe the payload range.
-                let fields = ours.fields();
+                let fields = ours.fields(wirelab::lang::Lang::En);
                 let mut covered = 0;
                 for f in &fields {
                     if f.name == "payload" {
@@ -283,7 +283,7 @@ fn byte_soup_never_panics_and_agrees_with_tungstenite() {
             other => panic!("soup {i}: disagreement {other:?} on {b:02x?}"),
         }
         if let Ok(Some(h)) = ours {
-            let _ = h.fields();
+            let _ = h.fields(wirelab::lang::Lang::En);
             let _ = h.frame_len();
             let _ = check_header(
                 &h,
@@ -309,7 +309,7 @@ fn byte_soup_never_panics_and_agrees_with_tungstenite() {
         }
         let _ = parse_close_payload(&b);
         let _ = validate_text(&b);
-        let _ = CloseCode::from_u16(rng.next() as u16).meaning();
+        let _ = CloseCode::from_u16(rng.next() as u16).meaning(wirelab::lang::Lang::En);
         let text = String::from_utf8_lossy(&b).into_owned();
         let _ = derive_accept(&text);
         let hdrs = vec![

@@ -31,7 +31,7 @@ fn frame(bytes: &[u8]) -> (FrameHeader, Vec<u8>) {
 }
 
 fn field_value(h: &FrameHeader, name: &str) -> String {
-    h.fields()
+    h.fields(wirelab::lang::Lang::En)
         .into_iter()
         .find(|f| f.name == name)
         .unwrap_or_else(|| panic!("no field {name}"))
@@ -226,7 +226,7 @@ fn rfc_5_7_single_frame_unmasked_text() {
         ["RFC 6455 §5.1"]
     );
 
-    let fields = h.fields();
+    let fields = h.fields(wirelab::lang::Lang::En);
     let names: Vec<_> = fields.iter().map(|f| f.name).collect();
     assert_eq!(
         names,
@@ -269,7 +269,10 @@ fn rfc_5_7_single_frame_masked_text() {
         rules(&check_header(&h, Role::Server, Rsv1::Reserved)),
         ["RFC 6455 §5.1"]
     );
-    let key = h.fields().into_iter().find(|f| f.name == "masking key");
+    let key = h
+        .fields(wirelab::lang::Lang::En)
+        .into_iter()
+        .find(|f| f.name == "masking key");
     let key = key.expect("masking key field");
     assert_eq!(key.bytes, 2..6);
     assert_eq!(key.value, "37 fa 21 3d");
@@ -345,7 +348,7 @@ fn rfc_5_7_binary_256_bytes_16bit_length() {
     assert_eq!(h.header_len, 4);
     assert_eq!(p.len(), 256);
     assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
-    let f = h.fields();
+    let f = h.fields(wirelab::lang::Lang::En);
     let len7 = f.iter().find(|f| f.name == "payload length").expect("len");
     assert_eq!(len7.value, "126");
     assert!(len7.meaning.contains("16-bit"));
@@ -371,7 +374,7 @@ fn rfc_5_7_binary_64k_64bit_length() {
     assert_eq!(h.header_len, 10);
     assert_eq!(p.len(), 65536);
     assert!(check_header(&h, Role::Server, Rsv1::Reserved).is_empty());
-    let f = h.fields();
+    let f = h.fields(wirelab::lang::Lang::En);
     assert_eq!(field_value(&h, "payload length"), "127");
     let ext = f
         .iter()
@@ -558,13 +561,21 @@ fn close_code_names_and_meanings() {
         assert_eq!(code.as_u16(), n);
         assert_eq!(code.name(), name);
         assert_eq!(code.may_be_sent(), sendable, "{n}");
-        assert!(!code.meaning().is_empty());
+        assert!(!code.meaning(wirelab::lang::Lang::En).is_empty());
     }
-    assert!(CloseCode::Normal.meaning().contains("fulfilled"));
-    assert!(CloseCode::Invalid.meaning().contains("UTF-8"));
+    assert!(
+        CloseCode::Normal
+            .meaning(wirelab::lang::Lang::En)
+            .contains("fulfilled")
+    );
+    assert!(
+        CloseCode::Invalid
+            .meaning(wirelab::lang::Lang::En)
+            .contains("UTF-8")
+    );
     assert!(
         CloseCode::Abnormal
-            .meaning()
+            .meaning(wirelab::lang::Lang::En)
             .contains("without a close frame")
     );
 }

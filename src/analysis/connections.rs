@@ -275,10 +275,11 @@ impl ConnFilter {
             return true;
         }
         indices.iter().any(|&i| {
-            trace
-                .events
-                .get(i)
-                .is_some_and(|e| describe::summary(e).to_lowercase().contains(&text))
+            trace.events.get(i).is_some_and(|e| {
+                describe::summary(e, crate::lang::Lang::En)
+                    .to_lowercase()
+                    .contains(&text)
+            })
         })
     }
 }

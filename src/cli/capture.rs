@@ -10,7 +10,7 @@ use super::live::{LiveTimeline, style};
 use crate::report::terminal;
 
 /// Captures until `--duration` or Ctrl-C (or lists the interfaces).
-pub(super) fn capture(args: CaptureArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
+pub(super) fn capture(args: CaptureArgs, lang: crate::lang::Lang) -> anyhow::Result<()> {
     use crate::capture::live::{self, LiveCapture, LiveOptions, LiveUpdate};
     if args.list_interfaces {
         for (name, description) in live::devices().map_err(anyhow::Error::msg)? {
@@ -39,7 +39,7 @@ pub(super) fn capture(args: CaptureArgs, _lang: crate::lang::Lang) -> anyhow::Re
     let deadline = args
         .duration
         .map(|s| std::time::Instant::now() + Duration::from_secs_f64(s.max(0.0)));
-    let style = style(args.no_color, args.frames, false);
+    let style = style(args.no_color, args.frames, false, lang);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut live = LiveTimeline::default();

@@ -11,7 +11,7 @@ use crate::report::terminal;
 use crate::trace::describe::counted;
 
 /// Reads the file and prints it as asked.
-pub(super) fn inspect(args: InspectArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
+pub(super) fn inspect(args: InspectArgs, lang: crate::lang::Lang) -> anyhow::Result<()> {
     let stdout = io::stdout();
     if args.metrics {
         return super::metrics::inspect_metrics(&args.file, args.json.as_deref());
@@ -50,7 +50,11 @@ pub(super) fn inspect(args: InspectArgs, _lang: crate::lang::Lang) -> anyhow::Re
     } else if args.format == OutputFormat::Tsv {
         terminal::write_tsv(&trace, &mut out)?;
     } else {
-        terminal::write_timeline(&trace, &mut out, style(args.no_color, args.frames, false))?;
+        terminal::write_timeline(
+            &trace,
+            &mut out,
+            style(args.no_color, args.frames, false, lang),
+        )?;
     }
     if let Some(path) = &args.json {
         // Streamed: a large capture's trace never exists as one string in memory.

@@ -54,12 +54,18 @@ impl LiveTimeline {
     }
 }
 
-/// How to print: colours only on a terminal without `NO_COLOR`.
-pub(super) fn style(no_color: bool, frames: bool, notes: bool) -> TerminalStyle {
+/// How to print: colours only on a terminal without `NO_COLOR`, in `lang`.
+pub(super) fn style(
+    no_color: bool,
+    frames: bool,
+    notes: bool,
+    lang: crate::lang::Lang,
+) -> TerminalStyle {
     TerminalStyle {
         color: !no_color && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         notes,
         frames,
+        lang,
     }
 }
 

@@ -30,7 +30,7 @@ pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> 
         CaptureMode::Socket => lab::CaptureMode::Socket,
         CaptureMode::Packet => lab::CaptureMode::Packet,
     };
-    let style = style(args.no_color, args.frames, args.notes);
+    let style = style(args.no_color, args.frames, args.notes, lang);
     let config = LabConfig {
         bind: args.bind,
         pace_ms: 0,

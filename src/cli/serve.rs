@@ -9,7 +9,7 @@ use super::live::{LiveTimeline, next_update, say_capture_mode, start_lab, style}
 use crate::lab::{LabConfig, LabUpdate};
 
 /// Serves until Ctrl-C.
-pub(super) fn serve(args: ServeArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
+pub(super) fn serve(args: ServeArgs, lang: crate::lang::Lang) -> anyhow::Result<()> {
     let lab = start_lab(LabConfig {
         bind: args.bind,
         pace_ms: 0,
@@ -20,7 +20,7 @@ pub(super) fn serve(args: ServeArgs, _lang: crate::lang::Lang) -> anyhow::Result
         eprintln!("warning: the lab listens on {addr}, reachable from other machines");
     }
     println!("wirelab lab server on http://{addr}/ — open it in a browser; Ctrl-C stops");
-    let style = style(args.no_color, args.frames, false);
+    let style = style(args.no_color, args.frames, false, lang);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut live = LiveTimeline::default();

@@ -4,6 +4,7 @@
 //! object's first state starts at the connection's first event (the SYN, or the connect).
 
 use super::rows::{RowKind, Rows};
+use crate::lang::Lang;
 use crate::trace::{ApiObject, Event, EventKind, Trace, describe};
 
 /// A connection's `readyState` from row `row` on.
@@ -89,7 +90,7 @@ impl ApiStates {
 
 /// The text of a browser-API marker: the event it fires, prefixed by its connection's name
 /// (the lab's client name, else `#id`) when the trace has several.
-pub fn marker_text(event: &Event, trace: &Trace) -> String {
+pub fn marker_text(event: &Event, trace: &Trace, lang: Lang) -> String {
     match &event.kind {
         EventKind::Api {
             object,
@@ -135,11 +136,12 @@ pub fn marker_text(event: &Event, trace: &Trace) -> String {
                     *code,
                     data.as_deref(),
                     last_event_id.as_deref(),
+                    lang,
                 )
             };
             // The state itself is the band's colour; the marker names the event.
             format!("{who}{what}")
         }
-        _ => describe::summary(event),
+        _ => describe::summary(event, lang),
     }
 }

@@ -10,6 +10,7 @@ use std::collections::{HashMap, VecDeque};
 
 use super::layout::GapKind;
 use super::rows::Rows;
+use crate::lang::Lang;
 use crate::proto::http::Headers;
 use crate::trace::describe::{LONG_WAIT_US, format_duration_us};
 use crate::trace::{Dir, EventKind, Trace};
@@ -66,28 +67,37 @@ pub struct Span {
 }
 
 impl Span {
-    /// What the span says on the diagram; `None` for a request answered at once, which is
-    /// drawn but needs no words.
-    pub fn label(&self) -> Option<String> {
+    /// What the span says on the diagram, in `lang`; `None` for a request answered at once,
+    /// which is drawn but needs no words.
+    pub fn label(&self, lang: Lang) -> Option<String> {
         let lasted = format_duration_us(self.lasted_us);
+        let zh = lang == Lang::Zh;
         Some(match (self.kind, self.end) {
             (SpanKind::Held, SpanEnd::Done) if self.lasted_us < LONG_WAIT_US => return None,
+            (SpanKind::Held, SpanEnd::Done) if zh => format!("请求被服务器挂起了 {lasted}"),
             (SpanKind::Held, SpanEnd::Done) => format!("request held by the server {lasted}"),
+            (SpanKind::Held, SpanEnd::Closed) if zh => {
+                format!("请求始终没有得到应答：连接在 {lasted} 后结束")
+            }
             (SpanKind::Held, SpanEnd::Closed) => {
                 format!("request never answered: the connection ended after {lasted}")
             }
             // No duration: the newest row is not "now", so it would understate the wait.
+            (SpanKind::Held, SpanEnd::Open) if zh => "请求被服务器挂起，尚无响应".to_string(),
             (SpanKind::Held, SpanEnd::Open) => {
                 "request held by the server, no response yet".to_string()
             }
             (SpanKind::Stream { event_stream }, end) => {
-                let what = match event_stream {
-                    Stream::EventStream => "event stream open",
-                    Stream::Body => "body streaming",
+                let what = match (event_stream, lang) {
+                    (Stream::EventStream, Lang::En) => "event stream open",
+                    (Stream::Body, Lang::En) => "body streaming",
+                    (Stream::EventStream, Lang::Zh) => "事件流打开中",
+                    (Stream::Body, Lang::Zh) => "消息体持续传输中",
                 };
-                match end {
-                    SpanEnd::Open => format!("{what}, not ended yet"),
-                    SpanEnd::Done | SpanEnd::Closed => format!("{what} {lasted}"),
+                match (end, lang) {
+                    (SpanEnd::Open, Lang::En) => format!("{what}, not ended yet"),
+                    (SpanEnd::Open, Lang::Zh) => format!("{what}，尚未结束"),
+                    (SpanEnd::Done | SpanEnd::Closed, _) => format!("{what} {lasted}"),
                 }
             }
         })

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::super::trace::describe::{self, note_in, summary};
+use crate::lang::Lang;
 use crate::trace::{Connection, Dir, Event, EventKind, Severity, Trace};
 
 /// How to print.
@@ -15,6 +16,8 @@ pub struct TerminalStyle {
     pub notes: bool,
     /// Print `ws_frame` events (messages are always printed).
     pub frames: bool,
+    /// The language of the header, the connection lines, the summaries and the notes.
+    pub lang: Lang,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -29,6 +32,7 @@ const MAGENTA: &str = "\x1b[35m";
 
 /// Prints the header line of a trace (source, server, how the wire was observed).
 pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) -> io::Result<()> {
+    let lang = style.lang;
     let mut parts = vec!["wirelab".to_string()];
     if let Some(s) = &trace.source.scenario {
         parts.push(s.clone());
@@ -37,19 +41,30 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         parts.push(f.clone());
     }
     if let Some(s) = &trace.source.server {
-        parts.push(format!("server {s}"));
+        parts.push(match lang {
+            Lang::En => format!("server {s}"),
+            Lang::Zh => format!("服务器 {s}"),
+        });
     }
-    match trace.source.capture.as_deref() {
-        Some("socket") => parts.push(
+    match (trace.source.capture.as_deref(), lang) {
+        (Some("socket"), Lang::En) => parts.push(
             "observed at the socket (no packets: TCP handshake shown from connect()/accept())"
                 .into(),
         ),
-        Some("packet") => parts.push("observed from packets".into()),
-        Some("packet+socket") => {
+        (Some("socket"), Lang::Zh) => {
+            parts.push("在套接字层观察（没有报文段：TCP 握手根据 connect()/accept() 显示）".into())
+        }
+        (Some("packet"), Lang::En) => parts.push("observed from packets".into()),
+        (Some("packet"), Lang::Zh) => parts.push("根据抓到的报文段观察".into()),
+        (Some("packet+socket"), Lang::En) => {
             parts.push("observed from packets (TCP) and at the socket (bytes)".into())
         }
-        Some(other) => parts.push(format!("observed: {other}")),
-        None => {}
+        (Some("packet+socket"), Lang::Zh) => {
+            parts.push("根据报文段（TCP）和套接字层（字节）观察".into())
+        }
+        (Some(other), Lang::En) => parts.push(format!("observed: {other}")),
+        (Some(other), Lang::Zh) => parts.push(format!("观察方式：{other}")),
+        (None, _) => {}
     }
     parts.push(trace.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
     let line = parts.join(" · ");
@@ -81,11 +96,16 @@ pub fn write_connection(
     out: &mut dyn Write,
     style: TerminalStyle,
 ) -> io::Result<()> {
-    let lane = lane_name(std::slice::from_ref(connection), Some(connection.id));
-    let text = format!(
-        "connection: client {} → server {}",
-        connection.client, connection.server
+    let lane = lane_name(
+        std::slice::from_ref(connection),
+        Some(connection.id),
+        style.lang,
     );
+    let (client, server) = (&connection.client, &connection.server);
+    let text = match style.lang {
+        Lang::En => format!("connection: client {client} → server {server}"),
+        Lang::Zh => format!("连接：客户端 {client} → 服务器 {server}"),
+    };
     let pad = "";
     if style.color {
         writeln!(
@@ -110,8 +130,9 @@ pub fn write_event(
         return Ok(());
     }
     let time = format_time(event.t_us);
-    let lane = lane_name(connections, event.conn);
-    let text = summary(event);
+    let lang = style.lang;
+    let lane = lane_name(connections, event.conn, lang);
+    let text = summary(event, lang);
     let (arrow, colour) = match (&event.kind, event.dir) {
         (EventKind::Api { .. }, _) => ("   api ", BLUE),
         (EventKind::Diagnostic { severity, .. }, _) => (
@@ -137,9 +158,10 @@ pub fn write_event(
             EventKind::HttpRequest { .. }
             | EventKind::HttpResponse { .. }
             | EventKind::WsMessage { .. },
-        ) => {
-            format!("  [{} B on the wire]", span.len)
-        }
+        ) => match lang {
+            Lang::En => format!("  [{} B on the wire]", span.len),
+            Lang::Zh => format!("  [线路上 {} B]", span.len),
+        },
         _ => String::new(),
     };
     if style.color {
@@ -151,7 +173,7 @@ pub fn write_event(
         writeln!(out, "{time:>12} {lane:<10}{arrow}{text}{size}")?;
     }
     if style.notes
-        && let Some(n) = note_in(before, event)
+        && let Some(n) = note_in(before, event, lang)
         && !matches!(event.kind, EventKind::Api { .. })
     {
         let pad = " ".repeat(12 + 1 + 10 + 7);
@@ -171,12 +193,16 @@ pub fn write_footer(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Diagnostic { .. }))
         .count();
-    let line = format!(
-        "{}, {}, {}",
-        describe::counted(trace.connections.len() as u64, "connection", "connections"),
-        describe::counted(trace.events.len() as u64, "event", "events"),
-        describe::counted(diagnostics as u64, "diagnostic", "diagnostics")
-    );
+    let (connections, events) = (trace.connections.len(), trace.events.len());
+    let line = match style.lang {
+        Lang::En => format!(
+            "{}, {}, {}",
+            describe::counted(connections as u64, "connection", "connections"),
+            describe::counted(events as u64, "event", "events"),
+            describe::counted(diagnostics as u64, "diagnostic", "diagnostics")
+        ),
+        Lang::Zh => format!("{connections} 条连接，{events} 个事件，{diagnostics} 条诊断",),
+    };
     if style.color {
         writeln!(out, "{DIM}{line}{RESET}")
     } else {
@@ -185,13 +211,14 @@ pub fn write_footer(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
 }
 
 /// Prints one tab-separated row per event: `t_us`, `conn`, `dir`, `kind`, summary (tabs and
-/// newlines in the summary are replaced by spaces).
+/// newlines in the summary are replaced by spaces). A data format: always in English, like
+/// the JSON.
 pub fn write_tsv(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "t_us\tconn\tdir\tkind\tsummary")?;
     for e in &trace.events {
         let conn = e.conn.map_or(String::new(), |c| c.to_string());
         let dir = e.dir.map_or("", Dir::as_str);
-        let text = summary(e).replace(['\t', '\n', '\r'], " ");
+        let text = summary(e, Lang::En).replace(['\t', '\n', '\r'], " ");
         writeln!(out, "{}\t{conn}\t{dir}\t{}\t{text}", e.t_us, e.kind.name())?;
     }
     Ok(())
@@ -204,16 +231,22 @@ pub fn format_time(t_us: i64) -> String {
     format!("{sign}{}.{:03} ms", abs / 1000, abs % 1000)
 }
 
-fn lane_name(connections: &[Connection], conn: Option<u32>) -> String {
+fn lane_name(connections: &[Connection], conn: Option<u32>, lang: Lang) -> String {
     let Some(id) = conn else {
         return String::new();
     };
-    match connections.iter().find(|c| c.id == id) {
-        Some(c) => match &c.label {
-            Some(label) => format!("#{id} {label}"),
-            None => format!("#{id}"),
+    let label = connections
+        .iter()
+        .find(|c| c.id == id)
+        .and_then(|c| c.label.as_deref());
+    match (label, lang) {
+        // The lab's name for a connection it did not open, stored in English.
+        (Some(label), Lang::Zh) => match label.strip_prefix("external client ") {
+            Some(addr) => format!("#{id} 外部客户端 {addr}"),
+            None => format!("#{id} {label}"),
         },
-        None => format!("#{id}"),
+        (Some(label), Lang::En) => format!("#{id} {label}"),
+        (None, _) => format!("#{id}"),
     }
 }
 

@@ -66,8 +66,8 @@ pub struct TimelineView {
     scroll_to_selection: bool,
     /// Each row's extra height for a second line of label, for the current width.
     label_extra: Vec<f32>,
-    /// What `label_extra` was computed for: generation, rows, frames shown, frame width.
-    label_extra_for: Option<(u64, usize, bool, u32)>,
+    /// What `label_extra` was computed for: generation, rows, frames shown, frame width, language.
+    label_extra_for: Option<(u64, usize, bool, u32, crate::lang::Lang)>,
 }
 
 type LayoutParamsKey = (u32, bool);
@@ -323,11 +323,13 @@ impl TimelineView {
     /// Gives rows whose label needs two lines at the diagram's width `frame` the height for
     /// them (measured with the painter's fonts), laying out again when that changed.
     fn fit_labels(&mut self, ui: &Ui, trace: &Trace, frame: geom::Rect) {
+        let lang = crate::ui::lang::current(ui.ctx());
         let key = (
             self.generation,
             self.rows.rows.len(),
             self.show_frames,
             frame.width().to_bits(),
+            lang,
         );
         if self.label_extra_for == Some(key) {
             return;
@@ -335,7 +337,14 @@ impl TimelineView {
         self.label_extra_for = Some(key);
         if self.rows.rows.len() <= MAX_WRAPPED_ROWS {
             let measure = measurer(ui);
-            label_extra_heights(trace, &self.rows, frame, &measure, &mut self.label_extra);
+            label_extra_heights(
+                trace,
+                &self.rows,
+                frame,
+                &measure,
+                lang,
+                &mut self.label_extra,
+            );
         } else {
             self.label_extra.clear();
         }
@@ -510,6 +519,7 @@ impl TimelineView {
                 },
                 px_per_ms: self.params.px_per_ms,
                 empty_hint: self.empty_hint.get(super::lang::current(ui.ctx())),
+                lang: super::lang::current(ui.ctx()),
             },
             &measurer(ui),
         );

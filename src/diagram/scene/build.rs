@@ -13,6 +13,7 @@ use crate::diagram::layout::{
     API_LINE_H, GapKind, HEADER_H, LaneNeeds, Lanes, TimelineLayout, XSpan, row_height,
 };
 use crate::diagram::rows::{Row, RowKind, Rows};
+use crate::lang::{Lang, Text};
 use crate::trace::describe::{self, format_duration_us};
 use crate::trace::{Dir, Event, EventKind, Severity, Side, Trace};
 
@@ -23,15 +24,21 @@ pub fn one_line(text: &str) -> String {
 }
 
 /// The lanes of `trace`'s diagram drawn into `frame`, spaced by the room their titles need.
-pub fn lanes_for(frame: Rect, rows: &Rows, trace: &Trace, measure: Measure<'_>) -> Lanes {
+pub fn lanes_for(
+    frame: Rect,
+    rows: &Rows,
+    trace: &Trace,
+    measure: Measure<'_>,
+    lang: Lang,
+) -> Lanes {
     let client = |conn: u32| {
-        let (title, subtitle) = lane_titles(trace, conn);
+        let (title, subtitle) = lane_titles(trace, conn, lang);
         measure(&title, Font::Title).max(measure(&subtitle, Font::Small))
     };
-    let (server, server_addr) = server_titles(trace);
+    let (server, server_addr) = server_titles(trace, lang);
     let needs = LaneNeeds {
         client: &client,
-        api: measure(API_TITLE, Font::Title) + 12.0,
+        api: measure(API_TITLE.get(lang), Font::Title) + 12.0,
         server: measure(&server, Font::Title).max(measure(&server_addr, Font::Small)),
     };
     Lanes::new(frame, &rows.lanes, &trace.connections, &needs)
@@ -45,10 +52,11 @@ pub fn label_extra_heights(
     rows: &Rows,
     frame: Rect,
     measure: Measure<'_>,
+    lang: Lang,
     out: &mut Vec<f32>,
 ) {
     out.clear();
-    let lanes = lanes_for(frame, rows, trace, measure);
+    let lanes = lanes_for(frame, rows, trace, measure, lang);
     out.extend(rows.rows.iter().map(|row| {
         let Some(event) = trace.events.get(row.event) else {
             return 0.0;
@@ -57,7 +65,7 @@ pub fn label_extra_heights(
             return 0.0;
         };
         let font = row_font(row);
-        let text = row_text(row, event);
+        let text = row_text(row, event, lang);
         if measure(&text, font) > room.preferred.right - room.preferred.left {
             line_height(font)
         } else {
@@ -67,7 +75,19 @@ pub fn label_extra_heights(
 }
 
 /// The browser-API lane's title.
-const API_TITLE: &str = "browser API";
+const API_TITLE: Text = Text {
+    en: "browser API",
+    zh: "浏览器 API",
+};
+
+/// The server lane's title.
+const SERVER: Text = Text {
+    en: "server",
+    zh: "服务器",
+};
+
+/// The name the lab gives a connection it did not open, before its address.
+const EXTERNAL_CLIENT: &str = "external client";
 
 /// Where a row's label may go: preferably over its own lanes, else over the whole width.
 struct LabelRoom {
@@ -128,13 +148,16 @@ fn row_font(row: &Row) -> Font {
 }
 
 /// The full text of `row`'s label, whose event is `event`.
-fn row_text(row: &Row, event: &Event) -> String {
-    let mut text = one_line(&describe::summary(event));
-    if matches!(row.kind, RowKind::Arrow { .. })
-        && row.frames.len() > 1
-        && !text.contains("fragment")
-    {
-        text.push_str(&format!("  [{} frames]", row.frames.len()));
+fn row_text(row: &Row, event: &Event, lang: Lang) -> String {
+    let mut text = one_line(&describe::summary(event, lang));
+    // A message's summary already says how many fragments it came in.
+    let fragmented =
+        matches!(&event.kind, EventKind::WsMessage { fragments, .. } if *fragments > 1);
+    if matches!(row.kind, RowKind::Arrow { .. }) && row.frames.len() > 1 && !fragmented {
+        text.push_str(&match lang {
+            Lang::En => format!("  [{} frames]", row.frames.len()),
+            Lang::Zh => format!("  [{} 帧]", row.frames.len()),
+        });
     }
     text
 }
@@ -178,7 +201,8 @@ pub fn build_scene(
 ) -> Scene {
     let frame = viewport.frame;
     let body = Rect::from_min_max(Point::new(frame.left(), frame.top() + HEADER_H), frame.max);
-    let lanes = lanes_for(frame, rows, trace, measure);
+    let lang = options.lang;
+    let lanes = lanes_for(frame, rows, trace, measure, lang);
     let scroll_y = viewport.scroll_y;
     let y0 = body.top() - scroll_y;
 
@@ -210,7 +234,10 @@ pub fn build_scene(
             GapMarker {
                 band,
                 label: Label {
-                    text: format!("… {} idle", format_duration_us(gap.idle_us)),
+                    text: match lang {
+                        Lang::En => format!("… {} idle", format_duration_us(gap.idle_us)),
+                        Lang::Zh => format!("… 空闲 {}", format_duration_us(gap.idle_us)),
+                    },
                     full: None,
                     pos: band.center(),
                     anchor: Anchor::CenterCenter,
@@ -233,6 +260,7 @@ pub fn build_scene(
         scroll_y,
         view_h: body.height(),
         line_dy: ARROW_DY * scale,
+        lang,
     });
 
     let selected_row = options
@@ -249,7 +277,7 @@ pub fn build_scene(
             continue;
         };
         let top = y0 + y;
-        let summary = one_line(&describe::summary(event));
+        let summary = one_line(&describe::summary(event, lang));
         let selected = selected_row == Some(r);
         let geometry = RowGeometry {
             lanes: &lanes,
@@ -278,8 +306,8 @@ pub fn build_scene(
                 font: Font::Time,
                 tone: Tone::Weak,
             },
-            mark: row_mark(&geometry, row, event, options.show_frames, measure),
-            api: api_markers(&geometry, row, trace, rows, options.selected, measure),
+            mark: row_mark(&geometry, row, event, options, measure),
+            api: api_markers(&geometry, row, trace, rows, options, measure),
             summary,
         });
     }
@@ -321,7 +349,7 @@ pub fn build_scene(
             tone: Tone::Weak,
         }
     });
-    let header = header(frame, &lanes, trace, options.px_per_ms, measure);
+    let header = header(frame, &lanes, trace, options.px_per_ms, measure, lang);
     Scene {
         frame,
         body,
@@ -384,9 +412,10 @@ fn api_markers(
     row: &Row,
     trace: &Trace,
     rows: &Rows,
-    selected: Option<usize>,
+    options: &SceneOptions<'_>,
     measure: Measure<'_>,
 ) -> Vec<ApiMarker> {
+    let (selected, lang) = (options.selected, options.lang);
     let lanes = g.lanes;
     let stripes = rows.api_conns.len().max(1) as f32 * 7.0;
     let x = lanes.api.left + 6.0 + stripes;
@@ -410,7 +439,7 @@ fn api_markers(
             },
             state,
             label: {
-                let full = one_line(&marker_text(api_event, trace));
+                let full = one_line(&marker_text(api_event, trace, lang));
                 let room = (lanes.api.right - x - 14.0).max(0.0);
                 let fitted = fit(&full, Font::Marker, room, Lines::One, measure);
                 Label {
@@ -433,9 +462,10 @@ fn row_mark(
     g: &RowGeometry<'_>,
     row: &Row,
     event: &Event,
-    show_frames: bool,
+    options: &SceneOptions<'_>,
     measure: Measure<'_>,
 ) -> Mark {
+    let (show_frames, lang) = (options.show_frames, options.lang);
     let lanes = g.lanes;
     let font = row_font(row);
     // A row laid out taller than its kind for a second line of label.
@@ -453,7 +483,7 @@ fn row_mark(
             } else {
                 ARROW_DY
             };
-    let text = row_text(row, event);
+    let text = row_text(row, event, lang);
     // The label sits above the line, centred between its ends as far as its room allows,
     // its bottom just above the line.
     let room = label_room(lanes, row);
@@ -602,7 +632,7 @@ fn row_mark(
                 label: from_left(Tone::Diagnostic(severity), line_y + 2.0),
             })
         }
-        RowKind::BodyEnd { conn } => Mark::StreamEnd(stream_end(lanes, conn, line_y, &text)),
+        RowKind::BodyEnd { conn } => Mark::StreamEnd(stream_end(lanes, conn, line_y, &text, lang)),
         RowKind::Note { .. } | RowKind::Api { .. } => {
             let tone = match &event.kind {
                 EventKind::WsUpgradeCheck { valid: true, .. } => Tone::Confirmed,
@@ -618,16 +648,25 @@ fn row_mark(
 
 /// A lane's title and subtitle: the client's name (from the lab) and address, or for a
 /// connection without a name (a capture) its number and its address pair.
-pub(super) fn lane_titles(trace: &Trace, conn: u32) -> (String, String) {
+pub(super) fn lane_titles(trace: &Trace, conn: u32, lang: Lang) -> (String, String) {
+    let numbered = || match lang {
+        Lang::En => format!("client #{conn}"),
+        Lang::Zh => format!("客户端 #{conn}"),
+    };
     let Some(c) = trace.connections.iter().find(|c| c.id == conn) else {
-        return (format!("client #{conn}"), String::new());
+        return (numbered(), String::new());
     };
     // The subtitle gives the address: a label that ends with it ("external client ADDR")
     // is titled without it.
-    let name = c.label.as_deref().map_or_else(
-        || format!("client #{conn}"),
-        |l| one_line(l.strip_suffix(c.client.as_str()).map_or(l, str::trim_end)),
-    );
+    let name = c.label.as_deref().map_or_else(numbered, |l| {
+        let name = l.strip_suffix(c.client.as_str()).map_or(l, str::trim_end);
+        // The lab names a connection it did not open "external client" (stored in the
+        // trace in English): shown in the reader's language.
+        match (name, lang) {
+            (EXTERNAL_CLIENT, Lang::Zh) => "外部客户端".to_string(),
+            _ => one_line(name),
+        }
+    });
     // The server's title shows the first connection's server; any other server is named
     // on its client's lane.
     let first_server = trace.connections.first().map(|f| f.server.as_str());
@@ -640,14 +679,14 @@ pub(super) fn lane_titles(trace: &Trace, conn: u32) -> (String, String) {
 }
 
 /// The server lane's title and subtitle (its address).
-fn server_titles(trace: &Trace) -> (String, String) {
+fn server_titles(trace: &Trace, lang: Lang) -> (String, String) {
     let addr = trace
         .connections
         .first()
         .map(|c| c.server.clone())
         .or_else(|| trace.source.server.clone())
         .unwrap_or_default();
-    ("server".into(), one_line(&addr))
+    (SERVER.get(lang).into(), one_line(&addr))
 }
 
 /// The header: lane titles and subtitles over a band and a rule, each fitted to its lane.
@@ -657,6 +696,7 @@ fn header(
     trace: &Trace,
     px_per_ms: f32,
     measure: Measure<'_>,
+    lang: Lang,
 ) -> Header {
     let band = Rect::from_min_max(
         frame.min,
@@ -685,16 +725,34 @@ fn header(
     let time_room = lanes.api.left - lanes.time_x - 4.0;
     let api_room = lanes.api.right - lanes.api.left - 4.0;
     let mut labels = vec![
-        title("time", lanes.time_x, Anchor::LeftTop, time_room),
+        title(
+            Text {
+                en: "time",
+                zh: "时间",
+            }
+            .get(lang),
+            lanes.time_x,
+            Anchor::LeftTop,
+            time_room,
+        ),
         subtitle(
             &format!("{px_per_ms:.3} px/ms"),
             lanes.time_x,
             Anchor::LeftTop,
             time_room,
         ),
-        title(API_TITLE, lanes.api.left, Anchor::LeftTop, api_room),
+        title(
+            API_TITLE.get(lang),
+            lanes.api.left,
+            Anchor::LeftTop,
+            api_room,
+        ),
         subtitle(
-            "inferred from the wire",
+            Text {
+                en: "inferred from the wire",
+                zh: "根据线路推断",
+            }
+            .get(lang),
             lanes.api.left,
             Anchor::LeftTop,
             api_room,
@@ -707,15 +765,24 @@ fn header(
         if lane.room < min_room {
             continue;
         }
-        let (name, addr) = lane_titles(trace, lane.conn);
+        let (name, addr) = lane_titles(trace, lane.conn, lang);
         labels.push(title(&name, lane.x, Anchor::CenterTop, lane.room));
         labels.push(subtitle(&addr, lane.x, Anchor::CenterTop, lane.room));
     }
     if lanes.clients.is_empty() {
         let room = (lanes.server_x - lanes.api.right) / 2.0;
-        labels.push(title("client", lanes.client_x(0), Anchor::CenterTop, room));
+        let client = Text {
+            en: "client",
+            zh: "客户端",
+        };
+        labels.push(title(
+            client.get(lang),
+            lanes.client_x(0),
+            Anchor::CenterTop,
+            room,
+        ));
     }
-    let (server, server_addr) = server_titles(trace);
+    let (server, server_addr) = server_titles(trace, lang);
     let server_room = 2.0 * (frame.right() - lanes.server_x) - 4.0;
     labels.push(title(
         &server,

@@ -21,6 +21,7 @@ pub use spans::{SpanBar, StreamEnd};
 
 use super::geom::{Point, Rect};
 use super::layout::{Lanes, XSpan};
+use crate::lang::Lang;
 use crate::trace::{Dir, Severity};
 
 /// Which point of a label's text box sits at its position.
@@ -403,4 +404,6 @@ pub struct SceneOptions<'a> {
     pub px_per_ms: f32,
     /// What an empty diagram says.
     pub empty_hint: &'a str,
+    /// The language of the diagram's own words and of every label.
+    pub lang: Lang,
 }

@@ -8,6 +8,7 @@ use crate::diagram::geom::{Point, Rect};
 use crate::diagram::layout::{GapKind, Lanes, TimelineLayout, XSpan};
 use crate::diagram::rows::Rows;
 use crate::diagram::spans::{SpanEnd, SpanKind};
+use crate::lang::Lang;
 
 /// Offset of a span's bar from its client's lifeline, and its width.
 const BAR_DX: f32 = 3.0;
@@ -47,7 +48,13 @@ pub struct StreamEnd {
 }
 
 /// The stream-end mark of a row on `conn`'s lane whose line is at `line_y`.
-pub(super) fn stream_end(lanes: &Lanes, conn: u32, line_y: f32, summary: &str) -> StreamEnd {
+pub(super) fn stream_end(
+    lanes: &Lanes,
+    conn: u32,
+    line_y: f32,
+    summary: &str,
+    lang: Lang,
+) -> StreamEnd {
     let x = lanes.client_x(conn) + BAR_DX;
     StreamEnd {
         cap: XSpan {
@@ -56,7 +63,10 @@ pub(super) fn stream_end(lanes: &Lanes, conn: u32, line_y: f32, summary: &str) -
         },
         y: line_y,
         label: Label {
-            text: format!("end of the stream: {summary}"),
+            text: match lang {
+                Lang::En => format!("end of the stream: {summary}"),
+                Lang::Zh => format!("流结束：{summary}"),
+            },
             full: None,
             pos: Point::new(x + BAR_W + 10.0, line_y),
             anchor: Anchor::LeftCenter,
@@ -79,6 +89,8 @@ pub(super) struct SpanView<'a> {
     pub view_h: f32,
     /// Offset of a row's line from its top.
     pub line_dy: f32,
+    /// The language of the spans' labels.
+    pub lang: Lang,
 }
 
 /// The bars of the spans in view.
@@ -109,7 +121,7 @@ pub(super) fn span_bars(v: &SpanView<'_>) -> Vec<SpanBar> {
             .filter(|g| g.kind == GapKind::Held && g.y_top >= y_start && g.y_bottom <= y_end)
             .map(|g| v.y0 + (g.y_top + g.y_bottom) / 2.0)
             .collect();
-        let text = span.label();
+        let text = span.label(v.lang);
         // The widest free stretch between the span's rows in view, for the label.
         let mut best: Option<(usize, f32, f32)> = None; // (upper row, top, bottom)
         let first = visible.start.max(span.start_row);

@@ -133,6 +133,7 @@ fn options(selected: Option<usize>, run: RunState) -> SceneOptions<'static> {
         run,
         px_per_ms: 2.0,
         empty_hint: "nothing yet",
+        lang: crate::lang::Lang::En,
     }
 }
 

@@ -14,7 +14,7 @@ use std::fmt;
 use crate::proto::cite::{self, Cite};
 use crate::proto::rule::BreaksRule;
 pub use chunked::ChunkedDecoder;
-pub use explain::{Explanation, explain_header, status_meaning};
+pub use explain::{Explanation, explain_header, explained_header_names, status_meaning};
 pub use headers::{Headers, is_media_type};
 
 /// The largest request or response head accepted. Real servers use 8–64 KiB; beyond this a

@@ -2,6 +2,7 @@
 //! and the close payload (§5.5.1).
 
 use super::message::utf8;
+use crate::lang::{Lang, Text};
 use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 
@@ -123,61 +124,87 @@ impl CloseCode {
         }
     }
 
-    /// One line on what the code means (RFC 6455 §7.4.1, §7.4.2; IANA registry for 1012–1014).
-    pub fn meaning(self) -> &'static str {
-        match self {
-            CloseCode::Normal => {
-                "the purpose for which the connection was established has been fulfilled"
-            }
-            CloseCode::GoingAway => {
-                "the endpoint is going away, e.g. a server going down or a browser leaving the page"
-            }
-            CloseCode::Protocol => "the endpoint is closing because of a protocol error",
-            CloseCode::Unsupported => {
-                "the endpoint received a type of data it cannot accept (e.g. binary when it only understands text)"
-            }
-            CloseCode::Reserved => "reserved; a meaning might be defined in the future",
-            CloseCode::NoStatus => {
-                "reported locally when a close frame carried no status code; never sent in a close frame"
-            }
-            CloseCode::Abnormal => {
-                "reported locally when the connection closed without a close frame; never sent in a close frame"
-            }
-            CloseCode::Invalid => {
-                "the endpoint received data inconsistent with the message type (e.g. non-UTF-8 text)"
-            }
-            CloseCode::Policy => {
-                "the endpoint received a message that violates its policy (generic code when no other fits)"
-            }
-            CloseCode::TooBig => "the endpoint received a message too big for it to process",
-            CloseCode::Extension => {
-                "the client expected the server to negotiate extensions it did not; the reason should list them"
-            }
-            CloseCode::Internal => {
-                "the endpoint met an unexpected condition that prevented it from fulfilling the request"
-            }
-            CloseCode::ServiceRestart => {
-                "the service is restarting; the client may reconnect later"
-            }
-            CloseCode::TryAgain => {
-                "a temporary condition, e.g. overload; the client may try again later"
-            }
-            CloseCode::BadGateway => {
-                "a gateway or proxy received an invalid response from the upstream server"
-            }
-            CloseCode::Tls => {
-                "reported locally when the TLS handshake failed; never sent in a close frame"
-            }
-            CloseCode::Iana(_) => {
-                "3000–3999: for libraries, frameworks and applications; the range open to registration with IANA (a few codes are registered, e.g. 3000, 3003, 3008)"
-            }
-            CloseCode::Private(_) => {
-                "4000–4999: private use, meaning agreed between the application's endpoints"
-            }
-            CloseCode::Unassigned(_) => {
-                "not a code an endpoint may send (0–999 are not used; 1016–2999 are reserved for revisions of the protocol and for extensions with a permanent public specification; 5000+ are not defined)"
-            }
-        }
+    /// One line, in `lang`, on what the code means (RFC 6455 §7.4.1, §7.4.2; IANA registry for 1012–1014).
+    pub fn meaning(self, lang: Lang) -> &'static str {
+        let text = match self {
+            CloseCode::Normal => Text {
+                en: "the purpose for which the connection was established has been fulfilled",
+                zh: "建立连接的目的已经达成，正常关闭",
+            },
+            CloseCode::GoingAway => Text {
+                en: "the endpoint is going away, e.g. a server going down or a browser leaving the page",
+                zh: "端点即将离开，例如服务器关机或浏览器离开页面",
+            },
+            CloseCode::Protocol => Text {
+                en: "the endpoint is closing because of a protocol error",
+                zh: "端点因协议错误而关闭连接",
+            },
+            CloseCode::Unsupported => Text {
+                en: "the endpoint received a type of data it cannot accept (e.g. binary when it only understands text)",
+                zh: "端点收到了它不能接受的数据类型（例如只懂文本却收到二进制）",
+            },
+            CloseCode::Reserved => Text {
+                en: "reserved; a meaning might be defined in the future",
+                zh: "保留；将来可能定义含义",
+            },
+            CloseCode::NoStatus => Text {
+                en: "reported locally when a close frame carried no status code; never sent in a close frame",
+                zh: "关闭帧中没有状态码时在本地报告；从不在关闭帧中发送",
+            },
+            CloseCode::Abnormal => Text {
+                en: "reported locally when the connection closed without a close frame; never sent in a close frame",
+                zh: "连接在没有关闭帧的情况下断开时在本地报告；从不在关闭帧中发送",
+            },
+            CloseCode::Invalid => Text {
+                en: "the endpoint received data inconsistent with the message type (e.g. non-UTF-8 text)",
+                zh: "端点收到的数据与消息类型不符（例如文本消息不是合法的 UTF-8）",
+            },
+            CloseCode::Policy => Text {
+                en: "the endpoint received a message that violates its policy (generic code when no other fits)",
+                zh: "端点收到了违反其策略的消息（没有更合适的关闭码时使用的通用码）",
+            },
+            CloseCode::TooBig => Text {
+                en: "the endpoint received a message too big for it to process",
+                zh: "端点收到的消息太大，无法处理",
+            },
+            CloseCode::Extension => Text {
+                en: "the client expected the server to negotiate extensions it did not; the reason should list them",
+                zh: "客户端期望服务器协商某些扩展，但服务器没有协商；原因（reason）中应列出这些扩展",
+            },
+            CloseCode::Internal => Text {
+                en: "the endpoint met an unexpected condition that prevented it from fulfilling the request",
+                zh: "端点遇到意外情况，无法完成请求",
+            },
+            CloseCode::ServiceRestart => Text {
+                en: "the service is restarting; the client may reconnect later",
+                zh: "服务正在重启；客户端可以稍后重连",
+            },
+            CloseCode::TryAgain => Text {
+                en: "a temporary condition, e.g. overload; the client may try again later",
+                zh: "临时状况，例如过载；客户端可以稍后再试",
+            },
+            CloseCode::BadGateway => Text {
+                en: "a gateway or proxy received an invalid response from the upstream server",
+                zh: "网关或代理从上游服务器收到了无效的响应",
+            },
+            CloseCode::Tls => Text {
+                en: "reported locally when the TLS handshake failed; never sent in a close frame",
+                zh: "TLS 握手失败时在本地报告；从不在关闭帧中发送",
+            },
+            CloseCode::Iana(_) => Text {
+                en: "3000–3999: for libraries, frameworks and applications; the range open to registration with IANA (a few codes are registered, e.g. 3000, 3003, 3008)",
+                zh: "3000–3999：供库、框架和应用使用；这一范围可向 IANA 注册（已注册少数几个，例如 3000、3003、3008）",
+            },
+            CloseCode::Private(_) => Text {
+                en: "4000–4999: private use, meaning agreed between the application's endpoints",
+                zh: "4000–4999：私有使用，含义由应用的两端约定",
+            },
+            CloseCode::Unassigned(_) => Text {
+                en: "not a code an endpoint may send (0–999 are not used; 1016–2999 are reserved for revisions of the protocol and for extensions with a permanent public specification; 5000+ are not defined)",
+                zh: "不是端点可以发送的关闭码（0–999 不使用；1016–2999 保留给协议的修订版和有永久公开规范的扩展；5000 及以上未定义）",
+            },
+        };
+        text.get(lang)
     }
 
     /// Whether the code may appear in a close frame. 1005, 1006 and 1015 are for local

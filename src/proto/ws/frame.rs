@@ -20,6 +20,7 @@
 
 use std::ops::Range;
 
+use crate::lang::{Lang, Text};
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
 use crate::proto::rule::{BreaksRule, Violation};
@@ -96,26 +97,43 @@ impl OpCode {
         }
     }
 
-    /// One-line explanation of what a frame with this opcode is for.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            OpCode::Continuation => {
-                "continues the fragmented message started by a text/binary frame"
-            }
-            OpCode::Text => "data frame: a text message (UTF-8), or its first fragment",
-            OpCode::Binary => "data frame: a binary message, or its first fragment",
-            OpCode::Close => "control frame: starts or answers the closing handshake",
-            OpCode::Ping => {
-                "control frame: the peer must answer with a pong carrying the same payload, unless it already received a close frame"
-            }
-            OpCode::Pong => "control frame: answers a ping (or is an unsolicited heartbeat)",
-            OpCode::ReservedData(_) => {
-                "reserved for future non-control frames; the receiver must fail the connection"
-            }
-            OpCode::ReservedControl(_) => {
-                "reserved for future control frames; the receiver must fail the connection"
-            }
-        }
+    /// One-line explanation, in `lang`, of what a frame with this opcode is for.
+    pub fn meaning(self, lang: Lang) -> &'static str {
+        let text = match self {
+            OpCode::Continuation => Text {
+                en: "continues the fragmented message started by a text/binary frame",
+                zh: "延续由 text/binary 帧开始的分片消息",
+            },
+            OpCode::Text => Text {
+                en: "data frame: a text message (UTF-8), or its first fragment",
+                zh: "数据帧：一条文本消息（UTF-8），或它的第一个分片",
+            },
+            OpCode::Binary => Text {
+                en: "data frame: a binary message, or its first fragment",
+                zh: "数据帧：一条二进制消息，或它的第一个分片",
+            },
+            OpCode::Close => Text {
+                en: "control frame: starts or answers the closing handshake",
+                zh: "控制帧：发起或回应关闭握手",
+            },
+            OpCode::Ping => Text {
+                en: "control frame: the peer must answer with a pong carrying the same payload, unless it already received a close frame",
+                zh: "控制帧（心跳）：对端必须回一个载荷相同的 pong，除非它已经收到了关闭帧",
+            },
+            OpCode::Pong => Text {
+                en: "control frame: answers a ping (or is an unsolicited heartbeat)",
+                zh: "控制帧：回应 ping（也可以是不请自来的单向心跳）",
+            },
+            OpCode::ReservedData(_) => Text {
+                en: "reserved for future non-control frames; the receiver must fail the connection",
+                zh: "保留给将来的非控制帧；接收方必须使连接失败（Fail the WebSocket Connection）",
+            },
+            OpCode::ReservedControl(_) => Text {
+                en: "reserved for future control frames; the receiver must fail the connection",
+                zh: "保留给将来的控制帧；接收方必须使连接失败（Fail the WebSocket Connection）",
+            },
+        };
+        text.get(lang)
     }
 }
 
@@ -209,9 +227,15 @@ impl FrameHeader {
         }
     }
 
-    /// Every field of the frame, in wire order, for the bit-layout and hex views.
-    pub fn fields(&self) -> Vec<Field> {
+    /// Every field of the frame, in wire order, for the bit-layout and hex views, each
+    /// meaning written in `lang`.
+    pub fn fields(&self, lang: Lang) -> Vec<Field> {
         let bit = |b: bool| if b { "1" } else { "0" }.to_string();
+        let say = |en: &'static str, zh: &'static str| Text { en, zh }.get(lang).to_string();
+        let extension_bit = say(
+            "extension bit; 0 unless a negotiated extension uses it",
+            "扩展位；除非协商的扩展使用它，否则为 0",
+        );
         let mut out = vec![
             Field {
                 name: "FIN",
@@ -219,9 +243,12 @@ impl FrameHeader {
                 bits: Some((0, 1)),
                 value: bit(self.fin),
                 meaning: if self.fin {
-                    "final frame of its message".into()
+                    say("final frame of its message", "这是消息的最后一帧")
                 } else {
-                    "more frames of this message follow".into()
+                    say(
+                        "more frames of this message follow",
+                        "这条消息后面还有帧（分片）",
+                    )
                 },
             },
             Field {
@@ -230,9 +257,12 @@ impl FrameHeader {
                 bits: Some((1, 1)),
                 value: bit(self.rsv1),
                 meaning: if self.rsv1 {
-                    "extension bit set: with permessage-deflate, a compressed message".into()
+                    say(
+                        "extension bit set: with permessage-deflate, a compressed message",
+                        "扩展位已置 1：在 permessage-deflate 下表示这是一条压缩消息",
+                    )
                 } else {
-                    "extension bit; 0 unless a negotiated extension uses it".into()
+                    extension_bit.clone()
                 },
             },
             Field {
@@ -240,34 +270,40 @@ impl FrameHeader {
                 bytes: 0..1,
                 bits: Some((2, 1)),
                 value: bit(self.rsv2),
-                meaning: "extension bit; 0 unless a negotiated extension uses it".into(),
+                meaning: extension_bit.clone(),
             },
             Field {
                 name: "RSV3",
                 bytes: 0..1,
                 bits: Some((3, 1)),
                 value: bit(self.rsv3),
-                meaning: "extension bit; 0 unless a negotiated extension uses it".into(),
+                meaning: extension_bit,
             },
             Field {
                 name: "opcode",
                 bytes: 0..1,
                 bits: Some((4, 4)),
                 value: format!("0x{:X} ({})", self.opcode.as_u8(), self.opcode.name()),
-                meaning: self.opcode.meaning().into(),
+                meaning: self.opcode.meaning(lang).into(),
             },
             Field {
                 name: "MASK",
                 bytes: 1..2,
                 bits: Some((0, 1)),
                 value: bit(self.masked),
-                meaning: if self.masked {
-                    "payload is masked with the 4-byte key (clients must mask)".into()
-                } else {
-                    format!(
+                meaning: match (self.masked, lang) {
+                    (true, _) => say(
+                        "payload is masked with the 4-byte key (clients must mask)",
+                        "载荷用 4 字节掩码键做了掩码（客户端必须掩码）",
+                    ),
+                    (false, Lang::En) => format!(
                         "payload is not masked: right for a server frame; a client frame MUST be masked ({})",
                         cite::RFC6455_5_1
-                    )
+                    ),
+                    (false, Lang::Zh) => format!(
+                        "载荷没有掩码：服务器的帧本应如此；客户端的帧必须（MUST）掩码（{}）",
+                        cite::RFC6455_5_1
+                    ),
                 },
             },
             Field {
@@ -276,13 +312,18 @@ impl FrameHeader {
                 bits: Some((1, 7)),
                 value: self.length_field7().to_string(),
                 meaning: match self.length_form {
-                    LengthForm::Short => "0–125: this is the payload length itself".into(),
-                    LengthForm::Extended16 => {
-                        "126: the length follows as a 16-bit unsigned integer".into()
-                    }
-                    LengthForm::Extended64 => {
-                        "127: the length follows as a 64-bit unsigned integer".into()
-                    }
+                    LengthForm::Short => say(
+                        "0–125: this is the payload length itself",
+                        "0–125：这就是载荷长度本身",
+                    ),
+                    LengthForm::Extended16 => say(
+                        "126: the length follows as a 16-bit unsigned integer",
+                        "126：长度在后面，是一个 16 位无符号整数",
+                    ),
+                    LengthForm::Extended64 => say(
+                        "127: the length follows as a 64-bit unsigned integer",
+                        "127：长度在后面，是一个 64 位无符号整数",
+                    ),
                 },
             },
         ];
@@ -294,10 +335,11 @@ impl FrameHeader {
                 bits: None,
                 value: self.payload_len.to_string(),
                 meaning: match self.length_form {
-                    LengthForm::Extended64 => {
-                        "payload length, 64-bit big-endian (most significant bit must be 0)".into()
-                    }
-                    _ => "payload length, 16-bit big-endian".into(),
+                    LengthForm::Extended64 => say(
+                        "payload length, 64-bit big-endian (most significant bit must be 0)",
+                        "载荷长度，64 位大端序（最高位必须为 0）",
+                    ),
+                    _ => say("payload length, 16-bit big-endian", "载荷长度，16 位大端序"),
                 },
             });
         }
@@ -308,8 +350,10 @@ impl FrameHeader {
                 bytes: start..start + 4,
                 bits: None,
                 value: hex(&key),
-                meaning: "payload byte i is XORed with key byte i mod 4; a fresh key per frame"
-                    .into(),
+                meaning: say(
+                    "payload byte i is XORed with key byte i mod 4; a fresh key per frame",
+                    "载荷第 i 个字节与掩码键第 (i mod 4) 个字节异或；每一帧使用新的掩码键",
+                ),
             });
         }
         let payload_end = self
@@ -319,13 +363,20 @@ impl FrameHeader {
             name: "payload",
             bytes: self.header_len..payload_end,
             bits: None,
-            value: format!("{} bytes", self.payload_len),
+            value: match lang {
+                Lang::En => format!("{} bytes", self.payload_len),
+                Lang::Zh => format!("{} 字节", self.payload_len),
+            },
             meaning: match (self.opcode, self.masked) {
-                (OpCode::Close, _) => {
-                    "close body: optional 2-byte status code, then a UTF-8 reason".into()
-                }
-                (_, true) => "application data, masked (unmask to read it)".into(),
-                (_, false) => "application data".into(),
+                (OpCode::Close, _) => say(
+                    "close body: optional 2-byte status code, then a UTF-8 reason",
+                    "关闭帧的载荷：可选的 2 字节关闭码，后跟 UTF-8 编码的原因",
+                ),
+                (_, true) => say(
+                    "application data, masked (unmask to read it)",
+                    "应用数据，已掩码（去掩码后才能读）",
+                ),
+                (_, false) => say("application data", "应用数据"),
             },
         });
         out
@@ -439,17 +490,40 @@ pub struct FrameLayout {
 }
 
 impl FrameLayout {
-    /// Parses the frame header at the start of `bytes`; `None` if truncated or impossible.
-    pub fn parse(bytes: &[u8]) -> Option<FrameLayout> {
+    /// Parses the frame header at the start of `bytes`, its fields explained in `lang`;
+    /// `None` if truncated or impossible.
+    pub fn parse(bytes: &[u8], lang: Lang) -> Option<FrameLayout> {
         let header = parse_header(bytes).ok().flatten()?;
         Some(FrameLayout {
-            fields: header.fields(),
+            fields: header.fields(lang),
             header,
         })
     }
 }
 
 impl Field {
+    /// The Chinese gloss of the field's name, for the names that are words rather than tokens
+    /// (`payload length`: 载荷长度); `None` in English and for `FIN`, `RSV1`, `opcode`, `MASK`.
+    pub fn gloss(&self, lang: Lang) -> Option<&'static str> {
+        let zh = match self.name {
+            "payload length" => "载荷长度",
+            "extended payload length" => "扩展载荷长度",
+            "masking key" => "掩码键",
+            "payload" => "载荷",
+            _ => return None,
+        };
+        (lang == Lang::Zh).then_some(zh)
+    }
+
+    /// The field's name for a reader of `lang`: RFC 6455's own name, with the Chinese gloss
+    /// beside the names that are words ("payload length（载荷长度）").
+    pub fn label(&self, lang: Lang) -> String {
+        match self.gloss(lang) {
+            Some(zh) => format!("{}（{zh}）", self.name),
+            None => self.name.to_string(),
+        }
+    }
+
     /// The field's absolute bit range in the frame (bit 0 = most significant bit of byte 0).
     pub fn bit_range(&self) -> Range<usize> {
         match self.bits {
@@ -667,7 +741,7 @@ mod tests {
         let h = parse_header(&[0x82, 0xFE, 0x01, 0x00, 9, 8, 7, 6])
             .unwrap()
             .unwrap();
-        let f = h.fields();
+        let f = h.fields(Lang::En);
         let names: Vec<_> = f.iter().map(|f| f.name).collect();
         assert_eq!(
             names,
@@ -696,7 +770,7 @@ mod tests {
         let f = [
             0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
         ];
-        let l = FrameLayout::parse(&f).unwrap();
+        let l = FrameLayout::parse(&f, Lang::En).unwrap();
         assert_eq!(l.header.header_len, 6);
         assert_eq!(l.header.payload_len, 5);
         assert_eq!(unmasked(&f[6..], l.header.mask_key.unwrap()), b"Hello");
@@ -718,15 +792,15 @@ mod tests {
         assert_eq!(l.fields[4].bit_range(), 4..8);
         assert_eq!(l.fields[7].bit_range(), 16..48);
         for n in 0..6 {
-            assert!(FrameLayout::parse(&f[..n]).is_none());
+            assert!(FrameLayout::parse(&f[..n], Lang::En).is_none());
         }
     }
 
     #[test]
     fn frame_layout_extended_lengths() {
-        let l = FrameLayout::parse(&[0x82, 0x7E, 0x01, 0x00]).unwrap();
+        let l = FrameLayout::parse(&[0x82, 0x7E, 0x01, 0x00], Lang::En).unwrap();
         assert_eq!((l.header.header_len, l.header.payload_len), (4, 256));
-        let l = FrameLayout::parse(&[0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0]).unwrap();
+        let l = FrameLayout::parse(&[0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0], Lang::En).unwrap();
         assert_eq!((l.header.header_len, l.header.payload_len), (10, 65536));
     }
 }

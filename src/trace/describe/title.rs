@@ -1,42 +1,56 @@
 //! What a person calls an event's kind ("HTTP response", "WebSocket message (close)"), for
 //! titles; the JSON tag (`http_response`) is for files, not for readers. Pure.
 
+use crate::lang::{Lang, Text};
 use crate::proto::tls;
 use crate::proto::ws::frame::OpCode;
 use crate::trace::{EventKind, Severity};
 
-/// The kind of event in words, e.g. `WebSocket message (close)`, `end of HTTP body`.
-pub fn kind_title(kind: &EventKind) -> String {
+/// The kind of event in words, in `lang`, e.g. `WebSocket message (close)`, `end of HTTP body`.
+pub fn kind_title(kind: &EventKind, lang: Lang) -> String {
+    let fixed = |en: &'static str, zh: &'static str| Text { en, zh }.get(lang).to_string();
     match kind {
-        EventKind::TcpConnect { .. } => "TCP connect".into(),
-        EventKind::TcpAccept { .. } => "TCP accept".into(),
-        EventKind::TcpClose { .. } => "TCP close".into(),
-        EventKind::TcpSyn(_) => "TCP SYN packet".into(),
-        EventKind::TcpSynAck(_) => "TCP SYN-ACK packet".into(),
-        EventKind::TcpAck(_) => "TCP ACK packet".into(),
-        EventKind::TcpFin(_) => "TCP FIN packet".into(),
-        EventKind::TcpRst(_) => "TCP RST packet".into(),
-        EventKind::HttpRequest { .. } => "HTTP request".into(),
-        EventKind::HttpResponse { .. } => "HTTP response".into(),
-        EventKind::HttpBodyEnd { .. } => "end of HTTP body".into(),
-        EventKind::WsUpgradeCheck { .. } => "WebSocket upgrade check".into(),
-        EventKind::WsExtensions { .. } => "WebSocket extensions".into(),
+        EventKind::TcpConnect { .. } => fixed("TCP connect", "TCP 连接（connect）"),
+        EventKind::TcpAccept { .. } => fixed("TCP accept", "TCP 接受连接（accept）"),
+        EventKind::TcpClose { .. } => fixed("TCP close", "TCP 关闭"),
+        EventKind::TcpSyn(_) => fixed("TCP SYN packet", "TCP SYN 报文段"),
+        EventKind::TcpSynAck(_) => fixed("TCP SYN-ACK packet", "TCP SYN-ACK 报文段"),
+        EventKind::TcpAck(_) => fixed("TCP ACK packet", "TCP ACK 报文段"),
+        EventKind::TcpFin(_) => fixed("TCP FIN packet", "TCP FIN 报文段"),
+        EventKind::TcpRst(_) => fixed("TCP RST packet", "TCP RST 报文段"),
+        EventKind::HttpRequest { .. } => fixed("HTTP request", "HTTP 请求"),
+        EventKind::HttpResponse { .. } => fixed("HTTP response", "HTTP 响应"),
+        EventKind::HttpBodyEnd { .. } => fixed("end of HTTP body", "HTTP 消息体结束"),
+        EventKind::WsUpgradeCheck { .. } => fixed("WebSocket upgrade check", "WebSocket 升级检查"),
+        EventKind::WsExtensions { .. } => fixed("WebSocket extensions", "WebSocket 扩展"),
         EventKind::WsFrame { opcode, .. } => {
-            format!("WebSocket frame ({})", OpCode::from_u8(*opcode).name())
+            let op = OpCode::from_u8(*opcode).name();
+            match lang {
+                Lang::En => format!("WebSocket frame ({op})"),
+                Lang::Zh => format!("WebSocket 帧（{op}）"),
+            }
         }
         EventKind::WsMessage { opcode, .. } => {
-            format!("WebSocket message ({})", OpCode::from_u8(*opcode).name())
+            let op = OpCode::from_u8(*opcode).name();
+            match lang {
+                Lang::En => format!("WebSocket message ({op})"),
+                Lang::Zh => format!("WebSocket 消息（{op}）"),
+            }
         }
-        EventKind::SseEvent { .. } => "SSE event".into(),
+        EventKind::SseEvent { .. } => fixed("SSE event", "SSE 事件"),
         EventKind::TlsRecord { content_type, .. } => {
-            format!("TLS record ({})", tls::content_type_name(*content_type))
+            let name = tls::content_type_name(*content_type);
+            match lang {
+                Lang::En => format!("TLS record ({name})"),
+                Lang::Zh => format!("TLS 记录（{name}）"),
+            }
         }
-        EventKind::Api { .. } => "browser API (inferred)".into(),
-        EventKind::Stage { .. } => "lab stage".into(),
+        EventKind::Api { .. } => fixed("browser API (inferred)", "浏览器 API（推断）"),
+        EventKind::Stage { .. } => fixed("lab stage", "实验步骤"),
         EventKind::Diagnostic { severity, .. } => match severity {
-            Severity::Info => "note".into(),
-            Severity::Warning => "warning".into(),
-            Severity::Error => "error".into(),
+            Severity::Info => fixed("note", "说明"),
+            Severity::Warning => fixed("warning", "警告"),
+            Severity::Error => fixed("error", "错误"),
         },
     }
 }
@@ -58,12 +72,15 @@ mod tests {
             close_code: Some(1000),
             close_reason: None,
         };
-        assert_eq!(kind_title(&close), "WebSocket message (close)");
+        assert_eq!(
+            kind_title(&close, crate::lang::Lang::En),
+            "WebSocket message (close)"
+        );
         let end = EventKind::HttpBodyEnd {
             body_len: 3,
             complete: true,
             chunked_overhead: None,
         };
-        assert_eq!(kind_title(&end), "end of HTTP body");
+        assert_eq!(kind_title(&end, crate::lang::Lang::En), "end of HTTP body");
     }
 }

@@ -11,7 +11,9 @@ use std::ops::Range;
 use egui::{RichText, Ui};
 
 use super::sections::{hex_preview, text_preview_limited_ui};
+use super::tr;
 use super::{DetailView, Hover};
+use crate::lang::Lang;
 use crate::proto::http::{ChunkedDecoder, Headers};
 use crate::trace::{Dir, EventKind, Trace, describe};
 use crate::ui::theme::Theme;
@@ -287,6 +289,8 @@ pub(super) struct PreparedBody {
     text: BodyText,
     /// For a binary body: its first bytes as hex.
     hex: String,
+    /// The language it was prepared in.
+    lang: Lang,
 }
 
 impl PreparedBody {
@@ -304,7 +308,7 @@ impl PreparedBody {
         same && !grown
     }
 
-    fn new(trace: &Trace, index: usize, headers: &[(String, String)]) -> PreparedBody {
+    fn new(trace: &Trace, index: usize, headers: &[(String, String)], lang: Lang) -> PreparedBody {
         let event = trace.events.get(index);
         let at = locate(trace, index);
         let stream_len = at
@@ -338,7 +342,7 @@ impl PreparedBody {
             None => classify(shown, h.get("content-type"), cut),
         };
         let hex = if text == BodyText::Binary {
-            hex_preview(shown, BODY_LIMIT)
+            hex_preview(shown, BODY_LIMIT, lang)
         } else {
             String::new()
         };
@@ -354,6 +358,7 @@ impl PreparedBody {
             data_len: data.len(),
             text,
             hex,
+            lang,
         }
     }
 }
@@ -361,26 +366,38 @@ impl PreparedBody {
 impl DetailView {
     /// The body of the HTTP message shown or ended by `trace.events[index]`, then the
     /// message's bytes with the head/body split.
-    pub(super) fn http_body_ui(&mut self, ui: &mut Ui, trace: &Trace, index: usize) {
+    pub(super) fn http_body_ui(&mut self, ui: &mut Ui, trace: &Trace, index: usize, lang: Lang) {
         let Some((_, headers)) = message_of(trace, index) else {
             return;
         };
-        if !self.body.as_ref().is_some_and(|b| b.is_for(trace, index)) {
-            self.body = Some(PreparedBody::new(trace, index, headers));
+        if !self
+            .body
+            .as_ref()
+            .is_some_and(|b| b.is_for(trace, index) && b.lang == lang)
+        {
+            self.body = Some(PreparedBody::new(trace, index, headers, lang));
         }
         let Some(prepared) = self.body.take() else {
             return;
         };
-        self.prepared_body_ui(ui, trace, &prepared);
+        self.prepared_body_ui(ui, trace, &prepared, lang);
         self.body = Some(prepared);
     }
 
-    fn prepared_body_ui(&mut self, ui: &mut Ui, trace: &Trace, prepared: &PreparedBody) {
+    fn prepared_body_ui(
+        &mut self,
+        ui: &mut Ui,
+        trace: &Trace,
+        prepared: &PreparedBody,
+        lang: Lang,
+    ) {
         let Some(at) = &prepared.at else {
-            ui.weak(
+            ui.weak(tr(
+                lang,
                 "Raw bytes were not recorded (a large file is opened without them): the body \
                  cannot be shown.",
-            );
+                "没有记录原始字节（打开大文件时不保留它们）：无法显示消息体。",
+            ));
             return;
         };
         let Some(bytes) = trace
@@ -392,59 +409,88 @@ impl DetailView {
         let head_len = at.head_len.min(bytes.len());
         let body_len = bytes.len().saturating_sub(head_len);
         ui.add_space(6.0);
-        let state = match at.state {
-            BodyState::Complete => "",
-            BodyState::CutShort => ", cut short by the close",
-            BodyState::SoFar => " so far, still arriving",
+        let title = match (at.state, lang) {
+            (BodyState::Complete, Lang::En) => format!("Body ({body_len} bytes)"),
+            (BodyState::CutShort, Lang::En) => {
+                format!("Body ({body_len} bytes, cut short by the close)")
+            }
+            (BodyState::SoFar, Lang::En) => {
+                format!("Body ({body_len} bytes so far, still arriving)")
+            }
+            (BodyState::Complete, Lang::Zh) => format!("消息体（{body_len} 字节）"),
+            (BodyState::CutShort, Lang::Zh) => {
+                format!("消息体（{body_len} 字节，因连接关闭而不完整）")
+            }
+            (BodyState::SoFar, Lang::Zh) => format!("消息体（目前 {body_len} 字节，仍在到达）"),
         };
-        ui.label(RichText::new(format!("Body ({body_len} bytes{state})")).strong());
+        ui.label(RichText::new(title).strong());
         if body_len == 0 {
-            ui.weak("This message has no body.");
+            ui.weak(tr(
+                lang,
+                "This message has no body.",
+                "这条报文没有消息体。",
+            ));
         } else {
             if let Some(n) = prepared.chunked {
-                ui.weak(format!(
-                    "chunked: {n} data bytes, shown without the chunk framing"
-                ));
+                ui.weak(match lang {
+                    Lang::En => format!("chunked: {n} data bytes, shown without the chunk framing"),
+                    Lang::Zh => format!("chunked：{n} 字节数据，显示时去掉了分块格式"),
+                });
             }
             if let Some(e) = &prepared.encoding {
-                ui.weak(format!("Content-Encoding {e}: shown as sent, not decoded"));
+                ui.weak(match lang {
+                    Lang::En => format!("Content-Encoding {e}: shown as sent, not decoded"),
+                    Lang::Zh => format!("Content-Encoding {e}：按发送时的样子显示，未解码"),
+                });
             }
             match &prepared.text {
                 BodyText::Json(pretty) => {
-                    ui.weak("JSON, indented for reading");
-                    text_preview_limited_ui(ui, pretty, usize::MAX);
+                    ui.weak(tr(
+                        lang,
+                        "JSON, indented for reading",
+                        "JSON，已缩进以便阅读",
+                    ));
+                    text_preview_limited_ui(ui, pretty, usize::MAX, lang);
                 }
-                BodyText::Text(text) => text_preview_limited_ui(ui, text, usize::MAX),
+                BodyText::Text(text) => text_preview_limited_ui(ui, text, usize::MAX, lang),
                 BodyText::Binary => {
-                    ui.weak("binary, as hex");
+                    ui.weak(tr(lang, "binary, as hex", "二进制，以十六进制显示"));
                     ui.monospace(&prepared.hex);
                 }
             }
             if prepared.data_len > BODY_LIMIT {
-                ui.weak(format!(
-                    "first {} KiB of {} shown",
-                    BODY_LIMIT / 1024,
-                    describe::format_bytes(prepared.data_len as u64)
-                ));
+                let total = describe::format_bytes(prepared.data_len as u64);
+                ui.weak(match lang {
+                    Lang::En => format!("first {} KiB of {total} shown", BODY_LIMIT / 1024),
+                    Lang::Zh => format!("只显示了 {total} 中的前 {} KiB", BODY_LIMIT / 1024),
+                });
             }
         }
         ui.add_space(6.0);
-        ui.label(RichText::new("The whole message on the wire").strong());
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "The whole message on the wire",
+                "线路上的整条报文",
+            ))
+            .strong(),
+        );
         let parts = [0..head_len, head_len..bytes.len()];
         let theme = Theme::of(ui.ctx());
         ui.horizontal_wrapped(|ui| {
-            for (k, (name, range)) in ["head", "body"].iter().zip(&parts).enumerate() {
+            for (k, range) in parts.iter().enumerate() {
                 if range.is_empty() {
                     continue;
                 }
                 let hot = self.http_part(&parts) == Some(k);
-                let mut text = RichText::new(format!(
-                    "{name}: bytes {}..{} ({} bytes)",
-                    range.start,
-                    range.end,
-                    range.len()
-                ))
-                .monospace();
+                let (start, end, len) = (range.start, range.end, range.len());
+                let label = match (k, lang) {
+                    (0, Lang::En) => format!("head: bytes {start}..{end} ({len} bytes)"),
+                    (_, Lang::En) => format!("body: bytes {start}..{end} ({len} bytes)"),
+                    (0, Lang::Zh) => format!("首部：第 {start}..{end} 字节（{len} 字节）"),
+                    (_, Lang::Zh) => format!("消息体：第 {start}..{end} 字节（{len} 字节）"),
+                };
+                let mut text = RichText::new(label).monospace();
                 if hot {
                     text = text.strong().color(theme.field_highlight);
                 }
@@ -457,7 +503,14 @@ impl DetailView {
             .http_part(&parts)
             .and_then(|k| parts.get(k).cloned())
             .unwrap_or(0..0);
-        self.hex_view_ui(ui, bytes, &highlight, Some(head_len), MESSAGE_HEX_LIMIT);
+        self.hex_view_ui(
+            ui,
+            bytes,
+            &highlight,
+            Some(head_len),
+            MESSAGE_HEX_LIMIT,
+            lang,
+        );
     }
 
     /// The part (0 head, 1 body) the pointer is over, in the legend or the hex dump.

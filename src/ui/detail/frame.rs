@@ -7,8 +7,9 @@ use std::ops::Range;
 
 use egui::{Align2, Color32, FontId, Grid, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2};
 
-use super::sections::{close_payload_ui, hex, hex_preview, text_preview_ui};
-use super::{DetailView, HEX_LIMIT, Hover, PAYLOAD_LIMIT};
+use super::sections::{close_payload_ui, hex, hex_preview, more_bytes, text_preview_ui};
+use super::{DetailView, HEX_LIMIT, Hover, PAYLOAD_LIMIT, tr};
+use crate::lang::Lang;
 use crate::proto::cite;
 use crate::proto::ws::frame::{self, FrameLayout};
 use crate::trace::{Event, EventKind, Trace};
@@ -16,7 +17,7 @@ use crate::ui::theme::Theme;
 
 impl DetailView {
     /// A frame: bit layout, field table, hex dump, payload masked and unmasked.
-    pub(super) fn frame_ui(&mut self, ui: &mut Ui, trace: &Trace, event: &Event) {
+    pub(super) fn frame_ui(&mut self, ui: &mut Ui, trace: &Trace, event: &Event, lang: Lang) {
         let recorded = trace.event_bytes(event);
         let synthesized;
         let bytes: &[u8] = match recorded {
@@ -26,28 +27,38 @@ impl DetailView {
                 &synthesized
             }
         };
-        let Some(layout) = FrameLayout::parse(bytes) else {
-            ui.label("The frame's bytes are incomplete; its header could not be parsed.");
+        let Some(layout) = FrameLayout::parse(bytes, lang) else {
+            ui.label(tr(
+                lang,
+                "The frame's bytes are incomplete; its header could not be parsed.",
+                "这一帧的字节不完整，无法解析帧头。",
+            ));
             return;
         };
         if recorded.is_none() {
-            ui.weak(
+            ui.weak(tr(
+                lang,
                 "Raw bytes were not recorded: the header below is rebuilt from the event's fields.",
-            );
+                "没有记录原始字节：下面的帧头是根据事件的字段重建的。",
+            ));
         }
         let highlighted = self.highlighted_fields(&layout);
 
-        ui.label(RichText::new(format!("Frame header ({})", cite::RFC6455_5_2)).strong());
-        self.bit_layout_ui(ui, &layout, &highlighted);
+        let title = match lang {
+            Lang::En => format!("Frame header ({})", cite::RFC6455_5_2),
+            Lang::Zh => format!("帧头（{}）", cite::RFC6455_5_2),
+        };
+        ui.label(RichText::new(title).strong());
+        self.bit_layout_ui(ui, &layout, &highlighted, lang);
         ui.add_space(6.0);
         Grid::new("frame-fields")
             .num_columns(4)
             .striped(true)
             .show(ui, |ui| {
-                ui.strong("field");
-                ui.strong("bytes");
-                ui.strong("value");
-                ui.strong("meaning");
+                ui.strong(tr(lang, "field", "字段"));
+                ui.strong(tr(lang, "bytes", "字节"));
+                ui.strong(tr(lang, "value", "值"));
+                ui.strong(tr(lang, "meaning", "含义"));
                 ui.end_row();
                 for (i, f) in layout.fields.iter().enumerate() {
                     let hot = highlighted.contains(&i);
@@ -58,17 +69,17 @@ impl DetailView {
                     } else {
                         RichText::new(f.name)
                     };
-                    let r1 = ui.label(name);
-                    let bits = match f.bits {
-                        Some((first, 1)) => format!("byte {}, bit {first}", f.bytes.start),
-                        Some((first, count)) => {
-                            format!("byte {}, bits {first}-{}", f.bytes.start, first + count - 1)
-                        }
-                        None if f.bytes.len() == 1 => format!("byte {}", f.bytes.start),
-                        None => {
-                            format!("bytes {}-{}", f.bytes.start, f.bytes.end.saturating_sub(1))
-                        }
-                    };
+                    // RFC 6455's name, and below it the Chinese one: the column stays as
+                    // narrow as in English, leaving the room to the meaning.
+                    let r1 = ui
+                        .vertical(|ui| {
+                            ui.add(egui::Label::new(name).extend());
+                            if let Some(gloss) = f.gloss(lang) {
+                                ui.add(egui::Label::new(RichText::new(gloss).weak()).extend());
+                            }
+                        })
+                        .response;
+                    let bits = field_position(f, lang);
                     let r2 = ui.monospace(bits);
                     let r3 = ui.monospace(&f.value);
                     let r4 = ui.add(egui::Label::new(&f.meaning).wrap());
@@ -79,23 +90,32 @@ impl DetailView {
                 }
             });
         ui.add_space(6.0);
-        ui.label(RichText::new("Bytes on the wire").strong());
+        ui.label(RichText::new(tr(lang, "Bytes on the wire", "线路上的字节")).strong());
         let byte_hl = highlighted_bytes(&layout, &highlighted);
-        self.hex_view_ui(ui, bytes, &byte_hl, None, HEX_LIMIT);
+        self.hex_view_ui(ui, bytes, &byte_hl, None, HEX_LIMIT, lang);
 
         // Payload.
         let start = layout.header.header_len.min(bytes.len());
         let payload = bytes.get(start..).unwrap_or(&[]);
         if recorded.is_some() {
             ui.add_space(6.0);
-            ui.label(
-                RichText::new(format!("Payload ({} bytes)", layout.header.payload_len)).strong(),
-            );
+            let title = match lang {
+                Lang::En => format!("Payload ({} bytes)", layout.header.payload_len),
+                Lang::Zh => format!("载荷（{} 字节）", layout.header.payload_len),
+            };
+            ui.label(RichText::new(title).strong());
             let unmasked = match layout.header.mask_key {
                 Some(key) => {
-                    ui.label("masked, as on the wire:");
-                    ui.monospace(hex_preview(payload, PAYLOAD_LIMIT));
-                    ui.label(format!("unmasked (XOR with {}):", hex(&key)));
+                    ui.label(tr(
+                        lang,
+                        "masked, as on the wire:",
+                        "掩码后，即线路上的样子：",
+                    ));
+                    ui.monospace(hex_preview(payload, PAYLOAD_LIMIT, lang));
+                    ui.label(match lang {
+                        Lang::En => format!("unmasked (XOR with {}):", hex(&key)),
+                        Lang::Zh => format!("去掩码后（与 {} 异或）：", hex(&key)),
+                    });
                     frame::unmasked(
                         payload
                             .get(..PAYLOAD_LIMIT.min(payload.len()))
@@ -108,20 +128,24 @@ impl DetailView {
                     .unwrap_or(payload)
                     .to_vec(),
             };
-            ui.monospace(hex_preview(&unmasked, PAYLOAD_LIMIT));
+            ui.monospace(hex_preview(&unmasked, PAYLOAD_LIMIT, lang));
             if layout.header.opcode.as_u8() == 0x8 {
-                close_payload_ui(ui, &unmasked);
+                close_payload_ui(ui, &unmasked, lang);
             } else if layout.header.rsv1 {
                 // Deflated bytes are not text even when they happen to be valid UTF-8.
-                ui.weak("compressed (RSV1): the message shows the inflated text");
+                ui.weak(tr(
+                    lang,
+                    "compressed (RSV1): the message shows the inflated text",
+                    "已压缩（RSV1）：消息里显示的是解压后的文本",
+                ));
             } else if let Ok(text) = std::str::from_utf8(&unmasked)
                 && !text.is_empty()
             {
-                ui.label("as text:");
-                text_preview_ui(ui, text);
+                ui.label(tr(lang, "as text:", "作为文本："));
+                text_preview_ui(ui, text, lang);
             }
             if payload.len() > PAYLOAD_LIMIT {
-                ui.weak(format!("… {} more bytes", payload.len() - PAYLOAD_LIMIT));
+                ui.weak(more_bytes(payload.len() - PAYLOAD_LIMIT, lang));
             }
         }
     }
@@ -141,7 +165,13 @@ impl DetailView {
     }
 
     /// The RFC 6455 §5.2 style diagram: 32 bits per row.
-    fn bit_layout_ui(&mut self, ui: &mut Ui, layout: &FrameLayout, highlighted: &BTreeSet<usize>) {
+    fn bit_layout_ui(
+        &mut self,
+        ui: &mut Ui,
+        layout: &FrameLayout,
+        highlighted: &BTreeSet<usize>,
+        lang: Lang,
+    ) {
         let width = ui.available_width().clamp(320.0, 720.0);
         let cell_w = width / 32.0;
         let ruler_h = 24.0;
@@ -223,12 +253,19 @@ impl DetailView {
                 let name = if cells <= 1 {
                     short_name(field.name)
                 } else if continued {
-                    format!("{} (continued)", field.name)
+                    match field.gloss(lang) {
+                        Some(gloss) => format!("{gloss}（续）"),
+                        None => format!("{} (continued)", field.name),
+                    }
                 } else {
-                    field.name.to_string()
+                    // The cells are narrow: the Chinese name alone, the table gives both.
+                    field.gloss(lang).unwrap_or(field.name).to_string()
                 };
                 let value = if is_payload {
-                    format!("{} bytes…", layout.header.payload_len)
+                    match lang {
+                        Lang::En => format!("{} bytes…", layout.header.payload_len),
+                        Lang::Zh => format!("{} 字节…", layout.header.payload_len),
+                    }
                 } else if continued {
                     String::new()
                 } else {
@@ -268,6 +305,7 @@ impl DetailView {
         highlight: &Range<usize>,
         divider: Option<usize>,
         limit: usize,
+        lang: Lang,
     ) {
         let shown = bytes.len().min(limit);
         let font = FontId::monospace(12.0);
@@ -359,8 +397,30 @@ impl DetailView {
             );
         }
         if bytes.len() > shown {
-            ui.weak(format!("first {} of {} bytes shown", shown, bytes.len()));
+            ui.weak(match lang {
+                Lang::En => format!("first {} of {} bytes shown", shown, bytes.len()),
+                Lang::Zh => format!("只显示了 {} 字节中的前 {} 字节", bytes.len(), shown),
+            });
         }
+    }
+}
+
+/// Where a field sits in the frame: "byte 0, bits 4-7".
+fn field_position(f: &frame::Field, lang: Lang) -> String {
+    let (start, last) = (f.bytes.start, f.bytes.end.saturating_sub(1));
+    match (f.bits, lang) {
+        (Some((first, 1)), Lang::En) => format!("byte {start}, bit {first}"),
+        (Some((first, 1)), Lang::Zh) => format!("字节 {start} · 位 {first}"),
+        (Some((first, count)), Lang::En) => {
+            format!("byte {start}, bits {first}-{}", first + count - 1)
+        }
+        (Some((first, count)), Lang::Zh) => {
+            format!("字节 {start} · 位 {first}-{}", first + count - 1)
+        }
+        (None, Lang::En) if f.bytes.len() == 1 => format!("byte {start}"),
+        (None, Lang::Zh) if f.bytes.len() == 1 => format!("字节 {start}"),
+        (None, Lang::En) => format!("bytes {start}-{last}"),
+        (None, Lang::Zh) => format!("字节 {start}-{last}"),
     }
 }
 

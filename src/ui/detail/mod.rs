@@ -9,9 +9,15 @@ mod frame;
 mod sections;
 
 use crate::diagram::rows::{Rows, upgrade_check_for};
+use crate::lang::{Lang, Text};
 use crate::proto::ws::close::CloseCode;
 use crate::trace::{ApiObject, Event, EventKind, Observed, Trace, describe};
-use sections::{accept_ui, http_ui, list_or_none, message_ui};
+use sections::{HttpHead, accept_ui, http_ui, list_or_none, message_ui};
+
+/// `en` or `zh`, as `lang` asks: for the pane's fixed texts.
+pub(super) fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    Text { en, zh }.get(lang)
+}
 
 /// How many bytes of a frame the hex dump shows.
 const HEX_LIMIT: usize = 2048;
@@ -41,9 +47,11 @@ pub struct DetailView {
     body: Option<body::PreparedBody>,
 }
 
-/// A note and the event it belongs to (its index and enough of it to tell a replaced trace).
+/// A note and the event it belongs to (its index and enough of it to tell a replaced trace),
+/// in the language it was written in.
 struct CachedNote {
     index: usize,
+    lang: Lang,
     t_us: i64,
     conn: Option<u32>,
     text: Option<String>,
@@ -58,6 +66,7 @@ impl DetailView {
         rows: &Rows,
         selected: Option<usize>,
     ) -> Option<usize> {
+        let lang = crate::ui::lang::current(ui.ctx());
         let changed = self.last_event != selected;
         if changed {
             self.last_event = selected;
@@ -77,11 +86,19 @@ impl DetailView {
                     selected.and_then(|i| trace.events.get(i).map(|e| (i, e)))
                 else {
                     ui.add_space(8.0);
-                    ui.weak("Click an arrow in the diagram to see it here, layer by layer.");
-                    ui.weak("Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms; D hides or shows this pane.");
+                    ui.weak(tr(
+                        lang,
+                        "Click an arrow in the diagram to see it here, layer by layer.",
+                        "点击图中的一个箭头，在这里逐层查看它。",
+                    ));
+                    ui.weak(tr(
+                        lang,
+                        "Up/Down move the selection; +/- zoom; PageUp/PageDown/Home/End scroll; ctrl+wheel zooms; D hides or shows this pane.",
+                        "上/下方向键移动选择；+/- 缩放；PageUp/PageDown/Home/End 滚动；Ctrl+滚轮缩放；D 隐藏或显示这个面板。",
+                    ));
                     return;
                 };
-                jump = self.event_ui(ui, trace, rows, index, event);
+                jump = self.event_ui(ui, trace, rows, index, event, lang);
             });
         if self.next_hover != self.hover {
             self.hover = self.next_hover;
@@ -92,17 +109,18 @@ impl DetailView {
 
     /// The note of `trace.events[index]` (`event`), from the cache when it is for this event.
     /// Events are append-only, so a note, which reads only earlier events, never goes stale.
-    fn note(&mut self, trace: &Trace, index: usize, event: &Event) -> Option<&str> {
-        let cached = self
-            .note
-            .as_ref()
-            .is_some_and(|c| c.index == index && c.t_us == event.t_us && c.conn == event.conn);
+    fn note(&mut self, trace: &Trace, index: usize, event: &Event, lang: Lang) -> Option<&str> {
+        let cached = self.note.as_ref().is_some_and(|c| {
+            c.index == index && c.t_us == event.t_us && c.conn == event.conn && c.lang == lang
+        });
         if !cached {
+            let before = trace.events.get(..index).unwrap_or_default();
             self.note = Some(CachedNote {
                 index,
+                lang,
                 t_us: event.t_us,
                 conn: event.conn,
-                text: describe::note_in(trace.events.get(..index).unwrap_or_default(), event),
+                text: describe::note_in(before, event, lang),
             });
         }
         self.note.as_ref().and_then(|c| c.text.as_deref())
@@ -115,38 +133,38 @@ impl DetailView {
         rows: &Rows,
         index: usize,
         event: &Event,
+        lang: Lang,
     ) -> Option<usize> {
         let mut jump = None;
-        ui.heading(describe::kind_title(&event.kind));
-        ui.add(egui::Label::new(RichText::new(describe::summary(event)).strong()).wrap());
+        ui.heading(describe::kind_title(&event.kind, lang));
+        ui.add(egui::Label::new(RichText::new(describe::summary(event, lang)).strong()).wrap());
         let conn = event
             .conn
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
         let mut where_ = format!("t = {}", describe::format_time_us(event.t_us));
         if let Some(c) = conn {
-            where_.push_str(&format!(
-                " · {} ",
-                c.label
-                    .clone()
-                    .unwrap_or_else(|| format!("connection #{}", c.id))
-            ));
-            where_.push_str(&format!("{} <-> {}", c.client, c.server));
+            let name = c.label.clone().unwrap_or_else(|| match lang {
+                Lang::En => format!("connection #{}", c.id),
+                Lang::Zh => format!("连接 #{}", c.id),
+            });
+            where_.push_str(&format!(" · {name} {} <-> {}", c.client, c.server));
         }
         if let Some(dir) = event.dir {
-            where_.push_str(match dir {
-                crate::trace::Dir::C2s => " · client -> server",
-                crate::trace::Dir::S2c => " · server -> client",
+            where_.push_str(match (dir, lang) {
+                (crate::trace::Dir::C2s, Lang::En) => " · client -> server",
+                (crate::trace::Dir::S2c, Lang::En) => " · server -> client",
+                (crate::trace::Dir::C2s, Lang::Zh) => " · 客户端 -> 服务器",
+                (crate::trace::Dir::S2c, Lang::Zh) => " · 服务器 -> 客户端",
             });
         }
         if let Some(span) = event.span {
-            where_.push_str(&format!(
-                " · bytes {}..{} of the stream",
-                span.offset,
-                span.end()
-            ));
+            where_.push_str(&match lang {
+                Lang::En => format!(" · bytes {}..{} of the stream", span.offset, span.end()),
+                Lang::Zh => format!(" · 字节流的第 {}..{} 字节", span.offset, span.end()),
+            });
         }
         ui.weak(where_);
-        if let Some(note) = self.note(trace, index, event) {
+        if let Some(note) = self.note(trace, index, event, lang) {
             ui.label(note);
         }
         ui.separator();
@@ -155,19 +173,30 @@ impl DetailView {
             | EventKind::TcpAccept { observed }
             | EventKind::TcpClose { observed, .. } => {
                 if *observed == Observed::Socket {
-                    ui.label(RichText::new("Observed at the socket").strong());
                     ui.label(
+                        RichText::new(tr(lang, "Observed at the socket", "在套接字层观察到"))
+                            .strong(),
+                    );
+                    ui.label(tr(
+                        lang,
                         "The socket tap saw connect()/accept()/close() return. The TCP packets \
                          themselves (SYN, SYN-ACK, ACK, FIN) are not visible at this level; \
                          packet capture would show them.",
-                    );
+                        "套接字探针看到的是 connect()/accept()/close() 的返回。TCP 报文段本身\
+                         （SYN、SYN-ACK、ACK、FIN）在这一层看不到；抓包才能看到它们。",
+                    ));
                 }
                 if let EventKind::TcpClose {
                     initiator: Some(side),
                     ..
                 } = &event.kind
                 {
-                    ui.label(format!("closed first by the {side:?}").to_lowercase());
+                    ui.label(match (side, lang) {
+                        (crate::trace::Side::Client, Lang::En) => "closed first by the client",
+                        (crate::trace::Side::Server, Lang::En) => "closed first by the server",
+                        (crate::trace::Side::Client, Lang::Zh) => "客户端先关闭",
+                        (crate::trace::Side::Server, Lang::Zh) => "服务器先关闭",
+                    });
                 }
             }
             EventKind::HttpRequest {
@@ -179,16 +208,17 @@ impl DetailView {
                 body_len,
                 ..
             } => {
-                http_ui(
-                    ui,
+                let start_line = format!("{method} {target} {version}");
+                let head = HttpHead {
                     version,
-                    &format!("{method} {target} {version}"),
-                    None,
+                    start_line: &start_line,
+                    meaning: None,
                     headers,
-                    *head_len,
-                    *body_len,
-                );
-                self.http_body_ui(ui, trace, index);
+                    head_len: *head_len,
+                    body_len: *body_len,
+                };
+                http_ui(ui, &head, lang);
+                self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::HttpResponse {
                 status,
@@ -199,15 +229,17 @@ impl DetailView {
                 body_len,
                 ..
             } => {
-                http_ui(
-                    ui,
+                let start_line = format!("{version} {status} {reason}");
+                let meaning = crate::proto::http::status_meaning(*status).shown(lang);
+                let head = HttpHead {
                     version,
-                    &format!("{version} {status} {reason}"),
-                    Some(&crate::proto::http::status_meaning(*status).to_string()),
+                    start_line: &start_line,
+                    meaning: Some(&meaning),
                     headers,
-                    *head_len,
-                    *body_len,
-                );
+                    head_len: *head_len,
+                    body_len: *body_len,
+                };
+                http_ui(ui, &head, lang);
                 if let Some(check) = upgrade_check_for(trace, index)
                     && let Some(EventKind::WsUpgradeCheck {
                         key,
@@ -218,9 +250,9 @@ impl DetailView {
                     }) = trace.events.get(check).map(|e| &e.kind)
                 {
                     ui.separator();
-                    accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
+                    accept_ui(ui, key, expected_accept, accept.as_deref(), *valid, lang);
                 }
-                self.http_body_ui(ui, trace, index);
+                self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::WsUpgradeCheck {
                 key,
@@ -229,9 +261,12 @@ impl DetailView {
                 valid,
                 protocol,
             } => {
-                accept_ui(ui, key, expected_accept, accept.as_deref(), *valid);
+                accept_ui(ui, key, expected_accept, accept.as_deref(), *valid, lang);
                 if let Some(p) = protocol {
-                    ui.label(format!("Negotiated subprotocol: {p}"));
+                    ui.label(match lang {
+                        Lang::En => format!("Negotiated subprotocol: {p}"),
+                        Lang::Zh => format!("协商的子协议：{p}"),
+                    });
                 }
             }
             EventKind::WsExtensions {
@@ -239,14 +274,19 @@ impl DetailView {
                 negotiated,
             } => {
                 ui.label(RichText::new("Sec-WebSocket-Extensions").strong());
-                ui.label(format!("offered by the client: {}", list_or_none(offered)));
-                ui.label(format!(
-                    "accepted by the server: {}",
-                    list_or_none(negotiated)
-                ));
+                let (offered, negotiated) =
+                    (list_or_none(offered, lang), list_or_none(negotiated, lang));
+                ui.label(match lang {
+                    Lang::En => format!("offered by the client: {offered}"),
+                    Lang::Zh => format!("客户端提供的扩展：{offered}"),
+                });
+                ui.label(match lang {
+                    Lang::En => format!("accepted by the server: {negotiated}"),
+                    Lang::Zh => format!("服务器接受的扩展：{negotiated}"),
+                });
             }
             EventKind::WsFrame { .. } => {
-                self.frame_ui(ui, trace, event);
+                self.frame_ui(ui, trace, event, lang);
             }
             EventKind::WsMessage { .. } => {
                 let frames: Vec<usize> = rows
@@ -256,19 +296,23 @@ impl DetailView {
                     .filter(|r| r.event == index)
                     .map(|r| r.frames.to_vec())
                     .unwrap_or_default();
-                message_ui(ui, trace, &event.kind, &frames);
+                message_ui(ui, trace, &event.kind, &frames, lang);
                 if !frames.is_empty() {
                     ui.separator();
                     ui.horizontal_wrapped(|ui| {
                         ui.label(
-                            RichText::new(format!("Carried by {} frame(s):", frames.len()))
-                                .strong(),
+                            RichText::new(match (frames.len(), lang) {
+                                (1, Lang::En) => "Carried by 1 frame:".to_string(),
+                                (n, Lang::En) => format!("Carried by {n} frames:"),
+                                (n, Lang::Zh) => format!("由 {n} 个帧承载："),
+                            })
+                            .strong(),
                         );
                         for (k, f) in frames.iter().enumerate() {
                             let name = trace
                                 .events
                                 .get(*f)
-                                .map(describe::summary)
+                                .map(|e| describe::summary(e, lang))
                                 .unwrap_or_default();
                             if ui
                                 .selectable_label(
@@ -283,15 +327,15 @@ impl DetailView {
                     });
                     let pick = frames.get(self.frame_pick).or(frames.first()).copied();
                     if let Some(frame) = pick.and_then(|f| trace.events.get(f)) {
-                        self.frame_ui(ui, trace, frame);
+                        self.frame_ui(ui, trace, frame, lang);
                     }
                 }
             }
             EventKind::HttpBodyEnd { .. } => {
-                self.http_body_ui(ui, trace, index);
+                self.http_body_ui(ui, trace, index, lang);
             }
             EventKind::TlsRecord { .. } => {
-                ui.label(describe::summary(event));
+                ui.label(describe::summary(event, lang));
             }
             EventKind::SseEvent {
                 id,
@@ -328,10 +372,13 @@ impl DetailView {
                 cause,
             } => {
                 ui.label(
-                    RichText::new(format!(
-                        "What the browser's {} would report (inferred)",
-                        object.name()
-                    ))
+                    RichText::new(match lang {
+                        Lang::En => format!(
+                            "What the browser's {} would report (inferred)",
+                            object.name()
+                        ),
+                        Lang::Zh => format!("浏览器的 {} 会报告什么（推断）", object.name()),
+                    })
                     .strong(),
                 );
                 Grid::new("api")
@@ -345,7 +392,7 @@ impl DetailView {
                         ));
                         ui.end_row();
                         if let Some(f) = fires {
-                            ui.label("event fired");
+                            ui.label(tr(lang, "event fired", "触发的事件"));
                             ui.monospace(format!("on{f}"));
                             ui.end_row();
                         }
@@ -370,7 +417,7 @@ impl DetailView {
                         }
                         if let Some(d) = data {
                             ui.label(if *object == ApiObject::Fetch {
-                                "what arrived"
+                                tr(lang, "what arrived", "到达的内容")
                             } else {
                                 "MessageEvent.data"
                             });
@@ -386,24 +433,40 @@ impl DetailView {
                 if let Some(c) = cause.and_then(|c| usize::try_from(c).ok())
                     && let Some(e) = trace.events.get(c)
                     && ui
-                        .link(format!("caused by: {}", describe::summary(e)))
+                        .link(match lang {
+                            Lang::En => format!("caused by: {}", describe::summary(e, lang)),
+                            Lang::Zh => format!("起因：{}", describe::summary(e, lang)),
+                        })
                         .clicked()
                 {
                     jump = Some(c);
                 }
             }
             EventKind::Stage { index, label } => {
-                ui.label(format!("Lab stage {} finished: {label}", index + 1));
+                ui.label(match lang {
+                    Lang::En => format!("Lab stage {} finished: {label}", index + 1),
+                    Lang::Zh => format!("实验第 {} 步完成：{label}", index + 1),
+                });
             }
             EventKind::Diagnostic {
                 severity,
                 message,
                 rule,
             } => {
-                ui.label(RichText::new(format!("{severity:?}")).strong());
-                ui.label(message);
+                let severity = match lang {
+                    Lang::En => format!("{severity:?}"),
+                    Lang::Zh => describe::kind_title(&event.kind, lang),
+                };
+                ui.label(RichText::new(severity).strong());
+                ui.label(describe::diagnostic_message(message, lang));
                 if let Some(rule) = rule {
-                    ui.label(RichText::new(format!("Rule: {rule}")).italics());
+                    ui.label(
+                        RichText::new(match lang {
+                            Lang::En => format!("Rule: {rule}"),
+                            Lang::Zh => format!("规则：{rule}"),
+                        })
+                        .italics(),
+                    );
                 }
             }
             EventKind::TcpSyn(s)
@@ -427,10 +490,10 @@ impl DetailView {
             .unwrap_or_default();
         if !consequences.is_empty() {
             ui.separator();
-            ui.label(RichText::new("In the browser API").strong());
+            ui.label(RichText::new(tr(lang, "In the browser API", "在浏览器 API 中")).strong());
             for a in consequences {
                 if let Some(e) = trace.events.get(a)
-                    && ui.link(describe::summary(e)).clicked()
+                    && ui.link(describe::summary(e, lang)).clicked()
                 {
                     jump = Some(a);
                 }
