@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use super::{Action, Stage, client, connect, expect, expect_dir, lane_zh, say};
-use crate::lab::push_client::{KeepAlive, PushSpec, Technique};
-use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Workload};
+use crate::lab::push_client::{KeepAlive, PushSpec, RequestHead, Technique};
+use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Timing, Workload};
 use crate::lang::Phrase;
 use crate::proto::cite;
 use crate::trace::Dir;
@@ -17,6 +17,7 @@ pub const WORKLOAD: Workload = Workload {
     events: 5,
     interval: Duration::from_millis(250),
     payload_bytes: 16,
+    timing: Timing::Regular,
 };
 
 /// Short polling's interval in `short-poll`: shorter than the events', so most polls
@@ -70,6 +71,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 technique: Technique::ShortPoll { every: POLL_EVERY },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -99,6 +101,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 },
                 keep_alive: KeepAlive::Off,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -128,6 +131,7 @@ pub(super) fn long_poll() -> Vec<Stage> {
                 technique: Technique::LongPoll,
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -163,6 +167,7 @@ pub(super) fn sse() -> Vec<Stage> {
                 },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
