@@ -62,6 +62,8 @@ pub struct RunContext {
     pub tls: Option<Arc<super::tls::LabTls>>,
     /// The language of the stage captions the trace records.
     pub lang: crate::lang::Lang,
+    /// The push endpoints' event hub.
+    pub events: Arc<super::server::push::EventHub>,
 }
 
 /// The run in progress; dropping it aborts the run (its clients go away with it).
@@ -71,6 +73,12 @@ pub struct ActiveRun {
 }
 
 impl ActiveRun {
+    /// A run without stages to step (a compare run): `task` is aborted when it is dropped.
+    pub(crate) fn of_task(task: AbortOnDrop) -> ActiveRun {
+        let (steps, _) = unbounded_channel();
+        ActiveRun { _task: task, steps }
+    }
+
     /// Lets a step-mode run take its next stage.
     pub fn step(&self) {
         // The run may have finished: a step then does nothing.
@@ -296,12 +304,18 @@ impl Runner {
                 self.send(*i, ClientAction::TlsHandshake(tls))
             }
             (Actor::Client(i), Action::Push(spec)) => {
+                // The push endpoints are not gated: their pace is the event source's (the
+                // WebSocket upgrade and close would otherwise wait for server stages).
+                if let Some(addr) = self.addrs.get(*i).copied().flatten() {
+                    self.ctx.gates.open(addr);
+                }
                 let label = self.client(*i)?.label.clone();
                 let collector = self.ctx.collector.clone();
                 // Each further connection is put on the client's lane before its connect().
                 let hook: DialHook = Arc::new(move |dialed| match dialed {
                     Dialed::Bound(local) => collector.expect_client(local, &label),
                     Dialed::Connected(local, at) => collector.client_connected(local, at),
+                    Dialed::Read(local, total, at) => collector.client_read(local, total, at),
                 });
                 let dialer = Dialer::new(connectable(self.ctx.server), Some(hook));
                 self.send(
@@ -425,7 +439,7 @@ fn not_seen(missing: &EventMatcher) -> String {
 }
 
 /// The address a client can connect to: a wildcard bind is reached over loopback.
-fn connectable(server: SocketAddr) -> SocketAddr {
+pub(crate) fn connectable(server: SocketAddr) -> SocketAddr {
     match server.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), server.port())

@@ -182,7 +182,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 22] = [
+pub const CATALOGUE: [ScenarioInfo; 23] = [
     ScenarioInfo {
         name: "http-get",
         summary: Text {
@@ -337,6 +337,13 @@ pub const CATALOGUE: [ScenarioInfo; 22] = [
             zh: "服务器发送事件（SSE）：一个流式响应上的 5 个事件；第 2 个之后连接断开，用 Last-Event-ID 续传",
         },
     },
+    ScenarioInfo {
+        name: "websocket",
+        summary: Text {
+            en: "WebSocket push: the same 5 server events as text messages on one upgraded connection, then a close",
+            zh: "WebSocket 推送：同样的 5 个服务器事件，作为文本消息在一条升级后的连接上发送，然后关闭",
+        },
+    },
 ];
 
 /// The valid names, for error messages.
@@ -374,6 +381,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "short-poll" => (push::SHORT_POLL_CLIENTS.to_vec(), push::short_poll()),
         "long-poll" => (vec!["client"], push::long_poll()),
         "sse" => (vec!["client"], push::sse()),
+        "websocket" => (vec!["client"], push::websocket()),
         _ => return None,
     };
     Some(Scenario {
@@ -1058,7 +1066,7 @@ mod tests {
             "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
              ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
              ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post, \
-             wss-echo, short-poll, long-poll, sse"
+             wss-echo, short-poll, long-poll, sse, websocket"
         );
     }
 

@@ -1,12 +1,12 @@
 //! The push scenarios: the same event sequence (the lab server's one event source) received
-//! by short polling, long polling (RFC 6202 §2) and server-sent events (HTTP streaming,
-//! RFC 6202 §3; WHATWG HTML §9.2).
+//! by short polling, long polling (RFC 6202 §2), server-sent events (HTTP streaming,
+//! RFC 6202 §3; WHATWG HTML §9.2) and WebSocket push (RFC 6455).
 
 use std::time::Duration;
 
 use super::{Action, Stage, client, connect, expect, expect_dir, lane_zh, say};
-use crate::lab::push_client::{KeepAlive, PushSpec, Technique};
-use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Workload};
+use crate::lab::push_client::{KeepAlive, PushSpec, RequestHead, Technique};
+use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Timing, WS_PATH, Workload};
 use crate::lang::Phrase;
 use crate::proto::cite;
 use crate::trace::Dir;
@@ -17,6 +17,7 @@ pub const WORKLOAD: Workload = Workload {
     events: 5,
     interval: Duration::from_millis(250),
     payload_bytes: 16,
+    timing: Timing::Regular,
 };
 
 /// Short polling's interval in `short-poll`: shorter than the events', so most polls
@@ -70,6 +71,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 technique: Technique::ShortPoll { every: POLL_EVERY },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -99,6 +101,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 },
                 keep_alive: KeepAlive::Off,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -128,6 +131,7 @@ pub(super) fn long_poll() -> Vec<Stage> {
                 technique: Technique::LongPoll,
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -163,6 +167,7 @@ pub(super) fn sse() -> Vec<Stage> {
                 },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             say(
                 format!(
@@ -185,6 +190,48 @@ pub(super) fn sse() -> Vec<Stage> {
                     cite::RFC6202_3,
                     events_note().zh,
                     cite::WHATWGHTML_9_2_4
+                ),
+            ),
+            expect_all,
+        ),
+    ]
+}
+
+pub(super) fn websocket() -> Vec<Stage> {
+    let mut expect_all = vec![
+        expect_dir("client", "http_request", Dir::C2s),
+        expect_dir("client", "http_response", Dir::S2c),
+    ];
+    expect_all.extend(times(WORKLOAD.events, "client", "ws_message", Dir::S2c));
+    vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::Push(PushSpec {
+                technique: Technique::WebSocket,
+                keep_alive: KeepAlive::On,
+                workload: WORKLOAD,
+                head: RequestHead::Minimal,
+            }),
+            say(
+                format!(
+                    "client: GET {WS_PATH} upgraded to WebSocket ({}): the server sends each \
+                     event as a text message when it happens, with no request per event; an \
+                     unmasked server frame with a payload under 126 bytes has a 2-byte header \
+                     ({}); {}; after the last event the server closes with 1000 ({})",
+                    cite::RFC6455_1_3,
+                    cite::RFC6455_5_2,
+                    events_note().en,
+                    cite::RFC6455_7_4_1
+                ),
+                format!(
+                    "客户端：GET {WS_PATH} 升级为 WebSocket（{}）：每个事件发生时，服务器就把它作为\
+                     一条文本消息发出，不需要每个事件一个请求；服务器的帧不加掩码，载荷小于 126 字节时\
+                     帧头只有 2 字节（{}）；{}；最后一个事件之后，服务器以关闭码 1000 关闭（{}）",
+                    cite::RFC6455_1_3,
+                    cite::RFC6455_5_2,
+                    events_note().zh,
+                    cite::RFC6455_7_4_1
                 ),
             ),
             expect_all,

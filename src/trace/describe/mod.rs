@@ -5,6 +5,7 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+pub mod compare;
 mod diagnostic;
 mod failures;
 mod http;
@@ -316,6 +317,8 @@ pub fn summary(event: &Event, lang: Lang) -> String {
                 None => state,
             }
         }
+        EventKind::SourceEvent { id, bytes } => compare::source_event(*id, *bytes, lang),
+        EventKind::ClientRead { total } => compare::client_read(*total, lang),
         EventKind::Stage { index, label } => match lang {
             Lang::En => format!("stage {}: {label}", index + 1),
             Lang::Zh => format!("第 {} 步：{label}", index + 1),

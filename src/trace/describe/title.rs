@@ -46,6 +46,8 @@ pub fn kind_title(kind: &EventKind, lang: Lang) -> String {
             }
         }
         EventKind::Api { .. } => fixed("browser API (inferred)", "浏览器 API（推断）"),
+        EventKind::SourceEvent { .. } => fixed("event created at the source", "事件源产生的事件"),
+        EventKind::ClientRead { .. } => fixed("client read", "客户端读取"),
         EventKind::Stage { .. } => fixed("lab stage", "实验步骤"),
         EventKind::Diagnostic { severity, .. } => match severity {
             Severity::Info => fixed("note", "说明"),

@@ -448,6 +448,9 @@ impl DetailView {
                     Lang::Zh => format!("实验第 {} 步完成：{label}", index + 1),
                 });
             }
+            EventKind::SourceEvent { .. } | EventKind::ClientRead { .. } => {
+                ui.label(describe::summary(event, lang));
+            }
             EventKind::Diagnostic {
                 severity,
                 message,
