@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("lab", 3),
     ("ui", 4),
     ("report", 4),
+    ("export", 4),
     ("cli", 5),
 ];
 

@@ -4,6 +4,7 @@
 //! context.
 
 mod capture;
+mod export;
 mod gui;
 mod inspect;
 mod live;
@@ -131,6 +132,12 @@ pub struct InspectArgs {
     /// Never use colours.
     #[arg(long)]
     pub no_color: bool,
+    /// The diagram to export (`--svg`, `--png`): only this connection's (default: every one).
+    #[arg(long, value_name = "N")]
+    pub conn: Option<u32>,
+    /// The diagram as SVG or PNG.
+    #[command(flatten)]
+    pub export: export::ExportArgs,
 }
 
 /// How `inspect` prints events.
@@ -201,6 +208,9 @@ pub struct RunArgs {
     /// Where the lab server listens.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub bind: SocketAddr,
+    /// The run's diagram as SVG or PNG.
+    #[command(flatten)]
+    pub export: export::ExportArgs,
 }
 
 /// Options of `wirelab serve`.

@@ -26,10 +26,9 @@ use crate::diagram::scene::{
 };
 use crate::diagram::spans::{SpanEnd, SpanKind};
 use crate::lang::Text;
+use crate::export::fonts::Family;
 use crate::trace::{Dir, Trace};
 
-const LABEL_FONT: f32 = 13.0;
-const SMALL_FONT: f32 = 11.0;
 /// Up to this many rows, labels too long for one line get a row with room for two; a bigger
 /// trace keeps one line per row (shortened, the full text on hover), so a resize does not
 /// measure millions of labels.
@@ -137,14 +136,11 @@ fn tone_color(ui: &Ui, tone: Tone) -> Color32 {
     }
 }
 
+/// The font a kind of text is drawn in: the sizes and families the SVG export uses too.
 fn font_id(font: Font) -> FontId {
-    match font {
-        Font::Title | Font::Label => FontId::proportional(LABEL_FONT),
-        Font::Small => FontId::proportional(SMALL_FONT),
-        Font::Time => FontId::monospace(SMALL_FONT - 1.0),
-        Font::Marker => FontId::proportional(SMALL_FONT + 0.5),
-        Font::Hint => FontId::proportional(LABEL_FONT + 1.0),
-        Font::Glyph => FontId::proportional(10.0),
+    match crate::export::fonts::text_style(font) {
+        (size, Family::Proportional) => FontId::proportional(size),
+        (size, Family::Monospace) => FontId::monospace(size),
     }
 }
 
@@ -242,6 +238,21 @@ impl TimelineView {
         self.selected = None;
         self.scroll_y = 0.0;
         self.follow = true;
+    }
+
+    /// What the window shows, for an export at `width`: the view's zoom, options, selection,
+    /// and its height and scroll.
+    pub fn export_spec(&self, width: f32) -> crate::export::DiagramSpec {
+        crate::export::DiagramSpec {
+            width,
+            extent: crate::export::Extent::View {
+                height: self.view_h + HEADER_H,
+                scroll_y: self.scroll_y,
+            },
+            params: self.params,
+            show_frames: self.show_frames,
+            selected: self.selected,
+        }
     }
 
     /// The rows currently shown (for the detail pane: a message's frames).
