@@ -116,7 +116,11 @@ fn extent_id() -> egui::Id {
 pub fn menu_ui(ui: &mut egui::Ui, trace: &Trace, commands: &mut Vec<Command>) {
     let lang = super::lang::current(ui.ctx());
     ui.add_enabled_ui(!trace.events.is_empty(), |ui| {
-        let menu = ui.menu_button(MENU.get(lang), |ui| {
+        // Picking the extent keeps the menu open; a format closes it.
+        let config = egui::containers::menu::MenuConfig::new()
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+        let button = egui::containers::menu::MenuButton::new(MENU.get(lang)).config(config);
+        let (response, _) = button.ui(ui, |ui| {
             let mut extent = ui
                 .data(|d| d.get_temp(extent_id()))
                 .unwrap_or(ExportExtent::WholeRun);
@@ -142,7 +146,7 @@ pub fn menu_ui(ui: &mut egui::Ui, trace: &Trace, commands: &mut Vec<Command>) {
                 }
             }
         });
-        menu.response.on_hover_text(MENU_HOVER.get(lang));
+        response.on_hover_text(MENU_HOVER.get(lang));
     });
 }
 
@@ -154,13 +158,25 @@ pub fn palette(ctx: &egui::Context) -> Palette {
         let [r, g, b, a] = color.to_srgba_unmultiplied();
         Rgba { r, g, b, a }
     };
+    // A fill drawn on the panel (egui's faint background is additive: alpha 0), as the
+    // opaque colour it shows there.
+    let on_panel = |color: egui::Color32| {
+        let bg = visuals.panel_fill;
+        let keep = 255 - u16::from(color.a());
+        let mix = |fg: u8, bg: u8| (u16::from(fg) + u16::from(bg) * keep / 255).min(255) as u8;
+        Rgba::rgb(
+            mix(color.r(), bg.r()),
+            mix(color.g(), bg.g()),
+            mix(color.b(), bg.b()),
+        )
+    };
     Palette {
         background: c(visuals.panel_fill),
         text: c(visuals.text_color()),
         weak: c(visuals.weak_text_color()),
         strong: c(visuals.strong_text_color()),
         lane: c(visuals.weak_text_color()).faded(0.6),
-        faint_bg: c(visuals.faint_bg_color),
+        faint_bg: on_panel(visuals.faint_bg_color),
         selection: c(visuals.selection.bg_fill),
         c2s: c(theme.c2s),
         s2c: c(theme.s2c),
@@ -236,6 +252,9 @@ mod tests {
         let [r, g, b, _] = theme.c2s.to_srgba_unmultiplied();
         assert_eq!((p.c2s.r, p.c2s.g, p.c2s.b), (r, g, b));
         assert_ne!(p.background, p.text);
+        // The faint background (additive in egui) is a visible, opaque colour on the panel.
+        assert_ne!(p.faint_bg, p.background);
+        assert_eq!(p.faint_bg.a, 255);
     }
 
     #[test]
