@@ -126,7 +126,6 @@ fn the_svg_of_a_run_parses_and_holds_its_annotations_in_the_language_asked() {
             }
         }
         assert!(all_text.contains("101"), "the upgrade's status is shown");
-
         // Every arrow has a label.
         let arrows: Vec<_> = xml
             .descendants()
@@ -162,6 +161,29 @@ fn the_svg_of_a_run_parses_and_holds_its_annotations_in_the_language_asked() {
                 "{text:?} at {bbox:?} is outside the {w}×{h} canvas"
             );
         }
+    }
+}
+
+#[test]
+fn a_label_shortened_to_fit_keeps_its_whole_text_as_its_title() {
+    let trace = ws_echo();
+    // Narrow: the long messages' labels do not fit even on two lines.
+    let scene = export::scene(&trace, &DiagramSpec::whole_run(560.0));
+    let svg = export::svg::write_svg(&scene, &palette(), Lang::En);
+    let xml = usvg::roxmltree::Document::parse(&svg).unwrap();
+    let titles: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    let shortened: Vec<&str> = scene
+        .rows
+        .iter()
+        .filter_map(|r| r.mark.label().full.as_deref())
+        .collect();
+    assert!(!shortened.is_empty(), "some labels are shortened at 560 px");
+    for full in shortened {
+        assert!(titles.contains(&full), "no title {full:?}");
     }
 }
 
