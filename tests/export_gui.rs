@@ -82,7 +82,7 @@ fn export_writes_the_diagram_as_svg_from_the_menu() {
         .state()
         .file_pane()
         .export_status()
-        .map(|s| s.text.clone());
+        .map(|s| s.text.en.clone());
     let svg = std::fs::read_to_string(&to)
         .unwrap_or_else(|e| panic!("{}: {e} (status {status:?})", to.display()));
     assert!(status.unwrap().contains("exported the diagram"));
@@ -104,7 +104,7 @@ fn in_chinese_the_menu_exports_a_png_for_a_projector() {
         .state()
         .file_pane()
         .export_status()
-        .map(|s| s.text.clone());
+        .map(|s| s.text.zh.clone());
     let png = std::fs::read(&to).unwrap_or_else(|e| panic!("{}: {e} ({status:?})", to.display()));
     assert!(status.unwrap().contains("时序图已导出到"));
     let pixmap = Pixmap::decode_png(&png).expect("the PNG decodes");

@@ -8,7 +8,7 @@ use super::command::{Command, SaveRequest};
 use super::status::StatusLine;
 use super::theme::Theme;
 use crate::export::{self, DiagramSpec, Extent, Palette, Rgba};
-use crate::lang::{Lang, Text};
+use crate::lang::{Lang, Phrase, Text};
 use crate::trace::Trace;
 
 /// How much of the diagram an export holds.
@@ -45,10 +45,10 @@ pub struct DiagramExport {
 
 impl DiagramExport {
     /// The save dialog's title.
-    pub fn dialog_title(&self) -> &'static str {
+    pub fn dialog_title(&self) -> Text {
         match self.format {
-            ExportFormat::Svg => DIALOG_SVG.get(self.lang),
-            ExportFormat::Png { .. } => DIALOG_PNG.get(self.lang),
+            ExportFormat::Svg => DIALOG_SVG,
+            ExportFormat::Png { .. } => DIALOG_PNG,
         }
     }
 
@@ -207,16 +207,16 @@ pub fn save(
         },
     };
     let written = write(trace, &spec, what, palette, to);
-    let lang = what.lang;
+    let path = to.display();
     match written {
-        Ok(()) => StatusLine::info(match lang {
-            Lang::En => format!("exported the diagram to {}", to.display()),
-            Lang::Zh => format!("时序图已导出到 {}", to.display()),
-        }),
-        Err(e) => StatusLine::error(match lang {
-            Lang::En => format!("cannot export to {}: {e:#}", to.display()),
-            Lang::Zh => format!("无法导出到 {}：{e:#}", to.display()),
-        }),
+        Ok(()) => StatusLine::info(Phrase::new(
+            format!("exported the diagram to {path}"),
+            format!("时序图已导出到 {path}"),
+        )),
+        Err(e) => StatusLine::error(Phrase::new(
+            format!("cannot export to {path}: {e:#}"),
+            format!("无法导出到 {path}：{e:#}"),
+        )),
     }
 }
 
@@ -264,8 +264,8 @@ mod tests {
             format: ExportFormat::Png { scale: 2 },
             lang,
         };
-        assert_eq!(ask(Lang::En).dialog_title(), "Export the diagram (PNG)");
-        assert_eq!(ask(Lang::Zh).dialog_title(), "导出时序图（PNG）");
+        assert_eq!(ask(Lang::En).dialog_title().en, "Export the diagram (PNG)");
+        assert_eq!(ask(Lang::Zh).dialog_title().zh, "导出时序图（PNG）");
         assert_eq!(ask(Lang::Zh).extension(), "png");
     }
 }

@@ -25,8 +25,8 @@ use crate::diagram::scene::{
     build_scene, label_extra_heights,
 };
 use crate::diagram::spans::{SpanEnd, SpanKind};
-use crate::lang::Text;
 use crate::export::fonts::Family;
+use crate::lang::Text;
 use crate::trace::{Dir, Trace};
 
 /// Up to this many rows, labels too long for one line get a row with room for two; a bigger

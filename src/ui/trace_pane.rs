@@ -4,9 +4,9 @@
 
 use egui::RichText;
 
-use super::text::{self as t};
 use super::command::Command;
 use super::status::StatusLine;
+use super::text::{self as t};
 use super::theme::Theme;
 use super::{detail, timeline};
 use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
