@@ -3,11 +3,12 @@
 
 Collects every CJK character (ideographs, CJK punctuation, full-width forms) from the crate's
 texts -- src/**/*.rs, lessons/**/*.toml and the text files under assets/ -- plus a small fixed
-base set, and runs `pyftsubset` (Debian `fonttools`) on Noto Sans CJK SC (Debian
+base set, and the symbols those texts use that egui's default font lacks (arrows, check marks,
+warning signs, geometric shapes: the diagram's notes and the SVG/PNG export need them), and runs `pyftsubset` (Debian `fonttools`) on Noto Sans CJK SC (Debian
 `fonts-noto-cjk`: face 2 of NotoSansCJK-Regular.ttc). Writes
 
     assets/fonts/NotoSansCJKsc-wirelab.otf        the subset (loaded by src/ui/fonts.rs)
-    assets/fonts/NotoSansCJKsc-wirelab.chars.txt  the characters it covers, sorted
+    assets/fonts/NotoSansCJKsc-wirelab.chars.txt  the characters asked for, sorted
 
 Rerun it whenever Chinese text is added (tests/cjk_font.rs fails and names the missing
 characters). Deterministic: the same texts give the same character list and the same font bytes
@@ -53,6 +54,18 @@ CJK_RANGES = [
     (0x20000, 0x2FFFF),  # ideographs beyond the BMP
 ]
 
+# Symbols egui's default proportional font (Ubuntu Light) lacks; taken from the texts like the
+# CJK characters (pyftsubset skips any the CJK font has not either).
+SYMBOL_RANGES = [
+    (0x2190, 0x21FF),  # arrows
+    (0x2300, 0x23FF),  # miscellaneous technical (⏎)
+    (0x2500, 0x257F),  # box drawing
+    (0x25A0, 0x25FF),  # geometric shapes (● ▶)
+    (0x2600, 0x26FF),  # miscellaneous symbols (⚠)
+    (0x2700, 0x27BF),  # dingbats (✓)
+    (0x2B00, 0x2BFF),  # miscellaneous symbols and arrows
+]
+
 # Always included, whatever the texts say: the CJK punctuation and full-width forms a Chinese
 # sentence uses, and Chinese numerals.
 BASE = (
@@ -70,6 +83,11 @@ def is_cjk(ch):
     return any(lo <= c <= hi for lo, hi in CJK_RANGES)
 
 
+def is_symbol(ch):
+    c = ord(ch)
+    return any(lo <= c <= hi for lo, hi in SYMBOL_RANGES)
+
+
 def text_files():
     """The files whose text goes into the font, in a fixed order."""
     files = list((ROOT / "src").rglob("*.rs"))
@@ -84,7 +102,7 @@ def collect():
     chars = {ch for ch in BASE if is_cjk(ch)}
     for path in text_files():
         text = path.read_text(encoding="utf-8", errors="replace")
-        chars.update(ch for ch in text if is_cjk(ch))
+        chars.update(ch for ch in text if is_cjk(ch) or is_symbol(ch))
     return sorted(chars)
 
 
@@ -133,7 +151,10 @@ def main():
     lines = ["".join(chars[i : i + 40]) for i in range(0, len(chars), 40)]
     OUT_CHARS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     size = OUT_FONT.stat().st_size
-    print(f"{OUT_FONT.relative_to(ROOT)}: {len(chars)} CJK characters, {size} bytes (from {font} face {face})")
+    print(
+        f"{OUT_FONT.relative_to(ROOT)}: {len(chars)} characters, {size} bytes "
+        f"(from {font} face {face})"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ pub mod capture;
 pub mod cli;
 pub mod diagram;
 pub mod dissect;
+pub mod export;
 pub mod lab;
 pub mod lang;
 pub mod proto;

@@ -2,7 +2,7 @@
 //! that nobody has to remember it (ARCHITECTURE.md "Invariants"):
 //!
 //! ```text
-//! proto <- trace <- reassembly, dissect, diagram, analysis (pure) <- capture, lab (I/O) <- ui, report <- cli
+//! proto <- trace <- reassembly, dissect, diagram, analysis (pure) <- capture, lab (I/O) <- ui, report, export <- cli
 //! ```
 //!
 //! A module may use modules of its own layer or below, never one above, and the modules'
@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("lab", 3),
     ("ui", 4),
     ("report", 4),
+    ("export", 4),
     ("cli", 5),
 ];
 

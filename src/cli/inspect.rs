@@ -16,7 +16,10 @@ pub(super) fn inspect(args: InspectArgs, lang: crate::lang::Lang) -> anyhow::Res
     if args.metrics {
         return super::metrics::inspect_metrics(&args.file, args.json.as_deref());
     }
-    if args.summary && args.json.is_none() {
+    if args.conn.is_some() && !args.export.any() {
+        anyhow::bail!("--conn chooses the connection of --svg or --png: add one of them");
+    }
+    if args.summary && args.json.is_none() && !args.export.any() {
         // Counts only: the same work on every core, no events kept.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let summary = crate::capture::file::summarize_file(&args.file, threads)?;
@@ -66,6 +69,13 @@ pub(super) fn inspect(args: InspectArgs, lang: crate::lang::Lang) -> anyhow::Res
             .and_then(|()| writer.flush())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
         eprintln!("trace written to {}", path.display());
+    }
+    if args.export.any() {
+        let trace = match args.conn {
+            Some(conn) => super::export::one_connection(&trace, conn)?,
+            None => trace,
+        };
+        super::export::write_exports(&trace, &args.export, lang)?;
     }
     Ok(())
 }

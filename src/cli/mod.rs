@@ -5,6 +5,7 @@
 
 mod capture;
 mod compare;
+mod export;
 mod gui;
 mod inspect;
 mod live;
@@ -230,6 +231,12 @@ pub struct InspectArgs {
     /// Never use colours.
     #[arg(long)]
     pub no_color: bool,
+    /// The diagram to export (`--svg`, `--png`): only this connection's (default: every one).
+    #[arg(long, value_name = "N")]
+    pub conn: Option<u32>,
+    /// The diagram as SVG or PNG.
+    #[command(flatten)]
+    pub export: export::ExportArgs,
 }
 
 /// How `inspect` prints events.
@@ -304,6 +311,9 @@ pub struct RunArgs {
     /// Where the lab server listens.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub bind: SocketAddr,
+    /// The run's diagram as SVG or PNG.
+    #[command(flatten)]
+    pub export: export::ExportArgs,
 }
 
 /// Options of `wirelab serve`.

@@ -58,6 +58,7 @@ pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> 
             .with_context(|| format!("writing the trace to {}", path.display()))?;
         eprintln!("trace written to {}", path.display());
     }
+    super::export::write_exports(&trace, &args.export, lang)?;
     Ok(())
 }
 

@@ -367,6 +367,15 @@ impl WirelabApp {
                 SaveRequest::CaptureJson => self.capture.save_json(&to),
                 SaveRequest::CapturePcapng => self.capture.save_pcapng(&to),
                 SaveRequest::LabPcapng => self.lab.save_pcapng(&to),
+                SaveRequest::Diagram(export) => {
+                    let palette = super::export::palette(ctx);
+                    let pane = match self.view {
+                        View::Lab => self.lab.pane_mut(),
+                        View::File => self.file.pane_mut(),
+                        View::Capture => &mut self.capture.pane,
+                    };
+                    pane.export_diagram(export, &palette, &to);
+                }
             },
             Command::CancelLoad => self.file.cancel(),
             Command::StartCapture => self.capture.start(ctx),
@@ -397,6 +406,15 @@ impl WirelabApp {
                 t::DIALOG_SAVE_RUN_PACKETS,
                 &["pcapng"],
                 "lab-run.pcapng".to_string(),
+            ),
+            Purpose::Save(SaveRequest::Diagram(export)) => (
+                DialogMode::Save,
+                export.dialog_title(),
+                match export.extension() {
+                    "svg" => &["svg"],
+                    _ => &["png"],
+                },
+                export.file_name().to_string(),
             ),
             Purpose::Save(_) => (
                 DialogMode::Save,

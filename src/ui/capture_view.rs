@@ -306,7 +306,7 @@ impl CaptureView {
     /// The top bar's rows: the controls, the diagram's options, the permission banner.
     pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         self.controls_ui(ui, commands);
-        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui));
+        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui, commands));
         self.banner_ui(ui);
     }
 

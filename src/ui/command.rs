@@ -49,4 +49,6 @@ pub enum SaveRequest {
     CapturePcapng,
     /// The Lab run's packets as pcapng (packet mode).
     LabPcapng,
+    /// The shown view's diagram as SVG or PNG (the Export… menu).
+    Diagram(super::export::DiagramExport),
 }

@@ -188,7 +188,7 @@ impl FileView {
     /// options.
     pub fn rows_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         self.status_ui(ui, commands);
-        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui));
+        ui.horizontal_wrapped(|ui| self.pane.options_ui(ui, commands));
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

@@ -5,8 +5,7 @@
 //! own capture, come from the system's fonts through eframe's `system_fonts` provider, which
 //! eframe installs itself and which finds nothing, without failing, when no CJK font is installed.
 
-/// The bundled CJK subset (SIL Open Font License 1.1, `assets/fonts/LICENSE-OFL.txt`).
-pub const CJK_SUBSET: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKsc-wirelab.otf");
+pub use crate::export::fonts::CJK_SUBSET;
 
 /// The name the bundled font is registered under in egui.
 pub const CJK_SUBSET_NAME: &str = "NotoSansCJKsc-wirelab";

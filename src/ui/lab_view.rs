@@ -564,7 +564,7 @@ impl LabView {
     pub fn rows_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let lang = super::lang::current(ui.ctx());
         ui.horizontal_wrapped(|ui| {
-            self.pane.options_ui(ui);
+            self.pane.options_ui(ui, commands);
             ui.separator();
             if ui
                 .add_enabled(

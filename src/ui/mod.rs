@@ -18,6 +18,7 @@ mod app;
 pub mod capture_view;
 pub mod command;
 mod detail;
+pub mod export;
 pub mod file_dialog;
 pub mod file_view;
 pub mod fonts;

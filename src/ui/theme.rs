@@ -172,18 +172,6 @@ pub struct DiagramSizes {
     pub playhead: f32,
     /// The outline of a span bar and of a note.
     pub outline: f32,
-    /// A label, a lane's title.
-    pub label_font: f32,
-    /// Small text: subtitles, API markers.
-    pub small_font: f32,
-    /// The time column (monospace).
-    pub time_font: f32,
-    /// A diagnostic's text.
-    pub marker_font: f32,
-    /// The empty diagram's hint.
-    pub hint_font: f32,
-    /// The glyph on a diagnostic's marker.
-    pub glyph_font: f32,
 }
 
 /// Sizes of panels and controls, in points.
@@ -311,12 +299,6 @@ impl Theme {
                 stream_end: 2.5,
                 playhead: 1.5,
                 outline: 1.0,
-                label_font: 13.0,
-                small_font: 11.0,
-                time_font: 10.0,
-                marker_font: 11.5,
-                hint_font: 14.0,
-                glyph_font: 10.0,
             },
             size: Sizes {
                 list_width: 300.0,
@@ -556,8 +538,6 @@ mod tests {
         assert!(hc.diagram.lifeline > dark.diagram.lifeline);
         let body = |t: &Theme| t.style().text_styles[&egui::TextStyle::Body].size;
         assert!(body(&hc) > body(&dark));
-        // Row heights are laid out for the diagram's fonts: they stay.
-        assert_eq!(hc.diagram.label_font, dark.diagram.label_font);
     }
 
     #[test]

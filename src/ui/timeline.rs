@@ -25,6 +25,7 @@ use crate::diagram::scene::{
     build_scene, label_extra_heights,
 };
 use crate::diagram::spans::{SpanEnd, SpanKind};
+use crate::export::fonts::Family;
 use crate::lang::Text;
 use crate::trace::{Dir, Trace};
 
@@ -134,15 +135,11 @@ fn tone_color(ui: &Ui, tone: Tone) -> Color32 {
     }
 }
 
-fn font_id(ui: &Ui, font: Font) -> FontId {
-    let size = &theme(ui).diagram;
-    match font {
-        Font::Title | Font::Label => FontId::proportional(size.label_font),
-        Font::Small => FontId::proportional(size.small_font),
-        Font::Time => FontId::monospace(size.time_font),
-        Font::Marker => FontId::proportional(size.marker_font),
-        Font::Hint => FontId::proportional(size.hint_font),
-        Font::Glyph => FontId::proportional(size.glyph_font),
+/// The font a kind of text is drawn in: the sizes and families the SVG export uses too.
+fn font_id(font: Font) -> FontId {
+    match crate::export::fonts::text_style(font) {
+        (size, Family::Proportional) => FontId::proportional(size),
+        (size, Family::Monospace) => FontId::monospace(size),
     }
 }
 
@@ -178,7 +175,7 @@ impl PlacedLabel {
         let color = tone_color(ui, label.tone);
         let mut job = egui::text::LayoutJob::simple_singleline(
             label.text.clone(),
-            font_id(ui, label.font),
+            font_id(label.font),
             color,
         );
         // The scene fitted the text already (up to two lines); a finite width is the old
@@ -226,7 +223,7 @@ fn paint_label(ui: &Ui, painter: &egui::Painter, label: &Label) {
                 pos(label.pos),
                 align(label.anchor),
                 &label.text,
-                font_id(ui, label.font),
+                font_id(label.font),
                 tone_color(ui, label.tone),
             );
         }
@@ -240,6 +237,22 @@ impl TimelineView {
         self.selected = None;
         self.scroll_y = 0.0;
         self.follow = true;
+    }
+
+    /// What the window shows, for an export at `width`: the view's zoom, options, selection,
+    /// and its height and scroll.
+    pub fn export_spec(&self, width: f32, lang: crate::lang::Lang) -> crate::export::DiagramSpec {
+        crate::export::DiagramSpec {
+            width,
+            extent: crate::export::Extent::View {
+                height: self.view_h + HEADER_H,
+                scroll_y: self.scroll_y,
+            },
+            params: self.params,
+            show_frames: self.show_frames,
+            selected: self.selected,
+            lang,
+        }
     }
 
     /// The rows currently shown (for the detail pane: a message's frames).
@@ -666,7 +679,7 @@ impl TimelineView {
 /// drawn in (what egui's layout of one line adds up to, without a galley per text).
 fn measurer(ui: &Ui) -> impl Fn(&str, Font) -> f32 + '_ {
     move |text: &str, font: Font| {
-        let id = font_id(ui, font);
+        let id = font_id(font);
         ui.ctx()
             .fonts_mut(|f| text.chars().map(|c| f.glyph_width(&id, c)).sum::<f32>())
     }

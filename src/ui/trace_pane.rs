@@ -4,6 +4,8 @@
 
 use egui::RichText;
 
+use super::command::Command;
+use super::status::StatusLine;
 use super::text::{self as t};
 use super::theme::Theme;
 use super::{detail, timeline};
@@ -74,6 +76,8 @@ pub struct TracePane {
     list: SidePane,
     /// The diagram's width at the last frame.
     diagram_width: f32,
+    /// What the last export of the diagram did.
+    export_status: Option<StatusLine>,
 }
 
 /// Whether a side pane (the connection list, the detail pane) is open.
@@ -117,6 +121,7 @@ impl TracePane {
             detail: SidePane::Open,
             list: SidePane::Open,
             diagram_width: 0.0,
+            export_status: None,
         }
     }
 
@@ -527,8 +532,13 @@ impl TracePane {
         self.diagram_ui(ui, running);
     }
 
-    /// The diagram's zoom and display options (for a row of the top bar).
-    pub fn options_ui(&mut self, ui: &mut egui::Ui) {
+    /// The diagram's zoom and display options and its Export… menu (for a row of the top bar).
+    pub fn options_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
+        super::export::menu_ui(ui, shown, commands);
+        if let Some(status) = &self.export_status {
+            status.ui(ui);
+        }
         let timeline = &mut self.timeline;
         let lang = super::lang::current(ui.ctx());
         ui.checkbox(
@@ -551,6 +561,26 @@ impl TracePane {
         {
             timeline.params.zoom_by(1.25);
         }
+    }
+
+    /// Writes the diagram shown (the selected connection's, or the whole trace's) as `what`
+    /// asks to `to`, in `palette`'s colours; the outcome is shown beside the Export… menu.
+    pub fn export_diagram(
+        &mut self,
+        what: super::export::DiagramExport,
+        palette: &crate::export::Palette,
+        to: &std::path::Path,
+    ) {
+        let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
+        let view = self
+            .timeline
+            .export_spec(self.diagram_width.max(400.0), what.lang);
+        self.export_status = Some(super::export::save(shown, view, what, palette, to));
+    }
+
+    /// What the last export did, if one was asked for.
+    pub fn export_status(&self) -> Option<&StatusLine> {
+        self.export_status.as_ref()
     }
 
     /// The diagram's zoom, in pixels per millisecond.
