@@ -165,6 +165,11 @@ fn sample() -> Trace {
         server: Some("127.0.0.1:40000".into()),
         file: None,
         tool: Some("wirelab test".into()),
+        link: Some(wirelab::trace::LinkEmulation {
+            delay_us: 50_000,
+            rate_kbps: Some(1000),
+            loss_permille: 5,
+        }),
     };
     let started = Utc
         .with_ymd_and_hms(2026, 11, 21, 13, 0, 0)

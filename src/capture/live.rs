@@ -594,6 +594,7 @@ fn process(
         server: None,
         file: options.write.as_ref().map(|p| p.display().to_string()),
         tool: Some(format!("wirelab {}", env!("CARGO_PKG_VERSION"))),
+        link: None,
     };
     let mut builder = TraceBuilder::new(source, started);
     let _ = tx.send(LiveUpdate::Started(builder.trace().clone()));

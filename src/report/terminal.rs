@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::super::trace::describe::{self, note_in, summary};
+use crate::lang::Lang;
 use crate::trace::{Connection, Dir, Event, EventKind, Severity, Trace};
 
 /// How to print.
@@ -50,6 +51,12 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         }
         Some(other) => parts.push(format!("observed: {other}")),
         None => {}
+    }
+    if let Some(link) = &trace.source.link {
+        parts.push(describe::link_summary(link, Lang::En));
+        if trace.source.capture.as_deref() == Some("packet+socket") {
+            parts.push(describe::LINK_PACKETS.get(Lang::En).to_string());
+        }
     }
     parts.push(trace.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
     let line = parts.join(" · ");

@@ -77,6 +77,23 @@ pub struct Source {
     /// The program that wrote the trace, e.g. `wirelab 0.1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+    /// For lab runs through an emulated link: its conditions (`None`: the plain loopback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkEmulation>,
+}
+
+/// The link a lab run's own clients went through, emulated at the socket by the lab's relay
+/// (the same in both directions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkEmulation {
+    /// Added one-way delay, in microseconds.
+    pub delay_us: u64,
+    /// Bandwidth limit in kilobits per second (1 kbit = 1000 bits), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_kbps: Option<u32>,
+    /// Simulated loss in tenths of a percent of segments, shown as retransmission stalls.
+    #[serde(default)]
+    pub loss_permille: u16,
 }
 
 /// One TCP connection.

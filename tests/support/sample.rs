@@ -195,6 +195,7 @@ pub fn demo_trace() -> Trace {
         server: Some("127.0.0.1:8088".into()),
         file: None,
         tool: Some("wirelab sample".into()),
+        link: None,
     };
     source.tool = Some(format!("wirelab {}", env!("CARGO_PKG_VERSION")));
     let mut trace = Trace::new(source, chrono::DateTime::UNIX_EPOCH);

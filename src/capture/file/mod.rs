@@ -169,6 +169,7 @@ fn source(path: &Path) -> Source {
         server: None,
         file: Some(path.display().to_string()),
         tool: Some(format!("wirelab {}", env!("CARGO_PKG_VERSION"))),
+        link: None,
     }
 }
 

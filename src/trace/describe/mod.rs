@@ -7,6 +7,7 @@
 mod api;
 mod failures;
 mod http;
+mod link;
 mod polling;
 mod sse;
 mod tcp;
@@ -16,6 +17,7 @@ mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
+pub use link::{LINK_PACKETS, link_summary};
 pub use polling::LONG_WAIT_US;
 pub use title::kind_title;
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
