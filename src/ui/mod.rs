@@ -22,6 +22,7 @@ pub mod file_view;
 pub mod fonts;
 pub mod lab_view;
 pub mod lang;
+mod link_menu;
 pub mod loader;
 pub mod status;
 pub mod text;
