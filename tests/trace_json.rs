@@ -238,6 +238,16 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
         b.push_event(ev(70, Some(Dir::S2c), kind));
     }
     let mut trace = b.into_trace();
+    trace.connections[0].packets = Some(wirelab::trace::PacketCounts {
+        c2s: wirelab::trace::DirPackets {
+            packets: 6,
+            ip_bytes: 512,
+        },
+        s2c: wirelab::trace::DirPackets {
+            packets: 5,
+            ip_bytes: 640,
+        },
+    });
     trace.events.push(Event {
         t_us: 80,
         conn: None,

@@ -724,6 +724,7 @@ impl StreamSink for TcpEventUpdates {
             client: client.to_string(),
             server: server.to_string(),
             label: None,
+            packets: None,
         }));
         conn
     }
@@ -792,6 +793,7 @@ mod tests {
             window: 100,
             payload: b"",
             wire_len: len,
+            ip_len: 40 + len,
         }
     }
 

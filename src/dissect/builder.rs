@@ -106,6 +106,7 @@ impl TraceBuilder {
             client,
             server,
             label,
+            packets: None,
         };
         if self.record_updates {
             self.updates
@@ -278,6 +279,15 @@ impl StreamSink for TraceBuilder {
 
     fn gap(&mut self, conn: u32, dir: Dir, t_us: i64, missing: u64) {
         TraceBuilder::gap(self, conn, dir, t_us, missing);
+    }
+
+    fn packet(&mut self, conn: u32, dir: Dir, ip_len: u32) {
+        // Summed in place: the connection's counts are complete once the source has ended.
+        if let Some(c) = self.trace.connections.get_mut(conn as usize) {
+            let d = c.packets.get_or_insert_default().dir_mut(dir);
+            d.packets += 1;
+            d.ip_bytes += u64::from(ip_len);
+        }
     }
 
     fn end(&mut self, conn: u32, dir: Dir, t_us: i64) {

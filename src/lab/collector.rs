@@ -960,6 +960,7 @@ mod tests {
             client: client.to_string(),
             server: addr(80).to_string(),
             label: None,
+            packets: None,
         })));
     }
 

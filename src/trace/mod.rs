@@ -108,6 +108,46 @@ pub struct Connection {
     /// A human name for the client lane, e.g. `"alice"` or `"browser"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The packets seen of this connection, when it was read from packets (a capture file);
+    /// `None` when they were not counted (the socket tap, a live view).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packets: Option<PacketCounts>,
+}
+
+/// The packets of one connection, per direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PacketCounts {
+    /// Client to server.
+    pub c2s: DirPackets,
+    /// Server to client.
+    pub s2c: DirPackets,
+}
+
+impl PacketCounts {
+    /// One direction's counts.
+    pub fn dir_mut(&mut self, dir: Dir) -> &mut DirPackets {
+        match dir {
+            Dir::C2s => &mut self.c2s,
+            Dir::S2c => &mut self.s2c,
+        }
+    }
+
+    /// Both directions together.
+    pub fn both(&self) -> DirPackets {
+        DirPackets {
+            packets: self.c2s.packets + self.s2c.packets,
+            ip_bytes: self.c2s.ip_bytes + self.s2c.ip_bytes,
+        }
+    }
+}
+
+/// The packets of one direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirPackets {
+    /// Packets (every TCP segment: handshake, data, pure ACKs, teardown).
+    pub packets: u64,
+    /// Their bytes from the IP header onwards.
+    pub ip_bytes: u64,
 }
 
 /// Which way bytes travelled.

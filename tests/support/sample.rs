@@ -204,6 +204,7 @@ pub fn demo_trace() -> Trace {
         client: "127.0.0.1:50412".into(),
         server: "127.0.0.1:8088".into(),
         label: Some("client".into()),
+        packets: None,
     });
     let mut b = Builder {
         trace,
