@@ -32,7 +32,7 @@ fn the_link_menu_emulates_the_next_run_and_says_so() {
     h.get_by_label("50 ms each way").click();
     h.run();
     // The menu's button names what the next run gets.
-    h.get_by_label("Link: 50 ms each way");
+    h.get_by_label("Link: 50 ms");
     h.get_by_label("Run").click();
     step_until(&mut h, "the run to finish", WirelabApp::is_finished);
     let link = h
@@ -45,7 +45,7 @@ fn the_link_menu_emulates_the_next_run_and_says_so() {
     assert_eq!(link.delay_us, 50_000);
     h.get_by_label("link emulated at the socket: 50 ms each way");
     // Off applies to the next run again.
-    h.get_by_label("Link: 50 ms each way").click();
+    h.get_by_label("Link: 50 ms").click();
     h.run();
     h.get_by_label("Off").click();
     h.run();

@@ -83,17 +83,7 @@ impl LinkMenu {
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, commands: &mut Vec<Command>) {
         let before = self.conditions();
         let title = if before.is_emulated() {
-            let summary = link_summary(&before.record(), lang);
-            match lang {
-                Lang::En => format!(
-                    "Link: {}",
-                    summary.trim_start_matches("link emulated at the socket: ")
-                ),
-                Lang::Zh => format!(
-                    "链路：{}",
-                    summary.trim_start_matches("链路在套接字层模拟：")
-                ),
-            }
+            button_title(&before, lang)
         } else {
             LINK_OFF.get(lang).to_string()
         };
@@ -146,11 +136,42 @@ impl LinkMenu {
             ui.add(egui::Label::new(egui::RichText::new(LOSS_NOTE.get(lang)).weak()).wrap());
         })
         .response
-        .on_hover_text(HOVER.get(lang));
+        .on_hover_text(if before.is_emulated() {
+            format!(
+                "{}\n\n{}",
+                link_summary(&before.record(), lang),
+                HOVER.get(lang)
+            )
+        } else {
+            HOVER.get(lang).to_string()
+        });
         let after = self.conditions();
         if after != before {
             commands.push(Command::SetLink(after));
         }
+    }
+}
+
+/// The menu button's short title, e.g. `Link: 50 ms · 1000 kbit/s · 0.5 % loss`; the whole
+/// sentence is on the hover text and beside the run's state.
+fn button_title(link: &LinkConditions, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if !link.delay.is_zero() {
+        parts.push(format!("{} ms", link.delay.as_millis()));
+    }
+    if let Some(rate) = link.rate_kbps {
+        parts.push(format!("{rate} kbit/s"));
+    }
+    if link.loss_permille > 0 {
+        let pct = f64::from(link.loss_permille) / 10.0;
+        parts.push(match lang {
+            Lang::En => format!("{pct} % loss"),
+            Lang::Zh => format!("{pct} % 丢包"),
+        });
+    }
+    match lang {
+        Lang::En => format!("Link: {}", parts.join(" · ")),
+        Lang::Zh => format!("链路：{}", parts.join(" · ")),
     }
 }
 
@@ -167,5 +188,13 @@ mod tests {
         };
         assert_eq!(LinkMenu::new(link).conditions(), link);
         assert!(!LinkMenu::default().conditions().is_emulated());
+        assert_eq!(
+            button_title(&link, Lang::En),
+            "Link: 100 ms · 1000 kbit/s · 0.5 % loss"
+        );
+        assert_eq!(
+            button_title(&link, Lang::Zh),
+            "链路：100 ms · 1000 kbit/s · 0.5 % 丢包"
+        );
     }
 }
