@@ -84,3 +84,41 @@ fn without_conditions_the_trace_records_no_link() {
     let trace = run_scenario("ws-echo", socket_lab()).unwrap();
     assert_eq!(trace.source.link, None);
 }
+
+#[test]
+fn in_packet_mode_the_relay_to_server_connections_packets_are_counted() {
+    use support::capture::{Capture, require_capture};
+    use wirelab::analysis::metrics::metrics;
+    use wirelab::lab::CaptureMode;
+    let test = "lab_link::in_packet_mode_the_relay_to_server_connections_packets_are_counted";
+    if require_capture(test) == Capture::Skipped {
+        return;
+    }
+    let config = LabConfig {
+        capture: CaptureMode::Packet,
+        link: LinkConditions {
+            delay: Duration::from_millis(20),
+            ..LinkConditions::default()
+        },
+        ..LabConfig::default()
+    };
+    let trace = run_scenario("ws-echo", config).unwrap();
+    assert_eq!(trace.source.capture.as_deref(), Some("packet+socket"));
+    let conn = &trace.connections[0];
+    let counts = conn.packets.expect("packets counted in packet mode").both();
+    // At least the handshake, the teardown and one data packet each way.
+    assert!(counts.packets >= 9, "{counts:?}");
+    // Every packet has an IPv4 and a TCP header (20 bytes each at least) above its payload.
+    let payload: u64 = [Dir::C2s, Dir::S2c]
+        .iter()
+        .map(|&d| trace.stream(conn.id, d).map_or(0, |s| s.len() as u64))
+        .sum();
+    assert!(payload > 70_000, "{payload}");
+    assert!(
+        counts.ip_bytes >= payload + 40 * counts.packets,
+        "{counts:?}, {payload} B of payload"
+    );
+    let m = metrics(&trace);
+    assert_eq!(m.totals.packets, Some(counts.packets));
+    assert_eq!(m.totals.ip_bytes, Some(counts.ip_bytes));
+}

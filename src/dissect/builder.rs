@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::{BrowserApi, ConnectionDissector};
 use crate::reassembly::{ConnectionStart, StreamSink};
-use crate::trace::{Connection, Dir, Event, EventKind, Source, Trace, TraceUpdate};
+use crate::trace::{Connection, Dir, Event, EventKind, PacketCounts, Source, Trace, TraceUpdate};
 
 /// Per-connection dissection state.
 struct ConnState {
@@ -124,6 +124,18 @@ impl TraceBuilder {
     pub fn set_label(&mut self, conn: u32, label: String) {
         if let Some(c) = self.trace.connections.iter_mut().find(|c| c.id == conn) {
             c.label = Some(label);
+            if self.record_updates {
+                self.updates.push(TraceUpdate::Connection(c.clone()));
+            }
+        }
+    }
+
+    /// Sets a connection's packet counts (the lab's, from its capture in packet mode).
+    pub fn set_packets(&mut self, conn: u32, packets: PacketCounts) {
+        if let Some(c) = self.trace.connections.iter_mut().find(|c| c.id == conn)
+            && c.packets != Some(packets)
+        {
+            c.packets = Some(packets);
             if self.record_updates {
                 self.updates.push(TraceUpdate::Connection(c.clone()));
             }

@@ -746,6 +746,18 @@ impl Collector {
             LiveUpdate::Trace(TraceUpdate::Connection(c)) => {
                 if let Ok(client) = c.client.parse::<SocketAddr>() {
                     state.capture_conns.insert(c.id, client);
+                    // The packets of the connection the server saw (through the link relay:
+                    // the relay → server one, the only one on the lab port).
+                    if let Some(counts) = c.packets
+                        && state.packets
+                    {
+                        if let Some(run) = state.run.as_mut()
+                            && let Some(id) = run.conns.get(&client).map(|conn| conn.id)
+                        {
+                            run.builder.set_packets(id, counts);
+                        }
+                        self.flush(&mut state);
+                    }
                 }
             }
             LiveUpdate::Trace(TraceUpdate::Event(event)) => {

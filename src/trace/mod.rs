@@ -108,8 +108,9 @@ pub struct Connection {
     /// A human name for the client lane, e.g. `"alice"` or `"browser"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The packets seen of this connection, when it was read from packets (a capture file);
-    /// `None` when they were not counted (the socket tap, a live view).
+    /// The packets seen of this connection, when it was read from packets (a capture file, a
+    /// lab run in packet mode); `None` when they were not counted (the socket tap alone, a
+    /// live capture).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packets: Option<PacketCounts>,
 }
