@@ -53,7 +53,7 @@ pub fn link_summary(link: &LinkEmulation, lang: Lang) -> String {
 
 /// Microseconds as milliseconds, without a fraction when whole.
 fn millis(us: u64) -> String {
-    if us % 1000 == 0 {
+    if us.is_multiple_of(1000) {
         (us / 1000).to_string()
     } else {
         format!("{:.1}", us as f64 / 1000.0)
@@ -62,7 +62,7 @@ fn millis(us: u64) -> String {
 
 /// Tenths of a percent as a percentage.
 fn percent(permille: u16) -> String {
-    if permille % 10 == 0 {
+    if permille.is_multiple_of(10) {
         (permille / 10).to_string()
     } else {
         format!("{:.1}", f64::from(permille) / 10.0)
