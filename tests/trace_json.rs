@@ -167,6 +167,11 @@ fn sample() -> Trace {
         server: Some("127.0.0.1:40000".into()),
         file: None,
         tool: Some("wirelab test".into()),
+        link: Some(wirelab::trace::LinkEmulation {
+            delay_us: 50_000,
+            rate_kbps: Some(1000),
+            loss_permille: 5,
+        }),
     };
     let started = Utc
         .with_ymd_and_hms(2026, 11, 21, 13, 0, 0)
@@ -235,6 +240,16 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
         b.push_event(ev(70, Some(Dir::S2c), kind));
     }
     let mut trace = b.into_trace();
+    trace.connections[0].packets = Some(wirelab::trace::PacketCounts {
+        c2s: wirelab::trace::DirPackets {
+            packets: 6,
+            ip_bytes: 512,
+        },
+        s2c: wirelab::trace::DirPackets {
+            packets: 5,
+            ip_bytes: 640,
+        },
+    });
     trace.events.push(Event {
         t_us: 80,
         conn: None,

@@ -178,6 +178,7 @@ impl ConnIndex {
                                 client: String::new(),
                                 server: String::new(),
                                 label: None,
+                                packets: None,
                             }));
                             self.summaries.len() - 1
                         }
@@ -379,6 +380,7 @@ mod tests {
             client: client.into(),
             server: server.into(),
             label: None,
+            packets: None,
         }
     }
 

@@ -236,12 +236,12 @@ pub const FIELDS: [Field; 14] = [
     },
     Field {
         name: "packets",
-        counts: "packets (not counted yet: the trace does not keep data packets)",
+        counts: "packets both ways, every TCP segment (packet sources only)",
         value: |c| c.packets,
     },
     Field {
         name: "ip_bytes",
-        counts: "bytes from the IP header on (not counted yet)",
+        counts: "packets' bytes from the IP header on (packet sources only)",
         value: |c| c.ip_bytes,
     },
 ];
@@ -292,6 +292,11 @@ pub fn per_connection(trace: &Trace) -> Vec<(u32, Technique, Counts)> {
             let recorded = trace.stream(conn.id, dir).map_or(0, |s| s.len() as u64);
             let seen = &mut facts.stream_end[dir.index()];
             *seen = (*seen).max(recorded);
+        }
+        if let Some(packets) = &conn.packets {
+            let both = packets.both();
+            facts.counts.packets = Some(both.packets);
+            facts.counts.ip_bytes = Some(both.ip_bytes);
         }
     }
     let techniques = classify(&conns);

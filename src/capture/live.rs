@@ -594,6 +594,7 @@ fn process(
         server: None,
         file: options.write.as_ref().map(|p| p.display().to_string()),
         tool: Some(format!("wirelab {}", env!("CARGO_PKG_VERSION"))),
+        link: None,
     };
     let mut builder = TraceBuilder::new(source, started);
     let _ = tx.send(LiveUpdate::Started(builder.trace().clone()));
@@ -702,11 +703,15 @@ fn process(
 
 /// The updates of [`LiveMode::TcpEvents`]: connections (numbered in order of their SYN) and
 /// their packet events, as the reassembler classifies them in [`reassembly::Mode::TcpEvents`],
-/// which delivers no bytes.
+/// which delivers no bytes. Each connection's packets are counted too: after each of its
+/// events, a connection update carries its counts so far (its last event, the teardown's
+/// last ACK, comes with the complete counts).
 #[derive(Debug, Default)]
 struct TcpEventUpdates {
     updates: Vec<TraceUpdate>,
     next_conn: u32,
+    /// The connections followed, with their packet counts.
+    conns: std::collections::HashMap<u32, Connection>,
 }
 
 impl StreamSink for TcpEventUpdates {
@@ -718,17 +723,40 @@ impl StreamSink for TcpEventUpdates {
     ) -> u32 {
         let conn = self.next_conn;
         self.next_conn = self.next_conn.wrapping_add(1);
-        self.updates.push(TraceUpdate::Connection(Connection {
+        let connection = Connection {
             id: conn,
             client: client.to_string(),
             server: server.to_string(),
             label: None,
-        }));
+            packets: None,
+        };
+        self.updates
+            .push(TraceUpdate::Connection(connection.clone()));
+        self.conns.insert(conn, connection);
         conn
     }
 
     fn event(&mut self, event: Event) {
+        let conn = event.conn;
+        let reset = matches!(event.kind, crate::trace::EventKind::TcpRst(_));
         self.updates.push(TraceUpdate::Event(event));
+        if let Some(c) = conn.and_then(|c| self.conns.get(&c))
+            && c.packets.is_some()
+        {
+            self.updates.push(TraceUpdate::Connection(c.clone()));
+        }
+        if reset && let Some(c) = conn {
+            // The reassembler forgets a reset connection.
+            self.conns.remove(&c);
+        }
+    }
+
+    fn packet(&mut self, conn: u32, dir: Dir, ip_len: u32) {
+        if let Some(c) = self.conns.get_mut(&conn) {
+            let d = c.packets.get_or_insert_default().dir_mut(dir);
+            d.packets += 1;
+            d.ip_bytes += u64::from(ip_len);
+        }
     }
 
     fn bytes(&mut self, _conn: u32, _dir: Dir, _t_us: i64, _bytes: &[u8]) {}
@@ -791,6 +819,7 @@ mod tests {
             window: 100,
             payload: b"",
             wire_len: len,
+            ip_len: 40 + len,
         }
     }
 

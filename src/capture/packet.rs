@@ -116,7 +116,7 @@ fn decode_sliced(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeErro
         }
         LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => from_ip(frame)?,
     };
-    let (src_ip, dst_ip, ip_payload_len) = match &sliced.net {
+    let (src_ip, dst_ip, ip_payload_len, ip_len) = match &sliced.net {
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
             let p = v4.payload();
@@ -125,6 +125,11 @@ fn decode_sliced(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeErro
                 IpAddr::V4(h.source_addr()),
                 IpAddr::V4(h.destination_addr()),
                 ip_payload_wire_len(p, claimed),
+                // 0 in captures of segmentation offload: the header and what followed it.
+                match h.total_len() {
+                    0 => u32::from(h.ihl()) * 4 + ip_payload_wire_len(p, claimed),
+                    total => u32::from(total),
+                },
             )
         }
         Some(LaxNetSlice::Ipv6(v6)) => {
@@ -135,6 +140,7 @@ fn decode_sliced(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeErro
                 IpAddr::V6(h.source_addr()),
                 IpAddr::V6(h.destination_addr()),
                 ip_payload_wire_len(p, claimed),
+                IPV6_HEADER_LEN + claimed,
             )
         }
         _ => {
@@ -175,6 +181,7 @@ fn decode_sliced(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, DecodeErro
         window: tcp.window_size(),
         payload,
         wire_len,
+        ip_len,
     }))
 }
 
@@ -224,8 +231,12 @@ fn decode_ipv4_tcp(link: LinkType, frame: &[u8]) -> Option<Segment<'_>> {
         window: th16(14)?,
         payload,
         wire_len: u32::try_from(payload.len()).ok()?,
+        ip_len: u32::try_from(total).ok()?,
     })
 }
+
+/// The fixed IPv6 header, which the payload length does not count.
+const IPV6_HEADER_LEN: u32 = 40;
 
 fn from_ip(ip: &[u8]) -> Result<LaxSlicedPacket<'_>, DecodeError> {
     LaxSlicedPacket::from_ip(ip).map_err(|e| DecodeError::Malformed(e.to_string()))

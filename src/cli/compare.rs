@@ -33,16 +33,6 @@ pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
             None => None,
         };
     let config = config(&args, preset)?;
-    if config.link.is_emulated() && !config.link_applied() {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::En =>
-                    "note: this build has no link relay yet: the run goes over the plain loopback, unemulated",
-                Lang::Zh => "注意：此版本尚无链路中继：本次运行走普通回环接口，未模拟链路条件",
-            }
-        );
-    }
     eprintln!("{}", config.describe());
     let lab = LabConfig {
         capture: CaptureMode::Socket,

@@ -78,8 +78,11 @@ fn write_table(m: &Metrics, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "{}", line.trim_end())?;
     }
-    writeln!(
-        out,
-        "\n\"-\": not counted yet (the trace does not record every data packet, so packets and IP bytes are left out)"
-    )
+    if m.totals.packets.is_none() {
+        writeln!(
+            out,
+            "\n\"-\": not counted (packets and IP bytes are counted only when the trace was read from packets)"
+        )?;
+    }
+    Ok(())
 }

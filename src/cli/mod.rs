@@ -71,33 +71,6 @@ pub enum Command {
     Compare(CompareArgs),
 }
 
-/// Link conditions emulated at the socket, in both directions.
-#[derive(Debug, Args)]
-pub struct LinkArgs {
-    /// Added one-way delay, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
-    pub delay_ms: u64,
-    /// Bandwidth limit per direction, in kilobits per second (none by default).
-    #[arg(long, value_name = "KBPS")]
-    pub rate_kbps: Option<u32>,
-    /// Simulated loss in percent (shown as a retransmission stall: a relay cannot drop
-    /// segments).
-    #[arg(long, value_name = "PCT", default_value_t = 0.0)]
-    pub loss_pct: f64,
-}
-
-impl LinkArgs {
-    /// The conditions asked for.
-    pub fn conditions(&self) -> crate::lab::link::LinkConditions {
-        crate::lab::link::LinkConditions {
-            delay: std::time::Duration::from_millis(self.delay_ms),
-            rate_kbps: self.rate_kbps,
-            // Tenths of a percent, within 0..=100 %.
-            loss_permille: (self.loss_pct.clamp(0.0, 100.0) * 10.0).round() as u16,
-        }
-    }
-}
-
 /// `on` or `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnOff {
@@ -314,6 +287,48 @@ pub struct RunArgs {
     /// The run's diagram as SVG or PNG.
     #[command(flatten)]
     pub export: export::ExportArgs,
+    /// The emulated link the lab's own clients go through.
+    #[command(flatten)]
+    pub link: LinkArgs,
+}
+
+/// The emulated link (`run`, `compare`): emulated at the socket by a relay in the lab's own
+/// path, the same each way. External clients (a browser) are not emulated.
+#[derive(Clone, Debug, Default, Args)]
+pub struct LinkArgs {
+    /// Added one-way delay in milliseconds, each way.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub delay_ms: u64,
+    /// Bandwidth limit in kbit/s (1 kbit = 1000 bits), each way.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_kbps: Option<u32>,
+    /// Simulated loss in percent of segments (0.1 steps), shown as retransmission stalls.
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = loss_pct)]
+    pub loss_pct: f64,
+}
+
+impl LinkArgs {
+    /// The conditions these flags ask for.
+    pub fn conditions(&self) -> crate::lab::link::LinkConditions {
+        crate::lab::link::LinkConditions {
+            delay: std::time::Duration::from_millis(self.delay_ms),
+            rate_kbps: self.rate_kbps,
+            // In range by `loss_pct`'s check.
+            loss_permille: (self.loss_pct * 10.0).round() as u16,
+        }
+    }
+}
+
+/// A loss percentage: 0 to 100.
+fn loss_pct(text: &str) -> Result<f64, String> {
+    let pct: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if (0.0..=100.0).contains(&pct) {
+        Ok(pct)
+    } else {
+        Err(format!("{pct} is not a percentage from 0 to 100"))
+    }
 }
 
 /// Options of `wirelab serve`.

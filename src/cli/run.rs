@@ -40,6 +40,7 @@ pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> 
             .clone()
             .map_or(lab::PacketFile::None, lab::PacketFile::Keep),
         lang,
+        link: args.link.conditions(),
     };
     let trace = if args.step {
         run_stepping(scenario, config, style)?

@@ -666,6 +666,7 @@ mod tests {
             client: format!("127.0.0.1:{id}"),
             server: "127.0.0.1:80".into(),
             label: None,
+            packets: None,
         };
         let frame = |w: f32| {
             Rect::from_min_max(

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::{BrowserApi, ConnectionDissector};
 use crate::reassembly::{ConnectionStart, StreamSink};
-use crate::trace::{Connection, Dir, Event, EventKind, Source, Trace, TraceUpdate};
+use crate::trace::{Connection, Dir, Event, EventKind, PacketCounts, Source, Trace, TraceUpdate};
 
 /// Per-connection dissection state.
 struct ConnState {
@@ -106,6 +106,7 @@ impl TraceBuilder {
             client,
             server,
             label,
+            packets: None,
         };
         if self.record_updates {
             self.updates
@@ -123,6 +124,18 @@ impl TraceBuilder {
     pub fn set_label(&mut self, conn: u32, label: String) {
         if let Some(c) = self.trace.connections.iter_mut().find(|c| c.id == conn) {
             c.label = Some(label);
+            if self.record_updates {
+                self.updates.push(TraceUpdate::Connection(c.clone()));
+            }
+        }
+    }
+
+    /// Sets a connection's packet counts (the lab's, from its capture in packet mode).
+    pub fn set_packets(&mut self, conn: u32, packets: PacketCounts) {
+        if let Some(c) = self.trace.connections.iter_mut().find(|c| c.id == conn)
+            && c.packets != Some(packets)
+        {
+            c.packets = Some(packets);
             if self.record_updates {
                 self.updates.push(TraceUpdate::Connection(c.clone()));
             }
@@ -278,6 +291,15 @@ impl StreamSink for TraceBuilder {
 
     fn gap(&mut self, conn: u32, dir: Dir, t_us: i64, missing: u64) {
         TraceBuilder::gap(self, conn, dir, t_us, missing);
+    }
+
+    fn packet(&mut self, conn: u32, dir: Dir, ip_len: u32) {
+        // Summed in place: the connection's counts are complete once the source has ended.
+        if let Some(c) = self.trace.connections.get_mut(conn as usize) {
+            let d = c.packets.get_or_insert_default().dir_mut(dir);
+            d.packets += 1;
+            d.ip_bytes += u64::from(ip_len);
+        }
     }
 
     fn end(&mut self, conn: u32, dir: Dir, t_us: i64) {

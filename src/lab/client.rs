@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use futures_util::{SinkExt as _, StreamExt as _};
 use hyper_util::rt::TokioIo;
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::WebSocketStream;
@@ -21,6 +21,7 @@ use tungstenite::Message;
 use tungstenite::client::IntoClientRequest as _;
 use tungstenite::error::{Error as WsError, ProtocolError};
 
+use super::link::Connect;
 use super::push_client::{Dialer, PushSpec};
 use super::scenario::{HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec};
 use super::tls::LabTls;
@@ -30,13 +31,9 @@ type TlsTcp = tokio_rustls::client::TlsStream<TcpStream>;
 
 /// Something a client does, in the order its stages ask.
 pub enum ClientAction {
-    /// `connect()` the bound `socket` to `server`.
-    Connect {
-        /// Bound to the address the collector and the gates know this client by.
-        socket: TcpSocket,
-        /// The lab server.
-        server: SocketAddr,
-    },
+    /// `connect()` to the lab server along the run's route (directly, or through the link
+    /// relay); bound to the address the collector and the gates know this client by.
+    Connect(Connect),
     /// Send the WebSocket upgrade request for `path`, offering `protocols`; done when the 101 arrives.
     Upgrade {
         /// e.g. `/echo`.
@@ -308,30 +305,22 @@ async fn run(
             }
         };
         match (action, std::mem::replace(&mut conn, Conn::Done)) {
-            (ClientAction::Connect { socket, server: to }, Conn::Idle) => {
-                let local = socket.local_addr().ok();
-                match socket.connect(to).await {
-                    Ok(stream) => {
-                        let at = Instant::now();
-                        if let Some(local) = local {
-                            let _ = reports.send(ClientReport::Connected { local, at });
-                        }
+            (ClientAction::Connect(connect), Conn::Idle) => {
+                let (local, to) = (connect.seen_as(), connect.server());
+                match connect.connect().await {
+                    Ok((stream, at)) => {
+                        let _ = reports.send(ClientReport::Connected { local, at });
                         let _ = stream.set_nodelay(true);
                         server = Some(to);
                         conn = Conn::Tcp(stream);
                     }
                     Err(err) => {
                         let what = format!("connect to {to} failed: {err}");
-                        match local {
-                            Some(local) => {
-                                tracing::debug!("client {label}: {what}");
-                                let _ = reports.send(ClientReport::ConnectFailed {
-                                    local,
-                                    message: format!("client {label}: {what}"),
-                                });
-                            }
-                            None => fail(what),
-                        }
+                        tracing::debug!("client {label}: {what}");
+                        let _ = reports.send(ClientReport::ConnectFailed {
+                            local,
+                            message: format!("client {label}: {what}"),
+                        });
                     }
                 }
             }

@@ -25,7 +25,9 @@ use crate::capture::live::LiveUpdate;
 use crate::dissect::TraceBuilder;
 use crate::dissect::tls::{TlsItem, TlsRecords};
 use crate::trace::matcher::EventMatcher;
-use crate::trace::{Dir, Event, EventKind, Observed, Severity, Side, Source, Trace, TraceUpdate};
+use crate::trace::{
+    Dir, Event, EventKind, LinkEmulation, Observed, Severity, Side, Source, Trace, TraceUpdate,
+};
 
 /// How long a connection seen only in packets (a SYN whose accept never came) is kept.
 const STRAY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -477,10 +479,15 @@ impl Collector {
     /// packet events are merged).
     pub fn source(&self, scenario: Option<&str>) -> Source {
         let packets = self.lock().packets;
-        self.source_for(scenario, packets)
+        self.source_for(scenario, packets, None)
     }
 
-    fn source_for(&self, scenario: Option<&str>, packets: bool) -> Source {
+    fn source_for(
+        &self,
+        scenario: Option<&str>,
+        packets: bool,
+        link: Option<LinkEmulation>,
+    ) -> Source {
         Source {
             kind: "lab".to_string(),
             scenario: scenario.map(str::to_string),
@@ -488,6 +495,7 @@ impl Collector {
             server: Some(self.server.to_string()),
             file: None,
             tool: Some(concat!("wirelab ", env!("CARGO_PKG_VERSION")).to_string()),
+            link,
         }
     }
 
@@ -523,11 +531,23 @@ impl Collector {
     /// It begins with the external connections seen before (replayed on its clock, which then
     /// starts at the first of them), so a browser's traffic is never lost to a run.
     pub fn start_run(&self, scenario: Option<&str>, mode: RunMode, stages: Vec<String>) {
+        self.start_linked_run(scenario, mode, stages, None);
+    }
+
+    /// [`Collector::start_run`] for a run whose clients go through an emulated `link`,
+    /// recorded in the trace's source.
+    pub fn start_linked_run(
+        &self,
+        scenario: Option<&str>,
+        mode: RunMode,
+        stages: Vec<String>,
+        link: Option<LinkEmulation>,
+    ) {
         let mut state = self.lock();
         // The lab clients of an aborted run are not this run's; external ones go on.
         state.expected.retain(|_, p| !p.is_lab_client());
         let carried = self.carry(&mut state, Keep::All);
-        self.start_run_locked(&mut state, scenario, mode, stages, carried);
+        self.start_run_locked(&mut state, scenario, mode, stages, carried, link);
         if let Some(run) = state.run.as_mut() {
             run.packets_from_us = Some(Utc::now().timestamp_micros());
         }
@@ -552,6 +572,7 @@ impl Collector {
         mode: RunMode,
         stages: Vec<String>,
         carried: Option<Carried>,
+        link: Option<LinkEmulation>,
     ) {
         state.reads.clear();
         // The two clocks of the run, read together: packet timestamps are wall clock, the
@@ -564,7 +585,7 @@ impl Collector {
         let back =
             chrono::TimeDelta::from_std(now.saturating_duration_since(t0)).unwrap_or_default();
         let started_at = now_wall - back;
-        let builder = TraceBuilder::new(self.source_for(scenario, state.packets), started_at);
+        let builder = TraceBuilder::new(self.source_for(scenario, state.packets, link), started_at);
         let trace = builder.trace().clone();
         let mut run = Run {
             builder,
@@ -594,7 +615,14 @@ impl Collector {
         state.expected.retain(|_, p| !p.is_lab_client());
         match self.carry(&mut state, Keep::Open) {
             Some(carried) => {
-                self.start_run_locked(&mut state, None, RunMode::Run, Vec::new(), Some(carried));
+                self.start_run_locked(
+                    &mut state,
+                    None,
+                    RunMode::Run,
+                    Vec::new(),
+                    Some(carried),
+                    None,
+                );
             }
             None => state.run = None,
         }
@@ -761,7 +789,7 @@ impl Collector {
             return;
         };
         if state.run.is_none() {
-            self.start_run_locked(state, None, RunMode::Run, Vec::new(), None);
+            self.start_run_locked(state, None, RunMode::Run, Vec::new(), None, None);
         }
         if let Some(run) = state.run.as_mut() {
             run.open(peer, local, pending, now);
@@ -778,6 +806,18 @@ impl Collector {
             LiveUpdate::Trace(TraceUpdate::Connection(c)) => {
                 if let Ok(client) = c.client.parse::<SocketAddr>() {
                     state.capture_conns.insert(c.id, client);
+                    // The packets of the connection the server saw (through the link relay:
+                    // the relay → server one, the only one on the lab port).
+                    if let Some(counts) = c.packets
+                        && state.packets
+                    {
+                        if let Some(run) = state.run.as_mut()
+                            && let Some(id) = run.conns.get(&client).map(|conn| conn.id)
+                        {
+                            run.builder.set_packets(id, counts);
+                        }
+                        self.flush(&mut state);
+                    }
                 }
             }
             LiveUpdate::Trace(TraceUpdate::Event(event)) => {
@@ -996,6 +1036,7 @@ mod tests {
             client: client.to_string(),
             server: addr(80).to_string(),
             label: None,
+            packets: None,
         })));
     }
 

@@ -70,6 +70,9 @@ pub struct LabConfig {
     pub pcapng: PacketFile,
     /// The language the trace's stage captions are written in. Default English.
     pub lang: crate::lang::Lang,
+    /// The link the lab's own clients go through (emulated at the socket by a relay, see
+    /// [`link`]); [`LabCommand::SetLink`] changes it for later runs. Default: none.
+    pub link: link::LinkConditions,
 }
 
 /// Where packet mode keeps the packets it captures, as pcapng (for Wireshark): then whole
@@ -94,6 +97,7 @@ impl Default for LabConfig {
             capture: CaptureMode::Auto,
             pcapng: PacketFile::None,
             lang: crate::lang::Lang::En,
+            link: link::LinkConditions::default(),
         }
     }
 }
@@ -137,6 +141,9 @@ pub enum LabCommand {
     /// Start a compare run (clears the current run): four clients, one event source
     /// ([`compare`]).
     Compare(compare::CompareConfig),
+    /// The link the lab's own clients go through from the next run on (the current run
+    /// keeps its own). External clients are never emulated.
+    SetLink(link::LinkConditions),
 }
 
 /// What the lab tells a view.
@@ -335,7 +342,7 @@ impl Lab {
                         lang: config.lang,
                         events,
                     });
-                    let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx)));
+                    let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx, config.link)));
                     // Serve until the Lab is dropped (or its sender is).
                     let _ = stop_rx.await;
                 });
@@ -409,7 +416,11 @@ impl Drop for Lab {
 }
 
 /// Applies commands: one run at a time; a new Start or a Reset aborts the current run.
-async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContext>) {
+async fn control(
+    mut commands: UnboundedReceiver<LabCommand>,
+    ctx: Arc<RunContext>,
+    mut link: link::LinkConditions,
+) {
     let mut current: Option<ActiveRun> = None;
     while let Some(command) = commands.recv().await {
         match command {
@@ -424,7 +435,7 @@ async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContex
                     ctx.outbox.send(LabUpdate::Failed(unknown_scenario(&name)));
                     continue;
                 };
-                current = Some(runner::start(scenario, mode, ctx.clone()));
+                current = Some(runner::start(scenario, mode, link, ctx.clone()));
             }
             LabCommand::Step => {
                 if let Some(run) = &current {
@@ -442,6 +453,7 @@ async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContex
                 ctx.gates.open_all();
                 ctx.collector.clear_run();
             }
+            LabCommand::SetLink(conditions) => link = conditions,
         }
     }
 }

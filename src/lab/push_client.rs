@@ -16,10 +16,11 @@ use axum::body::Body;
 use futures_util::StreamExt as _;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tungstenite::Message;
 use tungstenite::client::IntoClientRequest as _;
 
+use super::link::Route;
 use super::server::push::{
     LONG_POLL_PATH, POLL_PATH, PollAnswer, SSE_PATH, WS_PATH, WireEvent, Workload,
 };
@@ -174,43 +175,41 @@ pub enum Dialed {
 /// Told of every connection a [`Dialer`] opens.
 pub type DialHook = Arc<dyn Fn(Dialed) + Send + Sync>;
 
-/// Opens connections to the lab server.
+/// Opens connections to the lab server, along a [`Route`] (directly or through the link
+/// relay).
 #[derive(Clone)]
 pub struct Dialer {
-    server: SocketAddr,
+    route: Route,
     hook: Option<DialHook>,
 }
 
 impl Dialer {
-    /// Connections to `server`, each announced to `hook`.
+    /// Connections straight to `server`, each announced to `hook`.
     pub fn new(server: SocketAddr, hook: Option<DialHook>) -> Self {
-        Dialer { server, hook }
+        Dialer::along(Route::direct(server), hook)
+    }
+
+    /// Connections along `route`, each announced to `hook` by the address the server sees.
+    pub fn along(route: Route, hook: Option<DialHook>) -> Self {
+        Dialer { route, hook }
     }
 
     /// The server it connects to.
     pub fn server(&self) -> SocketAddr {
-        self.server
+        self.route.server()
     }
 
     /// A new TCP connection, bound first so its address is announced before `connect()`.
     pub async fn dial(&self) -> Result<TcpStream, String> {
-        let failed = |e: std::io::Error| format!("cannot connect to {}: {e}", self.server);
-        let socket = if self.server.is_ipv4() {
-            TcpSocket::new_v4()
-        } else {
-            TcpSocket::new_v6()
-        }
-        .map_err(failed)?;
-        socket
-            .bind(SocketAddr::new(self.server.ip(), 0))
-            .map_err(failed)?;
-        let local = socket.local_addr().map_err(failed)?;
+        let failed = |e: std::io::Error| format!("cannot connect to {}: {e}", self.server());
+        let connect = self.route.prepare().map_err(failed)?;
+        let local = connect.seen_as();
         if let Some(hook) = &self.hook {
             hook(Dialed::Bound(local));
         }
-        let stream = socket.connect(self.server).await.map_err(failed)?;
+        let (stream, at) = connect.connect().await.map_err(failed)?;
         if let Some(hook) = &self.hook {
-            hook(Dialed::Connected(local, Instant::now()));
+            hook(Dialed::Connected(local, at));
         }
         let _ = stream.set_nodelay(true);
         Ok(stream)

@@ -23,12 +23,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpSocket;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::client::{AbortOnDrop, Client, ClientAction, ClientReport};
 use super::collector::Collector;
 use super::gate::Gates;
+use super::link::{LinkConditions, RUN_SEED, Relay, Route};
 use super::outbox::Outbox;
 use super::push_client::{DialHook, Dialed, Dialer};
 use super::scenario::{Action, Actor, Scenario, Stage};
@@ -87,16 +87,23 @@ impl ActiveRun {
 }
 
 /// Begins `scenario`'s trace and starts running it (see the module docs).
-pub fn start(scenario: Scenario, mode: RunMode, ctx: Arc<RunContext>) -> ActiveRun {
+/// The lab's own clients go through `link` (see [`super::link`]) when it emulates anything.
+pub fn start(
+    scenario: Scenario,
+    mode: RunMode,
+    link: LinkConditions,
+    ctx: Arc<RunContext>,
+) -> ActiveRun {
     let labels = scenario
         .stages
         .iter()
         .map(|s| s.caption(ctx.lang).to_string())
         .collect();
+    let record = link.is_emulated().then(|| link.record());
     ctx.collector
-        .start_run(Some(scenario.info.name), mode, labels);
+        .start_linked_run(Some(scenario.info.name), mode, labels, record);
     let (steps, step_rx) = unbounded_channel();
-    let task = tokio::spawn(run(scenario, mode, ctx, step_rx));
+    let task = tokio::spawn(run(scenario, mode, link, ctx, step_rx));
     ActiveRun {
         _task: AbortOnDrop(task),
         steps,
@@ -108,9 +115,24 @@ pub fn start(scenario: Scenario, mode: RunMode, ctx: Arc<RunContext>) -> ActiveR
 async fn run(
     scenario: Scenario,
     mode: RunMode,
+    link: LinkConditions,
     ctx: Arc<RunContext>,
     mut steps: UnboundedReceiver<()>,
 ) {
+    let server = connectable(ctx.server);
+    let route = if link.is_emulated() {
+        match Relay::start(server, link, RUN_SEED).await {
+            Ok(relay) => Route::relayed(relay),
+            Err(err) => {
+                ctx.outbox.send(LabUpdate::Failed(format!(
+                    "cannot start the link emulation's relay: {err}"
+                )));
+                return;
+            }
+        }
+    } else {
+        Route::direct(server)
+    };
     let (reports_tx, reports) = unbounded_channel();
     let mut runner = Runner {
         clients: scenario
@@ -121,6 +143,7 @@ async fn run(
         addrs: vec![None; scenario.clients.len()],
         reports,
         ctx: ctx.clone(),
+        route,
     };
     drop(reports_tx);
     let mut floor = 0;
@@ -208,6 +231,8 @@ struct Runner {
     /// What the clients report.
     reports: UnboundedReceiver<ClientReport>,
     ctx: Arc<RunContext>,
+    /// How the clients reach the server (through the link relay when emulated).
+    route: Route,
 }
 
 impl Runner {
@@ -239,9 +264,11 @@ impl Runner {
             (Actor::Client(i), Action::Connect) => {
                 let i = *i;
                 let label = self.client(i)?.label.clone();
-                let server = connectable(self.ctx.server);
-                let (socket, local) = bind_client(server)
+                let connect = self
+                    .route
+                    .prepare()
                     .map_err(|e| format!("{label}: cannot make a socket: {e}"))?;
+                let local = connect.seen_as();
                 // Announced before connect(): the server may accept before connect() returns.
                 self.ctx.collector.expect_client(local, &label);
                 // Gated in both modes: a server stage answers only when its stage runs, so
@@ -251,7 +278,7 @@ impl Runner {
                 if let Some(slot) = self.addrs.get_mut(i) {
                     *slot = Some(local);
                 }
-                self.send(i, ClientAction::Connect { socket, server })
+                self.send(i, ClientAction::Connect(connect))
             }
             (
                 Actor::Client(i),
@@ -317,7 +344,7 @@ impl Runner {
                     Dialed::Connected(local, at) => collector.client_connected(local, at),
                     Dialed::Read(local, total, at) => collector.client_read(local, total, at),
                 });
-                let dialer = Dialer::new(connectable(self.ctx.server), Some(hook));
+                let dialer = Dialer::along(self.route.clone(), Some(hook));
                 self.send(
                     *i,
                     ClientAction::Push {
@@ -449,18 +476,4 @@ pub(crate) fn connectable(server: SocketAddr) -> SocketAddr {
         }
         _ => server,
     }
-}
-
-/// A socket bound to an ephemeral port on `server`'s interface, so the client's
-/// address (which the server will see) is known before `connect()`.
-fn bind_client(server: SocketAddr) -> std::io::Result<(TcpSocket, SocketAddr)> {
-    let socket = if server.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
-    // The server runs on this machine, so its address is one of ours.
-    socket.bind(SocketAddr::new(server.ip(), 0))?;
-    let local = socket.local_addr()?;
-    Ok((socket, local))
 }

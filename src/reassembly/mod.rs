@@ -265,6 +265,7 @@ fn packet_event(conn: u32, dir: Dir, t_us: i64, kind: EventKind) -> Event {
 fn flow_push(flow: &mut Flow, mode: Mode, t_us: i64, seg: &Segment<'_>, out: &mut impl StreamSink) {
     let dir = flow.dir_of(seg.src);
     let conn = flow.conn;
+    out.packet(conn, dir, seg.ip_len);
     let (this, other) = match dir {
         Dir::C2s => {
             let (a, b) = flow.streams.split_at_mut(1);

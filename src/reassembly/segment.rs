@@ -37,6 +37,10 @@ pub struct Segment<'a> {
     pub payload: &'a [u8],
     /// Payload length on the wire (from the IP header); more than `payload.len()` when cut.
     pub wire_len: u32,
+    /// The packet's length from the IP header onwards, as its IP header gives it (IPv4: the
+    /// total length; IPv6: the 40-byte header plus the payload length): what the link
+    /// carried above its own header, for the metrics' `ip_bytes`.
+    pub ip_len: u32,
 }
 
 impl Segment<'_> {

@@ -39,4 +39,10 @@ pub trait StreamSink {
 
     /// Direction `dir` of `conn` ended (its FIN was reached, or the capture ended).
     fn end(&mut self, conn: u32, dir: Dir, t_us: i64);
+
+    /// A packet of direction `dir` of `conn`, `ip_len` bytes from its IP header on (every
+    /// segment of a followed connection, before its bytes or events). Ignored by default.
+    fn packet(&mut self, conn: u32, dir: Dir, ip_len: u32) {
+        let _ = (conn, dir, ip_len);
+    }
 }

@@ -30,6 +30,7 @@ impl StreamSink for Recorder {
             client: client.to_string(),
             server: server.to_string(),
             label: None,
+            packets: None,
         });
         id
     }
@@ -84,6 +85,7 @@ impl Peer {
             window: 100,
             payload,
             wire_len: payload.len() as u32,
+            ip_len: 40 + payload.len() as u32,
         }
     }
 }

@@ -66,6 +66,12 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         (Some(other), Lang::Zh) => parts.push(format!("观察方式：{other}")),
         (None, _) => {}
     }
+    if let Some(link) = &trace.source.link {
+        parts.push(describe::link_summary(link, Lang::En));
+        if trace.source.capture.as_deref() == Some("packet+socket") {
+            parts.push(describe::LINK_PACKETS.get(Lang::En).to_string());
+        }
+    }
     parts.push(trace.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
     let line = parts.join(" · ");
     if style.color {

@@ -258,6 +258,7 @@ mod tests {
                 client: String::new(),
                 server: String::new(),
                 label: Some(name.to_string()),
+                packets: None,
             })
             .collect()
     }

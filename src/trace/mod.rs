@@ -77,6 +77,23 @@ pub struct Source {
     /// The program that wrote the trace, e.g. `wirelab 0.1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+    /// For lab runs through an emulated link: its conditions (`None`: the plain loopback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkEmulation>,
+}
+
+/// The link a lab run's own clients went through, emulated at the socket by the lab's relay
+/// (the same in both directions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkEmulation {
+    /// Added one-way delay, in microseconds.
+    pub delay_us: u64,
+    /// Bandwidth limit in kilobits per second (1 kbit = 1000 bits), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_kbps: Option<u32>,
+    /// Simulated loss in tenths of a percent of segments, shown as retransmission stalls.
+    #[serde(default)]
+    pub loss_permille: u16,
 }
 
 /// One TCP connection.
@@ -91,6 +108,47 @@ pub struct Connection {
     /// A human name for the client lane, e.g. `"alice"` or `"browser"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The packets seen of this connection, when it was read from packets (a capture file, a
+    /// lab run in packet mode); `None` when they were not counted (the socket tap alone, a
+    /// live capture).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packets: Option<PacketCounts>,
+}
+
+/// The packets of one connection, per direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PacketCounts {
+    /// Client to server.
+    pub c2s: DirPackets,
+    /// Server to client.
+    pub s2c: DirPackets,
+}
+
+impl PacketCounts {
+    /// One direction's counts.
+    pub fn dir_mut(&mut self, dir: Dir) -> &mut DirPackets {
+        match dir {
+            Dir::C2s => &mut self.c2s,
+            Dir::S2c => &mut self.s2c,
+        }
+    }
+
+    /// Both directions together.
+    pub fn both(&self) -> DirPackets {
+        DirPackets {
+            packets: self.c2s.packets + self.s2c.packets,
+            ip_bytes: self.c2s.ip_bytes + self.s2c.ip_bytes,
+        }
+    }
+}
+
+/// The packets of one direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirPackets {
+    /// Packets (every TCP segment: handshake, data, pure ACKs, teardown).
+    pub packets: u64,
+    /// Their bytes from the IP header onwards.
+    pub ip_bytes: u64,
 }
 
 /// Which way bytes travelled.

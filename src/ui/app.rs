@@ -358,6 +358,7 @@ impl WirelabApp {
             Command::Step => self.lab.step(),
             Command::Reset => self.lab.reset(),
             Command::PickScenario(name) => self.lab.pick_scenario(name),
+            Command::SetLink(link) => self.lab.set_link(link),
             Command::ChooseFileToOpen => self.open_dialog(Purpose::Open, ctx),
             Command::OpenFile(path) => self.open_path(&path),
             Command::ChooseSaveTarget(what) => self.open_dialog(Purpose::Save(what), ctx),

@@ -15,6 +15,8 @@ pub enum Command {
     Reset,
     /// Lab: make this scenario the current one, resetting the diagram, Run and Step to it.
     PickScenario(String),
+    /// Lab: the emulated link for the next runs (the Link menu).
+    SetLink(crate::lab::link::LinkConditions),
     /// Ask for a file to open (the Open… dialog).
     ChooseFileToOpen,
     /// Open this capture file or trace in the File view.

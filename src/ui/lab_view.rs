@@ -7,14 +7,23 @@ use std::time::{Duration, Instant};
 use egui::RichText;
 
 use super::command::{Command, SaveRequest};
+use super::link_menu::LinkMenu;
 use super::status::{StatusLine, save_json};
 use super::text::{self as t, RunStateText};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::lab::collector::EXTERNAL_LABEL;
+use crate::lab::link::LinkConditions;
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
 use crate::lang::{Lang, Phrase};
+use crate::trace::describe::{LINK_PACKETS, link_summary};
 use crate::trace::{EventKind, Source, Trace, TraceUpdate};
+
+/// Beside the link of a run with packets (the whole story on hover).
+const LINK_PACKETS_SHORT: crate::lang::Text = crate::lang::Text {
+    en: "packets: relay → server only",
+    zh: "数据包：仅中继 → 服务器",
+};
 
 /// How long a frame may spend applying lab updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -91,6 +100,8 @@ pub struct LabView {
     captions_lang: Lang,
     /// The window's language at the last frame.
     lang: Lang,
+    /// The Link menu: the emulated link of the next runs.
+    link: LinkMenu,
 }
 
 impl LabView {
@@ -98,6 +109,7 @@ impl LabView {
     /// to preselect (default ws-echo).
     pub fn new(ctx: &egui::Context, config: LabConfig, scenario: Option<String>) -> LabView {
         let repaint_ctx = ctx.clone();
+        let link = LinkMenu::new(config.link);
         let lab = Lab::start(
             config,
             Some(Box::new(move || repaint_ctx.request_repaint())),
@@ -126,7 +138,14 @@ impl LabView {
             pending_pick: None,
             captions_lang: Lang::En,
             lang: super::lang::current(ctx),
+            link,
         }
+    }
+
+    /// The emulated link of the runs started from now on (the Link menu).
+    pub fn set_link(&mut self, link: LinkConditions) {
+        self.link = LinkMenu::new(link);
+        self.send(LabCommand::SetLink(link));
     }
 
     /// The lab server's address, when the lab runs.
@@ -525,9 +544,10 @@ impl LabView {
             commands.push(Command::Reset);
         }
         if super::presenter::is_active(ui.ctx()) {
-            // The run controls only: the server and capture mode are for the one at the desk.
+            // The run controls only: the link, server and capture mode are for the one at the desk.
             return;
         }
+        self.link.ui(ui, lang, commands);
         ui.separator();
         match &self.lab {
             Ok(lab) => {
@@ -615,6 +635,15 @@ impl LabView {
             };
             ui.label(state);
             ui.weak(t::events(lang, self.trace().events.len() as u64));
+            // What the run's clients went through, from its trace.
+            if let Some(link) = &self.trace().source.link {
+                let packets = self.trace().source.capture.as_deref() == Some("packet+socket");
+                ui.label(RichText::new(link_summary(link, lang)).color(theme.warning));
+                if packets {
+                    ui.weak(LINK_PACKETS_SHORT.get(lang))
+                        .on_hover_text(LINK_PACKETS.get(lang));
+                }
+            }
             if let Some(status) = &self.status {
                 status.ui(ui);
             }

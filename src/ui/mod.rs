@@ -26,6 +26,7 @@ mod help;
 pub mod lab_view;
 pub mod lang;
 mod legend;
+mod link_menu;
 pub mod loader;
 #[cfg(feature = "native-dialog")]
 mod native_dialog;

@@ -195,6 +195,7 @@ pub fn demo_trace() -> Trace {
         server: Some("127.0.0.1:8088".into()),
         file: None,
         tool: Some("wirelab sample".into()),
+        link: None,
     };
     source.tool = Some(format!("wirelab {}", env!("CARGO_PKG_VERSION")));
     let mut trace = Trace::new(source, chrono::DateTime::UNIX_EPOCH);
@@ -203,6 +204,7 @@ pub fn demo_trace() -> Trace {
         client: "127.0.0.1:50412".into(),
         server: "127.0.0.1:8088".into(),
         label: Some("client".into()),
+        packets: None,
     });
     let mut b = Builder {
         trace,

@@ -106,7 +106,7 @@ pub fn read_file(path: &Path, keep_streams: bool) -> Result<(Trace, FileStats), 
 /// estimated from the packets read (captured bytes plus a record header each), capped at the
 /// file's size, and equals it at the end. Events are only ever appended, so the events of
 /// `trace_so_far` (`None` before the first packet) begin the final trace's, at the same
-/// indices; its connections too.
+/// indices; its connections too (their packet counts may still grow).
 pub fn read_file_with_progress(
     path: &Path,
     keep_streams: bool,
@@ -169,6 +169,7 @@ fn source(path: &Path) -> Source {
         server: None,
         file: Some(path.display().to_string()),
         tool: Some(format!("wirelab {}", env!("CARGO_PKG_VERSION"))),
+        link: None,
     }
 }
 

@@ -84,6 +84,7 @@ struct BatchSegment {
     flags: TcpFlags,
     window: u16,
     wire_len: u32,
+    ip_len: u32,
     at: usize,
     len: usize,
 }
@@ -100,6 +101,7 @@ impl BatchSegment {
             flags: tcp.flags,
             window: tcp.window,
             wire_len: tcp.wire_len,
+            ip_len: tcp.ip_len,
             at,
             len: tcp.payload.len(),
         }
@@ -118,6 +120,7 @@ impl BatchSegment {
                 .get(self.at..self.at + self.len)
                 .unwrap_or_default(),
             wire_len: self.wire_len,
+            ip_len: self.ip_len,
         }
     }
 }

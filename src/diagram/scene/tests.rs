@@ -66,6 +66,7 @@ fn trace(events: Vec<Event>) -> Trace {
         client: "127.0.0.1:1".into(),
         server: "127.0.0.1:2".into(),
         label: None,
+        packets: None,
     });
     t.events = events;
     t

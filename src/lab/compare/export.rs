@@ -110,7 +110,7 @@ pub fn to_json(
             "delay_ms": link.delay.as_millis() as u64,
             "rate_kbps": link.rate_kbps,
             "loss_pct": f64::from(link.loss_permille) / 10.0,
-            "emulated": link.is_emulated() && config.link_applied(),
+            "emulated": link.is_emulated(),
         },
         "order": match c.check_order() {
             Ok(()) => Value::from("ok"),

@@ -19,7 +19,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 
 use super::client::AbortOnDrop;
-use super::link::LinkConditions;
+use super::link::{LinkConditions, RUN_SEED, Relay, Route};
 use super::push_client::{
     DialHook, Dialed, Dialer, KeepAlive, PushSpec, RequestHead, Technique, receive,
 };
@@ -45,8 +45,7 @@ pub struct CompareConfig {
     pub keep_alive: KeepAlive,
     /// How big the clients' request heads are.
     pub head: RequestHead,
-    /// The emulated link (applied by the lab's relay where the build has one; see
-    /// [`CompareConfig::link_applied`]).
+    /// The emulated link, applied by the lab's relay (one for all four techniques).
     pub link: LinkConditions,
 }
 
@@ -95,12 +94,6 @@ impl CompareConfig {
         ]
     }
 
-    /// Whether the link conditions are applied: this build's lab has no relay yet, so an
-    /// emulated link is asked for but the run goes over the plain loopback (and says so).
-    pub fn link_applied(&self) -> bool {
-        false
-    }
-
     /// The run's one-line description (its stage label).
     pub fn describe(&self) -> String {
         let w = &self.workload;
@@ -122,13 +115,8 @@ impl CompareConfig {
         };
         let link = if !self.link.is_emulated() {
             "plain loopback".to_string()
-        } else if self.link_applied() {
-            format!(
-                "link emulated at the socket: {} ms one-way delay",
-                self.link.delay.as_millis()
-            )
         } else {
-            "link emulation asked for but not in this build: plain loopback".to_string()
+            crate::trace::describe::link_summary(&self.link.record(), crate::lang::Lang::En)
         };
         format!(
             "four clients, one event source: {} events of {} B {timing}; short poll every {} ms, \
@@ -149,8 +137,9 @@ fn run_timeout(config: &CompareConfig) -> Duration {
 /// Begins a compare run's trace and starts it (the lab's `control` keeps the handle).
 pub(super) fn start(config: CompareConfig, ctx: Arc<RunContext>) -> ActiveRun {
     let label = config.describe();
+    let record = config.link.is_emulated().then(|| config.link.record());
     ctx.collector
-        .start_run(Some(SCENARIO), RunMode::Run, vec![label.clone()]);
+        .start_linked_run(Some(SCENARIO), RunMode::Run, vec![label.clone()], record);
     let task = tokio::spawn(compare_run(config, label, ctx));
     ActiveRun::of_task(AbortOnDrop(task))
 }
@@ -184,6 +173,16 @@ async fn receive_all(config: &CompareConfig, ctx: &Arc<RunContext>) -> Result<()
     ctx.events
         .restart(config.workload)
         .ok_or("the event source is unavailable")?;
+    // Every technique goes through the same emulated link (one relay), or straight to the server.
+    let server = connectable(ctx.server);
+    let route = if config.link.is_emulated() {
+        let relay = Relay::start(server, config.link, RUN_SEED)
+            .await
+            .map_err(|err| format!("cannot start the link emulation's relay: {err}"))?;
+        Route::relayed(relay)
+    } else {
+        Route::direct(server)
+    };
     let clients = config.clients().map(|(technique, spec)| {
         let lane = technique.name();
         let collector = ctx.collector.clone();
@@ -192,7 +191,7 @@ async fn receive_all(config: &CompareConfig, ctx: &Arc<RunContext>) -> Result<()
             Dialed::Connected(local, at) => collector.client_connected(local, at),
             Dialed::Read(local, total, at) => collector.client_read(local, total, at),
         });
-        let dialer = Dialer::new(connectable(ctx.server), Some(hook));
+        let dialer = Dialer::along(route.clone(), Some(hook));
         async move {
             let delivery = receive(spec, None, &dialer)
                 .await

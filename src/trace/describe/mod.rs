@@ -9,6 +9,7 @@ pub mod compare;
 mod diagnostic;
 mod failures;
 mod http;
+mod link;
 mod polling;
 mod sse;
 mod tcp;
@@ -19,6 +20,7 @@ mod ws;
 
 pub use api::{api_label, http_api_label};
 pub use diagnostic::diagnostic_message;
+pub use link::{LINK_PACKETS, link_summary};
 pub use polling::LONG_WAIT_US;
 pub use title::kind_title;
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
