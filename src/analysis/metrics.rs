@@ -248,36 +248,6 @@ pub const FIELDS: [Field; 14] = [
 /// The metrics of `trace`. Bodies are read from its recorded streams to tell empty poll
 /// responses; without streams only bodiless responses count as empty.
 pub fn metrics(trace: &Trace) -> Metrics {
-    let conns = connection_facts(trace);
-    let techniques = classify(&conns);
-    let mut per: HashMap<Technique, Counts> = HashMap::new();
-    for (facts, technique) in conns.iter().zip(techniques) {
-        per.entry(technique).or_default().add(&facts.counts());
-    }
-    let mut out = Metrics::default();
-    for technique in Technique::ALL {
-        if let Some(counts) = per.remove(&technique) {
-            out.totals.add(&counts);
-            out.techniques.push(TechniqueMetrics { technique, counts });
-        }
-    }
-    out
-}
-
-/// The technique of each connection of `trace` (by id, in the trace's connection order),
-/// classified as [`metrics`] classifies them: for views that split a trace by technique.
-pub fn connection_techniques(trace: &Trace) -> Vec<(u32, Technique)> {
-    let conns = connection_facts(trace);
-    trace
-        .connections
-        .iter()
-        .map(|c| c.id)
-        .zip(classify(&conns))
-        .collect()
-}
-
-/// What each connection's events show, in the trace's connection order.
-fn connection_facts(trace: &Trace) -> Vec<ConnFacts> {
     let mut conns: Vec<ConnFacts> = trace
         .connections
         .iter()
@@ -306,7 +276,19 @@ fn connection_facts(trace: &Trace) -> Vec<ConnFacts> {
             *seen = (*seen).max(recorded);
         }
     }
-    conns
+    let techniques = classify(&conns);
+    let mut per: HashMap<Technique, Counts> = HashMap::new();
+    for (facts, technique) in conns.iter().zip(techniques) {
+        per.entry(technique).or_default().add(&facts.counts());
+    }
+    let mut out = Metrics::default();
+    for technique in Technique::ALL {
+        if let Some(counts) = per.remove(&technique) {
+            out.totals.add(&counts);
+            out.techniques.push(TechniqueMetrics { technique, counts });
+        }
+    }
+    out
 }
 
 /// The host part of `ip:port` (`[v6]:port` too): polls without keep-alive come from one host

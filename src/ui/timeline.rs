@@ -69,6 +69,13 @@ pub struct TimelineView {
     label_extra: Vec<f32>,
     /// What `label_extra` was computed for: generation, rows, frames shown, frame width.
     label_extra_for: Option<(u64, usize, bool, u32)>,
+    /// `layout` was given from outside ([`TimelineView::set_aligned_layout`]): several
+    /// diagrams on one time axis.
+    aligned: bool,
+    /// Events drawn highlighted (the same server event in the Compare view's diagrams).
+    pub highlight: Vec<usize>,
+    /// The event whose row the pointer is over, at the last frame drawn.
+    hovered: Option<usize>,
 }
 
 type LayoutParamsKey = (u32, bool);
@@ -96,6 +103,9 @@ impl Default for TimelineView {
             scroll_to_selection: false,
             label_extra: Vec::new(),
             label_extra_for: None,
+            aligned: false,
+            highlight: Vec::new(),
+            hovered: None,
         }
     }
 }
@@ -316,7 +326,10 @@ impl TimelineView {
                 }
                 self.specs_valid = true;
             }
-            layout_into(&self.specs, &self.params, &mut self.layout);
+            // An aligned layout of other rows (the trace grew since) is not used.
+            if !self.aligned || self.layout.row_y.len() != self.rows.rows.len() {
+                layout_into(&self.specs, &self.params, &mut self.layout);
+            }
             self.laid_out_for = Some(lkey);
         }
     }
@@ -343,6 +356,39 @@ impl TimelineView {
         self.specs_valid = false;
         self.laid_out_for = None;
         self.refresh(trace);
+    }
+
+    /// For a diagram laid out with others on one time axis: its rows' specs (time, height,
+    /// held gaps) for `trace`, labels fitted to a frame `width` wide as [`TimelineView::ui`]
+    /// will fit them, for [`crate::diagram::aligned::aligned_layouts`].
+    pub fn specs_at_width(&mut self, ui: &Ui, trace: &Trace, width: f32) -> &[RowSpec] {
+        self.refresh(trace);
+        let frame =
+            geom::Rect::from_min_max(geom::Point::new(0.0, 0.0), geom::Point::new(width, 1.0));
+        self.fit_labels(ui, trace, frame);
+        if !self.specs_valid {
+            row_specs(&self.rows, &mut self.specs);
+            for (spec, extra) in self.specs.iter_mut().zip(&self.label_extra) {
+                spec.min_height += extra;
+            }
+            self.specs_valid = true;
+        }
+        &self.specs
+    }
+
+    /// Draws the rows at `layout` (one entry per row of [`TimelineView::specs_at_width`]),
+    /// instead of laying them out alone; `None` goes back to the diagram's own layout.
+    pub fn set_aligned_layout(&mut self, layout: Option<TimelineLayout>) {
+        self.aligned = layout.is_some();
+        if let Some(layout) = layout {
+            self.layout = layout;
+        }
+        self.laid_out_for = None;
+    }
+
+    /// The event whose row the pointer was over at the last frame drawn.
+    pub fn hovered(&self) -> Option<usize> {
+        self.hovered
     }
 
     /// Index of the selected row, if the selection is shown.
@@ -512,7 +558,8 @@ impl TimelineView {
             },
             &measurer(ui),
         );
-        let clicked = self.paint_scene(ui, &scene);
+        let (clicked, hovered) = self.paint_scene(ui, &scene);
+        self.hovered = hovered;
         if let Some(e) = clicked {
             self.selected = Some(e);
         } else if response.clicked() {
@@ -520,8 +567,9 @@ impl TimelineView {
         }
     }
 
-    /// Paints `scene` and makes its rows and markers clickable; returns the clicked event.
-    fn paint_scene(&self, ui: &Ui, scene: &Scene) -> Option<usize> {
+    /// Paints `scene` and makes its rows and markers clickable; returns the clicked event and
+    /// the hovered one.
+    fn paint_scene(&self, ui: &Ui, scene: &Scene) -> (Option<usize>, Option<usize>) {
         let frame = rect(scene.frame);
         let body = rect(scene.body);
         let painter = ui.painter_at(frame);
@@ -550,8 +598,19 @@ impl TimelineView {
         paint_spans(ui, &body_painter, scene, self.generation);
 
         let mut clicked: Option<usize> = None;
+        let mut hovered: Option<usize> = None;
         for row in &scene.rows {
             let band = rect(row.band);
+            if self.highlight.contains(&row.event) {
+                let selection = ui.visuals().selection;
+                body_painter.rect_filled(band, 3.0, selection.bg_fill.gamma_multiply(0.2));
+                body_painter.rect_stroke(
+                    band,
+                    3.0,
+                    Stroke::new(1.0, selection.stroke.color),
+                    egui::StrokeKind::Inside,
+                );
+            }
             if row.selected {
                 body_painter.rect_filled(
                     band,
@@ -573,6 +632,7 @@ impl TimelineView {
                     clicked = Some(row.event);
                 }
                 if resp.hovered() {
+                    hovered = Some(row.event);
                     ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 }
             }
@@ -651,7 +711,7 @@ impl TimelineView {
             .on_hover_text(full);
             text.paint(&painter);
         }
-        clicked
+        (clicked, hovered)
     }
 }
 
