@@ -24,6 +24,7 @@
 
 pub mod client;
 pub mod collector;
+pub mod compare;
 pub mod gate;
 pub mod link;
 pub mod merge;
