@@ -2,6 +2,7 @@
 //! ([`connections`]), what each push technique cost on the wire ([`metrics`]), and the
 //! Compare view's series over time ([`series`]).
 
+pub mod compare;
 pub mod connections;
 pub mod metrics;
 pub mod series;

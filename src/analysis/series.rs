@@ -95,6 +95,27 @@ pub fn cumulative_bytes(trace: &Trace, techniques: &[(u32, Technique)]) -> Vec<S
     staircases(trace, techniques, steps.into_iter())
 }
 
+/// TCP payload bytes of `conns` per direction, `[client → server, server → client]`: the
+/// furthest stream offset any event reached (as [`cumulative_bytes`] counts them).
+pub fn bytes_by_direction(trace: &Trace, conns: &[u32]) -> [u64; 2] {
+    let mut reached: HashMap<(u32, usize), u64> = HashMap::new();
+    for e in &trace.events {
+        if let (Some(conn), Some(dir), Some(span)) = (e.conn, e.dir, e.span)
+            && conns.contains(&conn)
+        {
+            let seen = reached.entry((conn, dir.index())).or_default();
+            *seen = (*seen).max(span.end());
+        }
+    }
+    let mut out = [0; 2];
+    for ((_, dir), bytes) in reached {
+        if let Some(total) = out.get_mut(dir) {
+            *total += bytes;
+        }
+    }
+    out
+}
+
 /// Cumulative HTTP requests per technique over time.
 pub fn cumulative_requests(trace: &Trace, techniques: &[(u32, Technique)]) -> Vec<Series> {
     let steps = trace.events.iter().filter_map(|e| match e.kind {
@@ -239,6 +260,8 @@ mod tests {
             frame_bytes(2_500, 2, 4, 2),
         ]);
         let series = cumulative_bytes(&t, &TECHNIQUES);
+        assert_eq!(bytes_by_direction(&t, &[1]), [45, 0]);
+        assert_eq!(bytes_by_direction(&t, &[1, 2]), [45, 10]);
         assert_eq!(series[0].last_value(), 45.0);
         assert_eq!(series[1].last_value(), 10.0);
         // Never decreasing, and in time order.

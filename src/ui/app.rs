@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::capture_view::CaptureView;
 use super::command::{Command, SaveRequest};
+use super::compare_view::CompareView;
 use super::file_dialog::{DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
@@ -58,6 +59,8 @@ pub enum View {
     Capture,
     /// A capture file or saved trace.
     File,
+    /// The four push techniques side by side.
+    Compare,
 }
 
 /// What the file dialog is open for.
@@ -85,6 +88,7 @@ pub struct WirelabApp {
     lab: LabView,
     file: FileView,
     capture: CaptureView,
+    compare: CompareView,
     dialog: Option<PendingDialog>,
     last_dir: Option<PathBuf>,
     /// What the views asked for during this frame, applied after its UI.
@@ -103,6 +107,7 @@ impl WirelabApp {
             lab: LabView::new(ctx, options.lab.clone(), options.scenario.clone()),
             file: FileView::default(),
             capture: CaptureView::default(),
+            compare: CompareView::new(options.lab.clone()),
             dialog: None,
             last_dir: None,
             commands: Vec::new(),
@@ -174,6 +179,16 @@ impl WirelabApp {
     /// The Capture view, to change.
     pub fn capture_mut(&mut self) -> &mut CaptureView {
         &mut self.capture
+    }
+
+    /// The Compare view.
+    pub fn compare(&self) -> &CompareView {
+        &self.compare
+    }
+
+    /// The Compare view, to change.
+    pub fn compare_mut(&mut self) -> &mut CompareView {
+        &mut self.compare
     }
 
     /// The Lab view.
@@ -263,10 +278,18 @@ impl WirelabApp {
                 SaveRequest::CaptureJson => self.capture.save_json(&to),
                 SaveRequest::CapturePcapng => self.capture.save_pcapng(&to),
                 SaveRequest::LabPcapng => self.lab.save_pcapng(&to),
+                SaveRequest::CompareCsv | SaveRequest::CompareJson => {
+                    self.compare.save(what, &to, super::lang::current(ctx));
+                }
             },
             Command::CancelLoad => self.file.cancel(),
             Command::StartCapture => self.capture.start(ctx),
             Command::StopCapture => self.capture.stop(),
+            Command::RunCompare => {
+                let ctx = ctx.clone();
+                self.compare
+                    .run(Some(Box::new(move || ctx.request_repaint())));
+            }
         }
     }
 
@@ -293,6 +316,18 @@ impl WirelabApp {
                 "Save the run's packets (pcapng)",
                 &["pcapng"],
                 "lab-run.pcapng".to_string(),
+            ),
+            Purpose::Save(SaveRequest::CompareCsv) => (
+                DialogMode::Save,
+                "Save the comparison (CSV)",
+                &["csv"],
+                "compare.csv".to_string(),
+            ),
+            Purpose::Save(SaveRequest::CompareJson) => (
+                DialogMode::Save,
+                "Save the comparison (JSON)",
+                &["json"],
+                "compare.json".to_string(),
             ),
             Purpose::Save(_) => (
                 DialogMode::Save,
@@ -370,6 +405,13 @@ impl WirelabApp {
                 .on_hover_text("Live capture on an interface");
             ui.selectable_value(&mut self.view, View::File, "File")
                 .on_hover_text("A capture file or a saved trace");
+            let lang = super::lang::current(ui.ctx());
+            ui.selectable_value(
+                &mut self.view,
+                View::Compare,
+                super::compare_view::text::TAB.get(lang),
+            )
+            .on_hover_text(super::compare_view::text::TAB_HINT.get(lang));
             ui.separator();
             if ui
                 .button("Open…")
@@ -384,13 +426,14 @@ impl WirelabApp {
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),
                 View::File => self.file.bar_ui(ui, commands),
-                View::Capture => {}
+                View::Capture | View::Compare => {}
             }
         });
         match self.view {
             View::Lab => self.lab.rows_ui(ui, commands),
             View::File => self.file.rows_ui(ui, commands),
             View::Capture => self.capture.bar_ui(ui, commands),
+            View::Compare => self.compare.rows_ui(ui, commands),
         }
     }
 }
@@ -400,6 +443,7 @@ impl eframe::App for WirelabApp {
         self.lab.drain(ctx);
         self.file.poll();
         self.capture.drain(ctx);
+        self.compare.drain(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -414,6 +458,7 @@ impl eframe::App for WirelabApp {
             View::Lab => self.lab.body_ui(ui),
             View::File => self.file.body_ui(ui),
             View::Capture => self.capture.body_ui(ui),
+            View::Compare => self.compare.body_ui(ui),
         }
         let ctx = ui.ctx().clone();
         if self.view == View::Lab {

@@ -34,6 +34,8 @@ pub enum Command {
     StartCapture,
     /// Capture: stop the running capture.
     StopCapture,
+    /// Compare: run the four techniques with the view's workload.
+    RunCompare,
 }
 
 /// What a Save button asks for.
@@ -49,4 +51,8 @@ pub enum SaveRequest {
     CapturePcapng,
     /// The Lab run's packets as pcapng (packet mode).
     LabPcapng,
+    /// The Compare view's comparison as CSV.
+    CompareCsv,
+    /// The Compare view's comparison as JSON (what `wirelab compare --json` writes).
+    CompareJson,
 }

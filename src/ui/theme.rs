@@ -47,6 +47,9 @@ pub struct Theme {
     pub banner_text: Color32,
     /// The permission banner's closing note.
     pub banner_note: Color32,
+    /// The Compare view's techniques: short polling, long polling, SSE, WebSocket (plots,
+    /// card and diagram titles).
+    pub techniques: [Color32; 4],
     /// Sizes of panels and controls.
     pub size: Sizes,
 }
@@ -114,6 +117,15 @@ pub struct Sizes {
     pub folder_width: f32,
     /// The file dialog's list of files: its tallest height.
     pub dialog_list_height: f32,
+    /// The Compare view: the narrowest a technique's column (card, diagram) gets before the
+    /// columns scroll sideways.
+    pub compare_column_min: f32,
+    /// The Compare view: a plot's height.
+    pub compare_plot_height: f32,
+    /// The Compare view: a plot's width.
+    pub compare_plot_width: f32,
+    /// The Compare view: a number field (events, milliseconds, bytes).
+    pub compare_field_width: f32,
 }
 
 /// What the dark theme uses (and, for now, every theme: only arrows differ in light mode).
@@ -144,6 +156,12 @@ impl Theme {
             banner_title: Color32::from_rgb(255, 210, 120),
             banner_text: Color32::WHITE,
             banner_note: Color32::from_rgb(230, 230, 230),
+            techniques: [
+                Color32::from_rgb(230, 120, 60),
+                Color32::from_rgb(200, 170, 40),
+                Color32::from_rgb(80, 180, 120),
+                Color32::from_rgb(100, 150, 240),
+            ],
             size: Sizes {
                 list_width: 300.0,
                 list_min: 160.0,
@@ -175,6 +193,10 @@ impl Theme {
                 dialog_width: 620.0,
                 folder_width: 380.0,
                 dialog_list_height: 320.0,
+                compare_column_min: 300.0,
+                compare_plot_height: 200.0,
+                compare_plot_width: 440.0,
+                compare_field_width: 64.0,
             },
         }
     }

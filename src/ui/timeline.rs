@@ -7,8 +7,8 @@
 //! cheap.
 
 use egui::{
-    Align2, Color32, FontId, Id, Key, Modifiers, Pos2, Rangef, Rect, Role, Sense, Shape, Stroke,
-    Ui, Vec2, WidgetInfo,
+    Align2, Color32, FontId, Key, Modifiers, Pos2, Rangef, Rect, Role, Sense, Shape, Stroke, Ui,
+    Vec2, WidgetInfo,
 };
 
 use super::theme::Theme;
@@ -619,7 +619,9 @@ impl TimelineView {
                 );
             }
             paint_label(ui, &body_painter, &row.time);
-            let id = Id::unique(("wirelab-row", self.generation, row.event));
+            let id = ui
+                .scope_id()
+                .with(("wirelab-row", self.generation, row.event));
             let hit = band.intersect(body);
             if hit.is_positive() {
                 let resp = ui.interact(hit, id, Sense::click());
@@ -644,7 +646,8 @@ impl TimelineView {
                 if hit.is_positive() {
                     let resp = ui.interact(
                         hit,
-                        Id::unique(("wirelab-api", self.generation, marker.event)),
+                        ui.scope_id()
+                            .with(("wirelab-api", self.generation, marker.event)),
                         Sense::click(),
                     );
                     let name = marker.label.full.as_deref().unwrap_or(&marker.label.text);
@@ -705,7 +708,7 @@ impl TimelineView {
             let text = PlacedLabel::new(ui, &painter, label, f32::INFINITY);
             ui.interact(
                 text.rect(),
-                Id::unique(("wirelab-title", self.generation, k)),
+                ui.scope_id().with(("wirelab-title", self.generation, k)),
                 Sense::hover(),
             )
             .on_hover_text(full);
@@ -803,7 +806,9 @@ fn paint_spans(ui: &Ui, painter: &egui::Painter, scene: &Scene, generation: u64)
         if let Some(text) = &bar.text {
             let hit = r.expand2(Vec2::new(3.0, 0.0)).intersect(body);
             if hit.is_positive() {
-                let id = Id::unique(("wirelab-span", generation, k, bar.conn));
+                let id = ui
+                    .scope_id()
+                    .with(("wirelab-span", generation, k, bar.conn));
                 ui.interact(hit, id, Sense::hover()).on_hover_text(text);
             }
         }
