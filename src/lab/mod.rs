@@ -24,7 +24,6 @@
 
 pub mod client;
 pub mod collector;
-pub mod compare;
 pub mod gate;
 pub mod link;
 pub mod merge;
