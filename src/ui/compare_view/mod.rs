@@ -12,12 +12,14 @@ mod cards;
 mod controls;
 mod lanes;
 mod plots;
+mod published;
 pub mod text;
 
 use std::time::{Duration, Instant};
 
 use crate::analysis::compare::{Comparison, compare};
-use crate::lab::{Lab, LabConfig, LabUpdate};
+use crate::lab::compare::{CompareConfig, presets};
+use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate};
 use crate::trace::{Source, Trace};
 use crate::ui::command::{Command, SaveRequest};
 use crate::ui::detail::DetailView;
@@ -71,6 +73,8 @@ pub struct CompareView {
     detail_pane: SidePane,
     status: Option<StatusLine>,
     scale: Option<ScalePanel>,
+    /// What the current run was started with: its config and preset.
+    run_config: Option<(CompareConfig, Option<&'static str>)>,
 }
 
 fn empty_trace() -> Trace {
@@ -95,6 +99,7 @@ impl CompareView {
             detail_pane: SidePane::Collapsed,
             status: None,
             scale: None,
+            run_config: None,
         }
     }
 
@@ -146,7 +151,7 @@ impl CompareView {
     pub fn selected(&self) -> Option<(crate::analysis::metrics::Technique, usize)> {
         let (k, part) = self.lanes.selected()?;
         let lane = self.lanes.lanes.get(k)?;
-        Some((lane.technique, lane.part.to_full(part)?))
+        Some((lane.technique, lane.part.full_index_of(part)?))
     }
 
     /// Selects event `full` of the trace in `technique`'s diagram (`None` clears).
@@ -198,8 +203,9 @@ impl CompareView {
             return;
         };
         let config = self.controls.compare_config();
+        self.run_config = Some((config, self.controls.preset));
         self.total_events = config.workload.events as usize;
-        lab.send(crate::lab::compare::command(config));
+        lab.send(LabCommand::Compare(config));
         self.state = RunState::Starting;
         self.status = None;
         self.detail = DetailView::default();
@@ -338,14 +344,28 @@ impl CompareView {
             .resizable(true)
             .default_size(height * 0.42)
             .show(ui, |ui| {
-                egui::ScrollArea::both()
+                // Vertical only: the cards and plots wrap to the panel's width.
+                egui::ScrollArea::vertical()
                     .id_salt("compare-metrics-scroll")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         ui.horizontal_wrapped(|ui| {
                             cards::cards_ui(ui, &self.comparison, &self.trace);
-                            self.plots.ui(ui);
                         });
+                        ui.add_space(6.0);
+                        ui.horizontal_wrapped(|ui| self.plots.ui(ui));
+                        if let Some((config, Some(name))) = &self.run_config
+                            && let Some(preset) = presets::preset(name)
+                        {
+                            ui.add_space(6.0);
+                            published::published_ui(
+                                ui,
+                                preset,
+                                config,
+                                &self.trace,
+                                &self.comparison,
+                            );
+                        }
                         ui.add_space(6.0);
                         // The scale run (issue 9, item 3) has its own panel, wired in by
                         // the app: `CompareView::set_scale_panel`.

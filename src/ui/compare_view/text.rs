@@ -192,6 +192,35 @@ pub const NOT_TIMED: Text = Text {
     zh: "未计时",
 };
 
+/// The published table's columns.
+pub const FIGURE: Text = Text {
+    en: "figure",
+    zh: "指标",
+};
+/// The published value's column.
+pub const PUBLISHED: Text = Text {
+    en: "published",
+    zh: "发表值",
+};
+/// The measured value's column.
+pub const MEASURED: Text = Text {
+    en: "measured here",
+    zh: "本次实测",
+};
+/// What a published value counts.
+pub const WHAT_IT_COUNTS: Text = Text {
+    en: "what the published number counts",
+    zh: "发表值统计的是什么",
+};
+
+/// The published table's heading.
+pub fn published_heading(source: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Published: {source}"),
+        Lang::Zh => format!("已发表的数据：{source}"),
+    }
+}
+
 /// A technique's name as a person says it.
 pub fn technique(t: Technique, lang: Lang) -> &'static str {
     match (t, lang) {
