@@ -295,6 +295,11 @@ impl Runner {
                 self.send(*i, ClientAction::TlsHandshake(tls))
             }
             (Actor::Client(i), Action::Push(spec)) => {
+                // The push endpoints are not gated: their pace is the event source's (the
+                // WebSocket upgrade and close would otherwise wait for server stages).
+                if let Some(addr) = self.addrs.get(*i).copied().flatten() {
+                    self.ctx.gates.open(addr);
+                }
                 let label = self.client(*i)?.label.clone();
                 let collector = self.ctx.collector.clone();
                 // Each further connection is put on the client's lane before its connect().

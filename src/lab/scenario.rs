@@ -180,7 +180,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 22] = [
+pub const CATALOGUE: [ScenarioInfo; 23] = [
     ScenarioInfo {
         name: "http-get",
         summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
@@ -269,6 +269,10 @@ pub const CATALOGUE: [ScenarioInfo; 22] = [
         name: "sse",
         summary: "server-sent events: 5 events on one streamed response; after the 2nd the connection drops and Last-Event-ID resumes it",
     },
+    ScenarioInfo {
+        name: "websocket",
+        summary: "WebSocket push: the same 5 server events as text messages on one upgraded connection, then a close",
+    },
 ];
 
 /// The valid names, for error messages.
@@ -306,6 +310,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "short-poll" => (push::SHORT_POLL_CLIENTS.to_vec(), push::short_poll()),
         "long-poll" => (vec!["client"], push::long_poll()),
         "sse" => (vec!["client"], push::sse()),
+        "websocket" => (vec!["client"], push::websocket()),
         _ => return None,
     };
     Some(Scenario {
@@ -829,7 +834,7 @@ mod tests {
             "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
              ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
              ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post, \
-             wss-echo, short-poll, long-poll, sse"
+             wss-echo, short-poll, long-poll, sse, websocket"
         );
     }
 

@@ -10,6 +10,7 @@
 //! (live trace updates as for any run; progress is the trace's `source_event`s and
 //! deliveries against [`Workload::events`]), or blocking with [`run`].
 
+pub mod export;
 pub mod presets;
 
 use std::sync::Arc;

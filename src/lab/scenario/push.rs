@@ -1,12 +1,12 @@
 //! The push scenarios: the same event sequence (the lab server's one event source) received
-//! by short polling, long polling (RFC 6202 §2) and server-sent events (HTTP streaming,
-//! RFC 6202 §3; WHATWG HTML §9.2).
+//! by short polling, long polling (RFC 6202 §2), server-sent events (HTTP streaming,
+//! RFC 6202 §3; WHATWG HTML §9.2) and WebSocket push (RFC 6455).
 
 use std::time::Duration;
 
 use super::{Action, Stage, client, connect, expect, expect_dir};
 use crate::lab::push_client::{KeepAlive, PushSpec, RequestHead, Technique};
-use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Timing, Workload};
+use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Timing, WS_PATH, Workload};
 use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
@@ -147,6 +147,37 @@ pub(super) fn sse() -> Vec<Stage> {
                 cite::RFC6202_3,
                 events_note(),
                 cite::WHATWGHTML_9_2_4
+            ),
+            expect_all,
+        ),
+    ]
+}
+
+pub(super) fn websocket() -> Vec<Stage> {
+    let mut expect_all = vec![
+        expect_dir("client", "http_request", Dir::C2s),
+        expect_dir("client", "http_response", Dir::S2c),
+    ];
+    expect_all.extend(times(WORKLOAD.events, "client", "ws_message", Dir::S2c));
+    vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::Push(PushSpec {
+                technique: Technique::WebSocket,
+                keep_alive: KeepAlive::On,
+                workload: WORKLOAD,
+                head: RequestHead::Minimal,
+            }),
+            format!(
+                "client: GET {WS_PATH} upgraded to WebSocket ({}): the server sends each event \
+                 as a text message when it happens, with no request per event; an unmasked \
+                 server frame with a payload under 126 bytes has a 2-byte header ({}); {}; \
+                 after the last event the server closes with 1000 ({})",
+                cite::RFC6455_1_3,
+                cite::RFC6455_5_2,
+                events_note(),
+                cite::RFC6455_7_4_1
             ),
             expect_all,
         ),
