@@ -9,7 +9,6 @@ use crate::lab::compare::{CompareConfig, presets};
 use crate::lab::link::LinkConditions;
 use crate::lab::push_client::{KeepAlive, RequestHead};
 use crate::lab::server::push::Timing;
-use crate::trace::Trace;
 use crate::ui::theme::Theme;
 
 /// What the controls are set to.
@@ -215,16 +214,4 @@ impl Controls {
             self.edited = true;
         }
     }
-}
-
-/// The comparison of `trace` as CSV, one row per technique.
-pub fn to_csv(trace: &Trace, controls: &Controls) -> String {
-    let _ = (trace, controls);
-    String::new()
-}
-
-/// The comparison of `trace` as the JSON `wirelab compare --json` writes.
-pub fn to_json(trace: &Trace, controls: &Controls) -> Result<String, String> {
-    let _ = (trace, controls);
-    Ok(String::new())
 }

@@ -18,7 +18,7 @@ pub mod text;
 use std::time::{Duration, Instant};
 
 use crate::analysis::compare::{Comparison, compare};
-use crate::lab::compare::{CompareConfig, presets};
+use crate::lab::compare::{CompareConfig, export, presets};
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate};
 use crate::trace::{Source, Trace};
 use crate::ui::command::{Command, SaveRequest};
@@ -269,9 +269,20 @@ impl CompareView {
 
     /// Saves the comparison as `what` (CSV or JSON) to `to`.
     pub fn save(&mut self, what: SaveRequest, to: &std::path::Path, lang: crate::lang::Lang) {
+        // What the run was started with, not what the controls say now.
+        let (config, preset) = self
+            .run_config
+            .unwrap_or((self.controls.compare_config(), self.controls.preset));
+        let preset = preset.and_then(presets::preset);
         let written = match what {
-            SaveRequest::CompareCsv => Ok(controls::to_csv(&self.trace, &self.controls)),
-            _ => controls::to_json(&self.trace, &self.controls),
+            SaveRequest::CompareCsv => Ok(export::to_csv(&self.comparison)),
+            _ => serde_json::to_string_pretty(&export::to_json(
+                &self.trace,
+                &self.comparison,
+                &config,
+                preset,
+            ))
+            .map_err(|e| e.to_string()),
         }
         .and_then(|text| std::fs::write(to, text).map_err(|e| e.to_string()));
         self.status = Some(match written {
