@@ -191,7 +191,13 @@ impl Lanes {
     ) {
         let lang = crate::ui::lang::current(ui.ctx());
         let theme = Theme::of(ui.ctx());
-        self.align(ui, width);
+        if self.align(ui, width) && self.lanes.iter().all(|l| l.timeline.follow) {
+            // New rows: keep the newest in view (the diagrams' own follow may have clamped
+            // to a layout of fewer rows).
+            for lane in &mut self.lanes {
+                lane.timeline.scroll_y = f32::INFINITY;
+            }
+        }
         self.highlight(comparison);
         let before: Vec<(f32, f32, Option<usize>)> = self
             .lanes
@@ -269,8 +275,9 @@ impl Lanes {
         }
     }
 
-    /// Lays every lane's rows out on one time axis (again when any lane's rows changed).
-    fn align(&mut self, ui: &egui::Ui, width: f32) {
+    /// Lays every lane's rows out on one time axis (again when any lane's rows changed);
+    /// whether it did.
+    fn align(&mut self, ui: &egui::Ui, width: f32) -> bool {
         let specs: Vec<Vec<RowSpec>> = self
             .lanes
             .iter_mut()
@@ -281,7 +288,7 @@ impl Lanes {
             })
             .collect();
         if specs == self.aligned_for {
-            return;
+            return false;
         }
         let mut params = self
             .lanes
@@ -294,6 +301,7 @@ impl Lanes {
             lane.timeline.set_aligned_layout(Some(layout));
         }
         self.aligned_for = specs;
+        true
     }
 
     /// The push ids delivered by the row of lane `k` showing its event `part`.
