@@ -120,6 +120,8 @@ pub struct Sizes {
     /// The Compare view: the narrowest a technique's column (card, diagram) gets before the
     /// columns scroll sideways.
     pub compare_column_min: f32,
+    /// The Compare view: the narrowest a metric card gets.
+    pub compare_card_width: f32,
     /// The Compare view: a plot's height.
     pub compare_plot_height: f32,
     /// The Compare view: a plot's width.
@@ -194,6 +196,7 @@ impl Theme {
                 folder_width: 380.0,
                 dialog_list_height: 320.0,
                 compare_column_min: 300.0,
+                compare_card_width: 300.0,
                 compare_plot_height: 200.0,
                 compare_plot_width: 440.0,
                 compare_field_width: 64.0,

@@ -360,9 +360,7 @@ impl CompareView {
                     .id_salt("compare-metrics-scroll")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        ui.horizontal_wrapped(|ui| {
-                            cards::cards_ui(ui, &self.comparison, &self.trace);
-                        });
+                        cards::cards_ui(ui, &self.comparison, &self.trace);
                         ui.add_space(6.0);
                         ui.horizontal_wrapped(|ui| self.plots.ui(ui));
                         if let Some((config, Some(name))) = &self.run_config
