@@ -54,7 +54,7 @@ pub fn row_specs(rows: &Rows, out: &mut Vec<RowSpec>) {
 
 /// A row's height at row scale `scale`. Zoomed out, a row taller than an ordinary one (it
 /// stacks several browser-API markers, whose text does not shrink) keeps its height.
-fn scaled_height(min_height: f32, scale: f32) -> f32 {
+pub(crate) fn scaled_height(min_height: f32, scale: f32) -> f32 {
     if scale < 1.0 && min_height > ROW_H {
         min_height
     } else {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::capture_view::CaptureView;
 use super::command::{Command, SaveRequest};
+use super::compare_view::CompareView;
 use super::file_dialog::{DialogKind, DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
@@ -17,7 +18,7 @@ use super::theme::ThemeName;
 use super::trace_pane::TracePane;
 use super::{about, help, legend};
 use crate::lab::LabConfig;
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
 use crate::trace::Trace;
 
 /// What the GUI starts with.
@@ -70,6 +71,8 @@ pub enum View {
     Capture,
     /// A capture file or saved trace.
     File,
+    /// The four push techniques side by side.
+    Compare,
 }
 
 /// What the file dialog is open for.
@@ -123,6 +126,7 @@ pub struct WirelabApp {
     lab: LabView,
     file: FileView,
     capture: CaptureView,
+    compare: CompareView,
     dialog: Option<PendingDialog>,
     dialog_kind: DialogKind,
     last_dir: Option<PathBuf>,
@@ -196,6 +200,7 @@ impl WirelabApp {
             lab: LabView::new(ctx, options.lab.clone(), options.scenario.clone()),
             file: FileView::default(),
             capture: CaptureView::default(),
+            compare: CompareView::new(options.lab.clone()),
             dialog: None,
             dialog_kind: options.file_dialog,
             last_dir: None,
@@ -278,6 +283,16 @@ impl WirelabApp {
     /// The Capture view, to change.
     pub fn capture_mut(&mut self) -> &mut CaptureView {
         &mut self.capture
+    }
+
+    /// The Compare view.
+    pub fn compare(&self) -> &CompareView {
+        &self.compare
+    }
+
+    /// The Compare view, to change.
+    pub fn compare_mut(&mut self) -> &mut CompareView {
+        &mut self.compare
     }
 
     /// The Lab view.
@@ -371,16 +386,28 @@ impl WirelabApp {
                 SaveRequest::Diagram(export) => {
                     let palette = super::export::palette(ctx);
                     let pane = match self.view {
-                        View::Lab => self.lab.pane_mut(),
-                        View::File => self.file.pane_mut(),
-                        View::Capture => &mut self.capture.pane,
+                        View::Lab => Some(self.lab.pane_mut()),
+                        View::File => Some(self.file.pane_mut()),
+                        View::Capture => Some(&mut self.capture.pane),
+                        // The Compare view exports its comparison (CSV, JSON), not a diagram.
+                        View::Compare => None,
                     };
-                    pane.export_diagram(export, &palette, &to);
+                    if let Some(pane) = pane {
+                        pane.export_diagram(export, &palette, &to);
+                    }
+                }
+                SaveRequest::CompareCsv | SaveRequest::CompareJson => {
+                    self.compare.save(what, &to);
                 }
             },
             Command::CancelLoad => self.file.cancel(),
             Command::StartCapture => self.capture.start(ctx),
             Command::StopCapture => self.capture.stop(),
+            Command::RunCompare => {
+                let ctx = ctx.clone();
+                self.compare
+                    .run(Some(Box::new(move || ctx.request_repaint())));
+            }
         }
     }
 
@@ -416,6 +443,24 @@ impl WirelabApp {
                     _ => &["png"],
                 },
                 export.file_name().to_string(),
+            ),
+            Purpose::Save(SaveRequest::CompareCsv) => (
+                DialogMode::Save,
+                Text {
+                    en: "Save the comparison (CSV)",
+                    zh: "保存对比结果（CSV）",
+                },
+                &["csv"],
+                "compare.csv".to_string(),
+            ),
+            Purpose::Save(SaveRequest::CompareJson) => (
+                DialogMode::Save,
+                Text {
+                    en: "Save the comparison (JSON)",
+                    zh: "保存对比结果（JSON）",
+                },
+                &["json"],
+                "compare.json".to_string(),
             ),
             Purpose::Save(_) => (
                 DialogMode::Save,
@@ -584,6 +629,8 @@ impl WirelabApp {
                 View::Lab => self.lab.bar_ui(ui, commands),
                 View::File => self.file.bar_ui(ui, commands),
                 View::Capture => self.capture.controls_ui(ui, commands),
+                // Its controls are in the view itself.
+                View::Compare => {}
             }
         });
     }
@@ -605,6 +652,12 @@ impl WirelabApp {
                 .on_hover_text(t::TAB_CAPTURE_HINT.get(lang));
             ui.selectable_value(&mut self.view, View::File, t::TAB_FILE.get(lang))
                 .on_hover_text(t::TAB_FILE_HINT.get(lang));
+            ui.selectable_value(
+                &mut self.view,
+                View::Compare,
+                super::compare_view::text::TAB.get(lang),
+            )
+            .on_hover_text(super::compare_view::text::TAB_HINT.get(lang));
             ui.separator();
             if ui
                 .button(t::OPEN.get(lang))
@@ -619,7 +672,7 @@ impl WirelabApp {
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),
                 View::File => self.file.bar_ui(ui, commands),
-                View::Capture => {}
+                View::Capture | View::Compare => {}
             }
             ui.separator();
             language_menu(ui, lang);
@@ -628,6 +681,7 @@ impl WirelabApp {
             View::Lab => self.lab.rows_ui(ui, commands),
             View::File => self.file.rows_ui(ui, commands),
             View::Capture => self.capture.bar_ui(ui, commands),
+            View::Compare => self.compare.rows_ui(ui, commands),
         }
     }
 }
@@ -667,6 +721,7 @@ impl eframe::App for WirelabApp {
         self.lab.drain(ctx);
         self.file.poll();
         self.capture.drain(ctx);
+        self.compare.drain(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -682,6 +737,7 @@ impl eframe::App for WirelabApp {
             View::Lab => self.lab.body_ui(ui),
             View::File => self.file.body_ui(ui),
             View::Capture => self.capture.body_ui(ui),
+            View::Compare => self.compare.body_ui(ui),
         }
         let ctx = ui.ctx().clone();
         if self.view == View::Lab {

@@ -36,6 +36,8 @@ pub enum Command {
     StartCapture,
     /// Capture: stop the running capture.
     StopCapture,
+    /// Compare: run the four techniques with the view's workload.
+    RunCompare,
 }
 
 /// What a Save button asks for.
@@ -53,4 +55,8 @@ pub enum SaveRequest {
     LabPcapng,
     /// The shown view's diagram as SVG or PNG (the Export… menu).
     Diagram(super::export::DiagramExport),
+    /// The Compare view's comparison as CSV.
+    CompareCsv,
+    /// The Compare view's comparison as JSON (what `wirelab compare --json` writes).
+    CompareJson,
 }

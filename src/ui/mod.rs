@@ -6,6 +6,8 @@
 //! - **File** ([`file_view`]): a capture file (pcap, pcapng) or a saved trace, opened with
 //!   Open…, by dropping it on the window or with `--open`, read on a background thread
 //!   ([`loader`]).
+//! - **Compare** ([`compare_view`]): the four push techniques run side by side, four mini
+//!   diagrams on one time axis, metric cards and plots.
 //!
 //! Capture and File list their TCP connections ([`crate::analysis::connections`]); picking one shows its
 //! diagram. Buttons push [`command::Command`]s that the app applies after the frame's UI.
@@ -17,6 +19,7 @@ mod about;
 mod app;
 pub mod capture_view;
 pub mod command;
+pub mod compare_view;
 mod detail;
 pub mod export;
 pub mod file_dialog;

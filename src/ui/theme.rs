@@ -144,6 +144,9 @@ pub struct Theme {
     pub separator: Color32,
     /// The background of buttons and text fields.
     pub widget_fill: Color32,
+    /// The Compare view's techniques: short polling, long polling, SSE, WebSocket (plots,
+    /// card and diagram titles).
+    pub techniques: [Color32; 4],
     /// Sizes of panels and controls.
     pub size: Sizes,
     /// Stroke widths and font sizes of the sequence diagram.
@@ -249,6 +252,17 @@ pub struct Sizes {
     pub legend_sample: [f32; 2],
     /// The help overlay's and About window's width.
     pub help_width: f32,
+    /// The Compare view: the narrowest a technique's column (card, diagram) gets before the
+    /// columns scroll sideways.
+    pub compare_column_min: f32,
+    /// The Compare view: the narrowest a metric card gets.
+    pub compare_card_width: f32,
+    /// The Compare view: a plot's height.
+    pub compare_plot_height: f32,
+    /// The Compare view: a plot's width.
+    pub compare_plot_width: f32,
+    /// The Compare view: a number field (events, milliseconds, bytes).
+    pub compare_field_width: f32,
 }
 
 static DARK: Theme = Theme::dark();
@@ -300,6 +314,12 @@ impl Theme {
                 playhead: 1.5,
                 outline: 1.0,
             },
+            techniques: [
+                Color32::from_rgb(230, 120, 60),
+                Color32::from_rgb(200, 170, 40),
+                Color32::from_rgb(80, 180, 120),
+                Color32::from_rgb(100, 150, 240),
+            ],
             size: Sizes {
                 list_width: 300.0,
                 list_min: 160.0,
@@ -337,6 +357,11 @@ impl Theme {
                 legend_width: 440.0,
                 legend_sample: [150.0, 22.0],
                 help_width: 520.0,
+                compare_column_min: 300.0,
+                compare_card_width: 300.0,
+                compare_plot_height: 200.0,
+                compare_plot_width: 440.0,
+                compare_field_width: 64.0,
             },
         }
     }

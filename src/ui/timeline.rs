@@ -7,8 +7,8 @@
 //! cheap.
 
 use egui::{
-    Align2, Color32, FontId, Id, Key, Modifiers, Pos2, Rangef, Rect, Role, Sense, Shape, Stroke,
-    Ui, Vec2, WidgetInfo,
+    Align2, Color32, FontId, Key, Modifiers, Pos2, Rangef, Rect, Role, Sense, Shape, Stroke, Ui,
+    Vec2, WidgetInfo,
 };
 
 use super::theme::Theme;
@@ -69,6 +69,13 @@ pub struct TimelineView {
     label_extra: Vec<f32>,
     /// What `label_extra` was computed for: generation, rows, frames shown, frame width, language.
     label_extra_for: Option<(u64, usize, bool, u32, crate::lang::Lang)>,
+    /// `layout` was given from outside ([`TimelineView::set_aligned_layout`]): several
+    /// diagrams on one time axis.
+    aligned: bool,
+    /// Events drawn highlighted (the same server event in the Compare view's diagrams).
+    pub highlight: Vec<usize>,
+    /// The event whose row the pointer is over, at the last frame drawn.
+    hovered: Option<usize>,
 }
 
 type LayoutParamsKey = (u32, bool);
@@ -96,6 +103,9 @@ impl Default for TimelineView {
             scroll_to_selection: false,
             label_extra: Vec::new(),
             label_extra_for: None,
+            aligned: false,
+            highlight: Vec::new(),
+            hovered: None,
         }
     }
 }
@@ -328,7 +338,10 @@ impl TimelineView {
                 }
                 self.specs_valid = true;
             }
-            layout_into(&self.specs, &self.params, &mut self.layout);
+            // An aligned layout of other rows (the trace grew since) is not used.
+            if !self.aligned || self.layout.row_y.len() != self.rows.rows.len() {
+                layout_into(&self.specs, &self.params, &mut self.layout);
+            }
             self.laid_out_for = Some(lkey);
         }
     }
@@ -364,6 +377,39 @@ impl TimelineView {
         self.specs_valid = false;
         self.laid_out_for = None;
         self.refresh(trace);
+    }
+
+    /// For a diagram laid out with others on one time axis: its rows' specs (time, height,
+    /// held gaps) for `trace`, labels fitted to a frame `width` wide as [`TimelineView::ui`]
+    /// will fit them, for [`crate::diagram::aligned::aligned_layouts`].
+    pub fn specs_at_width(&mut self, ui: &Ui, trace: &Trace, width: f32) -> &[RowSpec] {
+        self.refresh(trace);
+        let frame =
+            geom::Rect::from_min_max(geom::Point::new(0.0, 0.0), geom::Point::new(width, 1.0));
+        self.fit_labels(ui, trace, frame);
+        if !self.specs_valid {
+            row_specs(&self.rows, &mut self.specs);
+            for (spec, extra) in self.specs.iter_mut().zip(&self.label_extra) {
+                spec.min_height += extra;
+            }
+            self.specs_valid = true;
+        }
+        &self.specs
+    }
+
+    /// Draws the rows at `layout` (one entry per row of [`TimelineView::specs_at_width`]),
+    /// instead of laying them out alone; `None` goes back to the diagram's own layout.
+    pub fn set_aligned_layout(&mut self, layout: Option<TimelineLayout>) {
+        self.aligned = layout.is_some();
+        if let Some(layout) = layout {
+            self.layout = layout;
+        }
+        self.laid_out_for = None;
+    }
+
+    /// The event whose row the pointer was over at the last frame drawn.
+    pub fn hovered(&self) -> Option<usize> {
+        self.hovered
     }
 
     /// Index of the selected row, if the selection is shown.
@@ -536,7 +582,8 @@ impl TimelineView {
             },
             &measurer(ui),
         );
-        let clicked = self.paint_scene(ui, &scene);
+        let (clicked, hovered) = self.paint_scene(ui, &scene);
+        self.hovered = hovered;
         if let Some(e) = clicked {
             self.selected = Some(e);
         } else if response.clicked() {
@@ -544,8 +591,9 @@ impl TimelineView {
         }
     }
 
-    /// Paints `scene` and makes its rows and markers clickable; returns the clicked event.
-    fn paint_scene(&self, ui: &Ui, scene: &Scene) -> Option<usize> {
+    /// Paints `scene` and makes its rows and markers clickable; returns the clicked event and
+    /// the hovered one.
+    fn paint_scene(&self, ui: &Ui, scene: &Scene) -> (Option<usize>, Option<usize>) {
         let frame = rect(scene.frame);
         let body = rect(scene.body);
         let painter = ui.painter_at(frame);
@@ -574,13 +622,26 @@ impl TimelineView {
         paint_spans(ui, &body_painter, scene, self.generation);
 
         let mut clicked: Option<usize> = None;
+        let mut hovered: Option<usize> = None;
         for row in &scene.rows {
             let band = rect(row.band);
+            if self.highlight.contains(&row.event) {
+                let selection = ui.visuals().selection;
+                body_painter.rect_filled(band, 3.0, selection.bg_fill.gamma_multiply(0.2));
+                body_painter.rect_stroke(
+                    band,
+                    3.0,
+                    Stroke::new(1.0, selection.stroke.color),
+                    egui::StrokeKind::Inside,
+                );
+            }
             if row.selected {
                 body_painter.rect_filled(band, 3.0, theme(ui).selection.gamma_multiply(0.35));
             }
             paint_label(ui, &body_painter, &row.time);
-            let id = Id::unique(("wirelab-row", self.generation, row.event));
+            let id = ui
+                .scope_id()
+                .with(("wirelab-row", self.generation, row.event));
             let hit = band.intersect(body);
             if hit.is_positive() {
                 let resp = ui.interact(hit, id, Sense::click());
@@ -593,6 +654,7 @@ impl TimelineView {
                     clicked = Some(row.event);
                 }
                 if resp.hovered() {
+                    hovered = Some(row.event);
                     ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 }
             }
@@ -604,7 +666,8 @@ impl TimelineView {
                 if hit.is_positive() {
                     let resp = ui.interact(
                         hit,
-                        Id::unique(("wirelab-api", self.generation, marker.event)),
+                        ui.scope_id()
+                            .with(("wirelab-api", self.generation, marker.event)),
                         Sense::click(),
                     );
                     let name = marker.label.full.as_deref().unwrap_or(&marker.label.text);
@@ -665,13 +728,13 @@ impl TimelineView {
             let text = PlacedLabel::new(ui, &painter, label, f32::INFINITY);
             ui.interact(
                 text.rect(),
-                Id::unique(("wirelab-title", self.generation, k)),
+                ui.scope_id().with(("wirelab-title", self.generation, k)),
                 Sense::hover(),
             )
             .on_hover_text(full);
             text.paint(&painter);
         }
-        clicked
+        (clicked, hovered)
     }
 }
 
@@ -762,7 +825,9 @@ fn paint_spans(ui: &Ui, painter: &egui::Painter, scene: &Scene, generation: u64)
         if let Some(text) = &bar.text {
             let hit = r.expand2(Vec2::new(3.0, 0.0)).intersect(body);
             if hit.is_positive() {
-                let id = Id::unique(("wirelab-span", generation, k, bar.conn));
+                let id = ui
+                    .scope_id()
+                    .with(("wirelab-span", generation, k, bar.conn));
                 ui.interact(hit, id, Sense::hover()).on_hover_text(text);
             }
         }
