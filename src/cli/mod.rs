@@ -9,6 +9,7 @@ mod inspect;
 mod live;
 mod metrics;
 mod run;
+mod scale;
 mod serve;
 
 use std::net::SocketAddr;
@@ -63,6 +64,13 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Capture live with libpcap and print the conversations as they happen.
     Capture(CaptureArgs),
+    /// The scale run: N clients per push technique, bytes per client per second, memory per
+    /// idle connection, latency (until `compare --clients N` reaches it).
+    #[command(hide = true)]
+    Scale(scale::ScaleArgs),
+    /// The scale run's load generator, started by the scale run (JSON lines on stdin/stdout).
+    #[command(hide = true)]
+    Loadgen,
 }
 
 /// Options of `wirelab capture`.
@@ -236,5 +244,7 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve::serve(args, lang),
         Some(Command::Inspect(args)) => inspect::inspect(args, lang),
         Some(Command::Capture(args)) => capture::capture(args, lang),
+        Some(Command::Scale(args)) => scale::run(&args, lang),
+        Some(Command::Loadgen) => scale::loadgen(),
     }
 }
