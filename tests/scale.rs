@@ -37,7 +37,10 @@ fn fifty_clients_per_technique_get_every_event_and_websocket_costs_least_per_eve
 
     let idle = report.idle.expect("the idle phase was measured");
     assert_eq!(idle.connections, 50);
-    assert!(idle.rss_before > 0 && idle.bytes_per_connection > 0.0, "{idle:?}");
+    assert!(
+        idle.rss_before > 0 && idle.bytes_per_connection > 0.0,
+        "{idle:?}"
+    );
 
     assert_eq!(report.techniques.len(), 4);
     for run in &report.techniques {
@@ -70,7 +73,11 @@ fn fifty_clients_per_technique_get_every_event_and_websocket_costs_least_per_eve
         }
     }
     let table = scale::table::render(&report, wirelab::lang::Lang::En);
-    for line in ["websocket", "Lubbers & Greco 2010, polling", "idle WebSocket"] {
+    for line in [
+        "websocket",
+        "Lubbers & Greco 2010, polling",
+        "idle WebSocket",
+    ] {
         assert!(table.contains(line), "{line} missing from\n{table}");
     }
 }
@@ -99,7 +106,10 @@ fn the_command_writes_the_report_as_json() {
         .unwrap();
     assert!(status.status.success(), "{status:?}");
     let stdout = String::from_utf8(status.stdout).unwrap();
-    assert!(stdout.contains("Lubbers & Greco 2010, WebSocket"), "{stdout}");
+    assert!(
+        stdout.contains("Lubbers & Greco 2010, WebSocket"),
+        "{stdout}"
+    );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(json["clients"], 5);
     assert!(json["idle"].is_null());

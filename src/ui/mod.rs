@@ -16,6 +16,7 @@
 mod app;
 pub mod capture_view;
 pub mod command;
+pub mod compare_scale;
 mod detail;
 mod file_dialog;
 pub mod file_view;
