@@ -195,9 +195,14 @@ fn progress_text(p: &Progress, lang: Lang) -> String {
         Phase::Deliver => p.technique.name().to_string(),
     };
     let (connected, finished, clients) = (p.connected, p.finished, p.clients);
+    let (step, steps) = (p.step + 1, p.steps);
     match lang {
-        Lang::En => format!("{what}: {connected}/{clients} connected, {finished} done"),
-        Lang::Zh => format!("{what}：已连接 {connected}/{clients}，已完成 {finished}"),
+        Lang::En => {
+            format!("{step}/{steps} {what}: {connected}/{clients} connected, {finished} done")
+        }
+        Lang::Zh => {
+            format!("{step}/{steps} {what}：已连接 {connected}/{clients}，已完成 {finished}")
+        }
     }
 }
 
