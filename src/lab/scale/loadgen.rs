@@ -76,6 +76,8 @@ fn emit(report: &Report) {
 struct Shared {
     plan: Plan,
     connected: AtomicU32,
+    /// Clients that failed before they were connected.
+    never_connected: AtomicU32,
     finished: AtomicU32,
     /// When the last client connected (or failed to), on the shared clock; 0 before.
     all_connected_ns: AtomicU64,
@@ -90,7 +92,7 @@ impl Shared {
     }
 
     fn check_all_connected(&self, connected: u32) {
-        let failed = self.errors_count();
+        let failed = self.never_connected.load(Ordering::Relaxed);
         if connected + failed >= self.plan.clients {
             let _ = self.all_connected_ns.compare_exchange(
                 0,
@@ -101,16 +103,24 @@ impl Shared {
         }
     }
 
-    fn errors_count(&self) -> u32 {
-        self.errors.lock().map_or(0, |e| e.len() as u32)
-    }
-
-    fn fail(&self, error: String) {
+    fn fail(&self, error: String, stage: Stage) {
         if let Ok(mut errors) = self.errors.lock() {
             errors.push(error);
         }
-        self.check_all_connected(self.connected.load(Ordering::Relaxed));
+        if stage == Stage::Connecting {
+            self.never_connected.fetch_add(1, Ordering::Relaxed);
+            self.check_all_connected(self.connected.load(Ordering::Relaxed));
+        }
     }
+}
+
+/// How far a client got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Connecting (and for WebSocket, upgrading).
+    Connecting,
+    /// Connected.
+    Connected,
 }
 
 /// What one client brought back.
@@ -125,6 +135,7 @@ async fn run(plan: Plan, released: watch::Receiver<bool>) -> Outcome {
     let shared = Arc::new(Shared {
         plan: plan.clone(),
         connected: AtomicU32::new(0),
+        never_connected: AtomicU32::new(0),
         finished: AtomicU32::new(0),
         all_connected_ns: AtomicU64::new(0),
         errors: Mutex::new(Vec::new()),
@@ -159,12 +170,13 @@ async fn run(plan: Plan, released: watch::Receiver<bool>) -> Outcome {
         tokio::time::sleep_until(start + Duration::from_secs_f64(f64::from(i) / ramp)).await;
         let shared = shared.clone();
         clients.push(tokio::spawn(async move {
-            let end = client(i, &shared).await;
+            let mut stage = Stage::Connecting;
+            let end = client(i, &shared, &mut stage).await;
             shared.finished.fetch_add(1, Ordering::Relaxed);
             match end {
                 Ok(end) => Some(end),
                 Err(err) => {
-                    shared.fail(err);
+                    shared.fail(err, stage);
                     None
                 }
             }
@@ -221,12 +233,13 @@ async fn dial(from: IpAddr, server: SocketAddr) -> Result<TcpStream, String> {
     Ok(stream)
 }
 
-async fn client(i: u32, shared: &Shared) -> Result<ClientEnd, String> {
+async fn client(i: u32, shared: &Shared, stage: &mut Stage) -> Result<ClientEnd, String> {
     let plan = &shared.plan;
     let stream = dial(source(plan, i), plan.server).await?;
     match plan.technique {
-        ScaleTechnique::WebSocket => websocket(stream, shared).await,
+        ScaleTechnique::WebSocket => websocket(stream, shared, stage).await,
         technique => {
+            *stage = Stage::Connected;
             shared.connected_one();
             let spec = PushSpec {
                 technique: technique.client(Duration::from_millis(plan.poll_ms)),
@@ -249,7 +262,11 @@ fn client_config() -> WebSocketConfig {
 }
 
 /// WebSocket push with each message's latency: its arrival here minus its creation stamp.
-async fn websocket(stream: TcpStream, shared: &Shared) -> Result<ClientEnd, String> {
+async fn websocket(
+    stream: TcpStream,
+    shared: &Shared,
+    stage: &mut Stage,
+) -> Result<ClientEnd, String> {
     let plan = &shared.plan;
     let url = format!(
         "ws://{}{WS_PATH}?{}&stamp=1",
@@ -260,6 +277,7 @@ async fn websocket(stream: TcpStream, shared: &Shared) -> Result<ClientEnd, Stri
         tokio_tungstenite::client_async_with_config(url.as_str(), stream, Some(client_config()))
             .await
             .map_err(|e| format!("the upgrade to {url} failed: {e}"))?;
+    *stage = Stage::Connected;
     shared.connected_one();
     let mut end = ClientEnd::default();
     if plan.phase == Phase::Idle {
