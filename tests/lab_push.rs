@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use wirelab::lab::push_client::{Dialer, KeepAlive, PushSpec, Technique, receive};
+use wirelab::lab::push_client::{Dialer, KeepAlive, PushSpec, RequestHead, Technique, receive};
 use wirelab::lab::scenario::push::{POLL_EVERY, SHORT_POLL_CLIENTS, SSE_DROP_AFTER, WORKLOAD};
 use wirelab::lab::server::push::Workload;
 use wirelab::lab::{Lab, run_scenario};
@@ -196,6 +196,7 @@ fn every_technique_receives_the_one_source_s_sequence() {
         events: 4,
         interval: Duration::from_millis(50),
         payload_bytes: 8,
+        ..Workload::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -221,6 +222,7 @@ fn every_technique_receives_the_one_source_s_sequence() {
                     technique,
                     keep_alive,
                     workload,
+                    head: RequestHead::Minimal,
                 };
                 tokio::spawn(async move {
                     let dialer = Dialer::new(server, None);

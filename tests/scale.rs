@@ -125,3 +125,46 @@ fn the_command_writes_the_report_as_json() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compare_with_clients_is_the_scale_run() {
+    let dir = std::env::temp_dir().join(format!("wirelab-compare-scale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("scale.json");
+    let run = std::process::Command::new(wirelab())
+        .args([
+            "compare",
+            "--preset",
+            "lubbers",
+            "--clients",
+            "3",
+            "--events",
+            "2",
+            "--interval-ms",
+            "50",
+            "--poll-ms",
+            "50",
+            "--json",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    // The preset's request heads and payload, our overrides of its pace.
+    assert_eq!(json["clients"], 3);
+    assert_eq!(json["head"], "lubbers");
+    assert_eq!(json["events"], 2);
+    assert_eq!(json["techniques"].as_array().unwrap().len(), 4);
+    assert!(json["idle"]["bytes_per_connection"].as_f64().unwrap() > 0.0);
+    // Their headers make a poll dearer than a WebSocket message.
+    let per_event = |i: usize| {
+        let t = &json["techniques"][i];
+        let bytes =
+            t["wire"]["bytes_up"].as_u64().unwrap() + t["wire"]["bytes_down"].as_u64().unwrap();
+        assert_eq!(t["outcome"]["in_order"], 3, "{t}");
+        bytes as f64 / 3.0 / 2.0
+    };
+    assert!(per_event(3) < per_event(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -128,6 +128,8 @@ fn every_kind() -> Vec<EventKind> {
             last_event_id: None,
             cause: Some(12),
         },
+        EventKind::SourceEvent { id: 3, bytes: 57 },
+        EventKind::ClientRead { total: 1234 },
         EventKind::Stage {
             index: 0,
             label: "connect".into(),

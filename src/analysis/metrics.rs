@@ -107,7 +107,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, other: &Counts) {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Counts) {
         self.tcp_connections += other.tcp_connections;
         self.http_requests += other.http_requests;
         self.http_request_head_bytes += other.http_request_head_bytes;
@@ -248,6 +249,23 @@ pub const FIELDS: [Field; 14] = [
 /// The metrics of `trace`. Bodies are read from its recorded streams to tell empty poll
 /// responses; without streams only bodiless responses count as empty.
 pub fn metrics(trace: &Trace) -> Metrics {
+    let mut per: HashMap<Technique, Counts> = HashMap::new();
+    for (_, technique, counts) in per_connection(trace) {
+        per.entry(technique).or_default().add(&counts);
+    }
+    let mut out = Metrics::default();
+    for technique in Technique::ALL {
+        if let Some(counts) = per.remove(&technique) {
+            out.totals.add(&counts);
+            out.techniques.push(TechniqueMetrics { technique, counts });
+        }
+    }
+    out
+}
+
+/// Each connection's id, technique and counts, in the order of the trace's connections:
+/// what [`metrics`] sums per technique (`analysis::compare` sums them per lab lane).
+pub fn per_connection(trace: &Trace) -> Vec<(u32, Technique, Counts)> {
     let mut conns: Vec<ConnFacts> = trace
         .connections
         .iter()
@@ -277,18 +295,12 @@ pub fn metrics(trace: &Trace) -> Metrics {
         }
     }
     let techniques = classify(&conns);
-    let mut per: HashMap<Technique, Counts> = HashMap::new();
-    for (facts, technique) in conns.iter().zip(techniques) {
-        per.entry(technique).or_default().add(&facts.counts());
-    }
-    let mut out = Metrics::default();
-    for technique in Technique::ALL {
-        if let Some(counts) = per.remove(&technique) {
-            out.totals.add(&counts);
-            out.techniques.push(TechniqueMetrics { technique, counts });
-        }
-    }
-    out
+    conns
+        .iter()
+        .zip(techniques)
+        .zip(&trace.connections)
+        .map(|((facts, technique), conn)| (conn.id, technique, facts.counts()))
+        .collect()
 }
 
 /// The host part of `ip:port` (`[v6]:port` too): polls without keep-alive come from one host

@@ -1,9 +1,10 @@
 //! The command line (DESIGN.md §7): `wirelab [gui]`, `wirelab run`, `wirelab serve`,
-//! `wirelab inspect`, `wirelab capture`. This file holds the arguments and the dispatch; each
+//! `wirelab inspect`, `wirelab capture`, `wirelab compare`. This file holds the arguments and the dispatch; each
 //! command is in its own file. Errors are reported once, here at the edge, with `anyhow`
 //! context.
 
 mod capture;
+mod compare;
 mod gui;
 mod inspect;
 mod live;
@@ -64,6 +65,10 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Capture live with libpcap and print the conversations as they happen.
     Capture(CaptureArgs),
+    /// Short polling, long polling, SSE and WebSocket side by side: four real clients
+    /// receive one event stream from the lab server; prints what each cost on the wire and
+    /// each delivery's latency, measured from the trace (docs/compare.md).
+    Compare(CompareArgs),
     /// The scale run: N clients per push technique, bytes per client per second, memory per
     /// idle connection, latency (until `compare --clients N` reaches it).
     #[command(hide = true)]
@@ -71,6 +76,100 @@ pub enum Command {
     /// The scale run's load generator, started by the scale run (JSON lines on stdin/stdout).
     #[command(hide = true)]
     Loadgen,
+}
+
+/// Link conditions emulated at the socket, in both directions.
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// Added one-way delay, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub delay_ms: u64,
+    /// Bandwidth limit per direction, in kilobits per second (none by default).
+    #[arg(long, value_name = "KBPS")]
+    pub rate_kbps: Option<u32>,
+    /// Simulated loss in percent (shown as a retransmission stall: a relay cannot drop
+    /// segments).
+    #[arg(long, value_name = "PCT", default_value_t = 0.0)]
+    pub loss_pct: f64,
+}
+
+impl LinkArgs {
+    /// The conditions asked for.
+    pub fn conditions(&self) -> crate::lab::link::LinkConditions {
+        crate::lab::link::LinkConditions {
+            delay: std::time::Duration::from_millis(self.delay_ms),
+            rate_kbps: self.rate_kbps,
+            // Tenths of a percent, within 0..=100 %.
+            loss_permille: (self.loss_pct.clamp(0.0, 100.0) * 10.0).round() as u16,
+        }
+    }
+}
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// The request heads of `compare`'s clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HeadArg {
+    /// Only a short User-Agent.
+    Minimal,
+    /// A Chromium-like head (about 527 B per poll).
+    Browser,
+    /// Lubbers & Greco's request headers, cookies included.
+    Lubbers,
+}
+
+/// Options of `wirelab compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Reproduce a publication: lubbers, abril or classroom (the other options change it).
+    #[arg(long, value_name = "P")]
+    pub preset: Option<String>,
+    /// How many events the source emits.
+    #[arg(long, value_name = "N")]
+    pub events: Option<u32>,
+    /// The time between two events (their mean with --random), in milliseconds.
+    #[arg(long, value_name = "N")]
+    pub interval_ms: Option<u64>,
+    /// Each event's payload size.
+    #[arg(long, value_name = "N")]
+    pub payload_bytes: Option<usize>,
+    /// Short polling's interval, in milliseconds.
+    #[arg(long, value_name = "N")]
+    pub poll_ms: Option<u64>,
+    /// Polling on one persistent connection (on) or a new one per poll (off).
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub keep_alive: Option<OnOff>,
+    /// The clients' request heads.
+    #[arg(long, value_enum)]
+    pub head: Option<HeadArg>,
+    /// The emulated link.
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Clients per technique; more than 1 is the scale run.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub clients: u64,
+    /// The seed of the random gaps (implies --random).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Events at random moments (exponential gaps with the interval as their mean).
+    #[arg(long)]
+    pub random: bool,
+    /// Write the results as JSON (docs/compare.md).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Write one CSV row per technique.
+    #[arg(long, value_name = "OUT")]
+    pub csv: Option<PathBuf>,
+    /// Write the run's trace (JSON, format wirelab-trace 1).
+    #[arg(long, value_name = "OUT")]
+    pub trace: Option<PathBuf>,
 }
 
 /// Options of `wirelab capture`.
@@ -244,7 +343,8 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve::serve(args, lang),
         Some(Command::Inspect(args)) => inspect::inspect(args, lang),
         Some(Command::Capture(args)) => capture::capture(args, lang),
-        Some(Command::Scale(args)) => scale::run(&args, lang),
+        Some(Command::Compare(args)) => compare::compare(args, lang),
+        Some(Command::Scale(args)) => scale::run_scale(&args, lang),
         Some(Command::Loadgen) => scale::loadgen(),
     }
 }

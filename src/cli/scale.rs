@@ -1,6 +1,8 @@
 //! The scale run from the command line: N clients per technique, the Lubbers-style table,
-//! `--json OUT`. `wirelab compare --clients N` (N > 1) comes here; so does the hidden
-//! `wirelab scale`, and the hidden `wirelab loadgen` is the run's child process.
+//! `--json OUT` (docs/scale.md). `wirelab compare --clients N` (N > 1) comes here with the
+//! compare run's workload (a preset's too); the hidden `wirelab scale` has the options a
+//! measurement needs besides (`--techniques`, `--ramp`, `--no-idle`); the hidden
+//! `wirelab loadgen` is the run's child process.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,7 +10,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::lab::scale::{self, IdleProbe, ScaleConfig, ScaleTechnique, table};
+use super::CompareArgs;
+use crate::lab::push_client::KeepAlive;
+use crate::lab::scale::{self, Head, IdleProbe, MAX_CLIENTS, ScaleConfig, ScaleTechnique, table};
 use crate::lang::Lang;
 
 /// Options of the scale run.
@@ -71,11 +75,58 @@ impl ScaleArgs {
     }
 }
 
-/// Runs the scale run and prints its table (progress on stderr).
-pub(super) fn run(args: &ScaleArgs, lang: Lang) -> anyhow::Result<()> {
-    let config = args.config()?;
+/// `wirelab compare --clients N`: the scale run of the compare run's workload.
+pub(super) fn run(args: &CompareArgs, lang: Lang) -> anyhow::Result<()> {
+    let clients = u32::try_from(args.clients)
+        .ok()
+        .filter(|n| *n <= MAX_CLIENTS)
+        .with_context(|| format!("--clients {}: at most {MAX_CLIENTS}", args.clients))?;
+    anyhow::ensure!(
+        args.csv.is_none() && args.trace.is_none(),
+        "--csv and --trace are not kept by the scale run (it counts bytes, it keeps no trace): use --json"
+    );
+    let preset = super::compare::preset(args)?;
+    let compare = super::compare::config(args, preset)?;
+    anyhow::ensure!(
+        compare.keep_alive == KeepAlive::On,
+        "--keep-alive off: the scale run polls on persistent connections ({clients} clients opening one connection per poll would run out of ports)"
+    );
+    if compare.link.is_emulated() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => "note: the link conditions are not emulated in the scale run",
+                Lang::Zh => "注意：规模测试不模拟链路条件",
+            }
+        );
+    }
+    let exe = std::env::current_exe().context("finding the wirelab executable")?;
+    let config = ScaleConfig {
+        clients,
+        events: compare.workload.events,
+        interval: compare.workload.interval,
+        payload_bytes: compare.workload.payload_bytes,
+        timing: compare.workload.timing,
+        poll_every: compare.poll_every,
+        head: Head::of(compare.head),
+        ..ScaleConfig::new(exe)
+    };
+    print_run(&config, args.json.as_deref(), lang)
+}
+
+/// The hidden `wirelab scale`.
+pub(super) fn run_scale(args: &ScaleArgs, lang: Lang) -> anyhow::Result<()> {
+    print_run(&args.config()?, args.json.as_deref(), lang)
+}
+
+/// Runs the scale run and prints its table (progress on stderr), and the JSON if asked.
+fn print_run(
+    config: &ScaleConfig,
+    json: Option<&std::path::Path>,
+    lang: Lang,
+) -> anyhow::Result<()> {
     let mut last = None;
-    let report = scale::run(&config, |p| {
+    let report = scale::run(config, |p| {
         let key = (p.step, p.connected / 500, p.finished / 500);
         if last != Some(key) {
             last = Some(key);
@@ -91,7 +142,7 @@ pub(super) fn run(args: &ScaleArgs, lang: Lang) -> anyhow::Result<()> {
     })?;
     eprintln!();
     print!("{}", table::render(&report, lang));
-    if let Some(path) = &args.json {
+    if let Some(path) = json {
         let json = serde_json::to_string_pretty(&report)?;
         std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
     }

@@ -272,6 +272,10 @@ pub fn build_rows(trace: &Trace, show_frames: bool) -> Rows {
                 RowKind::Note { conn: e.conn }
             }
             EventKind::Diagnostic { .. } => RowKind::Diagnostic { conn: e.conn },
+            // A lab client's read only times deliveries (analysis::compare): not a row.
+            EventKind::ClientRead { .. } => continue,
+            // When the event source made an event: a note across the diagram.
+            EventKind::SourceEvent { .. } => RowKind::Note { conn: None },
             _ => match (e.conn, e.dir) {
                 (Some(conn), Some(dir)) => RowKind::Arrow { conn, dir },
                 (conn, _) => RowKind::Note { conn },

@@ -93,6 +93,8 @@ impl Carried {
 /// An open connection of the run.
 struct Conn {
     id: u32,
+    /// Server-to-client bytes recorded so far: a lab client's read of more waits for them.
+    s2c_bytes: u64,
     eof: bool,
     closed: bool,
     /// What waits to be applied, in time order (packet mode holds; otherwise at most one).
@@ -304,6 +306,7 @@ impl Run {
             peer,
             Conn {
                 id,
+                s2c_bytes: 0,
                 eof: false,
                 closed: false,
                 merge: ConnMerge::new(handshake),
@@ -365,6 +368,11 @@ impl Run {
         match record {
             TapRecord::Accept { .. } | TapRecord::Held { .. } => {}
             TapRecord::Data { dir, at, bytes, .. } => {
+                if dir == Dir::S2c
+                    && let Some(c) = self.conns.get_mut(&peer)
+                {
+                    c.s2c_bytes += bytes.len() as u64;
+                }
                 let t_us = self.clock.t_us(at);
                 self.feed(id, Input::Data { dir, t_us, bytes });
             }
@@ -426,6 +434,10 @@ impl Run {
 #[derive(Default)]
 struct State {
     run: Option<Run>,
+    /// Reads of the lab's own clients not in the trace yet, by the client's address: each
+    /// (when it returned, bytes read so far) waits until the tap has recorded the server
+    /// writing that many bytes (a read cannot come before the write it reads).
+    reads: HashMap<SocketAddr, std::collections::VecDeque<(Instant, u64)>>,
     /// Connections not in the trace yet, by the client's address.
     expected: HashMap<SocketAddr, Opening>,
     /// Packet events are merged into runs started from now on.
@@ -541,6 +553,7 @@ impl Collector {
         stages: Vec<String>,
         carried: Option<Carried>,
     ) {
+        state.reads.clear();
         // The two clocks of the run, read together: packet timestamps are wall clock, the
         // tap's are monotonic. With carried connections, both go back to the first of them.
         let (now_wall, now) = (Utc::now(), Instant::now());
@@ -611,6 +624,56 @@ impl Collector {
         self.lock().expected.remove(&addr);
     }
 
+    /// The lab's event source created event `id` (`bytes` of payload) at `at`: a
+    /// `source_event`, observed at the event source.
+    pub fn source_event(&self, id: u64, bytes: u64, at: Instant) {
+        let mut state = self.lock();
+        if let Some(run) = state.run.as_mut() {
+            run.event(at, None, EventKind::SourceEvent { id, bytes });
+        }
+        self.flush(&mut state);
+    }
+
+    /// A read of the lab client at `addr` returned at `at`, `total` bytes read so far: a
+    /// `client_read` once the tap has recorded the server writing that many bytes.
+    pub fn client_read(&self, addr: SocketAddr, total: u64, at: Instant) {
+        let mut state = self.lock();
+        state.reads.entry(addr).or_default().push_back((at, total));
+        Self::release_reads(&mut state, addr);
+        self.flush(&mut state);
+    }
+
+    /// Adds the waiting reads of `peer` that the recorded bytes now cover.
+    fn release_reads(state: &mut State, peer: SocketAddr) {
+        let State { run, reads, .. } = state;
+        let (Some(run), Some(waiting)) = (run.as_mut(), reads.get_mut(&peer)) else {
+            return;
+        };
+        let Some((id, recorded)) = run.conns.get(&peer).map(|c| (c.id, c.s2c_bytes)) else {
+            return;
+        };
+        while let Some(&(at, total)) = waiting.front() {
+            if total > recorded {
+                break;
+            }
+            waiting.pop_front();
+            let t_us = run.clock.t_us(at);
+            run.feed(
+                id,
+                Input::Event(Event {
+                    t_us,
+                    conn: Some(id),
+                    dir: Some(Dir::S2c),
+                    span: None,
+                    kind: EventKind::ClientRead { total },
+                }),
+            );
+        }
+        if waiting.is_empty() {
+            reads.remove(&peer);
+        }
+    }
+
     /// Records the end of stage `index` in the trace (the runner announces it after).
     pub fn stage_done(&self, index: usize, label: &str) {
         let mut state = self.lock();
@@ -630,19 +693,16 @@ impl Collector {
     /// Takes one record from the tap.
     pub fn record(&self, record: TapRecord) {
         let mut state = self.lock();
+        let peer = record.peer();
         self.record_locked(&mut state, record);
+        if state.reads.contains_key(&peer) {
+            Self::release_reads(&mut state, peer);
+        }
         self.flush(&mut state);
     }
 
     fn record_locked(&self, state: &mut State, record: TapRecord) {
-        let peer = match &record {
-            TapRecord::Accept { peer, .. }
-            | TapRecord::Data { peer, .. }
-            | TapRecord::Tls { peer, .. }
-            | TapRecord::Eof { peer, .. }
-            | TapRecord::Closed { peer, .. }
-            | TapRecord::Held { peer, .. } => *peer,
-        };
+        let peer = record.peer();
         if let TapRecord::Held { .. } = record {
             // After every record before it: in socket mode those are in the updates already
             // (packet mode may still hold a connection's socket events back).
@@ -818,6 +878,10 @@ impl Collector {
             for peer in held {
                 run.drain(peer, now, run.release());
             }
+        }
+        let reading: Vec<SocketAddr> = state.reads.keys().copied().collect();
+        for peer in reading {
+            Self::release_reads(&mut state, peer);
         }
         self.flush(&mut state);
     }

@@ -24,6 +24,7 @@
 
 pub mod client;
 pub mod collector;
+pub mod compare;
 pub mod gate;
 pub mod link;
 pub mod merge;
@@ -131,6 +132,9 @@ pub enum LabCommand {
     Step,
     /// Abort the current run and clear its trace (the server keeps running).
     Reset,
+    /// Start a compare run (clears the current run): four clients, one event source
+    /// ([`compare`]).
+    Compare(compare::CompareConfig),
 }
 
 /// What the lab tells a view.
@@ -299,7 +303,13 @@ impl Lab {
                     });
                     let (tap_tx, mut tap_rx) = unbounded_channel();
                     let gates = Arc::new(Gates::reporting_to(tap_tx.clone()));
-                    let router = server::router(Arc::new(server::ServerState::new(gates.clone())));
+                    let state = Arc::new(server::ServerState::new(gates.clone()));
+                    let events = state.events();
+                    let recorder = collector.clone();
+                    events.record_to(Arc::new(move |id, bytes, at| {
+                        recorder.source_event(id, bytes, at);
+                    }));
+                    let router = server::router(state);
                     let _server = AbortOnDrop(tokio::spawn(server::accept_loop(
                         listener,
                         router,
@@ -319,6 +329,7 @@ impl Lab {
                         server: server_addr,
                         pace_ms: config.pace_ms,
                         tls,
+                        events,
                     });
                     let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx)));
                     // Serve until the Lab is dropped (or its sender is).
@@ -416,6 +427,12 @@ async fn control(mut commands: UnboundedReceiver<LabCommand>, ctx: Arc<RunContex
                     run.step();
                 }
             }
+            LabCommand::Compare(config) => {
+                // Abort first (its clients go away), then let its server handlers finish.
+                drop(current.take());
+                ctx.gates.open_all();
+                current = Some(compare::start(config, ctx.clone()));
+            }
             LabCommand::Reset => {
                 current = None;
                 ctx.gates.open_all();
@@ -436,7 +453,7 @@ pub fn run_scenario(scenario: &str, config: LabConfig) -> anyhow::Result<Trace> 
 pub fn run_scenario_observed(
     scenario: &str,
     config: LabConfig,
-    mut observe: impl FnMut(&LabUpdate),
+    observe: impl FnMut(&LabUpdate),
 ) -> anyhow::Result<Trace> {
     if scenario::scenario(scenario).is_none() {
         anyhow::bail!("{}", unknown_scenario(scenario));
@@ -446,9 +463,20 @@ pub fn run_scenario_observed(
         scenario: scenario.to_string(),
         mode: RunMode::Run,
     });
+    collect_run(&lab, scenario, runner::STAGE_TIMEOUT, observe)
+}
+
+/// The trace of the run just started on `lab`, once it is finished; `name` for errors.
+/// `stage_timeout` bounds how long the lab may stay silent (plus a margin).
+fn collect_run(
+    lab: &Lab,
+    scenario: &str,
+    stage_timeout: Duration,
+    mut observe: impl FnMut(&LabUpdate),
+) -> anyhow::Result<Trace> {
     let mut trace: Option<Trace> = None;
     // Each stage is bounded by its own timeout; this only guards against a silent lab.
-    let quiet = runner::STAGE_TIMEOUT + Duration::from_secs(10);
+    let quiet = stage_timeout + Duration::from_secs(10);
     let mut last = Instant::now();
     loop {
         let Some(update) = lab.recv_timeout(Duration::from_millis(500)) else {

@@ -7,14 +7,18 @@
 //! address before `connect()`, so the trace puts them on the client's lane.
 
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use futures_util::StreamExt as _;
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpSocket, TcpStream};
 use tungstenite::Message;
+use tungstenite::client::IntoClientRequest as _;
 
 use super::server::push::{
     LONG_POLL_PATH, POLL_PATH, PollAnswer, SSE_PATH, WS_PATH, WireEvent, Workload,
@@ -58,6 +62,91 @@ pub struct PushSpec {
     pub keep_alive: KeepAlive,
     /// The workload the client asks the event source for (the first request starts it).
     pub workload: Workload,
+    /// The headers each request carries besides the ones it needs.
+    pub head: RequestHead,
+}
+
+/// How big a client's request heads are: the headers every request of it carries besides
+/// `Host`, `Connection` and what its technique needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RequestHead {
+    /// Only `User-Agent: wirelab/…` (a head of about 100 bytes).
+    #[default]
+    Minimal,
+    /// What a current Chromium sends with a `fetch()` from a page (`sec-ch-ua…`, `Accept…`,
+    /// `Sec-Fetch-…`, `Referer`): a poll's head of about 527 bytes.
+    BrowserLike,
+    /// The request headers of Lubbers & Greco's polling example (2010): a Firefox 3.5
+    /// `User-Agent`, `Accept…`, `Keep-Alive: 300`, a `Referer` and about 300 bytes of
+    /// cookies, sent here to reproduce their header size.
+    Lubbers,
+}
+
+impl RequestHead {
+    /// The headers it adds (`Host` and `Connection` come from the request itself).
+    pub fn headers(self, server: SocketAddr) -> Vec<(&'static str, String)> {
+        let agent = (
+            "User-Agent",
+            concat!("wirelab/", env!("CARGO_PKG_VERSION")).to_string(),
+        );
+        match self {
+            RequestHead::Minimal => vec![agent],
+            RequestHead::BrowserLike => vec![
+                ("sec-ch-ua-platform", "\"Linux\"".to_string()),
+                (
+                    "User-Agent",
+                    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                     Chrome/131.0.0.0 Safari/537.36"
+                        .to_string(),
+                ),
+                (
+                    "sec-ch-ua",
+                    "\"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\""
+                        .to_string(),
+                ),
+                ("sec-ch-ua-mobile", "?0".to_string()),
+                ("Accept", "*/*".to_string()),
+                ("Sec-Fetch-Site", "same-origin".to_string()),
+                ("Sec-Fetch-Mode", "cors".to_string()),
+                ("Sec-Fetch-Dest", "empty".to_string()),
+                ("Referer", format!("http://{server}/")),
+                ("Accept-Encoding", "gzip, deflate, br, zstd".to_string()),
+                ("Accept-Language", "en-US,en;q=0.9".to_string()),
+            ],
+            RequestHead::Lubbers => vec![
+                (
+                    "User-Agent",
+                    "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.9.1.5) \
+                     Gecko/20091102 Firefox/3.5.5"
+                        .to_string(),
+                ),
+                (
+                    "Accept",
+                    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8".to_string(),
+                ),
+                ("Accept-Language", "en-us".to_string()),
+                ("Accept-Encoding", "gzip,deflate".to_string()),
+                (
+                    "Accept-Charset",
+                    "ISO-8859-1,utf-8;q=0.7,*;q=0.7".to_string(),
+                ),
+                ("Keep-Alive", "300".to_string()),
+                (
+                    "Referer",
+                    "http://www.example.com/PollingStock/".to_string(),
+                ),
+                (
+                    "Cookie",
+                    "showInheritedConstant=false; showInheritedProtectedConstant=false; \
+                     showInheritedProperty=false; showInheritedProtectedProperty=false; \
+                     showInheritedMethod=false; showInheritedProtectedMethod=false; \
+                     showInheritedEvent=false; showInheritedStyle=false; \
+                     showInheritedEffect=false"
+                        .to_string(),
+                ),
+            ],
+        }
+    }
 }
 
 /// What a push client received.
@@ -77,6 +166,9 @@ pub enum Dialed {
     Bound(SocketAddr),
     /// The `connect()` from this address returned at this moment.
     Connected(SocketAddr, Instant),
+    /// A read on the connection from this address returned at this moment; the client has
+    /// read this many bytes from it so far (the lab's read tap, [`ReadTap`]).
+    Read(SocketAddr, u64, Instant),
 }
 
 /// Told of every connection a [`Dialer`] opens.
@@ -125,6 +217,69 @@ impl Dialer {
     }
 }
 
+impl Dialer {
+    /// `stream` with its reads reported to the hook ([`Dialed::Read`]).
+    pub fn tap(&self, stream: TcpStream) -> ReadTap<TcpStream> {
+        let local = stream.local_addr().ok();
+        ReadTap {
+            inner: stream,
+            hook: self.hook.clone().zip(local),
+            total: 0,
+        }
+    }
+}
+
+/// The lab's read tap on its own clients: reports, per read that returned bytes, how many
+/// the client has read from the connection so far and when, so a trace can tell when the
+/// client had each byte (`client_read` events).
+pub struct ReadTap<S> {
+    inner: S,
+    hook: Option<(DialHook, SocketAddr)>,
+    total: u64,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for ReadTap<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let read = buf.filled().len().saturating_sub(before) as u64;
+        if let Poll::Ready(Ok(())) = polled
+            && read > 0
+        {
+            self.total += read;
+            if let Some((hook, local)) = &self.hook {
+                hook(Dialed::Read(*local, self.total, Instant::now()));
+            }
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for ReadTap<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A client connection, its reads tapped.
+type Conn = ReadTap<TcpStream>;
+
 /// Receives every event of `spec`'s workload; `first` is an open connection to use first
 /// (the lab's connect stage), else the dialer opens one. Ends with every connection closed.
 pub async fn receive(
@@ -132,10 +287,10 @@ pub async fn receive(
     first: Option<TcpStream>,
     dialer: &Dialer,
 ) -> Result<Delivery, String> {
-    let first = match first {
+    let first = dialer.tap(match first {
         Some(stream) => stream,
         None => dialer.dial().await?,
-    };
+    });
     let total = u64::from(spec.workload.events);
     // Only the first request names the workload: it starts the event source.
     let query = spec.workload.query();
@@ -148,26 +303,28 @@ pub async fn receive(
     };
     match spec.technique {
         Technique::ShortPoll { every } => {
-            poll(first, dialer, spec.keep_alive, total, |since, first| {
+            poll(first, dialer, spec, total, |since, first| {
                 (path(POLL_PATH, since, first), Some(every))
             })
             .await
         }
         Technique::LongPoll => {
-            poll(first, dialer, spec.keep_alive, total, |since, first| {
+            poll(first, dialer, spec, total, |since, first| {
                 (path(LONG_POLL_PATH, since, first), None)
             })
             .await
         }
-        Technique::Sse { drop_after } => sse(first, dialer, &query, total, drop_after).await,
-        Technique::WebSocket => websocket(first, dialer.server(), &query, total).await,
+        Technique::Sse { drop_after } => {
+            sse(first, dialer, spec.head, &query, total, drop_after).await
+        }
+        Technique::WebSocket => websocket(first, dialer.server(), spec.head, &query, total).await,
     }
 }
 
 type Sender = hyper::client::conn::http1::SendRequest<Body>;
 
 /// An HTTP/1.1 client connection on `stream`, driven by its own task.
-async fn http(stream: TcpStream) -> Result<(Sender, tokio::task::JoinHandle<()>), String> {
+async fn http(stream: Conn) -> Result<(Sender, tokio::task::JoinHandle<()>), String> {
     let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| format!("HTTP handshake failed: {e}"))?;
@@ -182,15 +339,13 @@ async fn http(stream: TcpStream) -> Result<(Sender, tokio::task::JoinHandle<()>)
 fn get(
     server: SocketAddr,
     path: &str,
-    keep_alive: KeepAlive,
+    (keep_alive, head): (KeepAlive, RequestHead),
     last_event_id: Option<u64>,
 ) -> Result<hyper::Request<Body>, String> {
-    let mut request = hyper::Request::get(path)
-        .header(hyper::header::HOST, server.to_string())
-        .header(
-            hyper::header::USER_AGENT,
-            concat!("wirelab/", env!("CARGO_PKG_VERSION")),
-        );
+    let mut request = hyper::Request::get(path).header(hyper::header::HOST, server.to_string());
+    for (name, value) in head.headers(server) {
+        request = request.header(name, value);
+    }
     if keep_alive == KeepAlive::Off {
         request = request.header(hyper::header::CONNECTION, "close");
     }
@@ -205,12 +360,13 @@ fn get(
 /// Polls until every event arrived; `next(since, first)` gives the next request's path and how
 /// long to wait before it (short polling's interval).
 async fn poll(
-    first: TcpStream,
+    first: Conn,
     dialer: &Dialer,
-    keep_alive: KeepAlive,
+    spec: PushSpec,
     total: u64,
     next: impl Fn(u64, bool) -> (String, Option<Duration>),
 ) -> Result<Delivery, String> {
+    let keep_alive = spec.keep_alive;
     let mut delivery = Delivery::default();
     let mut since = 0;
     let mut first_request = true;
@@ -225,14 +381,14 @@ async fn poll(
         }
         let (sender, _) = match &mut connection {
             Some(open) => open,
-            None => connection.insert(http(dialer.dial().await?).await?),
+            None => connection.insert(http(dialer.tap(dialer.dial().await?)).await?),
         };
         sender
             .ready()
             .await
             .map_err(|e| format!("the connection closed before {path}: {e}"))?;
         let response = sender
-            .send_request(get(dialer.server(), &path, keep_alive, None)?)
+            .send_request(get(dialer.server(), &path, (keep_alive, spec.head), None)?)
             .await
             .map_err(|e| format!("GET {path} failed: {e}"))?;
         delivery.requests += 1;
@@ -268,8 +424,9 @@ async fn poll(
 /// One streamed `text/event-stream` response after another until every event arrived; a
 /// reconnection sends `Last-Event-ID` (WHATWG HTML §9.2.4).
 async fn sse(
-    first: TcpStream,
+    first: Conn,
     dialer: &Dialer,
+    head: RequestHead,
     query: &str,
     total: u64,
     mut drop_after: Option<u64>,
@@ -281,11 +438,11 @@ async fn sse(
     while last_id.unwrap_or(0) < total {
         let tcp = match stream.take() {
             Some(tcp) => tcp,
-            None => dialer.dial().await?,
+            None => dialer.tap(dialer.dial().await?),
         };
         let (mut sender, task) = http(tcp).await?;
         let response = sender
-            .send_request(get(dialer.server(), &path, KeepAlive::On, last_id)?)
+            .send_request(get(dialer.server(), &path, (KeepAlive::On, head), last_id)?)
             .await
             .map_err(|e| format!("GET {path} failed: {e}"))?;
         delivery.requests += 1;
@@ -375,13 +532,23 @@ fn find_blank_line(bytes: &[u8]) -> Option<(usize, usize)> {
 
 /// WebSocket push: every text message is one event; the server closes after the last.
 async fn websocket(
-    first: TcpStream,
+    first: Conn,
     server: SocketAddr,
+    head: RequestHead,
     query: &str,
     total: u64,
 ) -> Result<Delivery, String> {
     let url = format!("ws://{server}{WS_PATH}?{query}");
-    let (mut ws, _) = tokio_tungstenite::client_async(url.as_str(), first)
+    let mut request = url
+        .as_str()
+        .into_client_request()
+        .map_err(|e| format!("bad WebSocket URL {url}: {e}"))?;
+    for (name, value) in head.headers(server) {
+        if let Ok(value) = value.parse() {
+            request.headers_mut().insert(name, value);
+        }
+    }
+    let (mut ws, _) = tokio_tungstenite::client_async(request, first)
         .await
         .map_err(|e| format!("the upgrade to {url} failed: {e}"))?;
     let mut delivery = Delivery {

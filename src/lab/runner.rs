@@ -60,6 +60,8 @@ pub struct RunContext {
     pub pace_ms: u64,
     /// The lab's TLS (`wss://`), if its certificate could be made.
     pub tls: Option<Arc<super::tls::LabTls>>,
+    /// The push endpoints' event hub.
+    pub events: Arc<super::server::push::EventHub>,
 }
 
 /// The run in progress; dropping it aborts the run (its clients go away with it).
@@ -69,6 +71,12 @@ pub struct ActiveRun {
 }
 
 impl ActiveRun {
+    /// A run without stages to step (a compare run): `task` is aborted when it is dropped.
+    pub(crate) fn of_task(task: AbortOnDrop) -> ActiveRun {
+        let (steps, _) = unbounded_channel();
+        ActiveRun { _task: task, steps }
+    }
+
     /// Lets a step-mode run take its next stage.
     pub fn step(&self) {
         // The run may have finished: a step then does nothing.
@@ -293,6 +301,7 @@ impl Runner {
                 let hook: DialHook = Arc::new(move |dialed| match dialed {
                     Dialed::Bound(local) => collector.expect_client(local, &label),
                     Dialed::Connected(local, at) => collector.client_connected(local, at),
+                    Dialed::Read(local, total, at) => collector.client_read(local, total, at),
                 });
                 let dialer = Dialer::new(connectable(self.ctx.server), Some(hook));
                 self.send(
@@ -416,7 +425,7 @@ fn not_seen(missing: &EventMatcher) -> String {
 }
 
 /// The address a client can connect to: a wildcard bind is reached over loopback.
-fn connectable(server: SocketAddr) -> SocketAddr {
+pub(crate) fn connectable(server: SocketAddr) -> SocketAddr {
     match server.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), server.port())

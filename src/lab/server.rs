@@ -56,7 +56,7 @@ pub struct ServerState {
     chat: Mutex<HashMap<u64, UnboundedSender<String>>>,
     next_chat_id: AtomicU64,
     /// The one event source of the push endpoints.
-    events: push::EventHub,
+    events: Arc<push::EventHub>,
 }
 
 impl ServerState {
@@ -66,8 +66,13 @@ impl ServerState {
             gates,
             chat: Mutex::new(HashMap::new()),
             next_chat_id: AtomicU64::new(0),
-            events: push::EventHub::default(),
+            events: Arc::new(push::EventHub::default()),
         }
+    }
+
+    /// The push endpoints' event hub (a compare run starts its source there).
+    pub fn events(&self) -> Arc<push::EventHub> {
+        self.events.clone()
     }
 
     fn join_chat(&self, tx: UnboundedSender<String>) -> u64 {

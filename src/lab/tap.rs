@@ -75,6 +75,20 @@ pub enum TapRecord {
     },
 }
 
+impl TapRecord {
+    /// The client's address: the connection it belongs to.
+    pub fn peer(&self) -> SocketAddr {
+        match self {
+            TapRecord::Accept { peer, .. }
+            | TapRecord::Data { peer, .. }
+            | TapRecord::Tls { peer, .. }
+            | TapRecord::Eof { peer, .. }
+            | TapRecord::Closed { peer, .. }
+            | TapRecord::Held { peer, .. } => *peer,
+        }
+    }
+}
+
 /// A stream that records what passes through it (see the module docs).
 pub struct TapStream<S> {
     inner: S,

@@ -418,6 +418,22 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cause: Option<u64>,
     },
+    /// The lab's event source created push event `id` (observed at the event source, in the
+    /// lab server): when it was made, so a delivery can be timed from it. No connection.
+    SourceEvent {
+        /// 1, 2, 3, … in emission order; the id the push endpoints send it with.
+        id: u64,
+        /// Its payload's size in bytes.
+        bytes: u64,
+    },
+    /// A read by one of the lab's own clients returned (observed at the client's socket):
+    /// `total` is how many bytes it has read from this connection so far, so the first read
+    /// whose `total` reaches a server event's last byte (`span.end()` in `s2c`) is when the
+    /// client had that event. Direction always `s2c`; not a message of its own.
+    ClientRead {
+        /// Bytes read from the connection so far, this read's included.
+        total: u64,
+    },
     /// A lab stage finished (run or step mode).
     Stage {
         /// 0-based stage number.
@@ -474,6 +490,8 @@ impl EventKind {
             EventKind::SseEvent { .. } => "sse_event",
             EventKind::TlsRecord { .. } => "tls_record",
             EventKind::Api { .. } => "api",
+            EventKind::SourceEvent { .. } => "source_event",
+            EventKind::ClientRead { .. } => "client_read",
             EventKind::Stage { .. } => "stage",
             EventKind::Diagnostic { .. } => "diagnostic",
         }

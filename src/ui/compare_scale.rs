@@ -246,7 +246,7 @@ fn report_ui(ui: &mut egui::Ui, report: &ScaleReport, lang: Lang) {
                 for _ in 0..4 {
                     ui.label("");
                 }
-                for mbps in published.mbps {
+                for mbps in published.mbps() {
                     ui.label(mbps.to_string());
                 }
                 ui.end_row();

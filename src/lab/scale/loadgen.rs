@@ -245,6 +245,7 @@ async fn client(i: u32, shared: &Shared, stage: &mut Stage) -> Result<ClientEnd,
                 technique: technique.client(Duration::from_millis(plan.poll_ms)),
                 keep_alive: KeepAlive::On,
                 workload: plan.workload(),
+                head: plan.head.request_head(),
             };
             let delivery =
                 push_client::receive(spec, Some(stream), &Dialer::new(plan.server, None)).await?;

@@ -28,7 +28,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Serialize;
 
-pub use plan::{Latency, Outcome, Phase, Plan, Report, ScaleTechnique};
+use crate::lab::server::push::Timing;
+pub use plan::{Head, Latency, Outcome, Phase, Plan, Report, ScaleTechnique};
 use process::NofileLimit;
 use serve::{ScaleServer, WireCounts};
 
@@ -63,8 +64,12 @@ pub struct ScaleConfig {
     pub interval: Duration,
     /// Each event's payload.
     pub payload_bytes: usize,
+    /// Regular gaps, or random ones with the interval as their mean.
+    pub timing: Timing,
     /// Short polling's interval.
     pub poll_every: Duration,
+    /// The polling and SSE clients' request heads (WebSocket clients send tungstenite's).
+    pub head: Head,
     /// Clients started per second.
     pub ramp_per_sec: u32,
     /// The idle-memory phase.
@@ -83,7 +88,9 @@ impl ScaleConfig {
             events: 10,
             interval: Duration::from_secs(1),
             payload_bytes: 16,
+            timing: Timing::Regular,
             poll_every: Duration::from_secs(1),
+            head: Head::Minimal,
             ramp_per_sec: 2_000,
             idle: IdleProbe::Measure,
         }
@@ -107,7 +114,12 @@ impl ScaleConfig {
             events,
             interval_ms,
             payload_bytes: self.payload_bytes,
+            seed: match (phase, self.timing) {
+                (Phase::Deliver, Timing::Random { seed }) => Some(seed),
+                _ => None,
+            },
             poll_ms: u64::try_from(self.poll_every.as_millis()).unwrap_or(u64::MAX),
+            head: self.head,
             ramp_per_sec: self.ramp_per_sec,
             source_addrs: u8::try_from(self.clients.div_ceil(CLIENTS_PER_SOURCE).clamp(1, 250))
                 .unwrap_or(250),
@@ -212,6 +224,8 @@ pub struct ScaleReport {
     pub payload_bytes: usize,
     /// Short polling's interval, in milliseconds.
     pub poll_ms: u64,
+    /// The polling and SSE clients' request heads.
+    pub head: Head,
     /// The server process's open-file limit (raised to the hard limit).
     pub server_nofile: NofileLimit,
     /// The idle phase, if measured.
@@ -244,6 +258,7 @@ pub fn run(
         interval_ms: u64::try_from(config.interval.as_millis()).unwrap_or(u64::MAX),
         payload_bytes: config.payload_bytes,
         poll_ms: u64::try_from(config.poll_every.as_millis()).unwrap_or(u64::MAX),
+        head: config.head,
         server_nofile,
         idle: None,
         techniques: Vec::new(),

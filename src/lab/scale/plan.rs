@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::process::NofileLimit;
-use crate::lab::push_client::Technique;
-use crate::lab::server::push::Workload;
+use crate::lab::push_client::{RequestHead, Technique};
+use crate::lab::server::push::{Timing, Workload};
 
 /// A push technique the scale run measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,6 +60,39 @@ impl ScaleTechnique {
     }
 }
 
+/// The request heads of the polling and SSE clients ([`RequestHead`], as JSON).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Head {
+    /// [`RequestHead::Minimal`].
+    #[default]
+    Minimal,
+    /// [`RequestHead::BrowserLike`].
+    BrowserLike,
+    /// [`RequestHead::Lubbers`].
+    Lubbers,
+}
+
+impl Head {
+    /// The push client's head.
+    pub fn request_head(self) -> RequestHead {
+        match self {
+            Head::Minimal => RequestHead::Minimal,
+            Head::BrowserLike => RequestHead::BrowserLike,
+            Head::Lubbers => RequestHead::Lubbers,
+        }
+    }
+
+    /// The head for a push client's.
+    pub fn of(head: RequestHead) -> Head {
+        match head {
+            RequestHead::Minimal => Head::Minimal,
+            RequestHead::BrowserLike => Head::BrowserLike,
+            RequestHead::Lubbers => Head::Lubbers,
+        }
+    }
+}
+
 /// What the clients do once connected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -88,8 +121,12 @@ pub struct Plan {
     pub interval_ms: u64,
     /// Each event's payload, in bytes.
     pub payload_bytes: usize,
+    /// Random gaps from this seed (the interval is their mean); regular without.
+    pub seed: Option<u64>,
     /// Short polling's interval, in milliseconds.
     pub poll_ms: u64,
+    /// The polling and SSE clients' request heads.
+    pub head: Head,
     /// Clients started per second.
     pub ramp_per_sec: u32,
     /// Source addresses 127.0.0.2 … 127.0.0.(1 + n), the clients spread over them.
@@ -103,6 +140,9 @@ impl Plan {
             events: self.events,
             interval: Duration::from_millis(self.interval_ms),
             payload_bytes: self.payload_bytes,
+            timing: self
+                .seed
+                .map_or(Timing::Regular, |seed| Timing::Random { seed }),
         }
     }
 }

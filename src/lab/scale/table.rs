@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 
 use super::{Latency, ScaleReport, ScaleTechnique, TechniqueRun};
+use crate::analysis::metrics::Technique;
+use crate::lab::compare::presets::{self, Measure};
 use crate::lang::{Lang, Text};
 
 /// The client counts of the extrapolation (Lubbers & Greco's).
@@ -56,15 +58,36 @@ impl Row {
     }
 }
 
-/// A published row.
+/// A published row: its figures are the Lubbers preset's ([`presets::LUBBERS`]), the one copy.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Published {
     /// What it is.
     pub label: Text,
     /// What it counts.
     pub counts: Text,
-    /// Its "Mbps" for [`CLIENT_COUNTS`] clients.
-    pub mbps: [f64; 3],
+    /// Whose figures: polling's or WebSocket's.
+    pub technique: Technique,
+}
+
+impl Published {
+    /// Its "Mbps" for [`CLIENT_COUNTS`] clients, as the preset has them (NaN if missing).
+    pub fn mbps(&self) -> [f64; 3] {
+        CLIENT_COUNTS.map(|n| {
+            presets::LUBBERS
+                .published
+                .figures
+                .iter()
+                .find_map(|f| match f.measure {
+                    Measure::HeaderMbps { technique, clients }
+                        if technique == self.technique && clients == u64::from(n) =>
+                    {
+                        Some(f.published)
+                    }
+                    _ => None,
+                })
+                .unwrap_or(f64::NAN)
+        })
+    }
 }
 
 /// Lubbers & Greco, "HTML5 Web Sockets: A Quantum Leap in Scalability for the Web" (2010).
@@ -78,7 +101,7 @@ pub const LUBBERS: [Published; 2] = [
             en: "871 B of request + response headers per poll, once a second (909 B on the wire with CR/LF); bodies, TCP/IP not counted",
             zh: "每次轮询的请求头和响应头共 871 B，每秒一次（连同 CR/LF 在线上是 909 B）；不计消息体和 TCP/IP",
         },
-        mbps: [6.6, 66.0, 665.0],
+        technique: Technique::ShortPoll,
     },
     Published {
         label: Text {
@@ -89,7 +112,7 @@ pub const LUBBERS: [Published; 2] = [
             en: "2 B of frame header per message, server → client only (a client's frames are masked: 6 B); payload, TCP/IP not counted",
             zh: "每条消息 2 B 帧头，只计服务器 → 客户端（客户端的帧带掩码：6 B）；不计载荷和 TCP/IP",
         },
-        mbps: [0.015, 0.153, 1.526],
+        technique: Technique::WebSocket,
     },
 ];
 
@@ -292,9 +315,9 @@ pub fn render(report: &ScaleReport, lang: Lang) -> String {
             "",
             "",
             "",
-            published.mbps[0],
-            published.mbps[1],
-            published.mbps[2],
+            published.mbps()[0],
+            published.mbps()[1],
+            published.mbps()[2],
         );
     }
     let _ = writeln!(out, "  {}", text::MEASURED_COUNTS.get(lang));
@@ -357,10 +380,10 @@ mod tests {
             let polling = mbps(871.0 * f64::from(*n));
             let ws = mbps(2.0 * f64::from(*n));
             assert!(
-                (polling - LUBBERS[0].mbps[i]).abs() / polling < 0.01,
+                (polling - LUBBERS[0].mbps()[i]).abs() / polling < 0.01,
                 "{polling}"
             );
-            assert!((ws - LUBBERS[1].mbps[i]).abs() / ws < 0.01, "{ws}");
+            assert!((ws - LUBBERS[1].mbps()[i]).abs() / ws < 0.01, "{ws}");
         }
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(count(12), "12");

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use super::{Action, Stage, client, connect, expect, expect_dir};
-use crate::lab::push_client::{KeepAlive, PushSpec, Technique};
-use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Workload};
+use crate::lab::push_client::{KeepAlive, PushSpec, RequestHead, Technique};
+use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Timing, Workload};
 use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
@@ -16,6 +16,7 @@ pub const WORKLOAD: Workload = Workload {
     events: 5,
     interval: Duration::from_millis(250),
     payload_bytes: 16,
+    timing: Timing::Regular,
 };
 
 /// Short polling's interval in `short-poll`: shorter than the events', so most polls
@@ -65,6 +66,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 technique: Technique::ShortPoll { every: POLL_EVERY },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             format!(
                 "{with}: GET {POLL_PATH}?since=N every {every} ms, each answered at once, most of \
@@ -84,6 +86,7 @@ pub(super) fn short_poll() -> Vec<Stage> {
                 },
                 keep_alive: KeepAlive::Off,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             format!(
                 "{without}: polls every {} ms with Connection: close, as HTTP/1.0 does by \
@@ -105,6 +108,7 @@ pub(super) fn long_poll() -> Vec<Stage> {
                 technique: Technique::LongPoll,
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             format!(
                 "client: GET {LONG_POLL_PATH}?since=N: the server holds each request until the \
@@ -132,6 +136,7 @@ pub(super) fn sse() -> Vec<Stage> {
                 },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
+                head: RequestHead::Minimal,
             }),
             format!(
                 "client: GET {SSE_PATH}: one text/event-stream response ({}) that stays open, \

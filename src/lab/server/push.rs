@@ -55,16 +55,33 @@ pub const MAX_EVENTS: u32 = 100_000;
 /// The largest payload of one event.
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 
-/// What an event source emits: `events` events, one every `interval` (the first one
-/// `interval` after the start), each with `payload_bytes` of text.
+/// What an event source emits: `events` events, `interval` apart on average (the first one
+/// `interval` after the start, when regular), each with `payload_bytes` of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Workload {
     /// How many events.
     pub events: u32,
-    /// The time between two events.
+    /// The time between two events (their mean, when random).
     pub interval: Duration,
     /// Each event's payload size.
     pub payload_bytes: usize,
+    /// Regular or random gaps.
+    pub timing: Timing,
+}
+
+/// How the gaps between events are chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Timing {
+    /// Every gap is the interval.
+    #[default]
+    Regular,
+    /// Exponentially distributed gaps with the interval as their mean (events at random
+    /// moments, as a Poisson process makes them), drawn from a generator seeded with `seed`:
+    /// the same seed gives the same gaps.
+    Random {
+        /// The generator's seed.
+        seed: u64,
+    },
 }
 
 impl Default for Workload {
@@ -74,21 +91,61 @@ impl Default for Workload {
             events: 5,
             interval: Duration::from_millis(250),
             payload_bytes: 16,
+            timing: Timing::Regular,
         }
     }
 }
 
 impl Workload {
-    /// The query parameters that ask for this workload, e.g. `events=5&interval_ms=250&payload_bytes=16`.
+    /// The query parameters that ask for this workload, e.g.
+    /// `events=5&interval_ms=250&payload_bytes=16` (and `&seed=N` for random gaps).
     pub fn query(&self) -> String {
+        let seed = match self.timing {
+            Timing::Regular => String::new(),
+            Timing::Random { seed } => format!("&seed={seed}"),
+        };
         format!(
-            "events={}&interval_ms={}&payload_bytes={}",
+            "events={}&interval_ms={}&payload_bytes={}{seed}",
             self.events,
             self.interval.as_millis(),
             self.payload_bytes
         )
     }
+
+    /// Each event's gap after the one before it (the first one's after the start).
+    pub fn gaps(&self) -> impl Iterator<Item = Duration> + use<> {
+        let (interval, timing) = (self.interval, self.timing);
+        let mut rng = SplitMix64(match timing {
+            Timing::Regular => 0,
+            Timing::Random { seed } => seed,
+        });
+        (0..self.events).map(move |_| match timing {
+            Timing::Regular => interval,
+            Timing::Random { .. } => {
+                // Inverse transform: -ln(1 - u) is exponential with mean 1 (u in [0, 1)).
+                let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+                interval.mul_f64(-(1.0 - u).ln())
+            }
+        })
+    }
 }
+
+/// A small seeded generator (SplitMix64): deterministic gaps need no crate.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// Told of every event a source creates, at its creation: its id, its payload's size and
+/// when (the lab records it in the trace as a `source_event`).
+pub type EmitHook = Arc<dyn Fn(u64, u64, Instant) + Send + Sync>;
 
 /// One emitted event.
 #[derive(Clone, Debug)]
@@ -115,15 +172,12 @@ pub struct WireEvent {
     pub created_ns: Option<u64>,
 }
 
-/// A poll's answer: the events after the asked id, and the newest id the source has.
+/// A poll's answer: the events after the asked id, `{"events":[]}` when there were none
+/// (so an empty answer is recognisably empty: `analysis::metrics` counts it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PollAnswer {
     /// The events after `since`, in order; empty if there were none (yet).
     pub events: Vec<WireEvent>,
-    /// The newest event's id (0 before the first).
-    pub last_id: u64,
-    /// Whether the source has emitted all its events.
-    pub done: bool,
 }
 
 /// A sequence of numbered events, emitted at the workload's pace by its own task.
@@ -131,24 +185,35 @@ pub struct EventSource {
     workload: Workload,
     events: Mutex<Vec<PushEvent>>,
     last_id: watch::Sender<u64>,
+    recorder: Option<EmitHook>,
 }
 
 impl EventSource {
     /// Starts a source: its task emits the workload's events, then ends.
     pub fn start(workload: Workload) -> Arc<EventSource> {
+        EventSource::start_recorded(workload, None)
+    }
+
+    /// Starts a source whose every event is told to `recorder` when it is created.
+    pub fn start_recorded(workload: Workload, recorder: Option<EmitHook>) -> Arc<EventSource> {
         let (last_id, _) = watch::channel(0);
         let source = Arc::new(EventSource {
             workload,
             events: Mutex::new(Vec::new()),
             last_id,
+            recorder,
         });
-        let emitter = source.clone();
+        // The task holds the source weakly: a source nobody uses any more stops emitting.
+        let emitter = Arc::downgrade(&source);
         tokio::spawn(async move {
             let mut due = tokio::time::Instant::now();
-            for id in 1..=u64::from(workload.events) {
-                due += workload.interval;
+            for (id, gap) in (1..).zip(workload.gaps()) {
+                due += gap;
                 tokio::time::sleep_until(due).await;
-                emitter.emit(id);
+                let Some(source) = emitter.upgrade() else {
+                    return;
+                };
+                source.emit(id);
             }
         });
         source
@@ -160,6 +225,9 @@ impl EventSource {
             created: Instant::now(),
             data: filler_text(self.workload.payload_bytes),
         };
+        if let Some(recorder) = &self.recorder {
+            recorder(id, event.data.len() as u64, event.created);
+        }
         if let Ok(mut events) = self.events.lock() {
             events.push(event);
         }
@@ -209,8 +277,6 @@ impl EventSource {
                     created_ns: None,
                 })
                 .collect(),
-            last_id: self.last_id(),
-            done: self.done(),
         }
     }
 }
@@ -219,9 +285,30 @@ impl EventSource {
 #[derive(Default)]
 pub struct EventHub {
     current: Mutex<Option<Arc<EventSource>>>,
+    recorder: Mutex<Option<EmitHook>>,
 }
 
 impl EventHub {
+    /// Every source started from now on tells `recorder` of each event it creates.
+    pub fn record_to(&self, recorder: EmitHook) {
+        if let Ok(mut slot) = self.recorder.lock() {
+            *slot = Some(recorder);
+        }
+    }
+
+    fn recorder(&self) -> Option<EmitHook> {
+        self.recorder.lock().ok().and_then(|r| r.clone())
+    }
+
+    /// Replaces the current source by a new one emitting `workload` (a compare run starts
+    /// its own, so clients of an earlier run's source cannot join it by mistake).
+    pub fn restart(&self, workload: Workload) -> Option<Arc<EventSource>> {
+        let mut current = self.current.lock().ok()?;
+        let source = EventSource::start_recorded(workload, self.recorder());
+        *current = Some(source.clone());
+        Some(source)
+    }
+
     /// The running source; a new one with `workload` if none runs and the client asks
     /// `from_start`.
     pub fn source(&self, workload: Workload, from_start: bool) -> Option<Arc<EventSource>> {
@@ -229,7 +316,7 @@ impl EventHub {
         match current.as_ref() {
             Some(source) if !source.done() || !from_start => Some(source.clone()),
             _ => {
-                let source = EventSource::start(workload);
+                let source = EventSource::start_recorded(workload, self.recorder());
                 *current = Some(source.clone());
                 Some(source)
             }
@@ -244,6 +331,8 @@ struct PushQuery {
     events: Option<u32>,
     interval_ms: Option<u64>,
     payload_bytes: Option<usize>,
+    /// Random gaps from this seed (regular without it).
+    seed: Option<u64>,
     /// `1`: WebSocket push stamps each event with its creation time ([`WireEvent::created_ns`]).
     stamp: Option<u8>,
 }
@@ -261,6 +350,9 @@ impl PushQuery {
                 .payload_bytes
                 .unwrap_or(default.payload_bytes)
                 .min(MAX_PAYLOAD_BYTES),
+            timing: self
+                .seed
+                .map_or(Timing::Regular, |seed| Timing::Random { seed }),
         }
     }
 }
@@ -472,6 +564,7 @@ mod tests {
             events: 3,
             interval: Duration::from_millis(5),
             payload_bytes: 4,
+            timing: Timing::Regular,
         };
         let source = EventSource::start(workload);
         assert!(source.after(0).is_empty());
@@ -486,5 +579,33 @@ mod tests {
         let first = hub.source(workload, true).unwrap();
         let same = hub.source(workload, true).unwrap();
         assert!(Arc::ptr_eq(&first, &same));
+    }
+
+    #[test]
+    fn random_gaps_repeat_with_their_seed_and_keep_their_mean() {
+        let workload = Workload {
+            events: 2000,
+            interval: Duration::from_millis(100),
+            payload_bytes: 1,
+            timing: Timing::Random { seed: 7 },
+        };
+        let gaps: Vec<Duration> = workload.gaps().collect();
+        assert_eq!(gaps, workload.gaps().collect::<Vec<_>>());
+        let other = Workload {
+            timing: Timing::Random { seed: 8 },
+            ..workload
+        };
+        assert_ne!(gaps, other.gaps().collect::<Vec<_>>());
+        let mean = gaps.iter().sum::<Duration>() / 2000;
+        assert!(mean > Duration::from_millis(90) && mean < Duration::from_millis(110));
+        let regular = Workload {
+            timing: Timing::Regular,
+            ..workload
+        };
+        assert!(regular.gaps().all(|g| g == Duration::from_millis(100)));
+        assert_eq!(
+            workload.query(),
+            "events=2000&interval_ms=100&payload_bytes=1&seed=7"
+        );
     }
 }

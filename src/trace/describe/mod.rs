@@ -262,6 +262,14 @@ pub fn summary(event: &Event) -> String {
                 None => state,
             }
         }
+        EventKind::SourceEvent { id, bytes } => format!(
+            "event {id} created ({}), observed at the event source",
+            format_bytes(*bytes)
+        ),
+        EventKind::ClientRead { total } => format!(
+            "the client's read returned: {} read so far, observed at the client's socket",
+            format_bytes(*total)
+        ),
         EventKind::Stage { index, label } => format!("stage {}: {label}", index + 1),
         EventKind::Diagnostic {
             severity, message, ..

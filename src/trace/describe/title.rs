@@ -32,6 +32,8 @@ pub fn kind_title(kind: &EventKind) -> String {
             format!("TLS record ({})", tls::content_type_name(*content_type))
         }
         EventKind::Api { .. } => "browser API (inferred)".into(),
+        EventKind::SourceEvent { .. } => "event created at the source".into(),
+        EventKind::ClientRead { .. } => "client read".into(),
         EventKind::Stage { .. } => "lab stage".into(),
         EventKind::Diagnostic { severity, .. } => match severity {
             Severity::Info => "note".into(),

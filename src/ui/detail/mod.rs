@@ -395,6 +395,9 @@ impl DetailView {
             EventKind::Stage { index, label } => {
                 ui.label(format!("Lab stage {} finished: {label}", index + 1));
             }
+            EventKind::SourceEvent { .. } | EventKind::ClientRead { .. } => {
+                ui.label(describe::summary(event));
+            }
             EventKind::Diagnostic {
                 severity,
                 message,

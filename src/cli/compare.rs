@@ -1,0 +1,288 @@
+//! `wirelab compare`: the four push techniques side by side on the lab, the table printed
+//! (one column per technique), a preset's published figures beside ours, and the results as
+//! JSON or CSV (docs/compare.md).
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+
+use super::{CompareArgs, HeadArg, OnOff};
+use crate::analysis::compare::{Comparison, TechniqueResult, compare as compare_trace};
+use crate::lab::compare::presets::{self, Preset};
+use crate::lab::compare::{CompareConfig, export, run};
+use crate::lab::push_client::{KeepAlive, RequestHead};
+use crate::lab::server::push::{MAX_EVENTS, MAX_PAYLOAD_BYTES, Timing};
+use crate::lab::{CaptureMode, LabConfig};
+use crate::lang::Lang;
+use crate::trace::Trace;
+
+/// Runs the comparison and prints it; writes JSON/CSV/trace if asked.
+pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
+    if args.clients > 1 {
+        return super::scale::run(&args, lang);
+    }
+    let preset = preset(&args)?;
+    let config = config(&args, preset)?;
+    if config.link.is_emulated() && !config.link_applied() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En =>
+                    "note: this build has no link relay yet: the run goes over the plain loopback, unemulated",
+                Lang::Zh => "注意：此版本尚无链路中继：本次运行走普通回环接口，未模拟链路条件",
+            }
+        );
+    }
+    eprintln!("{}", config.describe());
+    let lab = LabConfig {
+        capture: CaptureMode::Socket,
+        ..LabConfig::default()
+    };
+    let trace = run(config, lab)?;
+    let c = compare_trace(&trace);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    write_table(&c, &mut out)?;
+    match c.check_order() {
+        Ok(()) => writeln!(
+            out,
+            "\n{}",
+            match lang {
+                Lang::En =>
+                    "every technique delivered the emitted sequence: nothing lost, duplicated or reordered",
+                Lang::Zh => "每种技术都按发出的顺序送达了全部事件：无丢失、无重复、无乱序",
+            }
+        )?,
+        Err(problems) => writeln!(out, "\n{problems}")?,
+    }
+    if let Some(p) = preset {
+        write_published(p, &trace, &c, &config, &mut out)?;
+    }
+    let written =
+        |what: &str, path: &std::path::Path| eprintln!("{what} written to {}", path.display());
+    if let Some(path) = &args.json {
+        let value = export::to_json(&trace, &c, &config, preset);
+        let text = serde_json::to_string_pretty(&value).context("serializing the results")?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("writing the results to {}", path.display()))?;
+        written("results", path);
+    }
+    if let Some(path) = &args.csv {
+        std::fs::write(path, export::to_csv(&c))
+            .with_context(|| format!("writing the CSV to {}", path.display()))?;
+        written("CSV", path);
+    }
+    if let Some(path) = &args.trace {
+        std::fs::write(path, trace.to_json())
+            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        written("trace", path);
+    }
+    Ok(())
+}
+
+/// The run asked for: the preset's (or the default) workload, changed by the options.
+/// The preset `--preset` names, if any.
+pub(super) fn preset(args: &CompareArgs) -> anyhow::Result<Option<&'static Preset>> {
+    match args.preset.as_deref() {
+        Some(name) => Ok(Some(presets::preset(name).with_context(|| {
+            format!("unknown preset \"{name}\"; valid: {}", presets::names())
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// The run the options ask for: the preset's (or the default one), changed by the options.
+pub(super) fn config(args: &CompareArgs, preset: Option<&Preset>) -> anyhow::Result<CompareConfig> {
+    let mut config = preset.map_or_else(CompareConfig::default, |p| (p.config)());
+    let w = &mut config.workload;
+    if let Some(events) = args.events {
+        if events == 0 || events > MAX_EVENTS {
+            bail!("--events {events}: choose 1 to {MAX_EVENTS}");
+        }
+        w.events = events;
+    }
+    if let Some(ms) = args.interval_ms {
+        if ms == 0 {
+            bail!("--interval-ms 0: events need at least 1 ms between them");
+        }
+        w.interval = Duration::from_millis(ms);
+    }
+    if let Some(bytes) = args.payload_bytes {
+        if bytes > MAX_PAYLOAD_BYTES {
+            bail!("--payload-bytes {bytes}: at most {MAX_PAYLOAD_BYTES}");
+        }
+        w.payload_bytes = bytes;
+    }
+    if args.random || args.seed.is_some() {
+        let seed = args.seed.unwrap_or(match w.timing {
+            Timing::Random { seed } => seed,
+            Timing::Regular => 1,
+        });
+        w.timing = Timing::Random { seed };
+    }
+    if let Some(ms) = args.poll_ms {
+        if ms == 0 {
+            bail!("--poll-ms 0: polls need at least 1 ms between them");
+        }
+        config.poll_every = Duration::from_millis(ms);
+    }
+    if let Some(keep_alive) = args.keep_alive {
+        config.keep_alive = match keep_alive {
+            OnOff::On => KeepAlive::On,
+            OnOff::Off => KeepAlive::Off,
+        };
+    }
+    if let Some(head) = args.head {
+        config.head = match head {
+            HeadArg::Minimal => RequestHead::Minimal,
+            HeadArg::Browser => RequestHead::BrowserLike,
+            HeadArg::Lubbers => RequestHead::Lubbers,
+        };
+    }
+    if !(0.0..=100.0).contains(&args.link.loss_pct) {
+        bail!("--loss-pct {}: choose 0 to 100", args.link.loss_pct);
+    }
+    config.link = args.link.conditions();
+    Ok(config)
+}
+
+/// One table row: its name and each technique's cell.
+type Row = (&'static str, fn(&TechniqueResult) -> String);
+
+fn latency(f: fn(&crate::analysis::compare::LatencySummary) -> i64, r: &TechniqueResult) -> String {
+    r.latency.map_or_else(
+        || "-".to_string(),
+        |l| format!("{:.1}", f(&l) as f64 / 1000.0),
+    )
+}
+
+/// The rows of the table, in order.
+fn rows() -> Vec<Row> {
+    vec![
+        ("http_requests", |r| r.counts.http_requests.to_string()),
+        ("tcp_connections", |r| r.counts.tcp_connections.to_string()),
+        ("http_request_head_bytes", |r| {
+            r.counts.http_request_head_bytes.to_string()
+        }),
+        ("http_response_head_bytes", |r| {
+            r.counts.http_response_head_bytes.to_string()
+        }),
+        ("http_body_bytes", |r| r.counts.http_body_bytes.to_string()),
+        ("chunk_framing_bytes", |r| {
+            r.counts.chunk_framing_bytes.to_string()
+        }),
+        ("ws_frame_header_bytes", |r| {
+            r.counts.ws_frame_header_bytes.to_string()
+        }),
+        ("ws_payload_wire_bytes", |r| {
+            r.counts.ws_payload_wire_bytes.to_string()
+        }),
+        ("wire_bytes", |r| r.counts.wire_bytes.to_string()),
+        ("empty_responses", |r| r.counts.empty_responses.to_string()),
+        ("events_delivered", |r| r.events_delivered().to_string()),
+        ("latency_ms_p50", |r| latency(|l| l.p50_us, r)),
+        ("latency_ms_p95", |r| latency(|l| l.p95_us, r)),
+        ("latency_ms_max", |r| latency(|l| l.max_us, r)),
+        ("bytes_per_event", |r| {
+            r.bytes_per_event()
+                .map_or_else(|| "-".to_string(), |b| format!("{b:.0}"))
+        }),
+    ]
+}
+
+/// Writes `rows` as aligned columns: the first left-aligned, the others right-aligned.
+fn write_columns(rows: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            let pad = width.saturating_sub(cell.chars().count());
+            if i == 0 {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// One column per technique, one row per count (the JSON's keys).
+fn write_table(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    let mut header = vec![String::new()];
+    header.extend(c.techniques.iter().map(|t| t.technique.name().to_string()));
+    let mut table = vec![header];
+    for (name, cell) in rows() {
+        let mut row = vec![name.to_string()];
+        row.extend(c.techniques.iter().map(cell));
+        table.push(row);
+    }
+    write_columns(&table, out)?;
+    writeln!(
+        out,
+        "wire_bytes: TCP payload both ways; latency: from the event source's creation to the \
+         client's read of the event's last byte, both in the trace"
+    )
+}
+
+/// The preset's published figures beside ours, what each counts, and the corrections.
+fn write_published(
+    p: &Preset,
+    trace: &Trace,
+    c: &Comparison,
+    config: &CompareConfig,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "\npublished: {}", p.published.source)?;
+    let mut table = vec![vec![
+        String::new(),
+        "published".to_string(),
+        "measured".to_string(),
+        "what the published figure counts".to_string(),
+    ]];
+    for f in p.published.figures {
+        let value = |v: f64| {
+            let text = if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else if v < 1.0 {
+                format!("{v:.3}")
+            } else {
+                format!("{v:.1}")
+            };
+            format!("{text} {}", f.unit).trim_end().to_string()
+        };
+        table.push(vec![
+            f.what.to_string(),
+            value(f.published),
+            f.measured(trace, c, config)
+                .map_or_else(|| "-".to_string(), value),
+            f.counts.to_string(),
+        ]);
+    }
+    // The last column reads better left-aligned: write it after the aligned part.
+    let notes: Vec<String> = table.iter_mut().filter_map(Vec::pop).collect();
+    let mut aligned = Vec::new();
+    write_columns(&table, &mut aligned)?;
+    for (line, note) in String::from_utf8_lossy(&aligned).lines().zip(notes) {
+        writeln!(out, "{line}  {note}")?;
+    }
+    writeln!(out, "corrections:")?;
+    for correction in p.published.corrections {
+        writeln!(out, "- {correction}")?;
+    }
+    Ok(())
+}

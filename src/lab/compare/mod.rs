@@ -1,0 +1,252 @@
+//! The compare run: four real clients at once against the lab server, each receiving the
+//! same event stream from one [`EventSource`](super::server::push::EventSource) — short
+//! polling, long polling, SSE and WebSocket — traced into one trace with four lanes named by
+//! technique (`short-poll`, `long-poll`, `sse`, `websocket`). What each cost and how long
+//! each delivery took is read from that trace by [`crate::analysis::compare`], never from the
+//! clients: the source records each event's creation (`source_event`) and the clients' read
+//! tap each read (`client_read`).
+//!
+//! Started as [`LabCommand::Compare`](super::LabCommand::Compare) through the [`Lab`] handle
+//! (live trace updates as for any run; progress is the trace's `source_event`s and
+//! deliveries against [`Workload::events`]), or blocking with [`run`].
+
+pub mod export;
+pub mod presets;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+
+use super::client::AbortOnDrop;
+use super::link::LinkConditions;
+use super::push_client::{
+    DialHook, Dialed, Dialer, KeepAlive, PushSpec, RequestHead, Technique, receive,
+};
+use super::runner::{ActiveRun, RunContext, STAGE_TIMEOUT, connectable};
+use super::server::push::{Timing, Workload};
+use super::{Lab, LabCommand, LabConfig, LabUpdate, RunMode};
+use crate::analysis::metrics;
+use crate::trace::matcher::EventMatcher;
+use crate::trace::{Dir, Trace};
+
+/// The scenario name a compare run's trace carries (`Trace.source.scenario`).
+pub const SCENARIO: &str = "compare";
+
+/// What a compare run does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompareConfig {
+    /// The event stream every client receives.
+    pub workload: Workload,
+    /// Short polling's interval.
+    pub poll_every: Duration,
+    /// Whether the polling clients keep their connection (HTTP/1.1) or open one per request
+    /// (`Connection: close`).
+    pub keep_alive: KeepAlive,
+    /// How big the clients' request heads are.
+    pub head: RequestHead,
+    /// The emulated link (applied by the lab's relay where the build has one; see
+    /// [`CompareConfig::link_applied`]).
+    pub link: LinkConditions,
+}
+
+impl Default for CompareConfig {
+    /// The classroom's standard run: 20 events of 57 B at random moments, 1 s apart on
+    /// average (seed 1), short polling every second with keep-alive, minimal heads.
+    fn default() -> Self {
+        CompareConfig {
+            workload: Workload {
+                events: 20,
+                interval: Duration::from_secs(1),
+                payload_bytes: 57,
+                timing: Timing::Random { seed: 1 },
+            },
+            poll_every: Duration::from_secs(1),
+            keep_alive: KeepAlive::On,
+            head: RequestHead::Minimal,
+            link: LinkConditions::default(),
+        }
+    }
+}
+
+impl CompareConfig {
+    /// The four clients' specs, with their lanes' names (the techniques' names in
+    /// [`crate::analysis::compare`]).
+    pub fn clients(&self) -> [(metrics::Technique, PushSpec); 4] {
+        let spec = |technique| PushSpec {
+            technique,
+            keep_alive: self.keep_alive,
+            workload: self.workload,
+            head: self.head,
+        };
+        [
+            (
+                metrics::Technique::ShortPoll,
+                spec(Technique::ShortPoll {
+                    every: self.poll_every,
+                }),
+            ),
+            (metrics::Technique::LongPoll, spec(Technique::LongPoll)),
+            (
+                metrics::Technique::Sse,
+                spec(Technique::Sse { drop_after: None }),
+            ),
+            (metrics::Technique::WebSocket, spec(Technique::WebSocket)),
+        ]
+    }
+
+    /// Whether the link conditions are applied: this build's lab has no relay yet, so an
+    /// emulated link is asked for but the run goes over the plain loopback (and says so).
+    pub fn link_applied(&self) -> bool {
+        false
+    }
+
+    /// The run's one-line description (its stage label).
+    pub fn describe(&self) -> String {
+        let w = &self.workload;
+        let timing = match w.timing {
+            Timing::Regular => format!("every {} ms", w.interval.as_millis()),
+            Timing::Random { seed } => format!(
+                "at random moments, {} ms apart on average (seed {seed})",
+                w.interval.as_millis()
+            ),
+        };
+        let keep_alive = match self.keep_alive {
+            KeepAlive::On => "keep-alive",
+            KeepAlive::Off => "a new connection per poll",
+        };
+        let head = match self.head {
+            RequestHead::Minimal => "minimal request heads",
+            RequestHead::BrowserLike => "browser-like request heads (Chromium's size)",
+            RequestHead::Lubbers => "Lubbers & Greco's request headers, cookies included",
+        };
+        let link = if !self.link.is_emulated() {
+            "plain loopback".to_string()
+        } else if self.link_applied() {
+            format!(
+                "link emulated at the socket: {} ms one-way delay",
+                self.link.delay.as_millis()
+            )
+        } else {
+            "link emulation asked for but not in this build: plain loopback".to_string()
+        };
+        format!(
+            "four clients, one event source: {} events of {} B {timing}; short poll every {} ms, \
+             {keep_alive}; {head}; {link}",
+            w.events,
+            w.payload_bytes,
+            self.poll_every.as_millis()
+        )
+    }
+}
+
+/// How long a run of `config` may take before it fails: the events' schedule and the
+/// stage timeout on top.
+fn run_timeout(config: &CompareConfig) -> Duration {
+    config.workload.gaps().sum::<Duration>() + config.poll_every + STAGE_TIMEOUT
+}
+
+/// Begins a compare run's trace and starts it (the lab's `control` keeps the handle).
+pub(super) fn start(config: CompareConfig, ctx: Arc<RunContext>) -> ActiveRun {
+    let label = config.describe();
+    ctx.collector
+        .start_run(Some(SCENARIO), RunMode::Run, vec![label.clone()]);
+    let task = tokio::spawn(compare_run(config, label, ctx));
+    ActiveRun::of_task(AbortOnDrop(task))
+}
+
+async fn compare_run(config: CompareConfig, label: String, ctx: Arc<RunContext>) {
+    ctx.outbox.send(LabUpdate::StageStarted {
+        index: 0,
+        label: label.clone(),
+    });
+    match receive_all(&config, &ctx).await {
+        Ok(()) => {}
+        Err(message) => {
+            ctx.outbox.send(LabUpdate::Failed(message));
+            return;
+        }
+    }
+    ctx.collector.stage_done(0, &label);
+    ctx.outbox.send(LabUpdate::StageDone {
+        index: 0,
+        label,
+        next: None,
+    });
+    ctx.outbox.send(LabUpdate::Finished);
+}
+
+/// Starts the source, runs the four clients at once, then waits until the trace shows an
+/// answer to every request they sent.
+async fn receive_all(config: &CompareConfig, ctx: &Arc<RunContext>) -> Result<(), String> {
+    let deadline = tokio::time::Instant::now() + run_timeout(config);
+    // A fresh source: a client of an earlier, aborted run cannot share it.
+    ctx.events
+        .restart(config.workload)
+        .ok_or("the event source is unavailable")?;
+    let clients = config.clients().map(|(technique, spec)| {
+        let lane = technique.name();
+        let collector = ctx.collector.clone();
+        let hook: DialHook = Arc::new(move |dialed| match dialed {
+            Dialed::Bound(local) => collector.expect_client(local, lane),
+            Dialed::Connected(local, at) => collector.client_connected(local, at),
+            Dialed::Read(local, total, at) => collector.client_read(local, total, at),
+        });
+        let dialer = Dialer::new(connectable(ctx.server), Some(hook));
+        async move {
+            let delivery = receive(spec, None, &dialer)
+                .await
+                .map_err(|e| format!("{lane}: {e}"))?;
+            Ok::<_, String>((lane, delivery.requests))
+        }
+    });
+    let done = tokio::time::timeout_at(deadline, join_all(clients))
+        .await
+        .map_err(|_| "the clients had not received every event in time".to_string())?;
+    let mut answers = Vec::new();
+    for result in done {
+        let (lane, requests) = result?;
+        let response = EventMatcher::kind("http_response")
+            .on_lane(lane)
+            .dir(Dir::S2c);
+        answers.extend(std::iter::repeat_n(response, requests as usize));
+    }
+    // Every request's answer in the trace (the tap's records reach it a little later).
+    loop {
+        let changed = ctx.outbox.changed();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let mut taken = std::collections::HashSet::new();
+        let all = answers.iter().all(|m| {
+            ctx.collector
+                .find(m, 0, &taken)
+                .map(|i| taken.insert(i))
+                .is_some()
+        });
+        if all {
+            return Ok(());
+        }
+        tokio::select! {
+            () = &mut changed => {}
+            () = tokio::time::sleep_until(deadline) => {
+                return Err("the trace does not show an answer to every request".to_string());
+            }
+        }
+    }
+}
+
+/// Runs a compare run to completion on a fresh lab and returns its trace (CLI and tests).
+pub fn run(config: CompareConfig, lab: LabConfig) -> anyhow::Result<Trace> {
+    run_observed(config, lab, |_| {})
+}
+
+/// [`run`], showing `observe` every update as it arrives.
+pub fn run_observed(
+    config: CompareConfig,
+    lab: LabConfig,
+    observe: impl FnMut(&LabUpdate),
+) -> anyhow::Result<Trace> {
+    let started = Lab::start(lab, None)?;
+    started.send(LabCommand::Compare(config));
+    super::collect_run(&started, SCENARIO, run_timeout(&config), observe)
+}
