@@ -127,6 +127,7 @@ enum Stage {
 #[derive(Default)]
 struct ClientEnd {
     ids: Vec<u64>,
+    stamp_bytes: u64,
     latencies_us: Vec<u64>,
 }
 
@@ -184,9 +185,11 @@ async fn run(plan: Plan, released: watch::Receiver<bool>) -> Outcome {
     }
     let expected: Vec<u64> = (1..=u64::from(plan.events)).collect();
     let (mut in_order, mut events_received, mut latencies) = (0, 0, Vec::new());
+    let mut stamp_bytes = 0;
     for handle in clients {
         if let Ok(Some(end)) = handle.await {
             events_received += end.ids.len() as u64;
+            stamp_bytes += end.stamp_bytes;
             if plan.phase == Phase::Deliver && end.ids == expected {
                 in_order += 1;
             }
@@ -201,6 +204,7 @@ async fn run(plan: Plan, released: watch::Receiver<bool>) -> Outcome {
         failed: errors.len() as u32,
         in_order,
         events_received,
+        stamp_bytes,
         errors: errors.into_iter().take(ERRORS_KEPT).collect(),
         latency: Latency::of(latencies),
         wall_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -251,10 +255,15 @@ async fn client(i: u32, shared: &Shared, stage: &mut Stage) -> Result<ClientEnd,
                 push_client::receive(spec, Some(stream), &Dialer::new(plan.server, None)).await?;
             Ok(ClientEnd {
                 ids: delivery.ids,
-                latencies_us: Vec::new(),
+                ..ClientEnd::default()
             })
         }
     }
+}
+
+/// The bytes `,"created_ns":N` adds to a message's JSON.
+fn stamp_len(created_ns: u64) -> u64 {
+    ",\"created_ns\":".len() as u64 + created_ns.to_string().len() as u64
 }
 
 /// The WebSocket client's own limits: it receives small events, so a small read buffer.
@@ -293,6 +302,9 @@ async fn websocket(
                 let event: WireEvent = serde_json::from_str(text.as_str())
                     .map_err(|e| format!("a message is not an event: {e}"))?;
                 end.ids.push(event.id);
+                if let Some(created) = event.created_ns {
+                    end.stamp_bytes += stamp_len(created);
+                }
                 let steady_from = shared.all_connected_ns.load(Ordering::Relaxed);
                 if let Some(created) = event.created_ns
                     && steady_from != 0

@@ -187,21 +187,29 @@ pub struct TechniqueRun {
 }
 
 impl TechniqueRun {
+    /// The bytes the server wrote, without the latency measurement's creation stamps.
+    pub fn bytes_down(&self) -> u64 {
+        self.wire
+            .bytes_down
+            .saturating_sub(self.outcome.stamp_bytes)
+    }
+
     /// TCP payload bytes (both ways) per client per event, everything included (connection
-    /// set-up, every request and response, frames).
+    /// set-up, every request and response, frames) but the creation stamps.
     pub fn bytes_per_client_per_event(&self) -> f64 {
-        let total = (self.wire.bytes_up + self.wire.bytes_down) as f64;
+        let total = (self.wire.bytes_up + self.bytes_down()) as f64;
         total / f64::from(self.outcome.clients.max(1)) / f64::from(self.events.max(1))
     }
 
-    /// Bytes per client per second of the workload, both ways and server → client alone.
+    /// Bytes per client per second of the workload, both ways and server → client alone
+    /// (creation stamps left out).
     pub fn bytes_per_client_per_sec(&self) -> (f64, f64) {
         let per = |bytes: u64| {
             bytes as f64 / f64::from(self.outcome.clients.max(1)) / self.emitting_secs.max(1e-3)
         };
         (
-            per(self.wire.bytes_up + self.wire.bytes_down),
-            per(self.wire.bytes_down),
+            per(self.wire.bytes_up + self.bytes_down()),
+            per(self.bytes_down()),
         )
     }
 

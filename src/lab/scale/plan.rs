@@ -195,6 +195,10 @@ pub struct Outcome {
     pub in_order: u32,
     /// Events received, all clients together.
     pub events_received: u64,
+    /// WebSocket: the bytes of the creation stamps (`,"created_ns":N`) in the messages
+    /// received, which only the latency measurement needs: the table leaves them out.
+    #[serde(default)]
+    pub stamp_bytes: u64,
     /// The first few failures, for the report.
     pub errors: Vec<String>,
     /// WebSocket only: delivery latency (creation at the event source to the load generator's

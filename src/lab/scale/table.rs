@@ -162,8 +162,8 @@ pub mod text {
     };
     /// What the measured rows count.
     pub const MEASURED_COUNTS: Text = Text {
-        en: "measured: TCP payload bytes both ways as the server's sockets read and wrote them (socket tap counts), everything included: connection set-up, request and response heads, bodies, chunk framing, frame headers, payload; TCP/IP headers not counted. Extrapolated linearly in \"Mbps\" = bit/s ÷ 2^20, Lubbers & Greco's unit.",
-        zh: "实测：服务器套接字读写的 TCP 载荷字节（套接字探针计数），双向，全部计入：建立连接、请求头和响应头、消息体、分块编码、帧头、载荷；不计 TCP/IP 头。按线性外推，单位 \"Mbps\" = 比特/秒 ÷ 2^20，与 Lubbers & Greco 相同。",
+        en: "measured: TCP payload bytes both ways as the server's sockets read and wrote them (socket tap counts), everything included: connection set-up, request and response heads, bodies, chunk framing, frame headers, payload (WebSocket's without the creation stamp each message carries for the latency measurement); TCP/IP headers not counted. Extrapolated linearly in \"Mbps\" = bit/s ÷ 2^20, Lubbers & Greco's unit.",
+        zh: "实测：服务器套接字读写的 TCP 载荷字节（套接字探针计数），双向，全部计入：建立连接、请求头和响应头、消息体、分块编码、帧头、载荷（WebSocket 的载荷不含为测量延迟而附带的创建时间戳）；不计 TCP/IP 头。按线性外推，单位 \"Mbps\" = 比特/秒 ÷ 2^20，与 Lubbers & Greco 相同。",
     };
     /// The idle memory line's label.
     pub const IDLE: Text = Text {
@@ -379,11 +379,12 @@ mod tests {
         for (i, n) in CLIENT_COUNTS.iter().enumerate() {
             let polling = mbps(871.0 * f64::from(*n));
             let ws = mbps(2.0 * f64::from(*n));
+            // The published figures are rounded to two or three digits.
             assert!(
-                (polling - LUBBERS[0].mbps()[i]).abs() / polling < 0.01,
+                (polling - LUBBERS[0].mbps()[i]).abs() / polling < 0.025,
                 "{polling}"
             );
-            assert!((ws - LUBBERS[1].mbps()[i]).abs() / ws < 0.01, "{ws}");
+            assert!((ws - LUBBERS[1].mbps()[i]).abs() / ws < 0.025, "{ws}");
         }
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(count(12), "12");
