@@ -94,6 +94,50 @@ impl Text {
     }
 }
 
+/// A text with values in it, written in every language when it is made (a status line, an
+/// error, a stage caption): kept until shown, it is shown in the language of that moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Phrase {
+    /// English.
+    pub en: String,
+    /// Simplified Chinese.
+    pub zh: String,
+}
+
+impl Phrase {
+    /// A phrase from its two languages.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Phrase {
+        Phrase {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// A text that is the same in every language: one that is not ours to translate (the
+    /// operating system's or libpcap's own words, a path).
+    pub fn verbatim(text: impl Into<String>) -> Phrase {
+        let text = text.into();
+        Phrase {
+            en: text.clone(),
+            zh: text,
+        }
+    }
+
+    /// The phrase in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+impl From<Text> for Phrase {
+    fn from(text: Text) -> Phrase {
+        Phrase::new(text.en, text.zh)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

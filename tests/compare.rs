@@ -13,6 +13,7 @@ use wirelab::analysis::compare::{Comparison, TechniqueResult, compare};
 use wirelab::analysis::metrics::Technique;
 use wirelab::lab::compare::{CompareConfig, run};
 use wirelab::lab::push_client::{KeepAlive, RequestHead};
+use wirelab::lab::run_scenario;
 use wirelab::lab::server::push::{Timing, Workload};
 use wirelab::trace::{EventKind, Trace};
 
@@ -182,4 +183,17 @@ fn without_keep_alive_every_poll_opens_its_own_connection() {
     }
     // Regular events, far apart for the loopback: one long poll per event.
     assert_eq!(technique(&c, Technique::LongPoll).counts.http_requests, 6);
+}
+
+#[test]
+fn the_websocket_scenario_delivers_the_sequence_by_content() {
+    // Its lane is "client": the technique comes from the content (the 101).
+    let trace = run_scenario("websocket", socket_lab()).unwrap();
+    let c = compare(&trace);
+    c.check_order().unwrap();
+    let ws = technique(&c, Technique::WebSocket);
+    assert_eq!(ws.events_delivered(), 5);
+    assert_eq!(ws.counts.http_requests, 1);
+    assert!(ws.latency.is_some());
+    assert_eq!(c.techniques.len(), 1);
 }

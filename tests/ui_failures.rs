@@ -34,8 +34,11 @@ fn ws_bad_accept_shows_the_mismatch_in_the_detail_pane() {
         .into_iter()
         .find(|s| s.name == "ws-bad-accept")
         .unwrap()
-        .summary;
-    h.get_by(|n| n.role() == Role::ComboBox).click();
+        .summary
+        .en;
+    // The scenario picker, showing the default scenario (the language menu is one too).
+    h.get_by(|n| n.role() == Role::ComboBox && n.value().as_deref() == Some("ws-echo"))
+        .click();
     h.run();
     // The list is taller than its popup: scroll the entry into view, then click it.
     h.get_by_label_contains(summary).scroll_to_me();

@@ -12,11 +12,18 @@ pub(super) fn gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
     {
-        bail!(
-            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set.\n\
-             For the terminal timeline run `wirelab run ws-echo`; for the GUI run wirelab on a desktop \
-             (or under Xvfb: `Xvfb :99 & DISPLAY=:99 wirelab`)."
-        );
+        match lang {
+            Lang::En => bail!(
+                "no display: neither DISPLAY nor WAYLAND_DISPLAY is set.\n\
+                 For the terminal timeline run `wirelab run ws-echo`; for the GUI run wirelab on a \
+                 desktop (or under Xvfb: `Xvfb :99 & DISPLAY=:99 wirelab`)."
+            ),
+            Lang::Zh => bail!(
+                "没有显示器：DISPLAY 和 WAYLAND_DISPLAY 都没有设置。\n\
+                 要看终端里的时序，请运行 `wirelab run ws-echo`；要用图形界面，请在桌面环境中运行 \
+                 wirelab（或在 Xvfb 下：`Xvfb :99 & DISPLAY=:99 wirelab`）。"
+            ),
+        }
     }
     open_gui(args, lang)
 }
@@ -29,6 +36,8 @@ fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
             pace_ms: 120,
             // Whole packets in a scratch file, so a run can be saved as pcapng.
             pcapng: crate::lab::PacketFile::Scratch,
+            // The window relabels them when its language changes.
+            lang,
             ..LabConfig::default()
         },
         open: args.open,

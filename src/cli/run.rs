@@ -13,12 +13,12 @@ use crate::report::terminal::{self, TerminalStyle};
 use crate::trace::Trace;
 
 /// Runs the scenario (or lists them) and writes the trace if asked.
-pub(super) fn run(args: RunArgs, _lang: crate::lang::Lang) -> anyhow::Result<()> {
+pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> {
     if args.list {
         let scenarios = lab::scenarios();
         let width = scenarios.iter().map(|s| s.name.len()).max().unwrap_or(0);
         for s in scenarios {
-            println!("{:<width$}  {}", s.name, s.summary);
+            println!("{:<width$}  {}", s.name, s.summary.get(lang));
         }
         return Ok(());
     }
@@ -39,6 +39,7 @@ pub(super) fn run(args: RunArgs, _lang: crate::lang::Lang) -> anyhow::Result<()>
             .pcapng
             .clone()
             .map_or(lab::PacketFile::None, lab::PacketFile::Keep),
+        lang,
     };
     let trace = if args.step {
         run_stepping(scenario, config, style)?

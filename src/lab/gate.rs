@@ -49,6 +49,16 @@ impl Gates {
         }
     }
 
+    /// Opens the gate of `peer` for good: its handler no longer waits for stages (a push
+    /// client's, whose pace is the event source's).
+    pub fn open(&self, peer: SocketAddr) {
+        if let Ok(mut gates) = self.gates.lock()
+            && let Some(gate) = gates.remove(&peer)
+        {
+            gate.close();
+        }
+    }
+
     /// Opens every gate for good (a run was aborted: its handlers must not hang) and forgets them.
     pub fn open_all(&self) {
         if let Ok(mut gates) = self.gates.lock() {

@@ -69,6 +69,8 @@ pub struct LabConfig {
     pub capture: CaptureMode,
     /// Where packet mode keeps the packets (whole, as pcapng). Default [`PacketFile::None`].
     pub pcapng: PacketFile,
+    /// The language the trace's stage captions are written in. Default English.
+    pub lang: crate::lang::Lang,
 }
 
 /// Where packet mode keeps the packets it captures, as pcapng (for Wireshark): then whole
@@ -92,6 +94,7 @@ impl Default for LabConfig {
             pace_ms: 0,
             capture: CaptureMode::Auto,
             pcapng: PacketFile::None,
+            lang: crate::lang::Lang::En,
         }
     }
 }
@@ -197,8 +200,8 @@ pub enum LabUpdate {
 pub struct ScenarioInfo {
     /// e.g. `"ws-echo"`.
     pub name: &'static str,
-    /// One line for `wirelab run --list` and the GUI picker.
-    pub summary: &'static str,
+    /// One line for `wirelab run --list` and the GUI picker, in every language.
+    pub summary: crate::lang::Text,
 }
 
 /// Every scenario, in display order.
@@ -329,6 +332,7 @@ impl Lab {
                         server: server_addr,
                         pace_ms: config.pace_ms,
                         tls,
+                        lang: config.lang,
                         events,
                     });
                     let _control = AbortOnDrop(tokio::spawn(control(command_rx, ctx)));

@@ -60,6 +60,8 @@ pub struct RunContext {
     pub pace_ms: u64,
     /// The lab's TLS (`wss://`), if its certificate could be made.
     pub tls: Option<Arc<super::tls::LabTls>>,
+    /// The language of the stage captions the trace records.
+    pub lang: crate::lang::Lang,
     /// The push endpoints' event hub.
     pub events: Arc<super::server::push::EventHub>,
 }
@@ -86,7 +88,11 @@ impl ActiveRun {
 
 /// Begins `scenario`'s trace and starts running it (see the module docs).
 pub fn start(scenario: Scenario, mode: RunMode, ctx: Arc<RunContext>) -> ActiveRun {
-    let labels = scenario.stages.iter().map(|s| s.label.clone()).collect();
+    let labels = scenario
+        .stages
+        .iter()
+        .map(|s| s.caption(ctx.lang).to_string())
+        .collect();
     ctx.collector
         .start_run(Some(scenario.info.name), mode, labels);
     let (steps, step_rx) = unbounded_channel();
@@ -133,7 +139,7 @@ async fn run(
         }
         ctx.outbox.send(LabUpdate::StageStarted {
             index,
-            label: stage.label.clone(),
+            label: stage.caption(ctx.lang).to_string(),
         });
         if let Actor::Client(_) = stage.actor {
             // What a stage waits for is caused by the latest client action (server stages
@@ -152,16 +158,19 @@ async fn run(
                 ctx.outbox.send(LabUpdate::Failed(format!(
                     "stage {} \"{}\": {message}",
                     index + 1,
-                    stage.label
+                    stage.caption(ctx.lang)
                 )));
                 return;
             }
         }
-        ctx.collector.stage_done(index, &stage.label);
+        ctx.collector.stage_done(index, stage.caption(ctx.lang));
         ctx.outbox.send(LabUpdate::StageDone {
             index,
-            label: stage.label.clone(),
-            next: scenario.stages.get(index + 1).map(|s| s.label.clone()),
+            label: stage.caption(ctx.lang).to_string(),
+            next: scenario
+                .stages
+                .get(index + 1)
+                .map(|s| s.caption(ctx.lang).to_string()),
         });
     }
     // The clients read on until the server closes, then close their sockets themselves.
@@ -295,6 +304,11 @@ impl Runner {
                 self.send(*i, ClientAction::TlsHandshake(tls))
             }
             (Actor::Client(i), Action::Push(spec)) => {
+                // The push endpoints are not gated: their pace is the event source's (the
+                // WebSocket upgrade and close would otherwise wait for server stages).
+                if let Some(addr) = self.addrs.get(*i).copied().flatten() {
+                    self.ctx.gates.open(addr);
+                }
                 let label = self.client(*i)?.label.clone();
                 let collector = self.ctx.collector.clone();
                 // Each further connection is put on the client's lane before its connect().

@@ -14,6 +14,7 @@ pub mod push;
 
 use super::ScenarioInfo;
 use super::push_client::PushSpec;
+use crate::lang::{Lang, Phrase, Text};
 use crate::proto::cite;
 use crate::trace::Dir;
 use crate::trace::matcher::EventMatcher;
@@ -161,8 +162,9 @@ pub struct Stage {
     pub actor: Actor,
     /// What it does.
     pub action: Action,
-    /// What the GUI shows, e.g. `send text "Hello, WebSocket!" (17 B)`.
-    pub label: String,
+    /// What the GUI shows, e.g. `send text "Hello, WebSocket!" (17 B)`, in every language
+    /// (the diagram's stage caption).
+    pub label: Phrase,
     /// What must appear in the trace (all of it, each a distinct event), on the lanes of
     /// [`Scenario::clients`].
     pub expect: Vec<EventMatcher>,
@@ -180,94 +182,167 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 22] = [
+pub const CATALOGUE: [ScenarioInfo; 23] = [
     ScenarioInfo {
         name: "http-get",
-        summary: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
+        summary: Text {
+            en: "plain HTTP/1.1: connect, GET /hello, the response, the client closes",
+            zh: "普通 HTTP/1.1：建立连接，GET /hello，收到响应，客户端关闭连接",
+        },
     },
     ScenarioInfo {
         name: "ws-echo",
-        summary: "WebSocket echo: upgrade, text/binary/empty/125/126/70000-byte and fragmented messages, ping, close",
+        summary: Text {
+            en: "WebSocket echo: upgrade, text/binary/empty/125/126/70000-byte and fragmented messages, ping, close",
+            zh: "WebSocket 回显：升级握手，文本/二进制/空/125/126/70000 字节以及分片的消息，ping，关闭",
+        },
     },
     ScenarioInfo {
         name: "ws-chat",
-        summary: "three clients (alice, bob, carol) in a chat room: every message is relayed to all",
+        summary: Text {
+            en: "three clients (alice, bob, carol) in a chat room: every message is relayed to all",
+            zh: "聊天室里的三个客户端（alice、bob、carol）：每条消息都转发给所有人",
+        },
     },
     ScenarioInfo {
         name: "ws-push",
-        summary: "server push: a tick every 200 ms until the client closes (after five ticks)",
+        summary: Text {
+            en: "server push: a tick every 200 ms until the client closes (after five ticks)",
+            zh: "服务器推送：每 200 ms 推送一次 tick，直到客户端关闭（在五次 tick 之后）",
+        },
     },
     ScenarioInfo {
         name: "ws-subprotocol",
-        summary: "subprotocol negotiation: the client offers superchat and chat, the server picks one",
+        summary: Text {
+            en: "subprotocol negotiation: the client offers superchat and chat, the server picks one",
+            zh: "子协议协商：客户端提供 superchat 和 chat，服务器从中选一个",
+        },
     },
     ScenarioInfo {
         name: "ws-deflate",
-        summary: "permessage-deflate (RFC 7692): compressed text (twice: context takeover), 70000 B, incompressible binary, ping, close",
+        summary: Text {
+            en: "permessage-deflate (RFC 7692): compressed text (twice: context takeover), 70000 B, incompressible binary, ping, close",
+            zh: "permessage-deflate 扩展（RFC 7692）：压缩的文本（发两次：上下文接管），70000 B，无法压缩的二进制数据，ping，关闭",
+        },
     },
     ScenarioInfo {
         name: "ws-bad-accept",
-        summary: "the server answers 101 with a wrong Sec-WebSocket-Accept: the client fails the connection, sends nothing and closes TCP",
+        summary: Text {
+            en: "the server answers 101 with a wrong Sec-WebSocket-Accept: the client fails the connection, sends nothing and closes TCP",
+            zh: "服务器用错误的 Sec-WebSocket-Accept 回应 101：客户端判定连接失败，什么也不发送，直接关闭 TCP",
+        },
     },
     ScenarioInfo {
         name: "ws-missing-upgrade",
-        summary: "an upgrade request without Upgrade: websocket gets 400 Bad Request; the connection stays HTTP",
+        summary: Text {
+            en: "an upgrade request without Upgrade: websocket gets 400 Bad Request; the connection stays HTTP",
+            zh: "缺少 Upgrade: websocket 的升级请求得到 400 Bad Request；连接仍然是 HTTP",
+        },
     },
     ScenarioInfo {
         name: "ws-bad-version",
-        summary: "Sec-WebSocket-Version: 8 gets 426 Upgrade Required naming version 13",
+        summary: Text {
+            en: "Sec-WebSocket-Version: 8 gets 426 Upgrade Required naming version 13",
+            zh: "Sec-WebSocket-Version: 8 得到 426 Upgrade Required，并指明版本 13",
+        },
     },
     ScenarioInfo {
         name: "ws-unmasked",
-        summary: "the client sends an unmasked frame: the server closes with 1002 (protocol error)",
+        summary: Text {
+            en: "the client sends an unmasked frame: the server closes with 1002 (protocol error)",
+            zh: "客户端发送未加掩码的帧：服务器以关闭码 1002（协议错误）关闭连接",
+        },
     },
     ScenarioInfo {
         name: "ws-bad-utf8",
-        summary: "text that is not UTF-8, in one frame and split across two fragments: the server closes with 1007",
+        summary: Text {
+            en: "text that is not UTF-8, in one frame and split across two fragments: the server closes with 1007",
+            zh: "不是 UTF-8 的文本，一次放在一个帧里，一次拆成两个分片：服务器以关闭码 1007 关闭连接",
+        },
     },
     ScenarioInfo {
         name: "ws-too-big",
-        summary: "a 5000-byte message to a server whose limit is 4096 bytes: close 1009 (message too big)",
+        summary: Text {
+            en: "a 5000-byte message to a server whose limit is 4096 bytes: close 1009 (message too big)",
+            zh: "向消息上限为 4096 字节的服务器发送 5000 字节的消息：关闭码 1009（消息过大）",
+        },
     },
     ScenarioInfo {
         name: "ws-ping-timeout",
-        summary: "the server pings, the client never answers: after its timeout the server closes with 1011",
+        summary: Text {
+            en: "the server pings, the client never answers: after its timeout the server closes with 1011",
+            zh: "服务器发送心跳 ping，客户端始终不回应：超时后服务器以关闭码 1011 关闭连接",
+        },
     },
     ScenarioInfo {
         name: "ws-abrupt",
-        summary: "the client's TCP connection ends without a close frame: the server reports 1006, never sent on the wire",
+        summary: Text {
+            en: "the client's TCP connection ends without a close frame: the server reports 1006, never sent on the wire",
+            zh: "客户端的 TCP 连接在没有关闭帧的情况下断开：服务器报告 1006，这个关闭码从不在线路上发送",
+        },
     },
     ScenarioInfo {
         name: "ws-origin",
-        summary: "two pages: the lab's own origin gets 101, another site's origin gets 403 Forbidden",
+        summary: Text {
+            en: "two pages: the lab's own origin gets 101, another site's origin gets 403 Forbidden",
+            zh: "两个页面：实验室自己的源（Origin）得到 101，其他网站的源得到 403 Forbidden",
+        },
     },
     ScenarioInfo {
         name: "http-1.0",
-        summary: "three GETs over HTTP/1.0: three TCP connections, one request each",
+        summary: Text {
+            en: "three GETs over HTTP/1.0: three TCP connections, one request each",
+            zh: "通过 HTTP/1.0 发送三个 GET：三个 TCP 连接，每个连接一个请求",
+        },
     },
     ScenarioInfo {
         name: "http-keep-alive",
-        summary: "three GETs over HTTP/1.1: one persistent TCP connection",
+        summary: Text {
+            en: "three GETs over HTTP/1.1: one persistent TCP connection",
+            zh: "通过 HTTP/1.1 发送三个 GET：只用一个持久 TCP 连接",
+        },
     },
     ScenarioInfo {
         name: "http-post",
-        summary: "two POSTs: a body framed by Content-Length, then a chunked body",
+        summary: Text {
+            en: "two POSTs: a body framed by Content-Length, then a chunked body",
+            zh: "两个 POST：先是用 Content-Length 界定的消息体，再是分块传输（chunked）的消息体",
+        },
     },
     ScenarioInfo {
         name: "wss-echo",
-        summary: "the echo over TLS (wss://, a certificate made at run time): what the packets show (TLS records) beside what the tap above TLS shows (the upgrade and the frames)",
+        summary: Text {
+            en: "the echo over TLS (wss://, a certificate made at run time): what the packets show (TLS records) beside what the tap above TLS shows (the upgrade and the frames)",
+            zh: "基于 TLS 的回显（wss://，证书在运行时生成）：数据包里看到的（TLS 记录）与 TLS 之上的监听看到的（升级握手和帧）并排对照",
+        },
     },
     ScenarioInfo {
         name: "short-poll",
-        summary: "short polling: 5 server events, a poll every 100 ms answered at once (mostly empty), with keep-alive and with a new connection per poll",
+        summary: Text {
+            en: "short polling: 5 server events, a poll every 100 ms answered at once (mostly empty), with keep-alive and with a new connection per poll",
+            zh: "短轮询：服务器产生 5 个事件，客户端每 100 ms 轮询一次并立即得到回答（大多为空），分别使用 keep-alive 和每次轮询新建连接",
+        },
     },
     ScenarioInfo {
         name: "long-poll",
-        summary: "long polling: each request is held until the next of 5 server events, then the client asks again",
+        summary: Text {
+            en: "long polling: each request is held until the next of 5 server events, then the client asks again",
+            zh: "长轮询：服务器把每个请求挂起，直到 5 个服务器事件中的下一个发生才回答，然后客户端马上再次请求",
+        },
     },
     ScenarioInfo {
         name: "sse",
-        summary: "server-sent events: 5 events on one streamed response; after the 2nd the connection drops and Last-Event-ID resumes it",
+        summary: Text {
+            en: "server-sent events: 5 events on one streamed response; after the 2nd the connection drops and Last-Event-ID resumes it",
+            zh: "服务器发送事件（SSE）：一个流式响应上的 5 个事件；第 2 个之后连接断开，用 Last-Event-ID 续传",
+        },
+    },
+    ScenarioInfo {
+        name: "websocket",
+        summary: Text {
+            en: "WebSocket push: the same 5 server events as text messages on one upgraded connection, then a close",
+            zh: "WebSocket 推送：同样的 5 个服务器事件，作为文本消息在一条升级后的连接上发送，然后关闭",
+        },
     },
 ];
 
@@ -306,6 +381,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "short-poll" => (push::SHORT_POLL_CLIENTS.to_vec(), push::short_poll()),
         "long-poll" => (vec!["client"], push::long_poll()),
         "sse" => (vec!["client"], push::sse()),
+        "websocket" => (vec!["client"], push::websocket()),
         _ => return None,
     };
     Some(Scenario {
@@ -331,20 +407,32 @@ pub fn filler_binary(n: usize) -> Vec<u8> {
 /// The three frames of the fragmented message in `ws-echo`, and the whole text.
 pub const FRAGMENTS: [&str; 3] = ["Hello, ", "fragmented ", "world!"];
 
-fn client(i: usize, action: Action, label: impl Into<String>, expect: Vec<EventMatcher>) -> Stage {
+impl Stage {
+    /// The stage's caption in `lang`.
+    pub fn caption(&self, lang: Lang) -> &str {
+        self.label.get(lang)
+    }
+}
+
+/// A caption in English and Chinese.
+fn say(en: impl Into<String>, zh: impl Into<String>) -> Phrase {
+    Phrase::new(en, zh)
+}
+
+fn client(i: usize, action: Action, label: Phrase, expect: Vec<EventMatcher>) -> Stage {
     Stage {
         actor: Actor::Client(i),
         action,
-        label: label.into(),
+        label,
         expect,
     }
 }
 
-fn server(clients: Vec<usize>, label: impl Into<String>, expect: Vec<EventMatcher>) -> Stage {
+fn server(clients: Vec<usize>, label: Phrase, expect: Vec<EventMatcher>) -> Stage {
     Stage {
         actor: Actor::Server,
         action: Action::Release(clients),
-        label: label.into(),
+        label,
         expect,
     }
 }
@@ -364,17 +452,35 @@ fn ws(lane: &str, dir: Dir, opcode: u8) -> EventMatcher {
     expect_dir(lane, "ws_message", dir).opcode(opcode)
 }
 
+/// A lane's name in a Chinese caption (the lane keeps its name in the trace).
+pub(super) fn lane_zh(who: &str) -> &str {
+    match who {
+        "client" => "客户端",
+        "one frame" => "单帧",
+        "two fragments" => "两个分片",
+        "lab page" => "实验室页面",
+        "other site" => "其他网站",
+        "conn 1" => "连接 1",
+        "conn 2" => "连接 2",
+        "conn 3" => "连接 3",
+        "no keep-alive" => "无 keep-alive",
+        other => other,
+    }
+}
+
 fn connect(i: usize, who: &str) -> Stage {
+    let who_zh = lane_zh(who);
     client(
         i,
         Action::Connect,
-        format!("{who}: TCP connect"),
+        say(format!("{who}: TCP connect"), format!("{who_zh}：TCP 连接")),
         vec![expect(who, "tcp_accept")],
     )
 }
 
 /// Connect, upgrade request, 101.
 fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
+    let who_zh = lane_zh(who);
     let offer = if protocols.is_empty() {
         String::new()
     } else {
@@ -389,12 +495,18 @@ fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
                 protocols: protocols.iter().map(|p| p.to_string()).collect(),
                 deflate: false,
             },
-            format!("{who}: upgrade request GET {path} (Upgrade: websocket{offer})"),
+            say(
+                format!("{who}: upgrade request GET {path} (Upgrade: websocket{offer})"),
+                format!("{who_zh}：升级请求 GET {path}（Upgrade: websocket{offer}）"),
+            ),
             vec![expect_dir(who, "http_request", Dir::C2s)],
         ),
         server(
             vec![i],
-            "server answers 101 Switching Protocols",
+            say(
+                "server answers 101 Switching Protocols",
+                "服务器回应 101 Switching Protocols",
+            ),
             vec![expect_dir(who, "http_response", Dir::S2c)],
         ),
     ]
@@ -402,6 +514,7 @@ fn open_ws(i: usize, who: &str, path: &str, protocols: &[&str]) -> Vec<Stage> {
 
 /// Client close 1000 `reason`, the server's close reply, the server's TCP close.
 fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
+    let who_zh = lane_zh(who);
     let frame = CloseFrame {
         code: CloseCode::Normal,
         reason: reason.to_string().into(),
@@ -410,19 +523,31 @@ fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
         client(
             i,
             Action::Send(Message::Close(Some(frame))),
-            format!("{who}: send close 1000 \"{reason}\""),
+            say(
+                format!("{who}: send close 1000 \"{reason}\""),
+                format!("{who_zh}：发送关闭帧，关闭码 1000 \"{reason}\""),
+            ),
             vec![ws(who, Dir::C2s, opcode::CLOSE)],
         ),
         server(
             vec![i],
-            "server replies with close 1000",
+            say(
+                "server replies with close 1000",
+                "服务器回复关闭帧，关闭码 1000",
+            ),
             vec![ws(who, Dir::S2c, opcode::CLOSE)],
         ),
         server(
             vec![i],
-            format!(
-                "server closes the TCP connection ({}: normally the server closes first)",
-                cite::RFC6455_7_1_1
+            say(
+                format!(
+                    "server closes the TCP connection ({}: normally the server closes first)",
+                    cite::RFC6455_7_1_1
+                ),
+                format!(
+                    "服务器关闭 TCP 连接（{}：通常由服务器先关闭）",
+                    cite::RFC6455_7_1_1
+                ),
             ),
             vec![expect(who, "tcp_close")],
         ),
@@ -430,7 +555,7 @@ fn close_ws(i: usize, who: &str, reason: &str) -> Vec<Stage> {
 }
 
 /// A client message and the server's echo of it.
-fn echo_pair(message: Message, opcode: u8, label: String) -> [Stage; 2] {
+fn echo_pair(message: Message, opcode: u8, label: Phrase) -> [Stage; 2] {
     [
         client(
             0,
@@ -440,7 +565,7 @@ fn echo_pair(message: Message, opcode: u8, label: String) -> [Stage; 2] {
         ),
         server(
             vec![0],
-            "server echoes it",
+            say("server echoes it", "服务器原样回显"),
             vec![ws("client", Dir::S2c, opcode)],
         ),
     ]
@@ -454,18 +579,21 @@ fn http_get() -> Vec<Stage> {
             Action::HttpGet {
                 path: "/hello".to_string(),
             },
-            "client: request GET /hello",
+            say("client: request GET /hello", "客户端：请求 GET /hello"),
             vec![expect_dir("client", "http_request", Dir::C2s)],
         ),
         server(
             vec![0],
-            "server answers 200 OK with a short text",
+            say(
+                "server answers 200 OK with a short text",
+                "服务器回应 200 OK 和一段短文本",
+            ),
             vec![expect_dir("client", "http_response", Dir::S2c)],
         ),
         client(
             0,
             Action::CloseTcp,
-            "client closes the TCP connection",
+            say("client closes the TCP connection", "客户端关闭 TCP 连接"),
             vec![expect("client", "tcp_close")],
         ),
     ]
@@ -474,35 +602,48 @@ fn http_get() -> Vec<Stage> {
 fn ws_echo() -> Vec<Stage> {
     let mut stages = open_ws(0, "client", "/echo", &[]);
     let hello = "Hello, WebSocket!";
+    let n = hello.len();
     stages.extend(echo_pair(
         Message::text(hello),
         opcode::TEXT,
-        format!("send text \"{hello}\" ({} B)", hello.len()),
+        say(
+            format!("send text \"{hello}\" ({n} B)"),
+            format!("发送文本 \"{hello}\"（{n} B）"),
+        ),
     ));
     stages.extend(echo_pair(
         Message::binary(filler_binary(16)),
         opcode::BINARY,
-        "send binary (16 B)".to_string(),
+        say("send binary (16 B)", "发送二进制数据（16 B）"),
     ));
     stages.extend(echo_pair(
         Message::text(""),
         opcode::TEXT,
-        "send empty text (0 B)".to_string(),
+        say("send empty text (0 B)", "发送空文本（0 B）"),
     ));
     stages.extend(echo_pair(
         Message::text(filler_text(125)),
         opcode::TEXT,
-        "send text (125 B: the largest 7-bit length)".to_string(),
+        say(
+            "send text (125 B: the largest 7-bit length)",
+            "发送文本（125 B：7 位长度字段能表示的最大值）",
+        ),
     ));
     stages.extend(echo_pair(
         Message::text(filler_text(126)),
         opcode::TEXT,
-        "send text (126 B: 16-bit extended length)".to_string(),
+        say(
+            "send text (126 B: 16-bit extended length)",
+            "发送文本（126 B：使用 16 位扩展长度）",
+        ),
     ));
     stages.extend(echo_pair(
         Message::binary(filler_binary(70_000)),
         opcode::BINARY,
-        "send binary (70000 B: 64-bit extended length)".to_string(),
+        say(
+            "send binary (70000 B: 64-bit extended length)",
+            "发送二进制数据（70000 B：使用 64 位扩展长度）",
+        ),
     ));
     // A fragmented message: raw frames, sent back to back; tungstenite masks each one.
     let [a, b, c] = FRAGMENTS;
@@ -514,7 +655,10 @@ fn ws_echo() -> Vec<Stage> {
             OpCode::Data(Data::Text),
             false,
         ))),
-        format!("send text \"{whole}\" in 3 fragments: frame 1 (text, FIN=0) \"{a}\""),
+        say(
+            format!("send text \"{whole}\" in 3 fragments: frame 1 (text, FIN=0) \"{a}\""),
+            format!("把文本 \"{whole}\" 分成 3 个分片发送：第 1 帧（text，FIN=0）\"{a}\""),
+        ),
         vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::TEXT)],
     ));
     stages.push(client(
@@ -524,7 +668,10 @@ fn ws_echo() -> Vec<Stage> {
             OpCode::Data(Data::Continue),
             false,
         ))),
-        format!("frame 2 (continuation, FIN=0) \"{b}\""),
+        say(
+            format!("frame 2 (continuation, FIN=0) \"{b}\""),
+            format!("第 2 帧（continuation，FIN=0）\"{b}\""),
+        ),
         vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::CONTINUATION)],
     ));
     stages.push(client(
@@ -534,24 +681,36 @@ fn ws_echo() -> Vec<Stage> {
             OpCode::Data(Data::Continue),
             true,
         ))),
-        format!("frame 3 (continuation, FIN=1) \"{c}\": the message is complete"),
+        say(
+            format!("frame 3 (continuation, FIN=1) \"{c}\": the message is complete"),
+            format!("第 3 帧（continuation，FIN=1）\"{c}\"：消息至此完整"),
+        ),
         vec![ws("client", Dir::C2s, opcode::TEXT)],
     ));
     stages.push(server(
         vec![0],
-        "server echoes the whole message in one frame",
+        say(
+            "server echoes the whole message in one frame",
+            "服务器把整条消息放在一个帧里回显",
+        ),
         vec![ws("client", Dir::S2c, opcode::TEXT)],
     ));
     let ping = "are you there?";
     stages.push(client(
         0,
         Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
-        format!("send ping \"{ping}\""),
+        say(
+            format!("send ping \"{ping}\""),
+            format!("发送 ping \"{ping}\""),
+        ),
         vec![ws("client", Dir::C2s, opcode::PING)],
     ));
     stages.push(server(
         vec![0],
-        "server answers pong (same payload)",
+        say(
+            "server answers pong (same payload)",
+            "服务器回应 pong（载荷相同）",
+        ),
         vec![ws("client", Dir::S2c, opcode::PONG)],
     ));
     stages.extend(close_ws(0, "client", "bye"));
@@ -572,15 +731,22 @@ fn ws_chat() -> Vec<Stage> {
     };
     for (i, text) in [(0, "hi everyone, alice here"), (1, "hello alice, bob here")] {
         let who = names[i];
+        let who_zh = lane_zh(who);
         stages.push(client(
             i,
             Action::Send(Message::text(text)),
-            format!("{who}: send text \"{text}\""),
+            say(
+                format!("{who}: send text \"{text}\""),
+                format!("{who_zh}：发送文本 \"{text}\""),
+            ),
             vec![ws(who, Dir::C2s, opcode::TEXT)],
         ));
         stages.push(server(
             everyone.clone(),
-            format!("server relays \"{who}: {text}\" to alice, bob and carol"),
+            say(
+                format!("server relays \"{who}: {text}\" to alice, bob and carol"),
+                format!("服务器把 \"{who}: {text}\" 转发给 alice、bob 和 carol"),
+            ),
             to_all(Dir::S2c),
         ));
     }
@@ -597,7 +763,10 @@ fn ws_push() -> Vec<Stage> {
     for i in 1..=5 {
         stages.push(server(
             vec![0],
-            format!("server pushes \"tick {i}\""),
+            say(
+                format!("server pushes \"tick {i}\""),
+                format!("服务器推送 \"tick {i}\""),
+            ),
             vec![ws("client", Dir::S2c, opcode::TEXT)],
         ));
     }
@@ -609,13 +778,19 @@ fn ws_subprotocol() -> Vec<Stage> {
     let mut stages = open_ws(0, "client", "/subprotocol", &["superchat", "chat"]);
     stages.push(server(
         vec![0],
-        "server says which subprotocol it chose",
+        say(
+            "server says which subprotocol it chose",
+            "服务器告诉客户端它选了哪个子协议",
+        ),
         vec![ws("client", Dir::S2c, opcode::TEXT)],
     ));
     stages.extend(echo_pair(
         Message::text("hello in superchat"),
         opcode::TEXT,
-        "send text \"hello in superchat\"".to_string(),
+        say(
+            "send text \"hello in superchat\"",
+            "发送文本 \"hello in superchat\"",
+        ),
     ));
     stages.extend(close_ws(0, "client", "bye"));
     stages
@@ -661,29 +836,48 @@ fn ws_deflate() -> Vec<Stage> {
                 protocols: Vec::new(),
                 deflate: true,
             },
-            format!(
-                "client: upgrade request GET {path} (Upgrade: websocket, \
-                 Sec-WebSocket-Extensions: permessage-deflate)"
+            say(
+                format!(
+                    "client: upgrade request GET {path} (Upgrade: websocket, \
+                     Sec-WebSocket-Extensions: permessage-deflate)"
+                ),
+                format!(
+                    "客户端：升级请求 GET {path}（Upgrade: websocket, \
+                     Sec-WebSocket-Extensions: permessage-deflate）"
+                ),
             ),
             vec![expect_dir("client", "http_request", Dir::C2s)],
         ),
         server(
             vec![0],
-            "server answers 101 and accepts permessage-deflate",
+            say(
+                "server answers 101 and accepts permessage-deflate",
+                "服务器回应 101，并接受 permessage-deflate 扩展",
+            ),
             vec![
                 expect_dir("client", "http_response", Dir::S2c),
                 expect("client", "ws_extensions"),
             ],
         ),
     ];
+    let n = DEFLATE_TEXT.len();
     let labels = [
-        format!(
-            "send text ({} B, compresses well; RSV1 = compressed)",
-            DEFLATE_TEXT.len()
+        say(
+            format!("send text ({n} B, compresses well; RSV1 = compressed)"),
+            format!("发送文本（{n} B，压缩效果好；RSV1 = 已压缩）"),
         ),
-        "send the same text again (context takeover: a few bytes on the wire)".to_string(),
-        "send text (70000 B of repeating text)".to_string(),
-        "send binary (256 B of noise: compressing cannot shrink it)".to_string(),
+        say(
+            "send the same text again (context takeover: a few bytes on the wire)",
+            "再次发送同样的文本（上下文接管：线路上只剩几个字节）",
+        ),
+        say(
+            "send text (70000 B of repeating text)",
+            "发送文本（70000 B 的重复文本）",
+        ),
+        say(
+            "send binary (256 B of noise: compressing cannot shrink it)",
+            "发送二进制数据（256 B 的噪声：压缩也无法让它变小）",
+        ),
     ];
     for (message, label) in deflate_messages().into_iter().zip(labels) {
         let opcode = if message.is_binary() {
@@ -697,12 +891,18 @@ fn ws_deflate() -> Vec<Stage> {
     stages.push(client(
         0,
         Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
-        format!("send ping \"{ping}\" (control frames are never compressed)"),
+        say(
+            format!("send ping \"{ping}\" (control frames are never compressed)"),
+            format!("发送 ping \"{ping}\"（控制帧从不压缩）"),
+        ),
         vec![ws("client", Dir::C2s, opcode::PING)],
     ));
     stages.push(server(
         vec![0],
-        "server answers pong (same payload)",
+        say(
+            "server answers pong (same payload)",
+            "服务器回应 pong（载荷相同）",
+        ),
         vec![ws("client", Dir::S2c, opcode::PONG)],
     ));
     stages.extend(close_ws(0, "client", "bye"));
@@ -719,9 +919,16 @@ fn wss_echo() -> Vec<Stage> {
         client(
             0,
             Action::TlsHandshake,
-            format!(
-                "client: TLS handshake: ClientHello and ServerHello in the clear, the rest encrypted ({})",
-                cite::RFC8446_4_1_2
+            say(
+                format!(
+                    "client: TLS handshake: ClientHello and ServerHello in the clear, the rest \
+                     encrypted ({})",
+                    cite::RFC8446_4_1_2
+                ),
+                format!(
+                    "客户端：TLS 握手：ClientHello 和 ServerHello 是明文，其余部分都已加密（{}）",
+                    cite::RFC8446_4_1_2
+                ),
             ),
             // TLS 1.3 (RFC 8446 §D.4: with the middlebox compatibility records): the client's
             // ClientHello, change_cipher_spec and encrypted Finished; the server's ServerHello,
@@ -742,36 +949,56 @@ fn wss_echo() -> Vec<Stage> {
                 protocols: Vec::new(),
                 deflate: false,
             },
-            "client: upgrade request GET /echo inside TLS (the packets show one application_data record)",
+            say(
+                "client: upgrade request GET /echo inside TLS (the packets show one \
+                 application_data record)",
+                "客户端：在 TLS 内发送升级请求 GET /echo（数据包里只看到一个 application_data 记录）",
+            ),
             vec![expect_dir("client", "http_request", Dir::C2s)],
         ),
         server(
             vec![0],
-            "server answers 101 Switching Protocols (encrypted too)",
+            say(
+                "server answers 101 Switching Protocols (encrypted too)",
+                "服务器回应 101 Switching Protocols（同样是加密的）",
+            ),
             vec![expect_dir("client", "http_response", Dir::S2c)],
         ),
     ];
     let hello = "Hello over TLS!";
+    let n = hello.len();
     stages.extend(echo_pair(
         Message::text(hello),
         opcode::TEXT,
-        format!("send text \"{hello}\" ({} B)", hello.len()),
+        say(
+            format!("send text \"{hello}\" ({n} B)"),
+            format!("发送文本 \"{hello}\"（{n} B）"),
+        ),
     ));
     stages.extend(echo_pair(
         Message::binary(filler_binary(70_000)),
         opcode::BINARY,
-        "send binary (70000 B: more than one TLS record holds, 2^14 B each at most)".to_string(),
+        say(
+            "send binary (70000 B: more than one TLS record holds, 2^14 B each at most)",
+            "发送二进制数据（70000 B：一个 TLS 记录装不下，每个记录最多 2^14 B）",
+        ),
     ));
     let ping = "are you there?";
     stages.push(client(
         0,
         Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
-        format!("send ping \"{ping}\""),
+        say(
+            format!("send ping \"{ping}\""),
+            format!("发送 ping \"{ping}\""),
+        ),
         vec![ws("client", Dir::C2s, opcode::PING)],
     ));
     stages.push(server(
         vec![0],
-        "server answers pong (same payload)",
+        say(
+            "server answers pong (same payload)",
+            "服务器回应 pong（载荷相同）",
+        ),
         vec![ws("client", Dir::S2c, opcode::PONG)],
     ));
     stages.extend(close_ws(0, "client", "bye"));
@@ -790,16 +1017,26 @@ mod tests {
             let scenario = scenario(info.name).unwrap();
             assert!(!scenario.stages.is_empty());
             for stage in &scenario.stages {
-                assert!(!stage.label.is_empty());
+                // Every caption in both languages, and the Chinese one written, not copied.
+                assert!(!stage.label.en.is_empty() && !stage.label.zh.is_empty());
+                assert_ne!(stage.label.en, stage.label.zh, "{}", info.name);
                 // Stopping to answer leaves no trace of its own: what it causes (no pong)
                 // is the next stages' business.
                 if !matches!(stage.action, Action::StopAnswering) {
-                    assert!(!stage.expect.is_empty(), "{}: {}", info.name, stage.label);
+                    assert!(
+                        !stage.expect.is_empty(),
+                        "{}: {}",
+                        info.name,
+                        stage.label.en
+                    );
                 }
                 for e in &stage.expect {
                     // Every expectation is on one of the scenario's clients' lanes.
                     let Some(ConnSelector::Lane(lane)) = &e.conn else {
-                        panic!("{}: {} expects an event on no lane", info.name, stage.label)
+                        panic!(
+                            "{}: {} expects an event on no lane",
+                            info.name, stage.label.en
+                        )
                     };
                     assert!(scenario.clients.contains(&lane.as_str()));
                 }
@@ -808,7 +1045,7 @@ mod tests {
                         assert!(clients.iter().all(|&c| c < scenario.clients.len()));
                     }
                     (Actor::Server, _) | (Actor::Client(_), Action::Release(_)) => {
-                        panic!("{}: {} mixes up actors", info.name, stage.label)
+                        panic!("{}: {} mixes up actors", info.name, stage.label.en)
                     }
                     (Actor::Client(c), _) => assert!(*c < scenario.clients.len()),
                 }
@@ -829,7 +1066,7 @@ mod tests {
             "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
              ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
              ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post, \
-             wss-echo, short-poll, long-poll, sse"
+             wss-echo, short-poll, long-poll, sse, websocket"
         );
     }
 

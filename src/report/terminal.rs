@@ -109,6 +109,11 @@ pub fn write_event(
     if matches!(event.kind, EventKind::WsFrame { .. }) && !style.frames {
         return Ok(());
     }
+    // A lab client's read only times deliveries (`wirelab compare`); the timeline has the
+    // bytes it read already.
+    if matches!(event.kind, EventKind::ClientRead { .. }) {
+        return Ok(());
+    }
     let time = format_time(event.t_us);
     let lane = lane_name(connections, event.conn);
     let text = summary(event);

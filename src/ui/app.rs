@@ -10,6 +10,7 @@ use super::command::{Command, SaveRequest};
 use super::file_dialog::{DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
+use super::text as t;
 use super::theme::Theme;
 use super::trace_pane::TracePane;
 use crate::lab::LabConfig;
@@ -32,6 +33,7 @@ pub struct GuiOptions {
 
 /// Opens the wirelab window and runs until it is closed.
 pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
+    let lang = options.lang;
     // No context yet: the sizes are the same in every theme.
     let size = &Theme::for_mode(egui::Theme::Dark).size;
     let native = eframe::NativeOptions {
@@ -46,7 +48,10 @@ pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
         native,
         Box::new(move |cc| Ok(Box::new(WirelabApp::new(&cc.egui_ctx, options)))),
     )
-    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+    .map_err(|e| match lang {
+        Lang::En => anyhow::anyhow!("could not open the window: {e}"),
+        Lang::Zh => anyhow::anyhow!("无法打开窗口：{e}"),
+    })
 }
 
 /// Which view the window shows.
@@ -91,12 +96,15 @@ pub struct WirelabApp {
     commands: Vec<Command>,
     /// Asks for a repaint from the reader threads.
     notify: Arc<dyn Fn() + Send + Sync>,
+    /// The language of the last frame (for what is made outside a frame: dialog titles).
+    lang: Lang,
 }
 
 impl WirelabApp {
     /// Starts the lab (its errors are shown in the window, never panicked on) and opens
     /// `options.open` if given.
     pub fn new(ctx: &egui::Context, options: GuiOptions) -> WirelabApp {
+        super::fonts::install(ctx);
         super::lang::set(ctx, options.lang);
         let mut app = WirelabApp {
             view: View::Lab,
@@ -107,6 +115,7 @@ impl WirelabApp {
             last_dir: None,
             commands: Vec::new(),
             notify: repaint_notifier(ctx),
+            lang: options.lang,
         };
         if let Some(path) = &options.open {
             app.open_path(path);
@@ -274,13 +283,13 @@ impl WirelabApp {
         let (mode, title, exts, name): (_, _, &[&'static str], String) = match purpose {
             Purpose::Open => (
                 DialogMode::Open,
-                "Open a capture file or trace",
+                t::DIALOG_OPEN,
                 &["pcap", "pcapng", "cap", "json"],
                 String::new(),
             ),
             Purpose::Save(SaveRequest::CapturePcapng) => (
                 DialogMode::Save,
-                "Save the capture (pcapng)",
+                t::DIALOG_SAVE_CAPTURE,
                 &["pcapng"],
                 self.capture
                     .captured_file()
@@ -290,18 +299,18 @@ impl WirelabApp {
             ),
             Purpose::Save(SaveRequest::LabPcapng) => (
                 DialogMode::Save,
-                "Save the run's packets (pcapng)",
+                t::DIALOG_SAVE_RUN_PACKETS,
                 &["pcapng"],
                 "lab-run.pcapng".to_string(),
             ),
             Purpose::Save(_) => (
                 DialogMode::Save,
-                "Save the trace (JSON)",
+                t::DIALOG_SAVE_TRACE,
                 &["json"],
                 "trace.json".to_string(),
             ),
         };
-        let mut dialog = FileDialog::new(mode, title, exts);
+        let mut dialog = FileDialog::new(mode, title.get(self.lang), exts);
         let dir = self
             .last_dir
             .clone()
@@ -352,7 +361,7 @@ impl WirelabApp {
             painter.text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
-                "Drop a .pcap, .pcapng or trace .json file to open it",
+                t::DROP_HINT.get(super::lang::current(ui.ctx())),
                 egui::FontId::proportional(theme.size.drop_font),
                 theme.drop_text,
             );
@@ -362,20 +371,20 @@ impl WirelabApp {
     /// The first row: the view tabs and File ▸ Open…, then the current view's own controls.
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         let commands = &mut self.commands;
+        let lang = super::lang::current(ui.ctx());
+        self.lang = lang;
         ui.horizontal_wrapped(|ui| {
             ui.strong("wirelab");
             ui.separator();
-            ui.selectable_value(&mut self.view, View::Lab, "Lab");
-            ui.selectable_value(&mut self.view, View::Capture, "Capture")
-                .on_hover_text("Live capture on an interface");
-            ui.selectable_value(&mut self.view, View::File, "File")
-                .on_hover_text("A capture file or a saved trace");
+            ui.selectable_value(&mut self.view, View::Lab, t::TAB_LAB.get(lang));
+            ui.selectable_value(&mut self.view, View::Capture, t::TAB_CAPTURE.get(lang))
+                .on_hover_text(t::TAB_CAPTURE_HINT.get(lang));
+            ui.selectable_value(&mut self.view, View::File, t::TAB_FILE.get(lang))
+                .on_hover_text(t::TAB_FILE_HINT.get(lang));
             ui.separator();
             if ui
-                .button("Open…")
-                .on_hover_text(
-                    "Open a capture (.pcap, .pcapng) or a saved trace (.json); you can also drop a file on the window",
-                )
+                .button(t::OPEN.get(lang))
+                .on_hover_text(t::OPEN_HINT.get(lang))
                 .clicked()
             {
                 commands.push(Command::ChooseFileToOpen);
@@ -386,12 +395,33 @@ impl WirelabApp {
                 View::File => self.file.bar_ui(ui, commands),
                 View::Capture => {}
             }
+            ui.separator();
+            language_menu(ui, lang);
         });
         match self.view {
             View::Lab => self.lab.rows_ui(ui, commands),
             View::File => self.file.rows_ui(ui, commands),
             View::Capture => self.capture.bar_ui(ui, commands),
         }
+    }
+}
+
+/// The language menu: the current language's own name; picking one switches the whole window
+/// from the next frame on (this frame's rest is drawn in the old one).
+fn language_menu(ui: &mut egui::Ui, lang: Lang) {
+    let mut picked = lang;
+    egui::ComboBox::from_id_salt("language")
+        .selected_text(lang.native_name())
+        .show_ui(ui, |ui| {
+            for l in Lang::ALL {
+                ui.selectable_value(&mut picked, l, l.native_name());
+            }
+        })
+        .response
+        .on_hover_text(t::LANGUAGE_HINT.get(lang));
+    if picked != lang {
+        super::lang::set(ui.ctx(), picked);
+        ui.ctx().request_repaint();
     }
 }
 

@@ -12,12 +12,13 @@ use egui::RichText;
 
 use super::command::{Command, SaveRequest};
 use super::status::{StatusLine, one_line, save_json};
+use super::text::{self as t, CountingText};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::live::{
     self, Counting, LiveCapture, LiveError, LiveOptions, LiveStats, LiveUpdate, validate_filter,
 };
-use crate::trace::describe;
+use crate::lang::{Lang, Phrase};
 
 /// How long a frame may spend applying capture updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -50,7 +51,7 @@ pub struct CaptureView {
     /// How the interface counts, for the device it was asked about.
     counting: Option<(String, Counting)>,
     status: Option<StatusLine>,
-    permission: Option<String>,
+    permission: Option<Phrase>,
     /// Whether capture permission was checked (once, when the view is first shown).
     probed: bool,
     /// The pcapng file of the current or last capture.
@@ -79,11 +80,7 @@ impl Default for CaptureView {
             permission: None,
             probed: false,
             captured: None,
-            pane: TracePane::new(
-                "capture",
-                OnNewTrace::Follow,
-                "Choose an interface and a filter and press Start: connections appear here as their packets arrive.",
-            ),
+            pane: TracePane::new("capture", OnNewTrace::Follow, t::CAPTURE_HINT),
         }
     }
 }
@@ -137,9 +134,9 @@ impl CaptureView {
         }
     }
 
-    /// The permission banner's text, when capture was refused.
+    /// The permission banner's text (in English), when capture was refused.
     pub fn permission_banner(&self) -> Option<&str> {
-        self.permission.as_deref()
+        self.permission.as_ref().map(|p| p.en.as_str())
     }
 
     /// The last error or status line.
@@ -184,10 +181,7 @@ impl CaptureView {
             && !dir.as_os_str().is_empty()
             && let Err(e) = std::fs::create_dir_all(dir)
         {
-            self.status = Some(StatusLine::error(format!(
-                "cannot create {}: {e}",
-                dir.display()
-            )));
+            self.status = Some(StatusLine::error(t::cannot_create(dir, &e)));
             return;
         }
         let repaint = ctx.clone();
@@ -208,16 +202,20 @@ impl CaptureView {
                 self.status = None;
             }
             Err(LiveError::Permission { device, detail }) => self.refused(&device, &detail),
-            Err(e) => self.status = Some(StatusLine::error(one_line(&e.to_string()))),
+            Err(e) => {
+                self.status = Some(StatusLine::error(Phrase::verbatim(one_line(
+                    &e.to_string(),
+                ))))
+            }
         }
     }
 
     /// Shows the permission banner: capture on `device` was refused.
     fn refused(&mut self, device: &str, detail: &str) {
-        self.permission = Some(format!(
-            "No permission to capture on {device} ({}).\n{}",
-            one_line(detail),
-            live::permission_help()
+        self.permission = Some(t::no_permission(
+            device,
+            &one_line(detail),
+            &live::permission_help(),
         ));
         self.status = None;
     }
@@ -244,8 +242,8 @@ impl CaptureView {
                     self.live = None;
                     self.stopping = false;
                     self.status = Some(match error {
-                        Some(e) => StatusLine::error(format!("capture ended: {}", one_line(&e))),
-                        None => StatusLine::info("stopped"),
+                        Some(e) => StatusLine::error(t::capture_ended(&one_line(&e))),
+                        None => StatusLine::info(t::STOPPED),
                     });
                     if self.output == self.auto_output {
                         // The next capture gets a file of its own.
@@ -269,7 +267,8 @@ impl CaptureView {
     /// The permission banner, if capture was refused (shown above the view).
     pub fn banner_ui(&mut self, ui: &mut egui::Ui) {
         let theme = Theme::of(ui.ctx());
-        let Some(text) = self.permission.clone() else {
+        let lang = super::lang::current(ui.ctx());
+        let Some(text) = self.permission.as_ref().map(|p| p.get(lang).to_string()) else {
             return;
         };
         egui::Frame::new()
@@ -279,7 +278,7 @@ impl CaptureView {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.label(
-                        RichText::new("⚠ Packet capture is not permitted")
+                        RichText::new(t::PERMISSION_TITLE.get(lang))
                             .strong()
                             .color(theme.banner_title),
                     );
@@ -289,23 +288,18 @@ impl CaptureView {
                         .find(|l| l.starts_with("sudo setcap"));
                     if let Some(command) = command
                         && ui
-                            .small_button("copy the setcap command")
+                            .small_button(t::COPY_SETCAP.get(lang))
                             .on_hover_text(command)
                             .clicked()
                     {
                         ui.ctx().copy_text(command.to_string());
                     }
-                    if ui.small_button("dismiss").clicked() {
+                    if ui.small_button(t::DISMISS.get(lang)).clicked() {
                         self.permission = None;
                     }
                 });
                 ui.label(RichText::new(text).color(theme.banner_text));
-                ui.label(
-                    RichText::new(
-                        "Opening capture files (File ▸ Open…, or drop a file on the window) and the Lab work without it.",
-                    )
-                    .color(theme.banner_note),
-                );
+                ui.label(RichText::new(t::PERMISSION_NOTE.get(lang)).color(theme.banner_note));
             });
     }
 
@@ -325,6 +319,7 @@ impl CaptureView {
     /// The controls: interface, filter, output file, Start/Stop, counters.
     pub fn controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let theme = Theme::of(ui.ctx());
+        let lang = super::lang::current(ui.ctx());
         if !self.probed {
             // Say so at once, not only when Start fails: the banner tells how to grant it.
             self.probed = true;
@@ -349,7 +344,7 @@ impl CaptureView {
         let running = self.live.is_some();
         ui.horizontal_wrapped(|ui| {
             ui.add_enabled_ui(!running, |ui| {
-                let label = ui.label("interface");
+                let label = ui.label(t::INTERFACE.get(lang));
                 egui::ComboBox::from_id_salt("capture-device")
                     .selected_text(self.device.clone())
                     .width(theme.size.device_width)
@@ -366,35 +361,35 @@ impl CaptureView {
                     })
                     .response
                     .labelled_by(label.id);
-                let label = ui.label("BPF filter");
+                let label = ui.label(t::BPF_FILTER.get(lang));
                 ui.add(
                     egui::TextEdit::singleline(&mut self.filter)
-                        .hint_text("e.g. tcp port 8088 (empty: everything)")
+                        .hint_text(t::BPF_FILTER_HINT.get(lang))
                         .desired_width(theme.size.bpf_width),
                 )
                 .labelled_by(label.id);
-                let label = ui.label("write to");
+                let label = ui.label(t::WRITE_TO.get(lang));
                 ui.add(
                     egui::TextEdit::singleline(&mut self.output)
                         .desired_width(theme.size.path_width),
                 )
                 .labelled_by(label.id)
-                .on_hover_text(
-                    "The pcapng file the capture streams to as it goes (nothing is lost if the \
-                         program is killed); Save… copies it where you want",
-                );
+                .on_hover_text(t::WRITE_TO_HINT.get(lang));
             });
             let can_start = self.can_start();
             if ui
-                .add_enabled(can_start, egui::Button::new("Start"))
-                .on_hover_text("Start capturing")
-                .on_disabled_hover_text("Fix the filter, or stop the running capture first")
+                .add_enabled(can_start, egui::Button::new(t::START.get(lang)))
+                .on_hover_text(t::START_HINT.get(lang))
+                .on_disabled_hover_text(t::START_DISABLED.get(lang))
                 .clicked()
             {
                 commands.push(Command::StartCapture);
             }
             if ui
-                .add_enabled(running && !self.stopping, egui::Button::new("Stop"))
+                .add_enabled(
+                    running && !self.stopping,
+                    egui::Button::new(t::STOP.get(lang)),
+                )
                 .clicked()
             {
                 commands.push(Command::StopCapture);
@@ -402,8 +397,8 @@ impl CaptureView {
             ui.separator();
             let has_file = self.captured.as_ref().is_some_and(|p| p.is_file());
             if ui
-                .add_enabled(has_file, egui::Button::new("Save…"))
-                .on_hover_text("Copy the captured pcapng file where you want it")
+                .add_enabled(has_file, egui::Button::new(t::SAVE.get(lang)))
+                .on_hover_text(t::SAVE_CAPTURE_HINT.get(lang))
                 .clicked()
             {
                 commands.push(Command::ChooseSaveTarget(SaveRequest::CapturePcapng));
@@ -411,7 +406,7 @@ impl CaptureView {
             if ui
                 .add_enabled(
                     !self.pane.trace().events.is_empty(),
-                    egui::Button::new("Save trace JSON…"),
+                    egui::Button::new(t::SAVE_TRACE_JSON.get(lang)),
                 )
                 .clicked()
             {
@@ -419,33 +414,33 @@ impl CaptureView {
             }
         });
         if let Some(Err(e)) = &self.devices {
-            ui.colored_label(theme.warning, format!("cannot list interfaces: {e}"));
+            ui.colored_label(theme.warning, t::cannot_list_interfaces(lang, e));
         }
         self.check_filter();
         if let Some(e) = &self.filter_error {
-            ui.colored_label(theme.error, format!("filter error: {e}"));
+            ui.colored_label(theme.error, t::filter_error(lang, e));
         }
         let counting = self.counting();
         let device = self.device.trim().to_string();
         ui.horizontal_wrapped(|ui| {
             let s = self.stats;
             let state = if self.stopping {
-                RichText::new("stopping…")
+                RichText::new(t::STOPPING.get(lang))
             } else if running {
-                let secs = self.started_at.map_or(0, |t| t.elapsed().as_secs());
-                RichText::new(format!("● capturing ({secs} s)")).color(theme.error)
+                let secs = self.started_at.map_or(0, |at| at.elapsed().as_secs());
+                RichText::new(t::capturing_for(lang, secs)).color(theme.error)
             } else {
-                RichText::new("not capturing")
+                RichText::new(t::NOT_CAPTURING.get(lang))
             };
             ui.label(state);
             ui.separator();
-            counters_ui(ui, theme, s, counting, &device, running);
+            counters_ui(ui, theme, lang, s, counting, &device, running);
             ui.separator();
             let conns = self.pane.trace().connections.len();
-            ui.label(format!(
-                "{} · {}",
-                describe::counted(conns as u64, "connection", "connections"),
-                describe::counted(self.pane.trace().events.len() as u64, "event", "events")
+            ui.label(t::connections_and_events(
+                lang,
+                conns as u64,
+                self.pane.trace().events.len() as u64,
             ));
             if let Some(status) = &self.status {
                 ui.separator();
@@ -458,27 +453,28 @@ impl CaptureView {
     /// Where the capture goes: the file, the folder, and a way to open it.
     fn file_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>, running: bool) {
         let theme = Theme::of(ui.ctx());
+        let lang = super::lang::current(ui.ctx());
         ui.horizontal_wrapped(|ui| {
             let (what, path) = match &self.captured {
-                Some(p) if running => ("capturing to", p.clone()),
-                Some(p) => ("captured to", p.clone()),
-                None => ("captures are kept in", captures_dir()),
+                Some(p) if running => (t::CAPTURING_TO, p.clone()),
+                Some(p) => (t::CAPTURED_TO, p.clone()),
+                None => (t::CAPTURES_KEPT_IN, captures_dir()),
             };
-            ui.label(RichText::new(what).color(theme.banner_note));
+            ui.label(RichText::new(what.get(lang)).color(theme.banner_note));
             let shown = ui
                 .add(
                     egui::Label::new(RichText::new(path.display().to_string()).monospace())
                         .sense(egui::Sense::click()),
                 )
-                .on_hover_text("Click to copy the path");
+                .on_hover_text(t::CLICK_TO_COPY_PATH.get(lang));
             if shown.clicked() {
                 ui.ctx().copy_text(path.display().to_string());
             }
             let has_file = !running && self.captured.as_ref().is_some_and(|p| p.is_file());
             if ui
-                .add_enabled(has_file, egui::Button::new("Open in File view"))
-                .on_hover_text("Read the captured pcapng file again in the File view")
-                .on_disabled_hover_text("After the capture stops")
+                .add_enabled(has_file, egui::Button::new(t::OPEN_IN_FILE_VIEW.get(lang)))
+                .on_hover_text(t::OPEN_IN_FILE_VIEW_HINT.get(lang))
+                .on_disabled_hover_text(t::AFTER_CAPTURE_STOPS.get(lang))
                 .clicked()
                 && let Some(p) = &self.captured
             {
@@ -493,8 +489,8 @@ impl CaptureView {
             return;
         };
         self.status = Some(match std::fs::copy(&from, to) {
-            Ok(n) => StatusLine::info(format!("saved {n} bytes to {}", to.display())),
-            Err(e) => StatusLine::error(format!("cannot save {}: {e}", to.display())),
+            Ok(n) => StatusLine::info(t::saved_bytes(n, to)),
+            Err(e) => StatusLine::error(t::cannot_save(to, &e)),
         });
     }
 
@@ -505,21 +501,13 @@ impl CaptureView {
 }
 
 /// What the kernel's `received` counts on this interface, for its hover text.
-fn counting_help(counting: Counting, device: &str) -> String {
-    let base = "libpcap: packets that passed the filter, as the kernel counted them (dropped ones included)";
-    match counting {
-        Counting::Once => format!("{base}."),
-        Counting::Twice => format!(
-            "{base}. On the loopback interface ({device}) the kernel hands every packet to the capture twice, \
-             once as it is sent and once as it is received; libpcap keeps one copy, so `received` counts each \
-             packet twice and wirelab processes half as many."
-        ),
-        Counting::LoopbackTwice => format!(
-            "{base}. On `any`, packets on the loopback interface are handed over twice (as sent and as \
-             received) and counted twice, though libpcap keeps one copy: `received` is more than the \
-             packets when there is loopback traffic."
-        ),
-    }
+fn counting_help(lang: Lang, counting: Counting, device: &str) -> String {
+    let counting = match counting {
+        Counting::Once => CountingText::Once,
+        Counting::Twice => CountingText::Twice,
+        Counting::LoopbackTwice => CountingText::LoopbackTwice,
+    };
+    t::counting_help(lang, counting, device)
 }
 
 /// The counters: what wirelab processed, what libpcap received (and how that counts here),
@@ -527,43 +515,36 @@ fn counting_help(counting: Counting, device: &str) -> String {
 fn counters_ui(
     ui: &mut egui::Ui,
     theme: &Theme,
+    lang: Lang,
     s: LiveStats,
     counting: Counting,
     device: &str,
     running: bool,
 ) {
-    ui.label(format!(
-        "processed {}",
-        describe::counted(s.processed, "packet", "packets")
-    ))
-    .on_hover_text("Packets wirelab decoded, reassembled and dissected (and wrote to the file)");
-    ui.label(format!("libpcap received {}", s.received))
-        .on_hover_text(counting_help(counting, device));
+    ui.label(t::processed(lang, s.processed))
+        .on_hover_text(t::PROCESSED_HINT.get(lang));
+    ui.label(t::received(lang, s.received))
+        .on_hover_text(counting_help(lang, counting, device));
     let copies = match counting {
         Counting::Once => None,
-        Counting::Twice => Some(format!(
-            "(each counted twice on {device}: {})",
-            describe::counted(u64::from(s.received / 2), "packet", "packets")
-        )),
-        Counting::LoopbackTwice => Some("(loopback packets counted twice)".to_string()),
+        Counting::Twice => Some(t::counted_twice(lang, device, u64::from(s.received / 2))),
+        Counting::LoopbackTwice => Some(t::LOOPBACK_COUNTED_TWICE.get(lang).to_string()),
     };
     if let Some(copies) = copies {
         ui.label(RichText::new(copies).color(theme.banner_note))
-            .on_hover_text(counting_help(counting, device));
+            .on_hover_text(counting_help(lang, counting, device));
     }
     if running && let Some(waiting) = s.waiting(counting).filter(|n| *n > 0) {
-        ui.label(format!("waiting {waiting}")).on_hover_text(
-            "Packets libpcap has counted that wirelab has not processed yet (in the kernel's buffer, \
-             handed over within a few milliseconds)",
-        );
+        ui.label(t::waiting(lang, waiting))
+            .on_hover_text(t::WAITING_HINT.get(lang));
     }
-    let dropped = RichText::new(format!("dropped {}", s.dropped));
+    let dropped = RichText::new(t::dropped(lang, s.dropped));
     ui.label(if s.dropped > 0 {
         dropped.color(theme.error)
     } else {
         dropped
     })
-    .on_hover_text("libpcap: packets dropped because the buffer was full");
-    ui.label(format!("if_dropped {}", s.if_dropped))
-        .on_hover_text("libpcap: packets the interface or its driver dropped");
+    .on_hover_text(t::DROPPED_HINT.get(lang));
+    ui.label(t::if_dropped(lang, s.if_dropped))
+        .on_hover_text(t::IF_DROPPED_HINT.get(lang));
 }

@@ -10,14 +10,13 @@ use egui::RichText;
 use super::command::{Command, SaveRequest};
 use super::loader::{FileKind, LoadEvent, LoadTimings, Loader, PREVIEW_AFTER, Prepared};
 use super::status::{StatusLine, one_line, save_json};
+use super::text as t;
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::capture::file::FileStats;
+use crate::lang::Phrase;
 use crate::trace::EventKind;
-use crate::trace::describe::{counted, format_bytes, format_count};
-
-/// What the empty File view says.
-const FILE_HINT: &str = "Open a capture (.pcap, .pcapng) or a saved trace: Open…, drop the file on the window, or --open FILE.";
+use crate::trace::describe::{format_bytes, format_count};
 
 /// The file shown, as its reader described it.
 struct LoadedFile {
@@ -38,7 +37,7 @@ pub struct FileView {
     /// How long the last file took to read and to prepare.
     timings: Option<LoadTimings>,
     /// Why the last file could not be opened, in one line.
-    error: Option<String>,
+    error: Option<Phrase>,
     /// What the last save said.
     status: Option<StatusLine>,
     /// The pane shows a preview of the file being read (the rest is coming).
@@ -50,7 +49,7 @@ pub struct FileView {
 impl Default for FileView {
     fn default() -> Self {
         FileView {
-            pane: TracePane::new("file", OnNewTrace::StartAtTop, FILE_HINT),
+            pane: TracePane::new("file", OnNewTrace::StartAtTop, t::FILE_HINT),
             loader: None,
             loaded: None,
             timings: None,
@@ -98,9 +97,9 @@ impl FileView {
         }
     }
 
-    /// Why the last file could not be opened (one line).
+    /// Why the last file could not be opened (one line, in English).
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.error.as_ref().map(|e| e.en.as_str())
     }
 
     /// The trace, list and diagram.
@@ -129,7 +128,7 @@ impl FileView {
             LoadEvent::Done(Err(e)) => {
                 self.loader = None;
                 self.previewing = false;
-                self.error = Some(one_line(&e));
+                self.error = Some(Phrase::new(one_line(&e.en), one_line(&e.zh)));
                 return;
             }
         };
@@ -157,6 +156,7 @@ impl FileView {
 
     /// The view's part of the top bar's first row: the file's name and Save.
     pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let lang = super::lang::current(ui.ctx());
         match &self.loaded {
             Some(file) => {
                 // Cut to a fixed room, so a long path never wraps the top bar.
@@ -165,18 +165,18 @@ impl FileView {
                 ui.scope(|ui| {
                     ui.set_max_width(theme.size.bar_path_width);
                     ui.add(egui::Label::new(RichText::new(&path).monospace()).truncate())
-                        .on_hover_text(format!("{path}\nread as {}", file.kind.name()));
+                        .on_hover_text(t::read_as(lang, &path, file.kind.name(lang)));
                 });
             }
             None if self.loader.is_none() => {
-                ui.weak("no file open — Open… or drop a .pcap/.pcapng/.json file here");
+                ui.weak(t::NO_FILE_OPEN.get(lang));
             }
             None => {}
         }
         if ui
             .add_enabled(
                 !self.pane.trace().events.is_empty(),
-                egui::Button::new("Save trace JSON…"),
+                egui::Button::new(t::SAVE_TRACE_JSON.get(lang)),
             )
             .clicked()
         {
@@ -193,64 +193,63 @@ impl FileView {
 
     fn status_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let theme = Theme::of(ui.ctx());
+        let lang = super::lang::current(ui.ctx());
         if let Some(loader) = &self.loader {
             ui.horizontal(|ui| {
                 let (done, total) = loader.bytes();
-                ui.label(format!("reading {}", loader.path.display()));
+                ui.label(t::reading(lang, &loader.path));
                 let bar = egui::ProgressBar::new(loader.fraction().unwrap_or(0.0))
                     .desired_width(theme.size.progress_width)
-                    .text(format!("{} of {}", format_bytes(done), format_bytes(total)))
+                    .text(t::bytes_of(lang, &format_bytes(done), &format_bytes(total)))
                     .animate(true);
                 ui.add(bar);
                 if loader.preparing() {
-                    ui.weak("read; preparing the diagram…");
+                    ui.weak(t::PREPARING.get(lang));
                 } else if self.previewing {
-                    ui.weak(format!(
-                        "showing the first {} events while the rest is read",
-                        format_count(self.pane.trace().events.len() as u64)
+                    ui.weak(t::previewing(
+                        lang,
+                        &format_count(self.pane.trace().events.len() as u64),
                     ));
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(t::CANCEL.get(lang)).clicked() {
                     commands.push(Command::CancelLoad);
                 }
             });
         }
         if let Some(e) = &self.error {
-            ui.colored_label(theme.error, e);
+            ui.colored_label(theme.error, e.get(lang));
         }
         let other = self.pane.other_diagnostics();
         ui.horizontal_wrapped(|ui| {
             if let Some(file) = &self.loaded {
                 let trace = self.pane.trace();
-                let kind = file.kind.name();
-                let mut line = match &file.stats {
+                let kind = file.kind.name(lang);
+                let held = t::connections_and_events(
+                    lang,
+                    trace.connections.len() as u64,
+                    trace.events.len() as u64,
+                );
+                let line = match &file.stats {
                     Some(s) => format!(
-                        "{kind}: {}, {} TCP, {} undecodable · ",
-                        counted(s.packets, "packet", "packets"),
-                        s.tcp_packets,
-                        s.undecodable
+                        "{} · {held}",
+                        t::file_packets(lang, kind, s.packets, s.tcp_packets, s.undecodable)
                     ),
-                    None => format!("{kind}: "),
+                    None => format!("{kind}: {held}"),
                 };
-                line.push_str(&format!(
-                    "{} · {}",
-                    counted(trace.connections.len() as u64, "connection", "connections"),
-                    counted(trace.events.len() as u64, "event", "events")
-                ));
                 ui.label(line);
-                if let Some(t) = self.timings {
-                    ui.weak(format!(
-                        "read in {:.2} s, diagram in {:.2} s",
-                        t.read.as_secs_f64(),
-                        t.prepared.as_secs_f64()
+                if let Some(timings) = self.timings {
+                    ui.weak(t::read_in(
+                        lang,
+                        timings.read.as_secs_f64(),
+                        timings.prepared.as_secs_f64(),
                     ));
                 }
                 if !file.streams_kept {
-                    ui.weak("(large file: payload bytes not kept, no hex dumps)");
+                    ui.weak(t::STREAMS_NOT_KEPT.get(lang));
                 }
             }
             if other > 0 {
-                ui.colored_label(theme.warning, format!("⚠ {other} note(s) about the file:"));
+                ui.colored_label(theme.warning, t::file_notes(lang, other));
                 let notes: Vec<String> = self
                     .pane
                     .trace()
@@ -276,11 +275,11 @@ impl FileView {
     /// The connection list, the diagram and the detail pane.
     pub fn body_ui(&mut self, ui: &mut egui::Ui) {
         self.pane.set_empty_hint(if self.loader.is_some() {
-            "Reading the file…"
+            t::FILE_READING_HINT
         } else if self.error.is_some() {
-            "The file could not be read: see above."
+            t::FILE_FAILED_HINT
         } else {
-            FILE_HINT
+            t::FILE_HINT
         });
         self.pane.browse_ui(ui, "file-connections", false);
     }

@@ -8,18 +8,16 @@ use egui::RichText;
 
 use super::command::{Command, SaveRequest};
 use super::status::{StatusLine, save_json};
+use super::text::{self as t, RunStateText};
 use super::theme::Theme;
 use super::trace_pane::{OnNewTrace, TracePane};
 use crate::lab::collector::EXTERNAL_LABEL;
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate, RunMode, ScenarioInfo, scenarios};
-use crate::trace::describe::counted;
-use crate::trace::{Source, Trace};
+use crate::lang::{Lang, Phrase};
+use crate::trace::{EventKind, Source, Trace, TraceUpdate};
 
 /// How long a frame may spend applying lab updates before painting.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
-
-/// What the empty Lab diagram says.
-const LAB_HINT: &str = "Pick a scenario and press Run, or Step through it one stage at a time.";
 
 /// What the lab said about packet capture ([`LabUpdate::CaptureMode`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +52,18 @@ struct RunState {
     pending_steps: usize,
     /// No scenario runs: the trace shows external clients (a browser on the demo page).
     external: bool,
+    /// The stages' captions in every language (from the catalogue), by stage number.
+    captions: Vec<Phrase>,
+}
+
+impl RunState {
+    /// Stage `index`'s caption in `lang`; the lab's own label when the catalogue has none.
+    fn caption(&self, index: usize, lang: Lang) -> Option<String> {
+        self.captions
+            .get(index)
+            .map(|c| c.get(lang).to_string())
+            .or_else(|| self.stages.get(index).cloned())
+    }
 }
 
 /// The answers of the prompt shown when another scenario is picked during a stepped run.
@@ -77,6 +87,10 @@ pub struct LabView {
     capture: Option<LabCapture>,
     /// A scenario picked while a run was half done: the prompt asks whether to reset to it.
     pending_pick: Option<String>,
+    /// The language the trace's stage captions are written in.
+    captions_lang: Lang,
+    /// The window's language at the last frame.
+    lang: Lang,
 }
 
 impl LabView {
@@ -105,11 +119,13 @@ impl LabView {
             scenarios,
             scenario,
             run: RunState::default(),
-            pane: TracePane::new("lab", OnNewTrace::Follow, LAB_HINT)
+            pane: TracePane::new("lab", OnNewTrace::Follow, t::LAB_HINT)
                 .with_detail_width(detail_width),
             status: None,
             capture: None,
             pending_pick: None,
+            captions_lang: Lang::En,
+            lang: super::lang::current(ctx),
         }
     }
 
@@ -174,17 +190,22 @@ impl LabView {
 
     /// The Step button's text: it names the stage the next press runs.
     pub fn step_label(&self) -> String {
+        let lang = self.lang;
         if self.run.active && self.run.mode == Some(RunMode::Step) {
-            match (&self.run.next, self.run.finished) {
-                (_, true) => "Step (done)".to_string(),
-                (Some(next), false) => format!("Step: {next}"),
-                (None, false) => match self.run.stages.get(self.run.done) {
-                    Some(s) => format!("Step: {s}"),
-                    None => "Step".to_string(),
-                },
+            if self.run.finished {
+                return t::STEP_DONE.get(lang).to_string();
+            }
+            // The next stage is the first not done (the lab's `next` says the same).
+            match self
+                .run
+                .caption(self.run.done, lang)
+                .or(self.run.next.clone())
+            {
+                Some(next) => t::step_next(lang, &next),
+                None => t::STEP.get(lang).to_string(),
             }
         } else {
-            format!("Step: start {}", self.scenario)
+            t::step_start(lang, &self.scenario)
         }
     }
 
@@ -241,8 +262,8 @@ impl LabView {
             Err(e) => Err(e.clone()),
         };
         self.status = Some(match saved {
-            Ok(n) => StatusLine::info(format!("saved {n} packets to {}", to.display())),
-            Err(e) => StatusLine::error(format!("cannot save {}: {e}", to.display())),
+            Ok(n) => StatusLine::info(t::saved_packets(n, to)),
+            Err(e) => StatusLine::error(t::cannot_save(to, &e)),
         });
     }
 
@@ -299,6 +320,11 @@ impl LabView {
 
     /// Applies waiting lab updates for at most [`DRAIN_BUDGET`].
     pub fn drain(&mut self, ctx: &egui::Context) {
+        self.lang = super::lang::current(ctx);
+        if self.captions_lang != self.lang {
+            self.captions_lang = self.lang;
+            self.relabel_stages();
+        }
         let start = Instant::now();
         loop {
             let update = match &self.lab {
@@ -338,6 +364,9 @@ impl LabView {
                     // A run we reset locally; the lab will drop it too.
                     return;
                 }
+                let captions = crate::lab::scenario::scenario(&scenario)
+                    .map(|s| s.stages.into_iter().map(|stage| stage.label).collect())
+                    .unwrap_or_default();
                 self.scenario = scenario;
                 self.pane.set_trace(trace);
                 let pending = std::mem::take(&mut self.run.pending_steps);
@@ -347,8 +376,10 @@ impl LabView {
                     next: stages.first().cloned(),
                     stages,
                     busy: pending > 0,
+                    captions,
                     ..RunState::default()
                 };
+                self.relabel_stages();
                 for _ in 0..pending {
                     self.send(LabCommand::Step);
                 }
@@ -362,7 +393,15 @@ impl LabView {
             }
             LabUpdate::Trace(u) if self.run.external => self.pane.apply(u),
             _ if self.run.awaiting_start || !self.run.active => {}
-            LabUpdate::Trace(u) => self.pane.apply(u),
+            LabUpdate::Trace(mut u) => {
+                if let TraceUpdate::Event(event) = &mut u
+                    && let EventKind::Stage { index, label } = &mut event.kind
+                    && let Some(caption) = self.run.caption(*index as usize, self.captions_lang)
+                {
+                    *label = caption;
+                }
+                self.pane.apply(u);
+            }
             LabUpdate::ServerHeld { .. } => {}
             LabUpdate::StageStarted { .. } => {
                 if self.run.mode == Some(RunMode::Step) {
@@ -387,14 +426,24 @@ impl LabView {
         }
     }
 
+    /// Writes the trace's stage captions in the window's language (the lab records them in
+    /// English; the diagram and the detail pane show them as the trace has them).
+    fn relabel_stages(&mut self) {
+        let run = &self.run;
+        let lang = self.captions_lang;
+        self.pane
+            .relabel_stages(|index| run.captions.get(index as usize).map(|c| c.get(lang)));
+    }
+
     /// The view's part of the top bar's first row: scenario, Run, Step, Reset, the server.
     pub fn bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let theme = Theme::of(ui.ctx());
+        let lang = super::lang::current(ui.ctx());
         let summary = self
             .scenarios
             .iter()
             .find(|s| s.name == self.scenario)
-            .map(|s| s.summary)
+            .map(|s| s.summary.get(lang))
             .unwrap_or("");
         let busy = self.is_busy();
         let mut picked = self.scenario.clone();
@@ -414,12 +463,14 @@ impl LabView {
                             egui::FontSelection::Default,
                             egui::Align::Min,
                         );
-                        RichText::new(format!("\n{}", s.summary)).weak().append_to(
-                            &mut job,
-                            style,
-                            egui::FontSelection::Default,
-                            egui::Align::Min,
-                        );
+                        RichText::new(format!("\n{}", s.summary.get(lang)))
+                            .weak()
+                            .append_to(
+                                &mut job,
+                                style,
+                                egui::FontSelection::Default,
+                                egui::Align::Min,
+                            );
                         job.wrap.max_width = theme.size.scenario_list_width;
                         if ui.selectable_label(picked == s.name, job).clicked() {
                             picked = s.name.to_string();
@@ -438,8 +489,8 @@ impl LabView {
         }
         let lab_ok = self.lab.is_ok();
         if ui
-            .add_enabled(lab_ok && !busy, egui::Button::new("Run"))
-            .on_hover_text("Run every stage")
+            .add_enabled(lab_ok && !busy, egui::Button::new(t::RUN.get(lang)))
+            .on_hover_text(t::RUN_HINT.get(lang))
             .clicked()
         {
             commands.push(Command::Run);
@@ -462,59 +513,59 @@ impl LabView {
                 ui.add(step)
             })
             .inner
-            .on_hover_text(format!("{step_label}: run exactly one stage"))
+            .on_hover_text(t::step_hint(lang, &step_label))
             .clicked()
         {
             commands.push(Command::Step);
         }
-        if ui.add_enabled(lab_ok, egui::Button::new("Reset")).clicked() {
+        if ui
+            .add_enabled(lab_ok, egui::Button::new(t::RESET.get(lang)))
+            .clicked()
+        {
             commands.push(Command::Reset);
         }
         ui.separator();
         match &self.lab {
             Ok(lab) => {
                 let addr = lab.server_addr();
-                ui.label(format!("server {addr}"));
-                ui.hyperlink_to("demo page", format!("http://{addr}/"))
-                    .on_hover_text("Open it in a browser: its WebSocket is traced too");
+                ui.label(t::server_at(lang, &addr));
+                ui.hyperlink_to(t::DEMO_PAGE.get(lang), format!("http://{addr}/"))
+                    .on_hover_text(t::DEMO_PAGE_HINT.get(lang));
             }
             Err(e) => {
-                ui.colored_label(theme.error, format!("lab unavailable: {e}"));
+                ui.colored_label(theme.error, t::lab_unavailable(lang, e));
             }
         }
         ui.separator();
         match &self.capture {
             Some(LabCapture::Packets) => {
-                ui.label(RichText::new("packets + socket").color(theme.ok))
-                    .on_hover_text(
-                        "TCP packets on the loopback (SYN, SYN-ACK, ACK, FIN with seq/ack) merged with \
-                         what the lab's socket tap saw",
-                    );
+                ui.label(RichText::new(t::PACKETS_AND_SOCKET.get(lang)).color(theme.ok))
+                    .on_hover_text(t::PACKETS_AND_SOCKET_HINT.get(lang));
             }
             Some(LabCapture::SocketOnly { reason }) => {
-                ui.weak("observed at the socket").on_hover_text(
+                ui.weak(t::OBSERVED_AT_SOCKET.get(lang)).on_hover_text(
                     reason
                         .clone()
-                        .unwrap_or_else(|| "the socket tap alone was asked for".into()),
+                        .unwrap_or_else(|| t::SOCKET_ONLY_ASKED.get(lang).into()),
                 );
             }
             None => {
-                ui.weak("observed at the socket").on_hover_text(
-                    "The lab's socket tap records connect/accept, every byte read and written, and the close",
-                );
+                ui.weak(t::OBSERVED_AT_SOCKET.get(lang))
+                    .on_hover_text(t::SOCKET_TAP_HINT.get(lang));
             }
         }
     }
 
     /// The top bar's rows below the first: the diagram's options, Save, the run's state.
     pub fn rows_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let lang = super::lang::current(ui.ctx());
         ui.horizontal_wrapped(|ui| {
             self.pane.options_ui(ui);
             ui.separator();
             if ui
                 .add_enabled(
                     !self.trace().events.is_empty(),
-                    egui::Button::new("Save trace JSON…"),
+                    egui::Button::new(t::SAVE_TRACE_JSON.get(lang)),
                 )
                 .clicked()
             {
@@ -525,9 +576,9 @@ impl LabView {
             if ui
                 .add_enabled(
                     packets && !self.trace().events.is_empty(),
-                    egui::Button::new("Save pcapng…"),
+                    egui::Button::new(t::SAVE_PCAPNG.get(lang)),
                 )
-                .on_disabled_hover_text("packet mode only: the socket tap sees no packets")
+                .on_disabled_hover_text(t::SAVE_PCAPNG_DISABLED.get(lang))
                 .clicked()
             {
                 commands.push(Command::ChooseSaveTarget(SaveRequest::LabPcapng));
@@ -538,29 +589,28 @@ impl LabView {
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         let theme = Theme::of(ui.ctx());
+        let lang = super::lang::current(ui.ctx());
         ui.horizontal(|ui| {
             let stages = if self.run.stages.is_empty() {
                 String::new()
             } else {
-                format!("stage {}/{}", self.run.done, self.run.stages.len())
+                t::stage_of(lang, self.run.done, self.run.stages.len())
             };
             let state = if let Some(e) = &self.run.failed {
-                RichText::new(format!("run failed: {e}")).color(theme.error)
+                RichText::new(t::run_failed(lang, e)).color(theme.error)
             } else if self.run.finished {
-                RichText::new(format!("finished · {stages}"))
+                RichText::new(t::run_state(lang, RunStateText::Finished, &stages))
             } else if self.run.active && self.run.mode == Some(RunMode::Step) && !self.run.busy {
-                RichText::new(format!(
-                    "stepping · {stages} · press Step for the next stage"
-                ))
+                RichText::new(t::run_state(lang, RunStateText::Stepping, &stages))
             } else if self.run.active {
-                RichText::new(format!("running · {stages}"))
+                RichText::new(t::run_state(lang, RunStateText::Running, &stages))
             } else if self.run.external {
-                RichText::new("external clients (no scenario running)")
+                RichText::new(t::EXTERNAL_CLIENTS.get(lang))
             } else {
                 RichText::new("")
             };
             ui.label(state);
-            ui.weak(counted(self.trace().events.len() as u64, "event", "events"));
+            ui.weak(t::events(lang, self.trace().events.len() as u64));
             if let Some(status) = &self.status {
                 status.ui(ui);
             }
@@ -574,25 +624,23 @@ impl LabView {
             return;
         };
         let mut answer = None;
+        let lang = super::lang::current(ctx);
         let modal = egui::Modal::new(egui::Id::unique("scenario-reset-prompt")).show(ctx, |ui| {
             ui.set_max_width(Theme::of(ctx).size.prompt_width);
-            ui.heading(format!("Switch to {picked}?"));
-            ui.label(format!(
-                "The {} run is half done (stage {} of {}). Switching resets the diagram, Run and \
-                 Step to {picked}; keeping it lets you finish stepping.",
-                self.scenario,
+            ui.heading(t::prompt_title(lang, &picked));
+            ui.label(t::prompt_body(
+                lang,
+                &self.scenario,
                 self.run.done,
-                self.run.stages.len()
+                self.run.stages.len(),
+                &picked,
             ));
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button(format!("Reset to {picked}")).clicked() {
+                if ui.button(t::prompt_reset(lang, &picked)).clicked() {
                     answer = Some(Prompt::Reset);
                 }
-                if ui
-                    .button(format!("Keep the {} run", self.scenario))
-                    .clicked()
-                {
+                if ui.button(t::prompt_keep(lang, &self.scenario)).clicked() {
                     answer = Some(Prompt::Keep);
                 }
             });

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crate::analysis::connections::ConnIndex;
 use crate::capture::file::{FileStats, read_file_with_progress};
 use crate::diagram::rows::{Rows, build_rows};
+use crate::lang::{Lang, Phrase, Text};
 use crate::trace::{FORMAT, Trace, TraceError};
 
 /// Capture files larger than this are opened without their payload bytes (the hex dumps of
@@ -30,23 +31,33 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// Its name in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            FileKind::Pcap => "pcap",
-            FileKind::PcapNg => "pcapng",
-            FileKind::TraceJson => "trace JSON",
+    /// Its name in messages, in `lang` (the formats' own names stay as they are).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (FileKind::Pcap, _) => "pcap",
+            (FileKind::PcapNg, _) => "pcapng",
+            (FileKind::TraceJson, Lang::En) => "trace JSON",
+            (FileKind::TraceJson, Lang::Zh) => "追踪记录 JSON",
         }
     }
 }
 
+/// "cannot read FILE: CAUSE", the cause as the system (or a reader) said it.
+fn cannot_read(path: &Path, cause: &dyn std::fmt::Display) -> Phrase {
+    let path = path.display();
+    Phrase::new(
+        format!("cannot read {path}: {cause}"),
+        format!("无法读取 {path}：{cause}"),
+    )
+}
+
 /// Decides how to read `path`: by its magic number, then by its extension. `Err` says in one
 /// line why it is neither.
-pub fn detect(path: &Path) -> Result<FileKind, String> {
+pub fn detect(path: &Path) -> Result<FileKind, Phrase> {
     let mut head = [0u8; 64];
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| cannot_read(path, &e))?;
     let head = head.get(..n).unwrap_or_default();
     if let Some(magic) = head.get(..4) {
         match magic {
@@ -76,16 +87,28 @@ pub fn detect(path: &Path) -> Result<FileKind, String> {
         Some("pcap" | "cap" | "dmp") => Ok(FileKind::Pcap),
         Some("pcapng" | "ntar") => Ok(FileKind::PcapNg),
         Some("json") => Ok(FileKind::TraceJson),
-        _ if n == 0 => Err(format!("cannot read {}: the file is empty", path.display())),
-        _ => Err(format!(
-            "cannot read {}: not a pcap, pcapng or wirelab trace (JSON) file (it starts with {})",
-            path.display(),
-            head.iter()
+        _ if n == 0 => Err(Phrase::new(
+            format!("cannot read {}: the file is empty", path.display()),
+            format!("无法读取 {}：文件是空的", path.display()),
+        )),
+        _ => {
+            let start = head
+                .iter()
                 .take(8)
                 .map(|b| format!("{b:02x}"))
                 .collect::<Vec<_>>()
-                .join(" ")
-        )),
+                .join(" ");
+            let path = path.display();
+            Err(Phrase::new(
+                format!(
+                    "cannot read {path}: not a pcap, pcapng or wirelab trace (JSON) file (it \
+                     starts with {start})"
+                ),
+                format!(
+                    "无法读取 {path}：它不是 pcap、pcapng 或 wirelab 追踪记录（JSON）文件（开头的字节是 {start}）"
+                ),
+            ))
+        }
     }
 }
 
@@ -145,14 +168,14 @@ impl Loaded {
 pub fn load(
     path: &Path,
     progress: &mut dyn FnMut(u64, u64, Option<&Trace>),
-) -> Result<Loaded, String> {
+) -> Result<Loaded, Phrase> {
     let kind = detect(path)?;
     match kind {
         FileKind::Pcap | FileKind::PcapNg => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             let keep = size <= KEEP_STREAMS_MAX;
-            let (trace, stats) =
-                read_file_with_progress(path, keep, progress).map_err(|e| e.to_string())?;
+            let (trace, stats) = read_file_with_progress(path, keep, progress)
+                .map_err(|e| Phrase::verbatim(e.to_string()))?;
             Ok(Loaded {
                 path: path.to_path_buf(),
                 kind,
@@ -164,8 +187,7 @@ pub fn load(
             })
         }
         FileKind::TraceJson => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))?;
             let total = text.len() as u64;
             progress(total / 2, total, None);
             let mut trace = Trace::from_json(&text).map_err(|e| not_a_trace(path, &text, &e))?;
@@ -188,49 +210,62 @@ pub fn load(
 }
 
 /// What opens as a trace, for the errors about JSON files that are not one.
-const TRACE_EXPECTED: &str = "wirelab opens capture files (.pcap, .pcapng) and the trace JSON \
-it writes itself (--json, Save trace JSON…)";
+const TRACE_EXPECTED: Text = Text {
+    en: "wirelab opens capture files (.pcap, .pcapng) and the trace JSON it writes itself \
+         (--json, Save trace JSON…)",
+    zh: "wirelab 能打开抓包文件（.pcap、.pcapng）和它自己写出的追踪记录 JSON（--json、保存追踪记录 JSON…）",
+};
 
 /// Why a JSON file did not read as a trace, in one line: what the file is as far as its shape
 /// tells, what is expected instead, and the parser's message (with its line and column) as the
 /// detail.
-fn not_a_trace(path: &Path, text: &str, error: &TraceError) -> String {
+fn not_a_trace(path: &Path, text: &str, error: &TraceError) -> Phrase {
     let detail = match error {
         TraceError::Json(e) => e.to_string(),
         // Right format field, wrong version: its own message says it.
-        other => return format!("cannot read {}: {other}", path.display()),
+        other => return cannot_read(path, other),
     };
-    let (what, expected) = match json_shape(text) {
-        JsonShape::NotJson => ("not JSON".to_string(), TRACE_EXPECTED),
-        JsonShape::Tshark(option) => (
+    let shape = json_shape(text);
+    let what = match shape {
+        JsonShape::NotJson => Phrase::new("not JSON", "不是 JSON"),
+        JsonShape::Tshark(option) => Phrase::new(
             format!(
                 "tshark's packet dissection (tshark {option}), not a wirelab trace: open the \
                  capture file it was made from"
             ),
-            TRACE_EXPECTED,
+            format!(
+                "这是 tshark 的数据包解析结果（tshark {option}），不是 wirelab 追踪记录：\
+                 请打开生成它的抓包文件"
+            ),
         ),
-        JsonShape::Trace => (
-            "a wirelab trace, but damaged or written by another build".to_string(),
-            "",
+        JsonShape::Trace => Phrase::new(
+            "a wirelab trace, but damaged or written by another build",
+            "是 wirelab 追踪记录，但已损坏或由其他版本写出",
         ),
-        JsonShape::Array => (
-            "a JSON array, not a wirelab trace".to_string(),
-            TRACE_EXPECTED,
+        JsonShape::Array => Phrase::new(
+            "a JSON array, not a wirelab trace",
+            "是 JSON 数组，不是 wirelab 追踪记录",
         ),
-        JsonShape::Object => (
+        JsonShape::Object => Phrase::new(
             format!("a JSON object without \"format\": \"{FORMAT}\", not a wirelab trace"),
-            TRACE_EXPECTED,
+            format!("是没有 \"format\": \"{FORMAT}\" 的 JSON 对象，不是 wirelab 追踪记录"),
         ),
     };
-    let expected = if expected.is_empty() {
-        String::new()
+    let expected = shape != JsonShape::Trace;
+    let path = path.display();
+    let (what_en, what_zh) = (&what.en, &what.zh);
+    let (expected_en, expected_zh) = (TRACE_EXPECTED.en, TRACE_EXPECTED.zh);
+    if expected {
+        Phrase::new(
+            format!("cannot read {path}: {what_en}. {expected_en} (detail: {detail})"),
+            format!("无法读取 {path}：{what_zh}。{expected_zh}（详情：{detail}）"),
+        )
     } else {
-        format!(". {expected}")
-    };
-    format!(
-        "cannot read {}: {what}{expected} (detail: {detail})",
-        path.display()
-    )
+        Phrase::new(
+            format!("cannot read {path}: {what_en} (detail: {detail})"),
+            format!("无法读取 {path}：{what_zh}（详情：{detail}）"),
+        )
+    }
 }
 
 /// What a JSON file looks like, judged from its top level.
@@ -298,7 +333,7 @@ pub enum LoadEvent {
     /// begin the finished trace's, at the same indices. More follows.
     Preview(Loaded),
     /// The whole file, or why it could not be read.
-    Done(Result<Loaded, String>),
+    Done(Result<Loaded, Phrase>),
 }
 
 /// A file being read on its own thread.
@@ -390,12 +425,18 @@ impl Loader {
                     Ok(loaded)
                 }))
                 .unwrap_or_else(|payload| {
+                    let path = p.display();
                     Err(if payload.is::<Cancelled>() {
-                        format!("cancelled reading {}", p.display())
+                        Phrase::new(
+                            format!("cancelled reading {path}"),
+                            format!("已取消读取 {path}"),
+                        )
                     } else {
-                        format!(
-                            "cannot read {}: internal error while reading (please report it)",
-                            p.display()
+                        Phrase::new(
+                            format!(
+                                "cannot read {path}: internal error while reading (please report it)"
+                            ),
+                            format!("无法读取 {path}：读取时发生内部错误（请报告这个问题）"),
                         )
                     })
                 });
@@ -406,7 +447,10 @@ impl Loader {
             Ok(_) => events,
             Err(e) => {
                 let (tx_err, rx_err) = mpsc::channel();
-                let _ = tx_err.send(LoadEvent::Done(Err(format!("cannot start reading: {e}"))));
+                let _ = tx_err.send(LoadEvent::Done(Err(Phrase::new(
+                    format!("cannot start reading: {e}"),
+                    format!("无法开始读取：{e}"),
+                ))));
                 rx_err
             }
         };
@@ -460,9 +504,10 @@ impl Loader {
             Err(mpsc::TryRecvError::Empty) => None,
             Err(mpsc::TryRecvError::Disconnected) => {
                 self.finished = true;
-                Some(LoadEvent::Done(Err(format!(
-                    "cannot read {}: the reader stopped unexpectedly",
-                    self.path.display()
+                let path = self.path.display();
+                Some(LoadEvent::Done(Err(Phrase::new(
+                    format!("cannot read {path}: the reader stopped unexpectedly"),
+                    format!("无法读取 {path}：读取线程意外停止"),
                 ))))
             }
         }
@@ -493,11 +538,11 @@ mod tests {
         let bad_pcap = temp("d.pcap", b"garbage!");
         assert_eq!(detect(&bad_pcap), Ok(FileKind::Pcap));
         let garbage = temp("e.bin", b"garbage!");
-        let err = detect(&garbage).unwrap_err();
+        let err = detect(&garbage).unwrap_err().en;
         assert!(err.contains("not a pcap"), "{err}");
         assert!(!err.contains('\n'));
         let empty = temp("f", b"");
-        assert!(detect(&empty).unwrap_err().contains("empty"));
+        assert!(detect(&empty).unwrap_err().en.contains("empty"));
         assert!(detect(Path::new("/nonexistent/wirelab")).is_err());
     }
 
@@ -512,7 +557,7 @@ mod tests {
     fn json_that_is_not_a_trace_says_what_it_is_and_what_is_expected() {
         // tshark -T json, as tshark wrote it for a fixture.
         let path = shared_fixture("http_sse.tshark.json");
-        let err = load(&path, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&path, &mut |_, _, _| {}).unwrap_err().en;
         assert!(
             err.contains("tshark's packet dissection (tshark -T json)"),
             "{err}"
@@ -528,7 +573,9 @@ mod tests {
         assert!(!err.contains('\n'), "{err}");
         // The same with no telling extension: found by its content.
         let text = std::fs::read(&path).unwrap();
-        let err = load(&temp("dissection", &text), &mut |_, _, _| {}).unwrap_err();
+        let err = load(&temp("dissection", &text), &mut |_, _, _| {})
+            .unwrap_err()
+            .en;
         assert!(err.contains("tshark -T json"), "{err}");
         // tshark -T ek: one object per line.
         let ek = temp(
@@ -536,24 +583,24 @@ mod tests {
             b"{\"index\":{\"_index\":\"packets-2026-11-21\",\"_type\":\"doc\"}}\n\
               {\"timestamp\":\"1795263963248\",\"layers\":{\"frame\":{}}}\n",
         );
-        let err = load(&ek, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&ek, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("tshark -T ek"), "{err}");
         // Other JSON.
         let other = temp("other.json", b"{\"name\": \"not a trace\"}");
-        let err = load(&other, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&other, &mut |_, _, _| {}).unwrap_err().en;
         assert!(
             err.contains("a JSON object without \"format\": \"wirelab-trace\""),
             "{err}"
         );
         let array = temp("array.json", b"[1, 2]");
-        let err = load(&array, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&array, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("a JSON array, not a wirelab trace"), "{err}");
         // A trace that is cut short is called one.
         let trace = temp(
             "cut.json",
             b"{\"format\": \"wirelab-trace\", \"version\": 1}",
         );
-        let err = load(&trace, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&trace, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("a wirelab trace, but damaged"), "{err}");
         assert!(err.contains("missing field"), "{err}");
     }
@@ -561,10 +608,10 @@ mod tests {
     #[test]
     fn errors_are_one_line() {
         let garbage = temp("g.pcap", b"this is not a capture file at all");
-        let err = load(&garbage, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&garbage, &mut |_, _, _| {}).unwrap_err().en;
         assert!(!err.contains('\n'), "{err}");
         let json = temp("h.json", b"{ not json");
-        let err = load(&json, &mut |_, _, _| {}).unwrap_err();
+        let err = load(&json, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("h.json") && err.contains("not JSON"), "{err}");
     }
 }

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
+use super::text;
 use super::theme::Theme;
+use crate::lang::Phrase;
 use crate::trace::Trace;
 
 /// Whether a status line reports a failure.
@@ -18,15 +20,15 @@ pub enum StatusKind {
 /// A one-line message about the last action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusLine {
-    /// What to say.
-    pub text: String,
+    /// What to say, in every language.
+    pub text: Phrase,
     /// Whether it is a failure (drawn in the theme's error colour).
     pub kind: StatusKind,
 }
 
 impl StatusLine {
     /// A message about something that worked.
-    pub fn info(text: impl Into<String>) -> StatusLine {
+    pub fn info(text: impl Into<Phrase>) -> StatusLine {
         StatusLine {
             text: text.into(),
             kind: StatusKind::Info,
@@ -34,7 +36,7 @@ impl StatusLine {
     }
 
     /// A message about something that failed.
-    pub fn error(text: impl Into<String>) -> StatusLine {
+    pub fn error(text: impl Into<Phrase>) -> StatusLine {
         StatusLine {
             text: text.into(),
             kind: StatusKind::Error,
@@ -48,12 +50,13 @@ impl StatusLine {
 
     /// Draws it: failures in the error colour, the rest weak.
     pub fn ui(&self, ui: &mut egui::Ui) {
+        let text = self.text.get(super::lang::current(ui.ctx()));
         match self.kind {
             StatusKind::Error => {
-                ui.colored_label(Theme::of(ui.ctx()).error, &self.text);
+                ui.colored_label(Theme::of(ui.ctx()).error, text);
             }
             StatusKind::Info => {
-                ui.weak(&self.text);
+                ui.weak(text);
             }
         }
     }
@@ -62,12 +65,8 @@ impl StatusLine {
 /// Writes `trace` as JSON; returns the status line.
 pub fn save_json(trace: &Trace, to: &Path) -> StatusLine {
     match std::fs::write(to, trace.to_json()) {
-        Ok(()) => StatusLine::info(format!(
-            "saved {} events to {}",
-            trace.events.len(),
-            to.display()
-        )),
-        Err(e) => StatusLine::error(format!("cannot save {}: {e}", to.display())),
+        Ok(()) => StatusLine::info(text::saved_events(trace.events.len(), to)),
+        Err(e) => StatusLine::error(text::cannot_save(to, &e)),
     }
 }
 

@@ -25,6 +25,7 @@ use crate::diagram::scene::{
     build_scene, label_extra_heights,
 };
 use crate::diagram::spans::{SpanEnd, SpanKind};
+use crate::lang::Text;
 use crate::trace::{Dir, Trace};
 
 const LABEL_FONT: f32 = 13.0;
@@ -47,7 +48,7 @@ pub struct TimelineView {
     /// The selected event (index into the trace).
     pub selected: Option<usize>,
     /// What an empty diagram says.
-    pub empty_hint: &'static str,
+    pub empty_hint: Text,
     rows: Rows,
     /// Where each connection's readyState changes, for the API lane's bands.
     api_states: ApiStates,
@@ -81,7 +82,7 @@ impl Default for TimelineView {
             follow: true,
             scroll_y: 0.0,
             selected: None,
-            empty_hint: "Pick a scenario and press Run, or Step through it one stage at a time.",
+            empty_hint: super::text::LAB_HINT,
             rows: Rows::default(),
             api_states: ApiStates::default(),
             layout: TimelineLayout::default(),
@@ -447,7 +448,9 @@ impl TimelineView {
         }
 
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-        response.widget_info(|| WidgetInfo::labeled(Role::ScrollView, true, "sequence diagram"));
+        // Read before: the accessibility callback runs with the context locked.
+        let name = super::text::SEQUENCE_DIAGRAM.get(super::lang::current(ui.ctx()));
+        response.widget_info(|| WidgetInfo::labeled(Role::ScrollView, true, name));
         let body = Rect::from_min_max(Pos2::new(rect.left(), rect.top() + HEADER_H), rect.max);
         self.view_h = body.height();
         let frame = geom::Rect::from_min_max(
@@ -508,7 +511,7 @@ impl TimelineView {
                     RunState::Idle
                 },
                 px_per_ms: self.params.px_per_ms,
-                empty_hint: self.empty_hint,
+                empty_hint: self.empty_hint.get(super::lang::current(ui.ctx())),
             },
             &measurer(ui),
         );

@@ -4,12 +4,14 @@
 
 use egui::RichText;
 
+use super::text::{self as t};
 use super::theme::Theme;
 use super::{detail, timeline};
 use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
 use crate::diagram::rows::Rows;
-use crate::trace::describe::{counted, format_bytes, format_count, format_time_us};
-use crate::trace::{Source, Trace, TraceUpdate};
+use crate::lang::Text;
+use crate::trace::describe::{format_bytes, format_count, format_time_us};
+use crate::trace::{EventKind, Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
 #[derive(Default)]
@@ -95,11 +97,7 @@ impl SidePane {
 
 impl TracePane {
     /// An empty pane; `empty_hint`: what the empty diagram says.
-    pub fn new(
-        salt: &'static str,
-        on_new_trace: OnNewTrace,
-        empty_hint: &'static str,
-    ) -> TracePane {
+    pub fn new(salt: &'static str, on_new_trace: OnNewTrace, empty_hint: Text) -> TracePane {
         let mut timeline = timeline::TimelineView::default();
         timeline.empty_hint = empty_hint;
         TracePane {
@@ -198,6 +196,22 @@ impl TracePane {
             sub.apply(&update, next);
         }
         self.trace.apply(update);
+    }
+
+    /// Rewrites the label of every stage event whose caption `caption(index)` gives (the
+    /// Lab's stage captions, in the window's language); the diagram draws them next frame.
+    pub fn relabel_stages<'a>(&mut self, caption: impl Fn(u32) -> Option<&'a str>) {
+        let subs = self.sub.iter_mut().map(|s| &mut s.trace);
+        for trace in std::iter::once(&mut self.trace).chain(subs) {
+            for event in &mut trace.events {
+                if let EventKind::Stage { index, label } = &mut event.kind
+                    && let Some(text) = caption(*index)
+                    && label != text
+                {
+                    *label = text.to_string();
+                }
+            }
+        }
     }
 
     /// The connection summaries (every connection, unfiltered).
@@ -332,16 +346,17 @@ impl TracePane {
     /// The connection list with its filter (for a left side panel).
     pub fn list_ui(&mut self, ui: &mut egui::Ui) {
         let size = &Theme::of(ui.ctx()).size;
+        let lang = super::lang::current(ui.ctx());
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.strong("Connections");
-            if !self.filter.is_empty() && ui.small_button("clear filter").clicked() {
+            ui.strong(t::CONNECTIONS.get(lang));
+            if !self.filter.is_empty() && ui.small_button(t::CLEAR_FILTER.get(lang)).clicked() {
                 self.filter = ConnFilter::default();
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .small_button("«")
-                    .on_hover_text("Collapse the connection list (L); the diagram takes its width")
+                    .on_hover_text(t::COLLAPSE_LIST_HINT.get(lang))
                     .clicked()
                 {
                     self.list = SidePane::Collapsed;
@@ -349,29 +364,33 @@ impl TracePane {
             });
         });
         ui.horizontal(|ui| {
-            let label = ui.label("filter");
+            let label = ui.label(t::FILTER.get(lang));
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter.text)
-                    .hint_text("address, event text…")
+                    .hint_text(t::FILTER_HINT.get(lang))
                     .desired_width(ui.available_width()),
             )
             .labelled_by(label.id)
-            .on_hover_text("Matches addresses, the protocol and every event's summary");
+            .on_hover_text(t::FILTER_HOVER.get(lang));
         });
         ui.horizontal(|ui| {
-            let label = ui.label("port");
+            let label = ui.label(t::PORT.get(lang));
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter.port)
-                    .hint_text("any")
+                    .hint_text(t::ANY.get(lang))
                     .desired_width(size.port_width),
             )
             .labelled_by(label.id);
-            let label = ui.label("protocol");
+            let label = ui.label(t::PROTOCOL.get(lang));
             egui::ComboBox::from_id_salt((self.salt, "protocol"))
-                .selected_text(self.filter.protocol.map_or("any", Protocol::name))
+                .selected_text(
+                    self.filter
+                        .protocol
+                        .map_or(t::ANY.get(lang), Protocol::name),
+                )
                 .width(size.protocol_width)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.filter.protocol, None, "any");
+                    ui.selectable_value(&mut self.filter.protocol, None, t::ANY.get(lang));
                     for p in Protocol::ALL {
                         ui.selectable_value(&mut self.filter.protocol, Some(p), p.name());
                     }
@@ -379,16 +398,18 @@ impl TracePane {
                 .response
                 .labelled_by(label.id);
         });
-        if let Some(e) = self.filter.port_error() {
-            ui.colored_label(Theme::of(ui.ctx()).error, e);
+        if self.filter.port_error().is_some() {
+            let port = self.filter.port.trim();
+            ui.colored_label(Theme::of(ui.ctx()).error, t::not_a_port(lang, port));
         }
         ui.separator();
         self.refresh_filter();
         let total = self.index.summaries.len();
-        let all_text = format!(
-            "All connections ({} of {total} listed, {})",
+        let all_text = t::all_connections(
+            lang,
             self.filtered.len(),
-            counted(self.trace.events.len() as u64, "event", "events")
+            total,
+            self.trace.events.len() as u64,
         );
         if ui
             .selectable_label(self.selected_conn.is_none(), all_text)
@@ -399,10 +420,7 @@ impl TracePane {
         if self.index.other_diagnostics > 0 {
             ui.colored_label(
                 Theme::of(ui.ctx()).warning,
-                format!(
-                    "⚠ {} note(s) about the whole file (in the All view)",
-                    self.index.other_diagnostics
-                ),
+                t::whole_file_notes(lang, self.index.other_diagnostics),
             );
         }
         ui.separator();
@@ -417,12 +435,12 @@ impl TracePane {
                         continue;
                     };
                     let c = &s.conn;
-                    let mut line2 = format!(
-                        "{} · {} msgs · ↑{} ↓{}",
+                    let mut line2 = t::conn_line(
+                        lang,
                         s.protocol.name(),
-                        format_count(s.messages),
-                        format_bytes(s.bytes_c2s),
-                        format_bytes(s.bytes_s2c)
+                        &format_count(s.messages),
+                        &format_bytes(s.bytes_c2s),
+                        &format_bytes(s.bytes_s2c),
                     );
                     if s.diagnostics > 0 {
                         line2.push_str(&format!(" · ⚠ {}", s.diagnostics));
@@ -442,12 +460,12 @@ impl TracePane {
                     .min_size(egui::vec2(ui.available_width(), row_h - 4.0))
                     // Rows have a fixed height (the list is virtual): never wrap.
                     .wrap_mode(egui::TextWrapMode::Extend);
-                    let resp = ui.add(button).on_hover_text(format!(
-                        "{}, {}, {} to {}",
-                        counted(s.events, "event", "events"),
-                        counted(s.diagnostics, "diagnostic", "diagnostics"),
-                        format_time_us(s.first_us),
-                        format_time_us(s.last_us)
+                    let resp = ui.add(button).on_hover_text(t::conn_hint(
+                        lang,
+                        s.events,
+                        s.diagnostics,
+                        &format_time_us(s.first_us),
+                        &format_time_us(s.last_us),
                     ));
                     if resp.clicked() {
                         clicked = Some(c.id);
@@ -455,9 +473,9 @@ impl TracePane {
                 }
             });
         if self.filtered.is_empty() && total > 0 {
-            ui.weak("No connection matches the filter.");
+            ui.weak(t::NO_CONNECTION_MATCHES.get(lang));
         } else if total == 0 {
-            ui.weak("No TCP connection yet.");
+            ui.weak(t::NO_CONNECTION_YET.get(lang));
         }
         if let Some(c) = clicked {
             self.select_conn(Some(c));
@@ -467,6 +485,7 @@ impl TracePane {
     /// The connection list (left panel, `list_id`), then [`TracePane::diagram_ui`].
     pub fn browse_ui(&mut self, ui: &mut egui::Ui, list_id: &str, running: bool) {
         let size = &Theme::of(ui.ctx()).size;
+        let lang = super::lang::current(ui.ctx());
         if !ui.ctx().egui_wants_keyboard_input()
             && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::L))
         {
@@ -492,7 +511,7 @@ impl TracePane {
                     .show(ui, |ui| {
                         if ui
                             .small_button("»")
-                            .on_hover_text("Show the connection list (L)")
+                            .on_hover_text(t::SHOW_LIST_HINT.get(lang))
                             .clicked()
                         {
                             self.list = SidePane::Open;
@@ -506,13 +525,25 @@ impl TracePane {
     /// The diagram's zoom and display options (for a row of the top bar).
     pub fn options_ui(&mut self, ui: &mut egui::Ui) {
         let timeline = &mut self.timeline;
-        ui.checkbox(&mut timeline.params.collapse_gaps, "collapse idle gaps");
-        ui.checkbox(&mut timeline.show_frames, "show frames");
-        ui.checkbox(&mut timeline.follow, "follow");
-        if ui.small_button("-").on_hover_text("zoom out (-)").clicked() {
+        let lang = super::lang::current(ui.ctx());
+        ui.checkbox(
+            &mut timeline.params.collapse_gaps,
+            t::COLLAPSE_GAPS.get(lang),
+        );
+        ui.checkbox(&mut timeline.show_frames, t::SHOW_FRAMES.get(lang));
+        ui.checkbox(&mut timeline.follow, t::FOLLOW.get(lang));
+        if ui
+            .small_button("-")
+            .on_hover_text(t::ZOOM_OUT_HINT.get(lang))
+            .clicked()
+        {
             timeline.params.zoom_by(0.8);
         }
-        if ui.small_button("+").on_hover_text("zoom in (+)").clicked() {
+        if ui
+            .small_button("+")
+            .on_hover_text(t::ZOOM_IN_HINT.get(lang))
+            .clicked()
+        {
             timeline.params.zoom_by(1.25);
         }
     }
@@ -528,7 +559,7 @@ impl TracePane {
     }
 
     /// What the empty diagram says.
-    pub fn set_empty_hint(&mut self, hint: &'static str) {
+    pub fn set_empty_hint(&mut self, hint: Text) {
         self.timeline.empty_hint = hint;
     }
 
@@ -557,6 +588,7 @@ impl TracePane {
     pub fn diagram_ui(&mut self, ui: &mut egui::Ui, running: bool) {
         let mut jump = None;
         let theme = Theme::of(ui.ctx());
+        let lang = super::lang::current(ui.ctx());
         let toggle = !ui.ctx().egui_wants_keyboard_input()
             && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::D));
         if toggle {
@@ -578,16 +610,19 @@ impl TracePane {
                     .size_range(theme.size.detail_min..=max_detail)
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            ui.strong("Detail");
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                if ui
-                                    .small_button("Hide »")
-                                    .on_hover_text("Collapse the detail pane (D); the diagram takes its width")
-                                    .clicked()
-                                {
-                                    self.detail = SidePane::Collapsed;
-                                }
-                            });
+                            ui.strong(t::DETAIL.get(lang));
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if ui
+                                        .small_button(t::HIDE_DETAIL.get(lang))
+                                        .on_hover_text(t::HIDE_DETAIL_HINT.get(lang))
+                                        .clicked()
+                                    {
+                                        self.detail = SidePane::Collapsed;
+                                    }
+                                },
+                            );
                         });
                         ui.separator();
                         jump = self.detail_view.ui(
@@ -606,7 +641,7 @@ impl TracePane {
                     .show(ui, |ui| {
                         if ui
                             .small_button("«")
-                            .on_hover_text("Show the detail pane (D)")
+                            .on_hover_text(t::SHOW_DETAIL_HINT.get(lang))
                             .clicked()
                         {
                             self.detail = SidePane::Open;
@@ -661,7 +696,7 @@ mod tests {
             (OnNewTrace::StartAtTop, false, false),
         ];
         for (on_new_trace, before, after) in cases {
-            let mut pane = TracePane::new("test", on_new_trace, "");
+            let mut pane = TracePane::new("test", on_new_trace, t::LAB_HINT);
             pane.set_follow(before);
             pane.set_trace(empty());
             assert_eq!(

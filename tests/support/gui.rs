@@ -1,8 +1,20 @@
 //! Driving the GUI headless (egui_kittest) while the lab runs on another thread.
 #![allow(dead_code)] // each test file uses the part it needs
 
-use egui_kittest::Harness;
+use egui_kittest::{Harness, HarnessBuilder};
 use wirelab::ui::WirelabApp;
+
+/// A harness builder with the app's fonts installed before the first frame (egui's defaults
+/// plus the bundled CJK subset), so Chinese text lays out instead of panicking on a missing
+/// glyph: `harness_builder().build_eframe(|cc| WirelabApp::new(&cc.egui_ctx, options))`.
+pub fn harness_builder<State>() -> HarnessBuilder<State> {
+    HarnessBuilder::default().with_context_setup(install_fonts)
+}
+
+/// Installs the app's fonts in `ctx` (for a harness built another way).
+pub fn install_fonts(ctx: &egui::Context) {
+    wirelab::ui::fonts::install(ctx);
+}
 
 /// Steps the harness until `done` holds, with short real waits: the lab runs on real sockets
 /// in another thread. An error the app shows fails the wait.

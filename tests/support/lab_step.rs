@@ -128,7 +128,7 @@ impl Stepper {
             let before = self.said_all();
             self.lab.send(LabCommand::Step);
             self.pump(
-                &format!("stage {i} {}", stage.label),
+                &format!("stage {i} {}", stage.label.en),
                 |u, _| matches!(u, LabUpdate::StageDone { index, .. } if *index == i),
             );
             match (&stage.actor, &stage.action) {
@@ -141,7 +141,10 @@ impl Stepper {
                         // It may have come before the StageDone already.
                         if self.held.get(&conn) != Some(&true) {
                             self.pump(
-                                &format!("the server to be held after stage {i} {}", stage.label),
+                                &format!(
+                                    "the server to be held after stage {i} {}",
+                                    stage.label.en
+                                ),
                                 |_, s| s.held.get(&conn) == Some(&true),
                             );
                         }
@@ -152,7 +155,7 @@ impl Stepper {
                         after[..before.len()],
                         before[..],
                         "stage {i} {}: the server waits for its own stage",
-                        stage.label
+                        stage.label.en
                     );
                 }
                 (Actor::Server, Action::Release(to)) => {
@@ -162,7 +165,7 @@ impl Stepper {
                         assert!(
                             after[conn] > before.get(conn).copied().unwrap_or(0),
                             "stage {i} {}: the server said nothing to {}",
-                            stage.label,
+                            stage.label.en,
                             spec.clients[*c]
                         );
                     }

@@ -5,6 +5,7 @@
 //! marker texts (`api_label`), numbers (`format_count`, `format_bytes`, `format_duration_us`).
 
 mod api;
+pub mod compare;
 mod failures;
 mod http;
 mod polling;
@@ -21,6 +22,7 @@ pub use title::kind_title;
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
 
 use super::{ApiObject, Dir, Event, EventKind, Observed, Side, TcpSegment};
+use crate::lang::Lang;
 use crate::proto::cite;
 use crate::proto::http::Headers;
 use crate::proto::ws::close::CloseCode;
@@ -262,14 +264,8 @@ pub fn summary(event: &Event) -> String {
                 None => state,
             }
         }
-        EventKind::SourceEvent { id, bytes } => format!(
-            "event {id} created ({}), observed at the event source",
-            format_bytes(*bytes)
-        ),
-        EventKind::ClientRead { total } => format!(
-            "the client's read returned: {} read so far, observed at the client's socket",
-            format_bytes(*total)
-        ),
+        EventKind::SourceEvent { id, bytes } => compare::source_event(*id, *bytes, Lang::En),
+        EventKind::ClientRead { total } => compare::client_read(*total, Lang::En),
         EventKind::Stage { index, label } => format!("stage {}: {label}", index + 1),
         EventKind::Diagnostic {
             severity, message, ..
