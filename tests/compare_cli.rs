@@ -158,10 +158,23 @@ fn bad_options_are_refused_with_a_reason() {
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("lubbers, abril, classroom"), "{err}");
+    // A scale run refuses what it cannot do, with the reason.
     let run = Command::new(env!("CARGO_BIN_EXE_wirelab"))
-        .args(["compare", "--clients", "1000"])
+        .args([
+            "--lang",
+            "en",
+            "compare",
+            "--clients",
+            "10",
+            "--keep-alive",
+            "off",
+        ])
         .output()
         .unwrap();
     assert!(!run.status.success());
-    assert!(String::from_utf8_lossy(&run.stderr).contains("scale run"));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("keep-alive"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }

@@ -20,18 +20,9 @@ use crate::trace::Trace;
 /// Runs the comparison and prints it; writes JSON/CSV/trace if asked.
 pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
     if args.clients > 1 {
-        bail!(
-            "--clients {}: the scale run (more than one client per technique) is not in this build yet",
-            args.clients
-        );
+        return super::scale::run(&args, lang);
     }
-    let preset =
-        match args.preset.as_deref() {
-            Some(name) => Some(presets::preset(name).with_context(|| {
-                format!("unknown preset \"{name}\"; valid: {}", presets::names())
-            })?),
-            None => None,
-        };
+    let preset = preset(&args)?;
     let config = config(&args, preset)?;
     eprintln!("{}", config.describe());
     let lab = LabConfig {
@@ -81,7 +72,18 @@ pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
 }
 
 /// The run asked for: the preset's (or the default) workload, changed by the options.
-fn config(args: &CompareArgs, preset: Option<&Preset>) -> anyhow::Result<CompareConfig> {
+/// The preset `--preset` names, if any.
+pub(super) fn preset(args: &CompareArgs) -> anyhow::Result<Option<&'static Preset>> {
+    match args.preset.as_deref() {
+        Some(name) => Ok(Some(presets::preset(name).with_context(|| {
+            format!("unknown preset \"{name}\"; valid: {}", presets::names())
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// The run the options ask for: the preset's (or the default one), changed by the options.
+pub(super) fn config(args: &CompareArgs, preset: Option<&Preset>) -> anyhow::Result<CompareConfig> {
     let mut config = preset.map_or_else(CompareConfig::default, |p| (p.config)());
     let w = &mut config.workload;
     if let Some(events) = args.events {

@@ -11,6 +11,7 @@ mod inspect;
 mod live;
 mod metrics;
 mod run;
+mod scale;
 mod serve;
 
 use std::net::SocketAddr;
@@ -69,6 +70,13 @@ pub enum Command {
     /// receive one event stream from the lab server; prints what each cost on the wire and
     /// each delivery's latency, measured from the trace (docs/compare.md).
     Compare(CompareArgs),
+    /// The scale run: N clients per push technique, bytes per client per second, memory per
+    /// idle connection, latency (until `compare --clients N` reaches it).
+    #[command(hide = true)]
+    Scale(scale::ScaleArgs),
+    /// The scale run's load generator, started by the scale run (JSON lines on stdin/stdout).
+    #[command(hide = true)]
+    Loadgen,
 }
 
 /// `on` or `off`.
@@ -366,5 +374,7 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Inspect(args)) => inspect::inspect(args, lang),
         Some(Command::Capture(args)) => capture::capture(args, lang),
         Some(Command::Compare(args)) => compare::compare(args, lang),
+        Some(Command::Scale(args)) => scale::run_scale(&args, lang),
+        Some(Command::Loadgen) => scale::loadgen(),
     }
 }

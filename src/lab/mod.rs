@@ -33,6 +33,7 @@ pub mod packets;
 pub mod pcapng;
 pub mod push_client;
 pub mod runner;
+pub mod scale;
 pub mod scenario;
 pub mod server;
 pub mod tap;
@@ -235,9 +236,8 @@ impl Lab {
     /// Starts the runtime thread and the server. `repaint` is called whenever updates are
     /// waiting (the GUI passes `ctx.request_repaint`).
     pub fn start(config: LabConfig, repaint: Option<Repaint>) -> anyhow::Result<Lab> {
-        let listener = std::net::TcpListener::bind(config.bind)
+        let listener = server::bind(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        listener.set_nonblocking(true)?;
         let server_addr = listener.local_addr()?;
         // Woken by the capture thread whenever it has packets for the collector.
         let captured = Arc::new(tokio::sync::Notify::new());
@@ -293,7 +293,7 @@ impl Lab {
                     }
                 };
                 runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                    let listener = match server::listen(listener) {
                         Ok(listener) => listener,
                         Err(err) => {
                             let _ = ready_tx.send(Err(err.into()));

@@ -114,6 +114,28 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .with_state(state)
 }
 
+/// The lab server's listen backlog: room for a burst of connects (the scale run ramps up
+/// thousands of clients at once); the kernel caps it at `net.core.somaxconn`.
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A socket bound to `addr` (with `SO_REUSEADDR`, as `std`'s listeners have), to be turned into
+/// a listener by [`listen`] inside a runtime: the address is known before the runtime exists.
+pub fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpSocket> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    }?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    Ok(socket)
+}
+
+/// Listens on a socket from [`bind`] with [`LISTEN_BACKLOG`] (needs a tokio runtime).
+pub fn listen(socket: tokio::net::TcpSocket) -> std::io::Result<TcpListener> {
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Accepts connections until the task is dropped; each one is tapped and served by hyper,
 /// over TLS when the client starts with a TLS handshake and the lab has `tls` (`wss://`).
 pub async fn accept_loop(

@@ -54,7 +54,14 @@ pub fn run_gui(options: GuiOptions) -> anyhow::Result<()> {
     eframe::run_native(
         "wirelab",
         native,
-        Box::new(move |cc| Ok(Box::new(WirelabApp::new(&cc.egui_ctx, options)))),
+        Box::new(move |cc| {
+            let mut app = WirelabApp::new(&cc.egui_ctx, options);
+            // The scale run's load generator is this executable (`wirelab loadgen`).
+            if let Some(panel) = super::compare_scale::ScalePanel::with_current_exe() {
+                app.compare_mut().set_scale_panel(panel);
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| match lang {
         Lang::En => anyhow::anyhow!("could not open the window: {e}"),

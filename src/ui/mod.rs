@@ -19,6 +19,7 @@ mod about;
 mod app;
 pub mod capture_view;
 pub mod command;
+pub mod compare_scale;
 pub mod compare_view;
 mod detail;
 pub mod export;

@@ -31,10 +31,10 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tungstenite::Message;
-use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::{CloseFrame, WebSocketConfig};
 
-use super::{Received, ServerState, Ws, close_tcp, common, upgrade};
+use super::{Answer, Received, ServerState, Ws, close_tcp, common, upgrade_answering};
 use crate::lab::scenario::filler_text;
 
 /// Short polling's path.
@@ -165,6 +165,11 @@ pub struct WireEvent {
     pub id: u64,
     /// Its payload.
     pub data: String,
+    /// When the source made it, on `CLOCK_MONOTONIC` in nanoseconds, only for a WebSocket
+    /// client that asked with `stamp=1` (the scale run's load generator measures latency with
+    /// it); absent otherwise, so other runs' bytes stay as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_ns: Option<u64>,
 }
 
 /// A poll's answer: the events after the asked id, `{"events":[]}` when there were none
@@ -269,6 +274,7 @@ impl EventSource {
                 .map(|e| WireEvent {
                     id: e.id,
                     data: e.data,
+                    created_ns: None,
                 })
                 .collect(),
         }
@@ -327,6 +333,8 @@ struct PushQuery {
     payload_bytes: Option<usize>,
     /// Random gaps from this seed (regular without it).
     seed: Option<u64>,
+    /// `1`: WebSocket push stamps each event with its creation time ([`WireEvent::created_ns`]).
+    stamp: Option<u8>,
 }
 
 impl PushQuery {
@@ -462,18 +470,37 @@ async fn ws_push(
     let Some(source) = state.events.source(q.workload(), since == 0) else {
         return unavailable();
     };
+    let stamp = q.stamp == Some(1);
     let gates = state.gates.clone();
-    upgrade(&state, peer, req, None, move |ws| async move {
-        ws_session(ws, source, since, peer, &gates).await;
+    let answer = Answer {
+        config: Some(ws_config()),
+        ..Answer::default()
+    };
+    upgrade_answering(&state, peer, req, answer, move |ws| async move {
+        ws_session(ws, source, since, stamp, peer, &gates).await;
     })
     .await
 }
 
-/// Sends every event after `since` as a text message, then closes with 1000 "done".
+/// tungstenite's limits for WebSocket push, whose clients send only control frames: a 4 KiB
+/// read buffer instead of the default 128 KiB allocated per connection (the scale run's
+/// memory per idle connection), writes not batched, and messages capped at the largest event.
+pub fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(4 * MAX_PAYLOAD_BYTES)
+        .max_message_size(Some(MAX_PAYLOAD_BYTES))
+        .max_frame_size(Some(MAX_PAYLOAD_BYTES))
+}
+
+/// Sends every event after `since` as a text message (stamped if asked), then closes with
+/// 1000 "done".
 async fn ws_session(
     mut ws: Ws,
     source: Arc<EventSource>,
     mut sent: u64,
+    stamp: bool,
     peer: SocketAddr,
     gates: &super::Gates,
 ) {
@@ -489,7 +516,8 @@ async fn ws_session(
             _ = source.wait_after(sent, LONG_POLL_TIMEOUT), if may_send => {
                 let mut failed = false;
                 for event in source.after(sent) {
-                    let text = serde_json::to_string(&WireEvent { id: event.id, data: event.data })
+                    let created_ns = stamp.then(|| crate::lab::scale::clock::monotonic_ns(event.created));
+                    let text = serde_json::to_string(&WireEvent { id: event.id, data: event.data, created_ns })
                         .unwrap_or_default();
                     if let Err(err) = ws.send(Message::text(text)).await {
                         tracing::debug!("event to {peer} failed: {err}");

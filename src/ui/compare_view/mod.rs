@@ -22,6 +22,7 @@ use crate::lab::compare::{CompareConfig, export, presets};
 use crate::lab::{Lab, LabCommand, LabConfig, LabUpdate};
 use crate::trace::{Source, Trace};
 use crate::ui::command::{Command, SaveRequest};
+use crate::ui::compare_scale::ScalePanel;
 use crate::ui::detail::DetailView;
 use crate::ui::status::StatusLine;
 use crate::ui::theme::Theme;
@@ -33,10 +34,6 @@ use plots::Plots;
 
 /// How long one frame applies lab updates before it draws.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
-
-/// Where the scale run's panel is drawn (`ui::compare_scale`, wired in by the app); `None`
-/// shows a placeholder.
-pub type ScalePanel = fn(&mut egui::Ui);
 
 /// What a run is doing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -72,6 +69,8 @@ pub struct CompareView {
     detail: DetailView,
     detail_pane: SidePane,
     status: Option<StatusLine>,
+    /// The scale run's panel (`ui::compare_scale`), given by the app: its load generator is
+    /// the app's own executable.
     scale: Option<ScalePanel>,
     /// What the current run was started with: its config and preset.
     run_config: Option<(CompareConfig, Option<&'static str>)>,
@@ -380,8 +379,8 @@ impl CompareView {
                         // the app: `CompareView::set_scale_panel`.
                         egui::CollapsingHeader::new(text::SCALE.get(lang))
                             .id_salt("compare-scale")
-                            .show(ui, |ui| match self.scale {
-                                Some(panel) => panel(ui),
+                            .show(ui, |ui| match &mut self.scale {
+                                Some(panel) => panel.ui(ui),
                                 None => {
                                     ui.weak(text::SCALE_PENDING.get(lang));
                                 }
