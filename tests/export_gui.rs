@@ -57,18 +57,20 @@ fn export(h: &mut Harness<'static, WirelabApp>, menu: &str, format: &str, to: &P
     h.get_by_label(format).click();
     // The dialog fades in: a fixed number of frames rather than `run`.
     h.run_steps(10);
-    let name =
-        h.get_by(|n| n.role() == Role::TextInput && n.label().is_some_and(|l| l == "file name"));
+    let name = h.get_by(|n| {
+        n.role() == Role::TextInput && n.label().is_some_and(|l| l == "file name" || l == "文件名")
+    });
     name.focus();
     h.run_steps(2);
     // Select the name the dialog proposes and type the whole path over it.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run_steps(2);
-    let name =
-        h.get_by(|n| n.role() == Role::TextInput && n.label().is_some_and(|l| l == "file name"));
+    let name = h.get_by(|n| {
+        n.role() == Role::TextInput && n.label().is_some_and(|l| l == "file name" || l == "文件名")
+    });
     name.type_text(&to.display().to_string());
     h.run_steps(10);
-    h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l == "Save"))
+    h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l == "Save" || l == "保存"))
         .click();
     h.run_steps(10);
 }

@@ -423,7 +423,6 @@ impl Theme {
                 stream_end: 4.0,
                 playhead: 3.0,
                 outline: 2.0,
-                ..dark.diagram
             },
             size: Sizes {
                 text_scale: 1.25,
