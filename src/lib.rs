@@ -14,6 +14,7 @@ pub mod dissect;
 pub mod export;
 pub mod lab;
 pub mod lang;
+pub mod lesson;
 pub mod proto;
 pub mod reassembly;
 pub mod report;

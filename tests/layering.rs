@@ -27,6 +27,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("dissect", 2),
     ("diagram", 2),
     ("analysis", 2),
+    ("lesson", 2),
     ("capture", 3),
     ("lab", 3),
     ("ui", 4),
