@@ -527,8 +527,8 @@ async fn sse(
     Ok(delivery)
 }
 
-/// Ends one SSE response's connection: when the server `ended` the stream, its close comes
-/// first (the connection task ends by itself); otherwise the client drops it.
+/// Ends one SSE response's connection: when the server `ended` the stream, the connection
+/// task ends by itself (both sides close after that response); otherwise the client drops it.
 async fn drop_stream(
     body: impl Sized,
     sender: Sender,
@@ -538,6 +538,8 @@ async fn drop_stream(
     drop(body);
     drop(sender);
     if ended {
+        // The server's response said `Connection: close`: hyper closes once it has read it
+        // (RFC 9112 §9.6), and the task ends with the connection.
         let abort = task.abort_handle();
         if tokio::time::timeout(Duration::from_secs(5), task)
             .await

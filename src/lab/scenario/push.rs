@@ -233,22 +233,25 @@ pub(super) fn sse_reconnect() -> Vec<Stage> {
                 format!(
                     "client: GET {SSE_PATH}: a text/event-stream response ({}) whose first line, \
                      retry: {retry}, sets the reconnection time; {}; after event {n} (id: {n}) \
-                     the server ends the stream and closes the connection; the EventSource fires \
-                     error, waits {retry} ms and reconnects on a new connection with \
-                     Last-Event-ID: {n} ({}), so the server resumes at event {} ({})",
+                     the server ends the stream, and with Connection: close both sides close \
+                     the connection ({}); the EventSource fires error, waits {retry} ms and \
+                     reconnects on a new connection with Last-Event-ID: {n} ({}), so the server \
+                     resumes at event {} ({})",
                     cite::WHATWGHTML_9_2,
                     events_note().en,
+                    cite::RFC9112_9_6,
                     cite::WHATWGHTML_9_2_3,
                     n + 1,
                     cite::WHATWGHTML_9_2_4
                 ),
                 format!(
                     "客户端：GET {SSE_PATH}：一个 text/event-stream 响应（{}），第一行 retry: {retry} \
-                     设定重连时间；{}；第 {n} 个事件（id: {n}）之后，服务器结束事件流并关闭连接；\
-                     EventSource 触发 error，等待 {retry} ms 后在新的连接上带着 Last-Event-ID: {n} \
-                     重新连接（{}），服务器于是从第 {} 个事件继续（{}）",
+                     设定重连时间；{}；第 {n} 个事件（id: {n}）之后，服务器结束事件流，响应带有 \
+                     Connection: close，双方随即关闭连接（{}）；EventSource 触发 error，等待 {retry} ms \
+                     后在新的连接上带着 Last-Event-ID: {n} 重新连接（{}），服务器于是从第 {} 个事件继续（{}）",
                     cite::WHATWGHTML_9_2,
                     events_note().zh,
+                    cite::RFC9112_9_6,
                     cite::WHATWGHTML_9_2_3,
                     n + 1,
                     cite::WHATWGHTML_9_2_4
