@@ -245,7 +245,14 @@ fn describe_highlight(h: &crate::lesson::Highlight) -> String {
                 None => continue,
             },
             Field::Dir => m.dir.map(|d| d.as_str().to_string()).unwrap_or_default(),
-            Field::Opcode => m.opcode.map(|o| o.to_string()).unwrap_or_default(),
+            Field::Opcode => m
+                .opcode
+                .map(|o| {
+                    crate::proto::ws::frame::OpCode::from_u8(o)
+                        .name()
+                        .to_string()
+                })
+                .unwrap_or_default(),
             Field::Fin => flag(m.fin),
             Field::Rsv1 => flag(m.rsv1),
             Field::Masked => flag(m.masked),
