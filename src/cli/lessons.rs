@@ -64,26 +64,15 @@ fn list(dir: Option<&std::path::Path>, lang: Lang) -> anyhow::Result<()> {
     let loaded = load_dir(&dir);
     let width = loaded.lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for l in &loaded.lessons {
-        let steps = l.steps.len();
-        let (length, level) = match lang {
-            Lang::En => (
-                format!(
-                    "{steps} step{}, {} min",
-                    if steps == 1 { "" } else { "s" },
-                    l.minutes
-                ),
-                l.level.name(lang),
+        let (id, title, steps, minutes) = (&l.id, l.title.get(lang), l.steps.len(), l.minutes);
+        let level = l.level.name(lang);
+        match lang {
+            Lang::En => println!(
+                "{id:<width$}  {title}  ({steps} step{}, {minutes} min, {level})",
+                if steps == 1 { "" } else { "s" }
             ),
-            Lang::Zh => (
-                format!("{steps} 步，{} 分钟", l.minutes),
-                l.level.name(lang),
-            ),
-        };
-        println!(
-            "{:<width$}  {}  ({length}, {level})",
-            l.id,
-            l.title.get(lang)
-        );
+            Lang::Zh => println!("{id:<width$}  {title}（{steps} 步，{minutes} 分钟，{level}）"),
+        }
     }
     if !loaded.errors.is_empty() {
         match lang {
