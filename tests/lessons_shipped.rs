@@ -3,7 +3,8 @@
 //! (or its recording) with each of its highlights matching an event of the trace shown. The
 //! player's own lesson (`tests/lessons-player/`) goes through every kind of step: a run
 //! continued, started again (going back), another scenario, a Compare preset, a recording,
-//! with the socket tap alone and with packets.
+//! with the socket tap alone and with packets. The complete example of `lessons/README.md`
+//! is checked and played too, so the documentation cannot drift from the format.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
 mod support;
@@ -12,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use support::capture::{Capture, require_capture};
 use wirelab::lab::CaptureMode;
-use wirelab::lab::lesson::{PlayConfig, load_dir, play, recordings_root};
+use wirelab::lab::lesson::{PlayConfig, known, load_dir, play, recordings_root};
 use wirelab::lang::{Lang, Phrase};
-use wirelab::lesson::Lesson;
 use wirelab::lesson::plan::{Shown, shown_at};
+use wirelab::lesson::{Lesson, Source, load};
 use wirelab::trace::EventKind;
 
 fn shipped() -> PathBuf {
@@ -129,6 +130,32 @@ fn every_step_of_every_shipped_lesson_shows_its_evidence() {
     for lesson in &loaded.lessons {
         play_all(lesson, &dir, CaptureMode::Auto);
     }
+}
+
+/// The complete example of `lessons/README.md`, as a lesson file.
+fn readme_example() -> Source {
+    let readme = std::fs::read_to_string(shipped().join("README.md")).unwrap();
+    let text = readme
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(block, _)| format!("{block}\n"))
+        .expect("lessons/README.md has a ```toml example");
+    Source {
+        name: "90-echo-basics.toml".to_string(),
+        shown_as: "lessons/README.md (the example)".to_string(),
+        text,
+    }
+}
+
+#[test]
+fn the_readme_example_is_a_lesson_that_checks_and_plays() {
+    let dir = shipped();
+    let loaded = load(&[readme_example()], &known(&dir));
+    let errors: Vec<String> = loaded.errors.iter().map(|e| e.render(Lang::En)).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let lesson = loaded.lesson("echo-basics").expect("the example's id");
+    assert!(lesson.steps.iter().any(|s| s.question.is_some()));
+    play_all(lesson, &dir, CaptureMode::Auto);
 }
 
 #[test]
