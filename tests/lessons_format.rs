@@ -275,3 +275,34 @@ correct = true
     assert_eq!(step.main_highlight().unwrap().matcher.status, Some(101));
     assert_eq!(step.question.as_ref().unwrap().correct(), Some(1));
 }
+
+#[test]
+fn a_file_cut_anywhere_gives_errors_never_a_panic() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/README.md"))
+            .unwrap();
+    let example = readme
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .unwrap()
+        .0;
+    let known = known(Path::new("lessons"));
+    let cuts: Vec<usize> = (0..example.len())
+        .step_by(5)
+        .filter(|&i| example.is_char_boundary(i))
+        .collect();
+    for cut in cuts {
+        let sources = [Source {
+            name: "90-echo-basics.toml".to_string(),
+            shown_as: "cut.toml".to_string(),
+            text: example[..cut].to_string(),
+        }];
+        let loaded = load(&sources, &known);
+        for e in &loaded.errors {
+            assert!(e.render(Lang::En).contains("cut.toml"));
+            assert!(!e.render(Lang::Zh).is_empty());
+        }
+        // Either a lesson (a cut between steps still is one) or errors: never neither, never both.
+        assert!(loaded.lessons.len() + usize::from(!loaded.errors.is_empty()) == 1);
+    }
+}
