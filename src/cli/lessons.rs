@@ -162,9 +162,21 @@ fn run(
             for (h, f) in step.highlights.iter().zip(found) {
                 let what = describe_highlight(h);
                 match f {
-                    Found::NotExpected => match lang {
-                        Lang::En => println!("  - {what}: not expected when observed this way"),
-                        Lang::Zh => println!("  - {what}：以这种方式观察时不会出现"),
+                    Found::NotExpected => match (h.when, lang) {
+                        (crate::lesson::Seen::WithPackets, Lang::En) => println!(
+                            "  - {what}: expected only with packet capture (this run was observed at the socket)"
+                        ),
+                        (crate::lesson::Seen::WithPackets, Lang::Zh) => {
+                            println!(
+                                "  - {what}：只有抓包时才会出现（这次运行是在套接字处观察的）"
+                            );
+                        }
+                        (_, Lang::En) => println!(
+                            "  - {what}: expected only with the socket tap alone (this run captured packets)"
+                        ),
+                        (_, Lang::Zh) => {
+                            println!("  - {what}：只有单用套接字监听时才会出现（这次运行抓了包）");
+                        }
                     },
                     Found::Events(events) if events.is_empty() => {
                         step_missing = true;

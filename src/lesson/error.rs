@@ -163,7 +163,7 @@ mod tests {
             inside..inside + 1,
             0..src.len(),
             cr..cr + 1,
-            3..2,
+            Range { start: 3, end: 2 },
         ] {
             let e = at(src, span);
             assert!(e.span_in_line.end <= e.source_line.len());
