@@ -32,17 +32,26 @@ impl LessonError {
     /// The error `problem` of `file`, whose text is `source`.
     pub fn new(file: &str, source: &str, problem: &Problem) -> LessonError {
         let start = floor_char(source, problem.span.start.min(source.len()));
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..]
-            .find('\n')
+        let before = source.get(..start).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source
+            .get(start..)
+            .and_then(|rest| rest.find('\n'))
             .map_or(source.len(), |i| start + i);
-        let line = source[..start].matches('\n').count() + 1;
-        let column = source[line_start..start].chars().count() + 1;
-        let source_line = source[line_start..line_end]
+        let line = before.matches('\n').count() + 1;
+        let column = source
+            .get(line_start..start)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        let source_line = source
+            .get(line_start..line_end)
+            .unwrap_or_default()
             .trim_end_matches('\r')
             .to_string();
+        // Within the line: a span running past it is cut at its end.
         let end = floor_char(source, problem.span.end.clamp(start, line_end));
-        let span_in_line = (start - line_start)..(end - line_start).min(source_line.len());
+        let from = (start - line_start).min(source_line.len());
+        let span_in_line = from..(end - line_start).clamp(from, source_line.len());
         LessonError {
             file: file.to_string(),
             line,
@@ -89,10 +98,15 @@ impl LessonError {
         if self.source_line.is_empty() {
             return format!("{}\n", self.line_in(lang));
         }
-        // An empty span (a missing key) underlines the line's first character.
+        // An empty span (a missing key) underlines the character it is at.
         let span = if self.span_in_line.is_empty() {
-            let first = self.source_line.chars().next().map_or(0, char::len_utf8);
-            self.span_in_line.start..(self.span_in_line.start + first).min(self.source_line.len())
+            let at = self.span_in_line.start;
+            let width = self
+                .source_line
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(0, char::len_utf8);
+            at..at + width
         } else {
             self.span_in_line.clone()
         };
@@ -116,4 +130,47 @@ fn floor_char(text: &str, mut at: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn at(source: &str, span: Range<usize>) -> LessonError {
+        LessonError::new(
+            "f.toml",
+            source,
+            &Problem::new(span, "x", Phrase::verbatim("m")),
+        )
+    }
+
+    #[test]
+    fn lines_and_columns_count_characters_and_odd_spans_stay_in_the_line() {
+        let src = "a = 1\r\ntitle = { en = \"é\", zh = \"中文\" }\r\n";
+        let zh = src.find("zh").unwrap();
+        let e = at(src, zh..zh + 2);
+        assert_eq!(e.line, 2);
+        assert_eq!(e.column, "title = { en = \"é\", ".chars().count() + 1);
+        assert_eq!(e.source_line, "title = { en = \"é\", zh = \"中文\" }");
+        assert_eq!(&e.source_line[e.span_in_line.clone()], "zh");
+        assert_eq!(e.to_string(), format!("f.toml:2:{}: x: m", e.column));
+        // Past the end, inside a character, across lines, at the line break, on nothing.
+        let inside = src.find('中').unwrap() + 1;
+        let cr = src.find('\r').unwrap();
+        for span in [
+            src.len() + 5..src.len() + 9,
+            inside..inside + 1,
+            0..src.len(),
+            cr..cr + 1,
+            Range { start: 3, end: 2 },
+        ] {
+            let e = at(src, span);
+            assert!(e.span_in_line.end <= e.source_line.len());
+            assert!(e.render(Lang::En).contains("f.toml"));
+            assert!(e.render(Lang::Zh).contains("f.toml"));
+        }
+        assert_eq!(at("", 0..0).line, 1);
+        assert!(at("", 0..4).render(Lang::En).contains("f.toml:1:1"));
+    }
 }
