@@ -33,5 +33,6 @@ fn main() -> anyhow::Result<()> {
         scenario,
         presenter: args.iter().any(|a| a == "--presenter"),
         file_dialog: wirelab::ui::file_dialog::DialogKind::best_available(),
+        lesson: None,
     })
 }
