@@ -1,4 +1,5 @@
-//! The lab's failure scenarios and the HTTP connection scenarios, each run on 127.0.0.1 port 0
+//! The lab's failure scenarios, the HTTP connection scenarios and the myth scenarios
+//! (`ws-sample-key`, `ws-two-urls`), each run on 127.0.0.1 port 0
 //! and checked against what RFC 6455 / RFC 9112 prescribe: status codes, close codes, who
 //! closes, what the browser-API lane reports, and the rule a diagnostic names. Literal values
 //! (codes, lengths, bytes) are written here, never taken from the code that drives the clients.
@@ -702,5 +703,144 @@ fn failures_end_with_fins_not_resets_in_packet_mode() {
                 c.id
             );
         }
+    }
+}
+
+/// The request header `name` on `conn`'s first request, and the response header `name` on its
+/// first response.
+fn request_header(t: &Trace, c: u32, name: &str) -> Option<String> {
+    on(t, c).find_map(|e| match &e.kind {
+        EventKind::HttpRequest { headers, .. } => header(headers, name).map(str::to_string),
+        _ => None,
+    })
+}
+
+fn response_header(t: &Trace, c: u32, name: &str) -> Option<String> {
+    on(t, c).find_map(|e| match &e.kind {
+        EventKind::HttpResponse { headers, .. } => header(headers, name).map(str::to_string),
+        _ => None,
+    })
+}
+
+/// A connection that opened and closed cleanly: 101, close 1000 both ways, the server's TCP
+/// close first, and the API lane's `open` … `close` 1000 clean.
+fn assert_opened_and_closed_cleanly(t: &Trace, c: u32) {
+    assert_eq!(statuses(t, c), vec![101]);
+    let codes: Vec<(Dir, Option<u16>)> = closes(t, c).into_iter().map(|(d, c, _)| (d, c)).collect();
+    assert_eq!(codes, vec![(Dir::C2s, Some(1000)), (Dir::S2c, Some(1000))]);
+    assert_eq!(closed_by(t, c), Side::Server);
+    let lane = api(t, c);
+    assert_eq!(lane.first(), Some(&("open".to_string(), None, None)));
+    assert_eq!(
+        lane.last(),
+        Some(&("close".to_string(), Some(1000), Some(true)))
+    );
+    assert!(rules(t, c).is_empty(), "{:?}", rules(t, c));
+}
+
+/// `ws-sample-key`: RFC 6455 §1.3's key gets the RFC's Accept; the article's mistyped key gets
+/// the Accept SHA-1 gives for it, which is neither the RFC's nor the article's; both open and
+/// close cleanly.
+#[test]
+fn ws_sample_key_the_server_answers_each_key_with_its_own_accept() {
+    let t = run("ws-sample-key");
+    let rfc = conn(&t, "rfc-key");
+    let seed = conn(&t, "seed-key");
+    assert_eq!(t.connections.len(), 2);
+    assert_eq!(
+        request_header(&t, rfc, "sec-websocket-key").as_deref(),
+        Some("dGhlIHNhbXBsZSBub25jZQ==")
+    );
+    assert_eq!(
+        request_header(&t, seed, "sec-websocket-key").as_deref(),
+        Some("dGhlIHNhbxBsZSBub25jZQ==")
+    );
+    // The RFC's value, byte for byte.
+    assert_eq!(
+        response_header(&t, rfc, "sec-websocket-accept").as_deref(),
+        Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    );
+    // base64(SHA-1(key + GUID)) of the mistyped key, computed here with sha1 and base64.
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    let seed_accept = b64(&sha1::Sha1::digest(
+        format!("dGhlIHNhbxBsZSBub25jZQ=={guid}").as_bytes(),
+    ));
+    assert_eq!(seed_accept, "DRyeo2R2j4+bwTFGtX8wNbAiFxM=");
+    let got = response_header(&t, seed, "sec-websocket-accept").unwrap();
+    assert_eq!(got, seed_accept);
+    assert_ne!(got, "S3pPLMBiTxaQ9kYGzzhZRbk+xOo=", "the article's Accept");
+    assert_ne!(got, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    // The dissector's check agrees with both answers.
+    for c in [rfc, seed] {
+        let valid = on(&t, c).find_map(|e| match &e.kind {
+            EventKind::WsUpgradeCheck { valid, .. } => Some(*valid),
+            _ => None,
+        });
+        assert_eq!(valid, Some(true));
+        assert_opened_and_closed_cleanly(&t, c);
+    }
+}
+
+/// `ws-two-urls`: two URLs are two WebSockets, each on its own TCP connection with its own
+/// handshake, message and close.
+#[test]
+fn ws_two_urls_open_two_connections() {
+    let t = run("ws-two-urls");
+    assert_eq!(t.connections.len(), 2);
+    assert_eq!(accepts(&t), 2, "two TCP handshakes");
+    let echo = conn(&t, "page /echo");
+    let chat = conn(&t, "page /chat");
+    let target = |c: u32| {
+        on(&t, c)
+            .find_map(|e| match &e.kind {
+                EventKind::HttpRequest { target, .. } => Some(target.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        (target(echo), target(chat)),
+        ("/echo".into(), "/chat".into())
+    );
+    let texts = |c: u32| -> Vec<(Dir, String)> {
+        on(&t, c)
+            .filter_map(|e| match &e.kind {
+                EventKind::WsMessage {
+                    opcode: 1,
+                    text: Some(text),
+                    ..
+                } => Some((e.dir.unwrap(), text.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        texts(echo),
+        vec![
+            (Dir::C2s, "hello /echo".to_string()),
+            (Dir::S2c, "hello /echo".to_string())
+        ]
+    );
+    // The chat room relays with the sender's name (none given: "anonymous").
+    assert_eq!(
+        texts(chat),
+        vec![
+            (Dir::C2s, "hello /chat".to_string()),
+            (Dir::S2c, "anonymous: hello /chat".to_string())
+        ]
+    );
+    // Different client ports: two connections, not one shared.
+    let ports: Vec<String> = t.connections.iter().map(|c| c.client.clone()).collect();
+    assert_ne!(ports[0], ports[1]);
+    for c in [echo, chat] {
+        assert_opened_and_closed_cleanly(&t, c);
+    }
+}
+
+#[test]
+fn the_myth_scenarios_step_honestly() {
+    for name in ["ws-sample-key", "ws-two-urls"] {
+        Stepper::start(name).step_through(name);
     }
 }

@@ -1,4 +1,4 @@
-//! The push scenarios (`short-poll`, `long-poll`, `sse`) and the push clients, run on
+//! The push scenarios (`short-poll`, `long-poll`, `sse`, `sse-reconnect`) and the push clients, run on
 //! 127.0.0.1 port 0 against the real lab server. What was delivered is read from the wire
 //! (the server's tap: the JSON bodies of the poll answers, the SSE events the dissector
 //! found), never from the clients' own counts; timings appear only as relations.
@@ -7,11 +7,13 @@
 
 use std::time::Duration;
 
-use wirelab::lab::push_client::{Dialer, KeepAlive, PushSpec, RequestHead, Technique, receive};
+use wirelab::lab::push_client::{
+    Dialer, KeepAlive, PushSpec, RequestHead, SseDrop, Technique, receive,
+};
 use wirelab::lab::scenario::push::{POLL_EVERY, SHORT_POLL_CLIENTS, SSE_DROP_AFTER, WORKLOAD};
 use wirelab::lab::server::push::Workload;
 use wirelab::lab::{Lab, run_scenario};
-use wirelab::trace::{Dir, Event, EventKind, Trace};
+use wirelab::trace::{ApiObject, Dir, Event, EventKind, Side, Trace};
 
 mod support;
 use support::lab::socket_lab;
@@ -186,6 +188,121 @@ fn sse_resumes_after_the_last_event_id_on_reconnection() {
     }
 }
 
+/// `sse-reconnect`: the server sets `retry: 300`, ends the stream after `id: 2` and closes;
+/// the client reconnects on a new connection, no sooner than the reconnection time, with
+/// `Last-Event-ID: 2`, and the server resumes at 3 (WHATWG HTML §9.2.3, §9.2.4). The API lane
+/// shows the EventSource's `error` and its reconnection.
+#[test]
+fn sse_reconnect_the_server_drops_and_the_event_source_resumes() {
+    let trace = run_scenario("sse-reconnect", socket_lab()).unwrap();
+    let ids = conns(&trace, "client");
+    assert_eq!(ids.len(), 2, "the dropped stream and the reconnection");
+    assert_eq!(sse_ids(&trace, &ids), emitted());
+    assert_eq!(sse_ids(&trace, &ids[..1]), vec![1, 2]);
+    assert_eq!(sse_ids(&trace, &ids[1..]), vec![3, 4, 5]);
+    let first = requests(&trace, &ids[..1]);
+    let again = requests(&trace, &ids[1..]);
+    assert_eq!((first.len(), again.len()), (1, 1));
+    assert_eq!(header(first[0], "last-event-id"), None);
+    assert_eq!(header(again[0], "last-event-id"), Some("2"));
+    // The first response says it closes, sets the reconnection time, and ends its body (the
+    // last chunk); then the server closes first.
+    let response_header = |conn: u32, name: &str| {
+        on(&trace, &[conn]).find_map(|e| match &e.kind {
+            EventKind::HttpResponse {
+                status, headers, ..
+            } => {
+                assert_eq!(*status, 200);
+                headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            }
+            _ => None,
+        })
+    };
+    for conn in &ids {
+        assert_eq!(
+            response_header(*conn, "content-type").as_deref(),
+            Some("text/event-stream")
+        );
+    }
+    assert_eq!(
+        response_header(ids[0], "connection").as_deref(),
+        Some("close")
+    );
+    let retries: Vec<Option<u64>> = on(&trace, &ids[..1])
+        .filter_map(|e| match &e.kind {
+            EventKind::SseEvent { retry, .. } => Some(*retry),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(retries, vec![Some(300), Some(300)]);
+    let body_end = on(&trace, &ids[..1]).find_map(|e| match &e.kind {
+        EventKind::HttpBodyEnd { complete, .. } if e.dir == Some(Dir::S2c) => Some(*complete),
+        _ => None,
+    });
+    assert_eq!(body_end, Some(true), "the server ended the stream");
+    let closes: Vec<(i64, Option<Side>)> = on(&trace, &ids[..1])
+        .filter_map(|e| match &e.kind {
+            EventKind::TcpClose { initiator, .. } => Some((e.t_us, *initiator)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(closes.len(), 1);
+    assert_eq!(closes[0].1, Some(Side::Server));
+    // The reconnection waited the reconnection time after the drop (a lower bound only).
+    let reconnected = on(&trace, &ids[1..])
+        .find(|e| matches!(e.kind, EventKind::TcpAccept { .. }))
+        .unwrap()
+        .t_us;
+    assert!(
+        reconnected >= closes[0].0 + 300_000,
+        "reconnected {} µs after the drop",
+        reconnected - closes[0].0
+    );
+    // The API lane: open, two messages and error (back to CONNECTING) on the first
+    // connection; CONNECTING with Last-Event-ID 2, open and three messages on the second.
+    let api = |conn: u32| -> Vec<(u8, Option<String>, Option<String>)> {
+        on(&trace, &[conn])
+            .filter_map(|e| match &e.kind {
+                EventKind::Api {
+                    object: ApiObject::EventSource,
+                    ready_state,
+                    fires,
+                    last_event_id,
+                    ..
+                } => Some((*ready_state, fires.clone(), last_event_id.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        api(ids[0]),
+        vec![
+            (0, None, None),
+            (1, s("open"), None),
+            (1, s("message"), s("1")),
+            (1, s("message"), s("2")),
+            (0, s("error"), None),
+        ]
+    );
+    // (How the run's end closes the second stream is not this scenario's business.)
+    assert_eq!(
+        api(ids[1]).get(..5),
+        Some(
+            &[
+                (0, None, s("2")),
+                (1, s("open"), None),
+                (1, s("message"), s("3")),
+                (1, s("message"), s("4")),
+                (1, s("message"), s("5")),
+            ][..]
+        )
+    );
+}
+
 /// Four techniques at once against one lab server: all share the one event source, and each
 /// receives its whole sequence.
 #[test]
@@ -211,7 +328,12 @@ fn every_technique_receives_the_one_source_s_sequence() {
             KeepAlive::Off,
         ),
         (Technique::LongPoll, KeepAlive::On),
-        (Technique::Sse { drop_after: None }, KeepAlive::On),
+        (
+            Technique::Sse {
+                drop: SseDrop::Never,
+            },
+            KeepAlive::On,
+        ),
         (Technique::WebSocket, KeepAlive::On),
     ];
     let results = runtime.block_on(async {

@@ -23,7 +23,7 @@ use tungstenite::error::{Error as WsError, ProtocolError};
 
 use super::link::Connect;
 use super::push_client::{Dialer, PushSpec};
-use super::scenario::{HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec};
+use super::scenario::{HandshakeOutcome, HttpVersion, Key, Origin, RequestBody, RequestSpec};
 use super::tls::LabTls;
 
 /// A client's TLS connection (`wss://`).
@@ -60,6 +60,8 @@ pub enum ClientAction {
         path: String,
         /// The `Origin` header, if any.
         origin: Option<Origin>,
+        /// The `Sec-WebSocket-Key`.
+        key: Key,
         /// Whether the connection should open.
         outcome: HandshakeOutcome,
     },
@@ -469,12 +471,18 @@ async fn run(
                 ClientAction::Handshake {
                     path,
                     origin,
+                    key,
                     outcome,
                 },
                 Conn::Tcp(stream),
             ) => {
                 let Some(server) = server else { continue };
-                match handshake(stream, server, &path, origin.as_ref(), outcome).await {
+                let request = HandshakeRequest {
+                    path: &path,
+                    origin: origin.as_ref(),
+                    key,
+                };
+                match handshake(stream, server, request, outcome).await {
                     Ok(Some(ws)) => conn = Conn::Ws(Box::new(ws)),
                     // Failed as expected: the stream is dropped, which closes TCP.
                     Ok(None) => {}
@@ -665,14 +673,23 @@ fn origin_value(origin: &Origin, server: SocketAddr) -> String {
     }
 }
 
+/// What a scenario's handshake request carries besides the usual headers.
+struct HandshakeRequest<'a> {
+    /// Path and query.
+    path: &'a str,
+    /// The `Origin` header, if any.
+    origin: Option<&'a Origin>,
+    /// The `Sec-WebSocket-Key`.
+    key: Key,
+}
+
 /// The opening handshake with tungstenite, which checks the answer as RFC 6455 §4.1 says (a
 /// wrong `Sec-WebSocket-Accept` or a refusal fails the connection: nothing more is sent and
 /// the stream is dropped, closing TCP). `Ok(None)` when it failed as `outcome` expected.
 async fn handshake(
     stream: TcpStream,
     server: SocketAddr,
-    path: &str,
-    origin: Option<&Origin>,
+    HandshakeRequest { path, origin, key }: HandshakeRequest<'_>,
     outcome: HandshakeOutcome,
 ) -> Result<Option<WebSocketStream<TcpStream>>, String> {
     let mut request = format!("ws://{server}{path}")
@@ -682,6 +699,13 @@ async fn handshake(
         && let Ok(value) = origin_value(origin, server).parse()
     {
         request.headers_mut().insert("Origin", value);
+    }
+    // tungstenite sends the key the request carries and checks the answer against it.
+    if let Key::Fixed(fixed) = key {
+        let value = fixed
+            .parse()
+            .map_err(|err| format!("bad Sec-WebSocket-Key {fixed:?}: {err}"))?;
+        request.headers_mut().insert("Sec-WebSocket-Key", value);
     }
     match (
         tokio_tungstenite::client_async(request, stream).await,

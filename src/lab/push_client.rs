@@ -22,7 +22,8 @@ use tungstenite::client::IntoClientRequest as _;
 
 use super::link::Route;
 use super::server::push::{
-    LONG_POLL_PATH, POLL_PATH, PollAnswer, SSE_PATH, WS_PATH, WireEvent, Workload,
+    LONG_POLL_PATH, POLL_PATH, PollAnswer, SSE_DROP_AFTER_PARAM, SSE_PATH, SSE_RETRY_PARAM,
+    WS_PATH, WireEvent, Workload,
 };
 
 /// How a client learns of pushed events.
@@ -35,15 +36,41 @@ pub enum Technique {
     },
     /// `GET /long-poll?since=N`, the next one as soon as the answer is in.
     LongPoll,
-    /// `GET /sse`: one streamed response; `drop_after`: close the connection after that many
-    /// events and reconnect with `Last-Event-ID` (as an `EventSource` does after a drop).
+    /// `GET /sse`: one streamed response, or more when `drop` cuts it; a reconnection sends
+    /// `Last-Event-ID` (as an `EventSource` does).
     Sse {
-        /// Events read before the simulated drop, if any.
-        drop_after: Option<u64>,
+        /// Where the stream is cut, if anywhere.
+        drop: SseDrop,
     },
     /// `GET /events-ws` upgraded to WebSocket: one text message per event.
     WebSocket,
 }
+
+/// Where a server-sent event stream is cut, to show the reconnection (WHATWG HTML §9.2.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SseDrop {
+    /// Never: one response carries every event.
+    Never,
+    /// The client closes the connection after `after` events (a network drop as the client
+    /// sees it) and reconnects at once.
+    ByClient {
+        /// Events read before the drop.
+        after: u64,
+    },
+    /// The server sets the reconnection time to `retry` (a `retry:` line), ends the stream
+    /// after event `after` and closes the connection; the client, as an `EventSource` does,
+    /// waits the reconnection time and reconnects.
+    ByServer {
+        /// The id of the last event before the drop.
+        after: u64,
+        /// The reconnection time the server sets.
+        retry: Duration,
+    },
+}
+
+/// An `EventSource`'s reconnection time until a `retry:` field sets one: the standard leaves
+/// it to the browser ("a few seconds"; Chromium uses 3 s).
+pub const DEFAULT_RECONNECTION_TIME: Duration = Duration::from_secs(3);
 
 /// Whether polls share a persistent connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,9 +340,7 @@ pub async fn receive(
             })
             .await
         }
-        Technique::Sse { drop_after } => {
-            sse(first, dialer, spec.head, &query, total, drop_after).await
-        }
+        Technique::Sse { drop } => sse(first, dialer, spec.head, &query, total, drop).await,
         Technique::WebSocket => websocket(first, dialer.server(), spec.head, &query, total).await,
     }
 }
@@ -421,19 +446,31 @@ async fn poll(
 }
 
 /// One streamed `text/event-stream` response after another until every event arrived; a
-/// reconnection sends `Last-Event-ID` (WHATWG HTML §9.2.4).
+/// reconnection sends `Last-Event-ID` (WHATWG HTML §9.2.4), after the reconnection time
+/// when the server ended the stream (§9.2.3).
 async fn sse(
     first: Conn,
     dialer: &Dialer,
     head: RequestHead,
     query: &str,
     total: u64,
-    mut drop_after: Option<u64>,
+    drop: SseDrop,
 ) -> Result<Delivery, String> {
     let mut delivery = Delivery::default();
     let mut stream = Some(first);
     let mut last_id: Option<u64> = None;
-    let mut path = format!("{SSE_PATH}?{query}");
+    let mut path = match drop {
+        SseDrop::ByServer { after, retry } => format!(
+            "{SSE_PATH}?{query}&{SSE_DROP_AFTER_PARAM}={after}&{SSE_RETRY_PARAM}={}",
+            retry.as_millis()
+        ),
+        SseDrop::Never | SseDrop::ByClient { .. } => format!("{SSE_PATH}?{query}"),
+    };
+    let mut client_drop = match drop {
+        SseDrop::ByClient { after } => Some(after),
+        SseDrop::Never | SseDrop::ByServer { .. } => None,
+    };
+    let mut reconnection_time = DEFAULT_RECONNECTION_TIME;
     while last_id.unwrap_or(0) < total {
         let tcp = match stream.take() {
             Some(tcp) => tcp,
@@ -453,8 +490,13 @@ async fn sse(
         let mut body = Body::new(response.into_body()).into_data_stream();
         let mut parser = SseParser::default();
         let mut dropped = false;
+        let mut ended = false;
         while !dropped && last_id.unwrap_or(0) < total {
             let Some(chunk) = body.next().await else {
+                if matches!(drop, SseDrop::ByServer { .. }) {
+                    ended = true;
+                    break;
+                }
                 return Err(format!(
                     "GET {path}: the stream ended after event {}",
                     last_id.unwrap_or(0)
@@ -467,19 +509,47 @@ async fn sse(
                     delivery.ids.push(id);
                 }
             }
+            if let Some(ms) = parser.retry {
+                reconnection_time = Duration::from_millis(ms);
+            }
             // The simulated drop happens once, at the first read that reaches its count.
-            if drop_after.is_some_and(|n| delivery.ids.len() as u64 >= n) {
-                drop_after = None;
+            if client_drop.is_some_and(|n| delivery.ids.len() as u64 >= n) {
+                client_drop = None;
                 dropped = true;
             }
         }
+        drop_stream(body, sender, task, ended).await;
+        if ended {
+            // "Reestablish the connection": wait the reconnection time, then reconnect.
+            tokio::time::sleep(reconnection_time).await;
+        }
+    }
+    Ok(delivery)
+}
+
+/// Ends one SSE response's connection: when the server `ended` the stream, its close comes
+/// first (the connection task ends by itself); otherwise the client drops it.
+async fn drop_stream(
+    body: impl Sized,
+    sender: Sender,
+    task: tokio::task::JoinHandle<()>,
+    ended: bool,
+) {
+    drop(body);
+    drop(sender);
+    if ended {
+        let abort = task.abort_handle();
+        if tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .is_err()
+        {
+            abort.abort();
+        }
+    } else {
         // Dropping the body and the sender closes the connection.
-        drop(body);
-        drop(sender);
         task.abort();
         let _ = task.await;
     }
-    Ok(delivery)
 }
 
 /// The events of a `text/event-stream` as they arrive: blank-line-separated blocks of
@@ -488,6 +558,8 @@ async fn sse(
 #[derive(Default)]
 struct SseParser {
     pending: Vec<u8>,
+    /// The reconnection time the last valid `retry:` field set, in milliseconds.
+    retry: Option<u64>,
 }
 
 impl SseParser {
@@ -504,6 +576,10 @@ impl SseParser {
                 let value = value.strip_prefix(' ').unwrap_or(value);
                 match field {
                     "id" => id = value.parse().ok(),
+                    // Only ASCII digits count (WHATWG HTML §9.2.6).
+                    "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                        self.retry = value.parse().ok().or(self.retry);
+                    }
                     "data" => data = Some(value.to_string()),
                     _ => {}
                 }

@@ -307,6 +307,7 @@ impl Runner {
                 Action::Handshake {
                     path,
                     origin,
+                    key,
                     outcome,
                 },
             ) => self.send(
@@ -314,6 +315,7 @@ impl Runner {
                 ClientAction::Handshake {
                     path: path.clone(),
                     origin: origin.clone(),
+                    key: *key,
                     outcome: *outcome,
                 },
             ),

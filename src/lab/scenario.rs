@@ -10,6 +10,7 @@ use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 
 mod failures;
 mod http;
+pub mod myths;
 pub mod push;
 
 use super::ScenarioInfo;
@@ -81,6 +82,8 @@ pub enum Action {
         path: String,
         /// The `Origin` header, if any.
         origin: Option<Origin>,
+        /// The `Sec-WebSocket-Key` it sends.
+        key: Key,
         /// Whether the connection should open.
         outcome: HandshakeOutcome,
     },
@@ -107,6 +110,16 @@ pub enum Origin {
     Lab,
     /// Another site's origin, e.g. `http://other.example`.
     Other(&'static str),
+}
+
+/// The `Sec-WebSocket-Key` a scenario's [`Action::Handshake`] sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// The base64 of a fresh random 16-byte nonce, as every client must send (RFC 6455 §4.1).
+    Fresh,
+    /// This value every time: only for a scenario about a worked example, such as RFC 6455
+    /// §1.3's sample key (a fixed key tells a server nothing about this handshake).
+    Fixed(&'static str),
 }
 
 /// What a scenario's [`Action::Handshake`] expects.
@@ -182,7 +195,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 23] = [
+pub const CATALOGUE: [ScenarioInfo; 26] = [
     ScenarioInfo {
         name: "http-get",
         summary: Text {
@@ -289,6 +302,20 @@ pub const CATALOGUE: [ScenarioInfo; 23] = [
         },
     },
     ScenarioInfo {
+        name: "ws-sample-key",
+        summary: Text {
+            en: "the sample key of RFC 6455's handshake example and the mistyped one a popular article prints, each answered with the Accept the server computes (a fixed key only because the worked example is the point: a real client sends a fresh random nonce)",
+            zh: "RFC 6455 握手示例里的密钥，和一份流行的网上资料写错的密钥，服务器分别算出各自的 Accept（这里用固定密钥只因为要演示这个例子：真正的客户端每次都发送新的随机值）",
+        },
+    },
+    ScenarioInfo {
+        name: "ws-two-urls",
+        summary: Text {
+            en: "one page opens two WebSockets, /echo and /chat: two TCP connections, two handshakes, a message on each, both closed",
+            zh: "一个页面打开两个 WebSocket（/echo 和 /chat）：两个 TCP 连接，两次握手，每个连接上一条消息，然后都关闭",
+        },
+    },
+    ScenarioInfo {
         name: "http-1.0",
         summary: Text {
             en: "three GETs over HTTP/1.0: three TCP connections, one request each",
@@ -338,6 +365,13 @@ pub const CATALOGUE: [ScenarioInfo; 23] = [
         },
     },
     ScenarioInfo {
+        name: "sse-reconnect",
+        summary: Text {
+            en: "server-sent events: the server sets retry: and ends the stream after event 2; the EventSource reports an error, waits, reconnects with Last-Event-ID: 2 and the server resumes at event 3",
+            zh: "服务器发送事件（SSE）：服务器用 retry: 设定重连时间，第 2 个事件之后结束事件流；EventSource 报告 error，等待后带着 Last-Event-ID: 2 重新连接，服务器从第 3 个事件继续",
+        },
+    },
+    ScenarioInfo {
         name: "websocket",
         summary: Text {
             en: "WebSocket push: the same 5 server events as text messages on one upgraded connection, then a close",
@@ -374,6 +408,8 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "ws-ping-timeout" => (vec!["client"], failures::ws_ping_timeout()),
         "ws-abrupt" => (vec!["client"], failures::ws_abrupt()),
         "ws-origin" => (failures::ORIGIN_CLIENTS.to_vec(), failures::ws_origin()),
+        "ws-sample-key" => (myths::SAMPLE_KEY_CLIENTS.to_vec(), myths::ws_sample_key()),
+        "ws-two-urls" => (myths::TWO_URLS_CLIENTS.to_vec(), myths::ws_two_urls()),
         "http-1.0" => (http::HTTP10_CLIENTS.to_vec(), http::http_1_0()),
         "http-keep-alive" => (vec!["client"], http::http_keep_alive()),
         "http-post" => (vec!["client"], http::http_post()),
@@ -381,6 +417,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "short-poll" => (push::SHORT_POLL_CLIENTS.to_vec(), push::short_poll()),
         "long-poll" => (vec!["client"], push::long_poll()),
         "sse" => (vec!["client"], push::sse()),
+        "sse-reconnect" => (vec!["client"], push::sse_reconnect()),
         "websocket" => (vec!["client"], push::websocket()),
         _ => return None,
     };
@@ -464,6 +501,8 @@ pub(super) fn lane_zh(who: &str) -> &str {
         "conn 2" => "连接 2",
         "conn 3" => "连接 3",
         "no keep-alive" => "无 keep-alive",
+        "page /echo" => "页面 /echo",
+        "page /chat" => "页面 /chat",
         other => other,
     }
 }
@@ -1065,8 +1104,9 @@ mod tests {
             names(),
             "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
              ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
-             ws-ping-timeout, ws-abrupt, ws-origin, http-1.0, http-keep-alive, http-post, \
-             wss-echo, short-poll, long-poll, sse, websocket"
+             ws-ping-timeout, ws-abrupt, ws-origin, ws-sample-key, ws-two-urls, http-1.0, \
+             http-keep-alive, http-post, wss-echo, short-poll, long-poll, sse, sse-reconnect, \
+             websocket"
         );
     }
 

@@ -21,7 +21,7 @@ use futures_util::future::join_all;
 use super::client::AbortOnDrop;
 use super::link::{LinkConditions, RUN_SEED, Relay, Route};
 use super::push_client::{
-    DialHook, Dialed, Dialer, KeepAlive, PushSpec, RequestHead, Technique, receive,
+    DialHook, Dialed, Dialer, KeepAlive, PushSpec, RequestHead, SseDrop, Technique, receive,
 };
 use super::runner::{ActiveRun, RunContext, STAGE_TIMEOUT, connectable};
 use super::server::push::{Timing, Workload};
@@ -88,7 +88,9 @@ impl CompareConfig {
             (metrics::Technique::LongPoll, spec(Technique::LongPoll)),
             (
                 metrics::Technique::Sse,
-                spec(Technique::Sse { drop_after: None }),
+                spec(Technique::Sse {
+                    drop: SseDrop::Never,
+                }),
             ),
             (metrics::Technique::WebSocket, spec(Technique::WebSocket)),
         ]

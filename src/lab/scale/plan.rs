@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::process::NofileLimit;
-use crate::lab::push_client::{RequestHead, Technique};
+use crate::lab::push_client::{RequestHead, SseDrop, Technique};
 use crate::lab::server::push::{Timing, Workload};
 
 /// A push technique the scale run measures.
@@ -54,7 +54,9 @@ impl ScaleTechnique {
         match self {
             ScaleTechnique::ShortPoll => Technique::ShortPoll { every: poll_every },
             ScaleTechnique::LongPoll => Technique::LongPoll,
-            ScaleTechnique::Sse => Technique::Sse { drop_after: None },
+            ScaleTechnique::Sse => Technique::Sse {
+                drop: SseDrop::Never,
+            },
             ScaleTechnique::WebSocket => Technique::WebSocket,
         }
     }

@@ -6,7 +6,7 @@ use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::frame::coding::{Data, OpCode};
 
 use super::{
-    Action, HandshakeOutcome, HttpVersion, Origin, RequestBody, RequestSpec, Stage, client,
+    Action, HandshakeOutcome, HttpVersion, Key, Origin, RequestBody, RequestSpec, Stage, client,
     close_ws, connect, expect, expect_dir, filler_text, lane_zh, opcode, open_ws, say, server, ws,
 };
 use crate::lab::server::faults::{
@@ -80,6 +80,7 @@ pub(super) fn ws_bad_accept() -> Vec<Stage> {
             Action::Handshake {
                 path: BAD_ACCEPT_PATH.to_string(),
                 origin: None,
+                key: Key::Fresh,
                 outcome: HandshakeOutcome::Fails,
             },
             say(
@@ -484,6 +485,7 @@ pub(super) fn ws_origin() -> Vec<Stage> {
             Action::Handshake {
                 path: ORIGIN_PATH.to_string(),
                 origin: Some(Origin::Lab),
+                key: Key::Fresh,
                 outcome: HandshakeOutcome::Opens,
             },
             say(
@@ -508,6 +510,7 @@ pub(super) fn ws_origin() -> Vec<Stage> {
             Action::Handshake {
                 path: ORIGIN_PATH.to_string(),
                 origin: Some(Origin::Other(OTHER_ORIGIN)),
+                key: Key::Fresh,
                 outcome: HandshakeOutcome::Fails,
             },
             say(

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::{Action, Stage, client, connect, expect, expect_dir, lane_zh, say};
-use crate::lab::push_client::{KeepAlive, PushSpec, RequestHead, Technique};
+use crate::lab::push_client::{KeepAlive, PushSpec, RequestHead, SseDrop, Technique};
 use crate::lab::server::push::{LONG_POLL_PATH, POLL_PATH, SSE_PATH, Timing, WS_PATH, Workload};
 use crate::lang::Phrase;
 use crate::proto::cite;
@@ -163,7 +163,9 @@ pub(super) fn sse() -> Vec<Stage> {
             0,
             Action::Push(PushSpec {
                 technique: Technique::Sse {
-                    drop_after: Some(SSE_DROP_AFTER),
+                    drop: SseDrop::ByClient {
+                        after: SSE_DROP_AFTER,
+                    },
                 },
                 keep_alive: KeepAlive::On,
                 workload: WORKLOAD,
@@ -189,6 +191,66 @@ pub(super) fn sse() -> Vec<Stage> {
                     cite::WHATWGHTML_9_2,
                     cite::RFC6202_3,
                     events_note().zh,
+                    cite::WHATWGHTML_9_2_4
+                ),
+            ),
+            expect_all,
+        ),
+    ]
+}
+
+/// The reconnection time `sse-reconnect`'s server sets with `retry:`.
+pub const SSE_RETRY: Duration = Duration::from_millis(300);
+
+pub(super) fn sse_reconnect() -> Vec<Stage> {
+    let n = SSE_DROP_AFTER;
+    let retry = SSE_RETRY.as_millis();
+    // The first request, the reconnection with Last-Event-ID, both 200 text/event-stream;
+    // every event; the server's end of the first stream.
+    let mut expect_all = vec![
+        expect_dir("client", "http_request", Dir::C2s),
+        expect_dir("client", "http_request", Dir::C2s).header("Last-Event-ID"),
+    ];
+    expect_all.extend(times(2, "client", "http_response", Dir::S2c));
+    expect_all.extend(times(WORKLOAD.events, "client", "sse_event", Dir::S2c));
+    expect_all.push(expect_dir("client", "http_body_end", Dir::S2c));
+    vec![
+        connect(0, "client"),
+        client(
+            0,
+            Action::Push(PushSpec {
+                technique: Technique::Sse {
+                    drop: SseDrop::ByServer {
+                        after: n,
+                        retry: SSE_RETRY,
+                    },
+                },
+                keep_alive: KeepAlive::On,
+                workload: WORKLOAD,
+                head: RequestHead::Minimal,
+            }),
+            say(
+                format!(
+                    "client: GET {SSE_PATH}: a text/event-stream response ({}) whose first line, \
+                     retry: {retry}, sets the reconnection time; {}; after event {n} (id: {n}) \
+                     the server ends the stream and closes the connection; the EventSource fires \
+                     error, waits {retry} ms and reconnects on a new connection with \
+                     Last-Event-ID: {n} ({}), so the server resumes at event {} ({})",
+                    cite::WHATWGHTML_9_2,
+                    events_note().en,
+                    cite::WHATWGHTML_9_2_3,
+                    n + 1,
+                    cite::WHATWGHTML_9_2_4
+                ),
+                format!(
+                    "客户端：GET {SSE_PATH}：一个 text/event-stream 响应（{}），第一行 retry: {retry} \
+                     设定重连时间；{}；第 {n} 个事件（id: {n}）之后，服务器结束事件流并关闭连接；\
+                     EventSource 触发 error，等待 {retry} ms 后在新的连接上带着 Last-Event-ID: {n} \
+                     重新连接（{}），服务器于是从第 {} 个事件继续（{}）",
+                    cite::WHATWGHTML_9_2,
+                    events_note().zh,
+                    cite::WHATWGHTML_9_2_3,
+                    n + 1,
                     cite::WHATWGHTML_9_2_4
                 ),
             ),

@@ -46,6 +46,17 @@ pub const SSE_PATH: &str = "/sse";
 /// WebSocket push's path.
 pub const WS_PATH: &str = "/events-ws";
 
+/// `GET /sse?drop_after=N`: the server ends the stream after event `N` and closes the
+/// connection, as a server that restarts or a proxy that times out would.
+pub const SSE_DROP_AFTER_PARAM: &str = "drop_after";
+
+/// `GET /sse?retry_ms=T`: the stream starts with `retry: T`, the client's reconnection time
+/// (WHATWG HTML §9.2.6).
+pub const SSE_RETRY_PARAM: &str = "retry_ms";
+
+/// The longest reconnection time the server sets (a typo must not stall a run).
+pub const MAX_RETRY_MS: u64 = 10_000;
+
 /// How long a long poll is held without an event before it is answered empty.
 pub const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -335,6 +346,11 @@ struct PushQuery {
     seed: Option<u64>,
     /// `1`: WebSocket push stamps each event with its creation time ([`WireEvent::created_ns`]).
     stamp: Option<u8>,
+    /// SSE: end the response after the event with this id (and close the connection), so
+    /// the client reconnects ([`SSE_DROP_AFTER_PARAM`]).
+    drop_after: Option<u64>,
+    /// SSE: the reconnection time to set with a `retry:` line first ([`SSE_RETRY_PARAM`]).
+    retry_ms: Option<u64>,
 }
 
 impl PushQuery {
@@ -431,14 +447,26 @@ async fn sse(
     let Some(source) = state.events.source(q.workload(), from_start) else {
         return unavailable();
     };
+    // Asked to drop the stream: after that event the response ends and, with
+    // `Connection: close`, the connection too (an id already sent drops nothing).
+    let cut = q.drop_after.filter(|&n| n > since);
+    let retry = q
+        .retry_ms
+        .map(|ms| Bytes::from(format!("retry: {}\n\n", ms.min(MAX_RETRY_MS))));
     // One open response: after the source's last event it stays open (as an event stream
     // does; ending it would make an `EventSource` reconnect) until the client closes.
-    let stream = futures_util::stream::unfold((source, since), |(source, sent)| async move {
+    let events = futures_util::stream::unfold((source, since), move |(source, sent)| async move {
+        if cut.is_some_and(|n| sent >= n) {
+            return None;
+        }
         if sent >= u64::from(source.workload().events) {
             std::future::pending::<()>().await;
         }
         source.wait_after(sent, LONG_POLL_TIMEOUT).await;
-        let fresh = source.after(sent);
+        let mut fresh = source.after(sent);
+        if let Some(n) = cut {
+            fresh.retain(|e| e.id <= n);
+        }
         let last = fresh.last().map_or(sent, |e| e.id);
         if fresh.is_empty() {
             // No event for a long time: a comment line keeps the connection alive.
@@ -450,14 +478,23 @@ async fn sse(
         let text: String = fresh.iter().map(|e| sse_frame(e.id, &e.data)).collect();
         Some((Ok(Bytes::from(text)), (source, last)))
     });
-    (
+    let stream = futures_util::stream::iter(retry.map(Ok)).chain(events);
+    let mut response = (
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-store"),
         ],
         Body::from_stream(stream),
     )
-        .into_response()
+        .into_response();
+    if cut.is_some() {
+        // hyper closes the connection after a response that says so.
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
+    response
 }
 
 async fn ws_push(
