@@ -873,3 +873,44 @@ fn ws_echo_and_ws_push_step_with_the_server_held_until_its_stages() {
         .collect();
     assert_eq!(ticks, ["tick 1", "tick 2", "tick 3", "tick 4", "tick 5"]);
 }
+
+/// ws-interleave: a ping between two fragments (RFC 6455 §5.4) is answered before the message
+/// is complete, and the fragments still make one message.
+#[test]
+fn ws_interleave_answers_a_ping_between_fragments() {
+    let trace = run_scenario("ws-interleave", socket_lab()).unwrap();
+    check_lab_source(&trace, "ws-interleave");
+    let frame = |want_dir: Dir, want_op: u8| {
+        trace
+            .events
+            .iter()
+            .position(|e| {
+                e.dir == Some(want_dir)
+                    && matches!(e.kind, EventKind::WsFrame { opcode, .. } if opcode == want_op)
+            })
+            .unwrap_or_else(|| panic!("no {want_op:#x} frame {want_dir:?}"))
+    };
+    let first = frame(Dir::C2s, 0x1);
+    let ping = frame(Dir::C2s, 0x9);
+    let pong = frame(Dir::S2c, 0xA);
+    let last = frame(Dir::C2s, 0x0);
+    assert!(first < ping && ping < pong && pong < last, "{first} {ping} {pong} {last}");
+    assert!(matches!(trace.events[first].kind, EventKind::WsFrame { fin: false, .. }));
+    assert!(matches!(trace.events[last].kind, EventKind::WsFrame { fin: true, .. }));
+    let texts: Vec<&str> = trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::WsMessage { opcode: 0x1, text, .. } => text.as_deref(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, ["Hello, world!", "Hello, world!"], "the message and its echo");
+    assert!(
+        !trace
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Diagnostic { .. })),
+        "no diagnostics"
+    );
+}

@@ -195,7 +195,7 @@ pub struct Scenario {
 }
 
 /// Every scenario, in display order.
-pub const CATALOGUE: [ScenarioInfo; 26] = [
+pub const CATALOGUE: [ScenarioInfo; 27] = [
     ScenarioInfo {
         name: "http-get",
         summary: Text {
@@ -236,6 +236,13 @@ pub const CATALOGUE: [ScenarioInfo; 26] = [
         summary: Text {
             en: "permessage-deflate (RFC 7692): compressed text (twice: context takeover), 70000 B, incompressible binary, ping, close",
             zh: "permessage-deflate 扩展（RFC 7692）：压缩的文本（发两次：上下文接管），70000 B，无法压缩的二进制数据，ping，关闭",
+        },
+    },
+    ScenarioInfo {
+        name: "ws-interleave",
+        summary: Text {
+            en: "a ping between the fragments of a text message (RFC 6455 §5.4): the server answers pong before the message is complete, then echoes it",
+            zh: "在一条文本消息的分片之间插入 ping（RFC 6455 §5.4）：消息还没收完，服务器就先回了 pong，随后回显整条消息",
         },
     },
     ScenarioInfo {
@@ -399,6 +406,7 @@ pub fn scenario(name: &str) -> Option<Scenario> {
         "ws-push" => (vec!["client"], ws_push()),
         "ws-subprotocol" => (vec!["client"], ws_subprotocol()),
         "ws-deflate" => (vec!["client"], ws_deflate()),
+        "ws-interleave" => (vec!["client"], ws_interleave()),
         "ws-bad-accept" => (vec!["client"], failures::ws_bad_accept()),
         "ws-missing-upgrade" => (vec!["client"], failures::ws_missing_upgrade()),
         "ws-bad-version" => (vec!["client"], failures::ws_bad_version()),
@@ -751,6 +759,68 @@ fn ws_echo() -> Vec<Stage> {
             "服务器回应 pong（载荷相同）",
         ),
         vec![ws("client", Dir::S2c, opcode::PONG)],
+    ));
+    stages.extend(close_ws(0, "client", "bye"));
+    stages
+}
+
+/// A ping between the fragments of one text message: control frames may be injected in the
+/// middle of a fragmented message (RFC 6455 §5.4), and the server answers it at once.
+fn ws_interleave() -> Vec<Stage> {
+    let mut stages = open_ws(0, "client", "/echo", &[]);
+    let [a, _, c] = FRAGMENTS;
+    let whole = format!("{a}{c}");
+    stages.push(client(
+        0,
+        Action::Send(Message::Frame(Frame::message(
+            a,
+            OpCode::Data(Data::Text),
+            false,
+        ))),
+        say(
+            format!("send text \"{whole}\" in 2 fragments: frame 1 (text, FIN=0) \"{a}\""),
+            format!("把文本 \"{whole}\" 分成 2 个分片发送：第 1 帧（text，FIN=0）\"{a}\""),
+        ),
+        vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::TEXT)],
+    ));
+    let ping = "still there?";
+    stages.push(client(
+        0,
+        Action::Send(Message::Ping(ping.as_bytes().to_vec().into())),
+        say(
+            format!("send ping \"{ping}\" before the message is complete"),
+            format!("消息还没发完，先发送 ping \"{ping}\""),
+        ),
+        vec![ws("client", Dir::C2s, opcode::PING)],
+    ));
+    stages.push(server(
+        vec![0],
+        say(
+            "server answers pong between the fragments",
+            "服务器在两个分片之间回应 pong",
+        ),
+        vec![ws("client", Dir::S2c, opcode::PONG)],
+    ));
+    stages.push(client(
+        0,
+        Action::Send(Message::Frame(Frame::message(
+            c,
+            OpCode::Data(Data::Continue),
+            true,
+        ))),
+        say(
+            format!("frame 2 (continuation, FIN=1) \"{c}\": the message is complete"),
+            format!("第 2 帧（continuation，FIN=1）\"{c}\"：消息至此完整"),
+        ),
+        vec![ws("client", Dir::C2s, opcode::TEXT)],
+    ));
+    stages.push(server(
+        vec![0],
+        say(
+            "server echoes the whole message in one frame",
+            "服务器把整条消息放在一个帧里回显",
+        ),
+        vec![ws("client", Dir::S2c, opcode::TEXT)],
     ));
     stages.extend(close_ws(0, "client", "bye"));
     stages
