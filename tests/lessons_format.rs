@@ -156,7 +156,7 @@ compare = {{ preset = "lubers" }}
         ":15:10: step[0].highlight[0].opcode: unknown opcode",
         ":16:14: step[0].highlight[0].header_len: 15 is out of range: it must be 2 to 14",
         ":21:9: step[0].highlight[1].value: `value` is a header's value: it needs `header`",
-        ":22:8: step[0].highlight[1].main: highlight 0 is already the main one",
+        ":22:8: step[0].highlight[1].main: highlight[0] is already the main one (one per step)",
         ":23:1: step[0].highlight[2]: an empty highlight matches every event",
         ":26:1: step[0].highlight[3].shade: unknown key `shade`",
         ":31:22: step[1].compare.preset: unknown Compare preset \"lubers\"; valid: lubbers, abril, classroom",

@@ -12,7 +12,7 @@ use crate::lesson::Found;
 /// Runs a lesson command.
 pub(super) fn lessons(args: LessonsArgs, lang: Lang) -> anyhow::Result<()> {
     match args.command {
-        LessonsCommand::Check { dir } => check(dir.as_deref(), lang),
+        LessonsCommand::Check { path, flag } => check(path.or(flag.dir).as_deref(), lang),
         LessonsCommand::List { dir } => list(dir.dir.as_deref(), lang),
         LessonsCommand::Run { id, dir, capture } => run(&id, dir.dir.as_deref(), capture, lang),
     }
@@ -106,14 +106,16 @@ fn run(
         let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
         match lang {
             Lang::En => bail!(
-                "no lesson \"{id}\" in {} (lessons: {}; `wirelab lessons check` shows files with errors)",
+                "no lesson \"{id}\" in {} (lessons: {}; `wirelab lessons check {}` shows files with errors)",
                 dir.display(),
-                ids.join(", ")
+                ids.join(", "),
+                dir.display()
             ),
             Lang::Zh => bail!(
-                "{} 中没有课程 \"{id}\"（现有课程：{}；`wirelab lessons check` 会列出有错误的文件）",
+                "{} 中没有课程 \"{id}\"（现有课程：{}；`wirelab lessons check {}` 会列出有错误的文件）",
                 dir.display(),
-                ids.join(", ")
+                ids.join(", "),
+                dir.display()
             ),
         }
     };

@@ -164,9 +164,12 @@ pub enum LessonsCommand {
     /// Check every lesson file of a directory and print every error with its file, line,
     /// column and field (exit 1 if there is any).
     Check {
-        /// The lessons directory (default: --dir's default).
-        #[arg(value_name = "DIR")]
-        dir: Option<PathBuf>,
+        /// The lessons directory (default: as for --dir).
+        #[arg(value_name = "DIR", conflicts_with = "dir")]
+        path: Option<PathBuf>,
+        /// The lessons directory, as the other lesson commands take it.
+        #[command(flatten)]
+        flag: LessonsDir,
     },
     /// List the lessons: id, title, steps, minutes, level.
     List {

@@ -498,8 +498,8 @@ impl Checker<'_> {
                         m.span(),
                         format!("{path}.main"),
                         Phrase::new(
-                            format!("highlight {first} is already the main one"),
-                            format!("高亮 {first} 已经是主要的那个了"),
+                            format!("highlight[{first}] is already the main one (one per step)"),
+                            format!("highlight[{first}] 已经是本步骤的主要高亮（每一步只能有一个）"),
                         ),
                     );
                 }
