@@ -15,7 +15,7 @@ use wirelab::capture::file::read_file;
 #[test]
 fn inspect_metrics_prints_the_table_and_writes_the_json() {
     let pcap = shared_fixture("http_short_poll.pcap");
-    let out = std::env::temp_dir().join(format!("wirelab-cli-metrics-{}.json", std::process::id()));
+    let out = support::temp::path("cli-metrics.json");
     let run = Command::new(env!("CARGO_BIN_EXE_wirelab"))
         .env_remove("WIRELAB_LOG")
         .args(["inspect", &pcap, "--metrics", "--json"])
@@ -43,7 +43,6 @@ fn inspect_metrics_prints_the_table_and_writes_the_json() {
     );
 
     let written: Metrics = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    std::fs::remove_file(&out).unwrap();
     let (trace, _) = read_file(Path::new(&pcap), true).unwrap();
     assert_eq!(written, metrics(&trace));
     let json: serde_json::Value = serde_json::to_value(&written).unwrap();
