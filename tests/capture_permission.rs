@@ -40,7 +40,7 @@ fn run_unprivileged(args: &[&str]) -> Output {
     let open = |p: &Path, mode: &str| {
         Command::new("chmod").arg(mode).arg(p).status().unwrap();
     };
-    open(&dir, "755");
+    open(dir, "755");
     open(&copy, "755");
     let mut command = if is_root {
         let mut c = Command::new("setpriv");
@@ -59,8 +59,8 @@ fn run_unprivileged(args: &[&str]) -> Output {
     };
     let output = command
         .args(args)
-        .env("HOME", &dir)
-        .current_dir(&dir)
+        .env("HOME", dir)
+        .current_dir(dir)
         .output();
     output.unwrap_or_else(|e| panic!("cannot run {} {args:?} unprivileged: {e}", copy.display()))
 }
@@ -110,7 +110,7 @@ fn files_open_without_permission() {
             fixture.display()
         )
     });
-    Command::new("chmod").arg("755").arg(&dir).status().unwrap();
+    Command::new("chmod").arg("755").arg(dir).status().unwrap();
     Command::new("chmod")
         .arg("644")
         .arg(&copy)

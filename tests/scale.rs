@@ -86,7 +86,7 @@ fn fifty_clients_per_technique_get_every_event_and_websocket_costs_least_per_eve
 fn the_command_writes_the_report_as_json() {
     let scratch = support::temp::dir("scale");
     let dir = scratch.path();
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
     let out = dir.join("scale.json");
     let status = std::process::Command::new(wirelab())
         .args([
@@ -130,7 +130,7 @@ fn the_command_writes_the_report_as_json() {
 fn compare_with_clients_is_the_scale_run() {
     let scratch = support::temp::dir("compare-scale");
     let dir = scratch.path();
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
     let out = dir.join("scale.json");
     let run = std::process::Command::new(wirelab())
         .args([
