@@ -12,14 +12,14 @@ use support::fixtures::shared_fixture;
 use wirelab::analysis::metrics::{Metrics, metrics};
 use wirelab::capture::file::read_file;
 
-#[test]
-fn inspect_metrics_prints_the_table_and_writes_the_json() {
-    let pcap = shared_fixture("http_short_poll.pcap");
-    let out = support::temp::path("cli-metrics.json");
+/// Runs `wirelab inspect PCAP --metrics --json JSON`; returns what it printed.
+fn inspect_metrics(pcap: &Path, json: &Path) -> String {
     let run = Command::new(env!("CARGO_BIN_EXE_wirelab"))
         .env_remove("WIRELAB_LOG")
-        .args(["inspect", &pcap, "--metrics", "--json"])
-        .arg(&out)
+        .arg("inspect")
+        .arg(pcap)
+        .args(["--metrics", "--json"])
+        .arg(json)
         .output()
         .unwrap();
     assert!(
@@ -27,7 +27,14 @@ fn inspect_metrics_prints_the_table_and_writes_the_json() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let table = String::from_utf8(run.stdout).unwrap();
+    String::from_utf8(run.stdout).unwrap()
+}
+
+#[test]
+fn inspect_metrics_prints_the_table_and_writes_the_json() {
+    let pcap = shared_fixture("http_short_poll.pcap");
+    let out = support::temp::path("cli-metrics.json");
+    let table = inspect_metrics(Path::new(&pcap), &out);
     let header = table.lines().nth(1).unwrap();
     assert!(
         header.contains("short-poll") && header.contains("total") && header.contains("counts"),
@@ -135,21 +142,8 @@ fn inspect_metrics_of_headless_chromium_polling_agrees_with_tshark() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let pcap = dir.join("chromium_polling.pcap");
     let tsv = std::fs::read_to_string(dir.join("chromium_polling.tshark.tsv")).unwrap();
-    let out = support::temp::dir("cli-metrics-chromium");
-    let json_path = out.path().join("metrics.json");
-    let run = Command::new(env!("CARGO_BIN_EXE_wirelab"))
-        .env_remove("WIRELAB_LOG")
-        .arg("inspect")
-        .arg(&pcap)
-        .args(["--metrics", "--json"])
-        .arg(&json_path)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let json_path = support::temp::path("cli-metrics-chromium.json");
+    inspect_metrics(&pcap, &json_path);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     let ours: BTreeMap<String, &serde_json::Value> = json["techniques"]
