@@ -13,6 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,7 +39,9 @@ fn chromium() -> Option<std::path::PathBuf> {
     .find(|p| p.exists())
 }
 
-/// Kills and reaps Chromium and removes its profile, even when the test fails.
+/// Kills and reaps Chromium and removes its profile, even when the test fails. Chromium runs
+/// in a process group of its own, killed whole: its helper processes (zygote, renderer,
+/// GPU) would otherwise outlive it a while and write the profile again after its removal.
 struct Browser {
     child: Child,
     profile: PathBuf,
@@ -46,6 +49,8 @@ struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        let group = rustix::process::Pid::from_child(&self.child);
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
@@ -121,10 +126,13 @@ fn headless_chromium_opens_the_demo_page() {
             "--remote-debugging-port=0",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
+        // Its own scratch files (org.chromium.Chromium.*) in the profile, removed with it.
+        .env("TMPDIR", &profile)
         .arg(&url)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .unwrap();
     let mut browser = Browser { child, profile };

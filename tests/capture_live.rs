@@ -15,7 +15,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use wirelab::capture::file::read_file;
@@ -56,15 +55,9 @@ fn conversation(trace: &Trace) -> Vec<String> {
         .collect()
 }
 
-fn temp_pcapng() -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    std::env::temp_dir().join(format!(
-        "wirelab-capture-live-{}-{nanos}.pcapng",
-        std::process::id()
-    ))
+/// Where a capture is written, removed when it drops.
+fn temp_pcapng() -> tempfile::TempPath {
+    support::temp::path("capture-live.pcapng")
 }
 
 #[test]
@@ -81,7 +74,7 @@ fn packets_and_the_socket_tap_tell_the_same_conversation() {
         LiveOptions {
             device: "lo".to_string(),
             filter: format!("tcp port {}", lab.server_addr().port()),
-            write: Some(file.clone()),
+            write: Some(file.to_path_buf()),
         },
         None,
     )
@@ -173,7 +166,6 @@ fn packets_and_the_socket_tap_tell_the_same_conversation() {
 
     // The pcapng streamed during the capture reads back to the same conversation.
     let (from_file, _) = read_file(&file, true).unwrap();
-    let _ = std::fs::remove_file(&file);
     for dir in [Dir::C2s, Dir::S2c] {
         assert_eq!(
             from_file.stream(0, dir),

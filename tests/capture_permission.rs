@@ -28,17 +28,19 @@ fn run_unprivileged(args: &[&str]) -> Output {
         );
     }
     // A copy `nobody` may execute: the build directory usually sits under /root.
-    // One directory per call: the tests of this file run in parallel.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("wirelab-noperm-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // One directory per call (the tests of this file run in parallel), removed with the
+    // copy when the call returns; in the system's temporary folder, where `nobody` may go.
+    let scratch = tempfile::Builder::new()
+        .prefix("wirelab-noperm-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let copy: PathBuf = dir.join("wirelab");
     std::fs::copy(exe, &copy).unwrap();
     let open = |p: &Path, mode: &str| {
         Command::new("chmod").arg(mode).arg(p).status().unwrap();
     };
-    open(&dir, "755");
+    open(dir, "755");
     open(&copy, "755");
     let mut command = if is_root {
         let mut c = Command::new("setpriv");
@@ -57,10 +59,9 @@ fn run_unprivileged(args: &[&str]) -> Output {
     };
     let output = command
         .args(args)
-        .env("HOME", &dir)
-        .current_dir(&dir)
+        .env("HOME", dir)
+        .current_dir(dir)
         .output();
-    std::fs::remove_dir_all(&dir).ok();
     output.unwrap_or_else(|e| panic!("cannot run {} {args:?} unprivileged: {e}", copy.display()))
 }
 
@@ -96,8 +97,11 @@ fn the_lab_goes_on_with_the_socket_tap_and_says_why() {
 fn files_open_without_permission() {
     let fixture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
     // `nobody` must be able to read it: copy it next to the binary's copy when dropping root.
-    let dir = std::env::temp_dir().join(format!("wirelab-noperm-file-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::Builder::new()
+        .prefix("wirelab-noperm-file-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let copy = dir.join("capture.pcap");
     std::fs::copy(&fixture, &copy).unwrap_or_else(|e| {
         panic!(
@@ -106,14 +110,13 @@ fn files_open_without_permission() {
             fixture.display()
         )
     });
-    Command::new("chmod").arg("755").arg(&dir).status().unwrap();
+    Command::new("chmod").arg("755").arg(dir).status().unwrap();
     Command::new("chmod")
         .arg("644")
         .arg(&copy)
         .status()
         .unwrap();
     let out = run_unprivileged(&["inspect", copy.to_str().unwrap(), "--summary"]);
-    std::fs::remove_dir_all(&dir).ok();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -15,7 +15,6 @@ use support::capture;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -31,16 +30,9 @@ fn wirelab() -> Command {
     cmd
 }
 
-/// A fresh temporary directory for one test's output files.
-fn temp_dir(test: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir =
-        std::env::temp_dir().join(format!("wirelab-cli-{test}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test's output files, removed when it drops.
+fn temp_dir(test: &str) -> tempfile::TempDir {
+    support::temp::dir(&format!("cli-{test}"))
 }
 
 fn succeeded(what: &str, out: &Output) {
@@ -56,7 +48,8 @@ fn succeeded(what: &str, out: &Output) {
 #[test]
 fn inspect_json_writes_the_trace_read_file_makes() {
     let capture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
-    let dir = temp_dir("inspect");
+    let scratch = temp_dir("inspect");
+    let dir = scratch.path();
     let json = dir.join("trace.json");
     let out = wirelab()
         .args(["inspect", "--no-color", "--json"])
@@ -86,12 +79,12 @@ fn inspect_json_writes_the_trace_read_file_makes() {
         22,
         "ws_python_echo's 16 data and 6 control messages"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn run_notes_prints_the_timeline_with_its_notes() {
-    let dir = temp_dir("run");
+    let scratch = temp_dir("run");
+    let dir = scratch.path();
     let json = dir.join("run.json");
     let run = |notes: bool| {
         let mut cmd = wirelab();
@@ -147,7 +140,6 @@ fn run_notes_prints_the_timeline_with_its_notes() {
             .any(|e| matches!(&e.kind, EventKind::WsMessage { text: Some(t), .. } if t == "Hello, WebSocket!")),
         "the trace has the run's messages"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -191,7 +183,8 @@ fn run_notes_in_chinese_prints_the_timeline_in_chinese() {
 #[test]
 fn inspect_in_chinese_prints_chinese_and_writes_the_same_json() {
     let capture = support::fixtures::shared_dir().join("ws_python_echo.pcap");
-    let dir = temp_dir("inspect-zh");
+    let scratch = temp_dir("inspect-zh");
+    let dir = scratch.path();
     let inspect = |lang: &str| {
         let json = dir.join(format!("trace-{lang}.json"));
         let out = wirelab()
@@ -213,7 +206,6 @@ fn inspect_in_chinese_prints_chinese_and_writes_the_same_json() {
     assert!(zh.contains("HTTP/1.1 101 Switching Protocols"), "{zh}");
     // The trace is data: the same in every language.
     assert_eq!(en_json, zh_json);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -248,7 +240,8 @@ fn inspect_names_each_connections_addresses() {
 
 #[test]
 fn inspect_of_a_file_that_is_no_capture_says_so() {
-    let dir = temp_dir("inspect-not-capture");
+    let scratch = temp_dir("inspect-not-capture");
+    let dir = scratch.path();
     let text = dir.join("notes.pcap");
     std::fs::write(&text, "these are notes, not packets\n").unwrap();
     // tshark's JSON dissection, which a Wireshark user may well pass.
@@ -274,7 +267,6 @@ fn inspect_of_a_file_that_is_no_capture_says_so() {
             assert!(!stderr.contains("libpcap error"), "{stderr}");
         }
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -341,7 +333,8 @@ fn http_exchange(listener: &TcpListener) {
 fn capture_write_and_json_record_the_conversation() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let dir = temp_dir("capture");
+    let scratch = temp_dir("capture");
+    let dir = scratch.path();
     let (pcapng, json) = (dir.join("out.pcapng"), dir.join("out.json"));
     let mut child = wirelab()
         .args(["capture", "-i", "lo", "--no-color", "--duration", "2"])
@@ -479,5 +472,4 @@ fn capture_write_and_json_record_the_conversation() {
             .any(|e| e.kind.name() == "tcp_fin" && e.dir == Some(Dir::C2s)),
         "the client's FIN"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }

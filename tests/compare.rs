@@ -1,8 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The compare run: four real clients against the real lab server, one event source, one
 //! trace; every relation read from the trace by `analysis::compare` (never from the clients'
-//! counters, never a wall-clock bound). Runs over the plain loopback: this build has no
-//! link relay, so the delay-dependent bounds use a one-way delay of 0.
+//! counters, never a wall-clock bound). The standard run goes over the plain loopback (the
+//! delay-dependent bounds with a one-way delay of 0); a short one goes through the lab's
+//! link relay at 50 ms each way, where the transits dominate and RFC 6202's bounds show.
 
 mod support;
 
@@ -12,6 +13,7 @@ use support::lab::socket_lab;
 use wirelab::analysis::compare::{Comparison, TechniqueResult, compare};
 use wirelab::analysis::metrics::Technique;
 use wirelab::lab::compare::{CompareConfig, run};
+use wirelab::lab::link::LinkConditions;
 use wirelab::lab::push_client::{KeepAlive, RequestHead};
 use wirelab::lab::run_scenario;
 use wirelab::lab::server::push::{Timing, Workload};
@@ -153,6 +155,100 @@ fn the_four_techniques_side_by_side_keep_their_relations() {
     assert_eq!(ws.counts.http_requests, 1);
     assert_eq!(sse.counts.http_requests, 1);
     assert_eq!(sse.counts.sse_events, EVENTS);
+}
+
+/// The relations through the lab's relay at 50 ms one-way delay (emulated at the
+/// socket). Few events, far enough apart that a long poll is always waiting when one comes:
+/// relations between techniques and against the transit, each bound loose by a scheduler
+/// margin and never a measure of speed.
+#[test]
+fn through_a_50_ms_link_long_polling_takes_one_transit_and_pushes_cost_the_fewest_bytes() {
+    const DELAY_MS: u64 = 50;
+    // Enough events for WebSocket's upgrade to pay for itself against SSE's smaller heads.
+    const EVENTS: u64 = 20;
+    let config = CompareConfig {
+        workload: Workload {
+            events: EVENTS as u32,
+            // Over two transits apart: the next long poll is at the server before the event.
+            interval: Duration::from_millis(150),
+            payload_bytes: 57,
+            timing: Timing::Regular,
+        },
+        poll_every: Duration::from_millis(100),
+        link: LinkConditions {
+            delay: Duration::from_millis(DELAY_MS),
+            ..LinkConditions::default()
+        },
+        ..CompareConfig::default()
+    };
+    let trace = run(config, socket_lab()).unwrap();
+    assert_eq!(trace.source.link.map(|l| l.delay_us), Some(50_000));
+    let c = compare(&trace);
+    assert_eq!(c.emitted.len() as u64, EVENTS);
+    // No event lost, duplicated or reordered, in any technique.
+    c.check_order().unwrap();
+    let transit_us = (DELAY_MS * 1000) as i64;
+    let short = technique(&c, Technique::ShortPoll);
+    let long = technique(&c, Technique::LongPoll);
+    let sse = technique(&c, Technique::Sse);
+    let ws = technique(&c, Technique::WebSocket);
+    for r in [short, long, sse, ws] {
+        assert_eq!(r.events_delivered(), EVENTS, "{}", r.technique.name());
+        // Every delivery crossed the link once at least (server → client).
+        let min = r.delivered.iter().filter_map(|d| d.latency_us()).min();
+        assert!(
+            min.is_some_and(|l| l >= transit_us),
+            "{}: fastest delivery {min:?} µs, under one transit",
+            r.technique.name()
+        );
+    }
+    // Long polling (RFC 6202 §2.2): a request is waiting when the event comes, so the usual
+    // latency is one transit, never more than three (response, next request, response).
+    let long_latency = long.latency.unwrap();
+    assert!(
+        long_latency.p50_us < 2 * transit_us,
+        "long polling's median {} µs: about one transit of {transit_us}",
+        long_latency.p50_us
+    );
+    assert!(
+        long_latency.max_us <= 3 * transit_us + MARGIN_US,
+        "long polling's maximum {} µs",
+        long_latency.max_us
+    );
+    assert_eq!(long.counts.empty_responses, 0);
+    assert!(
+        (EVENTS..=EVENTS + 1).contains(&long.counts.http_requests),
+        "one long poll per event: {}",
+        long.counts.http_requests
+    );
+    // Short polling: polls more often than events come, so some find nothing, and an
+    // event waits for the next poll.
+    assert!(short.counts.http_requests > EVENTS);
+    assert!(short.counts.empty_responses > 0);
+    assert!(
+        mean_us(short) > mean_us(long),
+        "short polling waits for its next poll"
+    );
+    // WebSocket: pushed, one transit (2 × the delay + 20 ms at most, the bound).
+    assert!(
+        mean_us(ws) <= 2 * transit_us + 20_000,
+        "WebSocket's mean {} µs",
+        mean_us(ws)
+    );
+    // Bytes: the pushes (WebSocket, SSE) under a quarter of short polling's per event, and
+    // fewer than long polling's (a request and a response head per event). WebSocket and SSE
+    // come out about even here: a WebSocket message carries the event's id in its JSON,
+    // an SSE event in its `id:` line, and chunk framing costs about what frame headers do.
+    let per_poll = short.bytes_per_event().unwrap();
+    let per_long = long.bytes_per_event().unwrap();
+    for r in [sse, ws] {
+        let per = r.bytes_per_event().unwrap();
+        assert!(
+            per * 4.0 < per_poll && per < per_long,
+            "{}: {per:.0} B/event, short polling {per_poll:.0}, long polling {per_long:.0}",
+            r.technique.name()
+        );
+    }
 }
 
 #[test]

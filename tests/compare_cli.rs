@@ -24,8 +24,9 @@ fn wirelab(args: &[&str]) -> Output {
     run
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("wirelab-compare-{}-{name}", std::process::id()))
+/// Where the command writes `name`: removed when the test drops it, however it ends.
+fn temp(name: &str) -> tempfile::TempPath {
+    support::temp::path(&format!("compare-{name}"))
 }
 
 #[test]
@@ -99,8 +100,6 @@ fn compare_json_has_the_keys_other_tools_read() {
     assert_eq!(lines.len(), 5, "{csv}");
     assert!(lines[0].starts_with("technique,tcp_connections,http_requests"));
     assert!(lines[4].starts_with("websocket,1,1,"));
-    let _ = std::fs::remove_file(json);
-    let _ = std::fs::remove_file(temp("out.csv"));
 }
 
 #[test]
@@ -146,7 +145,6 @@ fn a_preset_prints_its_published_table_beside_ours() {
             .all(|f| f["measured"].as_f64().unwrap() > 0.0)
     );
     assert_eq!(value["workload"]["request_head"], "browser-like");
-    let _ = std::fs::remove_file(json);
 }
 
 #[test]

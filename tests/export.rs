@@ -8,7 +8,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::Command;
 
 use resvg::tiny_skia::Pixmap;
@@ -66,17 +65,9 @@ fn scene_labels(scene: &Scene) -> Vec<String> {
         .collect()
 }
 
-fn temp_dir(test: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "wirelab-export-{test}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test's output files, removed when it drops.
+fn temp_dir(test: &str) -> tempfile::TempDir {
+    support::temp::dir(&format!("export-{test}"))
 }
 
 /// How many different colours a PNG has.
@@ -285,7 +276,8 @@ fn run_ok(cmd: &mut Command) -> String {
 
 #[test]
 fn the_cli_exports_a_run_and_one_connection_of_a_file() {
-    let dir = temp_dir("cli");
+    let scratch = temp_dir("cli");
+    let dir = scratch.path();
     let (svg, png) = (dir.join("run.svg"), dir.join("run.png"));
     let said = run_ok(
         wirelab()
@@ -336,5 +328,4 @@ fn the_cli_exports_a_run_and_one_connection_of_a_file() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no connection 999"), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -6,7 +6,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -38,15 +38,9 @@ fn harness(lang: Lang) -> Harness<'static, WirelabApp> {
     h
 }
 
-fn temp_path(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    std::env::temp_dir().join(format!(
-        "wirelab-export-gui-{}-{nanos}-{name}",
-        std::process::id()
-    ))
+/// Where a test saves `name`, removed when it drops.
+fn temp_path(name: &str) -> tempfile::TempPath {
+    support::temp::path(&format!("export-gui-{name}"))
 }
 
 /// Picks `format` in the Export… menu (`menu` in the window's language) and saves to `to`
@@ -94,7 +88,6 @@ fn export_writes_the_diagram_as_svg_from_the_menu() {
         svg.contains("101 Switching Protocols"),
         "the upgrade is drawn"
     );
-    std::fs::remove_file(&to).ok();
 }
 
 #[test]
@@ -117,5 +110,4 @@ fn in_chinese_the_menu_exports_a_png_for_a_projector() {
         "{} px for a diagram {width} wide",
         pixmap.width()
     );
-    std::fs::remove_file(&to).ok();
 }

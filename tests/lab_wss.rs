@@ -7,7 +7,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use wirelab::lab::{CaptureMode, LabConfig, PacketFile, run_scenario};
@@ -138,8 +137,9 @@ fn the_tap_above_tls_sees_the_frames_and_below_it_only_tls_records() {
     assert!(app_data_before >= 3, "handshake flight, upgrade, 101, text");
 }
 
-fn temp_pcapng(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("wirelab-test-{}-{name}.pcapng", std::process::id()))
+/// Where a run's pcapng is written, removed when it drops.
+fn temp_pcapng(name: &str) -> tempfile::TempPath {
+    support::temp::path(&format!("{name}.pcapng"))
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn packets_show_only_tls_records_while_the_tap_shows_the_frames() {
     let path = temp_pcapng("lab");
     let config = LabConfig {
         capture: CaptureMode::Packet,
-        pcapng: PacketFile::Keep(path.clone()),
+        pcapng: PacketFile::Keep(path.to_path_buf()),
         ..LabConfig::default()
     };
     let lab_trace = run_scenario("wss-echo", config).unwrap();
@@ -160,7 +160,6 @@ fn packets_show_only_tls_records_while_the_tap_shows_the_frames() {
     check_plaintext(&lab_trace);
     // The packets, dissected on their own: TCP and TLS records, nothing readable.
     let (packets, _) = wirelab::capture::file::read_file(&path, false).unwrap();
-    let _ = std::fs::remove_file(&path);
     assert_eq!(packets.connections.len(), 1);
     for e in &packets.events {
         let name = e.kind.name();
@@ -260,7 +259,6 @@ fn run_pcapng_writes_a_file_that_wirelab_libpcap_and_tshark_read_back() {
         let frames = String::from_utf8_lossy(&tshark.stdout);
         assert_eq!(frames.lines().count(), 1, "one ClientHello: {frames}");
     }
-    let _ = std::fs::remove_file(&path);
 }
 
 /// The GUI's "Save pcapng…": a lab that keeps a scratch file saves one run's packets, not
@@ -295,7 +293,6 @@ fn a_saved_run_has_its_own_packets_only() {
     let saved = lab.save_run_pcapng(runs[1].started_at, &path).unwrap();
     assert!(saved >= 20, "{saved} packets");
     let (packets, _) = wirelab::capture::file::read_file(&path, false).unwrap();
-    let _ = std::fs::remove_file(&path);
     // The wss-echo connection alone: TLS records, no trace of http-get's GET /hello.
     assert_eq!(packets.connections.len(), 1, "{:#?}", packets.connections);
     assert_eq!(packets.connections[0].client, runs[1].connections[0].client);

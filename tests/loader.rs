@@ -28,8 +28,9 @@ fn wait(loader: &mut Loader) -> Vec<LoadEvent> {
 
 #[test]
 fn a_long_read_is_previewed_and_the_result_continues_the_preview() {
-    let path = support::fixtures::repeated_capture(300); // 12 300 packets, 300 connections
-    let mut loader = Loader::start_with_preview(path, Arc::new(|| {}), Duration::ZERO);
+    let capture = support::fixtures::repeated_capture(300); // 12 300 packets, 300 connections
+    let mut loader =
+        Loader::start_with_preview(capture.to_path_buf(), Arc::new(|| {}), Duration::ZERO);
     let events = wait(&mut loader);
     let [LoadEvent::Preview(preview), LoadEvent::Done(Ok(done))] = events.as_slice() else {
         panic!("a preview, then the result: {events:?}");
@@ -53,8 +54,8 @@ fn a_long_read_is_previewed_and_the_result_continues_the_preview() {
 
 #[test]
 fn a_quick_read_has_no_preview() {
-    let path = support::fixtures::repeated_capture(1);
-    let mut loader = Loader::start(path, Arc::new(|| {}));
+    let capture = support::fixtures::repeated_capture(1);
+    let mut loader = Loader::start(capture.to_path_buf(), Arc::new(|| {}));
     let events = wait(&mut loader);
     assert!(
         matches!(events.as_slice(), [LoadEvent::Done(Ok(_))]),

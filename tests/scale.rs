@@ -84,8 +84,9 @@ fn fifty_clients_per_technique_get_every_event_and_websocket_costs_least_per_eve
 
 #[test]
 fn the_command_writes_the_report_as_json() {
-    let dir = std::env::temp_dir().join(format!("wirelab-scale-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = support::temp::dir("scale");
+    let dir = scratch.path();
+    std::fs::create_dir_all(dir).unwrap();
     let out = dir.join("scale.json");
     let status = std::process::Command::new(wirelab())
         .args([
@@ -123,13 +124,13 @@ fn the_command_writes_the_report_as_json() {
         assert_eq!(t["outcome"]["in_order"], 5);
         assert!(t["wire"]["bytes_down"].as_u64().unwrap() > 0);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn compare_with_clients_is_the_scale_run() {
-    let dir = std::env::temp_dir().join(format!("wirelab-compare-scale-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = support::temp::dir("compare-scale");
+    let dir = scratch.path();
+    std::fs::create_dir_all(dir).unwrap();
     let out = dir.join("scale.json");
     let run = std::process::Command::new(wirelab())
         .args([
@@ -166,5 +167,4 @@ fn compare_with_clients_is_the_scale_run() {
         bytes as f64 / 3.0 / 2.0
     };
     assert!(per_event(3) < per_event(0));
-    let _ = std::fs::remove_dir_all(&dir);
 }

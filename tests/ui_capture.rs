@@ -224,21 +224,25 @@ fn several_connections_filter_by_protocol_and_each_has_its_diagram() {
     assert_eq!(pane.shown().connections.len(), 1);
 }
 
-fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wirelab-ui-capture-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
+/// `bytes` in a file `name` of the scratch folder `dir` (removed when the test drops it).
+fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
     p
 }
 
 #[test]
 fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
+    let dir = support::temp::dir("ui-capture");
     let mut h = harness();
     // Garbage with a capture extension: libpcap's reason.
     open(
         &mut h,
-        &temp_file("garbage.pcap", b"this is not a capture file, just text"),
+        &temp_file(
+            &dir,
+            "garbage.pcap",
+            b"this is not a capture file, just text",
+        ),
     );
     let e = h.state().file_error().expect("an error").to_string();
     assert!(e.contains("garbage.pcap") && !e.contains('\n'), "{e}");
@@ -246,17 +250,17 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     // Garbage with no known extension.
     open(
         &mut h,
-        &temp_file("noise.bin", &[0x13, 0x37, 0, 1, 2, 3, 4, 5, 6]),
+        &temp_file(&dir, "noise.bin", &[0x13, 0x37, 0, 1, 2, 3, 4, 5, 6]),
     );
     assert!(h.state().file_error().unwrap().contains("not a pcap"));
     // A header cut short.
     let echo = std::fs::read(fixture("ws_python_echo.pcap")).unwrap();
-    open(&mut h, &temp_file("short.pcap", &echo[..12]));
+    open(&mut h, &temp_file(&dir, "short.pcap", &echo[..12]));
     let e = h.state().file_error().expect("an error for a cut header");
     assert!(!e.contains('\n'), "{e}");
     // Cut in the middle of a packet: everything before it, plus a note.
     let cut = echo.len() * 2 / 3 + 7;
-    open(&mut h, &temp_file("cut.pcap", &echo[..cut]));
+    open(&mut h, &temp_file(&dir, "cut.pcap", &echo[..cut]));
     assert_eq!(h.state().file_error(), None);
     assert_eq!(connection_rows(&h).len(), 1);
     assert!(h.state_mut().file_pane_mut().other_diagnostics() >= 1);
@@ -273,6 +277,7 @@ fn unreadable_files_give_one_error_line_and_damaged_ones_what_they_hold() {
     h.get_by_label(&e);
     // A trace JSON opens too (by content).
     let json = temp_file(
+        &dir,
         "demo-trace",
         support::sample::demo_trace().to_json().as_bytes(),
     );
@@ -369,7 +374,8 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
     let port = h.state().lab_server().expect("the lab runs").port();
     h.state_mut().set_view(View::Capture);
     h.run();
-    let out = std::env::temp_dir().join(format!("wirelab-ui-live-{}.pcapng", std::process::id()));
+    let scratch = support::temp::dir("ui-live");
+    let out = scratch.path().join("live.pcapng");
     {
         let c = h.state_mut().capture_mut();
         c.device = "lo".into();
@@ -445,7 +451,6 @@ fn live_capture_on_lo_shows_a_lab_run_and_stops() {
     assert_eq!(h.state().view(), View::File);
     assert_eq!(h.state().file_error(), None);
     assert!(std::fs::metadata(&out).unwrap().len() > 100);
-    let _ = std::fs::remove_file(&out);
 }
 
 /// The colour the Capture view paints the text `text` in (the first label with exactly it).

@@ -292,8 +292,8 @@ fn colours_are_named_only_in_the_theme() {
 /// The in-app dialog asks before saving over an existing file, and Replace writes it.
 #[test]
 fn saving_over_an_existing_file_asks_first() {
-    let dir = std::env::temp_dir().join(format!("wirelab-classroom-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = support::temp::dir("classroom");
+    let dir = scratch.path();
     let existing = dir.join("trace.json");
     std::fs::write(&existing, "keep me").unwrap();
     let mut h = harness();
@@ -320,5 +320,4 @@ fn saving_over_an_existing_file_asks_first() {
         written.starts_with('{'),
         "the trace was written: {written:.40}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -37,6 +37,7 @@ fn step_until(
 #[test]
 fn the_preview_is_replaced_keeping_the_connection_event_and_scroll() {
     const COPIES: u16 = 300;
+    // Removed when it drops, however the test ends.
     let path = support::fixtures::repeated_capture(COPIES);
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
@@ -109,5 +110,4 @@ fn the_preview_is_replaced_keeping_the_connection_event_and_scroll() {
         "the selected event is the same event"
     );
     assert_eq!(pane.scroll_y(), 300.0, "the scroll position");
-    std::fs::remove_file(path).unwrap();
 }

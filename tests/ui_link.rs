@@ -4,11 +4,10 @@
 
 mod support;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use wirelab::ui::{GuiOptions, WirelabApp};
 
-use support::gui::step_until;
+use support::gui::{app_harness, step_until};
 use support::lab::socket_lab;
 
 #[test]
@@ -19,14 +18,7 @@ fn the_link_menu_emulates_the_next_run_and_says_so() {
         scenario: Some("ws-echo".into()),
         ..GuiOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options));
-    h.run();
-    if let Some(e) = h.state().error() {
-        panic!("the lab did not start: {e}");
-    }
+    let mut h = app_harness(options);
     h.get_by_label("Link: off").click();
     h.run();
     h.get_by_label("50 ms each way").click();

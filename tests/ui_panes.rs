@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable;
 use wirelab::ui::trace_pane::SidePane;
 use wirelab::ui::{GuiOptions, WirelabApp};
 
-use support::gui::step_until;
+use support::gui::{app_harness, step_until};
 
 fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
     let options = GuiOptions {
@@ -19,15 +19,7 @@ fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
         scenario: Some(scenario.into()),
         ..GuiOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options));
-    h.run();
-    if let Some(e) = h.state().error() {
-        panic!("the lab did not start: {e}");
-    }
-    h
+    app_harness(options)
 }
 
 /// The first button whose label contains `text`, stage captions skipped.

@@ -17,7 +17,7 @@ use wirelab::trace::{Dir, EventKind, Severity, Trace};
 use wirelab::ui::{GuiOptions, WirelabApp};
 
 mod support;
-use support::gui::step_until;
+use support::gui::{app_harness, step_until};
 use support::lab::socket_lab;
 
 fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
@@ -27,15 +27,7 @@ fn harness(scenario: &str) -> Harness<'static, WirelabApp> {
         lab: socket_lab(),
         ..GuiOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options));
-    h.run();
-    if let Some(e) = h.state().error() {
-        panic!("the lab did not start: {e}");
-    }
-    h
+    app_harness(options)
 }
 
 fn press(h: &mut Harness<'static, WirelabApp>, label_starts: &str) {

@@ -5,12 +5,11 @@
 
 mod support;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use wirelab::lab::{CaptureMode, LabConfig};
 use wirelab::ui::{GuiOptions, WirelabApp};
 
-use support::gui::step_until;
+use support::gui::{app_harness, step_until};
 
 #[test]
 fn wss_echo_shows_tls_records_beside_the_frames() {
@@ -23,14 +22,7 @@ fn wss_echo_shows_tls_records_beside_the_frames() {
         },
         ..GuiOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options));
-    h.run();
-    if let Some(e) = h.state().error() {
-        panic!("the lab did not start: {e}");
-    }
+    let mut h = app_harness(options);
     h.get_by_label("Run").click();
     step_until(&mut h, "the run to finish", WirelabApp::is_finished);
     h.key_press(egui::Key::Home);

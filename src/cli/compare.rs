@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 
+use super::table::{LastColumn, write_columns};
 use super::{CompareArgs, HeadArg, OnOff};
 use crate::analysis::compare::{Comparison, TechniqueResult, compare as compare_trace};
 use crate::lab::compare::presets::{self, Preset};
@@ -181,36 +182,6 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-/// Writes `rows` as aligned columns: the first left-aligned, the others right-aligned.
-fn write_columns(rows: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for row in rows {
-        let mut line = String::new();
-        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
-            let pad = width.saturating_sub(cell.chars().count());
-            if i == 0 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
 /// One column per technique, one row per count (the JSON's keys).
 fn write_table(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     let mut header = vec![String::new()];
@@ -221,7 +192,7 @@ fn write_table(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         row.extend(c.techniques.iter().map(cell));
         table.push(row);
     }
-    write_columns(&table, out)?;
+    write_columns(&table, LastColumn::Right, out)?;
     writeln!(
         out,
         "wire_bytes: TCP payload both ways; latency: from the event source's creation to the \
@@ -266,7 +237,7 @@ fn write_published(
     // The last column reads better left-aligned: write it after the aligned part.
     let notes: Vec<String> = table.iter_mut().filter_map(Vec::pop).collect();
     let mut aligned = Vec::new();
-    write_columns(&table, &mut aligned)?;
+    write_columns(&table, LastColumn::Right, &mut aligned)?;
     for (line, note) in String::from_utf8_lossy(&aligned).lines().zip(notes) {
         writeln!(out, "{line}  {note}")?;
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use super::table::{LastColumn, write_columns};
 use crate::analysis::metrics::{FIELDS, Metrics, metrics};
 
 /// Reads the file, prints its metrics table and writes the JSON to `json` if given.
@@ -54,30 +55,7 @@ fn write_table(m: &Metrics, out: &mut dyn Write) -> io::Result<()> {
         row.push(field.counts.to_string());
         rows.push(row);
     }
-    let columns = rows.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for row in &rows {
-        let mut line = String::new();
-        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
-            if i == 0 {
-                line.push_str(&format!("{cell:<width$}"));
-            } else if i + 1 == columns {
-                line.push_str("  ");
-                line.push_str(cell);
-            } else {
-                line.push_str(&format!("  {cell:>width$}"));
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
+    write_columns(&rows, LastColumn::Left, out)?;
     if m.totals.packets.is_none() {
         writeln!(
             out,

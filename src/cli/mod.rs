@@ -14,6 +14,7 @@ mod metrics;
 mod run;
 mod scale;
 mod serve;
+mod table;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

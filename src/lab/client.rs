@@ -206,6 +206,8 @@ async fn run(
 ) {
     let mut conn = Conn::Idle;
     let mut server: Option<SocketAddr> = None;
+    // The client address the server sees on the connection (the relay's, when relayed).
+    let mut seen_as: Option<SocketAddr> = None;
     // The runner went away (the run ended): nobody to tell.
     let fail = |what: String| {
         tracing::debug!("client {label}: {what}");
@@ -314,6 +316,7 @@ async fn run(
                         let _ = reports.send(ClientReport::Connected { local, at });
                         let _ = stream.set_nodelay(true);
                         server = Some(to);
+                        seen_as = Some(local);
                         conn = Conn::Tcp(stream);
                     }
                     Err(err) => {
@@ -515,7 +518,9 @@ async fn run(
             }
             (ClientAction::StopAnswering, Conn::Ws(ws)) => conn = Conn::Silent(ws),
             (ClientAction::Push { spec, dialer }, Conn::Tcp(stream)) => {
-                match super::push_client::receive(spec, Some(stream), &dialer).await {
+                let Some(seen_as) = seen_as else { continue };
+                let first = super::push_client::Opened { stream, seen_as };
+                match super::push_client::receive(spec, Some(first), &dialer).await {
                     Ok(delivery) => {
                         let expected: Vec<u64> = (1..=u64::from(spec.workload.events)).collect();
                         if delivery.ids == expected {

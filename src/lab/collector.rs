@@ -1105,7 +1105,7 @@ mod tests {
     }
 
     #[test]
-    fn the_teardown_packets_wait_for_the_tap_record_of_the_servers_last_bytes() {
+    fn the_teardown_packets_wait_for_the_tap_record_of_the_servers_last_bytes_and_close() {
         let (c, t0) = packet_collector();
         let client = addr(5002);
         let ms = |n: u64| t0 + Duration::from_millis(n);
@@ -1139,22 +1139,23 @@ mod tests {
             bytes: b"bye!".to_vec(),
         });
         assert!(
-            c.teardown_captured(),
-            "its bytes release the server's FIN, and with it what waited behind it"
+            !c.teardown_captured(),
+            "the server's FIN still waits for the close that sent it"
         );
-        // The close, stamped before the FIN but recorded after it was released, comes last
-        // (a close follows its FIN on the wire anyway when it was a shutdown).
+        // The close (stamped at the drop, before the FIN) releases the server's FIN, and
+        // with it what waited behind it: the client's FIN that answered it comes after both.
         c.record(TapRecord::Closed {
             peer: client,
             at: ms(11),
         });
+        assert!(c.teardown_captured());
         let all: Vec<&str> = names(&c)
             .into_iter()
             .filter(|n| *n != "diagnostic")
             .collect();
         assert_eq!(
             all[4..],
-            ["tcp_fin", "tcp_fin", "tcp_ack", "tcp_close"],
+            ["tcp_close", "tcp_fin", "tcp_fin", "tcp_ack"],
             "{all:?}"
         );
         let trace = c.trace().unwrap();

@@ -11,12 +11,15 @@
 //! - a client EOF waits for the client's FIN, the server's close for the server's FIN, a RST
 //!   releases both ([`ConnMerge`]);
 //!
-//! and, the other way round, by holding back a FIN until the tap has recorded every byte of
-//! its side below the FIN's sequence number (or that side's end: the EOF for the client, the
-//! server's close for either), since the tap's records and the capture's packets reach the
-//! collector on different paths and either can be late. A FIN is also never put before
-//! a queued record of its own side's bytes, whatever the two clocks say: the bytes' sequence
-//! numbers are below the FIN's.
+//! and, the other way round, by holding back a FIN until the tap has recorded what caused it:
+//! the client's FIN, every byte of its side below the FIN's sequence number (or the client's
+//! EOF, or the server's close); the server's FIN, the server's close (its `close()` or
+//! `shutdown()` sent it, and the tap records that close after every byte the server wrote),
+//! since the tap's records and the capture's packets reach the collector on different paths
+//! and either can be late. A FIN is also never put before a queued record of its own side's
+//! bytes, whatever the two clocks say: the bytes' sequence numbers are below the FIN's; and
+//! the server's close never goes after anything queued behind the server's FIN (the client's
+//! FIN answering it, say): it is what sent that FIN.
 //!
 //! Each item is held for at most [`WITNESS_TIMEOUT`]. Held items of a connection are released
 //! by time. Packet timestamps are wall clock; the run's clock ([`RunClock`]) is an `Instant`,
@@ -192,6 +195,11 @@ fn fin_dir(item: &Item) -> Option<Dir> {
     }
 }
 
+/// Whether `item` is the tap's record of the server's close.
+fn is_server_close(item: &Item) -> bool {
+    matches!(item, Item::Record(TapRecord::Closed { .. }))
+}
+
 /// The direction of a tap record of bytes, if `item` is one.
 fn data_dir(item: &Item) -> Option<Dir> {
     match item {
@@ -256,6 +264,19 @@ impl ConnMerge {
             {
                 at = last + 1;
                 t_us = self.queue.get(last).map_or(t_us, |q| q.t_us.max(t_us));
+            }
+        } else if is_server_close(&item) {
+            // Right after the server's FIN at the latest: its close sent that FIN, so it comes
+            // before what followed the FIN (however late the tap's record of it).
+            if let Some(fin) = self
+                .queue
+                .iter()
+                .position(|queued| fin_dir(&queued.item) == Some(Dir::S2c))
+                && fin + 1 < at
+            {
+                at = fin + 1;
+                // At the time of what it now precedes, so the queue stays in time order.
+                t_us = self.queue.get(at).map_or(t_us, |next| next.t_us.min(t_us));
             }
         } else if let Some(dir) = data_dir(&item) {
             // Before a queued FIN of its side (at the FIN's place in time).
@@ -349,10 +370,10 @@ impl ConnMerge {
         }
     }
 
-    /// Whether `item` must wait for what precedes it and has not arrived yet: the client's
-    /// EOF follows its FIN, the server's close its own FIN (or a RST either way), and a FIN
-    /// follows the tap's records of every byte of its side below it (or that side's end, or
-    /// a RST).
+    /// Whether `item` must wait for what precedes it and has not arrived yet (or a RST):
+    /// the client's EOF follows its FIN, the server's close is placed by its own FIN; the
+    /// client's FIN follows the tap's records of every byte below it (or the client's side's
+    /// end), and the server's FIN the tap's record of the server's close, which sent it.
     fn waits_for_witness(&self, item: &Item) -> bool {
         if self.handshake == Handshake::Unseen || self.rst {
             return false;
@@ -360,6 +381,14 @@ impl ConnMerge {
         match item {
             Item::Record(TapRecord::Eof { .. }) => !self.fin[Dir::C2s.index()],
             Item::Record(TapRecord::Closed { .. }) => !self.fin[Dir::S2c.index()],
+            Item::Packet(Event {
+                kind: EventKind::TcpFin(_),
+                dir: Some(Dir::S2c),
+                ..
+            }) => self
+                .tap
+                .get(Dir::S2c.index())
+                .is_some_and(|side| !side.ended),
             Item::Packet(Event {
                 kind: EventKind::TcpFin(segment),
                 dir: Some(dir),
@@ -678,9 +707,55 @@ mod tests {
         assert!(!merge.is_holding());
     }
 
+    /// The order seen about one GUI run in thirty on two loaded cores: the server's close
+    /// sent its FIN, the client answered with its own and the last ACK, and all three packets
+    /// reached the collector before the tap's record of the close did. The server's FIN
+    /// waits for that record, and the close goes before the client's FIN (the FIN it sent
+    /// caused it), whether the tap stamped it before its FIN (a drop) or late.
+    #[test]
+    fn the_servers_fin_waits_for_the_tap_record_of_the_close_that_sent_it() {
+        for closed_at in [9_990, 12_500] {
+            let t0 = Instant::now();
+            let clock = RunClock::new(t0, 0);
+            let us = |n: u64| t0 + Duration::from_micros(n);
+            let peer = addr(5007);
+            let mut merge = ConnMerge::new(Handshake::Captured);
+            push(&mut merge, &clock, data(peer, Dir::C2s, us(1_000), 11));
+            push(&mut merge, &clock, data(peer, Dir::S2c, us(2_000), 7));
+            assert_eq!(drain(&mut merge, us(2_000), Release::Witnessed).len(), 2);
+            push(&mut merge, &clock, fin(Dir::S2c, 10_000, 7));
+            push(&mut merge, &clock, fin(Dir::C2s, 10_400, 11));
+            push(
+                &mut merge,
+                &clock,
+                Item::Packet(packet(Dir::S2c, 10_420, EventKind::TcpAck)),
+            );
+            assert!(
+                drain(&mut merge, us(11_000), Release::Witnessed).is_empty(),
+                "the server's FIN waits for its close (closed at {closed_at})"
+            );
+            push(
+                &mut merge,
+                &clock,
+                Item::Record(TapRecord::Closed {
+                    peer,
+                    at: us(closed_at),
+                }),
+            );
+            let out = drain(&mut merge, us(12_600), Release::Witnessed);
+            let want: &[&str] = if closed_at < 10_000 {
+                &["closed", "tcp_fin", "tcp_fin", "tcp_ack"]
+            } else {
+                &["tcp_fin", "closed", "tcp_fin", "tcp_ack"]
+            };
+            assert_eq!(names(&out), want, "closed at {closed_at}");
+            assert!(matches!(out.get(2), Some(Item::Packet(e)) if e.dir == Some(Dir::C2s)));
+        }
+    }
+
     /// On a `wss://` connection the sequence numbers count the TLS records below TLS, not
-    /// the plaintext above it: the FIN waits for the records, and the smaller plaintext
-    /// count does not release it early.
+    /// the plaintext above it: the client's FIN waits for the records, and the smaller
+    /// plaintext count does not release it early.
     #[test]
     fn a_tls_connections_fin_waits_for_the_tap_record_of_its_tls_bytes() {
         let t0 = Instant::now();
@@ -690,20 +765,20 @@ mod tests {
         let tls = |at, n| {
             Item::Record(TapRecord::Tls {
                 peer,
-                dir: Dir::S2c,
+                dir: Dir::C2s,
                 at,
                 bytes: vec![23; n],
             })
         };
         let mut merge = ConnMerge::new(Handshake::Captured);
         push(&mut merge, &clock, tls(us(1_000), 40));
-        push(&mut merge, &clock, data(peer, Dir::S2c, us(1_010), 18));
+        push(&mut merge, &clock, data(peer, Dir::C2s, us(1_010), 18));
         assert_eq!(
             names(&drain(&mut merge, us(1_100), Release::Witnessed)),
             ["tls", "data"]
         );
-        // A 29-byte record (the close frame inside) is written at 10 ms; its FIN comes first.
-        push(&mut merge, &clock, fin(Dir::S2c, 10_040, 69));
+        // A 29-byte record (the close frame inside) is read at 10 ms; the client's FIN comes first.
+        push(&mut merge, &clock, fin(Dir::C2s, 10_040, 69));
         assert!(
             drain(&mut merge, us(10_100), Release::Witnessed).is_empty(),
             "the FIN waits for the record of the last 29 bytes"

@@ -11,9 +11,51 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use pcap_file::pcapng::{Block, PcapNgReader, PcapNgWriter};
 
-/// A scratch file for the lab's packets in the temporary directory, unique to this lab.
+/// The scratch files' names: `wirelab-lab-PID-PORT.pcapng`.
+const SCRATCH_PREFIX: &str = "wirelab-lab-";
+const SCRATCH_SUFFIX: &str = ".pcapng";
+
+/// A scratch file for the lab's packets in the temporary directory, unique to this lab (the
+/// lab removes it when it stops). Scratch files of labs whose process is gone (killed, so
+/// nothing removed them) are removed first.
 pub fn scratch_path(port: u16) -> PathBuf {
-    std::env::temp_dir().join(format!("wirelab-lab-{}-{port}.pcapng", std::process::id()))
+    let dir = std::env::temp_dir();
+    remove_orphans(&dir);
+    dir.join(format!(
+        "{SCRATCH_PREFIX}{}-{port}{SCRATCH_SUFFIX}",
+        std::process::id()
+    ))
+}
+
+/// The process id a scratch file's name carries, if it is one.
+fn scratch_pid(name: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix(SCRATCH_PREFIX)?
+        .strip_suffix(SCRATCH_SUFFIX)?;
+    let (pid, port) = rest.split_once('-')?;
+    port.parse::<u16>().ok()?;
+    pid.parse().ok()
+}
+
+/// Removes the scratch files in `dir` of processes that no longer run (Linux: no
+/// `/proc/PID`; elsewhere nothing is removed).
+fn remove_orphans(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(scratch_pid) else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            // Another lab may have removed it first: nothing to report.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Copies the packets of `from` (the lab's capture, possibly still being written) captured at
@@ -48,4 +90,31 @@ pub fn copy_since(from: &Path, since: DateTime<Utc>, to: &Path) -> anyhow::Resul
         .flush()
         .with_context(|| format!("cannot write {}", to.display()))?;
     Ok(packets)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_killed_labs_scratch_file_goes_and_a_running_ones_stays() {
+        assert_eq!(scratch_pid("wirelab-lab-123-4567.pcapng"), Some(123));
+        assert_eq!(scratch_pid("wirelab-lab-123.pcapng"), None);
+        assert_eq!(scratch_pid("wirelab-lab-x-1.pcapng"), None);
+        assert_eq!(scratch_pid("other-123-4567.pcapng"), None);
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir
+            .path()
+            .join(format!("wirelab-lab-{}-1.pcapng", std::process::id()));
+        // No process has this id (above the kernel's pid_max).
+        let gone = dir.path().join("wirelab-lab-4194305-1.pcapng");
+        let other = dir.path().join("wirelab-lab-notes.txt");
+        for file in [&own, &gone, &other] {
+            std::fs::write(file, b"x").unwrap();
+        }
+        remove_orphans(dir.path());
+        assert!(own.exists() && other.exists());
+        assert!(!gone.exists());
+    }
 }

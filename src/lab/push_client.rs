@@ -226,33 +226,42 @@ impl Dialer {
         self.route.server()
     }
 
-    /// A new TCP connection, bound first so its address is announced before `connect()`.
-    pub async fn dial(&self) -> Result<TcpStream, String> {
+    /// A new TCP connection, bound first so its address is announced before `connect()`,
+    /// its reads reported to the hook.
+    pub async fn dial(&self) -> Result<Conn, String> {
         let failed = |e: std::io::Error| format!("cannot connect to {}: {e}", self.server());
         let connect = self.route.prepare().map_err(failed)?;
-        let local = connect.seen_as();
+        let seen_as = connect.seen_as();
         if let Some(hook) = &self.hook {
-            hook(Dialed::Bound(local));
+            hook(Dialed::Bound(seen_as));
         }
         let (stream, at) = connect.connect().await.map_err(failed)?;
         if let Some(hook) = &self.hook {
-            hook(Dialed::Connected(local, at));
+            hook(Dialed::Connected(seen_as, at));
         }
         let _ = stream.set_nodelay(true);
-        Ok(stream)
+        Ok(self.tap(Opened { stream, seen_as }))
     }
-}
 
-impl Dialer {
-    /// `stream` with its reads reported to the hook ([`Dialed::Read`]).
-    pub fn tap(&self, stream: TcpStream) -> ReadTap<TcpStream> {
-        let local = stream.local_addr().ok();
+    /// `opened` with its reads reported to the hook ([`Dialed::Read`]) by the address the
+    /// server sees, the one the connection was announced by: through the link relay that is
+    /// the relay's outbound socket, not this stream's own address.
+    pub fn tap(&self, opened: Opened) -> Conn {
         ReadTap {
-            inner: stream,
-            hook: self.hook.clone().zip(local),
+            inner: opened.stream,
+            hook: self.hook.clone().map(|hook| (hook, opened.seen_as)),
             total: 0,
         }
     }
+}
+
+/// A connection open to the lab server, and the client address the server sees on it
+/// ([`crate::lab::link::Connect::seen_as`]: the relay's outbound socket when relayed).
+pub struct Opened {
+    /// The client's stream.
+    pub stream: TcpStream,
+    /// The client address the server sees.
+    pub seen_as: SocketAddr,
 }
 
 /// The lab's read tap on its own clients: reports, per read that returned bytes, how many
@@ -304,19 +313,19 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for ReadTap<S> {
 }
 
 /// A client connection, its reads tapped.
-type Conn = ReadTap<TcpStream>;
+pub type Conn = ReadTap<TcpStream>;
 
 /// Receives every event of `spec`'s workload; `first` is an open connection to use first
 /// (the lab's connect stage), else the dialer opens one. Ends with every connection closed.
 pub async fn receive(
     spec: PushSpec,
-    first: Option<TcpStream>,
+    first: Option<Opened>,
     dialer: &Dialer,
 ) -> Result<Delivery, String> {
-    let first = dialer.tap(match first {
-        Some(stream) => stream,
+    let first = match first {
+        Some(opened) => dialer.tap(opened),
         None => dialer.dial().await?,
-    });
+    };
     let total = u64::from(spec.workload.events);
     // Only the first request names the workload: it starts the event source.
     let query = spec.workload.query();
@@ -405,7 +414,7 @@ async fn poll(
         }
         let (sender, _) = match &mut connection {
             Some(open) => open,
-            None => connection.insert(http(dialer.tap(dialer.dial().await?)).await?),
+            None => connection.insert(http(dialer.dial().await?).await?),
         };
         sender
             .ready()
@@ -474,7 +483,7 @@ async fn sse(
     while last_id.unwrap_or(0) < total {
         let tcp = match stream.take() {
             Some(tcp) => tcp,
-            None => dialer.tap(dialer.dial().await?),
+            None => dialer.dial().await?,
         };
         let (mut sender, task) = http(tcp).await?;
         let response = sender

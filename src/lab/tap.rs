@@ -62,7 +62,8 @@ pub enum TapRecord {
     Closed {
         /// The client's address.
         peer: SocketAddr,
-        /// When it happened.
+        /// When it happened: the drop, or when the shutdown was asked for (before the FIN it
+        /// sends, however long the shutdown took to return).
         at: Instant,
     },
     /// Not a socket observation: the server's handler for `peer` found its step gate shut and
@@ -96,6 +97,8 @@ pub struct TapStream<S> {
     tx: UnboundedSender<TapRecord>,
     eof: bool,
     closed: bool,
+    /// When the server first asked to shut down its side.
+    shutdown_asked: Option<Instant>,
     /// The bytes are TLS records (recorded as [`TapRecord::Tls`]), set by [`TapStream::carries_tls`].
     tls: bool,
 }
@@ -120,6 +123,7 @@ impl<S> TapStream<S> {
             tx,
             eof: false,
             closed: false,
+            shutdown_asked: None,
             tls: false,
         }
     }
@@ -157,12 +161,12 @@ impl<S> TapStream<S> {
         });
     }
 
-    fn record_closed(&mut self) {
+    fn record_closed(&mut self, at: Instant) {
         if !self.closed {
             self.closed = true;
             let _ = self.tx.send(TapRecord::Closed {
                 peer: self.peer,
-                at: Instant::now(),
+                at,
             });
         }
     }
@@ -239,9 +243,10 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for TapStream<S> {
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let asked = *self.shutdown_asked.get_or_insert_with(Instant::now);
         let result = Pin::new(&mut self.inner).poll_shutdown(cx);
         if result.is_ready() {
-            self.record_closed();
+            self.record_closed(asked);
         }
         result
     }
@@ -249,7 +254,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for TapStream<S> {
 
 impl<S> Drop for TapStream<S> {
     fn drop(&mut self) {
-        self.record_closed();
+        let at = self.shutdown_asked.unwrap_or_else(Instant::now);
+        self.record_closed(at);
     }
 }
 

@@ -3,8 +3,7 @@
 
 use egui::RichText;
 
-use super::lang;
-use super::theme::Theme;
+use super::modal;
 use crate::lang::{Lang, Text};
 
 /// The version being run, as Cargo.toml says.
@@ -17,11 +16,6 @@ pub const LICENSE: &str = env!("CARGO_PKG_LICENSE");
 pub const TITLE: Text = Text {
     en: "About wirelab",
     zh: "关于 wirelab",
-};
-
-const CLOSE: Text = Text {
-    en: "Close",
-    zh: "关闭",
 };
 
 fn version_line(lang: Lang) -> String {
@@ -63,15 +57,7 @@ const LINKS: &[&str] = &[
 
 /// Draws the window while `open`.
 pub fn show(ctx: &egui::Context, open: &mut bool) {
-    if !*open {
-        return;
-    }
-    let lang = lang::current(ctx);
-    let width = Theme::of(ctx).size.help_width;
-    let mut close = false;
-    let modal = egui::Modal::new(egui::Id::unique("wirelab-about")).show(ctx, |ui| {
-        ui.set_width(width);
-        ui.heading(TITLE.get(lang));
+    modal::info_window(ctx, open, "wirelab-about", TITLE, |ui, lang| {
         ui.label(RichText::new(version_line(lang)).strong());
         ui.label(license_line(lang));
         ui.add_space(6.0);
@@ -84,12 +70,5 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
             // Selectable, so it can be copied; not a hyperlink, so nothing opens by accident.
             ui.add(egui::Label::new(RichText::new(*link).monospace()).selectable(true));
         }
-        ui.add_space(6.0);
-        if ui.button(CLOSE.get(lang)).clicked() {
-            close = true;
-        }
     });
-    if close || modal.should_close() {
-        *open = false;
-    }
 }

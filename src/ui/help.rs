@@ -4,8 +4,7 @@
 
 use egui::{Grid, RichText};
 
-use super::lang;
-use super::theme::Theme;
+use super::modal;
 use crate::lang::Text;
 
 /// One shortcut: the keys, and what they do.
@@ -123,8 +122,6 @@ pub const SHORTCUTS: &[Shortcut] = &[
 /// The overlay's title.
 pub const TITLE: Text = both("Keyboard shortcuts", "快捷键");
 
-const CLOSE: Text = both("Close", "关闭");
-
 const TYPING: Text = both(
     "Single keys do nothing while a text field has the keyboard.",
     "当输入框获得焦点时，单个按键不会触发快捷键。",
@@ -132,15 +129,7 @@ const TYPING: Text = both(
 
 /// Draws the overlay while `open`; Esc, a click beside it or Close shut it.
 pub fn show(ctx: &egui::Context, open: &mut bool) {
-    if !*open {
-        return;
-    }
-    let lang = lang::current(ctx);
-    let width = Theme::of(ctx).size.help_width;
-    let mut close = false;
-    let modal = egui::Modal::new(egui::Id::unique("wirelab-help")).show(ctx, |ui| {
-        ui.set_width(width);
-        ui.heading(TITLE.get(lang));
+    modal::info_window(ctx, open, "wirelab-help", TITLE, |ui, lang| {
         ui.add_space(6.0);
         Grid::new("wirelab-help-grid")
             .num_columns(2)
@@ -155,12 +144,5 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
             });
         ui.add_space(6.0);
         ui.weak(TYPING.get(lang));
-        ui.add_space(6.0);
-        if ui.button(CLOSE.get(lang)).clicked() {
-            close = true;
-        }
     });
-    if close || modal.should_close() {
-        *open = false;
-    }
 }

@@ -285,29 +285,36 @@ impl Loader {
 mod tests {
     use super::*;
 
-    fn temp(name: &str, bytes: &[u8]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("wirelab-loader-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
+    /// `bytes` in a file `name` of `dir`, a scratch folder removed when the test drops it.
+    fn temp(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
         p
     }
 
+    fn scratch() -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix("wirelab-loader-")
+            .tempdir()
+            .unwrap()
+    }
+
     #[test]
     fn detects_by_magic_then_extension() {
-        let pcap = temp("a.bin", &[0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0]);
+        let dir = scratch();
+        let pcap = temp(&dir, "a.bin", &[0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0]);
         assert_eq!(detect(&pcap), Ok(FileKind::Pcap));
-        let ng = temp("b.bin", &[0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]);
+        let ng = temp(&dir, "b.bin", &[0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]);
         assert_eq!(detect(&ng), Ok(FileKind::PcapNg));
-        let json = temp("c.txt", b"  \n{\"format\":1}");
+        let json = temp(&dir, "c.txt", b"  \n{\"format\":1}");
         assert_eq!(detect(&json), Ok(FileKind::TraceJson));
-        let bad_pcap = temp("d.pcap", b"garbage!");
+        let bad_pcap = temp(&dir, "d.pcap", b"garbage!");
         assert_eq!(detect(&bad_pcap), Ok(FileKind::Pcap));
-        let garbage = temp("e.bin", b"garbage!");
+        let garbage = temp(&dir, "e.bin", b"garbage!");
         let err = detect(&garbage).unwrap_err().en;
         assert!(err.contains("not a pcap"), "{err}");
         assert!(!err.contains('\n'));
-        let empty = temp("f", b"");
+        let empty = temp(&dir, "f", b"");
         assert!(detect(&empty).unwrap_err().en.contains("empty"));
         assert!(detect(Path::new("/nonexistent/wirelab")).is_err());
     }
@@ -321,6 +328,7 @@ mod tests {
 
     #[test]
     fn json_that_is_not_a_trace_says_what_it_is_and_what_is_expected() {
+        let dir = scratch();
         // tshark -T json, as tshark wrote it for a fixture.
         let path = shared_fixture("http_sse.tshark.json");
         let err = load(&path, &mut |_, _, _| {}).unwrap_err().en;
@@ -339,12 +347,13 @@ mod tests {
         assert!(!err.contains('\n'), "{err}");
         // The same with no telling extension: found by its content.
         let text = std::fs::read(&path).unwrap();
-        let err = load(&temp("dissection", &text), &mut |_, _, _| {})
+        let err = load(&temp(&dir, "dissection", &text), &mut |_, _, _| {})
             .unwrap_err()
             .en;
         assert!(err.contains("tshark -T json"), "{err}");
         // tshark -T ek: one object per line.
         let ek = temp(
+            &dir,
             "ek.json",
             b"{\"index\":{\"_index\":\"packets-2026-11-21\",\"_type\":\"doc\"}}\n\
               {\"timestamp\":\"1795263963248\",\"layers\":{\"frame\":{}}}\n",
@@ -352,17 +361,18 @@ mod tests {
         let err = load(&ek, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("tshark -T ek"), "{err}");
         // Other JSON.
-        let other = temp("other.json", b"{\"name\": \"not a trace\"}");
+        let other = temp(&dir, "other.json", b"{\"name\": \"not a trace\"}");
         let err = load(&other, &mut |_, _, _| {}).unwrap_err().en;
         assert!(
             err.contains("a JSON object without \"format\": \"wirelab-trace\""),
             "{err}"
         );
-        let array = temp("array.json", b"[1, 2]");
+        let array = temp(&dir, "array.json", b"[1, 2]");
         let err = load(&array, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("a JSON array, not a wirelab trace"), "{err}");
         // A trace that is cut short is called one.
         let trace = temp(
+            &dir,
             "cut.json",
             b"{\"format\": \"wirelab-trace\", \"version\": 1}",
         );
@@ -373,10 +383,11 @@ mod tests {
 
     #[test]
     fn errors_are_one_line() {
-        let garbage = temp("g.pcap", b"this is not a capture file at all");
+        let dir = scratch();
+        let garbage = temp(&dir, "g.pcap", b"this is not a capture file at all");
         let err = load(&garbage, &mut |_, _, _| {}).unwrap_err().en;
         assert!(!err.contains('\n'), "{err}");
-        let json = temp("h.json", b"{ not json");
+        let json = temp(&dir, "h.json", b"{ not json");
         let err = load(&json, &mut |_, _, _| {}).unwrap_err().en;
         assert!(err.contains("h.json") && err.contains("not JSON"), "{err}");
     }

@@ -32,6 +32,7 @@ pub mod lang;
 mod legend;
 mod link_menu;
 pub mod loader;
+mod modal;
 #[cfg(feature = "native-dialog")]
 mod native_dialog;
 pub mod presenter;

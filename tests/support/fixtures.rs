@@ -95,9 +95,10 @@ pub fn jsonl(path: impl AsRef<Path>) -> Vec<serde_json::Value> {
 }
 
 /// A classic pcap of `copies` copies of `ws_python_echo.pcap`, each its own connection (the
-/// client port moved, one second later than the one before), written to the temporary
-/// folder: a capture big enough to take a while to read.
-pub fn repeated_capture(copies: u16) -> PathBuf {
+/// client port moved, one second later than the one before), written to Cargo's temporary
+/// folder and removed when the returned path drops: a capture big enough to take a while to
+/// read (300 copies are 42 MB).
+pub fn repeated_capture(copies: u16) -> tempfile::TempPath {
     let bytes = std::fs::read(shared_dir().join("ws_python_echo.pcap")).unwrap();
     let le32 = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
     let mut out = bytes[..24].to_vec();
@@ -120,10 +121,11 @@ pub fn repeated_capture(copies: u16) -> PathBuf {
             at += 16 + caplen;
         }
     }
-    let path = std::env::temp_dir().join(format!(
-        "wirelab-repeated-{}-{copies}.pcap",
-        std::process::id()
-    ));
-    std::fs::write(&path, out).unwrap();
-    path
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("wirelab-repeated-{copies}-"))
+        .suffix(".pcap")
+        .tempfile_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap();
+    std::io::Write::write_all(&mut file, &out).unwrap();
+    file.into_temp_path()
 }

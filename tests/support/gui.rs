@@ -36,3 +36,17 @@ pub fn step_until(
     }
     panic!("timed out waiting for {what}");
 }
+
+/// The app in a 1400 × 900 harness with `options`, its first frame run; fails if the lab
+/// did not start.
+pub fn app_harness(options: wirelab::ui::GuiOptions) -> Harness<'static, WirelabApp> {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| WirelabApp::new(&cc.egui_ctx, options));
+    h.run();
+    if let Some(e) = h.state().error() {
+        panic!("the lab did not start: {e}");
+    }
+    h
+}

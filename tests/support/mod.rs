@@ -12,4 +12,5 @@ pub mod lab_step;
 pub mod rng;
 pub mod sample;
 pub mod source;
+pub mod temp;
 pub mod ws_wire;

@@ -335,7 +335,6 @@ mod tests {
                 assert_eq!(ours, theirs, "{} cut at {cut}", path.display());
                 assert_eq!(end.is_some(), their_end.is_some(), "{end:?} {their_end:?}");
             }
-            std::fs::remove_file(&other).ok();
         }
     }
 }

@@ -19,8 +19,12 @@ pub(super) fn fixtures() -> Vec<PathBuf> {
     files
 }
 
-pub(super) fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("wirelab-file-{}-{name}", std::process::id()))
+/// A path in the temporary folder, removed (if it was written) when it drops.
+pub(super) fn temp(name: &str) -> tempfile::TempPath {
+    tempfile::TempPath::try_from_path(
+        std::env::temp_dir().join(format!("wirelab-file-{}-{name}", std::process::id())),
+    )
+    .expect("an absolute path")
 }
 
 #[test]
@@ -30,7 +34,6 @@ fn a_cut_file_shows_what_it_holds_and_says_where_it_ends() {
     let cut = temp("cut.pcap");
     std::fs::write(&cut, &bytes[..bytes.len() - 3]).expect("temp file");
     let (trace, stats) = read_file(&cut, false).expect("readable in part");
-    std::fs::remove_file(&cut).ok();
     assert!(stats.packets > 0);
     let last = trace.events.last().expect("events");
     assert!(

@@ -171,8 +171,10 @@ async fn compare_run(config: CompareConfig, label: String, ctx: Arc<RunContext>)
 /// answer to every request they sent.
 async fn receive_all(config: &CompareConfig, ctx: &Arc<RunContext>) -> Result<(), String> {
     let deadline = tokio::time::Instant::now() + run_timeout(config);
-    // A fresh source: a client of an earlier, aborted run cannot share it.
-    ctx.events
+    // A fresh source, held until the run ends: a client of an earlier, aborted run cannot
+    // share it, and no request of this run can start another.
+    let _source = ctx
+        .events
         .restart(config.workload)
         .ok_or("the event source is unavailable")?;
     // Every technique goes through the same emulated link (one relay), or straight to the server.

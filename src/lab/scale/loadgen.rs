@@ -251,8 +251,12 @@ async fn client(i: u32, shared: &Shared, stage: &mut Stage) -> Result<ClientEnd,
                 workload: plan.workload(),
                 head: plan.head.request_head(),
             };
+            let seen_as = stream
+                .local_addr()
+                .map_err(|e| format!("the connection's address: {e}"))?;
+            let first = push_client::Opened { stream, seen_as };
             let delivery =
-                push_client::receive(spec, Some(stream), &Dialer::new(plan.server, None)).await?;
+                push_client::receive(spec, Some(first), &Dialer::new(plan.server, None)).await?;
             Ok(ClientEnd {
                 ids: delivery.ids,
                 ..ClientEnd::default()

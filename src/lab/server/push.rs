@@ -13,8 +13,9 @@
 //! Every request may carry the workload (`events`, `interval_ms`, `payload_bytes`); the
 //! first request that finds no source running (none yet, or the last one has emitted all its
 //! events) and asks from the start (`since=0`, no `Last-Event-ID`) starts a new source with
-//! it, so clients of one run, whatever their technique, share one event sequence. The push
-//! endpoints are not gated: their timing is the event source's.
+//! it, so clients of one run, whatever their technique, share one event sequence. A compare
+//! run starts its source itself and holds it ([`EventHub::restart`]): then every request is
+//! answered from it. The push endpoints are not gated: their timing is the event source's.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -295,8 +296,44 @@ impl EventSource {
 /// The server's current event source.
 #[derive(Default)]
 pub struct EventHub {
-    current: Mutex<Option<Arc<EventSource>>>,
+    current: Mutex<Current>,
     recorder: Mutex<Option<EmitHook>>,
+}
+
+/// The source requests are answered from, and whether a run holds it.
+#[derive(Default)]
+struct Current {
+    source: Option<Arc<EventSource>>,
+    /// A compare run holds this source ([`HeldSource`]): every request gets it, even one
+    /// from the start after its last event, so no client can start a second source.
+    held: bool,
+}
+
+/// A compare run's hold on the source it started: until it drops, every push request is
+/// answered from that source.
+pub struct HeldSource {
+    hub: Arc<EventHub>,
+    source: Arc<EventSource>,
+}
+
+impl HeldSource {
+    /// The held source.
+    pub fn source(&self) -> &Arc<EventSource> {
+        &self.source
+    }
+}
+
+impl Drop for HeldSource {
+    fn drop(&mut self) {
+        if let Ok(mut current) = self.hub.current.lock()
+            && current
+                .source
+                .as_ref()
+                .is_some_and(|s| Arc::ptr_eq(s, &self.source))
+        {
+            current.held = false;
+        }
+    }
 }
 
 impl EventHub {
@@ -311,24 +348,30 @@ impl EventHub {
         self.recorder.lock().ok().and_then(|r| r.clone())
     }
 
-    /// Replaces the current source by a new one emitting `workload` (a compare run starts
-    /// its own, so clients of an earlier run's source cannot join it by mistake).
-    pub fn restart(&self, workload: Workload) -> Option<Arc<EventSource>> {
+    /// Replaces the current source by a new one emitting `workload` and holds it (a compare
+    /// run starts its own, so clients of an earlier run's source cannot join it by mistake,
+    /// and a request that names no workload, or comes after the last event, cannot start
+    /// another: a short poll's later requests carry only `since`).
+    pub fn restart(self: &Arc<Self>, workload: Workload) -> Option<HeldSource> {
         let mut current = self.current.lock().ok()?;
         let source = EventSource::start_recorded(workload, self.recorder());
-        *current = Some(source.clone());
-        Some(source)
+        current.source = Some(source.clone());
+        current.held = true;
+        Some(HeldSource {
+            hub: self.clone(),
+            source,
+        })
     }
 
-    /// The running source; a new one with `workload` if none runs and the client asks
-    /// `from_start`.
+    /// The running source; a new one with `workload` if none runs (or the last one is done)
+    /// and the client asks `from_start`, unless a run holds the current one.
     pub fn source(&self, workload: Workload, from_start: bool) -> Option<Arc<EventSource>> {
         let mut current = self.current.lock().ok()?;
-        match current.as_ref() {
-            Some(source) if !source.done() || !from_start => Some(source.clone()),
+        match current.source.as_ref() {
+            Some(source) if current.held || !source.done() || !from_start => Some(source.clone()),
             _ => {
                 let source = EventSource::start_recorded(workload, self.recorder());
-                *current = Some(source.clone());
+                current.source = Some(source.clone());
                 Some(source)
             }
         }
@@ -616,6 +659,38 @@ mod tests {
         let first = hub.source(workload, true).unwrap();
         let same = hub.source(workload, true).unwrap();
         assert!(Arc::ptr_eq(&first, &same));
+    }
+
+    /// The race a compare run had: a request from the start (a short poll whose first
+    /// answers were empty, or a late WebSocket) that came after the run's last event started
+    /// a second source. While the run holds its source, every request gets that one.
+    #[tokio::test]
+    async fn a_held_source_answers_every_request_until_the_run_lets_go() {
+        let workload = Workload {
+            events: 2,
+            interval: Duration::from_millis(1),
+            payload_bytes: 4,
+            timing: Timing::Regular,
+        };
+        let hub = Arc::new(EventHub::default());
+        let held = hub.restart(workload).unwrap();
+        assert!(held.source().wait_after(1, Duration::from_secs(20)).await);
+        assert!(held.source().done());
+        for asked in [workload, Workload::default()] {
+            let got = hub.source(asked, true).unwrap();
+            assert!(
+                Arc::ptr_eq(&got, held.source()),
+                "the run's source, done or not"
+            );
+        }
+        let source = held.source().clone();
+        drop(held);
+        let next = hub.source(Workload::default(), true).unwrap();
+        assert!(
+            !Arc::ptr_eq(&next, &source),
+            "a scenario's first request starts a new one"
+        );
+        assert_eq!(next.workload(), Workload::default());
     }
 
     #[test]
