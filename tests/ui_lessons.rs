@@ -99,7 +99,7 @@ fn sample() -> Lesson {
         true,
     )];
     echo.question = Some(question(
-        p("Who masks the echo?", "回显由谁加掩码？"),
+        p("Who masks the echo?", "回显由哪一端加掩码？"),
         p("Nobody: servers never mask", "没有人：服务器从不加掩码"),
         p("The server", "服务器"),
     ));

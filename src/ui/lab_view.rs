@@ -360,10 +360,7 @@ impl LabView {
             self.status = Some(StatusLine::info(t::LAB_LENT));
         }
         let start = Instant::now();
-        loop {
-            let Some(update) = self.lab.recv(LabUser::LabView) else {
-                break;
-            };
+        while let Some(update) = self.lab.recv(LabUser::LabView) {
             self.apply(update);
             if start.elapsed() >= DRAIN_BUDGET {
                 ctx.request_repaint();

@@ -655,26 +655,6 @@ pub fn conn_hint(lang: Lang, events_n: u64, diagnostics_n: u64, from: &str, to: 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_read_as_sentences_in_each_language() {
-        assert_eq!(events(Lang::En, 1), "1 event");
-        assert_eq!(events(Lang::En, 2), "2 events");
-        assert_eq!(events(Lang::Zh, 2), "2 个事件");
-        let saved = saved_events(3, Path::new("/tmp/t.json"));
-        assert_eq!(saved.en, "saved 3 events to /tmp/t.json");
-        assert_eq!(saved.zh, "已将 3 个事件保存到 /tmp/t.json");
-        assert_eq!(file_notes(Lang::En, 1), "⚠ 1 note about the file:");
-        assert_eq!(
-            run_state(Lang::Zh, RunStateText::Finished, "阶段 3/3"),
-            "已完成 · 阶段 3/3"
-        );
-    }
-}
-
 // The Lessons view.
 
 /// A lesson's length and level in the list: `9 steps · about 12 min · beginner`.
@@ -741,5 +721,25 @@ pub fn lesson_right_answer(lang: Lang, answer: &str) -> String {
     match lang {
         Lang::En => format!("The answer is: {answer}"),
         Lang::Zh => format!("正确答案是：{answer}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_sentences_in_each_language() {
+        assert_eq!(events(Lang::En, 1), "1 event");
+        assert_eq!(events(Lang::En, 2), "2 events");
+        assert_eq!(events(Lang::Zh, 2), "2 个事件");
+        let saved = saved_events(3, Path::new("/tmp/t.json"));
+        assert_eq!(saved.en, "saved 3 events to /tmp/t.json");
+        assert_eq!(saved.zh, "已将 3 个事件保存到 /tmp/t.json");
+        assert_eq!(file_notes(Lang::En, 1), "⚠ 1 note about the file:");
+        assert_eq!(
+            run_state(Lang::Zh, RunStateText::Finished, "阶段 3/3"),
+            "已完成 · 阶段 3/3"
+        );
     }
 }
