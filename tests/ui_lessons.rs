@@ -372,3 +372,36 @@ fn the_lab_views_run_does_not_corrupt_the_lessons_and_the_lesson_runs_again() {
     performed(&mut h, "step 2 after the Lab's run", "http_response");
     assert!(!h.state().lessons().player().unwrap().is_stale());
 }
+
+#[test]
+fn a_recording_step_opens_the_file_and_selects_its_event() {
+    let mut h = harness();
+    let mut lesson = sample();
+    let mut read = step(p("A real browser's capture", "真实浏览器的抓包"), None);
+    read.action = Some(wirelab::lesson::Action::Recording {
+        file: "tests/data/pcap/ws_chromium.pcap".into(),
+        event: Some(2),
+    });
+    read.highlights = vec![highlight(
+        EventMatcher::kind("http_response").status(101),
+        false,
+    )];
+    lesson.id = "recorded".into();
+    lesson.steps = vec![read];
+    let mut catalogue = h.state().lessons().catalogue().clone();
+    catalogue.lessons = vec![lesson];
+    h.state_mut().lessons_mut().set_catalogue(catalogue);
+    assert!(h.state_mut().open_lesson("recorded"));
+    h.run();
+    key(&mut h, egui::Key::Space);
+    performed(&mut h, "the recording", "http_response");
+    let trace = h.state().lessons().player().unwrap().pane().trace();
+    assert_eq!(
+        trace
+            .source
+            .file
+            .as_deref()
+            .map(|f| f.ends_with("ws_chromium.pcap")),
+        Some(true)
+    );
+}

@@ -192,6 +192,7 @@ texts! {
     LESSON_STALE: "The Lab view has run something else meanwhile: Next or Back runs this step again.",
         "实验室视图在此期间运行了别的内容：按“下一步”或“上一步”会重新运行这一步。";
     LESSON_EVIDENCE: "On the diagram", "时序图上的证据";
+    LESSON_MEASURED: "Measured in this run", "本次运行的测量结果";
     LESSON_DIAGRAM_HINT: "Press Next to perform the step: the events it talks about appear here, highlighted.",
         "按“下一步”执行这一步：它讲到的事件会出现在这里，并高亮显示。";
     LAB_LENT: "A lesson is using the lab: Run or Step starts a new run of the Lab view",

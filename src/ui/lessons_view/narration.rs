@@ -83,6 +83,18 @@ pub fn ui(ui: &mut egui::Ui, player: &Player, commands: &mut Vec<Command>) {
             if player.revealed() && !player.is_working() {
                 evidence_ui(ui, player, lang);
             }
+            if let Some(comparison) = player.comparison() {
+                ui.separator();
+                egui::CollapsingHeader::new(t::LESSON_MEASURED.get(lang))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        crate::ui::compare_view::cards::cards_ui(
+                            ui,
+                            comparison,
+                            player.pane().trace(),
+                        );
+                    });
+            }
             if player.revealed()
                 && !player.is_working()
                 && player.step_index() == total.checked_sub(1)

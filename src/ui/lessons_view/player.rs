@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::evidence::{self, Evidence};
+use crate::analysis::compare::{Comparison, compare};
 use crate::lab::compare::presets;
 use crate::lab::{LabCommand, LabUpdate, RunMode};
 use crate::lang::{Lang, Phrase};
@@ -80,6 +81,8 @@ pub struct Player {
     evidence_for: Option<usize>,
     /// The lab ran something else since this player's run: shown, but not continued.
     stale: bool,
+    /// A Compare step's measurements, from its finished trace.
+    comparison: Option<Comparison>,
     pane: TracePane,
     notify: Arc<dyn Fn() + Send + Sync>,
 }
@@ -104,6 +107,7 @@ impl Player {
             evidence: Vec::new(),
             evidence_for: None,
             stale: false,
+            comparison: None,
             pane: TracePane::new("lesson", OnNewTrace::Follow, t::LESSON_DIAGRAM_HINT),
             notify,
         }
@@ -159,6 +163,11 @@ impl Player {
     /// Why the last action failed.
     pub fn error(&self) -> Option<&Phrase> {
         self.error.as_ref()
+    }
+
+    /// The measurements of the Compare run shown, once it finished.
+    pub fn comparison(&self) -> Option<&Comparison> {
+        self.comparison.as_ref()
     }
 
     /// Whether another view ran the lab since this lesson's run.
@@ -362,6 +371,7 @@ impl Player {
 
     /// An empty diagram, and no run of ours to listen to.
     fn clear(&mut self) {
+        self.comparison = None;
         self.pane
             .set_trace(Trace::new(Source::default(), chrono::Utc::now()));
         self.receiving = false;
@@ -376,6 +386,8 @@ impl Player {
 
     /// The action is done: the diagram shows `target`.
     fn done(&mut self, target: Shown) {
+        self.comparison =
+            matches!(target, Shown::Compare { .. }).then(|| compare(self.pane.trace()));
         self.shown = target;
         self.work = Work::Idle;
         self.arrived();
