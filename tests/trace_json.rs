@@ -329,6 +329,8 @@ fn every_kind_has_a_sample() {
         sampled, known,
         "every EventKind needs a sample in every_kind()"
     );
+    let listed: BTreeSet<String> = EventKind::NAMES.iter().map(|n| n.to_string()).collect();
+    assert_eq!(listed, known, "EventKind::NAMES lists every kind");
 }
 
 #[test]

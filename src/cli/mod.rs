@@ -8,6 +8,7 @@ mod compare;
 mod export;
 mod gui;
 mod inspect;
+mod lessons;
 mod live;
 mod metrics;
 mod run;
@@ -70,6 +71,9 @@ pub enum Command {
     /// receive one event stream from the lab server; prints what each cost on the wire and
     /// each delivery's latency, measured from the trace (docs/compare.md).
     Compare(CompareArgs),
+    /// Step-through lessons (lessons/README.md): check lesson files, list them, or play one
+    /// headless against the lab.
+    Lessons(LessonsArgs),
     /// The scale run: N clients per push technique, bytes per client per second, memory per
     /// idle connection, latency (until `compare --clients N` reaches it).
     #[command(hide = true)]
@@ -144,6 +148,55 @@ pub struct CompareArgs {
     /// Write the run's trace (JSON, format wirelab-trace 1).
     #[arg(long, value_name = "OUT")]
     pub trace: Option<PathBuf>,
+}
+
+/// `wirelab lessons …`.
+#[derive(Debug, Args)]
+pub struct LessonsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LessonsCommand,
+}
+
+/// The lesson commands.
+#[derive(Debug, Subcommand)]
+pub enum LessonsCommand {
+    /// Check every lesson file of a directory and print every error with its file, line,
+    /// column and field (exit 1 if there is any).
+    Check {
+        /// The lessons directory (default: --dir's default).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// List the lessons: id, title, steps, minutes, level.
+    List {
+        /// The lessons directory.
+        #[command(flatten)]
+        dir: LessonsDir,
+    },
+    /// Play a lesson headless against the lab: each step's narration, its question with
+    /// the correct answer and the events it highlighted; exit 1 naming every step whose
+    /// evidence did not appear.
+    Run {
+        /// The lesson's id (see `wirelab lessons list`).
+        #[arg(value_name = "ID")]
+        id: String,
+        /// The lessons directory.
+        #[command(flatten)]
+        dir: LessonsDir,
+        /// How the wire is observed.
+        #[arg(long, value_enum, default_value_t = CaptureMode::Auto)]
+        capture: CaptureMode,
+    },
+}
+
+/// Where the lessons are.
+#[derive(Debug, Clone, Args)]
+pub struct LessonsDir {
+    /// The lessons directory (default: $WIRELAB_LESSONS, else the checkout's lessons/, else
+    /// ./lessons). Recordings are relative to its parent.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options of `wirelab capture`.
@@ -268,6 +321,10 @@ pub struct RunArgs {
     /// List the scenarios, one line each.
     #[arg(long)]
     pub list: bool,
+    /// Print the scenario's lanes and its numbered stages (the numbers a lesson's
+    /// `through` names) instead of running it.
+    #[arg(long)]
+    pub stages: bool,
     /// Write the trace (JSON, format wirelab-trace 1) to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -374,6 +431,7 @@ pub fn main() -> anyhow::Result<()> {
         Some(Command::Inspect(args)) => inspect::inspect(args, lang),
         Some(Command::Capture(args)) => capture::capture(args, lang),
         Some(Command::Compare(args)) => compare::compare(args, lang),
+        Some(Command::Lessons(args)) => lessons::lessons(args, lang),
         Some(Command::Scale(args)) => scale::run_scale(&args, lang),
         Some(Command::Loadgen) => scale::loadgen(),
     }

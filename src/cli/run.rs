@@ -25,6 +25,9 @@ pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> 
     let Some(scenario) = args.scenario.as_deref() else {
         bail!("name a scenario (see `wirelab run --list`)");
     };
+    if args.stages {
+        return print_stages(scenario, lang);
+    }
     let capture = match args.capture {
         CaptureMode::Auto => lab::CaptureMode::Auto,
         CaptureMode::Socket => lab::CaptureMode::Socket,
@@ -60,6 +63,30 @@ pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> 
         eprintln!("trace written to {}", path.display());
     }
     super::export::write_exports(&trace, &args.export, lang)?;
+    Ok(())
+}
+
+/// `run NAME --stages`: the lanes, then each stage numbered from 1.
+fn print_stages(name: &str, lang: crate::lang::Lang) -> anyhow::Result<()> {
+    let Some(scenario) = lab::scenario::scenario(name) else {
+        bail!(
+            "unknown scenario \"{name}\"; valid: {}",
+            lab::scenario::names()
+        );
+    };
+    let lanes = scenario.clients.join(", ");
+    match lang {
+        crate::lang::Lang::En => {
+            println!("{name}: lanes {lanes}; {} stages", scenario.stages.len())
+        }
+        crate::lang::Lang::Zh => {
+            println!("{name}：泳道 {lanes}；共 {} 个阶段", scenario.stages.len());
+        }
+    }
+    let width = scenario.stages.len().to_string().len();
+    for (i, stage) in scenario.stages.iter().enumerate() {
+        println!("{:>width$}  {}", i + 1, stage.caption(lang));
+    }
     Ok(())
 }
 

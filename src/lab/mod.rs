@@ -26,6 +26,7 @@ pub mod client;
 pub mod collector;
 pub mod compare;
 pub mod gate;
+pub mod lesson;
 pub mod link;
 pub mod merge;
 pub mod outbox;

@@ -4,17 +4,28 @@
 //! This module is the lesson itself, checked: what a loaded lesson is ([`Lesson`], its
 //! [`Step`]s, each with an [`Action`] on the lab or a recording, the events it highlights as
 //! [`EventMatcher`]s and an optional [`Question`]), and what each step needs the lab to have
-//! done ([`plan`]). Parsing and the checks that give file, line, column and field live in
-//! `format` / `check`; playing a lesson against the real lab is the caller's (the CLI's
-//! `lessons run`, the GUI's Lessons view), from the [`plan`]. Pure: no tokio, egui or pcap.
+//! done ([`plan`]). [`format`] reads a file (toml with spans, serde structs refusing unknown
+//! keys), [`check`] holds every semantic check against what exists ([`check::Known`], given by
+//! the caller), [`error`] words each problem as `file:line:column: field: message` with the
+//! offending line; [`load`] takes every file of a lessons directory at once. What a step's
+//! highlights found in a trace is [`Step::evidence`]. Playing a lesson against the real lab is
+//! the caller's (`lab::lesson`'s headless player, the GUI's Lessons view), from the [`plan`].
+//! Pure: no tokio, egui, pcap or file system (the caller reads the files).
 //!
 //! Lessons are data, never code: an action names a built-in scenario, a Compare preset or a
 //! recording under `lessons/` or `assets/`, nothing else.
 
 use crate::lang::{Lang, Phrase};
+use crate::trace::Trace;
 use crate::trace::matcher::EventMatcher;
 
+pub mod check;
+pub mod error;
+pub mod format;
 pub mod plan;
+
+pub use check::{Known, KnownScenario};
+pub use error::LessonError;
 
 /// One lesson, loaded and checked.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +111,55 @@ impl Step {
             .find(|h| h.main)
             .or_else(|| self.highlights.first())
     }
+
+    /// What each highlight of this step found in `trace` (the trace shown at the step), in
+    /// the highlights' order.
+    pub fn evidence(&self, trace: &Trace) -> Vec<Found> {
+        self.highlights
+            .iter()
+            .map(|h| {
+                if h.expected_in(trace) {
+                    Found::Events(h.matcher.find_all(trace))
+                } else {
+                    Found::NotExpected
+                }
+            })
+            .collect()
+    }
+
+    /// The event the detail pane selects at this step in `trace`: the recording's `event`
+    /// when the step opens one at an event, else the main highlight's first event.
+    pub fn selected_event(&self, trace: &Trace) -> Option<usize> {
+        if let Some(Action::Recording {
+            event: Some(event), ..
+        }) = &self.action
+        {
+            return Some(*event).filter(|e| *e < trace.events.len());
+        }
+        let main = self.main_highlight()?;
+        if !main.expected_in(trace) {
+            // The main one is not expected in this trace: the first highlight that is.
+            let other = self.highlights.iter().find(|h| h.expected_in(trace))?;
+            return other.matcher.find(trace, 0, |_| false);
+        }
+        main.matcher.find(trace, 0, |_| false)
+    }
+}
+
+/// What one highlight found in a trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// The indices of the matching events (empty: the evidence did not appear).
+    Events(Vec<usize>),
+    /// The highlight is not expected in this trace (`when` names the other way of observing).
+    NotExpected,
+}
+
+impl Found {
+    /// Whether the evidence is missing: expected, but no event matched.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Found::Events(events) if events.is_empty())
+    }
 }
 
 /// What a step does.
@@ -142,6 +202,24 @@ pub struct Highlight {
     pub when: Seen,
 }
 
+impl Highlight {
+    /// Whether this highlight's evidence is expected in `trace`, by how it was observed
+    /// (`Trace.source.capture`: `"packet+socket"` or `"packet"` with packets, `"socket"`
+    /// without; a trace that does not say is taken as the socket tap's).
+    pub fn expected_in(&self, trace: &Trace) -> bool {
+        let packets = trace
+            .source
+            .capture
+            .as_deref()
+            .is_some_and(|c| c.contains("packet"));
+        match self.when {
+            Seen::Always => true,
+            Seen::WithPackets => packets,
+            Seen::SocketOnly => !packets,
+        }
+    }
+}
+
 /// How a trace was observed, as far as a [`Highlight`] cares.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Seen {
@@ -180,4 +258,82 @@ pub struct Choice {
     pub text: Phrase,
     /// Whether it is the right answer.
     pub correct: bool,
+}
+
+/// A lesson file to load: its name in the directory (`04-upgrade.toml`, whose id must be
+/// `upgrade`), the name errors give it (e.g. `lessons/04-upgrade.toml`) and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The file's name, without its directory.
+    pub name: String,
+    /// How errors name it.
+    pub shown_as: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// What [`load`] made of a directory's files.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Loaded {
+    /// The lessons without errors, by `order`, then id.
+    pub lessons: Vec<Lesson>,
+    /// Every error of every file, file by file, each file's in the order found.
+    pub errors: Vec<LessonError>,
+}
+
+impl Loaded {
+    /// The lesson called `id`.
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+}
+
+/// Reads, checks and converts every file of `sources` against `known`; ids must be unique.
+/// A file with any error gives no lesson, and all its errors are reported.
+pub fn load(sources: &[Source], known: &Known) -> Loaded {
+    let mut loaded = Loaded::default();
+    // Each id with the file that has it first.
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for source in sources {
+        let (raw, mut problems) = format::parse(&source.text);
+        if let Some(raw) = &raw {
+            problems.extend(check::check(raw, &source.name, known));
+            let id = raw.header.as_ref().and_then(|h| h.id.as_ref());
+            if let Some(id) = id {
+                match ids.iter().find(|(other, _)| other == id.get_ref()) {
+                    Some((_, first)) => problems.push(format::Problem::new(
+                        id.span(),
+                        "id",
+                        Phrase::new(
+                            format!(
+                                "the id \"{}\" is also the id of {first}: ids must be unique",
+                                id.get_ref()
+                            ),
+                            format!(
+                                "id \"{}\" 已经是 {first} 的 id 了：每节课的 id 必须不同",
+                                id.get_ref()
+                            ),
+                        ),
+                    )),
+                    None => ids.push((id.get_ref().clone(), source.shown_as.clone())),
+                }
+            }
+        }
+        // In the order of the file, as a reader goes through it.
+        problems.sort_by_key(|p| p.span.start);
+        if problems.is_empty()
+            && let Some(lesson) = raw.as_ref().and_then(format::into_lesson)
+        {
+            loaded.lessons.push(lesson);
+        }
+        loaded.errors.extend(
+            problems
+                .iter()
+                .map(|p| LessonError::new(&source.shown_as, &source.text, p)),
+        );
+    }
+    loaded
+        .lessons
+        .sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+    loaded
 }

@@ -1,12 +1,13 @@
 //! [`EventMatcher`]: which trace events count as "the event we are waiting for". The lab's
-//! runner waits for each stage's matchers; lessons will name matchers in their files. One
-//! matcher for both, so a stage and a lesson mean the same thing by "a text message from alice".
+//! runner waits for each stage's matchers; a lesson's highlights are matchers written in its
+//! file (`lesson::format` reads them). One matcher for both, so a stage and a lesson mean the
+//! same thing by "a text message from alice".
 //!
-//! Plain data (owned strings, no closures), so it can be written in a file once it derives
-//! `serde`. Pure.
+//! Plain data (owned strings, no closures). Pure.
 
 use super::{Connection, Dir, Event, EventKind, Trace};
 use crate::proto::http::Headers;
+use crate::proto::ws::frame::OpCode;
 
 /// Which connection an event must be on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -19,7 +20,8 @@ pub enum ConnSelector {
 
 /// A description of events: every field that is set must hold; unset fields match anything.
 /// A field that does not apply to an event's kind (an opcode on an HTTP response, a status on
-/// a frame) makes it not match.
+/// a frame) makes it not match; [`Field::applies_to`] says which kinds each field can match,
+/// so a lesson file naming a field its kind never has is refused when it is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct EventMatcher {
     /// The event kind's JSON name, e.g. `"ws_message"` ([`EventKind::name`]).
@@ -30,12 +32,140 @@ pub struct EventMatcher {
     pub dir: Option<Dir>,
     /// For `ws_frame` / `ws_message`: the opcode (RFC 6455 §5.2).
     pub opcode: Option<u8>,
+    /// For `ws_frame`: the FIN bit.
+    pub fin: Option<bool>,
+    /// For `ws_frame`: the RSV1 bit (set on a compressed message's first frame, RFC 7692).
+    pub rsv1: Option<bool>,
+    /// For `ws_frame`: the MASK bit.
+    pub masked: Option<bool>,
+    /// For `ws_frame`: the header's length in bytes (2 to 14).
+    pub header_len: Option<u8>,
+    /// For `ws_message`: whether it was compressed (permessage-deflate).
+    pub compressed: Option<bool>,
+    /// For a close `ws_message`: its close code; for an `api` event: its `code`
+    /// (`CloseEvent.code`, a fetch's status).
+    pub code: Option<u16>,
     /// For `http_response`: the status code.
     pub status: Option<u16>,
+    /// For `http_request`: the method, e.g. `"GET"` (exactly, as on the wire).
+    pub method: Option<String>,
+    /// For `http_request` / `http_response`: the version, e.g. `"HTTP/1.0"`.
+    pub version: Option<String>,
     /// For `http_request` / `http_response`: a header of this name (case-insensitive).
     pub header: Option<String>,
+    /// With `header`: that header's value contains this.
+    pub value: Option<String>,
     /// For a text `ws_message` or an `sse_event`: its text contains this.
     pub text: Option<String>,
+    /// For `sse_event`: its `id:` field, exactly.
+    pub sse_id: Option<String>,
+    /// For `api`: the handler it fires, e.g. `"open"`.
+    pub fires: Option<String>,
+    /// For `api`: the `readyState` after it.
+    pub ready_state: Option<u8>,
+    /// For `diagnostic`: its cited rule contains this, e.g. `"§5.1"`.
+    pub rule: Option<String>,
+}
+
+/// A field of an [`EventMatcher`], by its name in lesson files: what the lesson checker asks
+/// about a field (which kinds it can match) without a second copy of [`EventMatcher::matches`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// `lane` (a [`ConnSelector::Lane`]).
+    Lane,
+    /// `conn` (a [`ConnSelector::Id`]).
+    Conn,
+    /// `dir`.
+    Dir,
+    /// `opcode`.
+    Opcode,
+    /// `fin`.
+    Fin,
+    /// `rsv1`.
+    Rsv1,
+    /// `masked`.
+    Masked,
+    /// `header_len`.
+    HeaderLen,
+    /// `compressed`.
+    Compressed,
+    /// `code`.
+    Code,
+    /// `status`.
+    Status,
+    /// `method`.
+    Method,
+    /// `version`.
+    Version,
+    /// `header`.
+    Header,
+    /// `value`.
+    Value,
+    /// `text`.
+    Text,
+    /// `sse_id`.
+    SseId,
+    /// `fires`.
+    Fires,
+    /// `ready_state`.
+    ReadyState,
+    /// `rule`.
+    Rule,
+}
+
+impl Field {
+    /// The field's name in lesson files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Lane => "lane",
+            Field::Conn => "conn",
+            Field::Dir => "dir",
+            Field::Opcode => "opcode",
+            Field::Fin => "fin",
+            Field::Rsv1 => "rsv1",
+            Field::Masked => "masked",
+            Field::HeaderLen => "header_len",
+            Field::Compressed => "compressed",
+            Field::Code => "code",
+            Field::Status => "status",
+            Field::Method => "method",
+            Field::Version => "version",
+            Field::Header => "header",
+            Field::Value => "value",
+            Field::Text => "text",
+            Field::SseId => "sse_id",
+            Field::Fires => "fires",
+            Field::ReadyState => "ready_state",
+            Field::Rule => "rule",
+        }
+    }
+
+    /// The event kinds (JSON names) this field can match; `None`: any kind.
+    pub fn kinds(self) -> Option<&'static [&'static str]> {
+        const FRAME: &[&str] = &["ws_frame"];
+        const WS: &[&str] = &["ws_frame", "ws_message"];
+        const HEADS: &[&str] = &["http_request", "http_response"];
+        Some(match self {
+            // Every event of a connection has one; direction: most events have one.
+            Field::Lane | Field::Conn | Field::Dir => return None,
+            Field::Opcode => WS,
+            Field::Fin | Field::Rsv1 | Field::Masked | Field::HeaderLen => FRAME,
+            Field::Compressed => &["ws_message"],
+            Field::Code => &["ws_message", "api"],
+            Field::Status => &["http_response"],
+            Field::Method => &["http_request"],
+            Field::Version | Field::Header | Field::Value => HEADS,
+            Field::Text => &["ws_message", "sse_event"],
+            Field::SseId => &["sse_event"],
+            Field::Fires | Field::ReadyState => &["api"],
+            Field::Rule => &["diagnostic"],
+        })
+    }
+
+    /// Whether the field can match an event of `kind` (a JSON name).
+    pub fn applies_to(self, kind: &str) -> bool {
+        self.kinds().is_none_or(|kinds| kinds.contains(&kind))
+    }
 }
 
 impl EventMatcher {
@@ -96,27 +226,99 @@ impl EventMatcher {
         self
     }
 
+    /// The fields that are set, besides `kind`.
+    pub fn fields(&self) -> Vec<Field> {
+        let set = [
+            (
+                Field::Lane,
+                matches!(self.conn, Some(ConnSelector::Lane(_))),
+            ),
+            (Field::Conn, matches!(self.conn, Some(ConnSelector::Id(_)))),
+            (Field::Dir, self.dir.is_some()),
+            (Field::Opcode, self.opcode.is_some()),
+            (Field::Fin, self.fin.is_some()),
+            (Field::Rsv1, self.rsv1.is_some()),
+            (Field::Masked, self.masked.is_some()),
+            (Field::HeaderLen, self.header_len.is_some()),
+            (Field::Compressed, self.compressed.is_some()),
+            (Field::Code, self.code.is_some()),
+            (Field::Status, self.status.is_some()),
+            (Field::Method, self.method.is_some()),
+            (Field::Version, self.version.is_some()),
+            (Field::Header, self.header.is_some()),
+            (Field::Value, self.value.is_some()),
+            (Field::Text, self.text.is_some()),
+            (Field::SseId, self.sse_id.is_some()),
+            (Field::Fires, self.fires.is_some()),
+            (Field::ReadyState, self.ready_state.is_some()),
+            (Field::Rule, self.rule.is_some()),
+        ];
+        set.into_iter()
+            .filter_map(|(field, on)| on.then_some(field))
+            .collect()
+    }
+
     /// Whether `event` matches; `connections` resolves a lane (the trace's connections).
     pub fn matches(&self, connections: &[Connection], event: &Event) -> bool {
-        self.kind.as_deref().is_none_or(|k| event.kind.name() == k)
+        let kind = &event.kind;
+        let frame = frame_bits(kind);
+        let message = message_fields(kind);
+        let api = api_fields(kind);
+        let head = head_fields(kind);
+        let has = |want: Option<bool>, got: Option<bool>| want.is_none_or(|w| got == Some(w));
+        self.kind.as_deref().is_none_or(|k| kind.name() == k)
             && self
                 .conn
                 .as_ref()
                 .is_none_or(|sel| on_connection(sel, connections, event.conn))
             && self.dir.is_none_or(|d| event.dir == Some(d))
+            && self.opcode.is_none_or(|want| opcode(kind) == Some(want))
+            && has(self.fin, frame.map(|f| f.fin))
+            && has(self.rsv1, frame.map(|f| f.rsv1))
+            && has(self.masked, frame.map(|f| f.masked))
             && self
-                .opcode
-                .is_none_or(|want| opcode(&event.kind) == Some(want))
-            && self
-                .status
-                .is_none_or(|want| status(&event.kind) == Some(want))
-            && self.header.as_deref().is_none_or(|name| {
-                headers(&event.kind).is_some_and(|hs| Headers::new(hs).get(name).is_some())
+                .header_len
+                .is_none_or(|want| frame.is_some_and(|f| f.header_len == want))
+            && has(self.compressed, message.map(|m| m.compressed))
+            && self.code.is_none_or(|want| {
+                message.and_then(|m| m.close_code).or(api.and_then(|a| a.code)) == Some(want)
             })
+            && self.status.is_none_or(|want| status(kind) == Some(want))
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|want| method(kind) == Some(want))
+            && self
+                .version
+                .as_deref()
+                .is_none_or(|want| head.is_some_and(|h| h.version == want))
+            && self.header.as_deref().is_none_or(|name| {
+                head.and_then(|h| Headers::new(h.headers).get(name))
+                    .is_some_and(|value| {
+                        self.value.as_deref().is_none_or(|want| value.contains(want))
+                    })
+            })
+            // A value without a header names nothing to look in.
+            && (self.value.is_none() || self.header.is_some())
             && self
                 .text
                 .as_deref()
-                .is_none_or(|want| text(&event.kind).is_some_and(|t| t.contains(want)))
+                .is_none_or(|want| text(kind).is_some_and(|t| t.contains(want)))
+            && self
+                .sse_id
+                .as_deref()
+                .is_none_or(|want| sse_id(kind) == Some(want))
+            && self
+                .fires
+                .as_deref()
+                .is_none_or(|want| api.and_then(|a| a.fires) == Some(want))
+            && self
+                .ready_state
+                .is_none_or(|want| api.is_some_and(|a| a.ready_state == want))
+            && self
+                .rule
+                .as_deref()
+                .is_none_or(|want| rule(kind).is_some_and(|r| r.contains(want)))
     }
 
     /// The index of the first event of `trace` at or after `from` that matches and that
@@ -135,6 +337,26 @@ impl EventMatcher {
             .find(|(i, e)| !claimed(*i) && self.matches(&trace.connections, e))
             .map(|(i, _)| i)
     }
+
+    /// The indices of every event of `trace` that matches, in order.
+    pub fn find_all(&self, trace: &Trace) -> Vec<usize> {
+        trace
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| self.matches(&trace.connections, e))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// The opcode called `name` (`"continuation"`, `"text"`, `"binary"`, `"close"`, `"ping"`,
+/// `"pong"`), as [`OpCode::name`] spells it.
+pub fn opcode_named(name: &str) -> Option<u8> {
+    (0..=0xF_u8).find(|&v| {
+        let op = OpCode::from_u8(v);
+        op.name() == name && !matches!(op, OpCode::ReservedData(_) | OpCode::ReservedControl(_))
+    })
 }
 
 fn on_connection(sel: &ConnSelector, connections: &[Connection], conn: Option<u32>) -> bool {
@@ -157,6 +379,97 @@ fn opcode(kind: &EventKind) -> Option<u8> {
     }
 }
 
+/// A frame's header bits.
+#[derive(Clone, Copy)]
+struct FrameBits {
+    fin: bool,
+    rsv1: bool,
+    masked: bool,
+    header_len: u8,
+}
+
+fn frame_bits(kind: &EventKind) -> Option<FrameBits> {
+    match kind {
+        EventKind::WsFrame {
+            fin,
+            rsv1,
+            masked,
+            header_len,
+            ..
+        } => Some(FrameBits {
+            fin: *fin,
+            rsv1: *rsv1,
+            masked: *masked,
+            header_len: *header_len,
+        }),
+        _ => None,
+    }
+}
+
+/// A message's fields the matcher reads.
+#[derive(Clone, Copy)]
+struct MessageFields {
+    compressed: bool,
+    close_code: Option<u16>,
+}
+
+fn message_fields(kind: &EventKind) -> Option<MessageFields> {
+    match kind {
+        EventKind::WsMessage {
+            compressed,
+            close_code,
+            ..
+        } => Some(MessageFields {
+            compressed: *compressed,
+            close_code: *close_code,
+        }),
+        _ => None,
+    }
+}
+
+/// An API event's fields the matcher reads.
+#[derive(Clone, Copy)]
+struct ApiFields<'a> {
+    ready_state: u8,
+    fires: Option<&'a str>,
+    code: Option<u16>,
+}
+
+fn api_fields(kind: &EventKind) -> Option<ApiFields<'_>> {
+    match kind {
+        EventKind::Api {
+            ready_state,
+            fires,
+            code,
+            ..
+        } => Some(ApiFields {
+            ready_state: *ready_state,
+            fires: fires.as_deref(),
+            code: *code,
+        }),
+        _ => None,
+    }
+}
+
+/// An HTTP head's fields the matcher reads.
+#[derive(Clone, Copy)]
+struct HeadFields<'a> {
+    version: &'a str,
+    headers: &'a [super::Header],
+}
+
+fn head_fields(kind: &EventKind) -> Option<HeadFields<'_>> {
+    match kind {
+        EventKind::HttpRequest {
+            version, headers, ..
+        }
+        | EventKind::HttpResponse {
+            version, headers, ..
+        } => Some(HeadFields { version, headers }),
+        _ => None,
+    }
+}
+
 fn status(kind: &EventKind) -> Option<u16> {
     match kind {
         EventKind::HttpResponse { status, .. } => Some(*status),
@@ -164,11 +477,9 @@ fn status(kind: &EventKind) -> Option<u16> {
     }
 }
 
-fn headers(kind: &EventKind) -> Option<&[super::Header]> {
+fn method(kind: &EventKind) -> Option<&str> {
     match kind {
-        EventKind::HttpRequest { headers, .. } | EventKind::HttpResponse { headers, .. } => {
-            Some(headers)
-        }
+        EventKind::HttpRequest { method, .. } => Some(method),
         _ => None,
     }
 }
@@ -177,6 +488,20 @@ fn text(kind: &EventKind) -> Option<&str> {
     match kind {
         EventKind::WsMessage { text, .. } => text.as_deref(),
         EventKind::SseEvent { data, .. } => Some(data),
+        _ => None,
+    }
+}
+
+fn sse_id(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::SseEvent { id, .. } => id.as_deref(),
+        _ => None,
+    }
+}
+
+fn rule(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::Diagnostic { rule, .. } => rule.as_deref(),
         _ => None,
     }
 }

@@ -527,6 +527,33 @@ pub struct TcpSegment {
 }
 
 impl EventKind {
+    /// Every kind's JSON name ([`EventKind::name`]), in the enum's order (`tests/trace_json.rs`
+    /// holds it to serde's own list).
+    pub const NAMES: [&'static str; 22] = [
+        "tcp_connect",
+        "tcp_accept",
+        "tcp_close",
+        "tcp_syn",
+        "tcp_syn_ack",
+        "tcp_ack",
+        "tcp_fin",
+        "tcp_rst",
+        "http_request",
+        "http_response",
+        "http_body_end",
+        "ws_upgrade_check",
+        "ws_extensions",
+        "ws_frame",
+        "ws_message",
+        "sse_event",
+        "tls_record",
+        "api",
+        "source_event",
+        "client_read",
+        "stage",
+        "diagnostic",
+    ];
+
     /// The `kind` tag as written in JSON, e.g. `"ws_frame"`.
     pub fn name(&self) -> &'static str {
         match self {
