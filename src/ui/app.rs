@@ -212,7 +212,7 @@ impl WirelabApp {
             file: FileView::default(),
             capture: CaptureView::default(),
             compare: CompareView::new(options.lab.clone()),
-            lessons: LessonsView::new(Catalogue::default(), repaint_notifier(ctx)),
+            lessons: LessonsView::new(Catalogue::load(None), repaint_notifier(ctx)),
             dialog: None,
             dialog_kind: options.file_dialog,
             last_dir: None,

@@ -1,7 +1,9 @@
-//! A step's evidence in the trace shown: for each of its highlights that applies to how the
-//! trace was observed (packets, or the socket tap alone), the events it matches.
+//! A step's evidence in the trace shown, as the view keeps it: for each highlight expected
+//! in this trace (how it was observed: packets or the socket tap alone), the events it
+//! matches. The matching itself is the lesson's ([`Step::evidence`]), the same as
+//! `wirelab lessons run`'s.
 
-use crate::lesson::{Highlight, Seen, Step};
+use crate::lesson::{Found, Highlight, Step};
 use crate::trace::Trace;
 
 /// What one highlight found.
@@ -13,87 +15,25 @@ pub struct Evidence {
     pub events: Vec<usize>,
 }
 
-/// Whether `trace` was observed with packets (`packet`: a capture file or a live capture;
-/// `packet+socket`: a lab run whose packets were captured): then the TCP handshake and
-/// teardown segments exist.
-pub fn has_packets(trace: &Trace) -> bool {
-    trace
-        .source
-        .capture
-        .as_deref()
-        .is_some_and(|c| c.contains("packet"))
-}
-
-/// Whether highlight `h` is expected in `trace`.
-pub fn applies(h: &Highlight, trace: &Trace) -> bool {
-    match h.when {
-        Seen::Always => true,
-        Seen::WithPackets => has_packets(trace),
-        Seen::SocketOnly => !has_packets(trace),
-    }
-}
-
-/// The step's evidence in `trace`: one entry per highlight that applies.
+/// The step's evidence in `trace`: one entry per highlight expected in it.
 pub fn find(step: &Step, trace: &Trace) -> Vec<Evidence> {
-    step.highlights
-        .iter()
+    step.evidence(trace)
+        .into_iter()
         .enumerate()
-        .filter(|(_, h)| applies(h, trace))
-        .map(|(k, h)| Evidence {
-            highlight: k,
-            events: trace
-                .events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| h.matcher.matches(&trace.connections, e))
-                .map(|(i, _)| i)
-                .collect(),
+        .filter_map(|(highlight, found)| match found {
+            Found::Events(events) => Some(Evidence { highlight, events }),
+            Found::NotExpected => None,
         })
         .collect()
 }
 
-/// The event the detail pane selects: the first event of the main highlight if it was
-/// found, else of the first highlight found.
-pub fn main_event(step: &Step, found: &[Evidence]) -> Option<usize> {
-    let main = step.highlights.iter().position(|h| h.main);
-    main.and_then(|m| found.iter().find(|e| e.highlight == m))
-        .and_then(|e| e.events.first().copied())
-        .or_else(|| found.iter().find_map(|e| e.events.first().copied()))
-}
-
-/// What a highlight looks for, in the lesson file's own words: `http_response status=101`.
+/// What a highlight looks for, in the lesson file's words: `http_response: status, header`.
 pub fn describe(h: &Highlight) -> String {
-    let m = &h.matcher;
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(kind) = &m.kind {
-        parts.push(kind.clone());
+    let kind = h.matcher.kind.as_deref().unwrap_or("*");
+    let fields: Vec<&str> = h.matcher.fields().iter().map(|f| f.name()).collect();
+    if fields.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {}", fields.join(", "))
     }
-    if let Some(conn) = &m.conn {
-        parts.push(match conn {
-            crate::trace::matcher::ConnSelector::Id(id) => format!("conn={id}"),
-            crate::trace::matcher::ConnSelector::Lane(lane) => format!("lane={lane}"),
-        });
-    }
-    if let Some(dir) = m.dir {
-        parts.push(
-            match dir {
-                crate::trace::Dir::C2s => "dir=c2s",
-                crate::trace::Dir::S2c => "dir=s2c",
-            }
-            .to_string(),
-        );
-    }
-    if let Some(op) = m.opcode {
-        parts.push(format!("opcode={op}"));
-    }
-    if let Some(status) = m.status {
-        parts.push(format!("status={status}"));
-    }
-    if let Some(header) = &m.header {
-        parts.push(format!("header={header}"));
-    }
-    if let Some(text) = &m.text {
-        parts.push(format!("text=\"{text}\""));
-    }
-    parts.join(" ")
 }

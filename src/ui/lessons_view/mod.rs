@@ -9,7 +9,7 @@ pub mod evidence;
 pub mod narration;
 pub mod player;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use egui::RichText;
@@ -19,7 +19,7 @@ use super::shared_lab::SharedLab;
 use super::text as t;
 use super::theme::Theme;
 use super::trace_pane::TracePane;
-use crate::lang::Phrase;
+use crate::lang::{Lang, Phrase};
 use crate::lesson::Lesson;
 use player::Player;
 
@@ -32,6 +32,24 @@ pub struct Catalogue {
     pub errors: Vec<Phrase>,
     /// The directory recordings are named relative to (the project root).
     pub root: PathBuf,
+}
+
+impl Catalogue {
+    /// Reads the lessons directory (`dir`, else the one `lab::lesson::lessons_dir` finds):
+    /// every lesson that passes its checks, and every error of those that do not.
+    pub fn load(dir: Option<&Path>) -> Catalogue {
+        let dir = crate::lab::lesson::lessons_dir(dir);
+        let loaded = crate::lab::lesson::load_dir(&dir);
+        Catalogue {
+            lessons: loaded.lessons,
+            errors: loaded
+                .errors
+                .iter()
+                .map(|e| Phrase::new(e.line_in(Lang::En), e.line_in(Lang::Zh)))
+                .collect(),
+            root: crate::lab::lesson::recordings_root(&dir),
+        }
+    }
 }
 
 /// The Lessons view's state.
@@ -206,13 +224,6 @@ impl LessonsView {
                 ui.heading(t::TAB_LESSONS.get(lang));
                 ui.label(t::LESSONS_INTRO.get(lang));
                 ui.add_space(8.0);
-                if !self.catalogue.errors.is_empty() {
-                    ui.colored_label(theme.error, t::LESSONS_BROKEN.get(lang));
-                    for e in &self.catalogue.errors {
-                        ui.label(RichText::new(e.get(lang)).monospace().color(theme.error));
-                    }
-                    ui.add_space(8.0);
-                }
                 if self.catalogue.lessons.is_empty() {
                     ui.weak(t::LESSONS_NONE.get(lang));
                 }
@@ -238,6 +249,14 @@ impl LessonsView {
                         ui.label(lesson.summary.get(lang));
                     });
                     ui.add_space(4.0);
+                }
+                // After the lessons that work: a teacher's broken draft must not hide them.
+                if !self.catalogue.errors.is_empty() {
+                    ui.add_space(8.0);
+                    ui.colored_label(theme.error, t::LESSONS_BROKEN.get(lang));
+                    for e in &self.catalogue.errors {
+                        ui.label(RichText::new(e.get(lang)).monospace().color(theme.error));
+                    }
                 }
             });
     }

@@ -14,7 +14,7 @@ use crate::lab::compare::presets;
 use crate::lab::{LabCommand, LabUpdate, RunMode};
 use crate::lang::{Lang, Phrase};
 use crate::lesson::plan::{self, Shown, Transition};
-use crate::lesson::{Action, Lesson, Step};
+use crate::lesson::{Lesson, Step};
 use crate::trace::{EventKind, Source, Trace, TraceUpdate};
 use crate::ui::loader::{LoadEvent, Loader};
 use crate::ui::shared_lab::{LabUser, SharedLab};
@@ -411,11 +411,8 @@ impl Player {
             return;
         };
         let found = evidence::find(&step, self.pane.trace());
-        let main = evidence::main_event(&step, &found).or(match &step.action {
-            Some(Action::Recording { event, .. }) => *event,
-            _ => None,
-        });
-        let had_main = evidence::main_event(&step, &self.evidence).is_some();
+        let main = step.selected_event(self.pane.trace());
+        let had_main = !self.evidence.iter().all(|e| e.events.is_empty());
         let mut events: Vec<usize> = found.iter().flat_map(|e| e.events.clone()).collect();
         events.sort_unstable();
         events.dedup();
