@@ -8,6 +8,10 @@ use crate::lang::Lang;
 
 /// Opens the GUI, or says why it cannot (no display).
 pub(super) fn gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
+    // Before the display: a wrong id is wrong anywhere.
+    if let Some(id) = &args.lesson {
+        check_lesson(id, lang)?;
+    }
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
@@ -28,6 +32,26 @@ pub(super) fn gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
     open_gui(args, lang)
 }
 
+/// A clear error unless lesson `id` loads from the lessons directory.
+fn check_lesson(id: &str, lang: Lang) -> anyhow::Result<()> {
+    let dir = crate::lab::lesson::lessons_dir(None);
+    let loaded = crate::lab::lesson::load_dir(&dir);
+    if loaded.lesson(id).is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
+    let ids = ids.join(", ");
+    let dir = dir.display();
+    match lang {
+        Lang::En => bail!(
+            "no lesson \"{id}\" in {dir} (lessons: {ids}); `wirelab lessons check {dir}` shows the files with errors"
+        ),
+        Lang::Zh => bail!(
+            "{dir} 中没有课程 \"{id}\"（现有课程：{ids}）；`wirelab lessons check {dir}` 会列出有错误的文件"
+        ),
+    }
+}
+
 fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
     crate::ui::run_gui(crate::ui::GuiOptions {
         lab: LabConfig {
@@ -44,6 +68,7 @@ fn open_gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
         scenario: args.scenario,
         lang,
         presenter: args.presenter,
+        lesson: args.lesson,
         // A real window: the system's dialog when this build has it.
         file_dialog: crate::ui::file_dialog::DialogKind::best_available(),
     })

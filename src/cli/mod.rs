@@ -299,6 +299,10 @@ pub struct GuiArgs {
     /// the detail pane and the run controls (F5 or Esc leave it).
     #[arg(long)]
     pub presenter: bool,
+    /// Open this lesson (an id of `wirelab lessons list`; the lessons directory is
+    /// $WIRELAB_LESSONS, else the checkout's lessons/, else ./lessons).
+    #[arg(long, value_name = "ID")]
+    pub lesson: Option<String>,
 }
 
 /// How the wire is observed.
@@ -422,6 +426,7 @@ pub fn main() -> anyhow::Result<()> {
                 scenario: None,
                 bind: SocketAddr::from(([127, 0, 0, 1], 0)),
                 presenter: false,
+                lesson: None,
             },
             lang,
         ),

@@ -5,9 +5,15 @@
 //! opened), its highlights matched on the trace shown.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use crate::lang::Phrase;
-use crate::lesson::{self, Known, KnownScenario, LessonError, Loaded, Source};
+use anyhow::Context as _;
+
+use super::{CaptureMode, Lab, LabCommand, LabConfig, LabUpdate, RunMode};
+use crate::lang::{Lang, Phrase};
+use crate::lesson::plan::{Shown, Transition, shown_at, transition};
+use crate::lesson::{self, Found, Known, KnownScenario, Lesson, LessonError, Loaded, Source, Step};
+use crate::trace::Trace;
 
 /// The environment variable naming the lessons directory (when `--dir` does not).
 pub const LESSONS_ENV: &str = "WIRELAB_LESSONS";
@@ -117,4 +123,218 @@ pub fn load_dir(dir: &Path) -> Loaded {
     let mut loaded = lesson::load(&sources, &known(dir));
     loaded.errors.extend(unreadable);
     loaded
+}
+
+/// How long the player waits, after a step's action is done, for evidence that is not there
+/// yet (the tap's records of a stage's last bytes can reach the trace a little after the
+/// stage is done). Only a step whose evidence never appears waits this long.
+pub const EVIDENCE_WAIT: Duration = Duration::from_secs(3);
+
+/// How the headless player runs the lab.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlayConfig {
+    /// Packets too, or the socket tap alone.
+    pub capture: CaptureMode,
+    /// The language of the stage captions the lab records.
+    pub lang: Lang,
+}
+
+/// Brings about what a lesson's steps show, for real: one lab (started at the first lab or
+/// Compare step, pace 0), stepped on where the plan continues, started again where it
+/// restarts; recordings opened from the project root.
+pub struct Player {
+    root: PathBuf,
+    config: PlayConfig,
+    lab: Option<Lab>,
+    shown: Shown,
+    trace: Option<Trace>,
+    /// Whether the current lab run is still going (more updates may come).
+    live: bool,
+}
+
+impl Player {
+    /// A player whose recordings are relative to `root` ([`recordings_root`]).
+    pub fn new(root: &Path, config: PlayConfig) -> Player {
+        Player {
+            root: root.to_path_buf(),
+            config,
+            lab: None,
+            shown: Shown::Nothing,
+            trace: None,
+            live: false,
+        }
+    }
+
+    /// The trace shown now, if any.
+    pub fn trace(&self) -> Option<&Trace> {
+        self.trace.as_ref()
+    }
+
+    fn lab(&mut self) -> anyhow::Result<&Lab> {
+        if self.lab.is_none() {
+            let config = LabConfig {
+                pace_ms: 0,
+                capture: self.config.capture,
+                lang: self.config.lang,
+                ..LabConfig::default()
+            };
+            self.lab = Some(Lab::start(config, None)?);
+        }
+        self.lab.as_ref().context("the lab is not running")
+    }
+
+    /// Brings about `target` from what is shown now ([`transition`]).
+    pub fn show(&mut self, target: &Shown) -> anyhow::Result<()> {
+        match transition(&self.shown, target) {
+            Transition::Stay => return Ok(()),
+            Transition::Continue {
+                scenario,
+                from,
+                through,
+            } => self.step(&scenario, from, through)?,
+            Transition::Restart(Shown::Nothing) => {
+                self.trace = None;
+                self.live = false;
+            }
+            Transition::Restart(Shown::Lab { scenario, through }) => {
+                let lab = self.lab()?;
+                lab.send(LabCommand::Start {
+                    scenario: scenario.clone(),
+                    mode: RunMode::Step,
+                });
+                let mut trace = None;
+                super::collect_until(
+                    lab,
+                    &mut trace,
+                    &scenario,
+                    super::runner::STAGE_TIMEOUT,
+                    |_| {},
+                    |u| matches!(u, LabUpdate::RunStarted { .. }),
+                )?;
+                self.trace = trace;
+                self.live = true;
+                self.step(&scenario, 0, through)?;
+            }
+            Transition::Restart(Shown::Compare { preset }) => {
+                let p = super::compare::presets::preset(&preset).with_context(|| {
+                    format!(
+                        "unknown Compare preset \"{preset}\"; valid: {}",
+                        super::compare::presets::names()
+                    )
+                })?;
+                let config = (p.config)();
+                let lab = self.lab()?;
+                lab.send(LabCommand::Compare(config));
+                let mut trace = None;
+                super::collect_until(
+                    lab,
+                    &mut trace,
+                    super::compare::SCENARIO,
+                    super::compare::run_timeout(&config),
+                    |_| {},
+                    |u| matches!(u, LabUpdate::Finished),
+                )?;
+                self.trace = trace;
+                self.live = false;
+            }
+            Transition::Restart(Shown::Recording { file }) => {
+                let path = self.root.join(&file);
+                let opened = crate::capture::file::open::open(&path, &mut |_, _, _| {})
+                    .map_err(|e| anyhow::anyhow!("{}", e.get(self.config.lang)))?;
+                self.trace = Some(opened.trace);
+                self.live = false;
+            }
+        }
+        self.shown = target.clone();
+        Ok(())
+    }
+
+    /// Steps the current run of `scenario` from stage `from` (done) through `through`
+    /// (1-based), each Step awaited until its stage is done; after the last stage, until the
+    /// run is finished (its clients closed, the teardown captured).
+    fn step(&mut self, scenario: &str, from: usize, through: usize) -> anyhow::Result<()> {
+        let total = super::scenario::scenario(scenario).map_or(0, |s| s.stages.len());
+        let mut trace = self.trace.take();
+        let lab = self.lab()?;
+        for stage in from..through {
+            lab.send(LabCommand::Step);
+            super::collect_until(
+                lab,
+                &mut trace,
+                scenario,
+                super::runner::STAGE_TIMEOUT,
+                |_| {},
+                |u| matches!(u, LabUpdate::StageDone { index, .. } if *index == stage),
+            )?;
+        }
+        let finished = through >= total;
+        if finished {
+            super::collect_until(
+                lab,
+                &mut trace,
+                scenario,
+                super::runner::STAGE_TIMEOUT,
+                |_| {},
+                |u| matches!(u, LabUpdate::Finished),
+            )?;
+        }
+        self.trace = trace;
+        self.live = !finished;
+        Ok(())
+    }
+
+    /// What `step`'s highlights find in the trace shown; while a lab run is still going and
+    /// some evidence is missing, its updates are awaited for up to [`EVIDENCE_WAIT`].
+    pub fn evidence(&mut self, step: &Step) -> anyhow::Result<Vec<Found>> {
+        let Some(trace) = self.trace.as_ref() else {
+            return Ok(step
+                .highlights
+                .iter()
+                .map(|_| Found::Events(Vec::new()))
+                .collect());
+        };
+        let mut found = step.evidence(trace);
+        let deadline = Instant::now() + EVIDENCE_WAIT;
+        while self.live && found.iter().any(Found::is_missing) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(lab) = self.lab.as_ref() else { break };
+            if left.is_zero() {
+                break;
+            }
+            let Some(update) = lab.recv_timeout(left) else {
+                break;
+            };
+            if matches!(update, LabUpdate::Finished) {
+                self.live = false;
+            }
+            super::apply_update(&mut self.trace, update).map_err(|m| anyhow::anyhow!("{m}"))?;
+            if let Some(trace) = self.trace.as_ref() {
+                found = step.evidence(trace);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Plays `lesson` headless: each step's action done for real, then its highlights matched on
+/// the trace shown; `each` sees every step with that trace and what was found. Returns what
+/// each step found (an error only when the lab or a recording fails, not for missing
+/// evidence: [`Found::is_missing`] says that).
+pub fn play(
+    lesson: &Lesson,
+    root: &Path,
+    config: PlayConfig,
+    mut each: impl FnMut(usize, &Step, Option<&Trace>, &[Found]),
+) -> anyhow::Result<Vec<Vec<Found>>> {
+    let mut player = Player::new(root, config);
+    let mut all = Vec::new();
+    for (i, step) in lesson.steps.iter().enumerate() {
+        player
+            .show(&shown_at(lesson, i))
+            .with_context(|| format!("step {} of lesson \"{}\"", i + 1, lesson.id))?;
+        let found = player.evidence(step)?;
+        each(i, step, player.trace(), &found);
+        all.push(found);
+    }
+    Ok(all)
 }

@@ -489,35 +489,63 @@ fn collect_run(
     lab: &Lab,
     scenario: &str,
     stage_timeout: Duration,
-    mut observe: impl FnMut(&LabUpdate),
+    observe: impl FnMut(&LabUpdate),
 ) -> anyhow::Result<Trace> {
-    let mut trace: Option<Trace> = None;
+    let mut trace = None;
+    collect_until(lab, &mut trace, scenario, stage_timeout, observe, |u| {
+        matches!(u, LabUpdate::Finished)
+    })?;
+    trace.context("the lab finished without starting a run")
+}
+
+/// Applies `lab`'s updates to `trace` (a `RunStarted` replaces it) until `done` says an
+/// update is the one awaited (it is applied first); a `Failed` run is an error, and so is a
+/// lab silent for longer than `stage_timeout` plus a margin. `name` is for errors.
+pub(crate) fn collect_until(
+    lab: &Lab,
+    trace: &mut Option<Trace>,
+    name: &str,
+    stage_timeout: Duration,
+    mut observe: impl FnMut(&LabUpdate),
+    mut done: impl FnMut(&LabUpdate) -> bool,
+) -> anyhow::Result<()> {
     // Each stage is bounded by its own timeout; this only guards against a silent lab.
     let quiet = stage_timeout + Duration::from_secs(10);
     let mut last = Instant::now();
     loop {
         let Some(update) = lab.recv_timeout(Duration::from_millis(500)) else {
             if last.elapsed() > quiet {
-                anyhow::bail!("the lab stopped answering while running {scenario}");
+                anyhow::bail!("the lab stopped answering while running {name}");
             }
             continue;
         };
         last = Instant::now();
         observe(&update);
-        match update {
-            LabUpdate::RunStarted { trace: t, .. } => trace = Some(t),
-            LabUpdate::Trace(u) => {
-                if let Some(t) = trace.as_mut() {
-                    t.apply(u);
-                }
-            }
-            LabUpdate::Finished => break,
-            LabUpdate::Failed(message) => anyhow::bail!("{scenario} failed: {message}"),
-            LabUpdate::StageStarted { .. }
-            | LabUpdate::StageDone { .. }
-            | LabUpdate::ServerHeld { .. }
-            | LabUpdate::CaptureMode { .. } => {}
+        let finished = done(&update);
+        apply_update(trace, update)
+            .map_err(|message| anyhow::anyhow!("{name} failed: {message}"))?;
+        if finished {
+            return Ok(());
         }
     }
-    trace.context("the lab finished without starting a run")
+}
+
+/// Applies one update of a run to its trace (a `RunStarted` replaces it); `Err` with the
+/// lab's message when the run failed.
+pub(crate) fn apply_update(trace: &mut Option<Trace>, update: LabUpdate) -> Result<(), String> {
+    match update {
+        LabUpdate::RunStarted { trace: t, .. } => *trace = Some(t),
+        LabUpdate::Trace(u) => {
+            if let Some(t) = trace.as_mut() {
+                t.apply(u);
+            }
+        }
+        LabUpdate::Failed(message) => return Err(message),
+        LabUpdate::Finished
+        | LabUpdate::StageStarted { .. }
+        | LabUpdate::StageDone { .. }
+        | LabUpdate::ServerHeld { .. }
+        | LabUpdate::CaptureMode { .. } => {}
+    }
+    Ok(())
 }

@@ -721,4 +721,140 @@ mod tests {
         assert_eq!(m.find(&trace, 3, |_| false), None);
         assert_eq!(m.on_lane("bob").find(&trace, 0, |_| false), None);
     }
+
+    #[test]
+    fn the_lesson_fields_match_their_kinds_only() {
+        let conns = lanes();
+        let f = frame(0, 0x1);
+        let m = |m: EventMatcher| m.matches(&conns, &f);
+        assert!(m(EventMatcher {
+            fin: Some(true),
+            masked: Some(true),
+            rsv1: Some(false),
+            header_len: Some(6),
+            ..EventMatcher::kind("ws_frame")
+        }));
+        assert!(!m(EventMatcher {
+            fin: Some(false),
+            ..EventMatcher::default()
+        }));
+        assert!(!m(EventMatcher {
+            header_len: Some(2),
+            ..EventMatcher::default()
+        }));
+        // A close message's code, and an API event's.
+        let mut close = message(0, Dir::S2c, 0x8, None);
+        if let EventKind::WsMessage { close_code, .. } = &mut close.kind {
+            *close_code = Some(1000);
+        }
+        let code = |c| EventMatcher {
+            code: Some(c),
+            ..EventMatcher::default()
+        };
+        assert!(code(1000).matches(&conns, &close));
+        assert!(!code(1002).matches(&conns, &close));
+        assert!(!code(1000).matches(&conns, &f));
+        let api = event(
+            0,
+            None,
+            EventKind::Api {
+                object: crate::trace::ApiObject::WebSocket,
+                ready_state: 3,
+                fires: Some("close".to_string()),
+                code: Some(1006),
+                reason: None,
+                was_clean: Some(false),
+                data: None,
+                last_event_id: None,
+                cause: None,
+            },
+        );
+        let on_api = EventMatcher {
+            fires: Some("close".to_string()),
+            ready_state: Some(3),
+            code: Some(1006),
+            ..EventMatcher::kind("api")
+        };
+        assert!(on_api.matches(&conns, &api));
+        assert!(
+            !EventMatcher {
+                fires: Some("open".to_string()),
+                ..on_api.clone()
+            }
+            .matches(&conns, &api)
+        );
+        // Heads: method, version, a header's value.
+        let ok = response(0, 101);
+        let head = |version: &str, value: Option<&str>| EventMatcher {
+            version: Some(version.to_string()),
+            value: value.map(str::to_string),
+            ..EventMatcher::default().header("Upgrade")
+        };
+        assert!(head("HTTP/1.1", Some("websock")).matches(&conns, &ok));
+        assert!(!head("HTTP/1.0", None).matches(&conns, &ok));
+        assert!(!head("HTTP/1.1", Some("h2c")).matches(&conns, &ok));
+        let value_alone = EventMatcher {
+            value: Some("websocket".to_string()),
+            ..EventMatcher::default()
+        };
+        assert!(!value_alone.matches(&conns, &ok));
+        let method = EventMatcher {
+            method: Some("GET".to_string()),
+            ..EventMatcher::default()
+        };
+        assert!(!method.matches(&conns, &ok));
+        // SSE ids and diagnostics' rules.
+        let sse = event(
+            0,
+            Some(Dir::S2c),
+            EventKind::SseEvent {
+                id: Some("2".to_string()),
+                event: None,
+                data: "tick 2".to_string(),
+                retry: None,
+            },
+        );
+        let id = |v: &str| EventMatcher {
+            sse_id: Some(v.to_string()),
+            ..EventMatcher::default()
+        };
+        assert!(id("2").matches(&conns, &sse));
+        assert!(!id("3").matches(&conns, &sse));
+        let diag = event(
+            0,
+            None,
+            EventKind::Diagnostic {
+                severity: crate::trace::Severity::Error,
+                message: String::new(),
+                rule: Some("RFC 6455 §5.1".to_string()),
+            },
+        );
+        let rule = |v: &str| EventMatcher {
+            rule: Some(v.to_string()),
+            ..EventMatcher::default()
+        };
+        assert!(rule("§5.1").matches(&conns, &diag));
+        assert!(!rule("§5.2").matches(&conns, &diag));
+    }
+
+    #[test]
+    fn fields_know_their_kinds_and_opcodes_their_names() {
+        assert!(Field::Status.applies_to("http_response"));
+        assert!(!Field::Status.applies_to("ws_frame"));
+        assert!(Field::Lane.applies_to("tcp_syn"));
+        assert!(Field::Code.applies_to("api"));
+        for field in [Field::Fin, Field::Rule, Field::SseId] {
+            for kind in field.kinds().unwrap() {
+                assert!(crate::trace::EventKind::NAMES.contains(kind), "{kind}");
+            }
+        }
+        assert_eq!(opcode_named("text"), Some(1));
+        assert_eq!(opcode_named("pong"), Some(0xA));
+        assert_eq!(opcode_named("reserved"), None);
+        let m = EventMatcher {
+            fin: Some(true),
+            ..EventMatcher::kind("ws_frame").on_lane("bob")
+        };
+        assert_eq!(m.fields(), vec![Field::Lane, Field::Fin]);
+    }
 }

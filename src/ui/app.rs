@@ -38,6 +38,9 @@ pub struct GuiOptions {
     pub presenter: bool,
     /// The file dialog for Open… and Save…: the in-app one unless asked otherwise.
     pub file_dialog: DialogKind,
+    /// The lesson to open at start (`wirelab gui --lesson ID`), an id the CLI has checked
+    /// against the loaded lessons.
+    pub lesson: Option<String>,
 }
 
 /// Opens the wirelab window and runs until it is closed.

@@ -15,6 +15,7 @@
 //! libpcap), `work` (one pass over a file's packets into one trace builder, with the
 //! file-level notes), `pool` (the worker pool of [`summarize_file`]).
 
+pub mod open;
 mod pool;
 mod record_reader;
 mod work;

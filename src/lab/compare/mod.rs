@@ -130,7 +130,7 @@ impl CompareConfig {
 
 /// How long a run of `config` may take before it fails: the events' schedule and the
 /// stage timeout on top.
-fn run_timeout(config: &CompareConfig) -> Duration {
+pub(crate) fn run_timeout(config: &CompareConfig) -> Duration {
     config.workload.gaps().sum::<Duration>() + config.poll_every + STAGE_TIMEOUT
 }
 
