@@ -380,7 +380,7 @@ fn a_recording_step_opens_the_file_and_selects_its_event() {
     let mut read = step(p("A real browser's capture", "真实浏览器的抓包"), None);
     read.action = Some(wirelab::lesson::Action::Recording {
         file: "tests/data/pcap/ws_chromium.pcap".into(),
-        event: Some(2),
+        event: None,
     });
     read.highlights = vec![highlight(
         EventMatcher::kind("http_response").status(101),

@@ -230,6 +230,12 @@ impl WirelabApp {
         if let Some(path) = &options.open {
             app.open_path(path);
         }
+        if let Some(id) = &options.lesson {
+            // The CLI checked the id; one that is gone since just leaves the list shown.
+            if !app.open_lesson(id) {
+                app.view = View::Lessons;
+            }
+        }
         app
     }
 

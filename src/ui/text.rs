@@ -669,6 +669,14 @@ pub fn lesson_meta(lang: Lang, steps: usize, minutes: u32, level: &str) -> Strin
     }
 }
 
+/// The counter before the first step: `9 steps`.
+pub fn lesson_steps(lang: Lang, total: usize) -> String {
+    match lang {
+        Lang::En => counted(total as u64, "step", "steps"),
+        Lang::Zh => format!("共 {total} 步"),
+    }
+}
+
 /// Where the class is: `Step 3 of 9`.
 pub fn lesson_step_of(lang: Lang, step: usize, total: usize) -> String {
     match lang {

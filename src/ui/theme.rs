@@ -269,6 +269,10 @@ pub struct Sizes {
     pub narration_width: f32,
     /// The Lessons view: the narration panel's narrowest width.
     pub narration_min: f32,
+    /// The Lessons view: the narration panel's default share of the window's width.
+    pub narration_share: f32,
+    /// The Lessons view: the narration panel's widest share of the window's width.
+    pub narration_max_share: f32,
     /// The Lessons view: the narration's text relative to the body text.
     pub narration_scale: f32,
     /// The Lessons view: the list of lessons, at most this wide.
@@ -374,7 +378,9 @@ impl Theme {
                 compare_field_width: 64.0,
                 spotlight_veil: 0.6,
                 narration_width: 420.0,
-                narration_min: 280.0,
+                narration_min: 200.0,
+                narration_share: 0.3,
+                narration_max_share: 0.5,
                 narration_scale: 1.15,
                 lesson_list_width: 900.0,
             },

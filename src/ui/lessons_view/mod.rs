@@ -203,10 +203,15 @@ impl LessonsView {
             return;
         };
         let size = &Theme::of(ui.ctx()).size;
-        let max = (ui.available_width() * 0.5).max(size.narration_min);
+        // A share of the window, so at 2x UI zoom the diagram and the detail keep room.
+        let available = ui.available_width();
+        let max = (available * size.narration_max_share).max(size.narration_min);
+        let default = (available * size.narration_share)
+            .min(size.narration_width)
+            .max(size.narration_min);
         egui::Panel::left("lesson-narration")
             .resizable(true)
-            .default_size(size.narration_width.min(max))
+            .default_size(default.min(max))
             .size_range(size.narration_min..=max)
             .show(ui, |ui| narration::ui(ui, player, commands));
         let running = player.is_working();

@@ -121,7 +121,7 @@ fn controls(ui: &mut egui::Ui, player: &Player, commands: &mut Vec<Command>, lan
         }
         let counter = match player.step_index() {
             Some(i) => t::lesson_step_of(lang, i + 1, total),
-            None => t::lesson_step_of(lang, 0, total),
+            None => t::lesson_steps(lang, total),
         };
         ui.strong(counter);
         if ui

@@ -108,7 +108,14 @@ impl Player {
             evidence_for: None,
             stale: false,
             comparison: None,
-            pane: TracePane::new("lesson", OnNewTrace::Follow, t::LESSON_DIAGRAM_HINT),
+            // The Lab's width: a frame's bit layout needs it (the sizes are the same in
+            // every theme, so no context is needed).
+            pane: TracePane::new("lesson", OnNewTrace::Follow, t::LESSON_DIAGRAM_HINT)
+                .with_detail_width(
+                    crate::ui::theme::Theme::for_mode(egui::Theme::Dark)
+                        .size
+                        .lab_detail_width,
+                ),
             notify,
         }
     }
