@@ -64,26 +64,15 @@ fn list(dir: Option<&std::path::Path>, lang: Lang) -> anyhow::Result<()> {
     let loaded = load_dir(&dir);
     let width = loaded.lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for l in &loaded.lessons {
-        let steps = l.steps.len();
-        let (length, level) = match lang {
-            Lang::En => (
-                format!(
-                    "{steps} step{}, {} min",
-                    if steps == 1 { "" } else { "s" },
-                    l.minutes
-                ),
-                l.level.name(lang),
+        let (id, title, steps, minutes) = (&l.id, l.title.get(lang), l.steps.len(), l.minutes);
+        let level = l.level.name(lang);
+        match lang {
+            Lang::En => println!(
+                "{id:<width$}  {title}  ({steps} step{}, {minutes} min, {level})",
+                if steps == 1 { "" } else { "s" }
             ),
-            Lang::Zh => (
-                format!("{steps} 步，{} 分钟", l.minutes),
-                l.level.name(lang),
-            ),
-        };
-        println!(
-            "{:<width$}  {}  ({length}, {level})",
-            l.id,
-            l.title.get(lang)
-        );
+            Lang::Zh => println!("{id:<width$}  {title}（{steps} 步，{minutes} 分钟，{level}）"),
+        }
     }
     if !loaded.errors.is_empty() {
         match lang {
@@ -245,7 +234,14 @@ fn describe_highlight(h: &crate::lesson::Highlight) -> String {
                 None => continue,
             },
             Field::Dir => m.dir.map(|d| d.as_str().to_string()).unwrap_or_default(),
-            Field::Opcode => m.opcode.map(|o| o.to_string()).unwrap_or_default(),
+            Field::Opcode => m
+                .opcode
+                .map(|o| {
+                    crate::proto::ws::frame::OpCode::from_u8(o)
+                        .name()
+                        .to_string()
+                })
+                .unwrap_or_default(),
             Field::Fin => flag(m.fin),
             Field::Rsv1 => flag(m.rsv1),
             Field::Masked => flag(m.masked),

@@ -332,6 +332,23 @@ pub fn play(
         player
             .show(&shown_at(lesson, i))
             .with_context(|| format!("step {} of lesson \"{}\"", i + 1, lesson.id))?;
+        if let (
+            Some(lesson::Action::Recording {
+                file,
+                event: Some(event),
+            }),
+            Some(trace),
+        ) = (&step.action, player.trace())
+        {
+            let events = trace.events.len();
+            anyhow::ensure!(
+                *event < events,
+                "step {} of lesson \"{}\": {file} has {events} events (0 to {}), not event {event}",
+                i + 1,
+                lesson.id,
+                events.saturating_sub(1)
+            );
+        }
         let found = player.evidence(step)?;
         each(i, step, player.trace(), &found);
         all.push(found);

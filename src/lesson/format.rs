@@ -277,14 +277,17 @@ pub struct RawLesson {
     pub steps_malformed: bool,
 }
 
-/// Reads a lesson file's text. Problems found on the way (TOML syntax, unknown keys, wrong
-/// types, missing or misplaced `[[step]]`) are returned with what could be read; a TOML
-/// syntax error gives no lesson (`None`).
+/// Reads a lesson file's text. Problems found on the way (unknown keys, wrong types, missing
+/// or misplaced `[[step]]`) are returned with what could be read; a TOML syntax error gives
+/// no lesson (`None`) and that one problem.
 pub fn parse(source: &str) -> (Option<RawLesson>, Vec<Problem>) {
     let (root, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
+        // The first only: toml recovers and goes on, but what follows an unclosed table or
+        // string is mostly that one mistake again.
         let problems = errors
             .iter()
+            .take(1)
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 Problem::new(
