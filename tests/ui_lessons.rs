@@ -405,3 +405,54 @@ fn a_recording_step_opens_the_file_and_selects_its_event() {
         Some(true)
     );
 }
+
+/// The shared lab's routing on its own: a run replaced before its `RunStarted` arrived sends
+/// nothing to anyone, the new owner gets its whole run, and the other view's Step is ignored.
+#[test]
+fn the_shared_lab_gives_each_run_to_its_owner_only() {
+    use wirelab::lab::{Lab, LabCommand, LabUpdate, RunMode};
+    use wirelab::ui::shared_lab::{LabUser, SharedLab};
+    let lab = Lab::start(support::lab::socket_lab(), None).map_err(|e| e.to_string());
+    let mut shared = SharedLab::new(lab);
+    let start = |scenario: &str, mode| LabCommand::Start {
+        scenario: scenario.into(),
+        mode,
+    };
+    shared.send(LabUser::LabView, start("ws-echo", RunMode::Run));
+    shared.send(LabUser::Lessons, start("http-get", RunMode::Step));
+    assert_eq!(shared.owner(), LabUser::Lessons);
+    // Not the owner's: ignored (the lesson's run would otherwise be stepped by the Lab view).
+    shared.send(LabUser::LabView, LabCommand::Step);
+    shared.send(LabUser::Lessons, LabCommand::Step);
+    let mut lessons = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !lessons
+        .iter()
+        .any(|u| matches!(u, LabUpdate::StageDone { index: 0, .. }))
+    {
+        assert!(std::time::Instant::now() < deadline, "{lessons:?}");
+        shared.pump();
+        while let Some(u) = shared.recv(LabUser::Lessons) {
+            lessons.push(u);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    match lessons.first() {
+        Some(LabUpdate::RunStarted { scenario, .. }) => assert_eq!(scenario, "http-get"),
+        other => panic!("the lesson's first update: {other:?}"),
+    }
+    // One Step, one stage: the Lab view's Step did not reach the lab (had it, stage 2 would
+    // have started right after stage 1, before its StageDone was read here, or soon after;
+    // a correct lab never fails this).
+    assert!(
+        !lessons
+            .iter()
+            .any(|u| matches!(u, LabUpdate::StageStarted { index: 1, .. }))
+    );
+    while let Some(u) = shared.recv(LabUser::LabView) {
+        assert!(
+            !matches!(u, LabUpdate::RunStarted { .. } | LabUpdate::Trace(_)),
+            "the Lab view got a run it no longer owns: {u:?}"
+        );
+    }
+}
