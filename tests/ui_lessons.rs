@@ -146,9 +146,17 @@ fn shows(h: &Harness<'static, WirelabApp>, text: &str) -> bool {
     .is_some()
 }
 
+/// Presses `key` and draws a few frames (not `run`: a spinner keeps repainting while the lab
+/// works).
 fn key(h: &mut Harness<'static, WirelabApp>, key: egui::Key) {
     h.key_press(key);
-    h.run();
+    h.run_steps(3);
+}
+
+/// Clicks the button `label` and draws a few frames (see [`key`]).
+fn press(h: &mut Harness<'static, WirelabApp>, label: &str) {
+    button(h, label).click();
+    h.run_steps(3);
 }
 
 fn place(h: &Harness<'static, WirelabApp>) -> Place {
@@ -245,8 +253,7 @@ fn a_lesson_is_played_to_the_end_and_back_with_questions_presenter_mode_and_chin
             .any(|e| matches!(e.kind, EventKind::HttpResponse { .. }))
     );
     // Next reveals the action: the 101 and the key, highlighted; the 101 selected.
-    button(&h, "Next ▶").click();
-    h.run();
+    press(&mut h, "Next ▶");
     performed(&mut h, "step 2", "http_response");
     assert_eq!(
         h.state()
@@ -269,8 +276,7 @@ fn a_lesson_is_played_to_the_end_and_back_with_questions_presenter_mode_and_chin
         .trace()
         .events
         .len();
-    button(&h, "Next ▶").click();
-    h.run();
+    press(&mut h, "Next ▶");
     let player = h.state().lessons().player().unwrap();
     assert!(!player.is_working());
     assert!(player.pane().trace().events.len() >= events);
@@ -324,8 +330,7 @@ fn a_lesson_is_played_to_the_end_and_back_with_questions_presenter_mode_and_chin
     h.run();
     assert!(shows(&h, "101 的含义"));
     assert!(shows(&h, "第 3 步，共 4 步"));
-    button(&h, "◀ 上一步").click();
-    h.run();
+    press(&mut h, "◀ 上一步");
     step_until(&mut h, "step 2 again", |app| {
         app.lessons().player().is_some_and(|p| !p.is_working())
     });

@@ -297,6 +297,7 @@ impl Player {
         self.pane.set_highlight(Vec::new(), Spotlight::Off);
         if self.stale {
             // Another view's run replaced ours: whatever the step, start again.
+            self.clear();
             self.shown = Shown::Nothing;
             self.stale = false;
         }
