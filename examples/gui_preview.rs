@@ -33,6 +33,9 @@ fn main() -> anyhow::Result<()> {
         scenario,
         presenter: args.iter().any(|a| a == "--presenter"),
         file_dialog: wirelab::ui::file_dialog::DialogKind::best_available(),
-        lesson: None,
+        lesson: args
+            .iter()
+            .position(|a| a == "--lesson")
+            .and_then(|i| args.get(i + 1).cloned()),
     })
 }

@@ -11,6 +11,7 @@ use super::compare_view::CompareView;
 use super::file_dialog::{DialogKind, DialogMode, FileDialog};
 use super::file_view::FileView;
 use super::lab_view::{LabCapture, LabView};
+use super::lessons_view::{Catalogue, LessonsView};
 use super::presenter;
 use super::text as t;
 use super::theme::Theme;
@@ -83,6 +84,8 @@ pub enum View {
     File,
     /// The four push techniques side by side.
     Compare,
+    /// Step-through lessons.
+    Lessons,
 }
 
 /// What the file dialog is open for.
@@ -137,6 +140,7 @@ pub struct WirelabApp {
     file: FileView,
     capture: CaptureView,
     compare: CompareView,
+    lessons: LessonsView,
     dialog: Option<PendingDialog>,
     dialog_kind: DialogKind,
     last_dir: Option<PathBuf>,
@@ -211,6 +215,7 @@ impl WirelabApp {
             file: FileView::default(),
             capture: CaptureView::default(),
             compare: CompareView::new(options.lab.clone()),
+            lessons: LessonsView::new(Catalogue::load(None), repaint_notifier(ctx)),
             dialog: None,
             dialog_kind: options.file_dialog,
             last_dir: None,
@@ -224,6 +229,12 @@ impl WirelabApp {
         }
         if let Some(path) = &options.open {
             app.open_path(path);
+        }
+        if let Some(id) = &options.lesson {
+            // The CLI checked the id; one that is gone since just leaves the list shown.
+            if !app.open_lesson(id) {
+                app.view = View::Lessons;
+            }
         }
         app
     }
@@ -303,6 +314,25 @@ impl WirelabApp {
     /// The Compare view, to change.
     pub fn compare_mut(&mut self) -> &mut CompareView {
         &mut self.compare
+    }
+
+    /// The Lessons view.
+    pub fn lessons(&self) -> &LessonsView {
+        &self.lessons
+    }
+
+    /// The Lessons view, to change (e.g. to give it lessons made elsewhere).
+    pub fn lessons_mut(&mut self) -> &mut LessonsView {
+        &mut self.lessons
+    }
+
+    /// Shows the Lessons view playing lesson `id`; false when there is no such lesson.
+    pub fn open_lesson(&mut self, id: &str) -> bool {
+        let found = self.lessons.open(id);
+        if found {
+            self.view = View::Lessons;
+        }
+        found
     }
 
     /// The Lab view.
@@ -399,6 +429,7 @@ impl WirelabApp {
                         View::Lab => Some(self.lab.pane_mut()),
                         View::File => Some(self.file.pane_mut()),
                         View::Capture => Some(&mut self.capture.pane),
+                        View::Lessons => self.lessons.pane_mut(),
                         // The Compare view exports its comparison (CSV, JSON), not a diagram.
                         View::Compare => None,
                     };
@@ -413,6 +444,13 @@ impl WirelabApp {
             Command::CancelLoad => self.file.cancel(),
             Command::StartCapture => self.capture.start(ctx),
             Command::StopCapture => self.capture.stop(),
+            Command::OpenLesson(id) => {
+                self.open_lesson(&id);
+            }
+            Command::LessonList => self.lessons.show_list(),
+            Command::LessonNext => self.lessons.next(self.lab.shared_lab_mut()),
+            Command::LessonBack => self.lessons.back(self.lab.shared_lab_mut()),
+            Command::LessonAnswer(choice) => self.lessons.answer(choice),
             Command::RunCompare => {
                 let ctx = ctx.clone();
                 self.compare
@@ -582,6 +620,9 @@ impl WirelabApp {
         if f5 {
             presenter::toggle(ctx);
         }
+        if self.view == View::Lessons && !self.overlays.help && self.dialog.is_none() {
+            self.lessons.keys(ctx, &mut self.commands);
+        }
         let modal_open = self.overlays.help
             || self.overlays.about
             || self.dialog.is_some()
@@ -641,6 +682,8 @@ impl WirelabApp {
                 View::Capture => self.capture.controls_ui(ui, commands),
                 // Its controls are in the view itself.
                 View::Compare => {}
+                // Back and Next are beside the narration, which stays.
+                View::Lessons => self.lessons.rows_ui(ui, commands),
             }
         });
     }
@@ -658,6 +701,8 @@ impl WirelabApp {
             ui.strong("wirelab");
             ui.separator();
             ui.selectable_value(&mut self.view, View::Lab, t::TAB_LAB.get(lang));
+            ui.selectable_value(&mut self.view, View::Lessons, t::TAB_LESSONS.get(lang))
+                .on_hover_text(t::TAB_LESSONS_HINT.get(lang));
             ui.selectable_value(&mut self.view, View::Capture, t::TAB_CAPTURE.get(lang))
                 .on_hover_text(t::TAB_CAPTURE_HINT.get(lang));
             ui.selectable_value(&mut self.view, View::File, t::TAB_FILE.get(lang))
@@ -682,7 +727,7 @@ impl WirelabApp {
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),
                 View::File => self.file.bar_ui(ui, commands),
-                View::Capture | View::Compare => {}
+                View::Capture | View::Compare | View::Lessons => {}
             }
             ui.separator();
             language_menu(ui, lang);
@@ -692,6 +737,7 @@ impl WirelabApp {
             View::File => self.file.rows_ui(ui, commands),
             View::Capture => self.capture.bar_ui(ui, commands),
             View::Compare => self.compare.rows_ui(ui, commands),
+            View::Lessons => self.lessons.rows_ui(ui, commands),
         }
     }
 }
@@ -729,6 +775,7 @@ fn legend_button(ui: &mut egui::Ui, open: &mut bool, lang: Lang) {
 impl eframe::App for WirelabApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.lab.drain(ctx);
+        self.lessons.drain(ctx, self.lab.shared_lab_mut());
         self.file.poll();
         self.capture.drain(ctx);
         self.compare.drain(ctx);
@@ -748,6 +795,7 @@ impl eframe::App for WirelabApp {
             View::File => self.file.body_ui(ui),
             View::Capture => self.capture.body_ui(ui),
             View::Compare => self.compare.body_ui(ui),
+            View::Lessons => self.lessons.body_ui(ui, &mut self.commands),
         }
         let ctx = ui.ctx().clone();
         if self.view == View::Lab {

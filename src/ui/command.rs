@@ -38,6 +38,16 @@ pub enum Command {
     StopCapture,
     /// Compare: run the four techniques with the view's workload.
     RunCompare,
+    /// Lessons: play the lesson with this id (from its cover, or where the class left it).
+    OpenLesson(String),
+    /// Lessons: show the list (the lesson keeps its place).
+    LessonList,
+    /// Lessons: Next (perform the step, or go to the next one).
+    LessonNext,
+    /// Lessons: Back to the previous step.
+    LessonBack,
+    /// Lessons: pick this choice of the step's question.
+    LessonAnswer(usize),
 }
 
 /// What a Save button asks for.

@@ -41,6 +41,21 @@ pub const SHORTCUTS: &[Shortcut] = &[
             "退出演示模式；关闭对话框或本帮助",
         ),
     },
+    // lessons_view/mod.rs
+    Shortcut {
+        keys: both("→  or  Space", "→  或  空格"),
+        does: both(
+            "In a lesson: Next (perform the step, or go on to the next one)",
+            "课程中：下一步（执行这一步，或进入下一步）",
+        ),
+    },
+    Shortcut {
+        keys: both("←", "←"),
+        does: both(
+            "In a lesson: Back to the previous step",
+            "课程中：回到上一步",
+        ),
+    },
     // egui's UI zoom (gui_zoom), on in every view.
     Shortcut {
         keys: both("Ctrl +  /  Ctrl −", "Ctrl +  /  Ctrl −"),

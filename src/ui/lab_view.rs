@@ -8,6 +8,7 @@ use egui::RichText;
 
 use super::command::{Command, SaveRequest};
 use super::link_menu::LinkMenu;
+use super::shared_lab::{LabUser, SharedLab};
 use super::status::{StatusLine, save_json};
 use super::text::{self as t, RunStateText};
 use super::theme::Theme;
@@ -86,7 +87,8 @@ pub enum Prompt {
 
 /// The Lab view's state.
 pub struct LabView {
-    lab: Result<Lab, String>,
+    /// The window's one lab, shared with the Lessons view.
+    lab: SharedLab,
     scenarios: Vec<ScenarioInfo>,
     scenario: String,
     run: RunState,
@@ -110,11 +112,13 @@ impl LabView {
     pub fn new(ctx: &egui::Context, config: LabConfig, scenario: Option<String>) -> LabView {
         let repaint_ctx = ctx.clone();
         let link = LinkMenu::new(config.link);
-        let lab = Lab::start(
-            config,
-            Some(Box::new(move || repaint_ctx.request_repaint())),
-        )
-        .map_err(|e| format!("{e:#}"));
+        let lab = SharedLab::new(
+            Lab::start(
+                config,
+                Some(Box::new(move || repaint_ctx.request_repaint())),
+            )
+            .map_err(|e| format!("{e:#}")),
+        );
         let scenarios = scenarios();
         let scenario = scenario
             .or_else(|| {
@@ -150,7 +154,7 @@ impl LabView {
 
     /// The lab server's address, when the lab runs.
     pub fn server_addr(&self) -> Option<std::net::SocketAddr> {
-        self.lab.as_ref().ok().map(Lab::server_addr)
+        self.lab.lab().ok().map(Lab::server_addr)
     }
 
     /// What the lab said about packet capture.
@@ -201,8 +205,8 @@ impl LabView {
 
     /// The failure of the current run, or the lab's start error.
     pub fn error(&self) -> Option<String> {
-        match &self.lab {
-            Err(e) => Some(e.clone()),
+        match self.lab.lab() {
+            Err(e) => Some(e.to_string()),
             Ok(_) => self.run.failed.clone(),
         }
     }
@@ -274,11 +278,11 @@ impl LabView {
 
     /// Writes the current run's packets (captured since its start) as pcapng to `to`.
     pub fn save_pcapng(&mut self, to: &std::path::Path) {
-        let saved = match &self.lab {
+        let saved = match self.lab.lab() {
             Ok(lab) => lab
                 .save_run_pcapng(self.pane.trace().started_at, to)
                 .map_err(|e| format!("{e:#}")),
-            Err(e) => Err(e.clone()),
+            Err(e) => Err(e.to_string()),
         };
         self.status = Some(match saved {
             Ok(n) => StatusLine::info(t::saved_packets(n, to)),
@@ -286,10 +290,14 @@ impl LabView {
         });
     }
 
-    fn send(&self, cmd: LabCommand) {
-        if let Ok(lab) = &self.lab {
-            lab.send(cmd);
-        }
+    fn send(&mut self, cmd: LabCommand) {
+        self.lab.send(LabUser::LabView, cmd);
+    }
+
+    /// The window's one lab, for the Lessons view: whoever starts a run owns it, and the
+    /// other view's run is over (this view keeps its trace on screen and says so).
+    pub fn shared_lab_mut(&mut self) -> &mut SharedLab {
+        &mut self.lab
     }
 
     fn start(&mut self, mode: RunMode) {
@@ -344,13 +352,15 @@ impl LabView {
             self.captions_lang = self.lang;
             self.relabel_stages();
         }
+        self.lab.pump();
+        if self.lab.owner() != LabUser::LabView && (self.run.active || self.run.external) {
+            // A lesson started a run: ours is gone (the lab runs one at a time); the diagram
+            // keeps what it showed.
+            self.run = RunState::default();
+            self.status = Some(StatusLine::info(t::LAB_LENT));
+        }
         let start = Instant::now();
-        loop {
-            let update = match &self.lab {
-                Ok(lab) => lab.try_recv(),
-                Err(_) => None,
-            };
-            let Some(update) = update else { break };
+        while let Some(update) = self.lab.recv(LabUser::LabView) {
             self.apply(update);
             if start.elapsed() >= DRAIN_BUDGET {
                 ctx.request_repaint();
@@ -506,7 +516,7 @@ impl LabView {
                 commands.push(Command::PickScenario(picked));
             }
         }
-        let lab_ok = self.lab.is_ok();
+        let lab_ok = self.lab.lab().is_ok();
         if ui
             .add_enabled(lab_ok && !busy, egui::Button::new(t::RUN.get(lang)))
             .on_hover_text(t::RUN_HINT.get(lang))
@@ -549,7 +559,7 @@ impl LabView {
         }
         self.link.ui(ui, lang, commands);
         ui.separator();
-        match &self.lab {
+        match self.lab.lab() {
             Ok(lab) => {
                 let addr = lab.server_addr();
                 ui.label(t::server_at(lang, &addr));

@@ -8,6 +8,8 @@
 //!   ([`loader`]).
 //! - **Compare** ([`compare_view`]): the four push techniques run side by side, four mini
 //!   diagrams on one time axis, metric cards and plots.
+//! - **Lessons** ([`lessons_view`]): step-through lessons, a narration panel beside the Lab's
+//!   diagram, run on the same lab as the Lab view ([`shared_lab`]).
 //!
 //! Capture and File list their TCP connections ([`crate::analysis::connections`]); picking one shows its
 //! diagram. Buttons push [`command::Command`]s that the app applies after the frame's UI.
@@ -30,12 +32,14 @@ mod help;
 pub mod lab_view;
 pub mod lang;
 mod legend;
+pub mod lessons_view;
 mod link_menu;
 pub mod loader;
 mod modal;
 #[cfg(feature = "native-dialog")]
 mod native_dialog;
 pub mod presenter;
+pub mod shared_lab;
 pub mod status;
 pub mod text;
 pub mod theme;

@@ -158,6 +158,45 @@ texts! {
         "收起详情面板（D）；时序图占用它的宽度";
     SHOW_DETAIL_HINT: "Show the detail pane (D)", "显示详情面板（D）";
     SEQUENCE_DIAGRAM: "sequence diagram", "时序图";
+
+    // The Lessons view.
+    TAB_LESSONS: "Lessons", "课程";
+    TAB_LESSONS_HINT: "Step-through lessons on real sockets, with narration and questions",
+        "在真实套接字上逐步演示的课程，配有讲解和课堂提问";
+    LESSONS_INTRO:
+        "Each lesson runs the lab on this computer step by step: press Next, and the narration explains what the diagram shows.",
+        "每节课都在这台电脑上逐步运行实验室：按“下一步”，旁白会讲解时序图上出现的内容。";
+    LESSONS_NONE: "No lessons were found.", "没有找到课程。";
+    LESSONS_BROKEN: "These lesson files could not be read:", "以下课程文件无法读取：";
+    LESSON_START_HINT: "Open this lesson at its first step", "从第一步开始这节课";
+    ALL_LESSONS: "◀ All lessons", "◀ 全部课程";
+    ALL_LESSONS_HINT: "Back to the list of lessons (the lesson keeps its place)",
+        "回到课程列表（本课的进度会保留）";
+    LESSON_NEXT: "Next ▶", "下一步 ▶";
+    LESSON_NEXT_HINT: "Perform the next step on the lab (→ or space)",
+        "在实验室中执行下一步（→ 或空格）";
+    LESSON_BACK: "◀ Back", "◀ 上一步";
+    LESSON_BACK_HINT: "Return to the previous step (←); the lab runs again from the start where it cannot go back",
+        "回到上一步（←）；实验室无法倒退时，会从头重新运行";
+    LESSON_COVER: "Press Next (→ or space) to begin.", "按“下一步”（→ 或空格）开始。";
+    LESSON_END: "This is the last step of the lesson.", "这是本课的最后一步。";
+    LESSON_WORKING: "The lab is performing this step on 127.0.0.1…",
+        "实验室正在 127.0.0.1 上执行这一步…";
+    LESSON_OPENING: "Opening the recording…", "正在打开录制的抓包文件…";
+    LESSON_QUESTION: "Question", "想一想";
+    LESSON_ANSWER_OR_NEXT: "Pick an answer, or press Next to see what happens.",
+        "选一个答案，或直接按“下一步”看看会发生什么。";
+    LESSON_RIGHT: "Right.", "回答正确。";
+    LESSON_WRONG: "Not this one.", "这个不对。";
+    LESSON_THEN_NEXT: "Press Next to see it on the wire.", "按“下一步”，在线路上亲眼看看。";
+    LESSON_STALE: "The Lab view has run something else meanwhile: Next or Back runs this step again.",
+        "实验室视图在此期间运行了别的内容：按“下一步”或“上一步”会重新运行这一步。";
+    LESSON_EVIDENCE: "On the diagram", "时序图上的证据";
+    LESSON_MEASURED: "Measured in this run", "本次运行的测量结果";
+    LESSON_DIAGRAM_HINT: "Press Next to perform the step: the events it talks about appear here, highlighted.",
+        "按“下一步”执行这一步：它讲到的事件会出现在这里，并高亮显示。";
+    LAB_LENT: "A lesson is using the lab: Run or Step starts a new run of the Lab view",
+        "课程正在使用实验室：按“运行”或“单步”会在实验室视图中重新开始运行";
 }
 
 /// `n` events.
@@ -614,6 +653,83 @@ pub fn conn_hint(lang: Lang, events_n: u64, diagnostics_n: u64, from: &str, to: 
             diagnostics(lang, diagnostics_n)
         ),
         Lang::Zh => format!("{events_n} 个事件，{diagnostics_n} 条诊断，{from} 至 {to}"),
+    }
+}
+
+// The Lessons view.
+
+/// A lesson's length and level in the list: `9 steps · about 12 min · beginner`.
+pub fn lesson_meta(lang: Lang, steps: usize, minutes: u32, level: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "{} · about {minutes} min · {level}",
+            counted(steps as u64, "step", "steps")
+        ),
+        Lang::Zh => format!("{steps} 步 · 约 {minutes} 分钟 · {level}"),
+    }
+}
+
+/// The counter before the first step: `9 steps`.
+pub fn lesson_steps(lang: Lang, total: usize) -> String {
+    match lang {
+        Lang::En => counted(total as u64, "step", "steps"),
+        Lang::Zh => format!("共 {total} 步"),
+    }
+}
+
+/// Where the class is: `Step 3 of 9`.
+pub fn lesson_step_of(lang: Lang, step: usize, total: usize) -> String {
+    match lang {
+        Lang::En => format!("Step {step} of {total}"),
+        Lang::Zh => format!("第 {step} 步，共 {total} 步"),
+    }
+}
+
+/// A step's action failed, because of `cause` (kept: shown until the next action).
+pub fn lesson_failed(cause: &Phrase) -> Phrase {
+    Phrase::new(
+        format!("This step could not run: {}", cause.en),
+        format!("这一步没能运行：{}", cause.zh),
+    )
+}
+
+/// A lesson names a scenario the lab does not have.
+pub fn lesson_unknown_scenario(name: &str) -> Phrase {
+    phrase(|lang| match lang {
+        Lang::En => format!("the lab has no scenario called \"{name}\""),
+        Lang::Zh => format!("实验室里没有名为 \"{name}\" 的场景"),
+    })
+}
+
+/// A lesson names a Compare preset that does not exist.
+pub fn lesson_unknown_preset(name: &str) -> Phrase {
+    phrase(|lang| match lang {
+        Lang::En => format!("there is no Compare preset called \"{name}\""),
+        Lang::Zh => format!("对比视图里没有名为 \"{name}\" 的预设"),
+    })
+}
+
+/// How many events the step highlights.
+pub fn lesson_highlighted(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("{} highlighted", counted(n as u64, "event", "events")),
+        Lang::Zh => format!("高亮了 {n} 个事件"),
+    }
+}
+
+/// A highlight of the step found nothing in this run's trace.
+pub fn lesson_not_seen(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::En => format!("⚠ not seen in this trace: {what}"),
+        Lang::Zh => format!("⚠ 这次的追踪记录中没有出现：{what}"),
+    }
+}
+
+/// The right answer, after a wrong one.
+pub fn lesson_right_answer(lang: Lang, answer: &str) -> String {
+    match lang {
+        Lang::En => format!("The answer is: {answer}"),
+        Lang::Zh => format!("正确答案是：{answer}"),
     }
 }
 

@@ -263,6 +263,20 @@ pub struct Sizes {
     pub compare_plot_width: f32,
     /// The Compare view: a number field (events, milliseconds, bytes).
     pub compare_field_width: f32,
+    /// A lesson's dimmed rows: how opaque the veil over them is (0 to 1).
+    pub spotlight_veil: f32,
+    /// The Lessons view: the narration panel's default width.
+    pub narration_width: f32,
+    /// The Lessons view: the narration panel's narrowest width.
+    pub narration_min: f32,
+    /// The Lessons view: the narration panel's default share of the window's width.
+    pub narration_share: f32,
+    /// The Lessons view: the narration panel's widest share of the window's width.
+    pub narration_max_share: f32,
+    /// The Lessons view: the narration's text relative to the body text.
+    pub narration_scale: f32,
+    /// The Lessons view: the list of lessons, at most this wide.
+    pub lesson_list_width: f32,
 }
 
 static DARK: Theme = Theme::dark();
@@ -362,6 +376,13 @@ impl Theme {
                 compare_plot_height: 200.0,
                 compare_plot_width: 440.0,
                 compare_field_width: 64.0,
+                spotlight_veil: 0.6,
+                narration_width: 420.0,
+                narration_min: 200.0,
+                narration_share: 0.3,
+                narration_max_share: 0.5,
+                narration_scale: 1.15,
+                lesson_list_width: 900.0,
             },
         }
     }

@@ -72,13 +72,27 @@ pub struct TimelineView {
     /// `layout` was given from outside ([`TimelineView::set_aligned_layout`]): several
     /// diagrams on one time axis.
     aligned: bool,
-    /// Events drawn highlighted (the same server event in the Compare view's diagrams).
+    /// Events drawn highlighted (the same server event in the Compare view's diagrams, a
+    /// lesson step's evidence): the rows showing them (a frame's message row, an API event's
+    /// cause row).
     pub highlight: Vec<usize>,
+    /// Whether the rows not highlighted are dimmed (a lesson step points at its evidence).
+    pub spotlight: Spotlight,
     /// The event whose row the pointer is over, at the last frame drawn.
     hovered: Option<usize>,
 }
 
 type LayoutParamsKey = (u32, bool);
+
+/// What highlighting does to the other rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Spotlight {
+    /// They are drawn as usual.
+    #[default]
+    Off,
+    /// They are dimmed, when anything is highlighted.
+    DimOthers,
+}
 
 impl Default for TimelineView {
     fn default() -> Self {
@@ -105,6 +119,7 @@ impl Default for TimelineView {
             label_extra_for: None,
             aligned: false,
             highlight: Vec::new(),
+            spotlight: Spotlight::Off,
             hovered: None,
         }
     }
@@ -623,9 +638,16 @@ impl TimelineView {
 
         let mut clicked: Option<usize> = None;
         let mut hovered: Option<usize> = None;
+        let highlighted_rows: Vec<usize> = self
+            .highlight
+            .iter()
+            .filter_map(|e| self.rows.row_of_event.get(e).copied())
+            .collect();
+        let dim = self.spotlight == Spotlight::DimOthers && !highlighted_rows.is_empty();
         for row in &scene.rows {
             let band = rect(row.band);
-            if self.highlight.contains(&row.event) {
+            let highlighted = highlighted_rows.contains(&row.row);
+            if highlighted {
                 let selection = ui.visuals().selection;
                 body_painter.rect_filled(band, 3.0, selection.bg_fill.gamma_multiply(0.2));
                 body_painter.rect_stroke(
@@ -659,6 +681,14 @@ impl TimelineView {
                 }
             }
             paint_mark(ui, &body_painter, row);
+            if dim && !highlighted {
+                // A veil of the canvas's own colour: the evidence stands out, the rest stays legible.
+                let veil = ui
+                    .visuals()
+                    .panel_fill
+                    .gamma_multiply(theme(ui).size.spotlight_veil);
+                body_painter.rect_filled(band, 0.0, veil);
+            }
 
             for marker in &row.api {
                 let mrect = rect(marker.band);

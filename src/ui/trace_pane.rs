@@ -593,6 +593,18 @@ impl TracePane {
         self.timeline.follow = follow;
     }
 
+    /// Highlights `events` of the whole trace (the rows showing them), the others dimmed or
+    /// not as `spotlight` says; an empty list clears the highlight.
+    pub fn set_highlight(&mut self, events: Vec<usize>, spotlight: timeline::Spotlight) {
+        self.timeline.highlight = events;
+        self.timeline.spotlight = spotlight;
+    }
+
+    /// The events highlighted.
+    pub fn highlighted(&self) -> &[usize] {
+        &self.timeline.highlight
+    }
+
     /// What the empty diagram says.
     pub fn set_empty_hint(&mut self, hint: Text) {
         self.timeline.empty_hint = hint;

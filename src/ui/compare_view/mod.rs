@@ -8,7 +8,7 @@
 //! The view has its own lab (started at the first Run), so a comparison never mixes with the
 //! Lab view's run.
 
-mod cards;
+pub(crate) mod cards;
 mod controls;
 mod lanes;
 mod plots;
