@@ -5,6 +5,7 @@
 //! Summaries are updated incrementally (a live capture appends events while the list is
 //! shown), so each event is looked at once.
 
+use crate::lang::Lang;
 use crate::proto::http::Headers;
 use crate::trace::describe;
 use crate::trace::{Connection, Event, EventKind, Trace, TraceUpdate};
@@ -221,6 +222,8 @@ pub struct ConnFilter {
     pub port: String,
     /// One protocol, or any.
     pub protocol: Option<Protocol>,
+    /// The language the list's summaries are shown in: the free text matches them as read.
+    pub lang: Lang,
 }
 
 impl ConnFilter {
@@ -277,7 +280,7 @@ impl ConnFilter {
         }
         indices.iter().any(|&i| {
             trace.events.get(i).is_some_and(|e| {
-                describe::summary(e, crate::lang::Lang::En)
+                describe::summary(e, self.lang)
                     .to_lowercase()
                     .contains(&text)
             })
@@ -465,6 +468,7 @@ mod tests {
                 EventKind::Diagnostic {
                     severity: Severity::Warning,
                     message: "gap".into(),
+                    message_zh: None,
                     rule: None,
                 },
             ),

@@ -24,6 +24,7 @@ use super::{LabUpdate, RunMode};
 use crate::capture::live::LiveUpdate;
 use crate::dissect::TraceBuilder;
 use crate::dissect::tls::{TlsItem, TlsRecords};
+use crate::lang::Phrase;
 use crate::trace::matcher::EventMatcher;
 use crate::trace::{
     Dir, Event, EventKind, LinkEmulation, Observed, Severity, Side, Source, Trace, TraceUpdate,
@@ -345,11 +346,11 @@ impl Run {
                     }
                     kind
                 }
-                TlsItem::NotTls(_, v) => EventKind::Diagnostic {
-                    severity: Severity::Error,
-                    message: v.message,
-                    rule: Some(v.rule.to_string()),
-                },
+                TlsItem::NotTls(_, v) => EventKind::diagnostic(
+                    Severity::Error,
+                    Phrase::verbatim(v.message),
+                    Some(v.rule.to_string()),
+                ),
             };
             self.builder.push_event(Event {
                 t_us,

@@ -139,7 +139,10 @@ mod tests {
         };
         assert_eq!(shown_at(&l, 1), two);
         assert_eq!(shown_at(&l, 2), two);
-        assert_eq!(transition(&shown_at(&l, 1), &shown_at(&l, 2)), Transition::Stay);
+        assert_eq!(
+            transition(&shown_at(&l, 1), &shown_at(&l, 2)),
+            Transition::Stay
+        );
     }
 
     #[test]

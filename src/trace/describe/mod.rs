@@ -326,13 +326,16 @@ pub fn summary(event: &Event, lang: Lang) -> String {
             Lang::Zh => format!("第 {} 步：{label}", index + 1),
         },
         EventKind::Diagnostic {
-            severity, message, ..
+            severity,
+            message,
+            message_zh,
+            ..
         } => match lang {
             Lang::En => format!("{severity:?}: {message}"),
             Lang::Zh => format!(
                 "{}：{}",
                 severity_name(*severity, lang),
-                diagnostic_message(message, lang)
+                diagnostic_message(message, message_zh.as_deref(), lang)
             ),
         },
     }

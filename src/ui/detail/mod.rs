@@ -454,6 +454,7 @@ impl DetailView {
             EventKind::Diagnostic {
                 severity,
                 message,
+                message_zh,
                 rule,
             } => {
                 let severity = match lang {
@@ -461,7 +462,11 @@ impl DetailView {
                     Lang::Zh => describe::kind_title(&event.kind, lang),
                 };
                 ui.label(RichText::new(severity).strong());
-                ui.label(describe::diagnostic_message(message, lang));
+                ui.label(describe::diagnostic_message(
+                    message,
+                    message_zh.as_deref(),
+                    lang,
+                ));
                 if let Some(rule) = rule {
                     ui.label(
                         RichText::new(match lang {
