@@ -16,8 +16,8 @@ use crate::lab::push_client::{KeepAlive, RequestHead};
 use crate::lab::server::push::{MAX_EVENTS, MAX_PAYLOAD_BYTES, Timing};
 use crate::lab::{CaptureMode, LabConfig};
 use crate::lang::{Lang, Text};
-use crate::ui::compare_view::text;
 use crate::trace::Trace;
+use crate::ui::compare_view::text;
 
 /// Runs the comparison and prints it; writes JSON/CSV/trace if asked.
 pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
@@ -194,19 +194,29 @@ fn rows() -> Vec<Row> {
         ("ws_frame_header_bytes", "WebSocket 帧头字节", |r| {
             r.counts.ws_frame_header_bytes.to_string()
         }),
-        ("ws_payload_wire_bytes", "WebSocket 载荷字节（线路上）", |r| {
-            r.counts.ws_payload_wire_bytes.to_string()
+        (
+            "ws_payload_wire_bytes",
+            "WebSocket 载荷字节（线路上）",
+            |r| r.counts.ws_payload_wire_bytes.to_string(),
+        ),
+        ("wire_bytes", "线路字节", |r| {
+            r.counts.wire_bytes.to_string()
         }),
-        ("wire_bytes", "线路字节", |r| r.counts.wire_bytes.to_string()),
         ("empty_responses", "空响应数", |r| {
             r.counts.empty_responses.to_string()
         }),
         ("events_delivered", "送达事件数", |r| {
             r.events_delivered().to_string()
         }),
-        ("latency_ms_p50", "延迟 p50 (ms)", |r| latency(|l| l.p50_us, r)),
-        ("latency_ms_p95", "延迟 p95 (ms)", |r| latency(|l| l.p95_us, r)),
-        ("latency_ms_max", "最大延迟 (ms)", |r| latency(|l| l.max_us, r)),
+        ("latency_ms_p50", "延迟 p50 (ms)", |r| {
+            latency(|l| l.p50_us, r)
+        }),
+        ("latency_ms_p95", "延迟 p95 (ms)", |r| {
+            latency(|l| l.p95_us, r)
+        }),
+        ("latency_ms_max", "最大延迟 (ms)", |r| {
+            latency(|l| l.max_us, r)
+        }),
         ("bytes_per_event", "每事件字节数", |r| {
             r.bytes_per_event()
                 .map_or_else(|| "-".to_string(), |b| format!("{b:.0}"))

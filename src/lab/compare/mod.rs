@@ -130,11 +130,7 @@ impl CompareConfig {
             (false, Lang::Zh) => "普通回环（不模拟链路）".to_string(),
             (true, _) => crate::trace::describe::link_summary(&self.link.record(), lang),
         };
-        let (events, payload, poll) = (
-            w.events,
-            w.payload_bytes,
-            self.poll_every.as_millis(),
-        );
+        let (events, payload, poll) = (w.events, w.payload_bytes, self.poll_every.as_millis());
         match lang {
             Lang::En => format!(
                 "four clients, one event source: {events} events of {payload} B {timing}; short \
@@ -146,7 +142,6 @@ impl CompareConfig {
             ),
         }
     }
-
 }
 
 /// How long a run of `config` may take before it fails: the events' schedule and the

@@ -19,7 +19,10 @@ pub fn published_ui(
     comparison: &Comparison,
 ) {
     let lang = crate::ui::lang::current(ui.ctx());
-    ui.strong(text::published_heading(preset.published.source.get(lang), lang));
+    ui.strong(text::published_heading(
+        preset.published.source.get(lang),
+        lang,
+    ));
     Grid::new("compare-published")
         .num_columns(4)
         .striped(true)
