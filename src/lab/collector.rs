@@ -24,7 +24,6 @@ use super::{LabUpdate, RunMode};
 use crate::capture::live::LiveUpdate;
 use crate::dissect::TraceBuilder;
 use crate::dissect::tls::{TlsItem, TlsRecords};
-use crate::lang::Phrase;
 use crate::trace::matcher::EventMatcher;
 use crate::trace::{
     Dir, Event, EventKind, LinkEmulation, Observed, Severity, Side, Source, Trace, TraceUpdate,
@@ -348,7 +347,7 @@ impl Run {
                 }
                 TlsItem::NotTls(_, v) => EventKind::diagnostic(
                     Severity::Error,
-                    Phrase::verbatim(v.message),
+                    crate::trace::describe::violation_phrase(&v),
                     Some(v.rule.to_string()),
                 ),
             };

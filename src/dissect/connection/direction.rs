@@ -5,7 +5,7 @@ use super::Decision;
 use super::http::HttpMsg;
 use super::resync::{FRAME_HEADER, RULE_GAP, start_line_name};
 use super::ws::WsDir;
-use crate::lang::{Lang, Phrase};
+use crate::lang::Phrase;
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
@@ -108,24 +108,19 @@ impl Sink<'_> {
         severity: Severity,
         v: &Violation,
     ) {
-        // A rule's own message is English; `trace::describe` reads it in Chinese.
         self.diag(
             dir,
             span,
             severity,
-            Phrase::verbatim(v.message.clone()),
+            describe::violation_phrase(v),
             Some(v.rule),
         );
     }
 }
 
-/// Why a direction stops being dissected, from the rule it broke: the rule's message as
-/// `trace::describe` reads it in each language.
+/// Why a direction stops being dissected, from the rule it broke, in both languages.
 pub(super) fn reason_of(v: &Violation) -> Phrase {
-    Phrase::new(
-        v.message.clone(),
-        describe::diagnostic_message(&v.message, None, Lang::Zh),
-    )
+    describe::violation_phrase(v)
 }
 
 /// A direction in Chinese, for the diagnostics that name one.

@@ -511,7 +511,13 @@ impl DirState {
             bad_end = *end;
         }
         let what = message_name(role);
-        let v = Violation::of(&format!("malformed HTTP {} head", what.en), &e);
+        let v = Violation::of(
+            Phrase::new(
+                format!("malformed HTTP {} head", what.en),
+                format!("HTTP {}头格式错误", what.zh),
+            ),
+            &e,
+        );
         sink.violation(self.dir, span(at, bad_end as u64), Severity::Error, &v);
         self.go_opaque(at, reason_of(&v));
     }
@@ -529,7 +535,10 @@ impl DirState {
             None => (self.offset(), 0),
         };
         let decision = self.finish_http(sink);
-        let v = Violation::of("malformed HTTP body", &e);
+        let v = Violation::of(
+            Phrase::new("malformed HTTP body", "HTTP 消息体格式错误"),
+            &e,
+        );
         sink.violation(self.dir, span(start, len), Severity::Error, &v);
         self.go_opaque(start.saturating_add(len), reason_of(&v));
         decision
@@ -703,7 +712,8 @@ pub(super) fn upgrade_problems(
             format!(
                 "the server answered {status} {reason} instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP"
             ),
-        ),
+        )
+.zh(format!("服务器回答的是 {status} {reason}，而不是 101 Switching Protocols：升级被拒绝，连接仍然是 HTTP")),
     });
     problems
 }

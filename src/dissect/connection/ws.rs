@@ -136,7 +136,10 @@ impl DirState {
                 Err(e) => {
                     let at = self.offset();
                     let len = header_len_needed(self.avail()).min(self.avail().len()) as u64;
-                    let v = Violation::of("malformed WebSocket frame header", &e);
+                    let v = Violation::of(
+                        Phrase::new("malformed WebSocket frame header", "WebSocket 帧头格式错误"),
+                        &e,
+                    );
                     sink.violation(self.dir, span(at, len), Severity::Error, &v);
                     self.go_opaque(at, reason_of(&v));
                     break;

@@ -1,14 +1,15 @@
 //! A diagnostic's message in the reader's language. The trace stores each diagnostic's message
-//! in English and, for the messages the app writes with values in them (bytes missing, bytes
-//! skipped, sizes past a limit), the same sentence in Chinese beside it (`message_zh`,
-//! `docs/trace-format.md`). A message without its Chinese (a broken rule's own message, or a
-//! trace written before `message_zh` existed) is read here: the messages a lab run or a failure
-//! scenario produces are recognised whole or by their fixed parts around their values; any
-//! other message is shown as stored, with its rule beside it in every language.
+//! in English and the same sentence in Chinese beside it (`message_zh`, `docs/trace-format.md`)
+//! whenever the app knows it: the dissectors write both for every message with values in it
+//! (bytes missing or skipped, sizes past a limit, a broken rule's values), and a broken rule's
+//! fixed message takes its Chinese from the table here ([`violation_phrase`]). A trace without
+//! `message_zh` (written before it existed, or by another writer) is read with the same table;
+//! any other message is shown as stored, with its rule beside it in every language.
 
 use std::borrow::Cow;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, Phrase};
+use crate::proto::rule::Violation;
 
 /// A diagnostic's `message` (stored English) and `message_zh` (stored Chinese, if any) in
 /// `lang`.
@@ -24,6 +25,18 @@ pub fn diagnostic_message<'a>(
     }
 }
 
+/// A broken rule's message in both languages: its own Chinese if it has one, else its English
+/// as read here (a message this module does not know stays English in both, and the
+/// diagnostic then has no `message_zh`).
+pub fn violation_phrase(v: &Violation) -> Phrase {
+    let zh = v
+        .message_zh
+        .clone()
+        .or_else(|| zh(&v.message))
+        .unwrap_or_else(|| v.message.clone());
+    Phrase::new(v.message.clone(), zh)
+}
+
 /// The Chinese of a message this module knows, or `None`.
 fn zh(message: &str) -> Option<String> {
     if let Some(text) = FIXED
@@ -33,71 +46,7 @@ fn zh(message: &str) -> Option<String> {
     {
         return Some(text.to_string());
     }
-    // Messages with values: the fixed parts around them.
-    if let Some((accept, expected)) = between(
-        message,
-        "Sec-WebSocket-Accept is ",
-        " but base64(SHA-1(key + GUID)) is ",
-    ) {
-        return Some(format!(
-            "Sec-WebSocket-Accept 是 {accept}，但 base64(SHA-1(key + GUID)) 是 {expected}"
-        ));
-    }
-    if let Some(status) = message
-        .strip_prefix("the server answered ")
-        .and_then(|rest| {
-            rest.strip_suffix(
-                " instead of 101 Switching Protocols: the upgrade was refused and the connection \
-             stays HTTP",
-            )
-        })
-    {
-        return Some(format!(
-            "服务器回答的是 {status}，而不是 101 Switching Protocols：升级被拒绝，连接仍然是 HTTP"
-        ));
-    }
-    if let Some(status) = message.strip_prefix("status is ").and_then(|rest| {
-        rest.strip_suffix(
-            ", not 101 Switching Protocols; the connection did not become a WebSocket",
-        )
-    }) {
-        return Some(format!(
-            "状态码是 {status}，不是 101 Switching Protocols；连接没有变成 WebSocket"
-        ));
-    }
-    if let Some(op) =
-        message.strip_suffix(" frame has FIN=0; control frames MUST NOT be fragmented")
-    {
-        return Some(format!("{op} 帧的 FIN=0；控制帧不得（MUST NOT）分片"));
-    }
-    if let Some((op, len)) = between(message, "", " frame payload is ") {
-        let len = len.strip_suffix(" bytes; control frames carry at most 125")?;
-        return Some(format!(
-            "{op} 帧的载荷是 {len} 字节；控制帧的载荷最多 125 字节"
-        ));
-    }
-    if let Some(rest) = message.strip_prefix("opcode ") {
-        if let Some(x) = rest.strip_suffix(
-            " is reserved for future non-control frames; the receiver MUST fail the connection",
-        ) {
-            return Some(format!(
-                "opcode {x} 保留给将来的非控制帧；接收方必须（MUST）使连接失败"
-            ));
-        }
-        if let Some(x) = rest.strip_suffix(
-            " is reserved for future control frames; the receiver MUST fail the connection",
-        ) {
-            return Some(format!(
-                "opcode {x} 保留给将来的控制帧；接收方必须（MUST）使连接失败"
-            ));
-        }
-    }
     None
-}
-
-/// The two values of a message `{prefix}{first}{middle}{second}`.
-fn between<'a>(message: &'a str, prefix: &str, middle: &str) -> Option<(&'a str, &'a str)> {
-    message.strip_prefix(prefix)?.split_once(middle)
 }
 
 /// The messages without values, English as the dissector writes them and Chinese.
@@ -170,22 +119,6 @@ mod tests {
         let masked = FIXED[0].0;
         assert_eq!(diagnostic_message(masked, None, Lang::En), masked);
         assert!(diagnostic_message(masked, None, Lang::Zh).starts_with("客户端的帧没有掩码"));
-        assert_eq!(
-            diagnostic_message(
-                "Sec-WebSocket-Accept is \"a\" but base64(SHA-1(key + GUID)) is \"b\"",
-                None,
-                Lang::Zh
-            ),
-            "Sec-WebSocket-Accept 是 \"a\"，但 base64(SHA-1(key + GUID)) 是 \"b\""
-        );
-        assert_eq!(
-            diagnostic_message(
-                "ping frame has FIN=0; control frames MUST NOT be fragmented",
-                None,
-                Lang::Zh
-            ),
-            "ping 帧的 FIN=0；控制帧不得（MUST NOT）分片"
-        );
         // The rules' own messages, as the header checks write them.
         let unmasked = crate::proto::ws::frame::parse_header(&[0xF1, 0x00])
             .unwrap()
@@ -205,7 +138,7 @@ mod tests {
         );
         assert_eq!(client.len() + server.len(), 5, "{client:?} {server:?}");
         for v in client.iter().chain(&server) {
-            let zh = diagnostic_message(&v.message, None, Lang::Zh);
+            let zh = violation_phrase(v).zh;
             assert!(
                 zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{zh}"

@@ -19,7 +19,7 @@ mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
-pub use diagnostic::diagnostic_message;
+pub use diagnostic::{diagnostic_message, violation_phrase};
 pub use link::{LINK_PACKETS, link_summary};
 pub use polling::LONG_WAIT_US;
 pub use title::kind_title;
