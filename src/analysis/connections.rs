@@ -267,12 +267,13 @@ impl ConnFilter {
             return true;
         }
         let c = &summary.conn;
+        let label = c.label.as_deref().unwrap_or("");
         let head = format!(
-            "#{} {} {} {} {}",
+            "#{} {} {} {label} {} {}",
             c.id,
             c.client,
             c.server,
-            c.label.as_deref().unwrap_or(""),
+            describe::lane_name(label, self.lang),
             summary.protocol.name()
         );
         if head.to_lowercase().contains(&text) {
@@ -571,6 +572,18 @@ mod tests {
             ..ConnFilter::default()
         };
         assert_eq!(shown(&addr), [2]);
+        // The summaries are searched as they are shown: in the list's language.
+        let zh = ConnFilter {
+            text: "警告".into(),
+            lang: Lang::Zh,
+            ..ConnFilter::default()
+        };
+        assert_eq!(shown(&zh), [1]);
+        let en = ConnFilter {
+            lang: Lang::En,
+            ..zh.clone()
+        };
+        assert!(shown(&en).is_empty());
     }
 
     #[test]

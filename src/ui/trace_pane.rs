@@ -12,7 +12,7 @@ use super::{detail, timeline};
 use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
 use crate::diagram::rows::Rows;
 use crate::lang::{Lang, Text};
-use crate::trace::describe::{format_bytes, format_count, format_time_us};
+use crate::trace::describe::{self, format_bytes, format_count, format_time_us};
 use crate::trace::{EventKind, Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
@@ -461,7 +461,7 @@ impl TracePane {
                     let name = c
                         .label
                         .as_deref()
-                        .map(|l| format!(" {l}"))
+                        .map(|l| format!(" {}", describe::lane_name(l, lang)))
                         .unwrap_or_default();
                     let text = format!("#{}{name}  {} → {}\n{line2}", c.id, c.client, c.server);
                     let selected = self.selected_conn == Some(c.id);

@@ -22,7 +22,7 @@ pub use api::{api_label, http_api_label};
 pub use diagnostic::{diagnostic_message, violation_phrase};
 pub use link::{LINK_PACKETS, link_summary};
 pub use polling::LONG_WAIT_US;
-pub use title::kind_title;
+pub use title::{EXTERNAL_CLIENT, kind_title, lane_name};
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
 
 use super::{ApiObject, Dir, Event, EventKind, Observed, Severity, Side, TcpSegment};

@@ -86,3 +86,32 @@ mod tests {
         assert_eq!(kind_title(&end, crate::lang::Lang::En), "end of HTTP body");
     }
 }
+
+/// The lab's name for a connection it did not open, followed by the client's address (stored
+/// in the trace in English).
+pub const EXTERNAL_CLIENT: &str = "external client";
+
+/// A lane's name (a connection's label as the lab stores it, in English) in `lang`: the lab's
+/// own lane names and "external client ADDR" are read in Chinese; any other name is a name
+/// and stays as it is.
+pub fn lane_name(label: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return label.to_string();
+    }
+    if let Some(addr) = label.strip_prefix(EXTERNAL_CLIENT) {
+        return format!("外部客户端{addr}");
+    }
+    let zh = match label {
+        "client" => "客户端",
+        "one frame" => "单帧",
+        "two fragments" => "两个分片",
+        "lab page" => "实验室页面",
+        "other site" => "其他网站",
+        "conn 1" => "连接 1",
+        "conn 2" => "连接 2",
+        "conn 3" => "连接 3",
+        "no keep-alive" => "无 keep-alive",
+        other => other,
+    };
+    zh.to_string()
+}

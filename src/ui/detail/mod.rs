@@ -143,10 +143,13 @@ impl DetailView {
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
         let mut where_ = format!("t = {}", describe::format_time_us(event.t_us));
         if let Some(c) = conn {
-            let name = c.label.clone().unwrap_or_else(|| match lang {
-                Lang::En => format!("connection #{}", c.id),
-                Lang::Zh => format!("连接 #{}", c.id),
-            });
+            let name = c.label.as_deref().map_or_else(
+                || match lang {
+                    Lang::En => format!("connection #{}", c.id),
+                    Lang::Zh => format!("连接 #{}", c.id),
+                },
+                |l| describe::lane_name(l, lang),
+            );
             where_.push_str(&format!(" · {name} {} <-> {}", c.client, c.server));
         }
         if let Some(dir) = event.dir {
