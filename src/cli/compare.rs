@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use unicode_width::UnicodeWidthStr as _;
 
+use super::live::{say_written, wrote};
 use super::{CompareArgs, HeadArg, OnOff};
 use crate::analysis::compare::{Comparison, TechniqueResult, compare as compare_trace};
 use crate::lab::compare::presets::{self, Preset};
@@ -15,7 +16,7 @@ use crate::lab::compare::{CompareConfig, export, run};
 use crate::lab::push_client::{KeepAlive, RequestHead};
 use crate::lab::server::push::{MAX_EVENTS, MAX_PAYLOAD_BYTES, Timing};
 use crate::lab::{CaptureMode, LabConfig};
-use crate::lang::{Lang, Text};
+use crate::lang::Lang;
 use crate::trace::Trace;
 use crate::ui::compare_view::text;
 
@@ -51,44 +52,22 @@ pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
     if let Some(p) = preset {
         write_published(p, &trace, &c, &config, lang, &mut out)?;
     }
-    let written = |what: Text, path: &std::path::Path| match lang {
-        Lang::En => eprintln!("{} written to {}", what.en, path.display()),
-        Lang::Zh => eprintln!("{}已写入 {}", what.zh, path.display()),
-    };
     if let Some(path) = &args.json {
         let value = export::to_json(&trace, &c, &config, preset);
         let text = serde_json::to_string_pretty(&value).context("serializing the results")?;
         std::fs::write(path, text + "\n")
             .with_context(|| format!("writing the results to {}", path.display()))?;
-        written(
-            Text {
-                en: "results",
-                zh: "结果",
-            },
-            path,
-        );
+        say_written(wrote::RESULTS, path, lang);
     }
     if let Some(path) = &args.csv {
         std::fs::write(path, export::to_csv(&c))
             .with_context(|| format!("writing the CSV to {}", path.display()))?;
-        written(
-            Text {
-                en: "CSV",
-                zh: "CSV ",
-            },
-            path,
-        );
+        say_written(wrote::CSV, path, lang);
     }
     if let Some(path) = &args.trace {
         std::fs::write(path, trace.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
-        written(
-            Text {
-                en: "trace",
-                zh: "trace ",
-            },
-            path,
-        );
+        say_written(wrote::TRACE, path, lang);
     }
     Ok(())
 }

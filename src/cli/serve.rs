@@ -37,7 +37,7 @@ pub(super) fn serve(args: ServeArgs, lang: crate::lang::Lang) -> anyhow::Result<
                     "wirelab: TCP packets are captured on loopback and merged with the socket tap"
                 )
             }
-            update @ LabUpdate::CaptureMode { .. } => say_capture_mode(&update),
+            update @ LabUpdate::CaptureMode { .. } => say_capture_mode(&update, lang),
             _ => {}
         }
     }
