@@ -1020,6 +1020,7 @@ fn diagnostics_with_severity(events: &[Event]) -> Vec<(Severity, String, String)
                 severity,
                 message,
                 rule,
+                ..
             } => Some((*severity, message.clone(), rule.clone().unwrap_or_default())),
             _ => None,
         })

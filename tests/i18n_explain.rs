@@ -13,6 +13,7 @@ use wirelab::lang::Lang;
 use wirelab::proto::http::{explain_header, explained_header_names, status_meaning};
 use wirelab::proto::ws::close::CloseCode;
 use wirelab::proto::ws::frame::{OpCode, parse_header};
+use wirelab::trace::EventKind;
 use wirelab::trace::describe::{kind_title, note_in, summary};
 
 /// Whether `text` has Chinese in it (CJK Unified Ideographs).
@@ -95,23 +96,31 @@ fn close_codes_opcodes_and_frame_fields_in_both_languages() {
     }
 }
 
-/// Every capture of the shared fixtures.
+/// Every capture of the shared fixtures and of `tests/data/pcap` (lost segments, captures
+/// that start mid-connection: the diagnostics with values).
 fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
-        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in [
+        root.join("../shared/fixtures"),
+        root.join("tests/data/pcap"),
+    ] {
+        let found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
+            .collect();
+        assert!(!found.is_empty(), "no fixtures in {}", dir.display());
+        files.extend(found);
+    }
     files.sort();
-    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
     files
 }
 
 #[test]
 fn every_note_of_the_fixtures_exists_in_both_languages() {
-    let mut notes = 0;
+    let (mut notes, mut diagnostics) = (0, 0);
     for path in fixtures() {
         let trace = read_file(&path, false)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -130,6 +139,19 @@ fn every_note_of_the_fixtures_exists_in_both_languages() {
                 (None, None) => {}
                 (en, zh) => panic!("{what}: a note in one language only: {en:?} / {zh:?}"),
             }
+            // A diagnostic is stored with its Chinese: none is left in English.
+            if let EventKind::Diagnostic {
+                message,
+                message_zh,
+                ..
+            } = &event.kind
+            {
+                let zh = message_zh
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{what}: no Chinese for {message:?}"));
+                check_pair(&what, message, zh);
+                diagnostics += 1;
+            }
             let (en, zh) = (summary(event, Lang::En), summary(event, Lang::Zh));
             assert!(!en.is_empty() && !zh.is_empty(), "{what}: empty summary");
             // A summary may be all tokens ("GET / HTTP/1.1"); when it has words, they are
@@ -145,4 +167,5 @@ fn every_note_of_the_fixtures_exists_in_both_languages() {
         }
     }
     assert!(notes > 100, "only {notes} notes");
+    assert!(diagnostics > 10, "only {diagnostics} diagnostics");
 }

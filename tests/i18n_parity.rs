@@ -116,6 +116,11 @@ fn texts_with_values_are_whole_sentences_in_each_language() {
         ("saved_bytes", text::saved_bytes(2, path)),
         ("cannot_save", text::cannot_save(path, &io)),
         ("cannot_create", text::cannot_create(path, &io)),
+        ("exported", text::exported(path)),
+        (
+            "cannot_export",
+            text::cannot_export(path, &anyhow::anyhow!("disk full")),
+        ),
         ("capture_ended", text::capture_ended("eth9 went away")),
         (
             "no_permission",

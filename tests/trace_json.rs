@@ -137,6 +137,7 @@ fn every_kind() -> Vec<EventKind> {
         EventKind::Diagnostic {
             severity: Severity::Warning,
             message: "m".into(),
+            message_zh: Some("消息".into()),
             rule: Some("RFC 6455 §5.5".into()),
         },
     ]
@@ -258,10 +259,42 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
         kind: EventKind::Diagnostic {
             severity: Severity::Info,
             message: "ünïcödé ✓ 日本語".into(),
+            message_zh: None,
             rule: None,
         },
     });
     trace
+}
+
+#[test]
+fn a_diagnostic_keeps_its_chinese_and_reads_without_it() {
+    let both = EventKind::diagnostic(
+        Severity::Error,
+        wirelab::lang::Phrase::new("3 bytes missing", "缺少 3 字节"),
+        None,
+    );
+    let json = serde_json::to_value(&both).expect("serializes");
+    assert_eq!(json["message"], "3 bytes missing");
+    assert_eq!(json["message_zh"], "缺少 3 字节");
+    // The same in both languages: no `message_zh`, as before it existed.
+    let verbatim = EventKind::diagnostic(
+        Severity::Error,
+        wirelab::lang::Phrase::verbatim("libpcap: truncated"),
+        None,
+    );
+    let json = serde_json::to_value(&verbatim).expect("serializes");
+    assert!(json.get("message_zh").is_none(), "{json}");
+    // A trace written before `message_zh` still reads.
+    let old: EventKind =
+        serde_json::from_str(r#"{"kind":"diagnostic","severity":"warning","message":"m"}"#)
+            .expect("an older diagnostic reads");
+    assert!(matches!(
+        old,
+        EventKind::Diagnostic {
+            message_zh: None,
+            ..
+        }
+    ));
 }
 
 #[test]

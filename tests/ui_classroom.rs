@@ -71,6 +71,21 @@ fn assert_not_presenting(h: &Harness<'static, WirelabApp>, theme_before: ThemeNa
     assert!(!has(h, "Leave presenter mode (Esc)"));
 }
 
+/// A teacher switches the language without leaving presenter mode.
+#[test]
+fn presenter_mode_has_the_language_menu() {
+    let mut h = harness();
+    key(&mut h, egui::Key::F5);
+    assert!(presenter::is_active(&h.ctx));
+    h.get_by_value("English").click();
+    h.run();
+    h.get_by_label("简体中文").click();
+    h.run();
+    assert_eq!(wirelab::ui::lang::current(&h.ctx), Lang::Zh);
+    assert!(presenter::is_active(&h.ctx), "still presenting");
+    assert!(has(&h, "退出演示模式（Esc）"));
+}
+
 #[test]
 fn presenter_mode_by_f5_and_esc() {
     let mut h = harness();

@@ -5,6 +5,7 @@
 //! Summaries are updated incrementally (a live capture appends events while the list is
 //! shown), so each event is looked at once.
 
+use crate::lang::Lang;
 use crate::proto::http::Headers;
 use crate::trace::describe;
 use crate::trace::{Connection, Event, EventKind, Trace, TraceUpdate};
@@ -221,6 +222,8 @@ pub struct ConnFilter {
     pub port: String,
     /// One protocol, or any.
     pub protocol: Option<Protocol>,
+    /// The language the list's summaries are shown in: the free text matches them as read.
+    pub lang: Lang,
 }
 
 impl ConnFilter {
@@ -264,12 +267,13 @@ impl ConnFilter {
             return true;
         }
         let c = &summary.conn;
+        let label = c.label.as_deref().unwrap_or("");
         let head = format!(
-            "#{} {} {} {} {}",
+            "#{} {} {} {label} {} {}",
             c.id,
             c.client,
             c.server,
-            c.label.as_deref().unwrap_or(""),
+            describe::lane_name(label, self.lang),
             summary.protocol.name()
         );
         if head.to_lowercase().contains(&text) {
@@ -277,7 +281,7 @@ impl ConnFilter {
         }
         indices.iter().any(|&i| {
             trace.events.get(i).is_some_and(|e| {
-                describe::summary(e, crate::lang::Lang::En)
+                describe::summary(e, self.lang)
                     .to_lowercase()
                     .contains(&text)
             })
@@ -465,6 +469,7 @@ mod tests {
                 EventKind::Diagnostic {
                     severity: Severity::Warning,
                     message: "gap".into(),
+                    message_zh: None,
                     rule: None,
                 },
             ),
@@ -567,6 +572,18 @@ mod tests {
             ..ConnFilter::default()
         };
         assert_eq!(shown(&addr), [2]);
+        // The summaries are searched as they are shown: in the list's language.
+        let zh = ConnFilter {
+            text: "警告".into(),
+            lang: Lang::Zh,
+            ..ConnFilter::default()
+        };
+        assert_eq!(shown(&zh), [1]);
+        let en = ConnFilter {
+            lang: Lang::En,
+            ..zh.clone()
+        };
+        assert!(shown(&en).is_empty());
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub(super) fn capture(args: CaptureArgs, lang: crate::lang::Lang) -> anyhow::Res
     if let (Some(path), Some(t)) = (&args.json, &live.trace) {
         std::fs::write(path, t.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
-        eprintln!("trace written to {}", path.display());
+        super::live::say_written(super::live::wrote::TRACE, path, lang);
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 
 use super::table::{LastColumn, write_columns};
+use super::live::{say_written, wrote};
 use super::{CompareArgs, HeadArg, OnOff};
 use crate::analysis::compare::{Comparison, TechniqueResult, compare as compare_trace};
 use crate::lab::compare::presets::{self, Preset};
@@ -17,6 +18,7 @@ use crate::lab::server::push::{MAX_EVENTS, MAX_PAYLOAD_BYTES, Timing};
 use crate::lab::{CaptureMode, LabConfig};
 use crate::lang::Lang;
 use crate::trace::Trace;
+use crate::ui::compare_view::text;
 
 /// Runs the comparison and prints it; writes JSON/CSV/trace if asked.
 pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
@@ -25,7 +27,7 @@ pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
     }
     let preset = preset(&args)?;
     let config = config(&args, preset)?;
-    eprintln!("{}", config.describe());
+    eprintln!("{}", config.describe(lang));
     let lab = LabConfig {
         capture: CaptureMode::Socket,
         ..LabConfig::default()
@@ -34,7 +36,7 @@ pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
     let c = compare_trace(&trace);
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    write_table(&c, &mut out)?;
+    write_table(&c, lang, &mut out)?;
     match c.check_order() {
         Ok(()) => writeln!(
             out,
@@ -48,26 +50,24 @@ pub(super) fn compare(args: CompareArgs, lang: Lang) -> anyhow::Result<()> {
         Err(problems) => writeln!(out, "\n{problems}")?,
     }
     if let Some(p) = preset {
-        write_published(p, &trace, &c, &config, &mut out)?;
+        write_published(p, &trace, &c, &config, lang, &mut out)?;
     }
-    let written =
-        |what: &str, path: &std::path::Path| eprintln!("{what} written to {}", path.display());
     if let Some(path) = &args.json {
         let value = export::to_json(&trace, &c, &config, preset);
         let text = serde_json::to_string_pretty(&value).context("serializing the results")?;
         std::fs::write(path, text + "\n")
             .with_context(|| format!("writing the results to {}", path.display()))?;
-        written("results", path);
+        say_written(wrote::RESULTS, path, lang);
     }
     if let Some(path) = &args.csv {
         std::fs::write(path, export::to_csv(&c))
             .with_context(|| format!("writing the CSV to {}", path.display()))?;
-        written("CSV", path);
+        say_written(wrote::CSV, path, lang);
     }
     if let Some(path) = &args.trace {
         std::fs::write(path, trace.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
-        written("trace", path);
+        say_written(wrote::TRACE, path, lang);
     }
     Ok(())
 }
@@ -138,8 +138,9 @@ pub(super) fn config(args: &CompareArgs, preset: Option<&Preset>) -> anyhow::Res
     Ok(config)
 }
 
-/// One table row: its name and each technique's cell.
-type Row = (&'static str, fn(&TechniqueResult) -> String);
+/// One table row: its name (the JSON key; in Chinese what it counts) and each technique's
+/// cell.
+type Row = (&'static str, &'static str, fn(&TechniqueResult) -> String);
 
 fn latency(f: fn(&crate::analysis::compare::LatencySummary) -> i64, r: &TechniqueResult) -> String {
     r.latency.map_or_else(
@@ -151,43 +152,67 @@ fn latency(f: fn(&crate::analysis::compare::LatencySummary) -> i64, r: &Techniqu
 /// The rows of the table, in order.
 fn rows() -> Vec<Row> {
     vec![
-        ("http_requests", |r| r.counts.http_requests.to_string()),
-        ("tcp_connections", |r| r.counts.tcp_connections.to_string()),
-        ("http_request_head_bytes", |r| {
+        ("http_requests", "HTTP 请求数", |r| {
+            r.counts.http_requests.to_string()
+        }),
+        ("tcp_connections", "TCP 连接数", |r| {
+            r.counts.tcp_connections.to_string()
+        }),
+        ("http_request_head_bytes", "HTTP 请求头字节", |r| {
             r.counts.http_request_head_bytes.to_string()
         }),
-        ("http_response_head_bytes", |r| {
+        ("http_response_head_bytes", "HTTP 响应头字节", |r| {
             r.counts.http_response_head_bytes.to_string()
         }),
-        ("http_body_bytes", |r| r.counts.http_body_bytes.to_string()),
-        ("chunk_framing_bytes", |r| {
+        ("http_body_bytes", "HTTP 消息体字节", |r| {
+            r.counts.http_body_bytes.to_string()
+        }),
+        ("chunk_framing_bytes", "  其中分块编码开销", |r| {
             r.counts.chunk_framing_bytes.to_string()
         }),
-        ("ws_frame_header_bytes", |r| {
+        ("ws_frame_header_bytes", "WebSocket 帧头字节", |r| {
             r.counts.ws_frame_header_bytes.to_string()
         }),
-        ("ws_payload_wire_bytes", |r| {
-            r.counts.ws_payload_wire_bytes.to_string()
+        (
+            "ws_payload_wire_bytes",
+            "WebSocket 载荷字节（线路上）",
+            |r| r.counts.ws_payload_wire_bytes.to_string(),
+        ),
+        ("wire_bytes", "线路字节", |r| {
+            r.counts.wire_bytes.to_string()
         }),
-        ("wire_bytes", |r| r.counts.wire_bytes.to_string()),
-        ("empty_responses", |r| r.counts.empty_responses.to_string()),
-        ("events_delivered", |r| r.events_delivered().to_string()),
-        ("latency_ms_p50", |r| latency(|l| l.p50_us, r)),
-        ("latency_ms_p95", |r| latency(|l| l.p95_us, r)),
-        ("latency_ms_max", |r| latency(|l| l.max_us, r)),
-        ("bytes_per_event", |r| {
+        ("empty_responses", "空响应数", |r| {
+            r.counts.empty_responses.to_string()
+        }),
+        ("events_delivered", "送达事件数", |r| {
+            r.events_delivered().to_string()
+        }),
+        ("latency_ms_p50", "延迟 p50 (ms)", |r| {
+            latency(|l| l.p50_us, r)
+        }),
+        ("latency_ms_p95", "延迟 p95 (ms)", |r| {
+            latency(|l| l.p95_us, r)
+        }),
+        ("latency_ms_max", "最大延迟 (ms)", |r| {
+            latency(|l| l.max_us, r)
+        }),
+        ("bytes_per_event", "每事件字节数", |r| {
             r.bytes_per_event()
                 .map_or_else(|| "-".to_string(), |b| format!("{b:.0}"))
         }),
     ]
 }
 
-/// One column per technique, one row per count (the JSON's keys).
-fn write_table(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+/// One column per technique, one row per count (the JSON's keys; in Chinese what they count).
+fn write_table(c: &Comparison, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(c.techniques.iter().map(|t| t.technique.name().to_string()));
     let mut table = vec![header];
-    for (name, cell) in rows() {
+    for (key, zh, cell) in rows() {
+        let name = match lang {
+            Lang::En => key,
+            Lang::Zh => zh,
+        };
         let mut row = vec![name.to_string()];
         row.extend(c.techniques.iter().map(cell));
         table.push(row);
@@ -195,8 +220,15 @@ fn write_table(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     write_columns(&table, LastColumn::Right, out)?;
     writeln!(
         out,
-        "wire_bytes: TCP payload both ways; latency: from the event source's creation to the \
-         client's read of the event's last byte, both in the trace"
+        "{}",
+        match lang {
+            Lang::En =>
+                "wire_bytes: TCP payload both ways; latency: from the event source's creation to \
+                 the client's read of the event's last byte, both in the trace",
+            Lang::Zh =>
+                "线路字节：双向的 TCP 载荷；延迟：从事件源产生事件到客户端读到该事件的最后一个字节，\
+                 两者都取自 trace",
+        }
     )
 }
 
@@ -206,14 +238,19 @@ fn write_published(
     trace: &Trace,
     c: &Comparison,
     config: &CompareConfig,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "\npublished: {}", p.published.source)?;
+    let source = p.published.source.get(lang);
+    match lang {
+        Lang::En => writeln!(out, "\npublished: {source}")?,
+        Lang::Zh => writeln!(out, "\n已发表的数据：{source}")?,
+    }
     let mut table = vec![vec![
         String::new(),
-        "published".to_string(),
-        "measured".to_string(),
-        "what the published figure counts".to_string(),
+        text::PUBLISHED.get(lang).to_string(),
+        text::MEASURED.get(lang).to_string(),
+        text::WHAT_IT_COUNTS.get(lang).to_string(),
     ]];
     for f in p.published.figures {
         let value = |v: f64| {
@@ -227,11 +264,11 @@ fn write_published(
             format!("{text} {}", f.unit).trim_end().to_string()
         };
         table.push(vec![
-            f.what.to_string(),
+            f.what.get(lang).to_string(),
             value(f.published),
             f.measured(trace, c, config)
                 .map_or_else(|| "-".to_string(), value),
-            f.counts.to_string(),
+            f.counts.get(lang).to_string(),
         ]);
     }
     // The last column reads better left-aligned: write it after the aligned part.
@@ -241,9 +278,12 @@ fn write_published(
     for (line, note) in String::from_utf8_lossy(&aligned).lines().zip(notes) {
         writeln!(out, "{line}  {note}")?;
     }
-    writeln!(out, "corrections:")?;
+    match lang {
+        Lang::En => writeln!(out, "corrections:")?,
+        Lang::Zh => writeln!(out, "更正：")?,
+    }
     for correction in p.published.corrections {
-        writeln!(out, "- {correction}")?;
+        writeln!(out, "- {}", correction.get(lang))?;
     }
     Ok(())
 }

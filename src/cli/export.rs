@@ -77,17 +77,20 @@ pub fn write_exports(trace: &Trace, args: &ExportArgs, lang: Lang) -> anyhow::Re
     let svg = export::svg::write_svg(&scene, &palette, lang);
     if let Some(path) = &args.svg {
         write(path, svg.as_bytes())?;
-        eprintln!("diagram written to {}", path.display());
+        super::live::say_written(super::live::wrote::DIAGRAM, path, lang);
     }
     if let Some(path) = &args.png {
         let png = export::png::render_png(&svg, args.png_scale)
             .with_context(|| format!("drawing {}", path.display()))?;
         write(path, &png)?;
-        eprintln!(
-            "diagram written to {} ({}×)",
-            path.display(),
-            args.png_scale
-        );
+        match lang {
+            Lang::En => eprintln!(
+                "diagram written to {} ({}×)",
+                path.display(),
+                args.png_scale
+            ),
+            Lang::Zh => eprintln!("时序图已写入 {}（{}×）", path.display(), args.png_scale),
+        }
     }
     Ok(())
 }

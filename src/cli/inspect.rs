@@ -14,7 +14,7 @@ use crate::trace::describe::counted;
 pub(super) fn inspect(args: InspectArgs, lang: crate::lang::Lang) -> anyhow::Result<()> {
     let stdout = io::stdout();
     if args.metrics {
-        return super::metrics::inspect_metrics(&args.file, args.json.as_deref());
+        return super::metrics::inspect_metrics(&args.file, args.json.as_deref(), lang);
     }
     if args.conn.is_some() && !args.export.any() {
         anyhow::bail!("--conn chooses the connection of --svg or --png: add one of them");
@@ -68,7 +68,7 @@ pub(super) fn inspect(args: InspectArgs, lang: crate::lang::Lang) -> anyhow::Res
             .map_err(io::Error::from)
             .and_then(|()| writer.flush())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
-        eprintln!("trace written to {}", path.display());
+        super::live::say_written(super::live::wrote::TRACE, path, lang);
     }
     if args.export.any() {
         let trace = match args.conn {

@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
 use crate::lab::{Lab, LabConfig, LabUpdate};
+use crate::lang::{Lang, Text};
 use crate::report::terminal::{self, TerminalStyle};
 use crate::trace::{Trace, TraceUpdate};
 
@@ -55,12 +56,7 @@ impl LiveTimeline {
 }
 
 /// How to print: colours only on a terminal without `NO_COLOR`, in `lang`.
-pub(super) fn style(
-    no_color: bool,
-    frames: bool,
-    notes: bool,
-    lang: crate::lang::Lang,
-) -> TerminalStyle {
+pub(super) fn style(no_color: bool, frames: bool, notes: bool, lang: Lang) -> TerminalStyle {
     TerminalStyle {
         color: !no_color && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         notes,
@@ -69,14 +65,62 @@ pub(super) fn style(
     }
 }
 
-/// One line on stderr when `--capture auto` goes on without packets, saying why.
-pub(super) fn say_capture_mode(update: &LabUpdate) {
+/// One line on stderr when `--capture auto` goes on without packets, saying why (the reason
+/// is libpcap's or the system's own words).
+pub(super) fn say_capture_mode(update: &LabUpdate, lang: Lang) {
     if let LabUpdate::CaptureMode {
         packets: false,
         reason: Some(reason),
     } = update
     {
-        eprintln!("wirelab: socket tap only, no packets: {reason}");
+        match lang {
+            Lang::En => eprintln!("wirelab: socket tap only, no packets: {reason}"),
+            Lang::Zh => eprintln!("wirelab：只用套接字探针，没有数据包：{reason}"),
+        }
+    }
+}
+
+/// What a command wrote to a file.
+pub(super) mod wrote {
+    use crate::lang::Text;
+
+    /// A trace JSON.
+    pub const TRACE: Text = Text {
+        en: "trace",
+        zh: "追踪记录",
+    };
+    /// A pcapng of packets.
+    pub const PACKETS: Text = Text {
+        en: "packets",
+        zh: "数据包",
+    };
+    /// The diagram (SVG or PNG).
+    pub const DIAGRAM: Text = Text {
+        en: "diagram",
+        zh: "时序图",
+    };
+    /// The metrics JSON.
+    pub const METRICS: Text = Text {
+        en: "metrics",
+        zh: "指标",
+    };
+    /// The compare results JSON.
+    pub const RESULTS: Text = Text {
+        en: "results",
+        zh: "对比结果",
+    };
+    /// The compare CSV.
+    pub const CSV: Text = Text {
+        en: "CSV",
+        zh: "CSV 表格",
+    };
+}
+
+/// Says on stderr that `what` was written to `path`, e.g. "trace written to out.json".
+pub(super) fn say_written(what: Text, path: &std::path::Path, lang: Lang) {
+    match lang {
+        Lang::En => eprintln!("{} written to {}", what.en, path.display()),
+        Lang::Zh => eprintln!("{}已写入 {}", what.zh, path.display()),
     }
 }
 

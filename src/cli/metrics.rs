@@ -10,7 +10,11 @@ use super::table::{LastColumn, write_columns};
 use crate::analysis::metrics::{FIELDS, Metrics, metrics};
 
 /// Reads the file, prints its metrics table and writes the JSON to `json` if given.
-pub(super) fn inspect_metrics(file: &Path, json: Option<&Path>) -> anyhow::Result<()> {
+pub(super) fn inspect_metrics(
+    file: &Path,
+    json: Option<&Path>,
+    lang: crate::lang::Lang,
+) -> anyhow::Result<()> {
     // The streams are kept: an empty poll response is told by its body.
     let (trace, _stats) = crate::capture::file::read_file(file, true)?;
     let m = metrics(&trace);
@@ -22,7 +26,7 @@ pub(super) fn inspect_metrics(file: &Path, json: Option<&Path>) -> anyhow::Resul
         let text = serde_json::to_string_pretty(&m).context("serializing the metrics")?;
         std::fs::write(path, text + "\n")
             .with_context(|| format!("writing the metrics to {}", path.display()))?;
-        eprintln!("metrics written to {}", path.display());
+        super::live::say_written(super::live::wrote::METRICS, path, lang);
     }
     Ok(())
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 
-use super::live::{LiveTimeline, next_update, say_capture_mode, start_lab, style};
+use super::live::{
+    LiveTimeline, next_update, say_capture_mode, say_written, start_lab, style, wrote,
+};
 use super::{CaptureMode, RunArgs};
 use crate::lab::{self, LabCommand, LabConfig, LabUpdate, RunMode};
 use crate::report::terminal::{self, TerminalStyle};
@@ -48,19 +50,19 @@ pub(super) fn run(args: RunArgs, lang: crate::lang::Lang) -> anyhow::Result<()> 
     let trace = if args.step {
         run_stepping(scenario, config, style)?
     } else {
-        let trace = lab::run_scenario_observed(scenario, config, say_capture_mode)?;
+        let trace = lab::run_scenario_observed(scenario, config, |u| say_capture_mode(u, lang))?;
         let stdout = io::stdout();
         let mut out = stdout.lock();
         terminal::write_timeline(&trace, &mut out, style)?;
         trace
     };
     if let Some(path) = &args.pcapng {
-        eprintln!("packets written to {}", path.display());
+        say_written(wrote::PACKETS, path, lang);
     }
     if let Some(path) = &args.json {
         std::fs::write(path, trace.to_json())
             .with_context(|| format!("writing the trace to {}", path.display()))?;
-        eprintln!("trace written to {}", path.display());
+        say_written(wrote::TRACE, path, lang);
     }
     super::export::write_exports(&trace, &args.export, lang)?;
     Ok(())
@@ -131,7 +133,7 @@ fn run_stepping(scenario: &str, config: LabConfig, style: TerminalStyle) -> anyh
                     lab.send(LabCommand::Step);
                 }
             }
-            update @ LabUpdate::CaptureMode { .. } => say_capture_mode(&update),
+            update @ LabUpdate::CaptureMode { .. } => say_capture_mode(&update, style.lang),
             LabUpdate::Finished => break,
             LabUpdate::Failed(message) => bail!("the run failed: {message}"),
         }

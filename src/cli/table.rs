@@ -1,7 +1,10 @@
 //! Tables on the terminal, written once for every command that prints one (`compare`,
-//! `inspect --metrics`): aligned columns, the first (the row's name) left-aligned.
+//! `inspect --metrics`): aligned columns, the first (the row's name) left-aligned. Widths are
+//! terminal columns (a CJK character takes two), so Chinese rows line up too.
 
 use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthStr as _;
 
 /// How the last column is aligned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +27,7 @@ pub(super) fn write_columns(
         .map(|i| {
             rows.iter()
                 .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count())
+                .map(|c| c.width())
                 .max()
                 .unwrap_or(0)
         })
@@ -32,7 +35,7 @@ pub(super) fn write_columns(
     for row in rows {
         let mut line = String::new();
         for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
-            let pad = width.saturating_sub(cell.chars().count());
+            let pad = width.saturating_sub(cell.width());
             if i == 0 {
                 line.push_str(cell);
                 line.push_str(&" ".repeat(pad));
@@ -73,5 +76,12 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "              a  note\nlong name  1234     x\n"
         );
+        let rows = vec![
+            vec!["请求".to_string(), "1".to_string()],
+            vec!["ab".to_string(), "22".to_string()],
+        ];
+        let mut out = Vec::new();
+        write_columns(&rows, LastColumn::Right, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "请求   1\nab    22\n");
     }
 }

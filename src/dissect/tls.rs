@@ -4,7 +4,8 @@
 //! record's payload is kept. Used by the connection dissector (captures whose client starts
 //! with a TLS handshake record) and by the lab (the bytes below its TLS layer).
 
-use crate::proto::rule::{BreaksRule as _, Violation};
+use crate::lang::Phrase;
+use crate::proto::rule::Violation;
 use crate::proto::tls::{self, HEADER_LEN, RecordHeader, content_type};
 use crate::trace::{EventKind, StreamSpan};
 
@@ -105,8 +106,9 @@ impl TlsRecords {
                             offset: self.record_start,
                             len: HEADER_LEN as u64,
                         };
-                        let message = format!("not a TLS record: {err}");
-                        out.push(TlsItem::NotTls(span, Violation::new(err.rule(), message)));
+                        let violation =
+                            Violation::of(Phrase::new("not a TLS record", "不是 TLS 记录"), &err);
+                        out.push(TlsItem::NotTls(span, violation));
                         self.stopped = true;
                     }
                 }

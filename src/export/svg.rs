@@ -225,10 +225,15 @@ impl Writer<'_> {
             if line.is_empty() {
                 continue;
             }
+            // The width it was fitted at: a viewer without our fonts (a browser falls back to
+            // its own, wider sans) squeezes the line into it instead of spilling out of its box.
+            let length = measure(&line, font);
             group = group.add(
                 Text::new(line)
                     .set("x", x)
                     .set("y", baseline(k))
+                    .set("textLength", length)
+                    .set("lengthAdjust", "spacingAndGlyphs")
                     .set("xml:space", "preserve"),
             );
         }

@@ -345,11 +345,11 @@ impl Run {
                     }
                     kind
                 }
-                TlsItem::NotTls(_, v) => EventKind::Diagnostic {
-                    severity: Severity::Error,
-                    message: v.message,
-                    rule: Some(v.rule.to_string()),
-                },
+                TlsItem::NotTls(_, v) => EventKind::diagnostic(
+                    Severity::Error,
+                    crate::trace::describe::violation_phrase(&v),
+                    Some(v.rule.to_string()),
+                ),
             };
             self.builder.push_event(Event {
                 t_us,

@@ -498,21 +498,8 @@ fn ws(lane: &str, dir: Dir, opcode: u8) -> EventMatcher {
 }
 
 /// A lane's name in a Chinese caption (the lane keeps its name in the trace).
-pub(super) fn lane_zh(who: &str) -> &str {
-    match who {
-        "client" => "客户端",
-        "one frame" => "单帧",
-        "two fragments" => "两个分片",
-        "lab page" => "实验室页面",
-        "other site" => "其他网站",
-        "conn 1" => "连接 1",
-        "conn 2" => "连接 2",
-        "conn 3" => "连接 3",
-        "no keep-alive" => "无 keep-alive",
-        "page /echo" => "页面 /echo",
-        "page /chat" => "页面 /chat",
-        other => other,
-    }
+pub(super) fn lane_zh(who: &str) -> String {
+    crate::trace::describe::lane_name(who, crate::lang::Lang::Zh)
 }
 
 fn connect(i: usize, who: &str) -> Stage {

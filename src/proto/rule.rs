@@ -2,6 +2,7 @@
 //! reaches both the human message and a diagnostic's `rule` field. A citation is an entry of
 //! the one table, [`crate::proto::cite`].
 
+use crate::lang::Phrase;
 use crate::proto::cite::Cite;
 
 /// A broken protocol rule, with its reference, e.g. rule: [`cite::RFC6455_5_5`] (shown as
@@ -14,6 +15,9 @@ pub struct Violation {
     pub rule: Cite,
     /// What happened and what the rule requires.
     pub message: String,
+    /// The same in Chinese, written where the message has values in it; a fixed message's
+    /// Chinese is read from its English by `trace::describe::diagnostic_message`.
+    pub message_zh: Option<String>,
 }
 
 impl Violation {
@@ -22,13 +26,27 @@ impl Violation {
         Violation {
             rule,
             message: message.into(),
+            message_zh: None,
+        }
+    }
+
+    /// The violation with its message in Chinese too.
+    pub fn zh(self, message_zh: impl Into<String>) -> Self {
+        Violation {
+            message_zh: Some(message_zh.into()),
+            ..self
         }
     }
 
     /// The violation an error reports, its message prefixed with `context` (e.g.
-    /// "malformed HTTP request head"): the rule is the error's own citation.
-    pub fn of(context: &str, error: &impl BreaksRule) -> Self {
-        Violation::new(error.rule(), format!("{context}: {error}"))
+    /// "malformed HTTP request head", in both languages): the rule is the error's own
+    /// citation.
+    pub fn of(context: Phrase, error: &impl BreaksRule) -> Self {
+        Violation::new(error.rule(), format!("{}: {error}", context.en)).zh(format!(
+            "{}：{}",
+            context.zh,
+            error.message_zh()
+        ))
     }
 }
 
@@ -45,4 +63,7 @@ impl std::fmt::Display for Violation {
 pub trait BreaksRule: std::fmt::Display {
     /// The rule this error breaks.
     fn rule(&self) -> Cite;
+
+    /// The `Display` message in Chinese, with the same citation.
+    fn message_zh(&self) -> String;
 }

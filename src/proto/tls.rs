@@ -86,6 +86,21 @@ impl BreaksRule for RecordError {
             _ => cite::RFC8446_5_1,
         }
     }
+
+    fn message_zh(&self) -> String {
+        let rule = self.rule();
+        match self {
+            RecordError::ContentType(t) => {
+                format!("内容类型 {t} 不是 TLS 定义的类型（20-23）（{rule}）")
+            }
+            RecordError::Version(v) => {
+                format!("legacy_record_version 0x{v:04x} 不是 3.x（{rule}）")
+            }
+            RecordError::Length(n) => {
+                format!("一条 {n} 字节的记录超过了允许的 {MAX_LENGTH} 字节（{rule}）")
+            }
+        }
+    }
 }
 
 /// Parses a record header from the start of `bytes`; `Ok(None)` when fewer than

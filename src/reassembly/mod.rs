@@ -23,6 +23,7 @@ pub use segment::{FlowKey, Segment, TcpFlags};
 pub use sink::{ConnectionStart, StreamSink};
 use stream::Stream;
 
+use crate::lang::Phrase;
 use crate::trace::{Dir, Event, EventKind, Severity, TcpSegment};
 
 /// What a [`Reassembler`] delivers.
@@ -162,14 +163,15 @@ impl Reassembler {
                 conn: Some(conn),
                 dir: None,
                 span: None,
-                kind: EventKind::Diagnostic {
-                    severity: Severity::Warning,
-                    message:
+                kind: EventKind::diagnostic(
+                    Severity::Warning,
+                    Phrase::new(
                         "the capture starts in the middle of this connection: no handshake seen, \
-                              client and server guessed from the ports"
-                            .into(),
-                    rule: None,
-                },
+                         client and server guessed from the ports",
+                        "抓包从这条连接的中途开始：没有看到握手，客户端和服务器是按端口猜的",
+                    ),
+                    None,
+                ),
             });
         }
         self.flows.push(Flow {
@@ -320,15 +322,22 @@ fn flow_push(flow: &mut Flow, mode: Mode, t_us: i64, seg: &Segment<'_>, out: &mu
             conn: Some(conn),
             dir: Some(dir),
             span: None,
-            kind: EventKind::Diagnostic {
-                severity: Severity::Warning,
-                message: format!(
-                    "packet cut by the capture's snap length: {} of {} payload bytes captured",
-                    seg.payload.len(),
-                    seg.wire_len
+            kind: EventKind::diagnostic(
+                Severity::Warning,
+                Phrase::new(
+                    format!(
+                        "packet cut by the capture's snap length: {} of {} payload bytes captured",
+                        seg.payload.len(),
+                        seg.wire_len
+                    ),
+                    format!(
+                        "数据包被抓包的截断长度（snap length）截短：{} 字节载荷只抓到 {} 字节",
+                        seg.wire_len,
+                        seg.payload.len()
+                    ),
                 ),
-                rule: None,
-            },
+                None,
+            ),
         });
     }
     let Some(offset) = this.offset_of(seg.seq.wrapping_add(u32::from(seg.flags.syn))) else {

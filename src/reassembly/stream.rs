@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::sink::StreamSink;
+use crate::lang::Phrase;
 use crate::trace::{Dir, Event, EventKind, Severity};
 
 /// How many out-of-order bytes one direction may buffer before the hole is declared a gap.
@@ -145,15 +146,21 @@ fn report_gap(conn: u32, dir: Dir, from: u64, to: u64, t_us: i64, out: &mut impl
         conn: Some(conn),
         dir: Some(dir),
         span: None,
-        kind: EventKind::Diagnostic {
-            severity: Severity::Error,
-            message: format!(
-                "{} bytes missing from the capture (stream offsets {from}..{to}): \
-                 packets were dropped or the capture started late",
-                to - from
+        kind: EventKind::diagnostic(
+            Severity::Error,
+            Phrase::new(
+                format!(
+                    "{} bytes missing from the capture (stream offsets {from}..{to}): \
+                     packets were dropped or the capture started late",
+                    to - from
+                ),
+                format!(
+                    "抓包缺失了 {} 字节（字节流偏移 {from}..{to}）：有数据包被丢弃，或者抓包开始得晚了",
+                    to - from
+                ),
             ),
-            rule: None,
-        },
+            None,
+        ),
     });
     out.gap(conn, dir, t_us, to - from);
 }

@@ -67,9 +67,9 @@ pub fn write_header(trace: &Trace, out: &mut dyn Write, style: TerminalStyle) ->
         (None, _) => {}
     }
     if let Some(link) = &trace.source.link {
-        parts.push(describe::link_summary(link, Lang::En));
+        parts.push(describe::link_summary(link, lang));
         if trace.source.capture.as_deref() == Some("packet+socket") {
-            parts.push(describe::LINK_PACKETS.get(Lang::En).to_string());
+            parts.push(describe::LINK_PACKETS.get(lang).to_string());
         }
     }
     parts.push(trace.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
@@ -250,14 +250,10 @@ fn lane_name(connections: &[Connection], conn: Option<u32>, lang: Lang) -> Strin
         .iter()
         .find(|c| c.id == id)
         .and_then(|c| c.label.as_deref());
-    match (label, lang) {
-        // The lab's name for a connection it did not open, stored in English.
-        (Some(label), Lang::Zh) => match label.strip_prefix("external client ") {
-            Some(addr) => format!("#{id} 外部客户端 {addr}"),
-            None => format!("#{id} {label}"),
-        },
-        (Some(label), Lang::En) => format!("#{id} {label}"),
-        (None, _) => format!("#{id}"),
+    match label {
+        // The lab's lane names are stored in English.
+        Some(label) => format!("#{id} {}", describe::lane_name(label, lang)),
+        None => format!("#{id}"),
     }
 }
 

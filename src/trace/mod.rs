@@ -9,6 +9,7 @@
 pub mod describe;
 pub mod matcher;
 
+use crate::lang::Phrase;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -503,8 +504,13 @@ pub enum EventKind {
     Diagnostic {
         /// How serious.
         severity: Severity,
-        /// What happened, in a sentence.
+        /// What happened, in a sentence, in English.
         message: String,
+        /// The same sentence in Chinese, when the app wrote it in both (a diagnostic with
+        /// values, e.g. how many bytes are missing); older traces and other writers have none,
+        /// and `trace::describe::diagnostic_message` then reads the English.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_zh: Option<String>,
         /// The rule that was broken: an entry of `proto::cite` as displayed, e.g. `"RFC 6455 §5.5"`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rule: Option<String>,
@@ -553,6 +559,17 @@ impl EventKind {
         "stage",
         "diagnostic",
     ];
+    /// A diagnostic whose message is written in both languages (`message_zh` is left out
+    /// when the phrase is the same in both: a text that is not ours to translate).
+    pub fn diagnostic(severity: Severity, message: Phrase, rule: Option<String>) -> EventKind {
+        let Phrase { en, zh } = message;
+        EventKind::Diagnostic {
+            severity,
+            message_zh: (zh != en).then_some(zh),
+            message: en,
+            rule,
+        }
+    }
 
     /// The `kind` tag as written in JSON, e.g. `"ws_frame"`.
     pub fn name(&self) -> &'static str {

@@ -675,6 +675,8 @@ impl WirelabApp {
                 presenter::leave(ui.ctx());
             }
             legend_button(ui, &mut self.overlays.legend, lang);
+            // A teacher switches language in front of the class too.
+            language_menu(ui, lang);
             ui.separator();
             match self.view {
                 View::Lab => self.lab.bar_ui(ui, commands),

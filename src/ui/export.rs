@@ -6,9 +6,10 @@ use std::path::Path;
 
 use super::command::{Command, SaveRequest};
 use super::status::StatusLine;
+use super::text as t;
 use super::theme::Theme;
 use crate::export::{self, DiagramSpec, Extent, Palette, Rgba};
-use crate::lang::{Lang, Phrase, Text};
+use crate::lang::{Lang, Text};
 use crate::trace::Trace;
 
 /// How much of the diagram an export holds.
@@ -47,8 +48,8 @@ impl DiagramExport {
     /// The save dialog's title.
     pub fn dialog_title(&self) -> Text {
         match self.format {
-            ExportFormat::Svg => DIALOG_SVG,
-            ExportFormat::Png { .. } => DIALOG_PNG,
+            ExportFormat::Svg => t::DIALOG_EXPORT_SVG,
+            ExportFormat::Png { .. } => t::DIALOG_EXPORT_PNG,
         }
     }
 
@@ -69,43 +70,6 @@ impl DiagramExport {
     }
 }
 
-const MENU: Text = Text {
-    en: "Export…",
-    zh: "导出…",
-};
-const MENU_HOVER: Text = Text {
-    en: "Save the diagram as SVG or PNG, for slides and handouts",
-    zh: "把时序图保存为 SVG 或 PNG，用于幻灯片和讲义",
-};
-const VIEW: Text = Text {
-    en: "the current view",
-    zh: "当前视图",
-};
-const WHOLE: Text = Text {
-    en: "the whole run",
-    zh: "整个过程",
-};
-const SVG: Text = Text {
-    en: "SVG (vector, selectable text)…",
-    zh: "SVG（矢量图，文字可选）…",
-};
-const PNG_1X: Text = Text {
-    en: "PNG 1×…",
-    zh: "PNG 1×…",
-};
-const PNG_2X: Text = Text {
-    en: "PNG 2× (for a projector)…",
-    zh: "PNG 2×（适合投影）…",
-};
-const DIALOG_SVG: Text = Text {
-    en: "Export the diagram (SVG)",
-    zh: "导出时序图（SVG）",
-};
-const DIALOG_PNG: Text = Text {
-    en: "Export the diagram (PNG)",
-    zh: "导出时序图（PNG）",
-};
-
 /// The menu's state kept between frames: which extent is picked.
 fn extent_id() -> egui::Id {
     egui::Id::unique("wirelab-export-extent")
@@ -119,19 +83,23 @@ pub fn menu_ui(ui: &mut egui::Ui, trace: &Trace, commands: &mut Vec<Command>) {
         // Picking the extent keeps the menu open; a format closes it.
         let config = egui::containers::menu::MenuConfig::new()
             .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
-        let button = egui::containers::menu::MenuButton::new(MENU.get(lang)).config(config);
+        let button = egui::containers::menu::MenuButton::new(t::EXPORT.get(lang)).config(config);
         let (response, _) = button.ui(ui, |ui| {
             let mut extent = ui
                 .data(|d| d.get_temp(extent_id()))
                 .unwrap_or(ExportExtent::WholeRun);
-            ui.radio_value(&mut extent, ExportExtent::WholeRun, WHOLE.get(lang));
-            ui.radio_value(&mut extent, ExportExtent::View, VIEW.get(lang));
+            ui.radio_value(
+                &mut extent,
+                ExportExtent::WholeRun,
+                t::EXPORT_WHOLE.get(lang),
+            );
+            ui.radio_value(&mut extent, ExportExtent::View, t::EXPORT_VIEW.get(lang));
             ui.data_mut(|d| d.insert_temp(extent_id(), extent));
             ui.separator();
             let formats = [
-                (SVG, ExportFormat::Svg),
-                (PNG_1X, ExportFormat::Png { scale: 1 }),
-                (PNG_2X, ExportFormat::Png { scale: 2 }),
+                (t::EXPORT_SVG, ExportFormat::Svg),
+                (t::EXPORT_PNG_1X, ExportFormat::Png { scale: 1 }),
+                (t::EXPORT_PNG_2X, ExportFormat::Png { scale: 2 }),
             ];
             for (label, format) in formats {
                 if ui.button(label.get(lang)).clicked() {
@@ -146,7 +114,7 @@ pub fn menu_ui(ui: &mut egui::Ui, trace: &Trace, commands: &mut Vec<Command>) {
                 }
             }
         });
-        response.on_hover_text(MENU_HOVER.get(lang));
+        response.on_hover_text(t::EXPORT_HINT.get(lang));
     });
 }
 
@@ -207,16 +175,9 @@ pub fn save(
         },
     };
     let written = write(trace, &spec, what, palette, to);
-    let path = to.display();
     match written {
-        Ok(()) => StatusLine::info(Phrase::new(
-            format!("exported the diagram to {path}"),
-            format!("时序图已导出到 {path}"),
-        )),
-        Err(e) => StatusLine::error(Phrase::new(
-            format!("cannot export to {path}: {e:#}"),
-            format!("无法导出到 {path}：{e:#}"),
-        )),
+        Ok(()) => StatusLine::info(t::exported(to)),
+        Err(e) => StatusLine::error(t::cannot_export(to, &e)),
     }
 }
 

@@ -257,7 +257,18 @@ impl FileView {
                     .iter()
                     .filter(|e| e.conn.is_none())
                     .filter_map(|e| match &e.kind {
-                        EventKind::Diagnostic { message, .. } => Some(message.clone()),
+                        EventKind::Diagnostic {
+                            message,
+                            message_zh,
+                            ..
+                        } => Some(
+                            crate::trace::describe::diagnostic_message(
+                                message,
+                                message_zh.as_deref(),
+                                lang,
+                            )
+                            .into_owned(),
+                        ),
                         _ => None,
                     })
                     .take(2)

@@ -562,7 +562,8 @@ impl LabView {
         match self.lab.lab() {
             Ok(lab) => {
                 let addr = lab.server_addr();
-                ui.label(t::server_at(lang, &addr));
+                // Whole on one row: in a wrapping bar it moves down rather than break.
+                ui.add(egui::Label::new(t::server_at(lang, &addr)).extend());
                 ui.hyperlink_to(t::DEMO_PAGE.get(lang), format!("http://{addr}/"))
                     .on_hover_text(t::DEMO_PAGE_HINT.get(lang));
             }

@@ -41,6 +41,8 @@ pub fn enter(ctx: &egui::Context) {
     theme::set(ctx, ThemeName::HighContrast);
     let zoom = Theme::of(ctx).size.presenter_zoom;
     ctx.set_zoom_factor(saved.zoom.max(zoom));
+    // The zoom applies from the next pass: run it before anything is shown.
+    ctx.request_discard("presenter mode's zoom");
     ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
 }
 
@@ -52,6 +54,7 @@ pub fn leave(ctx: &egui::Context) {
     ctx.data_mut(|data| data.remove::<Before>(key()));
     theme::set(ctx, saved.theme);
     ctx.set_zoom_factor(saved.zoom);
+    ctx.request_discard("presenter mode's zoom");
     ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
 }
 

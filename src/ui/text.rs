@@ -197,6 +197,17 @@ texts! {
         "按“下一步”执行这一步：它讲到的事件会出现在这里，并高亮显示。";
     LAB_LENT: "A lesson is using the lab: Run or Step starts a new run of the Lab view",
         "课程正在使用实验室：按“运行”或“单步”会在实验室视图中重新开始运行";
+    // The diagram's Export… menu and its save dialog.
+    EXPORT: "Export…", "导出…";
+    EXPORT_HINT: "Save the diagram as SVG or PNG, for slides and handouts",
+        "把时序图保存为 SVG 或 PNG，用于幻灯片和讲义";
+    EXPORT_VIEW: "the current view", "当前视图";
+    EXPORT_WHOLE: "the whole run", "整个过程";
+    EXPORT_SVG: "SVG (vector, selectable text)…", "SVG（矢量图，文字可选）…";
+    EXPORT_PNG_1X: "PNG 1×…", "PNG 1×（原尺寸）…";
+    EXPORT_PNG_2X: "PNG 2× (for a projector)…", "PNG 2×（适合投影）…";
+    DIALOG_EXPORT_SVG: "Export the diagram (SVG)", "导出时序图（SVG）";
+    DIALOG_EXPORT_PNG: "Export the diagram (PNG)", "导出时序图（PNG）";
 }
 
 /// `n` events.
@@ -271,6 +282,24 @@ pub fn cannot_save(to: &Path, cause: &dyn Display) -> Phrase {
     phrase(|lang| match lang {
         Lang::En => format!("cannot save {to}: {cause}"),
         Lang::Zh => format!("无法保存 {to}：{cause}"),
+    })
+}
+
+/// The diagram was exported.
+pub fn exported(to: &Path) -> Phrase {
+    let to = to.display();
+    phrase(|lang| match lang {
+        Lang::En => format!("exported the diagram to {to}"),
+        Lang::Zh => format!("时序图已导出到 {to}"),
+    })
+}
+
+/// The diagram could not be exported.
+pub fn cannot_export(to: &Path, cause: &anyhow::Error) -> Phrase {
+    let to = to.display();
+    phrase(|lang| match lang {
+        Lang::En => format!("cannot export to {to}: {cause:#}"),
+        Lang::Zh => format!("无法导出到 {to}：{cause:#}"),
     })
 }
 

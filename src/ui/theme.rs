@@ -79,7 +79,9 @@ pub fn set(ctx: &egui::Context, name: ThemeName) {
     let theme = name.theme();
     ctx.set_style_of(name.mode(), theme.style());
     ctx.set_theme(name.mode());
-    // The frame that chose it drew with the old visuals: draw the next at once.
+    // The pass that chose it drew partly with the old visuals: it is run again before it is
+    // shown (a mixed frame stayed on screen until the next input, seen under Xvfb).
+    ctx.request_discard("the theme changed");
     ctx.request_repaint();
 }
 

@@ -11,14 +11,16 @@ use super::theme::Theme;
 use super::{detail, timeline};
 use crate::analysis::connections::{ConnFilter, ConnIndex, ConnSummary, Protocol, SubTrace};
 use crate::diagram::rows::Rows;
-use crate::lang::Text;
-use crate::trace::describe::{format_bytes, format_count, format_time_us};
+use crate::lang::{Lang, Text};
+use crate::trace::describe::{self, format_bytes, format_count, format_time_us};
 use crate::trace::{EventKind, Source, Trace, TraceUpdate};
 
 /// Free-text matching is remembered per connection, so a growing trace is searched once.
 #[derive(Default)]
 struct TextMatches {
     text: String,
+    /// The language the events' summaries were searched in.
+    lang: Lang,
     /// Per connection id.
     state: std::collections::HashMap<u32, TextMatch>,
 }
@@ -302,9 +304,10 @@ impl TracePane {
             return;
         }
         let text = self.filter.text.trim().to_lowercase();
-        if text != self.text_matches.text {
+        if text != self.text_matches.text || self.filter.lang != self.text_matches.lang {
             self.text_matches = TextMatches {
                 text: text.clone(),
+                lang: self.filter.lang,
                 state: Default::default(),
             };
         }
@@ -352,11 +355,16 @@ impl TracePane {
     pub fn list_ui(&mut self, ui: &mut egui::Ui) {
         let size = &Theme::of(ui.ctx()).size;
         let lang = super::lang::current(ui.ctx());
+        // The free text matches the summaries in the language they are read in.
+        self.filter.lang = lang;
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.strong(t::CONNECTIONS.get(lang));
             if !self.filter.is_empty() && ui.small_button(t::CLEAR_FILTER.get(lang)).clicked() {
-                self.filter = ConnFilter::default();
+                self.filter = ConnFilter {
+                    lang,
+                    ..ConnFilter::default()
+                };
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
@@ -453,7 +461,7 @@ impl TracePane {
                     let name = c
                         .label
                         .as_deref()
-                        .map(|l| format!(" {l}"))
+                        .map(|l| format!(" {}", describe::lane_name(l, lang)))
                         .unwrap_or_default();
                     let text = format!("#{}{name}  {} → {}\n{line2}", c.id, c.client, c.server);
                     let selected = self.selected_conn == Some(c.id);
@@ -489,6 +497,7 @@ impl TracePane {
 
     /// The connection list (left panel, `list_id`), then [`TracePane::diagram_ui`].
     pub fn browse_ui(&mut self, ui: &mut egui::Ui, list_id: &str, running: bool) {
+        self.filter.lang = super::lang::current(ui.ctx());
         if super::presenter::is_active(ui.ctx()) {
             // Presenter mode: the diagram and its detail only.
             self.diagram_ui(ui, running);

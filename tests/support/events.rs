@@ -24,6 +24,7 @@ pub fn diagnostics(events: &[Event]) -> Vec<(Severity, String, Option<String>)> 
                 severity,
                 message,
                 rule,
+                ..
             } => Some((*severity, message.clone(), rule.clone())),
             _ => None,
         })

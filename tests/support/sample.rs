@@ -332,6 +332,7 @@ pub fn demo_trace() -> Trace {
         EventKind::Diagnostic {
             severity: Severity::Info,
             message: "sample: the client waited 1.5 s before closing".into(),
+            message_zh: Some("示例：客户端等了 1.5 秒才关闭".into()),
             rule: None,
         },
     );

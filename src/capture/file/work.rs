@@ -7,6 +7,7 @@ use super::FileStats;
 use super::record_reader::Packets;
 use crate::capture::packet::{DecodeError, Decoded, LinkType, decode};
 use crate::dissect::TraceBuilder;
+use crate::lang::Phrase;
 use crate::reassembly::Reassembler;
 use crate::trace::{Event, EventKind, Severity, Source, Trace};
 
@@ -122,33 +123,41 @@ impl Work {
         let mut b =
             builder.unwrap_or_else(|| new_builder(&source, mode, DateTime::<Utc>::UNIX_EPOCH));
         reassembler.finish(last_t, &mut b);
-        let mut note = |message: String, severity| {
+        let mut note = |message: Phrase, severity| {
             b.push_event(Event {
                 t_us: last_t,
                 conn: None,
                 dir: None,
                 span: None,
-                kind: EventKind::Diagnostic {
-                    severity,
-                    message,
-                    rule: None,
-                },
+                kind: EventKind::diagnostic(severity, message, None),
             })
         };
         if let Some((number, e)) = first_error {
             note(
-                format!(
-                    "{} packet(s) could not be decoded; the first is packet {number}: {e}",
-                    stats.undecodable
+                Phrase::new(
+                    format!(
+                        "{} packet(s) could not be decoded; the first is packet {number}: {e}",
+                        stats.undecodable
+                    ),
+                    format!(
+                        "{} 个数据包无法解码；第一个是第 {number} 个数据包：{e}",
+                        stats.undecodable
+                    ),
                 ),
                 Severity::Warning,
             );
         }
         if let Some(reason) = read_error {
             note(
-                format!(
-                    "the file ends early after {} packets: {reason}; everything before is shown",
-                    stats.packets
+                Phrase::new(
+                    format!(
+                        "the file ends early after {} packets: {reason}; everything before is shown",
+                        stats.packets
+                    ),
+                    format!(
+                        "文件在 {} 个数据包之后提前结束：{reason}；之前的内容都已显示",
+                        stats.packets
+                    ),
                 ),
                 Severity::Error,
             );

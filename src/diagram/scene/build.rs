@@ -86,9 +86,6 @@ const SERVER: Text = Text {
     zh: "服务器",
 };
 
-/// The name the lab gives a connection it did not open, before its address.
-const EXTERNAL_CLIENT: &str = "external client";
-
 /// Where a row's label may go: preferably over its own lanes, else over the whole width.
 struct LabelRoom {
     preferred: XSpan,
@@ -660,12 +657,8 @@ pub(super) fn lane_titles(trace: &Trace, conn: u32, lang: Lang) -> (String, Stri
     // is titled without it.
     let name = c.label.as_deref().map_or_else(numbered, |l| {
         let name = l.strip_suffix(c.client.as_str()).map_or(l, str::trim_end);
-        // The lab names a connection it did not open "external client" (stored in the
-        // trace in English): shown in the reader's language.
-        match (name, lang) {
-            (EXTERNAL_CLIENT, Lang::Zh) => "外部客户端".to_string(),
-            _ => one_line(name),
-        }
+        // The lab's lane names are stored in English: shown in the reader's language.
+        one_line(&describe::lane_name(name, lang))
     });
     // The server's title shows the first connection's server; any other server is named
     // on its client's lane.

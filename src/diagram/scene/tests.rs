@@ -98,6 +98,7 @@ fn conversation() -> Trace {
                 severity: crate::trace::Severity::Error,
                 rule: Some("RFC 6455 §5.1".into()),
                 message: "unmasked client frame".into(),
+                message_zh: None,
             },
         ),
     ])

@@ -3,11 +3,13 @@
 
 use super::Decision;
 use super::http::HttpMsg;
-use super::resync::{RULE_GAP, start_line_name};
+use super::resync::{FRAME_HEADER, RULE_GAP, start_line_name};
 use super::ws::WsDir;
+use crate::lang::Phrase;
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
+use crate::trace::describe;
 use crate::trace::{Dir, Event, EventKind, Severity, StreamSpan};
 
 /// Uncompacted input kept before the consumed prefix is dropped.
@@ -56,7 +58,7 @@ pub(super) struct DirState {
     /// Stream offset from which nothing was dissected (opaque mode).
     pub(super) opaque_from: u64,
     /// Why the direction became opaque (for the summary at the end).
-    pub(super) opaque_reason: Option<String>,
+    pub(super) opaque_reason: Option<Phrase>,
     /// HTTP heads parsed so far (once there is one, the roles are settled).
     pub(super) heads: u64,
     /// Bytes skipped so far while resynchronising after a gap.
@@ -89,17 +91,13 @@ impl Sink<'_> {
         dir: Dir,
         span: Option<StreamSpan>,
         severity: Severity,
-        message: String,
+        message: Phrase,
         rule: Option<Cite>,
     ) {
         self.push(
             dir,
             span,
-            EventKind::Diagnostic {
-                severity,
-                message,
-                rule: rule.map(|c| c.to_string()),
-            },
+            EventKind::diagnostic(severity, message, rule.map(|c| c.to_string())),
         );
     }
 
@@ -110,7 +108,26 @@ impl Sink<'_> {
         severity: Severity,
         v: &Violation,
     ) {
-        self.diag(dir, span, severity, v.message.clone(), Some(v.rule));
+        self.diag(
+            dir,
+            span,
+            severity,
+            describe::violation_phrase(v),
+            Some(v.rule),
+        );
+    }
+}
+
+/// Why a direction stops being dissected, from the rule it broke, in both languages.
+pub(super) fn reason_of(v: &Violation) -> Phrase {
+    describe::violation_phrase(v)
+}
+
+/// A direction in Chinese, for the diagnostics that name one.
+fn direction_zh(dir: Dir) -> &'static str {
+    match dir {
+        Dir::C2s => "客户端→服务器",
+        Dir::S2c => "服务器→客户端",
     }
 }
 
@@ -167,7 +184,7 @@ impl DirState {
     }
 
     /// Stops dissecting this direction from stream offset `at`; later bytes are only counted.
-    pub(super) fn go_opaque(&mut self, at: u64, reason: String) {
+    pub(super) fn go_opaque(&mut self, at: u64, reason: Phrase) {
         self.mode = Mode::Opaque;
         self.opaque_from = at;
         self.opaque_reason = Some(reason);
@@ -205,9 +222,9 @@ impl DirState {
                         dir,
                         span(at, left),
                         Severity::Warning,
-                        format!(
+                        Phrase::new(format!(
                             "{skipped} bytes were not dissected: the capture started in the middle of the connection and no HTTP start line or plausible WebSocket frame header followed"
-                        ),
+                        ), format!("{skipped} 字节没有解析：抓包从连接中途开始，之后没有出现 HTTP 起始行，也没有可信的 WebSocket 帧头")),
                         RULE_GAP,
                     );
                 }
@@ -216,7 +233,7 @@ impl DirState {
                 let skipped = self.resync_skipped.saturating_add(left);
                 if skipped > 0 {
                     let what = if self.mode == Mode::ResyncWs {
-                        "frame header"
+                        FRAME_HEADER
                     } else {
                         start_line_name(self.role)
                     };
@@ -224,8 +241,15 @@ impl DirState {
                         dir,
                         span(at, left),
                         Severity::Warning,
-                        format!(
-                            "{skipped} bytes after the bytes missing from the capture were not dissected: no plausible {what} followed"
+                        Phrase::new(
+                            format!(
+                                "{skipped} bytes after the bytes missing from the capture were not dissected: no plausible {} followed",
+                                what.en
+                            ),
+                            format!(
+                                "抓包缺失字节之后的 {skipped} 字节没有解析：后面没有出现可信的{}",
+                                what.zh
+                            ),
                         ),
                         RULE_GAP,
                     );
@@ -237,8 +261,13 @@ impl DirState {
                         dir,
                         span(at, left),
                         Severity::Warning,
-                        format!(
-                            "{left} bytes sent after the WebSocket upgrade request were not dissected: no response decided the protocol"
+                        Phrase::new(
+                            format!(
+                                "{left} bytes sent after the WebSocket upgrade request were not dissected: no response decided the protocol"
+                            ),
+                            format!(
+                                "WebSocket 升级请求之后发送的 {left} 字节没有解析：没有响应决定之后用哪种协议"
+                            ),
                         ),
                         Some(cite::RFC6455_4_1),
                     );
@@ -253,9 +282,18 @@ impl DirState {
                         dir,
                         span(self.opaque_from, skipped),
                         Severity::Info,
-                        format!(
-                            "{skipped} bytes of {} were not dissected after: {why}",
-                            dir.as_str()
+                        Phrase::new(
+                            format!(
+                                "{skipped} bytes of {} were not dissected after: {}",
+                                dir.as_str(),
+                                why.en
+                            ),
+                            format!(
+                                "{}方向（{}）此后的 {skipped} 字节没有解析，原因：{}",
+                                direction_zh(dir),
+                                dir.as_str(),
+                                why.zh
+                            ),
                         ),
                         None,
                     );

@@ -3,10 +3,12 @@
 
 use std::collections::VecDeque;
 
+use super::direction::reason_of;
 use super::direction::{DirState, Mode, Sink, span};
 use super::sse::{SseOut, SseParser};
 use super::ws::Handshake;
 use super::{Decision, Pending};
+use crate::lang::{Lang, Phrase, Text};
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
 use crate::proto::http::{
@@ -18,10 +20,16 @@ use crate::proto::ws::handshake::{self, UpgradeCheck};
 use crate::trace::{Dir, EventKind, Severity, StreamSpan};
 
 /// "request" for the client's messages, "response" for the server's.
-pub(super) fn message_name(role: Role) -> &'static str {
+pub(super) fn message_name(role: Role) -> Text {
     match role {
-        Role::Client => "request",
-        Role::Server => "response",
+        Role::Client => Text {
+            en: "request",
+            zh: "请求",
+        },
+        Role::Server => Text {
+            en: "response",
+            zh: "响应",
+        },
     }
 }
 
@@ -238,10 +246,10 @@ impl DirState {
                     self.dir,
                     msg_span,
                     Severity::Info,
-                    format!(
+                    Phrase::new(format!(
                         "the event stream ended after {} events; the last event had no blank line after it, so it was never dispatched",
                         p.events
-                    ),
+                    ), format!("事件流在 {} 个事件之后结束；最后一个事件后面没有空行，所以它从未被分派", p.events)),
                     Some(cite::WHATWGHTML_9_2_6),
                 );
             }
@@ -449,7 +457,10 @@ impl DirState {
                     self.ws.start(deflate.as_ref(), self.role, handshake);
                     return Decision::WebSocket { deflate, handshake };
                 }
-                let reason = "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected".to_string();
+                let reason = Phrase::new(
+                    "a 101 Switching Protocols answered a request that did not ask for a WebSocket upgrade; the protocol that follows is not dissected",
+                    "101 Switching Protocols 回答的请求并没有要求升级到 WebSocket；之后的协议不再解析",
+                );
                 sink.diag(
                     self.dir,
                     span(start, head_len),
@@ -500,9 +511,15 @@ impl DirState {
             bad_end = *end;
         }
         let what = message_name(role);
-        let v = Violation::of(&format!("malformed HTTP {what} head"), &e);
+        let v = Violation::of(
+            Phrase::new(
+                format!("malformed HTTP {} head", what.en),
+                format!("HTTP {}头格式错误", what.zh),
+            ),
+            &e,
+        );
         sink.violation(self.dir, span(at, bad_end as u64), Severity::Error, &v);
-        self.go_opaque(at, v.message);
+        self.go_opaque(at, reason_of(&v));
     }
 
     /// A malformed body: the message is shown with the body bytes read so far, then one
@@ -518,9 +535,12 @@ impl DirState {
             None => (self.offset(), 0),
         };
         let decision = self.finish_http(sink);
-        let v = Violation::of("malformed HTTP body", &e);
+        let v = Violation::of(
+            Phrase::new("malformed HTTP body", "HTTP 消息体格式错误"),
+            &e,
+        );
         sink.violation(self.dir, span(start, len), Severity::Error, &v);
-        self.go_opaque(start.saturating_add(len), v.message);
+        self.go_opaque(start.saturating_add(len), reason_of(&v));
         decision
     }
 
@@ -536,15 +556,25 @@ impl DirState {
                 .saturating_sub(msg.lost);
             let problem = match &msg.body {
                 Body::UntilClose { .. } | Body::Empty => None,
-                Body::Length { total, got } => Some(format!(
-                    "connection closed in the middle of an HTTP body: {got} of {total} bytes"
+                Body::Length { total, got } => Some(Phrase::new(
+                    format!(
+                        "connection closed in the middle of an HTTP body: {got} of {total} bytes"
+                    ),
+                    format!("连接在 HTTP 消息体的中途关闭：收到 {total} 字节中的 {got} 字节"),
                 )),
                 // An event stream is normally ended by closing the connection.
                 Body::Chunked(_) if msg.sse.is_some() => None,
-                Body::Chunked(d) => Some(format!(
-                    "connection closed in the middle of a chunked HTTP body ({}) after {} bytes; the last chunk never came",
-                    d.describe_position(),
-                    d.consumed_bytes()
+                Body::Chunked(d) => Some(Phrase::new(
+                    format!(
+                        "connection closed in the middle of a chunked HTTP body ({}) after {} bytes; the last chunk never came",
+                        d.describe_position(Lang::En),
+                        d.consumed_bytes()
+                    ),
+                    format!(
+                        "连接在分块（chunked）HTTP 消息体的中途关闭（{}），此时已有 {} 字节；最后一个块始终没有到达",
+                        d.describe_position(Lang::Zh),
+                        d.consumed_bytes()
+                    ),
                 )),
             };
             let decision = self.finish_http(sink);
@@ -565,7 +595,13 @@ impl DirState {
                 dir,
                 span(at, left),
                 Severity::Warning,
-                format!("connection closed in the middle of an HTTP {what} head: {left} bytes"),
+                Phrase::new(
+                    format!(
+                        "connection closed in the middle of an HTTP {} head: {left} bytes",
+                        what.en
+                    ),
+                    format!("连接在一个 HTTP {}头的中途关闭：{left} 字节", what.zh),
+                ),
                 Some(RULE_HTTP_INCOMPLETE),
             );
         }
@@ -676,7 +712,8 @@ pub(super) fn upgrade_problems(
             format!(
                 "the server answered {status} {reason} instead of 101 Switching Protocols: the upgrade was refused and the connection stays HTTP"
             ),
-        ),
+        )
+.zh(format!("服务器回答的是 {status} {reason}，而不是 101 Switching Protocols：升级被拒绝，连接仍然是 HTTP")),
     });
     problems
 }

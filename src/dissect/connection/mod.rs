@@ -20,6 +20,7 @@ mod ws;
 use std::collections::VecDeque;
 
 use super::tls::{TlsItem, TlsRecords};
+use crate::lang::Phrase;
 use crate::proto::Role;
 use crate::proto::tls::starts_tls;
 use crate::proto::ws::deflate::DeflateParams;
@@ -89,7 +90,7 @@ enum Decision {
         handshake: Handshake,
     },
     /// An unknown protocol follows: stop dissecting the request side.
-    Opaque(String),
+    Opaque(Phrase),
 }
 
 impl ConnectionDissector {
@@ -154,10 +155,14 @@ impl ConnectionDissector {
             self.roles_settled = true;
             return false;
         }
-        let (revealing_dir, what) = if client_line.is_some_and(is_status_line) {
-            (self.client.dir, "sends HTTP responses")
+        let (revealing_dir, what, what_zh) = if client_line.is_some_and(is_status_line) {
+            (
+                self.client.dir,
+                "sends HTTP responses",
+                "发送的是 HTTP 响应",
+            )
         } else if server_line.is_some_and(is_request_line) {
-            (self.server.dir, "sends HTTP requests")
+            (self.server.dir, "sends HTTP requests", "发送的是 HTTP 请求")
         } else {
             return false;
         };
@@ -166,18 +171,18 @@ impl ConnectionDissector {
         self.server.role = Role::Server;
         self.swapped = true;
         self.roles_settled = true;
-        let side = if revealing_dir == Dir::C2s {
-            "client"
+        let (side, side_zh) = if revealing_dir == Dir::C2s {
+            ("client", "客户端")
         } else {
-            "server"
+            ("server", "服务器")
         };
         sink.diag(
             revealing_dir,
             None,
             Severity::Warning,
-            format!(
+            Phrase::new(format!(
                 "the side this capture calls the {side} {what}: the capture started in the middle of the connection and guessed client and server wrong, so the roles are swapped for dissection (directions are shown as captured)"
-            ),
+            ), format!("这份抓包称为{side_zh}的一方{what_zh}：抓包从连接中途开始，猜错了客户端和服务器，所以解析时交换了两者的角色（方向仍按抓包显示）")),
             None,
         );
         true
@@ -290,7 +295,7 @@ impl ConnectionDissector {
                     dir,
                     None,
                     Severity::Warning,
-                    format!("{missing} bytes are missing from the capture: TLS record boundaries are lost, so no more records are shown this way"),
+                    Phrase::new(format!("{missing} bytes are missing from the capture: TLS record boundaries are lost, so no more records are shown this way"), format!("抓包缺失了 {missing} 字节：TLS 记录的边界丢失了，之后不再按记录显示")),
                     None,
                 );
             }
@@ -384,9 +389,15 @@ impl ConnectionDissector {
                         dir,
                         Some(span),
                         Severity::Info,
-                        format!(
-                            "the stream ended {} bytes into a TLS record of {announced}",
-                            span.len
+                        Phrase::new(
+                            format!(
+                                "the stream ended {} bytes into a TLS record of {announced}",
+                                span.len
+                            ),
+                            format!(
+                                "字节流在一条 {announced} 字节的 TLS 记录中的第 {} 字节处结束",
+                                span.len
+                            ),
                         ),
                         None,
                     );

@@ -6,6 +6,7 @@ use super::Decision;
 use super::direction::{DirState, Mode, Sink, span};
 use super::http::Body;
 use super::http::message_name;
+use crate::lang::{Phrase, Text};
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
 use crate::proto::http;
@@ -95,12 +96,24 @@ pub(super) struct Search {
 }
 
 /// "request line" for the client, "status line" for the server.
-pub(super) fn start_line_name(role: Role) -> &'static str {
+pub(super) fn start_line_name(role: Role) -> Text {
     match role {
-        Role::Client => "request line",
-        Role::Server => "status line",
+        Role::Client => Text {
+            en: "request line",
+            zh: "请求行",
+        },
+        Role::Server => Text {
+            en: "status line",
+            zh: "状态行",
+        },
     }
 }
+
+/// What a WebSocket resynchronisation looks for.
+pub(super) const FRAME_HEADER: Text = Text {
+    en: "frame header",
+    zh: "帧头",
+};
 
 /// Whether `line` is a start line of this role: a request line for the client, a status
 /// line for the server.
@@ -255,9 +268,9 @@ impl DirState {
                     self.dir,
                     span(self.offset(), 0),
                     Severity::Info,
-                    format!(
+                    Phrase::new(format!(
                         "the capture started in the middle of the connection: WebSocket frames from here ({skipped} bytes skipped). The upgrade was not captured, so whether permessage-deflate was negotiated is unknown: compressed messages are shown as sent"
-                    ),
+                    ), format!("抓包从连接中途开始：从这里起是 WebSocket 帧（跳过了 {skipped} 字节）。升级握手没有抓到，所以不知道是否协商了 permessage-deflate：压缩的消息按发送时的原样显示")),
                     Some(cite::RFC7692_5),
                 );
                 true
@@ -273,9 +286,9 @@ impl DirState {
                         self.dir,
                         span(self.offset(), 0),
                         Severity::Info,
-                        format!(
-                            "the capture started in the middle of the connection: {skipped} bytes skipped, dissection starts at this {what}"
-                        ),
+                        Phrase::new(format!(
+                            "the capture started in the middle of the connection: {skipped} bytes skipped, dissection starts at this {}", what.en
+                        ), format!("抓包从连接中途开始：跳过了 {skipped} 字节，从这个{}开始解析", what.zh)),
                         None,
                     );
                 }
@@ -317,8 +330,13 @@ impl DirState {
                 Decision::Nothing
             }
             Mode::Held => {
-                let reason = format!(
-                    "{missing} bytes are missing from the capture after the WebSocket upgrade request; what follows is not dissected"
+                let reason = Phrase::new(
+                    format!(
+                        "{missing} bytes are missing from the capture after the WebSocket upgrade request; what follows is not dissected"
+                    ),
+                    format!(
+                        "WebSocket 升级请求之后，抓包缺失了 {missing} 字节；之后的内容不再解析"
+                    ),
                 );
                 sink.diag(dir, None, Severity::Error, reason.clone(), RULE_GAP);
                 self.go_opaque(at, reason);
@@ -349,9 +367,9 @@ impl DirState {
                             dir,
                             None,
                             Severity::Warning,
-                            format!(
+                            Phrase::new(format!(
                                 "{missing} bytes of this HTTP body are missing from the capture; its length is known, so dissection goes on after them"
-                            ),
+                            ), format!("这个 HTTP 消息体在抓包中缺失了 {missing} 字节；它的长度已知，所以跳过它们继续解析")),
                             RULE_GAP,
                         );
                         let complete = msg.body.is_complete();
@@ -369,9 +387,9 @@ impl DirState {
                         dir,
                         None,
                         Severity::Error,
-                        format!(
-                            "{missing} bytes are missing from the capture in the middle of this HTTP message; looking for the next {what} line"
-                        ),
+                        Phrase::new(format!(
+                            "{missing} bytes are missing from the capture in the middle of this HTTP message; looking for the next {} line", what.en
+                        ), format!("这条 HTTP 消息的中途，抓包缺失了 {missing} 字节；正在寻找下一个{}行", what.zh)),
                         RULE_GAP,
                     );
                 } else {
@@ -379,9 +397,9 @@ impl DirState {
                         dir,
                         None,
                         Severity::Error,
-                        format!(
-                            "{missing} bytes are missing from the capture between HTTP messages; looking for the next {what} line"
-                        ),
+                        Phrase::new(format!(
+                            "{missing} bytes are missing from the capture between HTTP messages; looking for the next {} line", what.en
+                        ), format!("两条 HTTP 消息之间，抓包缺失了 {missing} 字节；正在寻找下一个{}行", what.zh)),
                         RULE_GAP,
                     );
                 }
@@ -398,9 +416,9 @@ impl DirState {
                             dir,
                             None,
                             Severity::Warning,
-                            format!(
+                            Phrase::new(format!(
                                 "{missing} payload bytes of this frame are missing from the capture; its length is known, so dissection goes on after them, but the message's content is incomplete"
-                            ),
+                            ), format!("这一帧的载荷在抓包中缺失了 {missing} 字节；它的长度已知，所以跳过它们继续解析，但消息的内容不完整")),
                             RULE_GAP,
                         );
                         if f.received >= f.header.payload_len
@@ -415,9 +433,9 @@ impl DirState {
                     dir,
                     None,
                     Severity::Error,
-                    format!(
+                    Phrase::new(format!(
                         "{missing} bytes are missing from the capture between or inside WebSocket frames; looking for the next plausible frame header"
-                    ),
+                    ), format!("WebSocket 帧之间或帧内，抓包缺失了 {missing} 字节；正在寻找下一个可信的帧头")),
                     RULE_GAP,
                 );
                 self.ws.frame = None;
@@ -450,13 +468,28 @@ impl DirState {
         }
         let at = self.offset();
         let what = match self.mode {
-            Mode::ResyncWs => "WebSocket frame",
-            Mode::ResyncStart => "HTTP message or WebSocket frame",
-            _ => "HTTP message",
+            Mode::ResyncWs => Text {
+                en: "WebSocket frame",
+                zh: "WebSocket 帧",
+            },
+            Mode::ResyncStart => Text {
+                en: "HTTP message or WebSocket frame",
+                zh: "HTTP 消息或 WebSocket 帧",
+            },
+            _ => Text {
+                en: "HTTP message",
+                zh: "HTTP 消息",
+            },
         };
-        let reason = format!(
-            "no {what} start was found in {} bytes after the bytes missing from the capture",
-            self.resync_skipped
+        let reason = Phrase::new(
+            format!(
+                "no {} start was found in {} bytes after the bytes missing from the capture",
+                what.en, self.resync_skipped
+            ),
+            format!(
+                "抓包缺失字节之后的 {} 字节里没有找到{}的开头",
+                self.resync_skipped, what.zh
+            ),
         );
         sink.diag(self.dir, None, Severity::Warning, reason.clone(), RULE_GAP);
         self.go_opaque(at, reason);
@@ -467,7 +500,7 @@ impl DirState {
         &mut self,
         skip: usize,
         mode: Mode,
-        what: &str,
+        what: Text,
         sink: &mut Sink<'_>,
     ) {
         self.consume(skip);
@@ -478,7 +511,10 @@ impl DirState {
             self.dir,
             span(self.offset(), 0),
             Severity::Info,
-            format!("resynchronised after the missing bytes: {skipped} bytes skipped, dissection goes on at this {what}"),
+            Phrase::new(
+                format!("resynchronised after the missing bytes: {skipped} bytes skipped, dissection goes on at this {}", what.en),
+                format!("在缺失的字节之后重新同步：跳过了 {skipped} 字节，从这个{}继续解析", what.zh),
+            ),
             RULE_GAP,
         );
     }
@@ -546,7 +582,7 @@ impl DirState {
             }
         }
         if let Some(at) = found {
-            self.resync_found(at, Mode::WebSocket, "frame header", sink);
+            self.resync_found(at, Mode::WebSocket, FRAME_HEADER, sink);
             return true;
         }
         self.resync_skipped = self.resync_skipped.saturating_add(decided as u64);

@@ -4,12 +4,13 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::direction::{DirState, Mode, Sink, span};
+use super::direction::{DirState, Mode, Sink, reason_of, span};
+use crate::lang::Phrase;
 use crate::proto::Role;
 use crate::proto::cite::{self, Cite};
 use crate::proto::rule::Violation;
 use crate::proto::ws::close::parse_close_payload;
-use crate::proto::ws::deflate::{DEFAULT_MAX_INFLATED, DeflateParams, Inflater};
+use crate::proto::ws::deflate::{DEFAULT_MAX_INFLATED, DeflateParams, InflateError, Inflater};
 use crate::proto::ws::frame::{self, FrameHeader, LengthForm, OpCode, Rsv1};
 use crate::proto::ws::message::{self, DEFAULT_MAX_MESSAGE, Message, MessageAssembler};
 use crate::trace::{EventKind, Severity, StreamSpan};
@@ -135,9 +136,12 @@ impl DirState {
                 Err(e) => {
                     let at = self.offset();
                     let len = header_len_needed(self.avail()).min(self.avail().len()) as u64;
-                    let v = Violation::of("malformed WebSocket frame header", &e);
+                    let v = Violation::of(
+                        Phrase::new("malformed WebSocket frame header", "WebSocket 帧头格式错误"),
+                        &e,
+                    );
                     sink.violation(self.dir, span(at, len), Severity::Error, &v);
-                    self.go_opaque(at, v.message);
+                    self.go_opaque(at, reason_of(&v));
                     break;
                 }
                 Ok(Some(header)) => {
@@ -219,10 +223,10 @@ impl DirState {
                 dir,
                 frame_span,
                 Severity::Warning,
-                format!(
+                Phrase::new(format!(
                     "frame payload of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit; only the first bytes are kept",
                     h.payload_len
-                ),
+                ), format!("帧的载荷有 {} 字节，超过了 {DEFAULT_MAX_MESSAGE} 字节的解析上限；只保留前面的字节", h.payload_len)),
                 Some(cite::RFC6455_10_4),
             );
         }
@@ -281,9 +285,9 @@ impl DirState {
                 self.dir,
                 frame_span,
                 Severity::Warning,
-                format!(
+                Phrase::new(format!(
                     "{name} frame sent after this endpoint's close frame; the MUST NOT after a close frame covers data frames only; a control frame this late is unexpected and the other side may ignore it"
-                ),
+                ), format!("{name} 帧在本端的关闭帧之后发送；关闭帧之后的 MUST NOT 只针对数据帧；这么晚的控制帧不合常理，对方可能会忽略它")),
                 Some(cite::RFC6455_5_5_1),
             );
         } else {
@@ -295,9 +299,9 @@ impl DirState {
                 self.dir,
                 frame_span,
                 Severity::Error,
-                format!(
+                Phrase::new(format!(
                     "{name} frame sent after this endpoint's close frame; after sending a close frame an endpoint MUST NOT send any more data frames"
-                ),
+                ), format!("{name} 帧在本端的关闭帧之后发送；端点发送关闭帧之后不得（MUST NOT）再发送任何数据帧")),
                 Some(cite::RFC6455_5_5_1),
             );
         }
@@ -320,10 +324,10 @@ impl DirState {
                 dir,
                 msg_span,
                 Severity::Warning,
-                format!(
+                Phrase::new(format!(
                     "compressed message of {} bytes is larger than the {DEFAULT_MAX_MESSAGE}-byte dissection limit: not inflated, and later messages that refer back to it cannot be inflated either",
                     m.total_len
-                ),
+                ), format!("压缩消息有 {} 字节，超过了 {DEFAULT_MAX_MESSAGE} 字节的解析上限：没有解压，引用它的后续消息也无法解压", m.total_len)),
                 Some(cite::RFC7692_7_2_2),
             );
             return None;
@@ -332,18 +336,29 @@ impl DirState {
             Ok(bytes) => Some(bytes),
             Err(e) => {
                 // The inflater started afresh; later messages are still tried.
-                let takeover = if side.no_context_takeover {
-                    ""
+                let (takeover, takeover_zh) = if side.no_context_takeover {
+                    ("", "")
                 } else {
-                    " (with context takeover, later messages that refer back to this one cannot be inflated either)"
+                    (
+                        " (with context takeover, later messages that refer back to this one cannot be inflated either)",
+                        "（有上下文接管时，引用这条消息的后续消息也无法解压）",
+                    )
+                };
+                let why_zh = match &e {
+                    InflateError::Corrupt(cause) => {
+                        format!("压缩数据不是合法的 DEFLATE：{cause}")
+                    }
+                    InflateError::TooLarge { limit } => {
+                        format!("消息解压后超过 {limit} 字节（解压炸弹？），已停止解压")
+                    }
                 };
                 sink.diag(
                     dir,
                     msg_span,
                     Severity::Error,
-                    format!(
+                    Phrase::new(format!(
                         "compressed message could not be inflated: {e}; it is shown as sent{takeover}"
-                    ),
+                    ), format!("压缩消息无法解压：{why_zh}；按发送时的原样显示{takeover_zh}")),
                     Some(cite::RFC7692_7_2_2),
                 );
                 None
@@ -432,10 +447,10 @@ impl DirState {
                 dir,
                 span(f.start, at.saturating_sub(f.start)),
                 Severity::Error,
-                format!(
+                Phrase::new(format!(
                     "connection closed in the middle of a frame: {} of {} payload bytes (the receiving endpoint sees the WebSocket connection closed abnormally and reports 1006)",
                     f.received, f.header.payload_len
-                ),
+                ), format!("连接在一帧的中途关闭：载荷 {} 字节中只收到 {} 字节（接收端看到 WebSocket 连接异常关闭，报告 1006）", f.received, f.header.payload_len)),
                 Some(RULE_ABNORMAL),
             );
         } else if left > 0 {
@@ -444,9 +459,9 @@ impl DirState {
                 dir,
                 span(at, left as u64),
                 Severity::Error,
-                format!(
+                Phrase::new(format!(
                     "connection closed in the middle of a frame: {left} of {needed} header bytes (the receiving endpoint sees the WebSocket connection closed abnormally and reports 1006)"
-                ),
+                ), format!("连接在一帧的中途关闭：帧头 {needed} 字节中只收到 {left} 字节（接收端看到 WebSocket 连接异常关闭，报告 1006）")),
                 Some(RULE_ABNORMAL),
             );
         }
@@ -455,7 +470,10 @@ impl DirState {
                 dir,
                 None,
                 Severity::Error,
-                "connection closed in the middle of a fragmented message: its last fragment never came".to_string(),
+                Phrase::new(
+                    "connection closed in the middle of a fragmented message: its last fragment never came",
+                    "连接在一条分片消息的中途关闭：它的最后一个分片始终没有到达",
+                ),
                 Some(RULE_ABNORMAL),
             );
         }
@@ -471,9 +489,9 @@ impl DirState {
                 dir,
                 None,
                 Severity::Warning,
-                format!(
+                Phrase::new(format!(
                     "the {who} stopped sending without a close frame: the closing handshake did not complete, so the {other} sees the WebSocket connection closed abnormally and reports close code 1006"
-                ),
+                ), format!("{}没有发送关闭帧就停止了发送：关闭握手没有完成，所以{}看到 WebSocket 连接异常关闭，报告关闭码 1006", role_zh(self.role), role_zh(self.role.peer()))),
                 Some(RULE_ABNORMAL),
             );
         }
@@ -486,4 +504,12 @@ pub(super) fn header_len_needed(buf: &[u8]) -> usize {
         return 2;
     };
     2 + LengthForm::from_len7(b1).extra_bytes() + if b1 & 0x80 != 0 { 4 } else { 0 }
+}
+
+/// A role as the diagnostics name it in Chinese.
+fn role_zh(role: Role) -> &'static str {
+    match role {
+        Role::Client => "客户端",
+        Role::Server => "服务器",
+    }
 }

@@ -124,10 +124,10 @@ pub fn to_json(
             .iter()
             .map(|f| {
                 json!({
-                    "what": f.what,
+                    "what": f.what.en,
                     "published": f.published,
                     "unit": f.unit,
-                    "counts": f.counts,
+                    "counts": f.counts.en,
                     "measured": f.measured(trace, c, config),
                 })
             })
@@ -136,9 +136,9 @@ pub fn to_json(
             "published".into(),
             json!({
                 "preset": p.name,
-                "source": p.published.source,
+                "source": p.published.source.en,
                 "figures": figures,
-                "corrections": p.published.corrections,
+                "corrections": p.published.corrections.iter().map(|c| c.en).collect::<Vec<_>>(),
             }),
         );
     }

@@ -27,6 +27,7 @@ use super::runner::{ActiveRun, RunContext, STAGE_TIMEOUT, connectable};
 use super::server::push::{Timing, Workload};
 use super::{Lab, LabCommand, LabConfig, LabUpdate, RunMode};
 use crate::analysis::metrics;
+use crate::lang::Lang;
 use crate::trace::matcher::EventMatcher;
 use crate::trace::{Dir, Trace};
 
@@ -97,36 +98,51 @@ impl CompareConfig {
     }
 
     /// The run's one-line description (its stage label).
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: Lang) -> String {
         let w = &self.workload;
-        let timing = match w.timing {
-            Timing::Regular => format!("every {} ms", w.interval.as_millis()),
-            Timing::Random { seed } => format!(
-                "at random moments, {} ms apart on average (seed {seed})",
-                w.interval.as_millis()
+        let interval = w.interval.as_millis();
+        let timing = match (w.timing, lang) {
+            (Timing::Regular, Lang::En) => format!("every {interval} ms"),
+            (Timing::Regular, Lang::Zh) => format!("每 {interval} ms 一个"),
+            (Timing::Random { seed }, Lang::En) => {
+                format!("at random moments, {interval} ms apart on average (seed {seed})")
+            }
+            (Timing::Random { seed }, Lang::Zh) => {
+                format!("随机时刻，平均间隔 {interval} ms（种子 {seed}）")
+            }
+        };
+        let keep_alive = match (self.keep_alive, lang) {
+            (KeepAlive::On, Lang::En) => "keep-alive",
+            (KeepAlive::On, Lang::Zh) => "keep-alive（持久连接）",
+            (KeepAlive::Off, Lang::En) => "a new connection per poll",
+            (KeepAlive::Off, Lang::Zh) => "每次轮询新建一个连接",
+        };
+        let head = match (self.head, lang) {
+            (RequestHead::Minimal, Lang::En) => "minimal request heads",
+            (RequestHead::Minimal, Lang::Zh) => "最小的请求头",
+            (RequestHead::BrowserLike, Lang::En) => "browser-like request heads (Chromium's size)",
+            (RequestHead::BrowserLike, Lang::Zh) => "类似浏览器的请求头（Chromium 的大小）",
+            (RequestHead::Lubbers, Lang::En) => {
+                "Lubbers & Greco's request headers, cookies included"
+            }
+            (RequestHead::Lubbers, Lang::Zh) => "Lubbers 与 Greco 的请求首部，含 cookie",
+        };
+        let link = match (self.link.is_emulated(), lang) {
+            (false, Lang::En) => "plain loopback".to_string(),
+            (false, Lang::Zh) => "普通回环（不模拟链路）".to_string(),
+            (true, _) => crate::trace::describe::link_summary(&self.link.record(), lang),
+        };
+        let (events, payload, poll) = (w.events, w.payload_bytes, self.poll_every.as_millis());
+        match lang {
+            Lang::En => format!(
+                "four clients, one event source: {events} events of {payload} B {timing}; short \
+                 poll every {poll} ms, {keep_alive}; {head}; {link}"
             ),
-        };
-        let keep_alive = match self.keep_alive {
-            KeepAlive::On => "keep-alive",
-            KeepAlive::Off => "a new connection per poll",
-        };
-        let head = match self.head {
-            RequestHead::Minimal => "minimal request heads",
-            RequestHead::BrowserLike => "browser-like request heads (Chromium's size)",
-            RequestHead::Lubbers => "Lubbers & Greco's request headers, cookies included",
-        };
-        let link = if !self.link.is_emulated() {
-            "plain loopback".to_string()
-        } else {
-            crate::trace::describe::link_summary(&self.link.record(), crate::lang::Lang::En)
-        };
-        format!(
-            "four clients, one event source: {} events of {} B {timing}; short poll every {} ms, \
-             {keep_alive}; {head}; {link}",
-            w.events,
-            w.payload_bytes,
-            self.poll_every.as_millis()
-        )
+            Lang::Zh => format!(
+                "四个客户端，一个事件源：{events} 个 {payload} B 的事件，{timing}；短轮询每 {poll} ms \
+                 一次，{keep_alive}；{head}；{link}"
+            ),
+        }
     }
 }
 
@@ -138,7 +154,8 @@ pub(crate) fn run_timeout(config: &CompareConfig) -> Duration {
 
 /// Begins a compare run's trace and starts it (the lab's `control` keeps the handle).
 pub(super) fn start(config: CompareConfig, ctx: Arc<RunContext>) -> ActiveRun {
-    let label = config.describe();
+    // In the language the lab records its stage captions in.
+    let label = config.describe(ctx.lang);
     let record = config.link.is_emulated().then(|| config.link.record());
     ctx.collector
         .start_linked_run(Some(SCENARIO), RunMode::Run, vec![label.clone()], record);

@@ -1,6 +1,7 @@
 //! The chunked transfer coding (RFC 9112 §7.1), decoded incrementally.
 
 use super::HttpError;
+use crate::lang::Lang;
 
 /// The longest chunk-size line (with extensions) or trailer line accepted.
 const MAX_CHUNK_LINE: usize = 4096;
@@ -165,13 +166,26 @@ impl ChunkedDecoder {
     }
 
     /// Describes where the decoder stopped, for "connection closed in the middle" messages.
-    pub fn describe_position(&self) -> String {
-        match self.state {
-            ChunkState::Size => "in a chunk-size line".to_string(),
-            ChunkState::Data(left) => format!("inside a chunk, {left} data bytes missing"),
-            ChunkState::DataCr | ChunkState::DataLf => "before the CRLF ending a chunk".to_string(),
-            ChunkState::Trailer => "in the trailer section after the last chunk".to_string(),
-            ChunkState::Done => "after the end of the body".to_string(),
+    pub fn describe_position(&self, lang: Lang) -> String {
+        match (self.state, lang) {
+            (ChunkState::Size, Lang::En) => "in a chunk-size line".to_string(),
+            (ChunkState::Size, Lang::Zh) => "在 chunk-size 行中".to_string(),
+            (ChunkState::Data(left), Lang::En) => {
+                format!("inside a chunk, {left} data bytes missing")
+            }
+            (ChunkState::Data(left), Lang::Zh) => format!("在一个块的中间，还缺 {left} 字节数据"),
+            (ChunkState::DataCr | ChunkState::DataLf, Lang::En) => {
+                "before the CRLF ending a chunk".to_string()
+            }
+            (ChunkState::DataCr | ChunkState::DataLf, Lang::Zh) => {
+                "在结束一个块的 CRLF 之前".to_string()
+            }
+            (ChunkState::Trailer, Lang::En) => {
+                "in the trailer section after the last chunk".to_string()
+            }
+            (ChunkState::Trailer, Lang::Zh) => "在最后一个块之后的 trailer 部分".to_string(),
+            (ChunkState::Done, Lang::En) => "after the end of the body".to_string(),
+            (ChunkState::Done, Lang::Zh) => "在消息体结束之后".to_string(),
         }
     }
 }

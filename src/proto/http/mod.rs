@@ -109,6 +109,42 @@ impl BreaksRule for HttpError {
             | HttpError::ChunkLineTooLong => cite::RFC9112_7_1,
         }
     }
+
+    fn message_zh(&self) -> String {
+        let rule = self.rule();
+        match self {
+            HttpError::HeaderName => format!("首部名称不合法（{rule}：字段名是一个 token）"),
+            HttpError::HeaderValue => format!(
+                "首部值不合法（{rule}：字段值由可见字符、SP、HTAB 和 0x80-0xFF 的 obs-text 字节组成）"
+            ),
+            HttpError::NewLine => format!("行结束符不合法（{rule}：每行以 CRLF 结束）"),
+            HttpError::Status => format!("状态码不合法（{rule}：状态码是三位数字）"),
+            HttpError::Token => format!(
+                "请求行中有不合法的 token（{rule}：request-line = method SP request-target SP HTTP-version；method 是一个 token）"
+            ),
+            HttpError::TooManyHeaders => format!(
+                "首部字段超过 {MAX_HEADERS} 个（{rule}：接收方可以拒绝超出它愿意处理数量的字段）"
+            ),
+            HttpError::Version => {
+                format!("HTTP 版本不合法（{rule}：HTTP-version 是 \"HTTP/\" DIGIT \".\" DIGIT）")
+            }
+            HttpError::HeadTooLarge => format!(
+                "消息头超过 64 KiB 仍没有结束它的空行（{rule}：接收方可以拒绝超出它愿意处理大小的首部）"
+            ),
+            HttpError::ContentLength(v) => {
+                format!("Content-Length {v:?} 不合法（{rule}：只能是一个十进制数）")
+            }
+            HttpError::RequestTransferEncoding(v) => {
+                format!("请求的 Transfer-Encoding {v:?} 不是以 chunked 结尾（{rule} 第 4 条）")
+            }
+            HttpError::ChunkSize => format!(
+                "chunk-size 行有误（{rule}：chunk-size 是十六进制数字，然后是可选的扩展，然后是 CRLF）"
+            ),
+            HttpError::ChunkSizeOverflow => format!("块大小太大（{rule}）"),
+            HttpError::ChunkDataEnd => format!("块数据后面没有 CRLF（{rule}）"),
+            HttpError::ChunkLineTooLong => format!("chunk 行或 trailer 部分太长（{rule}）"),
+        }
+    }
 }
 
 impl fmt::Display for HttpError {

@@ -239,19 +239,22 @@ impl ClosePayload {
 }
 
 /// Why a code may not appear in a close frame, with the section that says so; `None` when it may.
-fn not_sendable(cc: CloseCode) -> Option<(Cite, &'static str)> {
+fn not_sendable(cc: CloseCode) -> Option<(Cite, &'static str, &'static str)> {
     match cc {
         CloseCode::NoStatus | CloseCode::Abnormal | CloseCode::Tls => Some((
             cite::RFC6455_7_4_1,
             "is for local reporting only and MUST NOT be set as a status code in a close frame",
+            "只用于本地报告，不得（MUST NOT）作为关闭帧中的状态码",
         )),
         CloseCode::Reserved => Some((
             cite::RFC6455_7_4_1,
             "is reserved: its meaning might be defined in the future",
+            "是保留的：它的含义将来可能会被定义",
         )),
         CloseCode::Unassigned(_) => Some((
             cite::RFC6455_7_4_2,
             "is outside every range defined for use (0–999 not used, 1016–2999 reserved for revisions and extensions, 5000+ not defined)",
+            "不在任何规定可用的范围内（0–999 不使用，1016–2999 保留给协议修订和扩展，5000 以上没有定义）",
         )),
         _ => None,
     }
@@ -277,14 +280,15 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
     };
     let code = u16::from_be_bytes(code_bytes);
     let cc = CloseCode::from_u16(code);
-    if let Some((rule, why)) = not_sendable(cc) {
+    if let Some((rule, why, why_zh)) = not_sendable(cc) {
         violations.push(Violation::new(
             rule,
             format!(
                 "close code {code} ({}) {why}; receivers usually fail the connection with 1002 (common practice, e.g. the Autobahn test suite, not an RFC 6455 rule)",
                 cc.name()
             ),
-        ));
+        )
+.zh(format!("关闭码 {code}（{}）{why_zh}；接收方通常会以 1002 使连接失败（这是常见做法，例如 Autobahn 测试套件，不是 RFC 6455 的规则）", cc.name())));
     }
     let reason = match utf8(reason_bytes) {
         Ok(s) => s.to_owned(),
@@ -295,7 +299,8 @@ pub fn parse_close_payload(payload: &[u8]) -> (ClosePayload, Vec<Violation>) {
                     "close reason is not valid UTF-8 (bad byte at offset {} of the reason); the receiver fails the connection with 1007",
                     fault.offset
                 ),
-            ));
+            )
+.zh(format!("关闭原因不是合法的 UTF-8（原因的第 {} 字节处有非法字节）；接收方会以 1007 使连接失败", fault.offset)));
             String::from_utf8_lossy(reason_bytes).into_owned()
         }
     };

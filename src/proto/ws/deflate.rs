@@ -60,9 +60,12 @@ pub fn negotiated(values: &[String]) -> Result<Option<DeflateParams>, Violation>
                 let bits = |v: Option<&str>| -> Result<u8, Violation> {
                     v.and_then(|v| v.parse::<u8>().ok())
                         .filter(|b| (8..=15).contains(b))
-                        .ok_or_else(|| Violation {
-                            rule: cite::RFC7692_7_1_2,
-                            message: format!("{name} must be a number from 8 to 15, got {v:?}"),
+                        .ok_or_else(|| {
+                            Violation::new(
+                                cite::RFC7692_7_1_2,
+                                format!("{name} must be a number from 8 to 15, got {v:?}"),
+                            )
+                            .zh(format!("{name} 必须是 8 到 15 的数，收到的是 {v:?}"))
                         })
                 };
                 match name.to_ascii_lowercase().as_str() {
@@ -71,12 +74,15 @@ pub fn negotiated(values: &[String]) -> Result<Option<DeflateParams>, Violation>
                     "server_max_window_bits" => params.server_max_window_bits = Some(bits(value)?),
                     "client_max_window_bits" => params.client_max_window_bits = Some(bits(value)?),
                     _ => {
-                        return Err(Violation {
-                            rule: cite::RFC7692_7_1,
-                            message: format!(
+                        return Err(Violation::new(
+                            cite::RFC7692_7_1,
+                            format!(
                                 "unknown permessage-deflate parameter {name:?} in the server's answer"
                             ),
-                        });
+                        )
+                        .zh(format!(
+                            "服务器的回答中有未知的 permessage-deflate 参数 {name:?}"
+                        )));
                     }
                 }
             }

@@ -408,6 +408,15 @@ impl BreaksRule for FrameError {
             FrameError::LengthHighBitSet(_) => cite::RFC6455_5_2,
         }
     }
+
+    fn message_zh(&self) -> String {
+        let rule = self.rule();
+        match self {
+            FrameError::LengthHighBitSet(len) => {
+                format!("64 位载荷长度 0x{len:016x} 的最高位是 1；{rule} 要求它为 0")
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for FrameError {
@@ -613,7 +622,8 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
                     "RSV1 is set on a {} frame; permessage-deflate sets it only on the first frame of a data message (the receiver MUST fail the connection)",
                     h.opcode.name()
                 ),
-            ));
+            )
+.zh(format!("{} 帧置了 RSV1；permessage-deflate 只在数据消息的第一帧上设置它（接收方必须（MUST）使连接失败）", h.opcode.name())));
         }
     }
     if h.rsv2 {
@@ -634,34 +644,49 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
             format!(
                 "opcode 0x{x:X} is reserved for future non-control frames; the receiver MUST fail the connection"
             ),
-        )),
+        )
+.zh(format!("opcode 0x{x:X} 保留给将来的非控制帧；接收方必须（MUST）使连接失败"))),
         OpCode::ReservedControl(x) => v.push(Violation::new(
             cite::RFC6455_5_2,
             format!(
                 "opcode 0x{x:X} is reserved for future control frames; the receiver MUST fail the connection"
             ),
-        )),
+        )
+.zh(format!("opcode 0x{x:X} 保留给将来的控制帧；接收方必须（MUST）使连接失败"))),
         _ => {}
     }
     if h.opcode.is_control() {
         if h.payload_len > 125 {
-            v.push(Violation::new(
-                cite::RFC6455_5_5,
-                format!(
-                    "{} frame payload is {} bytes; control frames carry at most 125",
+            v.push(
+                Violation::new(
+                    cite::RFC6455_5_5,
+                    format!(
+                        "{} frame payload is {} bytes; control frames carry at most 125",
+                        h.opcode.name(),
+                        h.payload_len
+                    ),
+                )
+                .zh(format!(
+                    "{} 帧的载荷是 {} 字节；控制帧的载荷最多 125 字节",
                     h.opcode.name(),
                     h.payload_len
-                ),
-            ));
+                )),
+            );
         }
         if !h.fin {
-            v.push(Violation::new(
-                cite::RFC6455_5_5,
-                format!(
-                    "{} frame has FIN=0; control frames MUST NOT be fragmented",
+            v.push(
+                Violation::new(
+                    cite::RFC6455_5_5,
+                    format!(
+                        "{} frame has FIN=0; control frames MUST NOT be fragmented",
+                        h.opcode.name()
+                    ),
+                )
+                .zh(format!(
+                    "{} 帧的 FIN=0；控制帧不得（MUST NOT）分片",
                     h.opcode.name()
-                ),
-            ));
+                )),
+            );
         }
     }
     let minimal = LengthForm::minimal_for(h.payload_len);
@@ -674,7 +699,8 @@ pub fn check_header(h: &FrameHeader, sender: Role, rsv1: Rsv1) -> Vec<Violation>
                 h.length_form.label(),
                 minimal.label()
             ),
-        ));
+        )
+.zh(format!("载荷长度 {} 用的是 {} 形式编码；必须（MUST）使用最少的字节数（这里是 {}）", h.payload_len, h.length_form.label(), minimal.label())));
     }
     v
 }

@@ -114,7 +114,8 @@ pub fn check_upgrade(
                     "Sec-WebSocket-Key decodes to {} bytes; it must be a base64-encoded 16-byte random nonce",
                     nonce.len()
                 ),
-            )),
+            )
+.zh(format!("Sec-WebSocket-Key 解码后是 {} 字节；它必须是一个随机 16 字节 nonce 的 base64 编码", nonce.len()))),
             Err(_) => problems.push(Violation::new(
                 RULE,
                 "Sec-WebSocket-Key is not valid base64; it must be a base64-encoded 16-byte random nonce",
@@ -123,10 +124,13 @@ pub fn check_upgrade(
     }
     match request.get("Sec-WebSocket-Version").map(str::trim) {
         Some("13") => {}
-        Some(v) => problems.push(Violation::new(
-            RULE,
-            format!("Sec-WebSocket-Version is {v:?}; this protocol version is 13"),
-        )),
+        Some(v) => problems.push(
+            Violation::new(
+                RULE,
+                format!("Sec-WebSocket-Version is {v:?}; this protocol version is 13"),
+            )
+            .zh(format!("Sec-WebSocket-Version 是 {v:?}；本协议的版本是 13")),
+        ),
         None => problems.push(Violation::new(
             RULE,
             "the request has no Sec-WebSocket-Version header (it must be 13)",
@@ -141,14 +145,20 @@ pub fn check_upgrade(
             format!(
                 "status is {status}, not 101 Switching Protocols; the connection did not become a WebSocket"
             ),
-        ));
+        )
+.zh(format!("状态码是 {status}，不是 101 Switching Protocols；连接没有变成 WebSocket")));
     }
     match response.get("Upgrade").map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("websocket") => {}
-        Some(v) => problems.push(Violation::new(
-            RULE,
-            format!("the response's Upgrade header is {v:?}; it must be \"websocket\""),
-        )),
+        Some(v) => problems.push(
+            Violation::new(
+                RULE,
+                format!("the response's Upgrade header is {v:?}; it must be \"websocket\""),
+            )
+            .zh(format!(
+                "响应的 Upgrade 首部是 {v:?}；它必须是 \"websocket\""
+            )),
+        ),
         None => problems.push(Violation::new(
             RULE,
             "the response has no Upgrade header; it must say \"Upgrade: websocket\"",
@@ -168,13 +178,19 @@ pub fn check_upgrade(
             RULE,
             "the response has no Sec-WebSocket-Accept header",
         )),
-        (Some(a), Some(d)) if *a != d.accept => problems.push(Violation::new(
-            RULE,
-            format!(
-                "Sec-WebSocket-Accept is {a:?} but base64(SHA-1(key + GUID)) is {:?}",
+        (Some(a), Some(d)) if *a != d.accept => problems.push(
+            Violation::new(
+                RULE,
+                format!(
+                    "Sec-WebSocket-Accept is {a:?} but base64(SHA-1(key + GUID)) is {:?}",
+                    d.accept
+                ),
+            )
+            .zh(format!(
+                "Sec-WebSocket-Accept 是 {a:?}，但 base64(SHA-1(key + GUID)) 是 {:?}",
                 d.accept
-            ),
-        )),
+            )),
+        ),
         _ => {}
     }
 
@@ -184,10 +200,13 @@ pub fn check_upgrade(
     if let Some(p) = &protocol
         && !request.list("Sec-WebSocket-Protocol").any(|o| o == p)
     {
-        problems.push(Violation::new(
-            RULE,
-            format!("the server selected subprotocol {p:?}, which the client did not offer"),
-        ));
+        problems.push(
+            Violation::new(
+                RULE,
+                format!("the server selected subprotocol {p:?}, which the client did not offer"),
+            )
+            .zh(format!("服务器选择了子协议 {p:?}，但客户端并没有提出它")),
+        );
     }
 
     let extensions_offered = owned(request.list("Sec-WebSocket-Extensions"));
@@ -198,10 +217,15 @@ pub fn check_upgrade(
             .iter()
             .any(|o| extension_name(o).eq_ignore_ascii_case(name))
         {
-            problems.push(Violation::new(
-                RULE,
-                format!("the server accepted extension {name:?}, which the client did not offer"),
-            ));
+            problems.push(
+                Violation::new(
+                    RULE,
+                    format!(
+                        "the server accepted extension {name:?}, which the client did not offer"
+                    ),
+                )
+                .zh(format!("服务器接受了扩展 {name:?}，但客户端并没有提出它")),
+            );
         }
     }
 

@@ -134,7 +134,8 @@ impl MessageAssembler {
                     old.fragments,
                     old.total_len
                 ),
-            ));
+            )
+.zh(format!("一条 {} 分片消息还在进行中（{} 个分片，{} 字节），却来了新的 {} 帧；它剩下的分片必须先以延续帧发送", old.opcode.name(), old.fragments, old.total_len, op.name())));
         }
         let mut partial = Partial {
             opcode: op,
@@ -179,7 +180,8 @@ impl MessageAssembler {
                     "{} message exceeds the dissector's {limit}-byte reassembly limit; the rest is counted but not stored (an endpoint with a smaller limit would close with 1009)",
                     op.name()
                 ),
-            ));
+            )
+.zh(format!("{} 消息超过了解析器 {limit} 字节的重组上限；其余部分只计数不保存（上限更小的端点会以 1009 关闭）", op.name())));
         }
         total
     }
@@ -228,6 +230,11 @@ pub fn validate_text(payload: &[u8]) -> Result<&str, Violation> {
                 )
             },
         )
+        .zh(if truncated {
+            format!("文本消息不是合法的 UTF-8（它在第 {offset} 字节处停在一个字符的中间）；接收方会以 1007 使连接失败")
+        } else {
+            format!("文本消息不是合法的 UTF-8（第 {offset} 字节是非法字节）；接收方会以 1007 使连接失败")
+        })
     })
 }
 

@@ -1,19 +1,40 @@
 //! A diagnostic's message in the reader's language. The trace stores each diagnostic's message
-//! in English (the JSON stays language-neutral: `docs/trace-format.md`), so the Chinese is
-//! derived at view time from the stored text: the messages a lab run or a failure scenario
-//! produces are recognised here, whole or by their fixed parts around their values; any other
-//! message is shown as stored, with its rule beside it in every language.
+//! in English and the same sentence in Chinese beside it (`message_zh`, `docs/trace-format.md`)
+//! whenever the app knows it: the dissectors write both for every message with values in it
+//! (bytes missing or skipped, sizes past a limit, a broken rule's values), and a broken rule's
+//! fixed message takes its Chinese from the table here ([`violation_phrase`]). A trace without
+//! `message_zh` (written before it existed, or by another writer) is read with the same table;
+//! any other message is shown as stored, with its rule beside it in every language.
 
 use std::borrow::Cow;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, Phrase};
+use crate::proto::rule::Violation;
 
-/// `message` (a diagnostic's stored English text) in `lang`.
-pub fn diagnostic_message(message: &str, lang: Lang) -> Cow<'_, str> {
-    match lang {
-        Lang::En => Cow::Borrowed(message),
-        Lang::Zh => zh(message).map_or(Cow::Borrowed(message), Cow::Owned),
+/// A diagnostic's `message` (stored English) and `message_zh` (stored Chinese, if any) in
+/// `lang`.
+pub fn diagnostic_message<'a>(
+    message: &'a str,
+    message_zh: Option<&'a str>,
+    lang: Lang,
+) -> Cow<'a, str> {
+    match (lang, message_zh) {
+        (Lang::En, _) => Cow::Borrowed(message),
+        (Lang::Zh, Some(zh)) => Cow::Borrowed(zh),
+        (Lang::Zh, None) => zh(message).map_or(Cow::Borrowed(message), Cow::Owned),
     }
+}
+
+/// A broken rule's message in both languages: its own Chinese if it has one, else its English
+/// as read here (a message this module does not know stays English in both, and the
+/// diagnostic then has no `message_zh`).
+pub fn violation_phrase(v: &Violation) -> Phrase {
+    let zh = v
+        .message_zh
+        .clone()
+        .or_else(|| zh(&v.message))
+        .unwrap_or_else(|| v.message.clone());
+    Phrase::new(v.message.clone(), zh)
 }
 
 /// The Chinese of a message this module knows, or `None`.
@@ -25,95 +46,7 @@ fn zh(message: &str) -> Option<String> {
     {
         return Some(text.to_string());
     }
-    // Messages with values: the fixed parts around them.
-    if let Some((accept, expected)) = between(
-        message,
-        "Sec-WebSocket-Accept is ",
-        " but base64(SHA-1(key + GUID)) is ",
-    ) {
-        return Some(format!(
-            "Sec-WebSocket-Accept 是 {accept}，但 base64(SHA-1(key + GUID)) 是 {expected}"
-        ));
-    }
-    if let Some(status) = message
-        .strip_prefix("the server answered ")
-        .and_then(|rest| {
-            rest.strip_suffix(
-                " instead of 101 Switching Protocols: the upgrade was refused and the connection \
-             stays HTTP",
-            )
-        })
-    {
-        return Some(format!(
-            "服务器回答的是 {status}，而不是 101 Switching Protocols：升级被拒绝，连接仍然是 HTTP"
-        ));
-    }
-    if let Some(status) = message.strip_prefix("status is ").and_then(|rest| {
-        rest.strip_suffix(
-            ", not 101 Switching Protocols; the connection did not become a WebSocket",
-        )
-    }) {
-        return Some(format!(
-            "状态码是 {status}，不是 101 Switching Protocols；连接没有变成 WebSocket"
-        ));
-    }
-    if let Some((who, other)) = between(
-        message,
-        "the ",
-        " stopped sending without a close frame: the closing handshake did not complete, so the ",
-    ) {
-        let other = other.strip_suffix(
-            " sees the WebSocket connection closed abnormally and reports close code 1006",
-        )?;
-        return Some(format!(
-            "{}没有发送关闭帧就停止了发送：关闭握手没有完成，所以{}看到 WebSocket 连接异常关闭，\
-             报告关闭码 1006",
-            role(who)?,
-            role(other)?
-        ));
-    }
-    if let Some(op) =
-        message.strip_suffix(" frame has FIN=0; control frames MUST NOT be fragmented")
-    {
-        return Some(format!("{op} 帧的 FIN=0；控制帧不得（MUST NOT）分片"));
-    }
-    if let Some((op, len)) = between(message, "", " frame payload is ") {
-        let len = len.strip_suffix(" bytes; control frames carry at most 125")?;
-        return Some(format!(
-            "{op} 帧的载荷是 {len} 字节；控制帧的载荷最多 125 字节"
-        ));
-    }
-    if let Some(rest) = message.strip_prefix("opcode ") {
-        if let Some(x) = rest.strip_suffix(
-            " is reserved for future non-control frames; the receiver MUST fail the connection",
-        ) {
-            return Some(format!(
-                "opcode {x} 保留给将来的非控制帧；接收方必须（MUST）使连接失败"
-            ));
-        }
-        if let Some(x) = rest.strip_suffix(
-            " is reserved for future control frames; the receiver MUST fail the connection",
-        ) {
-            return Some(format!(
-                "opcode {x} 保留给将来的控制帧；接收方必须（MUST）使连接失败"
-            ));
-        }
-    }
     None
-}
-
-/// `client`/`server` as the messages write them, in Chinese.
-fn role(name: &str) -> Option<&'static str> {
-    match name {
-        "client" => Some("客户端"),
-        "server" => Some("服务器"),
-        _ => None,
-    }
-}
-
-/// The two values of a message `{prefix}{first}{middle}{second}`.
-fn between<'a>(message: &'a str, prefix: &str, middle: &str) -> Option<(&'a str, &'a str)> {
-    message.strip_prefix(prefix)?.split_once(middle)
 }
 
 /// The messages without values, English as the dissector writes them and Chinese.
@@ -174,10 +107,6 @@ const FIXED: &[(&str, &str)] = &[
         "close payload is 1 byte; a close body, if present, starts with a 2-byte status code",
         "关闭帧的载荷只有 1 字节；关闭帧的载荷如果有，必须以 2 字节的关闭码开头",
     ),
-    (
-        "connection closed in the middle of a fragmented message: its last fragment never came",
-        "连接在一条分片消息的中途关闭：它的最后一个分片始终没有到达",
-    ),
 ];
 
 #[cfg(test)]
@@ -188,32 +117,8 @@ mod tests {
     #[test]
     fn stored_messages_read_in_chinese() {
         let masked = FIXED[0].0;
-        assert_eq!(diagnostic_message(masked, Lang::En), masked);
-        assert!(diagnostic_message(masked, Lang::Zh).starts_with("客户端的帧没有掩码"));
-        assert_eq!(
-            diagnostic_message(
-                "Sec-WebSocket-Accept is \"a\" but base64(SHA-1(key + GUID)) is \"b\"",
-                Lang::Zh
-            ),
-            "Sec-WebSocket-Accept 是 \"a\"，但 base64(SHA-1(key + GUID)) 是 \"b\""
-        );
-        assert_eq!(
-            diagnostic_message(
-                "the client stopped sending without a close frame: the closing handshake did \
-                 not complete, so the server sees the WebSocket connection closed abnormally \
-                 and reports close code 1006",
-                Lang::Zh
-            ),
-            "客户端没有发送关闭帧就停止了发送：关闭握手没有完成，所以服务器看到 WebSocket 连接\
-             异常关闭，报告关闭码 1006"
-        );
-        assert_eq!(
-            diagnostic_message(
-                "ping frame has FIN=0; control frames MUST NOT be fragmented",
-                Lang::Zh
-            ),
-            "ping 帧的 FIN=0；控制帧不得（MUST NOT）分片"
-        );
+        assert_eq!(diagnostic_message(masked, None, Lang::En), masked);
+        assert!(diagnostic_message(masked, None, Lang::Zh).starts_with("客户端的帧没有掩码"));
         // The rules' own messages, as the header checks write them.
         let unmasked = crate::proto::ws::frame::parse_header(&[0xF1, 0x00])
             .unwrap()
@@ -233,7 +138,7 @@ mod tests {
         );
         assert_eq!(client.len() + server.len(), 5, "{client:?} {server:?}");
         for v in client.iter().chain(&server) {
-            let zh = diagnostic_message(&v.message, Lang::Zh);
+            let zh = violation_phrase(v).zh;
             assert!(
                 zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{zh}"
@@ -241,8 +146,17 @@ mod tests {
         }
         // Unknown: as stored.
         assert_eq!(
-            diagnostic_message("something else", Lang::Zh),
+            diagnostic_message("something else", None, Lang::Zh),
             "something else"
+        );
+        // Stored in both: the stored Chinese.
+        assert_eq!(
+            diagnostic_message("3 bytes missing", Some("缺少 3 字节"), Lang::Zh),
+            "缺少 3 字节"
+        );
+        assert_eq!(
+            diagnostic_message("3 bytes missing", Some("缺少 3 字节"), Lang::En),
+            "3 bytes missing"
         );
     }
 }

@@ -19,10 +19,10 @@ mod units;
 mod ws;
 
 pub use api::{api_label, http_api_label};
-pub use diagnostic::diagnostic_message;
+pub use diagnostic::{diagnostic_message, violation_phrase};
 pub use link::{LINK_PACKETS, link_summary};
 pub use polling::LONG_WAIT_US;
-pub use title::kind_title;
+pub use title::{EXTERNAL_CLIENT, kind_title, lane_name};
 pub use units::{counted, format_bytes, format_count, format_duration_us, format_time_us};
 
 use super::{ApiObject, Dir, Event, EventKind, Observed, Severity, Side, TcpSegment};
@@ -326,13 +326,16 @@ pub fn summary(event: &Event, lang: Lang) -> String {
             Lang::Zh => format!("第 {} 步：{label}", index + 1),
         },
         EventKind::Diagnostic {
-            severity, message, ..
+            severity,
+            message,
+            message_zh,
+            ..
         } => match lang {
             Lang::En => format!("{severity:?}: {message}"),
             Lang::Zh => format!(
                 "{}：{}",
                 severity_name(*severity, lang),
-                diagnostic_message(message, lang)
+                diagnostic_message(message, message_zh.as_deref(), lang)
             ),
         },
     }

@@ -57,6 +57,37 @@ pub fn kind_title(kind: &EventKind, lang: Lang) -> String {
     }
 }
 
+/// The lab's name for a connection it did not open, followed by the client's address (stored
+/// in the trace in English).
+pub const EXTERNAL_CLIENT: &str = "external client";
+
+/// A lane's name (a connection's label as the lab stores it, in English) in `lang`: the lab's
+/// own lane names and "external client ADDR" are read in Chinese; any other name is a name
+/// and stays as it is.
+pub fn lane_name(label: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return label.to_string();
+    }
+    if let Some(addr) = label.strip_prefix(EXTERNAL_CLIENT) {
+        return format!("外部客户端{addr}");
+    }
+    let zh = match label {
+        "client" => "客户端",
+        "one frame" => "单帧",
+        "two fragments" => "两个分片",
+        "lab page" => "实验室页面",
+        "other site" => "其他网站",
+        "conn 1" => "连接 1",
+        "conn 2" => "连接 2",
+        "conn 3" => "连接 3",
+        "no keep-alive" => "无 keep-alive",
+        "page /echo" => "页面 /echo",
+        "page /chat" => "页面 /chat",
+        other => other,
+    };
+    zh.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +115,18 @@ mod tests {
             chunked_overhead: None,
         };
         assert_eq!(kind_title(&end, crate::lang::Lang::En), "end of HTTP body");
+    }
+
+    #[test]
+    fn lane_names_in_each_language() {
+        use crate::lang::Lang;
+        assert_eq!(lane_name("client", Lang::Zh), "客户端");
+        assert_eq!(lane_name("client", Lang::En), "client");
+        assert_eq!(
+            lane_name("external client 127.0.0.1:5000", Lang::Zh),
+            "外部客户端 127.0.0.1:5000"
+        );
+        // A name that is not the lab's stays as it is.
+        assert_eq!(lane_name("alice", Lang::Zh), "alice");
     }
 }

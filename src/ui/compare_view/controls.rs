@@ -135,7 +135,7 @@ impl Controls {
                     }
                     for preset in &presets::PRESETS {
                         ui.selectable_label(self.preset == Some(preset.name), preset.name)
-                            .on_hover_text(preset.summary)
+                            .on_hover_text(preset.summary.get(lang))
                             .clicked()
                             .then(|| picked = Some(preset.name));
                     }

@@ -19,7 +19,10 @@ pub fn published_ui(
     comparison: &Comparison,
 ) {
     let lang = crate::ui::lang::current(ui.ctx());
-    ui.strong(text::published_heading(preset.published.source, lang));
+    ui.strong(text::published_heading(
+        preset.published.source.get(lang),
+        lang,
+    ));
     Grid::new("compare-published")
         .num_columns(4)
         .striped(true)
@@ -34,18 +37,18 @@ pub fn published_ui(
             }
             ui.end_row();
             for figure in preset.published.figures {
-                ui.label(figure.what);
+                ui.label(figure.what.get(lang));
                 ui.monospace(format!("{} {}", figure.published, figure.unit));
                 match figure.measured(trace, comparison, config) {
                     Some(v) => ui.monospace(format!("{} {}", round(v), figure.unit)),
                     None => ui.weak("–"),
                 };
-                ui.weak(figure.counts);
+                ui.weak(figure.counts.get(lang));
                 ui.end_row();
             }
         });
     for correction in preset.published.corrections {
-        ui.label(format!("• {correction}"));
+        ui.label(format!("• {}", correction.get(lang)));
     }
 }
 

@@ -143,10 +143,13 @@ impl DetailView {
             .and_then(|c| trace.connections.iter().find(|x| x.id == c));
         let mut where_ = format!("t = {}", describe::format_time_us(event.t_us));
         if let Some(c) = conn {
-            let name = c.label.clone().unwrap_or_else(|| match lang {
-                Lang::En => format!("connection #{}", c.id),
-                Lang::Zh => format!("连接 #{}", c.id),
-            });
+            let name = c.label.as_deref().map_or_else(
+                || match lang {
+                    Lang::En => format!("connection #{}", c.id),
+                    Lang::Zh => format!("连接 #{}", c.id),
+                },
+                |l| describe::lane_name(l, lang),
+            );
             where_.push_str(&format!(" · {name} {} <-> {}", c.client, c.server));
         }
         if let Some(dir) = event.dir {
@@ -454,6 +457,7 @@ impl DetailView {
             EventKind::Diagnostic {
                 severity,
                 message,
+                message_zh,
                 rule,
             } => {
                 let severity = match lang {
@@ -461,7 +465,11 @@ impl DetailView {
                     Lang::Zh => describe::kind_title(&event.kind, lang),
                 };
                 ui.label(RichText::new(severity).strong());
-                ui.label(describe::diagnostic_message(message, lang));
+                ui.label(describe::diagnostic_message(
+                    message,
+                    message_zh.as_deref(),
+                    lang,
+                ));
                 if let Some(rule) = rule {
                     ui.label(
                         RichText::new(match lang {
