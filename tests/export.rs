@@ -329,3 +329,29 @@ fn the_cli_exports_a_run_and_one_connection_of_a_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no connection 999"), "{err}");
 }
+
+/// A lesson's export carries the step it shows on a band above the diagram; the PNG grows by
+/// that band and the diagram below is unchanged.
+#[test]
+fn a_caption_goes_on_a_band_above_the_diagram() {
+    let trace = ws_echo();
+    let scene = export::scene(&trace, &DiagramSpec::whole_run(900.0, Lang::Zh));
+    let caption = "升级握手 · 第 4 步（共 9 步）：服务器回应 101 Switching Protocols";
+    let plain = export::svg::write_svg(&scene, &palette(), Lang::Zh);
+    let captioned = export::svg::write_captioned_svg(&scene, &palette(), Lang::Zh, Some(caption));
+    assert!(!plain.contains("class=\"caption\""));
+    let xml = usvg::roxmltree::Document::parse(&captioned).unwrap();
+    let text: String = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("caption"))
+        .flat_map(|g| g.descendants().filter(|n| n.has_tag_name("text")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(text.trim(), caption);
+    let (a, b) = (
+        export::png::parse(&plain).unwrap().size(),
+        export::png::parse(&captioned).unwrap().size(),
+    );
+    assert_eq!(a.width(), b.width());
+    assert_eq!(b.height() - a.height(), 30.0);
+}

@@ -894,18 +894,33 @@ fn ws_interleave_answers_a_ping_between_fragments() {
     let ping = frame(Dir::C2s, 0x9);
     let pong = frame(Dir::S2c, 0xA);
     let last = frame(Dir::C2s, 0x0);
-    assert!(first < ping && ping < pong && pong < last, "{first} {ping} {pong} {last}");
-    assert!(matches!(trace.events[first].kind, EventKind::WsFrame { fin: false, .. }));
-    assert!(matches!(trace.events[last].kind, EventKind::WsFrame { fin: true, .. }));
+    assert!(
+        first < ping && ping < pong && pong < last,
+        "{first} {ping} {pong} {last}"
+    );
+    assert!(matches!(
+        trace.events[first].kind,
+        EventKind::WsFrame { fin: false, .. }
+    ));
+    assert!(matches!(
+        trace.events[last].kind,
+        EventKind::WsFrame { fin: true, .. }
+    ));
     let texts: Vec<&str> = trace
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::WsMessage { opcode: 0x1, text, .. } => text.as_deref(),
+            EventKind::WsMessage {
+                opcode: 0x1, text, ..
+            } => text.as_deref(),
             _ => None,
         })
         .collect();
-    assert_eq!(texts, ["Hello, world!", "Hello, world!"], "the message and its echo");
+    assert_eq!(
+        texts,
+        ["Hello, world!", "Hello, world!"],
+        "the message and its echo"
+    );
     assert!(
         !trace
             .events

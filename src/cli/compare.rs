@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 
-use super::table::{LastColumn, write_columns};
 use super::live::{say_written, wrote};
+use super::table::{LastColumn, write_columns};
 use super::{CompareArgs, HeadArg, OnOff};
 use crate::analysis::compare::{Comparison, TechniqueResult, compare as compare_trace};
 use crate::lab::compare::presets::{self, Preset};

@@ -138,7 +138,7 @@ pub enum Extent {
 }
 
 /// What to draw: the diagram's width, extent and the view's options.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagramSpec {
     /// The drawing's width (px at 1×).
     pub width: f32,
@@ -152,6 +152,8 @@ pub struct DiagramSpec {
     pub selected: Option<usize>,
     /// The language of the diagram's words.
     pub lang: Lang,
+    /// A line written above the diagram, e.g. a lesson step's title (`None`: no caption).
+    pub caption: Option<String>,
 }
 
 impl DiagramSpec {
@@ -165,6 +167,7 @@ impl DiagramSpec {
             show_frames: false,
             selected: None,
             lang,
+            caption: None,
         }
     }
 }

@@ -28,16 +28,32 @@ const TITLE: LangText = LangText {
     zh: "wirelab：时序图",
 };
 
+/// The height of a caption's band above the diagram (px at 1×).
+const CAPTION_H: f32 = 30.0;
+
 /// The SVG of `scene`, in `palette`'s colours; `lang` is the language of its text (the
 /// scene's texts are already in it), named on the root element.
 pub fn write_svg(scene: &Scene, palette: &Palette, lang: Lang) -> String {
+    write_captioned_svg(scene, palette, lang, None)
+}
+
+/// [`write_svg`] with `caption` (a lesson step's title) on a band of its own above the
+/// diagram, shortened with `…` to the width.
+pub fn write_captioned_svg(
+    scene: &Scene,
+    palette: &Palette,
+    lang: Lang,
+    caption: Option<&str>,
+) -> String {
     let frame = scene.frame;
     let (w, h) = (frame.width().ceil(), frame.height().ceil());
     let writer = Writer { palette };
+    // The band sits above the scene's own coordinates: the view box grows upwards.
+    let band = if caption.is_some() { CAPTION_H } else { 0.0 };
     let mut doc = Document::new()
         .set("width", w)
-        .set("height", h)
-        .set("viewBox", (frame.left(), frame.top(), w, h))
+        .set("height", h + band)
+        .set("viewBox", (frame.left(), frame.top() - band, w, h + band))
         .set("xml:lang", lang_tag(lang))
         .add(Title::new(TITLE.get(lang)))
         .add(
@@ -47,7 +63,25 @@ pub fn write_svg(scene: &Scene, palette: &Palette, lang: Lang) -> String {
                     .add(rect_element(scene.body)),
             ),
         )
-        .add(rect_element(frame).set("fill", palette.background.hex()));
+        .add(
+            rect_element(Rect::from_min_max(
+                Point::new(frame.left(), frame.top() - band),
+                Point::new(frame.right(), frame.bottom()),
+            ))
+            .set("fill", palette.background.hex()),
+        );
+    if let Some(caption) = caption {
+        let label = Label {
+            text: caption.to_string(),
+            full: None,
+            pos: Point::new(frame.left() + 8.0, frame.top() - band / 2.0),
+            anchor: Anchor::LeftCenter,
+            max_width: Some((w - 16.0).max(1.0)),
+            font: crate::diagram::scene::Font::Hint,
+            tone: Tone::Strong,
+        };
+        doc = doc.add(writer.label(&label).set("class", "caption"));
+    }
 
     for line in &scene.lifelines {
         let color = match line.style {

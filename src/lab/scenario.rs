@@ -241,8 +241,8 @@ pub const CATALOGUE: [ScenarioInfo; 27] = [
     ScenarioInfo {
         name: "ws-interleave",
         summary: Text {
-            en: "a ping between the fragments of a text message (RFC 6455 §5.4): the server answers pong before the message is complete, then echoes it",
-            zh: "在一条文本消息的分片之间插入 ping（RFC 6455 §5.4）：消息还没收完，服务器就先回了 pong，随后回显整条消息",
+            en: "a ping between the fragments of a text message: control frames may come between fragments, so the server answers pong before the message is complete, then echoes it",
+            zh: "在一条文本消息的分片之间插入 ping：控制帧可以夹在分片之间，所以消息还没收完，服务器就先回了 pong，随后回显整条消息",
         },
     },
     ScenarioInfo {
@@ -1159,8 +1159,8 @@ mod tests {
         assert!(scenario("nope").is_none());
         assert_eq!(
             names(),
-            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-bad-accept, \
-             ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
+            "http-get, ws-echo, ws-chat, ws-push, ws-subprotocol, ws-deflate, ws-interleave, \
+             ws-bad-accept, ws-missing-upgrade, ws-bad-version, ws-unmasked, ws-bad-utf8, ws-too-big, \
              ws-ping-timeout, ws-abrupt, ws-origin, ws-sample-key, ws-two-urls, http-1.0, \
              http-keep-alive, http-post, wss-echo, short-poll, long-poll, sse, sse-reconnect, \
              websocket"

@@ -499,7 +499,9 @@ impl Checker<'_> {
                         format!("{path}.main"),
                         Phrase::new(
                             format!("highlight[{first}] is already the main one (one per step)"),
-                            format!("highlight[{first}] 已经是本步骤的主要高亮（每一步只能有一个）"),
+                            format!(
+                                "highlight[{first}] 已经是本步骤的主要高亮（每一步只能有一个）"
+                            ),
                         ),
                     );
                 }

@@ -826,6 +826,7 @@ mod tests {
             EventKind::Diagnostic {
                 severity: crate::trace::Severity::Error,
                 message: String::new(),
+                message_zh: None,
                 rule: Some("RFC 6455 §5.1".to_string()),
             },
         );

@@ -425,6 +425,11 @@ impl WirelabApp {
                 SaveRequest::LabPcapng => self.lab.save_pcapng(&to),
                 SaveRequest::Diagram(export) => {
                     let palette = super::export::palette(ctx);
+                    // A lesson's export says which step it shows.
+                    let caption = match self.view {
+                        View::Lessons => self.lessons.export_caption(export.lang),
+                        _ => None,
+                    };
                     let pane = match self.view {
                         View::Lab => Some(self.lab.pane_mut()),
                         View::File => Some(self.file.pane_mut()),
@@ -434,7 +439,7 @@ impl WirelabApp {
                         View::Compare => None,
                     };
                     if let Some(pane) = pane {
-                        pane.export_diagram(export, &palette, &to);
+                        pane.export_diagram(export, &palette, &to, caption);
                     }
                 }
                 SaveRequest::CompareCsv | SaveRequest::CompareJson => {

@@ -192,7 +192,7 @@ fn write(
         return Err(export::ExportError::Empty.into());
     }
     let scene = export::scene(trace, spec);
-    let svg = export::svg::write_svg(&scene, palette, what.lang);
+    let svg = export::svg::write_captioned_svg(&scene, palette, what.lang, spec.caption.as_deref());
     let bytes = match what.format {
         ExportFormat::Svg => svg.into_bytes(),
         ExportFormat::Png { scale } => export::png::render_png(&svg, f32::from(scale))?,

@@ -277,6 +277,7 @@ impl TimelineView {
             show_frames: self.show_frames,
             selected: self.selected,
             lang,
+            caption: None,
         }
     }
 

@@ -579,11 +579,13 @@ impl TracePane {
         what: super::export::DiagramExport,
         palette: &crate::export::Palette,
         to: &std::path::Path,
+        caption: Option<String>,
     ) {
         let shown = self.sub.as_ref().map_or(&self.trace, |s| &s.trace);
-        let view = self
+        let mut view = self
             .timeline
             .export_spec(self.diagram_width.max(400.0), what.lang);
+        view.caption = caption;
         self.export_status = Some(super::export::save(shown, view, what, palette, to));
     }
 

@@ -485,10 +485,9 @@ impl DetailView {
             | EventKind::TcpAck(s)
             | EventKind::TcpFin(s)
             | EventKind::TcpRst(s) => {
-                ui.monospace(format!(
-                    "seq {} ack {} len {} window {:?}",
-                    s.seq, s.ack, s.len, s.window
-                ));
+                // The window is absent when the source did not record it (the socket tap).
+                let window = s.window.map(|w| format!(" window {w}")).unwrap_or_default();
+                ui.monospace(format!("seq {} ack {} len {}{window}", s.seq, s.ack, s.len));
             }
         }
         // Browser-API consequences of this event.

@@ -135,6 +135,21 @@ impl LessonsView {
         }
     }
 
+    /// The caption of an export of the step being played: the lesson, the step's number and
+    /// its title, in `lang` (`None` on the cover or with no lesson open).
+    pub fn export_caption(&self, lang: crate::lang::Lang) -> Option<String> {
+        let player = self.player.as_ref().filter(|_| self.playing)?;
+        let index = player.step_index()?;
+        let step = player.step()?;
+        let lesson = player.lesson();
+        let (title, step_title) = (lesson.title.get(lang), step.title.get(lang));
+        let (n, total) = (index + 1, lesson.steps.len());
+        Some(match lang {
+            crate::lang::Lang::En => format!("{title} · step {n} of {total}: {step_title}"),
+            crate::lang::Lang::Zh => format!("{title} · 第 {n} 步（共 {total} 步）：{step_title}"),
+        })
+    }
+
     /// The diagram of the lesson shown, if one is.
     pub fn pane_mut(&mut self) -> Option<&mut TracePane> {
         self.player
