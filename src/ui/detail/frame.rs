@@ -15,6 +15,10 @@ use crate::proto::ws::frame::{self, FrameLayout};
 use crate::trace::{Event, EventKind, Trace};
 use crate::ui::theme::Theme;
 
+/// Below this width (points) the header's fields are listed one under another, not as a
+/// four-column table.
+const FIELD_TABLE_MIN_WIDTH: f32 = 520.0;
+
 impl DetailView {
     /// A frame: bit layout, field table, hex dump, payload masked and unmasked.
     pub(super) fn frame_ui(&mut self, ui: &mut Ui, trace: &Trace, event: &Event, lang: Lang) {
@@ -49,59 +53,70 @@ impl DetailView {
             Lang::Zh => format!("帧头（{}）", cite::RFC6455_5_2),
         };
         ui.label(RichText::new(title).strong());
-        // The bit layout needs 320 points for its 32 columns and the field table its four: in a
-        // narrow pane (presenter zoom beside a lesson's narration) they scroll sideways instead
-        // of spilling under the diagram.
+        // The bit layout needs 320 points for its 32 columns: in a narrow pane (presenter zoom
+        // beside a lesson's narration) it scrolls sideways instead of spilling under the diagram.
         egui::ScrollArea::horizontal()
             .id_salt("frame-bits")
             .auto_shrink([false, true])
             .show(ui, |ui| self.bit_layout_ui(ui, &layout, &highlighted, lang));
         ui.add_space(6.0);
-        egui::ScrollArea::horizontal()
-            .id_salt("frame-fields-scroll")
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                Grid::new("frame-fields")
-                    .num_columns(4)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        ui.strong(tr(lang, "field", "字段"));
-                        ui.strong(tr(lang, "bytes", "字节"));
-                        ui.strong(tr(lang, "value", "值"));
-                        ui.strong(tr(lang, "meaning", "含义"));
-                        ui.end_row();
-                        for (i, f) in layout.fields.iter().enumerate() {
-                            let hot = highlighted.contains(&i);
-                            let name = if hot {
-                                RichText::new(f.name)
-                                    .strong()
-                                    .color(Theme::of(ui.ctx()).field_highlight)
-                            } else {
-                                RichText::new(f.name)
-                            };
-                            // RFC 6455's name, and below it the Chinese one: the column stays as
-                            // narrow as in English, leaving the room to the meaning.
-                            let r1 = ui
-                                .vertical(|ui| {
-                                    ui.add(egui::Label::new(name).extend());
-                                    if let Some(gloss) = f.gloss(lang) {
-                                        ui.add(
-                                            egui::Label::new(RichText::new(gloss).weak()).extend(),
-                                        );
-                                    }
-                                })
-                                .response;
-                            let bits = field_position(f, lang);
-                            let r2 = ui.monospace(bits);
-                            let r3 = ui.monospace(&f.value);
-                            let r4 = ui.add(egui::Label::new(&f.meaning).wrap());
-                            if r1.hovered() || r2.hovered() || r3.hovered() || r4.hovered() {
-                                self.next_hover = Some(Hover::Field(i));
-                            }
-                            ui.end_row();
+        // Four columns need room: in a narrow pane (presenter zoom beside a lesson's
+        // narration) each field is a line of name, bytes and value with its meaning below.
+        let narrow = ui.available_width() < FIELD_TABLE_MIN_WIDTH;
+        let field_name = |ui: &mut Ui, i: usize, f: &frame::Field| -> egui::Response {
+            let name = if highlighted.contains(&i) {
+                RichText::new(f.name)
+                    .strong()
+                    .color(Theme::of(ui.ctx()).field_highlight)
+            } else {
+                RichText::new(f.name)
+            };
+            // RFC 6455's name, and below it the Chinese one: the column stays as narrow as
+            // in English, leaving the room to the meaning.
+            ui.vertical(|ui| {
+                ui.add(egui::Label::new(name).extend());
+                if let Some(gloss) = f.gloss(lang) {
+                    ui.add(egui::Label::new(RichText::new(gloss).weak()).extend());
+                }
+            })
+            .response
+        };
+        if narrow {
+            for (i, f) in layout.fields.iter().enumerate() {
+                ui.separator();
+                let row = ui.horizontal_wrapped(|ui| {
+                    let r1 = field_name(ui, i, f);
+                    let r2 = ui.monospace(field_position(f, lang));
+                    let r3 = ui.monospace(format!("= {}", f.value));
+                    r1.hovered() || r2.hovered() || r3.hovered()
+                });
+                let r4 = ui.add(egui::Label::new(RichText::new(&f.meaning).weak()).wrap());
+                if row.inner || r4.hovered() {
+                    self.next_hover = Some(Hover::Field(i));
+                }
+            }
+        } else {
+            Grid::new("frame-fields")
+                .num_columns(4)
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong(tr(lang, "field", "字段"));
+                    ui.strong(tr(lang, "bytes", "字节"));
+                    ui.strong(tr(lang, "value", "值"));
+                    ui.strong(tr(lang, "meaning", "含义"));
+                    ui.end_row();
+                    for (i, f) in layout.fields.iter().enumerate() {
+                        let r1 = field_name(ui, i, f);
+                        let r2 = ui.monospace(field_position(f, lang));
+                        let r3 = ui.monospace(&f.value);
+                        let r4 = ui.add(egui::Label::new(&f.meaning).wrap());
+                        if r1.hovered() || r2.hovered() || r3.hovered() || r4.hovered() {
+                            self.next_hover = Some(Hover::Field(i));
                         }
-                    });
-            });
+                        ui.end_row();
+                    }
+                });
+        }
         ui.add_space(6.0);
         ui.label(RichText::new(tr(lang, "Bytes on the wire", "线路上的字节")).strong());
         let byte_hl = highlighted_bytes(&layout, &highlighted);
