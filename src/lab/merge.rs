@@ -372,8 +372,9 @@ impl ConnMerge {
 
     /// Whether `item` must wait for what precedes it and has not arrived yet (or a RST):
     /// the client's EOF follows its FIN, the server's close is placed by its own FIN; the
-    /// client's FIN follows the tap's records of every byte below it (or the client's side's
-    /// end), and the server's FIN the tap's record of the server's close, which sent it.
+    /// client's FIN follows the tap's records of every byte below it and of every server byte
+    /// it acknowledges (or that side's end), and the server's FIN the tap's record of the
+    /// server's close, which sent it.
     fn waits_for_witness(&self, item: &Item) -> bool {
         if self.handshake == Handshake::Unseen || self.rst {
             return false;
@@ -393,10 +394,22 @@ impl ConnMerge {
                 kind: EventKind::TcpFin(segment),
                 dir: Some(dir),
                 ..
-            }) => self
-                .tap
-                .get(dir.index())
-                .is_some_and(|side| !side.ended && !side.has(bytes_before_fin(segment))),
+            }) => {
+                let own = self
+                    .tap
+                    .get(dir.index())
+                    .is_some_and(|side| !side.ended && !side.has(bytes_before_fin(segment)));
+                // What the FIN acknowledges arrived before it: the other side's bytes below
+                // its ack number (which counts that side's SYN as 1), e.g. the last event of a
+                // stream the client closes after reading it.
+                let acked = segment.ack.saturating_sub(1);
+                let theirs = segment.ack > 0
+                    && self
+                        .tap
+                        .get(dir.reverse().index())
+                        .is_some_and(|side| !side.ended && !side.has(acked));
+                own || theirs
+            }
             _ => false,
         }
     }
@@ -705,6 +718,40 @@ mod tests {
             ["data", "closed", "tcp_fin", "tcp_fin"]
         );
         assert!(!merge.is_holding());
+    }
+
+    /// sse-reconnect: the client reads the stream's last event, then closes. Its FIN (which
+    /// acknowledges that event's bytes) reached the collector before the tap's record of the
+    /// server writing them; the FIN waits for them, so the event is drawn before it.
+    #[test]
+    fn a_fin_waits_for_the_tap_record_of_the_bytes_it_acknowledges() {
+        let t0 = Instant::now();
+        let clock = RunClock::new(t0, 0);
+        let us = |n: u64| t0 + Duration::from_micros(n);
+        let peer = addr(5005);
+        let mut merge = ConnMerge::new(Handshake::Captured);
+        push(&mut merge, &clock, data(peer, Dir::C2s, us(1_000), 40));
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(2_000), 200));
+        drain(&mut merge, us(2_000), Release::Witnessed);
+        // The client's FIN acknowledges 255 server bytes (ack 256): 55 are not recorded yet.
+        let mut client_fin = fin(Dir::C2s, 9_000, 40);
+        if let Item::Packet(Event {
+            kind: EventKind::TcpFin(segment),
+            ..
+        }) = &mut client_fin
+        {
+            segment.ack = 256;
+        }
+        push(&mut merge, &clock, client_fin);
+        assert!(
+            drain(&mut merge, us(9_100), Release::Witnessed).is_empty(),
+            "the client's FIN waits for the server bytes it acknowledges"
+        );
+        push(&mut merge, &clock, data(peer, Dir::S2c, us(8_900), 55));
+        assert_eq!(
+            names(&drain(&mut merge, us(9_200), Release::Witnessed)),
+            ["data", "tcp_fin"]
+        );
     }
 
     /// The order seen about one GUI run in thirty on two loaded cores: the server's close
