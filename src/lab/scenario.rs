@@ -633,6 +633,57 @@ fn http_get() -> Vec<Stage> {
     ]
 }
 
+/// Which fragment of a message a frame is (RFC 6455 §5.4).
+#[derive(Clone, Copy)]
+enum Fragment {
+    /// The first: the message's opcode, FIN = 0.
+    First,
+    /// One in the middle: continuation, FIN = 0.
+    Middle,
+    /// The last: continuation, FIN = 1; the message is complete.
+    Last,
+}
+
+/// The client sends `text` as fragment `kind`, captioned `label`: done when the frame (or,
+/// for the last one, the whole message) appears.
+fn send_fragment(kind: Fragment, text: &'static str, label: Phrase) -> Stage {
+    let (opcode, fin, expect) = match kind {
+        Fragment::First => (
+            OpCode::Data(Data::Text),
+            false,
+            expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::TEXT),
+        ),
+        Fragment::Middle => (
+            OpCode::Data(Data::Continue),
+            false,
+            expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::CONTINUATION),
+        ),
+        Fragment::Last => (
+            OpCode::Data(Data::Continue),
+            true,
+            ws("client", Dir::C2s, opcode::TEXT),
+        ),
+    };
+    client(
+        0,
+        Action::Send(Message::Frame(Frame::message(text, opcode, fin))),
+        label,
+        vec![expect],
+    )
+}
+
+/// The server echoes a reassembled message in one frame.
+fn echo_whole_message() -> Stage {
+    server(
+        vec![0],
+        say(
+            "server echoes the whole message in one frame",
+            "服务器把整条消息放在一个帧里回显",
+        ),
+        vec![ws("client", Dir::S2c, opcode::TEXT)],
+    )
+}
+
 fn ws_echo() -> Vec<Stage> {
     let mut stages = open_ws(0, "client", "/echo", &[]);
     let hello = "Hello, WebSocket!";
@@ -682,53 +733,31 @@ fn ws_echo() -> Vec<Stage> {
     // A fragmented message: raw frames, sent back to back; tungstenite masks each one.
     let [a, b, c] = FRAGMENTS;
     let whole = FRAGMENTS.concat();
-    stages.push(client(
-        0,
-        Action::Send(Message::Frame(Frame::message(
-            a,
-            OpCode::Data(Data::Text),
-            false,
-        ))),
+    stages.push(send_fragment(
+        Fragment::First,
+        a,
         say(
             format!("send text \"{whole}\" in 3 fragments: frame 1 (text, FIN=0) \"{a}\""),
             format!("把文本 \"{whole}\" 分成 3 个分片发送：第 1 帧（text，FIN=0）\"{a}\""),
         ),
-        vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::TEXT)],
     ));
-    stages.push(client(
-        0,
-        Action::Send(Message::Frame(Frame::message(
-            b,
-            OpCode::Data(Data::Continue),
-            false,
-        ))),
+    stages.push(send_fragment(
+        Fragment::Middle,
+        b,
         say(
             format!("frame 2 (continuation, FIN=0) \"{b}\""),
             format!("第 2 帧（continuation，FIN=0）\"{b}\""),
         ),
-        vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::CONTINUATION)],
     ));
-    stages.push(client(
-        0,
-        Action::Send(Message::Frame(Frame::message(
-            c,
-            OpCode::Data(Data::Continue),
-            true,
-        ))),
+    stages.push(send_fragment(
+        Fragment::Last,
+        c,
         say(
             format!("frame 3 (continuation, FIN=1) \"{c}\": the message is complete"),
             format!("第 3 帧（continuation，FIN=1）\"{c}\"：消息至此完整"),
         ),
-        vec![ws("client", Dir::C2s, opcode::TEXT)],
     ));
-    stages.push(server(
-        vec![0],
-        say(
-            "server echoes the whole message in one frame",
-            "服务器把整条消息放在一个帧里回显",
-        ),
-        vec![ws("client", Dir::S2c, opcode::TEXT)],
-    ));
+    stages.push(echo_whole_message());
     let ping = "are you there?";
     stages.push(client(
         0,
@@ -757,18 +786,13 @@ fn ws_interleave() -> Vec<Stage> {
     let mut stages = open_ws(0, "client", "/echo", &[]);
     let [a, _, c] = FRAGMENTS;
     let whole = format!("{a}{c}");
-    stages.push(client(
-        0,
-        Action::Send(Message::Frame(Frame::message(
-            a,
-            OpCode::Data(Data::Text),
-            false,
-        ))),
+    stages.push(send_fragment(
+        Fragment::First,
+        a,
         say(
             format!("send text \"{whole}\" in 2 fragments: frame 1 (text, FIN=0) \"{a}\""),
             format!("把文本 \"{whole}\" 分成 2 个分片发送：第 1 帧（text，FIN=0）\"{a}\""),
         ),
-        vec![expect_dir("client", "ws_frame", Dir::C2s).opcode(opcode::TEXT)],
     ));
     let ping = "still there?";
     stages.push(client(
@@ -788,27 +812,15 @@ fn ws_interleave() -> Vec<Stage> {
         ),
         vec![ws("client", Dir::S2c, opcode::PONG)],
     ));
-    stages.push(client(
-        0,
-        Action::Send(Message::Frame(Frame::message(
-            c,
-            OpCode::Data(Data::Continue),
-            true,
-        ))),
+    stages.push(send_fragment(
+        Fragment::Last,
+        c,
         say(
             format!("frame 2 (continuation, FIN=1) \"{c}\": the message is complete"),
             format!("第 2 帧（continuation，FIN=1）\"{c}\"：消息至此完整"),
         ),
-        vec![ws("client", Dir::C2s, opcode::TEXT)],
     ));
-    stages.push(server(
-        vec![0],
-        say(
-            "server echoes the whole message in one frame",
-            "服务器把整条消息放在一个帧里回显",
-        ),
-        vec![ws("client", Dir::S2c, opcode::TEXT)],
-    ));
+    stages.push(echo_whole_message());
     stages.extend(close_ws(0, "client", "bye"));
     stages
 }
