@@ -159,6 +159,18 @@ fn press(h: &mut Harness<'static, WirelabApp>, label: &str) {
     h.run_steps(3);
 }
 
+/// How many events the playing lesson's diagram holds.
+fn trace_len(h: &Harness<'static, WirelabApp>) -> usize {
+    h.state()
+        .lessons()
+        .player()
+        .unwrap()
+        .pane()
+        .trace()
+        .events
+        .len()
+}
+
 fn place(h: &Harness<'static, WirelabApp>) -> Place {
     h.state().lessons().player().expect("a lesson").place()
 }
@@ -213,15 +225,7 @@ fn a_lesson_is_played_to_the_end_and_back_with_questions_presenter_mode_and_chin
     assert!(shows(&h, "Step 1 of 4"));
 
     // Step 2 (space): its question first; the lab does nothing yet.
-    let before = h
-        .state()
-        .lessons()
-        .player()
-        .unwrap()
-        .pane()
-        .trace()
-        .events
-        .len();
+    let before = trace_len(&h);
     key(&mut h, egui::Key::Space);
     assert_eq!(
         place(&h),
@@ -267,15 +271,7 @@ fn a_lesson_is_played_to_the_end_and_back_with_questions_presenter_mode_and_chin
     );
 
     // Step 3 talks only: the diagram and its run stay.
-    let events = h
-        .state()
-        .lessons()
-        .player()
-        .unwrap()
-        .pane()
-        .trace()
-        .events
-        .len();
+    let events = trace_len(&h);
     press(&mut h, "Next ▶");
     let player = h.state().lessons().player().unwrap();
     assert!(!player.is_working());

@@ -36,19 +36,9 @@ pub(super) fn gui(args: GuiArgs, lang: Lang) -> anyhow::Result<()> {
 fn check_lesson(id: &str, lang: Lang) -> anyhow::Result<()> {
     let dir = crate::lab::lesson::lessons_dir(None);
     let loaded = crate::lab::lesson::load_dir(&dir);
-    if loaded.lesson(id).is_some() {
-        return Ok(());
-    }
-    let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
-    let ids = ids.join(", ");
-    let dir = dir.display();
-    match lang {
-        Lang::En => bail!(
-            "no lesson \"{id}\" in {dir} (lessons: {ids}); `wirelab lessons check {dir}` shows the files with errors"
-        ),
-        Lang::Zh => bail!(
-            "{dir} 中没有课程 \"{id}\"（现有课程：{ids}）；`wirelab lessons check {dir}` 会列出有错误的文件"
-        ),
+    match loaded.lesson(id) {
+        Some(_) => Ok(()),
+        None => Err(super::lessons::no_such_lesson(id, &dir, &loaded, lang)),
     }
 }
 

@@ -9,6 +9,27 @@ use crate::lab::lesson::{PlayConfig, lessons_dir, load_dir, play, recordings_roo
 use crate::lang::Lang;
 use crate::lesson::Found;
 
+/// The error for lesson `id` missing from `dir` (`loaded`): the ids there, and how to see
+/// the files that did not load (`lessons run`, `gui --lesson`).
+pub(super) fn no_such_lesson(
+    id: &str,
+    dir: &std::path::Path,
+    loaded: &crate::lesson::Loaded,
+    lang: Lang,
+) -> anyhow::Error {
+    let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
+    let ids = ids.join(", ");
+    let dir = dir.display();
+    match lang {
+        Lang::En => anyhow::anyhow!(
+            "no lesson \"{id}\" in {dir} (lessons: {ids}); `wirelab lessons check {dir}` shows the files with errors"
+        ),
+        Lang::Zh => anyhow::anyhow!(
+            "{dir} 中没有课程 \"{id}\"（现有课程：{ids}）；`wirelab lessons check {dir}` 会列出有错误的文件"
+        ),
+    }
+}
+
 /// Runs a lesson command.
 pub(super) fn lessons(args: LessonsArgs, lang: Lang) -> anyhow::Result<()> {
     match args.command {
@@ -103,21 +124,7 @@ fn run(
     let dir = lessons_dir(dir);
     let loaded = load_dir(&dir);
     let Some(lesson) = loaded.lesson(id) else {
-        let ids: Vec<&str> = loaded.lessons.iter().map(|l| l.id.as_str()).collect();
-        match lang {
-            Lang::En => bail!(
-                "no lesson \"{id}\" in {} (lessons: {}; `wirelab lessons check {}` shows files with errors)",
-                dir.display(),
-                ids.join(", "),
-                dir.display()
-            ),
-            Lang::Zh => bail!(
-                "{} 中没有课程 \"{id}\"（现有课程：{}；`wirelab lessons check {}` 会列出有错误的文件）",
-                dir.display(),
-                ids.join(", "),
-                dir.display()
-            ),
-        }
+        return Err(no_such_lesson(id, &dir, &loaded, lang));
     };
     let config = PlayConfig {
         capture: match capture {
